@@ -1,0 +1,6 @@
+/* The subcommand table: one line per command, implemented in cmd_<name>.c. */
+#include "commands.h"
+
+const struct studycast_command studycast_commands[] = {
+    {NULL, NULL, NULL},
+};

@@ -1,0 +1,18 @@
+/* The studycast subcommands. Each takes the arguments after its name
+ * (argv[0] is the subcommand name) and the process's root logger, and returns
+ * the process exit status. Called on the main thread only. */
+#ifndef STUDYCAST_KIOSK_COMMANDS_H
+#define STUDYCAST_KIOSK_COMMANDS_H
+
+#include "base.h"
+
+struct studycast_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv, struct sc_log *log);
+};
+
+/* NULL-terminated table, in the order `studycast --help` lists them. */
+extern const struct studycast_command studycast_commands[];
+
+#endif

@@ -1,0 +1,68 @@
+/* studycast: the entry point. Dispatches git-style subcommands. */
+#include "commands.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void print_usage(FILE *out)
+{
+    fprintf(out, "usage: studycast [--log-level LEVEL] COMMAND [ARGS]\n\ncommands:\n");
+    for (const struct studycast_command *c = studycast_commands; c->name; c++)
+        fprintf(out, "  %-10s %s\n", c->name, c->summary);
+    fprintf(out, "\n'studycast COMMAND --help' describes a command.\n");
+}
+
+static const struct studycast_command *find_command(const char *name)
+{
+    for (const struct studycast_command *c = studycast_commands; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    enum sc_log_level level = SC_LOG_WARN;
+    const char *env_level = getenv("STUDYCAST_LOG");
+    if (env_level && sc_log_level_parse(env_level) >= 0)
+        level = (enum sc_log_level)sc_log_level_parse(env_level);
+    int first = 1;
+    if (argc > 2 && strcmp(argv[1], "--log-level") == 0) {
+        if (sc_log_level_parse(argv[2]) < 0) {
+            fprintf(stderr, "studycast: unknown log level '%s'\n", argv[2]);
+            return 2;
+        }
+        level = (enum sc_log_level)sc_log_level_parse(argv[2]);
+        first = 3;
+    }
+    if (argc > first && (strcmp(argv[first], "--help") == 0 || strcmp(argv[first], "-h") == 0)) {
+        print_usage(stdout);
+        return 0;
+    }
+    if (argc > first && strcmp(argv[first], "--version") == 0) {
+        printf("studycast %s\n", STUDYCAST_VERSION);
+        return 0;
+    }
+
+    /* With no command the receiver does its main job. */
+    const char *default_command = find_command("kiosk") ? "kiosk" : "play";
+    char *default_argv[] = {(char *)default_command, NULL};
+    char **cmd_argv = argc > first ? argv + first : default_argv;
+    int cmd_argc = argc > first ? argc - first : 1;
+
+    const struct studycast_command *command = find_command(cmd_argv[0]);
+    if (!command) {
+        fprintf(stderr, "studycast: '%s' is not a command\n", cmd_argv[0]);
+        print_usage(stderr);
+        return 2;
+    }
+    struct sc_log *log = sc_log_create(stderr, level);
+    if (!log) {
+        fprintf(stderr, "studycast: out of memory\n");
+        return 1;
+    }
+    int status = command->run(cmd_argc, cmd_argv, log);
+    sc_log_destroy(log);
+    return status;
+}
