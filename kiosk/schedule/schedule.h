@@ -1,0 +1,249 @@
+/* schedule: the station's course plan. Entries live in their own SQLite file
+ * (schedule.db in the data dir, WAL, versioned schema); the queries that
+ * the kiosk's core loop and the administrator's menu need (occurrences in a
+ * range, the next course, what is due now, conflicts) are pure functions over
+ * an array of entries, so the core loop loads the list once after each change
+ * and never runs SQL on its hot path. The course library (recordings made by
+ * "record" entries) is a directory whose file names this module defines.
+ *
+ * Time. The station runs on local wall-clock time (China: UTC+8, no DST).
+ * An entry stores the instant the administrator entered (start_utc) and the
+ * station's UTC offset at that moment (utc_offset_s); together they give the
+ * wall-clock date and time meant ("2026-12-01 19:30"). Occurrences are
+ * expanded in local time: a daily course at 19:30 is at 19:30 local on every
+ * day. Every query takes the station's current offset (from the broadcast TOT
+ * or the system time zone) to turn local occurrences back into instants, so if
+ * the station's offset is later corrected, courses stay at the wall-clock
+ * time that was planned. All instants are Unix seconds (UTC).
+ *
+ * Threads: a struct sc_schedule (the database) is used by one thread at a
+ * time. The query functions are pure and reentrant. */
+#ifndef STUDYCAST_KIOSK_SCHEDULE_H
+#define STUDYCAST_KIOSK_SCHEDULE_H
+
+#include "base.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SC_SCHED_TITLE_MAX    256  /* bytes of UTF-8, NUL included */
+#define SC_SCHED_LOCATION_MAX 1024 /* URL, file path or stream, NUL included */
+#define SC_SCHED_MAX_MINUTES  (24 * 60)
+
+enum sc_sched_kind {
+    SC_SCHED_LIVE,      /* play a broadcast or stream at broadcast time */
+    SC_SCHED_RECORD,    /* write a broadcast to the course library at broadcast time */
+    SC_SCHED_RECORDING, /* play a recording from the library at study time */
+};
+
+enum sc_sched_source_type {
+    SC_SOURCE_SERVICE,   /* "service:N" or "service:N@STREAM-URL" */
+    SC_SOURCE_URL,       /* "udp://...", "rtp://...", "http(s)://..." */
+    SC_SOURCE_FILE,      /* "file:NAME" (in the course library) or "/abs/path" */
+    SC_SOURCE_RECORDING, /* "recording:ID": the newest recording made by record entry ID */
+};
+
+struct sc_sched_source {
+    enum sc_sched_source_type type;
+    int service_id;                       /* SERVICE: the service (program) number */
+    int64_t record_entry_id;              /* RECORDING: the record entry it plays */
+    char location[SC_SCHED_LOCATION_MAX]; /* SERVICE: optional stream; URL; FILE */
+};
+
+/* Weekday bits: bit 0 Monday .. bit 6 Sunday. 0 means once. */
+#define SC_SCHED_ONCE  0x00
+#define SC_SCHED_DAILY 0x7f
+
+struct sc_sched_entry {
+    int64_t id; /* assigned by sc_schedule_add(); 0 for an unsaved entry */
+    char title[SC_SCHED_TITLE_MAX];
+    struct sc_sched_source source;
+    int64_t start_utc;    /* first occurrence, as entered */
+    int32_t utc_offset_s; /* station offset when entered: start_utc + offset = wall time */
+    int duration_min;     /* 1..SC_SCHED_MAX_MINUTES; ignored when until_event_end */
+    bool until_event_end; /* lasts until the EIT event airing at the start ends */
+    uint8_t weekdays;     /* SC_SCHED_ONCE, SC_SCHED_DAILY or a set of weekday bits */
+    enum sc_sched_kind kind;
+    bool counts; /* counts toward the monthly requirement */
+};
+
+/* Error codes beyond -errno. */
+#define SC_SCHED_ECONFLICT (-10001) /* sc_schedule_add refused: conflicts found */
+#define SC_SCHED_ESCHEMA   (-10002) /* schedule.db is from a newer studycast */
+
+/* ---- text forms (CLI, JSON, menu) ---------------------------------------- */
+
+const char *sc_sched_kind_name(enum sc_sched_kind kind); /* "live", "record", "recording" */
+int sc_sched_kind_parse(const char *name, enum sc_sched_kind *kind); /* 0 or -EINVAL */
+/* Parses "daily", "once" or "mon,wed,..." (three-letter English names, any
+ * order, no repeats). Returns 0 or -EINVAL. */
+int sc_sched_repeat_parse(const char *text, uint8_t *weekdays);
+/* Writes "once", "daily" or "mon,wed,fri" into buf (at least 28 bytes). */
+void sc_sched_repeat_format(uint8_t weekdays, char *buf, size_t size);
+/* Parses a source string (forms above). On error returns -EINVAL and puts a
+ * reason into err. */
+int sc_sched_source_parse(const char *text, struct sc_sched_source *source, char *err,
+                          size_t err_size);
+/* The canonical string form of a source (what sc_sched_source_parse reads). */
+void sc_sched_source_format(const struct sc_sched_source *source, char *buf, size_t size);
+/* Formats an instant as local ISO 8601 with its offset: "2026-12-01T19:30:00+08:00". */
+void sc_sched_format_local(int64_t utc, int32_t utc_offset_s, char *buf, size_t size);
+/* Parses ISO 8601 like sc_parse_iso8601, but a time without a zone is local
+ * time at utc_offset_s. Returns 0 or -EINVAL. */
+int sc_sched_parse_local(const char *text, int32_t utc_offset_s, int64_t *utc);
+/* Checks an entry (title, source, duration, weekdays, kind/source fit) and
+ * returns 0 or -EINVAL with a reason in err (English, for logs and the CLI). */
+int sc_sched_entry_validate(const struct sc_sched_entry *entry, char *err, size_t err_size);
+/* An entry with the defaults: once, 120 minutes, live, counts. */
+void sc_sched_entry_init(struct sc_sched_entry *entry);
+/* The default for `counts`: true for live and recording, false for record. */
+bool sc_sched_kind_counts_by_default(enum sc_sched_kind kind);
+
+/* ---- the database --------------------------------------------------------- */
+
+struct sc_schedule;
+
+/* Opens (creating when needed) DATA_DIR/schedule.db, migrating older schemas.
+ * data_dir must exist. log is borrowed (may be NULL). Returns 0, -errno,
+ * -EIO (SQLite error, logged) or SC_SCHED_ESCHEMA. */
+int sc_schedule_open(const char *data_dir, struct sc_log *log, struct sc_schedule **out);
+void sc_schedule_close(struct sc_schedule *schedule); /* accepts NULL */
+/* Validates and stores a new entry; sets entry->id. -EINVAL for a bad entry. */
+int sc_schedule_add(struct sc_schedule *schedule, struct sc_sched_entry *entry);
+/* Replaces the entry with entry->id. -ENOENT if there is none. */
+int sc_schedule_update(struct sc_schedule *schedule, const struct sc_sched_entry *entry);
+int sc_schedule_remove(struct sc_schedule *schedule, int64_t id); /* -ENOENT if none */
+int sc_schedule_get(struct sc_schedule *schedule, int64_t id, struct sc_sched_entry *entry);
+/* All entries ordered by id into a malloc'd array the caller frees (free()). */
+int sc_schedule_list(struct sc_schedule *schedule, struct sc_sched_entry **entries, size_t *count);
+
+/* ---- queries over a list of entries --------------------------------------- */
+
+/* Resolves the end of an "until the broadcast event ends" occurrence: the
+ * kiosk looks up the EIT event airing on the entry's service at start_utc.
+ * Returns 0 and sets *end_utc (> start_utc), or a negative code when the
+ * guide does not know (the fallback duration is used then). Called on the
+ * thread running the query. */
+typedef int (*sc_sched_resolve_end_fn)(void *opaque, const struct sc_sched_entry *entry,
+                                       int64_t start_utc, int64_t *end_utc);
+
+struct sc_sched_query {
+    int32_t utc_offset_s;                /* the station's offset now */
+    sc_sched_resolve_end_fn resolve_end; /* may be NULL */
+    void *resolve_opaque;
+    int fallback_event_minutes; /* until-event-end when unresolved; 0 means 120 */
+    int pretune_lead_s;         /* tune this long before live/record; <0 means 0, 0 default 120 */
+    int late_tolerance_s;       /* started within this after start is "on time"; 0 means 60 */
+    int min_remaining_s;        /* a late start needs this much slot left; 0 means 60 */
+};
+/* A query with the defaults at the given offset. */
+void sc_sched_query_init(struct sc_sched_query *query, int32_t utc_offset_s);
+
+struct sc_sched_occurrence {
+    const struct sc_sched_entry *entry; /* points into the array queried */
+    int64_t start_utc;
+    int64_t end_utc;
+    bool end_known; /* false: until-event-end not resolved, fallback duration used */
+};
+
+/* Occurrences starting in [from_utc, to_utc), sorted by start (then entry
+ * id), as a malloc'd array the caller frees. At most 100000 (-E2BIG beyond). */
+int sc_sched_occurrences(const struct sc_sched_entry *entries, size_t count, int64_t from_utc,
+                         int64_t to_utc, const struct sc_sched_query *query,
+                         struct sc_sched_occurrence **out, size_t *out_count);
+/* The first occurrence starting at or after after_utc (earliest start, then
+ * lowest id). Returns 0, or -ENOENT when nothing is planned. */
+int sc_sched_next(const struct sc_sched_entry *entries, size_t count, int64_t after_utc,
+                  const struct sc_sched_query *query, struct sc_sched_occurrence *out);
+
+enum sc_sched_due_state {
+    SC_DUE_PRETUNE, /* now is within the lead before a live/record start: tune now */
+    SC_DUE_START,   /* starts now (or started less than late_tolerance_s ago) */
+    SC_DUE_LATE,    /* its slot is running: start late, record late_by_s */
+    SC_DUE_MISSED,  /* its slot ended while the kiosk was not running */
+};
+
+struct sc_sched_due {
+    struct sc_sched_occurrence occurrence;
+    enum sc_sched_due_state state;
+    int64_t late_by_s;   /* START/LATE: now - start */
+    int64_t remaining_s; /* START/LATE: end - now */
+};
+
+/* What the core loop must act on at now_utc, given that it last evaluated
+ * the schedule at since_utc (the last time it ran: from its own record of
+ * heartbeats; pass now_utc when there is no history). Reports occurrences in
+ * pre-tune, those whose slot is running (START or LATE; LATE only when at
+ * least min_remaining_s remain, else MISSED), and those whose slot ended in
+ * (since_utc, now_utc] (MISSED). The kiosk remembers which occurrences
+ * (entry id + start) it already started and skips them. Sorted by start.
+ * Returns the number written to out (at most max), or a negative code. */
+int sc_sched_due(const struct sc_sched_entry *entries, size_t count, int64_t since_utc,
+                 int64_t now_utc, const struct sc_sched_query *query, struct sc_sched_due *out,
+                 size_t max);
+
+/* When the core loop should look again: the earliest future pre-tune moment
+ * or start after now_utc, or INT64_MAX when nothing is planned. */
+int64_t sc_sched_next_wakeup(const struct sc_sched_entry *entries, size_t count, int64_t now_utc,
+                             const struct sc_sched_query *query);
+
+enum sc_sched_conflict_type {
+    SC_CONFLICT_SCREEN, /* two courses to watch (live/recording) overlap */
+    SC_CONFLICT_TUNER,  /* a broadcast recording overlaps a live course or another
+                           recording on a different source: one receiver */
+};
+
+struct sc_sched_conflict {
+    enum sc_sched_conflict_type type;
+    int64_t a_id, b_id; /* a: the candidate (0 when unsaved), b: the existing entry */
+    int64_t a_start, a_end, b_start, b_end; /* the first overlapping occurrences */
+};
+
+/* The conflicts a candidate entry would have with the existing entries (an
+ * existing entry with the candidate's id is skipped, so an edited entry is
+ * not compared with its old self). One conflict per conflicting entry, the
+ * first overlap found. Returns the number of conflicts, of which the first
+ * max are written to out (call again with a bigger array if it is larger),
+ * or a negative code. */
+int sc_sched_conflicts(const struct sc_sched_entry *entries, size_t count,
+                       const struct sc_sched_entry *candidate, const struct sc_sched_query *query,
+                       struct sc_sched_conflict *out, size_t max);
+
+/* ---- the course library ----------------------------------------------------- */
+
+enum sc_library_state {
+    SC_LIBRARY_WRITING,  /* being recorded: "NAME.ts.part" */
+    SC_LIBRARY_COMPLETE, /* the whole broadcast: "NAME.ts" */
+    SC_LIBRARY_PARTIAL,  /* the broadcast was cut off (outage, power): "NAME.partial.ts" */
+};
+
+/* DATA_DIR/library, created on demand with sc_library_ensure(). */
+int sc_library_dir(const char *data_dir, char *buf, size_t size);
+int sc_library_ensure(const char *data_dir);
+/* The file a record entry writes for the occurrence starting at
+ * occurrence_utc: "rec-<id>-<YYYYMMDD>-<HHMM>" in local time, plus the suffix
+ * of the state, as a full path. Deterministic: the same entry and occurrence
+ * give the same name, so a restarted kiosk resumes into the same file.
+ * Returns 0 or -ENAMETOOLONG / -EINVAL. */
+int sc_library_recording_path(const char *data_dir, int64_t record_entry_id, int64_t occurrence_utc,
+                              int32_t utc_offset_s, enum sc_library_state state, char *buf,
+                              size_t size);
+/* Moves the WRITING file to COMPLETE or PARTIAL. Returns 0 or -errno. */
+int sc_library_finish_recording(const char *data_dir, int64_t record_entry_id,
+                                int64_t occurrence_utc, int32_t utc_offset_s, bool complete);
+
+struct sc_library_item {
+    char path[SC_SCHED_LOCATION_MAX];
+    int64_t record_entry_id;
+    int64_t occurrence_utc; /* from the name, at the offset given to the lookup */
+    enum sc_library_state state;
+};
+/* The newest recording of record entry record_entry_id whose broadcast
+ * started before before_utc: complete ones only, or complete and partial ones
+ * when allow_partial (out->state tells which). Files being written are never
+ * returned. Returns 0, -ENOENT or -errno. */
+int sc_library_find_newest(const char *data_dir, int64_t record_entry_id, int64_t before_utc,
+                           int32_t utc_offset_s, bool allow_partial, struct sc_library_item *out);
+
+#endif

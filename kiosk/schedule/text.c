@@ -1,0 +1,268 @@
+/* Text forms of schedule entries (sources, repetition, kinds, local times)
+ * and entry validation; see schedule.h. */
+#include "schedule.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const kind_names[] = {"live", "record", "recording"};
+static const char *const weekday_names[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+
+const char *sc_sched_kind_name(enum sc_sched_kind kind)
+{
+    return (unsigned)kind < 3 ? kind_names[kind] : "unknown";
+}
+
+int sc_sched_kind_parse(const char *name, enum sc_sched_kind *kind)
+{
+    for (int i = 0; i < 3; i++) {
+        if (strcmp(name, kind_names[i]) == 0) {
+            *kind = (enum sc_sched_kind)i;
+            return 0;
+        }
+    }
+    return -EINVAL;
+}
+
+bool sc_sched_kind_counts_by_default(enum sc_sched_kind kind)
+{
+    return kind != SC_SCHED_RECORD;
+}
+
+int sc_sched_repeat_parse(const char *text, uint8_t *weekdays)
+{
+    if (strcmp(text, "daily") == 0) {
+        *weekdays = SC_SCHED_DAILY;
+        return 0;
+    }
+    if (strcmp(text, "once") == 0) {
+        *weekdays = SC_SCHED_ONCE;
+        return 0;
+    }
+    uint8_t set = 0;
+    const char *p = text;
+    for (;;) {
+        int day = -1;
+        for (int i = 0; i < 7; i++)
+            if (strncmp(p, weekday_names[i], 3) == 0 && (p[3] == ',' || p[3] == '\0')) day = i;
+        if (day < 0 || (set & (1u << day))) return -EINVAL;
+        set |= (uint8_t)(1u << day);
+        if (p[3] == '\0') break;
+        p += 4;
+    }
+    *weekdays = set;
+    return 0;
+}
+
+void sc_sched_repeat_format(uint8_t weekdays, char *buf, size_t size)
+{
+    if (weekdays == SC_SCHED_ONCE) {
+        snprintf(buf, size, "once");
+        return;
+    }
+    if ((weekdays & SC_SCHED_DAILY) == SC_SCHED_DAILY) {
+        snprintf(buf, size, "daily");
+        return;
+    }
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < 7; i++) {
+        if (!(weekdays & (1u << i))) continue;
+        int n = snprintf(buf + len, size - len, "%s%s", len ? "," : "", weekday_names[i]);
+        if (n < 0 || (size_t)n >= size - len) return;
+        len += (size_t)n;
+    }
+}
+
+static int source_error(char *err, size_t err_size, const char *what)
+{
+    if (err && err_size) snprintf(err, err_size, "%s", what);
+    return -EINVAL;
+}
+
+static bool has_url_scheme(const char *text)
+{
+    static const char *const schemes[] = {"udp://",   "rtp://", "http://",
+                                          "https://", "srt://", "dvb://"};
+    for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+        if (strncmp(text, schemes[i], strlen(schemes[i])) == 0)
+            return strlen(text) > strlen(schemes[i]);
+    return false;
+}
+
+/* Parses a positive decimal number that fits in max; returns 0 or -EINVAL. */
+static int parse_positive(const char *text, const char **end, int64_t max, int64_t *value)
+{
+    if (*text < '0' || *text > '9') return -EINVAL;
+    errno = 0;
+    char *stop;
+    long long v = strtoll(text, &stop, 10);
+    if (errno || v <= 0 || v > max) return -EINVAL;
+    *end = stop;
+    *value = v;
+    return 0;
+}
+
+int sc_sched_source_parse(const char *text, struct sc_sched_source *source, char *err,
+                          size_t err_size)
+{
+    memset(source, 0, sizeof(*source));
+    if (!text || !*text) return source_error(err, err_size, "the source is empty");
+    if (strlen(text) >= SC_SCHED_LOCATION_MAX)
+        return source_error(err, err_size, "the source is too long");
+    const char *end;
+    int64_t number;
+    if (strncmp(text, "service:", 8) == 0) {
+        if (parse_positive(text + 8, &end, 65535, &number))
+            return source_error(err, err_size,
+                                "a service is 'service:N' with N the service number 1-65535");
+        source->type = SC_SOURCE_SERVICE;
+        source->service_id = (int)number;
+        if (*end == '@') {
+            if (!has_url_scheme(end + 1))
+                return source_error(err, err_size,
+                                    "the stream after 'service:N@' must be a udp://, rtp://, "
+                                    "http(s)://, srt:// or dvb:// URL");
+            snprintf(source->location, sizeof(source->location), "%s", end + 1);
+        } else if (*end != '\0') {
+            return source_error(err, err_size, "junk after the service number");
+        }
+        return 0;
+    }
+    if (strncmp(text, "recording:", 10) == 0) {
+        if (parse_positive(text + 10, &end, INT64_MAX, &number) || *end != '\0')
+            return source_error(err, err_size,
+                                "a recording is 'recording:ID' with ID a record entry's id");
+        source->type = SC_SOURCE_RECORDING;
+        source->record_entry_id = number;
+        return 0;
+    }
+    if (has_url_scheme(text)) {
+        source->type = SC_SOURCE_URL;
+        snprintf(source->location, sizeof(source->location), "%s", text);
+        return 0;
+    }
+    if (strstr(text, "://"))
+        return source_error(err, err_size,
+                            "unsupported URL scheme (udp, rtp, http, https, "
+                            "srt, dvb)");
+    const char *path = strncmp(text, "file:", 5) == 0 ? text + 5 : text;
+    if (!*path) return source_error(err, err_size, "'file:' needs a file name");
+    /* A library name stays inside the library: no way up and out of it. */
+    if (path[0] != '/' &&
+        (strncmp(path, "../", 3) == 0 || strstr(path, "/../") || strcmp(path, "..") == 0))
+        return source_error(err, err_size, "a library file name may not contain '..'");
+    source->type = SC_SOURCE_FILE;
+    snprintf(source->location, sizeof(source->location), "%s", path);
+    return 0;
+}
+
+void sc_sched_source_format(const struct sc_sched_source *source, char *buf, size_t size)
+{
+    switch (source->type) {
+    case SC_SOURCE_SERVICE:
+        if (source->location[0])
+            snprintf(buf, size, "service:%d@%s", source->service_id, source->location);
+        else
+            snprintf(buf, size, "service:%d", source->service_id);
+        break;
+    case SC_SOURCE_RECORDING:
+        snprintf(buf, size, "recording:%" PRId64, source->record_entry_id);
+        break;
+    case SC_SOURCE_URL:
+        snprintf(buf, size, "%s", source->location);
+        break;
+    case SC_SOURCE_FILE:
+        snprintf(buf, size, "%s%s", source->location[0] == '/' ? "" : "file:", source->location);
+        break;
+    default:
+        snprintf(buf, size, "invalid");
+        break;
+    }
+}
+
+void sc_sched_format_local(int64_t utc, int32_t utc_offset_s, char *buf, size_t size)
+{
+    time_t t = (time_t)(utc + utc_offset_s);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm)) {
+        snprintf(buf, size, "invalid");
+        return;
+    }
+    int32_t off = utc_offset_s < 0 ? -utc_offset_s : utc_offset_s;
+    snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+             utc_offset_s < 0 ? '-' : '+', (int)(off / 3600), (int)(off % 3600 / 60));
+}
+
+int sc_sched_parse_local(const char *text, int32_t utc_offset_s, int64_t *utc)
+{
+    int64_t t;
+    if (!text || sc_parse_iso8601(text, &t) != 0) return -EINVAL;
+    /* sc_parse_iso8601 takes a zoneless time as UTC; ours is local. A zone
+     * is a 'Z' or a sign after the time part (the date has '-' too). */
+    const char *time_part = strpbrk(text, "T ");
+    bool zoned =
+        time_part && (strchr(time_part, 'Z') || strchr(time_part, '+') || strchr(time_part, '-'));
+    *utc = zoned ? t : t - utc_offset_s;
+    return 0;
+}
+
+void sc_sched_entry_init(struct sc_sched_entry *entry)
+{
+    memset(entry, 0, sizeof(*entry));
+    entry->duration_min = 120;
+    entry->weekdays = SC_SCHED_ONCE;
+    entry->kind = SC_SCHED_LIVE;
+    entry->counts = true;
+    entry->source.type = SC_SOURCE_SERVICE;
+}
+
+static int invalid(char *err, size_t err_size, const char *what)
+{
+    if (err && err_size) snprintf(err, err_size, "%s", what);
+    return -EINVAL;
+}
+
+int sc_sched_entry_validate(const struct sc_sched_entry *entry, char *err, size_t err_size)
+{
+    size_t title_len = strnlen(entry->title, sizeof(entry->title));
+    if (title_len == 0) return invalid(err, err_size, "the title is empty");
+    if (title_len == sizeof(entry->title)) return invalid(err, err_size, "the title is too long");
+    for (size_t i = 0; i < title_len; i++)
+        if ((unsigned char)entry->title[i] < 0x20)
+            return invalid(err, err_size, "the title contains control characters");
+    if ((unsigned)entry->kind > SC_SCHED_RECORDING) return invalid(err, err_size, "unknown kind");
+    if (entry->utc_offset_s < -14 * 3600 || entry->utc_offset_s > 14 * 3600)
+        return invalid(err, err_size, "the UTC offset is out of range (+-14:00)");
+    /* 2000-01-01 .. 2100-01-01: anything else is a typo or a broken clock. */
+    if (entry->start_utc < 946684800 || entry->start_utc >= 4102444800)
+        return invalid(err, err_size, "the start is not between 2000 and 2100");
+    if (!entry->until_event_end &&
+        (entry->duration_min < 1 || entry->duration_min > SC_SCHED_MAX_MINUTES))
+        return invalid(err, err_size, "the duration must be 1 to 1440 minutes");
+    if (entry->weekdays & 0x80) return invalid(err, err_size, "bad weekday set");
+    const struct sc_sched_source *s = &entry->source;
+    switch (entry->kind) {
+    case SC_SCHED_LIVE:
+        if (s->type != SC_SOURCE_SERVICE && s->type != SC_SOURCE_URL && s->type != SC_SOURCE_FILE)
+            return invalid(err, err_size, "a live course plays a service, a URL or a library file");
+        break;
+    case SC_SCHED_RECORD:
+        if (s->type != SC_SOURCE_SERVICE && s->type != SC_SOURCE_URL)
+            return invalid(err, err_size, "a record entry records a service or a stream URL");
+        break;
+    case SC_SCHED_RECORDING:
+        if (s->type != SC_SOURCE_RECORDING && s->type != SC_SOURCE_FILE)
+            return invalid(err, err_size,
+                           "a recording entry plays 'recording:ID' or a library file");
+        break;
+    }
+    if (entry->until_event_end && s->type != SC_SOURCE_SERVICE)
+        return invalid(err, err_size,
+                       "'until the broadcast event ends' needs a broadcast service source");
+    return 0;
+}
