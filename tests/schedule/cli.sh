@@ -1,0 +1,113 @@
+#!/bin/sh
+# studycast schedule add/list/remove end to end on a real schedule.db in a
+# temporary data dir: ids printed, JSON listing with occurrences, bad input
+# refused with exit 2 and a message, conflicts refused with exit 3 unless
+# --force, remove of a missing id, and the file holding what was added.
+set -eu
+studycast=$1
+dir=$(mktemp -d /tmp/sc_sched_cli.XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+data="$dir/data"
+s() { "$studycast" schedule "$@" --data-dir "$data" --utc-offset +08:00; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# expect STATUS PATTERN CMD...: runs CMD, checks its exit status and that
+# stderr matches PATTERN.
+expect() {
+  want=$1 pattern=$2; shift 2
+  set +e
+  "$@" >"$dir/out" 2>"$dir/err"
+  got=$?
+  set -e
+  [ "$got" = "$want" ] || fail "$* exited $got, expected $want: $(cat "$dir/err")"
+  grep -q -- "$pattern" "$dir/err" || fail "$*: stderr lacks '$pattern': $(cat "$dir/err")"
+}
+
+# An empty schedule lists as an empty array without creating a file.
+[ "$(s list --json)" = "[]" ] || fail "empty list is not []"
+[ ! -e "$data/schedule.db" ] || fail "list created a database"
+
+id1=$(s add --title "农业技术 第1讲" --source service:101 --start 2026-12-01T19:30 \
+  --duration 120 --repeat daily)
+[ "$id1" = 1 ] || fail "first id is '$id1'"
+id2=$(s add --title "新闻" --source service:5 --start 2026-12-02T10:00 --until-event-end \
+  --kind record --repeat mon,wed)
+[ "$id2" = 2 ] || fail "second id is '$id2'"
+[ -f "$data/schedule.db" ] || fail "no schedule.db"
+[ "$(sqlite3 "$data/schedule.db" 'PRAGMA user_version')" = 1 ] || fail "schema version"
+[ "$(sqlite3 "$data/schedule.db" 'SELECT count(*) FROM entries')" = 2 ] || fail "row count"
+
+# Bad input: exit 2 with a message naming the problem; nothing stored.
+expect 2 "needs exactly one of" s add --title t --source service:1 --start 2026-12-01T08:00
+expect 2 "needs exactly one of" s add --title t --source service:1 --start 2026-12-01T08:00 \
+  --duration 5 --until-event-end
+expect 2 "not an ISO 8601" s add --title t --source service:1 --start 2026-02-30T08:00 --duration 5
+expect 2 "must be 1 to 1440" s add --title t --source service:1 --start 2026-12-01T08:00 --duration 0
+expect 2 "must be 1 to 1440" s add --title t --source service:1 --start 2026-12-01T08:00 --duration 9x
+expect 2 "bad --source" s add --title t --source ftp://x --start 2026-12-01T08:00 --duration 5
+expect 2 "repeat" s add --title t --source service:1 --start 2026-12-01T08:00 --duration 5 \
+  --repeat mon,funday
+expect 2 "kind" s add --title t --source service:1 --start 2026-12-01T08:00 --duration 5 --kind tv
+expect 2 "recording entry plays" s add --title t --source service:1 --start 2026-12-01T08:00 \
+  --duration 5 --kind recording
+expect 2 "needs --title" s add --source service:1 --start 2026-12-01T08:00 --duration 5
+expect 2 "unknown option" s add --title t --source service:1 --start 2026-12-01T08:00 --duration 5 \
+  --colour red
+expect 2 "needs a value" s add --title
+expect 2 "utc-offset" "$studycast" schedule list --data-dir "$data" --utc-offset 8
+expect 2 "remove needs the id" s remove abc
+expect 2 "unknown subcommand" s edit 1
+expect 2 "go together" s list --from 2026-12-01
+[ "$(sqlite3 "$data/schedule.db" 'SELECT count(*) FROM entries')" = 2 ] || fail "bad input stored"
+
+# A recording played during the daily live course: refused with exit 3, the
+# conflict named; --force stores it.
+expect 3 "overlaps entry 1" s add --title "回放" --source recording:2 --start 2026-12-04T20:00 \
+  --duration 30 --repeat fri --kind recording
+grep -q "both need the screen" "$dir/err" || fail "screen conflict not explained"
+[ ! -s "$dir/out" ] || fail "a refused add printed an id"
+# A live course on another service while service 5 records (Wednesday 2nd).
+expect 3 "cannot record one broadcast" s add --title "x" --source service:9 \
+  --start 2026-12-02T10:30 --duration 20
+id3=$(s add --title "回放" --source recording:2 --start 2026-12-04T20:00 --duration 30 \
+  --repeat fri --kind recording --force 2>/dev/null)
+[ "$id3" = 3 ] || fail "--force did not add: '$id3'"
+
+# The JSON listing, with occurrences for the first days of December.
+s list --json --from 2026-12-01 --to 2026-12-04 >"$dir/list.json"
+python3 - "$dir/list.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+e = {x["id"]: x for x in doc["entries"]}
+assert sorted(e) == [1, 2, 3], e
+assert e[1] == {"id": 1, "title": "农业技术 第1讲", "source": "service:101",
+                "start": "2026-12-01T19:30:00+08:00", "duration_minutes": 120,
+                "repeat": "daily", "kind": "live", "counts": True}, e[1]
+assert e[2]["until_event_end"] is True and "duration_minutes" not in e[2], e[2]
+assert e[2]["repeat"] == "mon,wed" and e[2]["kind"] == "record" and e[2]["counts"] is False
+assert e[3]["kind"] == "recording" and e[3]["counts"] is True and e[3]["source"] == "recording:2"
+occ = [(o["entry_id"], o["start"]) for o in doc["occurrences"]]
+assert occ == [(1, "2026-12-01T19:30:00+08:00"), (2, "2026-12-02T10:00:00+08:00"),
+               (1, "2026-12-02T19:30:00+08:00"), (1, "2026-12-03T19:30:00+08:00"),
+               (1, "2026-12-04T19:30:00+08:00"), (3, "2026-12-04T20:00:00+08:00")], occ
+o2 = doc["occurrences"][1]
+assert o2["end_known"] is False and o2["end"] == "2026-12-02T12:00:00+08:00", o2
+PY
+
+# Without a range: a plain array of entries.
+s list --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert [x["id"] for x in d]==[1,2,3], d'
+s list | grep -q "农业技术 第1讲" || fail "text list lacks the title"
+
+# Remove: gone from the list; a second remove reports the missing id.
+s remove 2
+expect 1 "no entry 2" s remove 2
+s list --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert [x["id"]for x in d]==[1,3], d'
+# A new entry never reuses a removed id.
+id4=$(s add --title "d" --source file:intro.ts --start 2026-12-01T06:00 --duration 10)
+[ "$id4" = 4 ] || fail "id reused: $id4"
+
+# A damaged database file is reported, not trusted.
+echo "not a database" >"$dir/bad.db"
+mkdir "$dir/bad" && cp "$dir/bad.db" "$dir/bad/schedule.db"
+expect 1 "cannot open" "$studycast" schedule list --data-dir "$dir/bad"
+echo "schedule CLI ok"

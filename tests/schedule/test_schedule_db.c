@@ -1,0 +1,270 @@
+/* schedule: the SQLite file (add/get/list/update/remove, persistence across
+ * reopen, WAL and schema version, a newer schema refused, a damaged row
+ * skipped) and the course library (file names, partial recordings, finding
+ * the newest). */
+#include "schedule.h"
+#include "test.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CST (8 * 3600)
+
+static int64_t at(const char *iso)
+{
+    int64_t t;
+    if (sc_parse_iso8601(iso, &t) != 0) TEST_FAIL("bad time in test: %s", iso);
+    return t;
+}
+
+static void make_temp_dir(char *dir, size_t size)
+{
+    snprintf(dir, size, "/tmp/sc_sched_XXXXXX");
+    ASSERT_NOT_NULL(mkdtemp(dir));
+}
+
+static void remove_tree(const char *dir)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    ASSERT_EQ(system(cmd), 0);
+}
+
+static struct sc_sched_entry sample(const char *title, const char *source, const char *repeat)
+{
+    struct sc_sched_entry e;
+    sc_sched_entry_init(&e);
+    snprintf(e.title, sizeof(e.title), "%s", title);
+    ASSERT_EQ(sc_sched_source_parse(source, &e.source, NULL, 0), 0);
+    ASSERT_EQ(sc_sched_parse_local("2026-12-01T19:30", CST, &e.start_utc), 0);
+    e.utc_offset_s = CST;
+    e.duration_min = 90;
+    ASSERT_EQ(sc_sched_repeat_parse(repeat, &e.weekdays), 0);
+    return e;
+}
+
+static int64_t sql_int(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    ASSERT_EQ(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_stmt *stmt;
+    ASSERT_EQ(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return v;
+}
+
+static void sql_exec(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    ASSERT_EQ(sqlite3_open(path, &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static void crud_and_persistence(void)
+{
+    char dir[64];
+    make_temp_dir(dir, sizeof(dir));
+    struct sc_log *log = sc_log_create(stderr, SC_LOG_WARN);
+    struct sc_schedule *s;
+    ASSERT_EQ(sc_schedule_open(dir, log, &s), 0);
+
+    struct sc_sched_entry a = sample("农业技术 第3讲", "service:101", "daily");
+    struct sc_sched_entry b = sample("党课", "recording:1", "mon,wed");
+    b.kind = SC_SCHED_RECORDING;
+    b.until_event_end = false;
+    struct sc_sched_entry c = sample("新闻联播", "service:5@udp://239.0.0.1:1234", "once");
+    c.kind = SC_SCHED_RECORD;
+    c.until_event_end = true;
+    c.counts = false;
+    ASSERT_EQ(sc_schedule_add(s, &a), 0);
+    ASSERT_EQ(sc_schedule_add(s, &b), 0);
+    ASSERT_EQ(sc_schedule_add(s, &c), 0);
+    ASSERT_EQ(a.id, 1);
+    ASSERT_EQ(b.id, 2);
+    ASSERT_EQ(c.id, 3);
+
+    /* A bad entry is refused and nothing is stored. */
+    struct sc_sched_entry bad = sample("", "service:1", "once");
+    ASSERT_EQ(sc_schedule_add(s, &bad), -EINVAL);
+
+    struct sc_sched_entry got;
+    ASSERT_EQ(sc_schedule_get(s, 3, &got), 0);
+    ASSERT_STR_EQ(got.title, "新闻联播");
+    ASSERT_EQ(got.source.type, SC_SOURCE_SERVICE);
+    ASSERT_EQ(got.source.service_id, 5);
+    ASSERT_STR_EQ(got.source.location, "udp://239.0.0.1:1234");
+    ASSERT_TRUE(got.until_event_end);
+    ASSERT_EQ(got.kind, SC_SCHED_RECORD);
+    ASSERT_FALSE(got.counts);
+    ASSERT_EQ(got.start_utc, at("2026-12-01T11:30Z"));
+    ASSERT_EQ(got.utc_offset_s, CST);
+    ASSERT_EQ(sc_schedule_get(s, 99, &got), -ENOENT);
+
+    /* Update, then remove; both report a missing id. */
+    b.duration_min = 45;
+    snprintf(b.title, sizeof(b.title), "党课（重播）");
+    ASSERT_EQ(sc_schedule_update(s, &b), 0);
+    struct sc_sched_entry ghost = b;
+    ghost.id = 42;
+    ASSERT_EQ(sc_schedule_update(s, &ghost), -ENOENT);
+    ASSERT_EQ(sc_schedule_remove(s, 1), 0);
+    ASSERT_EQ(sc_schedule_remove(s, 1), -ENOENT);
+    sc_schedule_close(s);
+
+    /* Everything is on disk: reopen and list. */
+    ASSERT_EQ(sc_schedule_open(dir, log, &s), 0);
+    struct sc_sched_entry *list;
+    size_t n;
+    ASSERT_EQ(sc_schedule_list(s, &list, &n), 0);
+    ASSERT_EQ(n, 2);
+    ASSERT_EQ(list[0].id, 2);
+    ASSERT_STR_EQ(list[0].title, "党课（重播）");
+    ASSERT_EQ(list[0].duration_min, 45);
+    ASSERT_EQ(list[0].weekdays, 0x05);
+    ASSERT_EQ(list[0].kind, SC_SCHED_RECORDING);
+    ASSERT_EQ(list[0].source.record_entry_id, 1);
+    ASSERT_EQ(list[1].id, 3);
+    free(list);
+    /* Ids are never reused, so a log that names entry 1 stays unambiguous. */
+    struct sc_sched_entry d = sample("d", "service:9", "once");
+    ASSERT_EQ(sc_schedule_add(s, &d), 0);
+    ASSERT_EQ(d.id, 4);
+    sc_schedule_close(s);
+
+    char path[128];
+    snprintf(path, sizeof(path), "%s/schedule.db", dir);
+    ASSERT_EQ(sql_int(path, "PRAGMA user_version"), 1);
+    sqlite3 *db;
+    ASSERT_EQ(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_stmt *stmt;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, NULL), SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+    ASSERT_STR_EQ((const char *)sqlite3_column_text(stmt, 0), "wal");
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+
+    /* A row damaged by hand is skipped (and logged), the rest still loads. */
+    sql_exec(path, "UPDATE entries SET source = 'ftp://nowhere' WHERE id = 3");
+    ASSERT_EQ(sc_schedule_open(dir, log, &s), 0);
+    ASSERT_EQ(sc_schedule_list(s, &list, &n), 0);
+    ASSERT_EQ(n, 2);
+    ASSERT_EQ(list[0].id, 2);
+    ASSERT_EQ(list[1].id, 4);
+    free(list);
+    ASSERT_EQ(sc_schedule_get(s, 3, &got), -EINVAL);
+    sc_schedule_close(s);
+
+    /* A file from a newer studycast is left alone. */
+    sql_exec(path, "PRAGMA user_version = 99");
+    s = (struct sc_schedule *)1;
+    ASSERT_EQ(sc_schedule_open(dir, log, &s), SC_SCHED_ESCHEMA);
+    ASSERT_TRUE(s == NULL);
+    ASSERT_EQ(sql_int(path, "PRAGMA user_version"), 99);
+    ASSERT_EQ(sql_int(path, "SELECT count(*) FROM entries"), 3);
+
+    /* A missing data dir is an error, not a crash. */
+    ASSERT_LT(sc_schedule_open("/nonexistent/studycast", log, &s), 0);
+    sc_schedule_close(NULL);
+    sc_log_destroy(log);
+    remove_tree(dir);
+}
+
+static void touch(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    ASSERT_NOT_NULL(f);
+    fputs("ts", f);
+    fclose(f);
+}
+
+static void library_names_and_partial(void)
+{
+    char dir[64];
+    make_temp_dir(dir, sizeof(dir));
+    ASSERT_EQ(sc_library_ensure(dir), 0);
+    ASSERT_EQ(sc_library_ensure(dir), 0); /* idempotent */
+
+    char path[1024], expected[1024];
+    int64_t dec1 = at("2026-12-01T10:00+08:00");
+    ASSERT_EQ(sc_library_recording_path(dir, 7, dec1, CST, SC_LIBRARY_WRITING, path, sizeof(path)),
+              0);
+    snprintf(expected, sizeof(expected), "%s/library/rec-7-20261201-1000.ts.part", dir);
+    ASSERT_STR_EQ(path, expected);
+    /* Deterministic: the same entry and occurrence, the same file. */
+    char again[1024];
+    ASSERT_EQ(
+        sc_library_recording_path(dir, 7, dec1, CST, SC_LIBRARY_WRITING, again, sizeof(again)), 0);
+    ASSERT_STR_EQ(again, path);
+    /* The name is in local time: 01:30 UTC+8 is the previous day in UTC. */
+    ASSERT_EQ(sc_library_recording_path(dir, 7, at("2026-12-01T01:30+08:00"), CST,
+                                        SC_LIBRARY_COMPLETE, path, sizeof(path)),
+              0);
+    snprintf(expected, sizeof(expected), "%s/library/rec-7-20261201-0130.ts", dir);
+    ASSERT_STR_EQ(path, expected);
+    ASSERT_EQ(sc_library_recording_path(dir, 0, dec1, CST, SC_LIBRARY_COMPLETE, path, 4), -EINVAL);
+    ASSERT_EQ(sc_library_recording_path(dir, 7, dec1, CST, SC_LIBRARY_COMPLETE, path, 10),
+              -ENAMETOOLONG);
+
+    struct sc_library_item item;
+    ASSERT_EQ(sc_library_find_newest(dir, 7, dec1 + 86400 * 10, CST, true, &item), -ENOENT);
+
+    /* Dec 1 recorded completely; Dec 2 cut off; Dec 3 still being written. */
+    int64_t dec2 = dec1 + 86400, dec3 = dec2 + 86400;
+    ASSERT_EQ(sc_library_recording_path(dir, 7, dec1, CST, SC_LIBRARY_WRITING, path, sizeof(path)),
+              0);
+    touch(path);
+    ASSERT_EQ(sc_library_finish_recording(dir, 7, dec1, CST, true), 0);
+    ASSERT_EQ(access(path, F_OK), -1);
+    ASSERT_EQ(sc_library_recording_path(dir, 7, dec2, CST, SC_LIBRARY_WRITING, path, sizeof(path)),
+              0);
+    touch(path);
+    ASSERT_EQ(sc_library_finish_recording(dir, 7, dec2, CST, false), 0);
+    ASSERT_EQ(sc_library_recording_path(dir, 7, dec3, CST, SC_LIBRARY_WRITING, path, sizeof(path)),
+              0);
+    touch(path);
+    /* Another entry's recording and stray files are ignored. */
+    ASSERT_EQ(sc_library_recording_path(dir, 8, dec3, CST, SC_LIBRARY_COMPLETE, path, sizeof(path)),
+              0);
+    touch(path);
+    snprintf(path, sizeof(path), "%s/library/rec-7-notes.txt", dir);
+    touch(path);
+    snprintf(path, sizeof(path), "%s/library/rec-7-20261209-1000.mp4", dir);
+    touch(path);
+    /* Finishing a recording that was never started reports it. */
+    ASSERT_EQ(sc_library_finish_recording(dir, 7, dec3 + 86400, CST, true), -ENOENT);
+
+    /* Study time on the 4th: the newest complete one is the 1st's. */
+    int64_t study = dec3 + 86400;
+    ASSERT_EQ(sc_library_find_newest(dir, 7, study, CST, false, &item), 0);
+    ASSERT_EQ(item.occurrence_utc, dec1);
+    ASSERT_EQ(item.state, SC_LIBRARY_COMPLETE);
+    ASSERT_EQ(item.record_entry_id, 7);
+    snprintf(expected, sizeof(expected), "%s/library/rec-7-20261201-1000.ts", dir);
+    ASSERT_STR_EQ(item.path, expected);
+    /* Partial ones allowed: the 2nd's, marked partial. */
+    ASSERT_EQ(sc_library_find_newest(dir, 7, study, CST, true, &item), 0);
+    ASSERT_EQ(item.occurrence_utc, dec2);
+    ASSERT_EQ(item.state, SC_LIBRARY_PARTIAL);
+    snprintf(expected, sizeof(expected), "%s/library/rec-7-20261202-1000.partial.ts", dir);
+    ASSERT_STR_EQ(item.path, expected);
+    /* Only recordings made before the study time count. */
+    ASSERT_EQ(sc_library_find_newest(dir, 7, dec1, CST, true, &item), -ENOENT);
+    ASSERT_EQ(sc_library_find_newest(dir, 8, study, CST, false, &item), 0);
+    ASSERT_EQ(item.occurrence_utc, dec3);
+    ASSERT_EQ(sc_library_find_newest(dir, 9, study, CST, true, &item), -ENOENT);
+    remove_tree(dir);
+    ASSERT_EQ(sc_library_find_newest(dir, 7, study, CST, true, &item), -ENOENT);
+}
+
+int main(void)
+{
+    RUN_TEST(crud_and_persistence);
+    RUN_TEST(library_names_and_partial);
+    return 0;
+}
