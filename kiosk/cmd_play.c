@@ -1,0 +1,309 @@
+/* studycast play [SOURCE]: plays a file, '-', or a URL in a window or
+ * fullscreen; without SOURCE the built-in demo stream. */
+#include "commands.h"
+#include "player.h"
+#include "stop_signals.h"
+#include "ui.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct play_args {
+    const char *source;
+    const char *stats_path;
+    int window_w, window_h;
+    bool windowed;
+    int service;
+    int threads;
+    double duration;
+    bool no_audio;
+    bool no_deinterlace;
+    int field_rate; /* -1 auto, 0 frame rate, 1 field rate */
+    int volume;
+    enum sc_ui_renderer renderer;
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: studycast play [SOURCE] [OPTIONS]\n"
+            "Plays SOURCE (a file, '-' for standard input, udp://, rtp://, http:// ...);\n"
+            "without SOURCE the built-in demo stream.\n\n"
+            "  --window WxH          a window of that size instead of fullscreen\n"
+            "  --service N           the program number to play (default: the first with video)\n"
+            "  --duration S          stop after S seconds\n"
+            "  --stats FILE          write playback statistics as JSON at exit\n"
+            "  --no-audio            do not play the sound\n"
+            "  --volume N            initial volume, 0..100 (default 100)\n"
+            "  --deinterlace MODE    field (one picture per field), frame, or off\n"
+            "                        (default: field if the display runs at >= 50 Hz)\n"
+            "  --renderer R          auto, gpu or software (default auto)\n"
+            "  --threads N           video decoder threads (default: one per core)\n\n"
+            "keys: Space pause, Esc/q quit, m mute, +/- volume, f fullscreen, i info\n"
+            "exit status: 0 played (to the end, --duration, or stopped); 1 the source\n"
+            "cannot be opened or played; 2 bad arguments\n");
+}
+
+static int parse_int(const char *text, int min, int max, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno || end == text || *end || v < min || v > max) return -1;
+    *out = (int)v;
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, struct play_args *a)
+{
+    *a = (struct play_args){.service = -1, .field_rate = -1, .volume = 100};
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        bool takes_value = true;
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            usage(stdout);
+            return 1;
+        } else if (strcmp(arg, "--no-audio") == 0) {
+            a->no_audio = true;
+            takes_value = false;
+        } else if (arg[0] == '-' && arg[1] == '-' && !val) {
+            fprintf(stderr, "studycast play: %s needs a value\n", arg);
+            return -1;
+        } else if (strcmp(arg, "--window") == 0) {
+            char extra;
+            if (sscanf(val, "%dx%d%c", &a->window_w, &a->window_h, &extra) != 2 ||
+                a->window_w < 16 || a->window_h < 16 || a->window_w > 16384 ||
+                a->window_h > 16384) {
+                fprintf(stderr, "studycast play: --window wants WxH, e.g. 1024x576\n");
+                return -1;
+            }
+            a->windowed = true;
+        } else if (strcmp(arg, "--service") == 0) {
+            if (parse_int(val, 0, 65535, &a->service) < 0) {
+                fprintf(stderr, "studycast play: --service wants a program number 0..65535\n");
+                return -1;
+            }
+        } else if (strcmp(arg, "--threads") == 0) {
+            if (parse_int(val, 0, 64, &a->threads) < 0) {
+                fprintf(stderr, "studycast play: --threads wants 0..64\n");
+                return -1;
+            }
+        } else if (strcmp(arg, "--volume") == 0) {
+            if (parse_int(val, 0, 100, &a->volume) < 0) {
+                fprintf(stderr, "studycast play: --volume wants 0..100\n");
+                return -1;
+            }
+        } else if (strcmp(arg, "--duration") == 0) {
+            char *end;
+            a->duration = strtod(val, &end);
+            if (end == val || *end || !(a->duration > 0) || a->duration > 1e7) {
+                fprintf(stderr, "studycast play: --duration wants seconds > 0\n");
+                return -1;
+            }
+        } else if (strcmp(arg, "--stats") == 0) {
+            a->stats_path = val;
+        } else if (strcmp(arg, "--deinterlace") == 0) {
+            if (strcmp(val, "field") == 0)
+                a->field_rate = 1;
+            else if (strcmp(val, "frame") == 0)
+                a->field_rate = 0;
+            else if (strcmp(val, "off") == 0)
+                a->no_deinterlace = true;
+            else {
+                fprintf(stderr, "studycast play: --deinterlace wants field, frame or off\n");
+                return -1;
+            }
+        } else if (strcmp(arg, "--renderer") == 0) {
+            if (strcmp(val, "auto") == 0)
+                a->renderer = SC_UI_RENDERER_AUTO;
+            else if (strcmp(val, "gpu") == 0)
+                a->renderer = SC_UI_RENDERER_GPU;
+            else if (strcmp(val, "software") == 0)
+                a->renderer = SC_UI_RENDERER_SOFTWARE;
+            else {
+                fprintf(stderr, "studycast play: --renderer wants auto, gpu or software\n");
+                return -1;
+            }
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            fprintf(stderr, "studycast play: unknown option '%s'\n", arg);
+            return -1;
+        } else {
+            if (a->source) {
+                fprintf(stderr, "studycast play: one SOURCE only ('%s' and '%s')\n", a->source,
+                        arg);
+                return -1;
+            }
+            a->source = arg;
+            takes_value = false;
+        }
+        if (takes_value) i++;
+    }
+    return 0;
+}
+
+static int write_stats(const char *path, const char *source, const char *renderer,
+                       const struct sc_player_stats *s, int exit_status)
+{
+    struct sc_buf buf = {0};
+    struct sc_json json;
+    sc_json_init(&json, &buf, true);
+    sc_json_object_begin(&json);
+    sc_json_kv_string(&json, "source", source);
+    sc_json_kv_int(&json, "frames_decoded", s->frames_decoded);
+    sc_json_kv_int(&json, "frames_presented", s->frames_presented);
+    sc_json_kv_int(&json, "frames_dropped_early", s->frames_dropped_early);
+    sc_json_kv_int(&json, "frames_dropped_late", s->frames_dropped_late);
+    sc_json_key(&json, "first_picture_ms");
+    if (s->first_picture_ms >= 0)
+        sc_json_double(&json, s->first_picture_ms);
+    else
+        sc_json_null(&json);
+    sc_json_kv_int(&json, "audio_underruns", s->audio_underruns);
+    sc_json_key(&json, "av_offset_ms");
+    sc_json_object_begin(&json);
+    sc_json_kv_double(&json, "mean", s->av_offset_mean_ms);
+    sc_json_kv_double(&json, "p99", s->av_offset_p99_ms);
+    sc_json_kv_double(&json, "max", s->av_offset_max_ms);
+    sc_json_object_end(&json);
+    sc_json_kv_int(&json, "decode_errors", s->decode_errors);
+    sc_json_kv_double(&json, "seconds_played", s->seconds_played);
+    sc_json_kv_int(&json, "audio_frames_decoded", s->audio_frames_decoded);
+    sc_json_kv_int(&json, "video_width", s->video_width);
+    sc_json_kv_int(&json, "video_height", s->video_height);
+    sc_json_kv_bool(&json, "live", s->live);
+    sc_json_kv_string(&json, "renderer", renderer);
+    sc_json_kv_int(&json, "exit_status", exit_status);
+    sc_json_object_end(&json);
+    sc_buf_puts(&buf, "\n");
+    int ret = buf.failed ? -ENOMEM : sc_write_file_atomic(path, buf.data, buf.len);
+    sc_buf_free(&buf);
+    if (ret < 0) fprintf(stderr, "studycast play: cannot write %s: %s\n", path, strerror(-ret));
+    return ret;
+}
+
+static void handle_action(enum sc_ui_action action, struct sc_player *player)
+{
+    char info[512];
+    switch (action) {
+    case SC_UI_PAUSE:
+        sc_player_set_paused(player, !sc_player_paused(player));
+        break;
+    case SC_UI_MUTE:
+        sc_player_set_muted(player, !sc_player_muted(player));
+        break;
+    case SC_UI_VOLUME_UP:
+        sc_player_set_volume(player, sc_player_volume(player) + 10);
+        break;
+    case SC_UI_VOLUME_DOWN:
+        sc_player_set_volume(player, sc_player_volume(player) - 10);
+        break;
+    case SC_UI_INFO:
+        sc_player_info(player, info, sizeof(info));
+        printf("%s\n", info);
+        fflush(stdout);
+        break;
+    default:
+        break;
+    }
+}
+
+/* The core loop: present what is due, then sleep until the next deadline,
+ * an input event or a wakeup. Returns the exit status. */
+static int run(struct sc_player *player, struct sc_ui *ui, const struct play_args *a,
+               struct stop_signals *signals)
+{
+    int64_t stop_at = a->duration > 0 ? sc_mono_ns() + (int64_t)(a->duration * 1e9) : 0;
+    for (;;) {
+        if (atomic_load(&signals->stop)) return 0;
+        enum sc_player_state state = sc_player_state(player);
+        if (state == SC_PLAYER_FAILED) {
+            fprintf(stderr, "studycast: %s\n", sc_player_error(player));
+            return 1;
+        }
+        if (state == SC_PLAYER_ENDED) return 0;
+        int64_t wait_ns;
+        struct sc_picture *picture = sc_player_next_picture(player, &wait_ns);
+        if (picture)
+            sc_ui_set_picture(ui, picture); /* the ui owns it now, and keeps it on screen */
+        if (sc_ui_present(ui) && picture) sc_player_presented(player, picture);
+        if (stop_at) {
+            int64_t left = stop_at - sc_mono_ns();
+            if (left <= 0) return 0;
+            if (wait_ns < 0 || wait_ns > left) wait_ns = left;
+        }
+        if (picture && wait_ns < 0)
+            wait_ns = 0; /* look again right away: the next one may be due too */
+        enum sc_ui_action action = sc_ui_wait(ui, wait_ns);
+        if (action == SC_UI_QUIT) return 0;
+        handle_action(action, player);
+    }
+}
+
+int cmd_play(int argc, char **argv, struct sc_log *log)
+{
+    int64_t start_ns = process_start_mono_ns(sc_mono_ns());
+    struct play_args a;
+    int ret = parse_args(argc, argv, &a);
+    if (ret != 0) return ret > 0 ? 0 : 2;
+    if (!a.source) {
+        a.source = sc_player_demo_path();
+        if (!a.source) {
+            fprintf(stderr, "studycast: no SOURCE given and the demo stream is not installed\n");
+            return 1;
+        }
+    }
+    struct stop_signals signals;
+    if (stop_signals_start(&signals, sc_ui_wakeup) < 0) {
+        fprintf(stderr, "studycast: cannot set up signal handling\n");
+        return 1;
+    }
+    struct sc_ui *ui = NULL;
+    struct sc_ui_opts ui_opts = {.fullscreen = !a.windowed,
+                                 .width = a.window_w,
+                                 .height = a.window_h,
+                                 .title = "studycast",
+                                 .renderer = a.renderer,
+                                 .log = log};
+    /* the window opens while the reader probes the source: both take time */
+    struct sc_player_opts opts = {.source = a.source,
+                                  .service = a.service,
+                                  .threads = a.threads,
+                                  .no_audio = a.no_audio,
+                                  .no_deinterlace = a.no_deinterlace,
+                                  .volume = a.volume,
+                                  .wakeup = sc_ui_wakeup,
+                                  .start_ns = start_ns,
+                                  .log = log};
+    if (sc_ui_create(&ui_opts, &ui) < 0) {
+        fprintf(stderr, "studycast: cannot open a window (no display?)\n");
+        stop_signals_finish(&signals);
+        return 1;
+    }
+    int refresh = sc_ui_refresh_rate(ui);
+    opts.field_rate = a.field_rate >= 0 ? a.field_rate == 1 : refresh == 0 || refresh >= 50;
+    opts.wakeup_opaque = ui;
+    stop_signals_set_opaque(&signals, ui);
+    struct sc_player *player = NULL;
+    if (sc_player_create(&opts, &player) < 0) {
+        fprintf(stderr, "studycast: cannot start the player: out of memory\n");
+        sc_ui_destroy(ui);
+        stop_signals_finish(&signals);
+        return 1;
+    }
+    int status = run(player, ui, &a, &signals);
+    struct sc_player_stats stats;
+    sc_player_get_stats(player, &stats);
+    if (a.stats_path &&
+        write_stats(a.stats_path, a.source, sc_ui_renderer_name(ui), &stats, status) < 0 &&
+        status == 0)
+        status = 1;
+    sc_player_destroy(player);
+    stop_signals_finish(&signals); /* before the ui it wakes goes away */
+    sc_ui_destroy(ui);
+    return status;
+}

@@ -1,0 +1,240 @@
+/* One decoder thread per stream: packets in, frames out. The video thread also
+ * drops frames that are already late and deinterlaces the rest. */
+#include "internal.h"
+
+#include <math.h>
+
+int sc_decoder_open(struct sc_decoder *d, struct sc_player *p, AVStream *stream)
+{
+    const AVCodec *codec = avcodec_find_decoder(stream->codecpar->codec_id);
+    if (!codec) return AVERROR_DECODER_NOT_FOUND;
+    d->avctx = avcodec_alloc_context3(codec);
+    if (!d->avctx) return AVERROR(ENOMEM);
+    int ret = avcodec_parameters_to_context(d->avctx, stream->codecpar);
+    if (ret < 0) goto fail;
+    d->avctx->pkt_timebase = stream->time_base;
+    d->is_video = stream->codecpar->codec_type == AVMEDIA_TYPE_VIDEO;
+    AVDictionary *opts = NULL;
+    if (d->is_video) {
+        av_dict_set_int(&opts, "threads", p->opts.threads, 0); /* 0: auto, as ffmpeg */
+        d->avctx->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
+    }
+    ret = avcodec_open2(d->avctx, codec, &opts);
+    av_dict_free(&opts);
+    if (ret < 0) goto fail;
+    d->player = p;
+    d->stream = stream;
+    d->packets.time_base = stream->time_base; /* no packet flows yet */
+    d->error_limit = (struct sc_log_limit){.burst = 5, .period_ms = 1000};
+    return 0;
+fail:
+    avcodec_free_context(&d->avctx);
+    return ret;
+}
+
+void sc_decoder_close(struct sc_decoder *d)
+{
+    avcodec_free_context(&d->avctx);
+    sc_deinterlacer_free(&d->deint);
+}
+
+bool sc_decoder_done(struct sc_decoder *d)
+{
+    return atomic_load(&d->finished_serial) == sc_pktq_serial(&d->packets) &&
+           sc_frameq_size(&d->frames) == 0;
+}
+
+static void count_error(struct sc_decoder *d, int err, const char *what)
+{
+    atomic_fetch_add(&d->player->decode_errors, 1);
+    sc_logf_limited(d->player->log, &d->error_limit, SC_LOG_INFO, "%s %s: %s",
+                    d->is_video ? "video" : "audio", what, av_err2str(err));
+}
+
+static double to_seconds(int64_t ts, AVRational tb)
+{
+    return ts == AV_NOPTS_VALUE ? NAN : (double)ts * av_q2d(tb);
+}
+
+/* Hands one picture to the presenter; waits for a free slot. */
+static int queue_picture(struct sc_decoder *d, AVFrame *frame, AVRational tb, AVRational frame_rate,
+                         int per_source_frame)
+{
+    struct sc_frame *slot = sc_frameq_peek_writable(&d->frames);
+    if (!slot) {
+        av_frame_unref(frame);
+        return AVERROR_EXIT;
+    }
+    slot->pts = to_seconds(frame->best_effort_timestamp, tb);
+    slot->duration = frame_rate.num > 0 && frame_rate.den > 0 ? av_q2d(av_inv_q(frame_rate)) : 0;
+    slot->serial = d->pkt_serial;
+    slot->flags = ++d->output_count % per_source_frame == 0 ? SC_FRAME_ENDS_SOURCE_FRAME : 0;
+    av_frame_move_ref(slot->frame, frame);
+    sc_frameq_push(&d->frames);
+    sc_player_wakeup(d->player);
+    return 0;
+}
+
+static int pull_filtered(struct sc_decoder *d, AVFrame *out)
+{
+    struct sc_player *p = d->player;
+    int per_source_frame = p->opts.field_rate && !p->opts.no_deinterlace ? 2 : 1;
+    for (;;) {
+        AVRational tb, frame_rate;
+        int ret = sc_deinterlacer_pull(d->deint, out, &tb, &frame_rate);
+        if (ret <= 0) return ret == AVERROR_EOF ? 0 : ret;
+        ret = queue_picture(d, out, tb, frame_rate, per_source_frame);
+        if (ret < 0) return ret;
+    }
+}
+
+static bool late_already(struct sc_decoder *d, const AVFrame *frame)
+{
+    struct sc_player *p = d->player;
+    double pts = to_seconds(frame->best_effort_timestamp, d->stream->time_base);
+    double diff = pts - sc_player_master_clock(p);
+    int queued = 0;
+    sc_pktq_level(&d->packets, &queued, NULL, NULL);
+    /* ffplay's early drop: behind the master clock, with more packets waiting,
+     * and the presenter running on this serial */
+    return !isnan(diff) && fabs(diff) < SC_NOSYNC_THRESHOLD && diff < 0 &&
+           sc_clock_serial(&p->video_clock) == d->pkt_serial && queued > 0;
+}
+
+static int handle_video_frame(struct sc_decoder *d, AVFrame *frame, AVFrame *out)
+{
+    struct sc_player *p = d->player;
+    atomic_fetch_add(&p->frames_decoded, 1);
+    atomic_store(&p->video_width, frame->width);
+    atomic_store(&p->video_height, frame->height);
+    if (frame->decode_error_flags || (frame->flags & AV_FRAME_FLAG_CORRUPT))
+        atomic_fetch_add(&p->decode_errors, 1);
+    if (p->opts.on_decoded_frame) {
+        struct sc_picture lent = {
+            .frame = frame, .pts = to_seconds(frame->best_effort_timestamp, d->stream->time_base)};
+        p->opts.on_decoded_frame(p->opts.decoded_opaque, &lent);
+    }
+    if (p->opts.bench) {
+        av_frame_unref(frame);
+        return 0;
+    }
+    if (late_already(d, frame)) {
+        atomic_fetch_add(&p->dropped_early, 1);
+        av_frame_unref(frame);
+        return 0;
+    }
+    AVRational frame_rate = av_guess_frame_rate(p->ic, d->stream, frame);
+    bool deinterlace = !p->opts.no_deinterlace && (frame->interlaced_frame || d->deint);
+    if (deinterlace || !sc_pixfmt_presentable(frame->format)) {
+        /* once a stream shows interlaced pictures, all its pictures go through
+         * the deinterlacer, so that each yields the same number of fields */
+        int ret = sc_deinterlacer_push(&d->deint, frame, d->stream->time_base, frame_rate,
+                                       deinterlace, p->opts.field_rate, p->log);
+        av_frame_unref(frame);
+        if (ret < 0) {
+            count_error(d, ret, "filter");
+            return 0;
+        }
+        return pull_filtered(d, out);
+    }
+    return queue_picture(d, frame, d->stream->time_base, frame_rate, 1);
+}
+
+static int handle_audio_frame(struct sc_decoder *d, AVFrame *frame)
+{
+    struct sc_player *p = d->player;
+    atomic_fetch_add(&p->audio_frames_decoded, 1);
+    if (frame->decode_error_flags || (frame->flags & AV_FRAME_FLAG_CORRUPT))
+        atomic_fetch_add(&p->decode_errors, 1);
+    if (p->opts.bench) {
+        av_frame_unref(frame);
+        return 0;
+    }
+    struct sc_frame *slot = sc_frameq_peek_writable(&d->frames);
+    if (!slot) {
+        av_frame_unref(frame);
+        return AVERROR_EXIT;
+    }
+    slot->pts = to_seconds(frame->best_effort_timestamp, d->stream->time_base);
+    slot->duration = frame->sample_rate > 0 ? (double)frame->nb_samples / frame->sample_rate : 0;
+    slot->serial = d->pkt_serial;
+    slot->flags = 0;
+    av_frame_move_ref(slot->frame, frame);
+    sc_frameq_push(&d->frames);
+    return 0;
+}
+
+static void finish(struct sc_decoder *d, AVFrame *out)
+{
+    struct sc_player *p = d->player;
+    if (d->deint && sc_deinterlacer_drain(d->deint) >= 0) pull_filtered(d, out);
+    sc_deinterlacer_free(&d->deint);
+    avcodec_flush_buffers(d->avctx); /* ready for the next serial */
+    atomic_store(&d->finished_serial, d->pkt_serial);
+    if (p->opts.bench) sc_player_check_bench_end(p);
+    sc_player_wakeup(p);
+}
+
+static void *decoder_main(void *arg)
+{
+    struct sc_decoder *d = arg;
+    AVPacket *pkt = av_packet_alloc();
+    AVFrame *frame = av_frame_alloc();
+    AVFrame *out = av_frame_alloc();
+    if (!pkt || !frame || !out) {
+        SC_ERR(d->player->log, "decoder: out of memory");
+        goto done;
+    }
+    for (;;) {
+        int serial;
+        if (sc_pktq_get(&d->packets, pkt, &serial, true) < 0) break;
+        if (serial != d->pkt_serial) {
+            /* a flush: forget the old stream position without restarting */
+            avcodec_flush_buffers(d->avctx);
+            sc_deinterlacer_free(&d->deint);
+            d->output_count = 0;
+            d->pkt_serial = serial;
+        }
+        bool draining = !pkt->data && pkt->size == 0;
+        int ret = avcodec_send_packet(d->avctx, draining ? NULL : pkt);
+        av_packet_unref(pkt);
+        if (ret < 0 && ret != AVERROR(EAGAIN) && ret != AVERROR_EOF) count_error(d, ret, "packet");
+        for (;;) {
+            ret = avcodec_receive_frame(d->avctx, frame);
+            if (ret == AVERROR(EAGAIN)) break;
+            if (ret == AVERROR_EOF) {
+                finish(d, out);
+                break;
+            }
+            if (ret < 0) {
+                count_error(d, ret, "frame");
+                break;
+            }
+            ret = d->is_video ? handle_video_frame(d, frame, out) : handle_audio_frame(d, frame);
+            if (ret == AVERROR_EXIT) goto done;
+        }
+    }
+done:
+    av_packet_free(&pkt);
+    av_frame_free(&frame);
+    av_frame_free(&out);
+    return NULL;
+}
+
+int sc_decoder_start(struct sc_decoder *d)
+{
+    int ret = pthread_create(&d->thread, NULL, decoder_main, d);
+    if (ret != 0) return AVERROR(ret);
+    d->thread_started = true;
+    return 0;
+}
+
+void sc_decoder_stop(struct sc_decoder *d)
+{
+    sc_pktq_abort(&d->packets);
+    sc_frameq_abort(&d->frames);
+    if (d->thread_started) {
+        pthread_join(d->thread, NULL);
+        d->thread_started = false;
+    }
+}

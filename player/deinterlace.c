@@ -1,0 +1,127 @@
+/* Deinterlacing (bwdif) and format conversion with libavfilter. Only frames
+ * that need it go through the graph; progressive presentable frames bypass it. */
+#include "internal.h"
+
+#include <libavfilter/buffersink.h>
+#include <libavfilter/buffersrc.h>
+#include <libavutil/avstring.h>
+#include <libavutil/pixdesc.h>
+
+struct sc_deinterlacer {
+    AVFilterGraph *graph;
+    AVFilterContext *src, *sink;
+    /* the input the graph was built for */
+    int width, height, format;
+    AVRational sar, tb;
+    bool deinterlace, field_rate;
+};
+
+bool sc_pixfmt_presentable(int av_pix_fmt)
+{
+    return av_pix_fmt == AV_PIX_FMT_YUV420P || av_pix_fmt == AV_PIX_FMT_YUVJ420P ||
+           av_pix_fmt == AV_PIX_FMT_NV12;
+}
+
+void sc_deinterlacer_free(struct sc_deinterlacer **deint)
+{
+    if (!*deint) return;
+    avfilter_graph_free(&(*deint)->graph);
+    av_freep(deint);
+}
+
+static int build(struct sc_deinterlacer *d, const AVFrame *frame, AVRational tb,
+                 AVRational frame_rate, struct sc_log *log)
+{
+    char args[256];
+    d->graph = avfilter_graph_alloc();
+    if (!d->graph) return AVERROR(ENOMEM);
+    d->graph->nb_threads = 2;
+    AVRational sar =
+        frame->sample_aspect_ratio.num ? frame->sample_aspect_ratio : (AVRational){1, 1};
+    snprintf(args, sizeof(args), "video_size=%dx%d:pix_fmt=%d:time_base=%d/%d:pixel_aspect=%d/%d",
+             frame->width, frame->height, frame->format, tb.num, tb.den, sar.num, sar.den);
+    if (frame_rate.num > 0 && frame_rate.den > 0)
+        av_strlcatf(args, sizeof(args), ":frame_rate=%d/%d", frame_rate.num, frame_rate.den);
+    int ret = avfilter_graph_create_filter(&d->src, avfilter_get_by_name("buffer"), "in", args,
+                                           NULL, d->graph);
+    if (ret < 0) return ret;
+    ret = avfilter_graph_create_filter(&d->sink, avfilter_get_by_name("buffersink"), "out", NULL,
+                                       NULL, d->graph);
+    if (ret < 0) return ret;
+
+    char chain[128] = "";
+    if (d->deinterlace)
+        snprintf(chain, sizeof(chain), "bwdif=mode=%s:parity=auto:deint=all",
+                 d->field_rate ? "send_field" : "send_frame");
+    if (!sc_pixfmt_presentable(frame->format))
+        av_strlcatf(chain, sizeof(chain), "%sformat=yuv420p", chain[0] ? "," : "");
+    if (!chain[0]) snprintf(chain, sizeof(chain), "null");
+
+    AVFilterInOut *outputs = avfilter_inout_alloc();
+    AVFilterInOut *inputs = avfilter_inout_alloc();
+    if (!outputs || !inputs) {
+        avfilter_inout_free(&outputs);
+        avfilter_inout_free(&inputs);
+        return AVERROR(ENOMEM);
+    }
+    outputs->name = av_strdup("in");
+    outputs->filter_ctx = d->src;
+    inputs->name = av_strdup("out");
+    inputs->filter_ctx = d->sink;
+    ret = avfilter_graph_parse_ptr(d->graph, chain, &inputs, &outputs, NULL);
+    avfilter_inout_free(&outputs);
+    avfilter_inout_free(&inputs);
+    if (ret < 0) return ret;
+    ret = avfilter_graph_config(d->graph, NULL);
+    if (ret < 0) return ret;
+    SC_DEBUG(log, "filter graph for %dx%d %s: %s", frame->width, frame->height,
+             av_get_pix_fmt_name(frame->format), chain);
+    return 0;
+}
+
+int sc_deinterlacer_push(struct sc_deinterlacer **deint, const AVFrame *frame, AVRational tb,
+                         AVRational frame_rate, bool deinterlace, bool field_rate,
+                         struct sc_log *log)
+{
+    struct sc_deinterlacer *d = *deint;
+    AVRational sar = frame->sample_aspect_ratio;
+    if (d &&
+        (d->width != frame->width || d->height != frame->height || d->format != frame->format ||
+         av_cmp_q(d->sar, sar) != 0 || av_cmp_q(d->tb, tb) != 0 || d->deinterlace != deinterlace ||
+         d->field_rate != field_rate))
+        sc_deinterlacer_free(deint);
+    if (!*deint) {
+        d = av_mallocz(sizeof(*d));
+        if (!d) return AVERROR(ENOMEM);
+        *d = (struct sc_deinterlacer){.width = frame->width,
+                                      .height = frame->height,
+                                      .format = frame->format,
+                                      .sar = sar,
+                                      .tb = tb,
+                                      .deinterlace = deinterlace,
+                                      .field_rate = field_rate};
+        *deint = d;
+        int ret = build(d, frame, tb, frame_rate, log);
+        if (ret < 0) {
+            sc_deinterlacer_free(deint);
+            return ret;
+        }
+    }
+    return av_buffersrc_write_frame(d->src, frame);
+}
+
+int sc_deinterlacer_pull(struct sc_deinterlacer *d, AVFrame *out, AVRational *tb,
+                         AVRational *frame_rate)
+{
+    int ret = av_buffersink_get_frame_flags(d->sink, out, 0);
+    if (ret == AVERROR(EAGAIN)) return 0;
+    if (ret < 0) return ret;
+    *tb = av_buffersink_get_time_base(d->sink);
+    *frame_rate = av_buffersink_get_frame_rate(d->sink);
+    return 1;
+}
+
+int sc_deinterlacer_drain(struct sc_deinterlacer *d)
+{
+    return av_buffersrc_add_frame(d->src, NULL);
+}

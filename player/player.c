@@ -1,0 +1,236 @@
+/* The player's lifetime, state and controls. */
+#include "internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define VIDEO_QUEUE_BYTES (16 << 20)
+#define AUDIO_QUEUE_BYTES (4 << 20)
+#define QUEUE_DURATION_US 3000000 /* a broadcast mux interleaves within ~1 s */
+#define VIDEO_PICTURES    3
+#define AUDIO_FRAMES      9
+
+void sc_player_wakeup(struct sc_player *p)
+{
+    if (p->opts.wakeup) p->opts.wakeup(p->opts.wakeup_opaque);
+}
+
+void sc_player_set_state(struct sc_player *p, enum sc_player_state state)
+{
+    pthread_mutex_lock(&p->state_lock);
+    int old = atomic_load(&p->state);
+    /* ENDED and FAILED are final */
+    if (old != SC_PLAYER_ENDED && old != SC_PLAYER_FAILED) atomic_store(&p->state, (int)state);
+    pthread_cond_broadcast(&p->state_cond);
+    pthread_mutex_unlock(&p->state_lock);
+    sc_player_wakeup(p);
+}
+
+void sc_player_check_bench_end(struct sc_player *p)
+{
+    if (!atomic_load(&p->reader_eof)) return;
+    bool video_done = !p->has_video || atomic_load(&p->video.finished_serial) >= 0;
+    bool audio_done = !p->has_audio || atomic_load(&p->audio.finished_serial) >= 0;
+    if (video_done && audio_done) {
+        atomic_store(&p->bench_end_ns, sc_mono_ns());
+        sc_player_set_state(p, SC_PLAYER_ENDED);
+    }
+}
+
+double sc_player_master_clock(struct sc_player *p)
+{
+    return sc_clock_get(p->master == SC_MASTER_AUDIO ? &p->audio_clock : &p->external_clock);
+}
+
+static int init_decoder_queues(struct sc_decoder *d, int64_t max_bytes, int pictures)
+{
+    atomic_init(&d->finished_serial, -1);
+    int ret = sc_pktq_init(&d->packets, max_bytes, QUEUE_DURATION_US, (AVRational){1, 90000});
+    if (ret < 0) return ret;
+    ret = sc_frameq_init(&d->frames, pictures);
+    if (ret < 0) sc_pktq_destroy(&d->packets);
+    return ret;
+}
+
+static void destroy_decoder_queues(struct sc_decoder *d)
+{
+    sc_frameq_destroy(&d->frames);
+    sc_pktq_destroy(&d->packets);
+}
+
+int sc_player_create(const struct sc_player_opts *opts, struct sc_player **out)
+{
+    struct sc_player *p = calloc(1, sizeof(*p));
+    if (!p) return AVERROR(ENOMEM);
+    p->opts = *opts;
+    p->opts.source = strdup(opts->source ? opts->source : "");
+    p->log = sc_log_child(opts->log, "player");
+    atomic_init(&p->volume, opts->volume < 0 ? 0 : opts->volume > 100 ? 100 : opts->volume);
+    atomic_init(&p->first_picture_ns, -1);
+    atomic_init(&p->state, SC_PLAYER_OPENING);
+    bool locks = false, queues_video = false, queues_audio = false, clocks = false;
+    if (!p->opts.source) goto fail;
+    if (pthread_mutex_init(&p->state_lock, NULL) != 0) goto fail;
+    pthread_cond_init(&p->state_cond, NULL);
+    pthread_mutex_init(&p->offsets_lock, NULL);
+    locks = true;
+    if (init_decoder_queues(&p->video, VIDEO_QUEUE_BYTES, VIDEO_PICTURES) < 0) goto fail;
+    queues_video = true;
+    if (init_decoder_queues(&p->audio, AUDIO_QUEUE_BYTES, AUDIO_FRAMES) < 0) goto fail;
+    queues_audio = true;
+    if (sc_clock_init(&p->audio_clock) < 0) goto fail;
+    sc_clock_init(&p->video_clock);
+    sc_clock_init(&p->external_clock);
+    clocks = true;
+    if (!opts->no_audio && !opts->bench && SDL_InitSubSystem(SDL_INIT_AUDIO) < 0) {
+        SC_WARN(p->log, "no audio: %s", SDL_GetError());
+        p->opts.no_audio = true;
+    }
+    atomic_store(&p->bench_start_ns, sc_mono_ns());
+    int ret = pthread_create(&p->reader, NULL, sc_reader_main, p);
+    if (ret != 0) goto fail;
+    p->reader_started = true;
+    *out = p;
+    return 0;
+fail:
+    if (clocks) {
+        sc_clock_destroy(&p->audio_clock);
+        sc_clock_destroy(&p->video_clock);
+        sc_clock_destroy(&p->external_clock);
+        if (!p->opts.no_audio && !opts->bench) SDL_QuitSubSystem(SDL_INIT_AUDIO);
+    }
+    if (queues_audio) destroy_decoder_queues(&p->audio);
+    if (queues_video) destroy_decoder_queues(&p->video);
+    if (locks) {
+        pthread_cond_destroy(&p->state_cond);
+        pthread_mutex_destroy(&p->state_lock);
+        pthread_mutex_destroy(&p->offsets_lock);
+    }
+    sc_log_destroy(p->log);
+    free((char *)p->opts.source);
+    free(p);
+    return AVERROR(ENOMEM);
+}
+
+void sc_player_stop(struct sc_player *p)
+{
+    atomic_store(&p->abort_request, true);
+    sc_pktq_abort(&p->video.packets);
+    sc_pktq_abort(&p->audio.packets);
+    sc_frameq_abort(&p->video.frames);
+    sc_frameq_abort(&p->audio.frames);
+    sc_player_set_state(p, SC_PLAYER_ENDED);
+}
+
+void sc_player_destroy(struct sc_player *p)
+{
+    if (!p) return;
+    sc_player_stop(p);
+    if (p->reader_started) pthread_join(p->reader, NULL);
+    sc_decoder_stop(&p->video);
+    sc_decoder_stop(&p->audio);
+    sc_audio_out_close(&p->audio_out);
+    sc_decoder_close(&p->video);
+    sc_decoder_close(&p->audio);
+    sc_source_close(&p->ic);
+    if (!p->opts.no_audio && !p->opts.bench) SDL_QuitSubSystem(SDL_INIT_AUDIO);
+    sc_clock_destroy(&p->audio_clock);
+    sc_clock_destroy(&p->video_clock);
+    sc_clock_destroy(&p->external_clock);
+    destroy_decoder_queues(&p->audio);
+    destroy_decoder_queues(&p->video);
+    pthread_cond_destroy(&p->state_cond);
+    pthread_mutex_destroy(&p->state_lock);
+    pthread_mutex_destroy(&p->offsets_lock);
+    sc_log_destroy(p->log);
+    free((char *)p->opts.source);
+    free(p);
+}
+
+enum sc_player_state sc_player_state(struct sc_player *p)
+{
+    return (enum sc_player_state)atomic_load(&p->state);
+}
+
+const char *sc_player_error(struct sc_player *p)
+{
+    return sc_player_state(p) == SC_PLAYER_FAILED ? p->error : "";
+}
+
+enum sc_player_state sc_player_wait(struct sc_player *p, int64_t timeout_ns)
+{
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    if (timeout_ns >= 0) {
+        int64_t ns = deadline.tv_nsec + timeout_ns;
+        deadline.tv_sec += ns / 1000000000;
+        deadline.tv_nsec = ns % 1000000000;
+    }
+    pthread_mutex_lock(&p->state_lock);
+    for (;;) {
+        int state = atomic_load(&p->state);
+        if (state == SC_PLAYER_ENDED || state == SC_PLAYER_FAILED) break;
+        if (timeout_ns < 0)
+            pthread_cond_wait(&p->state_cond, &p->state_lock);
+        else if (pthread_cond_timedwait(&p->state_cond, &p->state_lock, &deadline) == ETIMEDOUT)
+            break;
+    }
+    pthread_mutex_unlock(&p->state_lock);
+    return sc_player_state(p);
+}
+
+void sc_player_set_volume(struct sc_player *p, int volume)
+{
+    atomic_store(&p->volume, volume < 0 ? 0 : volume > 100 ? 100 : volume);
+}
+
+int sc_player_volume(struct sc_player *p)
+{
+    return atomic_load(&p->volume);
+}
+
+void sc_player_set_muted(struct sc_player *p, bool muted)
+{
+    atomic_store(&p->muted, muted);
+}
+
+bool sc_player_muted(struct sc_player *p)
+{
+    return atomic_load(&p->muted);
+}
+
+void sc_player_get_stats(struct sc_player *p, struct sc_player_stats *s)
+{
+    *s = (struct sc_player_stats){0};
+    s->frames_decoded = atomic_load(&p->frames_decoded);
+    s->frames_presented = atomic_load(&p->presented);
+    s->frames_dropped_early = atomic_load(&p->dropped_early);
+    s->frames_dropped_late = atomic_load(&p->dropped_late);
+    s->audio_frames_decoded = atomic_load(&p->audio_frames_decoded);
+    s->audio_underruns = atomic_load(&p->underruns);
+    s->decode_errors = atomic_load(&p->decode_errors);
+    int64_t first = atomic_load(&p->first_picture_ns);
+    s->first_picture_ms = first < 0 ? -1 : (double)(first - p->opts.start_ns) / 1e6;
+    pthread_mutex_lock(&p->offsets_lock);
+    if (p->offsets.count > 0) {
+        s->av_offset_mean_ms = p->offsets.sum_ms / (double)p->offsets.count;
+        s->av_offset_p99_ms = sc_offset_percentile(&p->offsets, 0.99);
+        s->av_offset_max_ms = p->offsets.max_ms;
+    }
+    pthread_mutex_unlock(&p->offsets_lock);
+    if (p->opts.bench) {
+        int64_t end = atomic_load(&p->bench_end_ns);
+        s->seconds_played =
+            (double)((end ? end : sc_mono_ns()) - atomic_load(&p->bench_start_ns)) / 1e9;
+    } else {
+        int64_t played = p->played_ns;
+        if (p->playing_since_ns) played += sc_mono_ns() - p->playing_since_ns;
+        s->seconds_played = (double)played / 1e9;
+    }
+    if (atomic_load(&p->streams_open)) s->live = p->live;
+    s->video_width = atomic_load(&p->video_width);
+    s->video_height = atomic_load(&p->video_height);
+}

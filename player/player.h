@@ -1,0 +1,137 @@
+/* player: studycast's media engine. Opens a source, demuxes it on a reader
+ * thread, decodes each stream on its own thread, deinterlaces interlaced
+ * pictures, plays the sound through SDL audio and keeps the clocks; the layer
+ * above (ui/kiosk) pulls the pictures that are due and presents them.
+ *
+ * Threads: every sc_player_* call is made from one thread, the "main" thread
+ * that presents, except where a comment says "any thread". The player calls
+ * back on its own threads only through the callbacks in sc_player_opts.
+ * No AV* or SDL_* type crosses this header: pictures are opaque, read through
+ * the sc_picture_* accessors. */
+#ifndef STUDYCAST_PLAYER_H
+#define STUDYCAST_PLAYER_H
+
+#include "base.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct sc_player;
+/* A decoded picture. Either owned by the caller (from sc_player_next_picture,
+ * release with sc_picture_free) or lent for the duration of a callback. */
+struct sc_picture;
+
+enum sc_pixfmt {
+    SC_PIXFMT_OTHER = 0, /* only in on_decoded_frame; presented pictures are never OTHER */
+    SC_PIXFMT_YUV420P,   /* 3 planes, chroma halved both ways */
+    SC_PIXFMT_NV12,      /* luma plane + interleaved CbCr plane */
+};
+
+enum sc_colorspace { SC_COLORSPACE_BT601 = 0, SC_COLORSPACE_BT709 };
+
+enum sc_player_state {
+    SC_PLAYER_OPENING = 0, /* the reader is opening and probing the source */
+    SC_PLAYER_PLAYING,     /* streams are open; pictures/sound flow */
+    SC_PLAYER_ENDED,       /* end of stream reached and everything played/decoded */
+    SC_PLAYER_FAILED,      /* the source could not be opened or holds nothing playable */
+};
+
+struct sc_player_opts {
+    const char *source;  /* path, "-" (standard input) or URL; copied */
+    int service;         /* program number to play; < 0: the first program with video */
+    int threads;         /* video decoder threads; 0: one per core */
+    bool no_audio;       /* do not decode or play the sound */
+    bool bench;          /* no pacing and no output: decode as fast as possible */
+    bool no_deinterlace; /* present interlaced pictures as they are */
+    bool field_rate;     /* deinterlace to one picture per field (50/s for 576i) */
+    int volume;          /* 0..100, initial */
+    /* Called on any player thread whenever the caller should look again
+     * (a picture was queued, the state changed). Must be cheap and must not call
+     * back into the player. May be NULL. */
+    void (*wakeup)(void *opaque);
+    void *wakeup_opaque;
+    /* Called on the video decoder thread for every decoded video frame, in
+     * decode-output order, before deinterlacing; the picture is lent for the
+     * call only. May be NULL. */
+    void (*on_decoded_frame)(void *opaque, const struct sc_picture *picture);
+    void *decoded_opaque;
+    /* Monotonic time (sc_mono_ns) of the process start, for first_picture_ms. */
+    int64_t start_ns;
+    struct sc_log *log; /* parent log, not owned; the player logs as "player" */
+};
+
+/* Creates the player and starts the reader thread, which opens the source
+ * (asynchronously: sc_player_state() says when it is open or has failed).
+ * Returns 0 or a negative error code. */
+int sc_player_create(const struct sc_player_opts *opts, struct sc_player **out);
+/* Stops every thread and frees everything. Accepts NULL. */
+void sc_player_destroy(struct sc_player *player);
+
+/* Any thread. */
+enum sc_player_state sc_player_state(struct sc_player *player);
+/* The reason for SC_PLAYER_FAILED, one line; "" otherwise. Valid until destroy. */
+const char *sc_player_error(struct sc_player *player);
+/* Any thread: stops reading and decoding; the state becomes ENDED. */
+void sc_player_stop(struct sc_player *player);
+/* Blocks until the state is ENDED or FAILED or timeout_ns passed (< 0: no
+ * limit). Returns the state. For callers without an event loop (bench). */
+enum sc_player_state sc_player_wait(struct sc_player *player, int64_t timeout_ns);
+
+/* Presentation (main thread). Returns the picture due now, or NULL if none is
+ * due; late pictures are dropped here. *wait_ns is how long the caller may
+ * sleep before calling again (-1: until the next wakeup). The caller owns the
+ * picture, shows it, then calls sc_player_presented() right after the flip. */
+struct sc_picture *sc_player_next_picture(struct sc_player *player, int64_t *wait_ns);
+/* Records a presentation: counts it and measures the A/V offset now. */
+void sc_player_presented(struct sc_player *player, const struct sc_picture *picture);
+
+void sc_player_set_paused(struct sc_player *player, bool paused);
+bool sc_player_paused(struct sc_player *player);
+void sc_player_set_volume(struct sc_player *player, int volume); /* 0..100, clamped */
+int sc_player_volume(struct sc_player *player);
+void sc_player_set_muted(struct sc_player *player, bool muted);
+bool sc_player_muted(struct sc_player *player);
+
+struct sc_player_stats {
+    int64_t frames_decoded; /* video frames out of the decoder */
+    int64_t frames_presented;
+    int64_t frames_dropped_early; /* dropped before deinterlacing: already late */
+    int64_t frames_dropped_late;  /* dropped at presentation: their time had passed */
+    int64_t audio_frames_decoded;
+    int64_t audio_underruns; /* the device asked for sound and none was decoded */
+    int64_t decode_errors;   /* packets or frames the decoders reported damaged */
+    double first_picture_ms; /* from opts.start_ns to the first presentation; < 0: none */
+    double av_offset_mean_ms, av_offset_p99_ms, av_offset_max_ms; /* |picture - sound| */
+    double seconds_played; /* wall time playing, pauses excluded; bench: decoding */
+    int video_width, video_height;
+    bool live; /* the source is live (clock slaved to the stream) */
+};
+/* Any thread; a consistent snapshot. */
+void sc_player_get_stats(struct sc_player *player, struct sc_player_stats *stats);
+/* Main thread: one human-readable line (codec, size, clocks, queues). */
+void sc_player_info(struct sc_player *player, char *buf, size_t size);
+
+/* The built-in demo stream (made at build time, installed with studycast), or
+ * NULL when neither the build tree's nor the installed copy is there. */
+const char *sc_player_demo_path(void);
+
+/* ---- pictures ------------------------------------------------------------ */
+void sc_picture_free(struct sc_picture *picture); /* accepts NULL */
+int sc_picture_width(const struct sc_picture *picture);
+int sc_picture_height(const struct sc_picture *picture);
+enum sc_pixfmt sc_picture_format(const struct sc_picture *picture);
+enum sc_colorspace sc_picture_colorspace(const struct sc_picture *picture);
+bool sc_picture_full_range(const struct sc_picture *picture);
+/* Sample (pixel) aspect ratio; 0/1 or 1/1 when square or unknown. */
+void sc_picture_sample_aspect(const struct sc_picture *picture, int *num, int *den);
+/* Plane i (0..2): its first byte and its pitch in bytes; NULL past the last. */
+const uint8_t *sc_picture_plane(const struct sc_picture *picture, int i, int *pitch);
+double sc_picture_pts(const struct sc_picture *picture);      /* seconds; NAN if unknown */
+int64_t sc_picture_pts_raw(const struct sc_picture *picture); /* stream time base */
+/* The MD5 of the picture's planes packed without padding (as ffmpeg's rawvideo
+ * encoder and framemd5 muxer hash a frame), as 32 hex digits + NUL; and the
+ * packed size in bytes. Returns 0 or a negative error code. */
+int sc_picture_md5(const struct sc_picture *picture, char hex[33], int *packed_size);
+
+#endif

@@ -1,0 +1,223 @@
+/* Presentation timing on the main thread (ffplay's video_refresh): which
+ * picture is due, which are too late to show, when to look again; starting
+ * the sound; the end of playback; pause. */
+#include "internal.h"
+
+#include <math.h>
+
+#define MAX_FRAME_DURATION 10.0 /* beyond this a pts jump is a discontinuity */
+
+static double picture_duration(const struct sc_frame *cur, const struct sc_frame *next)
+{
+    if (cur->serial != next->serial) return 0.0;
+    double d = next->pts - cur->pts;
+    if (isnan(d) || d <= 0 || d > MAX_FRAME_DURATION) return cur->duration;
+    return d;
+}
+
+/* How long to show the previous picture, corrected towards the master clock. */
+static double target_delay(struct sc_player *p, double delay)
+{
+    double diff = sc_clock_get(&p->video_clock) - sc_player_master_clock(p);
+    double threshold = FFMAX(SC_SYNC_THRESHOLD_MIN, FFMIN(SC_SYNC_THRESHOLD_MAX, delay));
+    if (isnan(diff) || fabs(diff) >= MAX_FRAME_DURATION) return delay;
+    if (diff <= -threshold) return FFMAX(0, delay + diff);
+    if (diff >= threshold && delay > SC_SYNC_FRAMEDUP_THRESHOLD) return delay + diff;
+    if (diff >= threshold) return 2 * delay;
+    return delay;
+}
+
+static void start_playing_clock(struct sc_player *p)
+{
+    if (!p->playing_since_ns && !p->paused) p->playing_since_ns = sc_mono_ns();
+}
+
+static void stop_playing_clock(struct sc_player *p)
+{
+    if (p->playing_since_ns) {
+        p->played_ns += sc_mono_ns() - p->playing_since_ns;
+        p->playing_since_ns = 0;
+    }
+}
+
+/* The sound starts once a few frames are decoded, so that the device does not
+ * begin with an underrun. */
+static void maybe_start_audio(struct sc_player *p)
+{
+    if (!p->audio_out || p->audio_started || p->paused) return;
+    bool filled = sc_frameq_size(&p->audio.frames) >= AUDIO_START_FRAMES;
+    bool ended = atomic_load(&p->audio.finished_serial) >= 0;
+    if (filled || ended) {
+        sc_audio_out_pause(p->audio_out, false);
+        p->audio_started = true;
+        start_playing_clock(p);
+    }
+}
+
+static void update_live_speed(struct sc_player *p)
+{
+    struct sc_decoder *d = p->has_video ? &p->video : &p->audio;
+    int64_t buffered_us = 0;
+    sc_pktq_level(&d->packets, NULL, NULL, &buffered_us);
+    double buffered = (double)buffered_us / 1e6 + sc_frameq_size(&d->frames) * 0.02;
+    sc_clock_set_speed_at(&p->external_clock, sc_clock_live_speed(buffered, SC_LIVE_TARGET_BUFFER),
+                          sc_clock_now());
+}
+
+static bool check_end(struct sc_player *p, int64_t *wait_ns)
+{
+    if (!atomic_load(&p->reader_eof)) return false;
+    if (p->has_video && !sc_decoder_done(&p->video)) return false;
+    if (p->audio_out && !atomic_load(&p->audio_drained)) return false;
+    if (p->has_video && p->have_last) {
+        double remaining = p->frame_timer + p->last_duration - sc_clock_now();
+        if (remaining > 0) {
+            *wait_ns = (int64_t)(remaining * 1e9);
+            return false;
+        }
+    }
+    stop_playing_clock(p);
+    sc_player_set_state(p, SC_PLAYER_ENDED);
+    return true;
+}
+
+static void count_handled(struct sc_player *p, const struct sc_frame *f, bool presented)
+{
+    if (presented) p->frame_presented_any = true;
+    if (!(f->flags & SC_FRAME_ENDS_SOURCE_FRAME)) return;
+    atomic_fetch_add(p->frame_presented_any ? &p->presented : &p->dropped_late, 1);
+    p->frame_presented_any = false;
+}
+
+struct sc_picture *sc_player_next_picture(struct sc_player *p, int64_t *wait_ns)
+{
+    *wait_ns = -1;
+    if (!atomic_load(&p->streams_open) || sc_player_state(p) != SC_PLAYER_PLAYING) return NULL;
+    maybe_start_audio(p);
+    if (p->live) update_live_speed(p);
+    if (check_end(p, wait_ns) || p->paused || !p->has_video) return NULL;
+    struct sc_frameq *fq = &p->video.frames;
+    int serial = sc_pktq_serial(&p->video.packets);
+    for (;;) {
+        struct sc_frame *vp = sc_frameq_peek(fq);
+        if (!vp) return NULL; /* the decoder wakes us when it queues one */
+        if (vp->serial != serial) {
+            sc_frameq_next(fq);
+            continue;
+        }
+        double now = sc_clock_now();
+        if (!p->have_last || p->last_serial != vp->serial) {
+            p->frame_timer = now;
+            p->last_duration = 0;
+        } else {
+            struct sc_frame last = {
+                .pts = p->last_pts, .duration = p->last_frame_duration, .serial = p->last_serial};
+            p->last_duration = picture_duration(&last, vp);
+        }
+        double delay = p->have_last ? target_delay(p, p->last_duration) : 0;
+        if (now < p->frame_timer + delay) {
+            *wait_ns = (int64_t)((p->frame_timer + delay - now) * 1e9);
+            return NULL;
+        }
+        p->frame_timer += delay;
+        if (delay > 0 && now - p->frame_timer > SC_SYNC_THRESHOLD_MAX) p->frame_timer = now;
+        if (!isnan(vp->pts)) sc_clock_set_at(&p->video_clock, vp->pts, vp->serial, now);
+        if (p->master == SC_MASTER_EXTERNAL)
+            sc_clock_sync_to(&p->external_clock, &p->video_clock, SC_NOSYNC_THRESHOLD);
+        p->have_last = true;
+        p->last_pts = vp->pts;
+        p->last_frame_duration = vp->duration;
+        p->last_serial = vp->serial;
+        struct sc_frame *next = sc_frameq_peek_next(fq);
+        if (next && now > p->frame_timer + picture_duration(vp, next)) {
+            count_handled(p, vp, false); /* too late: the next one is already due */
+            sc_frameq_next(fq);
+            continue;
+        }
+        struct sc_picture *pic = av_mallocz(sizeof(*pic));
+        AVFrame *frame = av_frame_alloc();
+        if (!pic || !frame) {
+            av_free(pic);
+            av_frame_free(&frame);
+            return NULL;
+        }
+        av_frame_move_ref(frame, vp->frame);
+        *pic = (struct sc_picture){.frame = frame,
+                                   .pts = vp->pts,
+                                   .duration = vp->duration,
+                                   .serial = vp->serial,
+                                   .flags = vp->flags};
+        sc_frameq_next(fq);
+        next = sc_frameq_peek(fq);
+        if (next) {
+            double until = p->frame_timer + target_delay(p, picture_duration(vp, next)) - now;
+            *wait_ns = until > 0 ? (int64_t)(until * 1e9) : 0;
+        }
+        return pic;
+    }
+}
+
+void sc_player_presented(struct sc_player *p, const struct sc_picture *pic)
+{
+    int64_t now = sc_mono_ns();
+    long long unset = -1;
+    atomic_compare_exchange_strong(&p->first_picture_ns, &unset, now);
+    start_playing_clock(p);
+    struct sc_frame f = {.flags = pic->flags};
+    count_handled(p, &f, true);
+    struct sc_clock *reference = p->audio_started ? &p->audio_clock : &p->external_clock;
+    double offset = pic->pts - sc_clock_get(reference);
+    if (!isnan(offset) && fabs(offset) < SC_NOSYNC_THRESHOLD) {
+        pthread_mutex_lock(&p->offsets_lock);
+        sc_offset_add(&p->offsets, offset * 1000.0);
+        pthread_mutex_unlock(&p->offsets_lock);
+    }
+}
+
+void sc_player_set_paused(struct sc_player *p, bool paused)
+{
+    if (paused == p->paused) return;
+    double now = sc_clock_now();
+    if (!paused)
+        p->frame_timer += now - p->paused_at;
+    else
+        p->paused_at = now;
+    p->paused = paused;
+    sc_clock_set_paused_at(&p->audio_clock, paused, now);
+    sc_clock_set_paused_at(&p->video_clock, paused, now);
+    sc_clock_set_paused_at(&p->external_clock, paused, now);
+    if (p->audio_out && p->audio_started) sc_audio_out_pause(p->audio_out, paused);
+    if (paused)
+        stop_playing_clock(p);
+    else if (p->audio_started || p->have_last)
+        start_playing_clock(p);
+}
+
+bool sc_player_paused(struct sc_player *p)
+{
+    return p->paused;
+}
+
+void sc_player_info(struct sc_player *p, char *buf, size_t size)
+{
+    if (!atomic_load(&p->streams_open)) {
+        snprintf(buf, size, "%s: opening", p->opts.source);
+        return;
+    }
+    int vpk = 0, apk = 0;
+    int64_t vdur = 0, adur = 0;
+    sc_pktq_level(&p->video.packets, &vpk, NULL, &vdur);
+    sc_pktq_level(&p->audio.packets, &apk, NULL, &adur);
+    double master = sc_player_master_clock(p);
+    double av = sc_clock_get(&p->video_clock) - sc_clock_get(&p->audio_clock);
+    snprintf(buf, size,
+             "%s | %s %dx%d | %s | clock %.2f s (%s%s) A-V %+.3f s | queues v %d/%.1fs a "
+             "%d/%.1fs | vol %d%s%s",
+             p->opts.source, p->has_video ? avcodec_get_name(p->video.avctx->codec_id) : "-",
+             atomic_load(&p->video_width), atomic_load(&p->video_height),
+             p->has_audio ? avcodec_get_name(p->audio.avctx->codec_id) : "-", master,
+             p->master == SC_MASTER_AUDIO ? "audio" : "stream", p->live ? ", live" : "",
+             isnan(av) ? 0.0 : av, vpk, (double)vdur / 1e6, apk, (double)adur / 1e6,
+             atomic_load(&p->volume), atomic_load(&p->muted) ? " muted" : "",
+             p->paused ? " paused" : "");
+}

@@ -1,0 +1,209 @@
+/* The reader thread: opens the source, picks the service and its streams,
+ * starts the decoders and feeds them packets until the end or an abort. */
+#include "internal.h"
+
+#include <stdarg.h>
+
+static int interrupt_cb(void *opaque)
+{
+    struct sc_player *p = opaque;
+    return atomic_load(&p->abort_request);
+}
+
+static void fail(struct sc_player *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(struct sc_player *p, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->error, sizeof(p->error), fmt, ap);
+    va_end(ap);
+    sc_player_set_state(p, SC_PLAYER_FAILED);
+}
+
+static bool usable(const AVStream *st, enum AVMediaType type)
+{
+    const AVCodecParameters *par = st->codecpar;
+    if (par->codec_type != type || par->codec_id == AV_CODEC_ID_NONE) return false;
+    if (st->disposition & AV_DISPOSITION_ATTACHED_PIC) return false;
+    return avcodec_find_decoder(par->codec_id) != NULL;
+}
+
+/* Prefers streams whose parameters the probe found (a damaged PMT can list
+ * phantom streams that never carry anything). */
+static int pick_stream(AVFormatContext *ic, const unsigned *indices, unsigned count,
+                       enum AVMediaType type)
+{
+    int best = -1;
+    for (unsigned i = 0; i < count; i++) {
+        const AVStream *st = ic->streams[indices[i]];
+        if (!usable(st, type)) continue;
+        bool known = type == AVMEDIA_TYPE_VIDEO
+                         ? st->codecpar->width > 0
+                         : st->codecpar->sample_rate > 0 && st->codecpar->ch_layout.nb_channels > 0;
+        if (known) return (int)indices[i];
+        if (best < 0) best = (int)indices[i];
+    }
+    return best;
+}
+
+static bool program_has(AVFormatContext *ic, const AVProgram *prog, enum AVMediaType type)
+{
+    for (unsigned i = 0; i < prog->nb_stream_indexes; i++)
+        if (usable(ic->streams[prog->stream_index[i]], type)) return true;
+    return false;
+}
+
+static int select_streams(struct sc_player *p, int *video, int *audio)
+{
+    AVFormatContext *ic = p->ic;
+    const AVProgram *prog = NULL;
+    if (p->opts.service >= 0) {
+        for (unsigned i = 0; i < ic->nb_programs && !prog; i++)
+            if (ic->programs[i]->id == p->opts.service) prog = ic->programs[i];
+        if (!prog) {
+            fail(p, "%s: no service %d in this stream", p->opts.source, p->opts.service);
+            return -1;
+        }
+    } else {
+        for (unsigned i = 0; i < ic->nb_programs && !prog; i++)
+            if (program_has(ic, ic->programs[i], AVMEDIA_TYPE_VIDEO)) prog = ic->programs[i];
+        for (unsigned i = 0; i < ic->nb_programs && !prog; i++)
+            if (program_has(ic, ic->programs[i], AVMEDIA_TYPE_AUDIO)) prog = ic->programs[i];
+    }
+    unsigned all[256], count = 0;
+    const unsigned *indices = all;
+    if (prog) {
+        indices = prog->stream_index;
+        count = prog->nb_stream_indexes;
+        SC_INFO(p->log, "service %d", prog->id);
+    } else {
+        for (unsigned i = 0; i < ic->nb_streams && i < 256; i++)
+            all[count++] = i;
+    }
+    *video = pick_stream(ic, indices, count, AVMEDIA_TYPE_VIDEO);
+    *audio = p->opts.no_audio ? -1 : pick_stream(ic, indices, count, AVMEDIA_TYPE_AUDIO);
+    if (*video < 0 && *audio < 0 && p->opts.no_audio)
+        *audio = -2; /* distinguishes "sound only, but not wanted" below */
+    return 0;
+}
+
+static int open_streams(struct sc_player *p)
+{
+    int video, audio;
+    if (select_streams(p, &video, &audio) < 0) return -1;
+    if (video < 0 && audio < 0) {
+        fail(p, "%s: no playable video or audio stream", p->opts.source);
+        return -1;
+    }
+    for (unsigned i = 0; i < p->ic->nb_streams; i++)
+        p->ic->streams[i]->discard =
+            (int)i == video || (int)i == audio ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
+    if (video >= 0) {
+        int ret = sc_decoder_open(&p->video, p, p->ic->streams[video]);
+        if (ret < 0) SC_WARN(p->log, "cannot open the video decoder: %s", av_err2str(ret));
+        p->has_video = ret >= 0;
+    }
+    if (audio >= 0) {
+        int ret = sc_decoder_open(&p->audio, p, p->ic->streams[audio]);
+        if (ret < 0) SC_WARN(p->log, "cannot open the audio decoder: %s", av_err2str(ret));
+        p->has_audio = ret >= 0;
+    }
+    if (p->has_audio && !p->opts.bench && sc_audio_out_open(p, &p->audio_out) < 0) {
+        sc_decoder_close(&p->audio); /* no device: play the pictures alone */
+        p->has_audio = false;
+    }
+    if (!p->has_video && !p->has_audio) {
+        fail(p, "%s: no stream could be decoded", p->opts.source);
+        return -1;
+    }
+    /* Files: the sound is the master. Live sources: a clock slaved to the
+     * incoming stream (whose speed follows the buffer fill). */
+    p->master = p->has_audio && !p->live ? SC_MASTER_AUDIO : SC_MASTER_EXTERNAL;
+    if (p->has_video)
+        SC_INFO(p->log, "video: %s %dx%d, stream %d", avcodec_get_name(p->video.avctx->codec_id),
+                p->video.avctx->width, p->video.avctx->height, video);
+    if (p->has_audio)
+        SC_INFO(p->log, "audio: %s, stream %d", avcodec_get_name(p->audio.avctx->codec_id), audio);
+    return 0;
+}
+
+/* Packets without a duration (MPEG-2 video in TS) get the nominal frame
+ * duration, so that the queue's duration bound holds. */
+static void fill_duration(struct sc_decoder *d, AVPacket *pkt)
+{
+    if (pkt->duration > 0) return;
+    AVRational rate =
+        d->stream->avg_frame_rate.num ? d->stream->avg_frame_rate : d->stream->r_frame_rate;
+    if (d->is_video && rate.num > 0 && rate.den > 0)
+        pkt->duration = av_rescale_q(1, av_inv_q(rate), d->stream->time_base);
+    else if (!d->is_video && d->avctx->frame_size > 0 && d->avctx->sample_rate > 0)
+        pkt->duration = av_rescale_q(d->avctx->frame_size, (AVRational){1, d->avctx->sample_rate},
+                                     d->stream->time_base);
+}
+
+static void read_loop(struct sc_player *p)
+{
+    AVPacket *pkt = av_packet_alloc();
+    if (!pkt) return;
+    struct sc_log_limit limit = {.burst = 5, .period_ms = 1000};
+    int consecutive_errors = 0;
+    while (!atomic_load(&p->abort_request)) {
+        int ret = av_read_frame(p->ic, pkt);
+        if (ret < 0) {
+            if (ret == AVERROR_EOF || ret == AVERROR_EXIT || avio_feof(p->ic->pb)) break;
+            if (p->ic->pb && p->ic->pb->error) {
+                SC_WARN(p->log, "reading %s: %s", p->opts.source, av_err2str(p->ic->pb->error));
+                break;
+            }
+            sc_logf_limited(p->log, &limit, SC_LOG_INFO, "read: %s", av_err2str(ret));
+            if (++consecutive_errors > 1000) break;
+            continue;
+        }
+        consecutive_errors = 0;
+        struct sc_decoder *d = NULL;
+        if (p->has_video && pkt->stream_index == p->video.stream->index)
+            d = &p->video;
+        else if (p->has_audio && pkt->stream_index == p->audio.stream->index)
+            d = &p->audio;
+        if (!d) {
+            av_packet_unref(pkt);
+            continue;
+        }
+        fill_duration(d, pkt);
+        if (sc_pktq_put(&d->packets, pkt) < 0) break;
+    }
+    /* end of stream: an empty packet tells each decoder to drain */
+    atomic_store(&p->reader_eof, true);
+    if (!atomic_load(&p->abort_request)) {
+        if (p->has_video) sc_pktq_put(&p->video.packets, pkt);
+        if (p->has_audio) sc_pktq_put(&p->audio.packets, pkt);
+    }
+    av_packet_free(&pkt);
+    sc_player_wakeup(p);
+}
+
+void *sc_reader_main(void *arg)
+{
+    struct sc_player *p = arg;
+    AVIOInterruptCB cb = {interrupt_cb, p};
+    int ret = sc_source_open(p->opts.source, &cb, &p->ic, &p->live);
+    if (ret < 0) {
+        fail(p, "cannot open %s: %s", p->opts.source, av_err2str(ret));
+        return NULL;
+    }
+    ret = avformat_find_stream_info(p->ic, NULL);
+    if (ret < 0) {
+        fail(p, "%s: cannot read its streams: %s", p->opts.source, av_err2str(ret));
+        return NULL;
+    }
+    if (open_streams(p) < 0) return NULL;
+    if ((p->has_video && sc_decoder_start(&p->video) < 0) ||
+        (p->has_audio && sc_decoder_start(&p->audio) < 0)) {
+        fail(p, "cannot start the decoder threads");
+        return NULL;
+    }
+    atomic_store(&p->streams_open, true);
+    sc_player_set_state(p, SC_PLAYER_PLAYING);
+    read_loop(p);
+    return NULL;
+}

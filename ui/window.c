@@ -1,0 +1,171 @@
+/* The window and its renderer; waiting for input and wakeups; flipping. */
+#include "internal.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define GL_RENDERER_STRING 0x1F01
+
+/* An "accelerated" OpenGL renderer may be Mesa's llvmpipe, i.e. the CPU: then
+ * converting and scaling with libswscale's SIMD paths is cheaper than emulated
+ * shaders (measured in docs/performance.md). */
+static bool gl_is_software(SDL_Renderer *renderer)
+{
+    SDL_RendererInfo info;
+    if (SDL_GetRendererInfo(renderer, &info) != 0) return true;
+    if (strncmp(info.name, "opengl", 6) != 0) return (info.flags & SDL_RENDERER_ACCELERATED) == 0;
+    typedef const unsigned char *(*get_string_fn)(unsigned);
+    get_string_fn get_string = (get_string_fn)SDL_GL_GetProcAddress("glGetString");
+    const char *name = get_string ? (const char *)get_string(GL_RENDERER_STRING) : NULL;
+    if (!name) return false;
+    return strstr(name, "llvmpipe") || strstr(name, "softpipe") || strstr(name, "Software");
+}
+
+static int create_renderer(struct sc_ui *ui, enum sc_ui_renderer wanted)
+{
+    bool software = wanted == SC_UI_RENDERER_SOFTWARE;
+    if (!software) {
+        ui->renderer = SDL_CreateRenderer(ui->window, -1,
+                                          SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+        if (ui->renderer && wanted == SC_UI_RENDERER_AUTO && gl_is_software(ui->renderer)) {
+            SDL_DestroyRenderer(ui->renderer);
+            ui->renderer = NULL;
+        }
+        if (!ui->renderer) software = true;
+    }
+    if (software) ui->renderer = SDL_CreateRenderer(ui->window, -1, SDL_RENDERER_SOFTWARE);
+    if (!ui->renderer) return -1;
+    SDL_RendererInfo info;
+    SDL_GetRendererInfo(ui->renderer, &info);
+    snprintf(ui->renderer_name, sizeof(ui->renderer_name), "%s (%s)", software ? "software" : "gpu",
+             info.name);
+    sc_video_texture_init(&ui->video, software);
+    return 0;
+}
+
+int sc_ui_create(const struct sc_ui_opts *opts, struct sc_ui **out)
+{
+    struct sc_ui *ui = calloc(1, sizeof(*ui));
+    if (!ui) return -ENOMEM;
+    ui->log = sc_log_child(opts->log, "ui");
+    int ret = -ENODEV;
+    /* signals are the CLI's business (it stops playback cleanly) */
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
+    if (SDL_InitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        SC_ERR(ui->log, "cannot open the display: %s", SDL_GetError());
+        goto fail_log;
+    }
+    ui->wakeup_event = SDL_RegisterEvents(1);
+    if (ui->wakeup_event == (Uint32)-1) goto fail;
+    ui->fullscreen = opts->fullscreen;
+    int w = opts->width > 0 ? opts->width : 1024, h = opts->height > 0 ? opts->height : 576;
+    Uint32 flags = SDL_WINDOW_RESIZABLE | (opts->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+    ui->window = SDL_CreateWindow(opts->title ? opts->title : "studycast", SDL_WINDOWPOS_CENTERED,
+                                  SDL_WINDOWPOS_CENTERED, w, h, flags);
+    if (!ui->window) {
+        SC_ERR(ui->log, "cannot create the window: %s", SDL_GetError());
+        goto fail;
+    }
+    if (create_renderer(ui, opts->renderer) < 0) {
+        SC_ERR(ui->log, "cannot create a renderer: %s", SDL_GetError());
+        goto fail;
+    }
+    if (opts->fullscreen) SDL_ShowCursor(SDL_DISABLE);
+    SC_INFO(ui->log, "renderer: %s", ui->renderer_name);
+    ui->dirty = true;
+    *out = ui;
+    return 0;
+fail:
+    if (ui->renderer) SDL_DestroyRenderer(ui->renderer);
+    if (ui->window) SDL_DestroyWindow(ui->window);
+    SDL_QuitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS);
+fail_log:
+    sc_log_destroy(ui->log);
+    free(ui);
+    return ret;
+}
+
+void sc_ui_destroy(struct sc_ui *ui)
+{
+    if (!ui) return;
+    sc_video_texture_free(&ui->video);
+    sc_picture_free(ui->picture);
+    SDL_DestroyRenderer(ui->renderer);
+    SDL_DestroyWindow(ui->window);
+    SDL_QuitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS);
+    sc_log_destroy(ui->log);
+    free(ui);
+}
+
+void sc_ui_wakeup(void *opaque)
+{
+    struct sc_ui *ui = opaque;
+    /* one pending wakeup is enough: the main thread looks at everything */
+    if (atomic_exchange(&ui->wakeup_pending, true)) return;
+    SDL_Event event = {.type = ui->wakeup_event};
+    if (SDL_PushEvent(&event) < 0) atomic_store(&ui->wakeup_pending, false);
+}
+
+enum sc_ui_action sc_ui_wait(struct sc_ui *ui, int64_t timeout_ns)
+{
+    SDL_Event event;
+    int timeout_ms = timeout_ns < 0 ? -1 : (int)((timeout_ns + 999999) / 1000000);
+    int got = timeout_ms < 0 ? SDL_WaitEvent(&event) : SDL_WaitEventTimeout(&event, timeout_ms);
+    enum sc_ui_action action = SC_UI_NONE;
+    while (got) {
+        if (event.type == ui->wakeup_event) {
+            atomic_store(&ui->wakeup_pending, false);
+            action = SC_UI_WAKEUP;
+        } else {
+            enum sc_ui_action a = sc_ui_map_event(ui, &event);
+            if (a != SC_UI_NONE) /* an input action outranks a wakeup */
+                return a;
+        }
+        if (action != SC_UI_NONE) break;
+        got = SDL_PollEvent(&event);
+    }
+    return action;
+}
+
+int sc_ui_set_picture(struct sc_ui *ui, struct sc_picture *picture)
+{
+    sc_picture_free(ui->picture);
+    ui->picture = picture;
+    int ret = sc_video_texture_update(ui, picture);
+    if (ret == 0) ui->dirty = true;
+    return ret;
+}
+
+int sc_ui_present(struct sc_ui *ui)
+{
+    if (!ui->dirty) return 0;
+    SDL_SetRenderDrawColor(ui->renderer, 0, 0, 0, 255);
+    SDL_RenderClear(ui->renderer);
+    sc_video_texture_draw(ui);
+    SDL_RenderPresent(ui->renderer);
+    ui->dirty = false;
+    return 1;
+}
+
+void sc_ui_toggle_fullscreen(struct sc_ui *ui)
+{
+    ui->fullscreen = !ui->fullscreen;
+    SDL_SetWindowFullscreen(ui->window, ui->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+    SDL_ShowCursor(ui->fullscreen ? SDL_DISABLE : SDL_ENABLE);
+    sc_video_texture_layout(ui);
+    ui->dirty = true;
+}
+
+int sc_ui_refresh_rate(const struct sc_ui *ui)
+{
+    SDL_DisplayMode mode;
+    int display = SDL_GetWindowDisplayIndex(ui->window);
+    if (display < 0 || SDL_GetCurrentDisplayMode(display, &mode) != 0) return 0;
+    return mode.refresh_rate;
+}
+
+const char *sc_ui_renderer_name(const struct sc_ui *ui)
+{
+    return ui->renderer_name;
+}
