@@ -1,0 +1,339 @@
+/* `studycast record report|export|settings|check`: the study record's reports,
+ * signed exports and station settings (the record itself is kiosk/record/). */
+#include "commands.h"
+#include "record.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *out)
+{
+    fprintf(
+        out,
+        "usage: studycast record report (--month YYYY-MM | --quarter YYYY-Qn | --half YYYY-Hn)\n"
+        "                               [--json] [--data-dir DIR]\n"
+        "       studycast record export --out DIR [--from DATE --to DATE]\n"
+        "                               [--format csv,xapi,pdf] [--data-dir DIR]\n"
+        "       studycast record settings [--station-name NAME] [--station-type village|township]\n"
+        "                               [--utc-offset +08:00] [--data-dir DIR]\n"
+        "       studycast record check [--data-dir DIR]\n"
+        "\n"
+        "Months, quarters and DATEs (YYYY-MM-DD, --to inclusive) are in the station's local\n"
+        "time (setting utc_offset, default +08:00); a session belongs to the month it\n"
+        "started in. The data dir defaults to " REC_DEFAULT_DATA_DIR ".\n");
+}
+
+struct args {
+    const char *data_dir, *month, *quarter, *half, *out, *from, *to, *format;
+    const char *station_name, *station_type, *utc_offset;
+    bool json;
+};
+
+/* Accepts "--name value" and "--name=value". Returns 0, or 2 for a usage error. */
+static int parse_args(int argc, char **argv, struct args *a)
+{
+    static const struct {
+        const char *name;
+        size_t offset;
+    } options[] = {
+        {"--data-dir", offsetof(struct args, data_dir)},
+        {"--month", offsetof(struct args, month)},
+        {"--quarter", offsetof(struct args, quarter)},
+        {"--half", offsetof(struct args, half)},
+        {"--out", offsetof(struct args, out)},
+        {"--from", offsetof(struct args, from)},
+        {"--to", offsetof(struct args, to)},
+        {"--format", offsetof(struct args, format)},
+        {"--station-name", offsetof(struct args, station_name)},
+        {"--station-type", offsetof(struct args, station_type)},
+        {"--utc-offset", offsetof(struct args, utc_offset)},
+    };
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0) {
+            a->json = true;
+            continue;
+        }
+        size_t k = 0, n = sizeof(options) / sizeof(options[0]);
+        const char *value = NULL;
+        for (; k < n; k++) {
+            size_t len = strlen(options[k].name);
+            if (strncmp(argv[i], options[k].name, len) != 0) continue;
+            if (argv[i][len] == '=') {
+                value = argv[i] + len + 1;
+                break;
+            }
+            if (argv[i][len] == '\0' && i + 1 < argc) {
+                value = argv[++i];
+                break;
+            }
+        }
+        if (k == n || !value) {
+            fprintf(stderr, "studycast record: unknown or incomplete option '%s'\n", argv[i]);
+            return 2;
+        }
+        *(const char **)((char *)a + options[k].offset) = value;
+    }
+    return 0;
+}
+
+static int open_record(const struct args *a, struct sc_log *log, struct rec **rec)
+{
+    struct rec_options options = {.data_dir = a->data_dir};
+    int rc = rec_open(&options, log, rec);
+    if (rc != 0)
+        fprintf(stderr, "studycast: cannot open the study record in %s: %s\n",
+                a->data_dir ? a->data_dir : REC_DEFAULT_DATA_DIR, rec_strerror(rc));
+    return rc;
+}
+
+static void print_requirement(const struct rec_requirement *req, const char *label)
+{
+    printf("%s: %s station, %d sessions of >= %d minutes required, %d held: %s\n", label,
+           req->station_type, req->sessions_required, req->minutes_required_each,
+           req->sessions_held, req->met ? "MET" : "NOT MET");
+}
+
+static int report_table(struct rec *rec, const struct rec_period *period)
+{
+    struct rec_session_summary *s = NULL;
+    struct rec_member *members = NULL;
+    size_t n = 0, n_members = 0;
+    int rc = rec_sessions(rec, period->from_utc, period->to_utc, &s, &n);
+    if (rc == 0) rc = rec_members_list(rec, &members, &n_members);
+    if (rc != 0) goto out;
+    int offset = rec_utc_offset_seconds(rec);
+    char name[128] = "", type[16] = "";
+    rec_setting_get(rec, "station_name", name, sizeof(name));
+    rec_setting_get(rec, "station_type", type, sizeof(type));
+    printf("Study record %s  station: %s (%s)\n\n", period->label, *name ? name : "(unnamed)",
+           type);
+    printf("%-16s  %-30s  %7s  %-11s  %9s  %6s\n", "start (local)", "course", "minutes", "status",
+           "attendees", "rate");
+    for (size_t i = 0; i < n; i++) {
+        char start[32];
+        size_t present = 0;
+        for (size_t a = 0; a < s[i].n_attendance; a++)
+            present += s[i].attendance[a].seconds > 0;
+        rec_format_local(s[i].start_utc, offset, start, sizeof(start));
+        printf("%-16s  %-30.30s  %7lld  %-11s  %4zu/%-4zu  %5.0f%%\n", start, s[i].course,
+               (long long)(s[i].played_seconds / 60),
+               s[i].open          ? "open"
+               : s[i].interrupted ? "interrupted"
+                                  : "complete",
+               present, n_members, n_members ? 100.0 * (double)present / (double)n_members : 0.0);
+    }
+    if (n == 0) printf("(no sessions)\n");
+    printf("\n%-10s  %-20s  %-12s  %8s  %7s\n", "member", "name", "category", "sessions", "hours");
+    for (size_t m = 0; m < n_members; m++) {
+        int64_t seconds = 0;
+        int attended = 0;
+        for (size_t i = 0; i < n; i++)
+            for (size_t a = 0; a < s[i].n_attendance; a++)
+                if (strcmp(s[i].attendance[a].member, members[m].number) == 0) {
+                    seconds += s[i].attendance[a].seconds;
+                    attended += s[i].attendance[a].seconds > 0;
+                }
+        printf("%-10s  %-20s  %-12s  %8d  %7.2f\n", members[m].number, members[m].name,
+               rec_category_name(members[m].category), attended, (double)seconds / 3600.0);
+    }
+    printf("\n");
+    for (int m = 0; m < period->n_months; m++) {
+        int64_t from = rec_local_month_start(period->year, period->first_month + m, offset);
+        int64_t to = rec_local_month_start(period->year, period->first_month + m + 1, offset);
+        size_t first = 0, count = 0;
+        while (first < n && s[first].start_utc < from)
+            first++;
+        while (first + count < n && s[first + count].start_utc < to)
+            count++;
+        struct rec_requirement req;
+        rec_requirement_for(rec, s + first, count, &req);
+        char label[16];
+        snprintf(label, sizeof(label), "%04d-%02d", period->year, period->first_month + m);
+        print_requirement(&req, label);
+    }
+out:
+    rec_sessions_free(s, n);
+    rec_members_free(members, n_members);
+    return rc;
+}
+
+static int cmd_report(const struct args *a, struct sc_log *log)
+{
+    int kinds = !!a->month + !!a->quarter + !!a->half;
+    if (kinds != 1) {
+        fprintf(stderr, "studycast record report: give one of --month, --quarter or --half\n");
+        return 2;
+    }
+    struct rec *rec = NULL;
+    if (open_record(a, log, &rec) != 0) return 1;
+    struct rec_period period;
+    char kind = a->month ? 'm' : a->quarter ? 'q' : 'h';
+    const char *text = a->month ? a->month : a->quarter ? a->quarter : a->half;
+    int rc = rec_period_parse(rec, kind, text, &period);
+    if (rc != 0) {
+        fprintf(stderr, "studycast record report: '%s' is not a %s\n", text,
+                kind == 'm'   ? "month (YYYY-MM)"
+                : kind == 'q' ? "quarter (YYYY-Qn)"
+                              : "half year (YYYY-Hn)");
+        rec_close(rec);
+        return 2;
+    }
+    if (a->json) {
+        struct sc_buf out = {0};
+        rc = rec_report_json(rec, &period, &out);
+        if (rc == 0) fwrite(out.data, 1, out.len, stdout);
+        sc_buf_free(&out);
+    } else {
+        rc = report_table(rec, &period);
+    }
+    if (rc != 0) fprintf(stderr, "studycast record report: %s\n", rec_strerror(rc));
+    rec_close(rec);
+    return rc == 0 ? 0 : 1;
+}
+
+static int parse_formats(const char *text, int *formats)
+{
+    *formats = 0;
+    char *copy = strdup(text), *save = NULL;
+    if (!copy) return -1;
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (strcmp(t, "csv") == 0)
+            *formats |= REC_EXPORT_CSV;
+        else if (strcmp(t, "xapi") == 0)
+            *formats |= REC_EXPORT_XAPI;
+        else if (strcmp(t, "pdf") == 0)
+            *formats |= REC_EXPORT_PDF;
+        else if (strcmp(t, "all") == 0)
+            *formats |= REC_EXPORT_ALL;
+        else
+            *formats = -1;
+        if (*formats < 0) break;
+    }
+    free(copy);
+    return *formats > 0 ? 0 : -1;
+}
+
+/* A local calendar day YYYY-MM-DD to the UTC second its midnight falls on. */
+static int parse_day(const char *text, int offset, int64_t *utc)
+{
+    int64_t midnight;
+    if (!text || strlen(text) != 10 || sc_parse_iso8601(text, &midnight) != 0) return -1;
+    *utc = midnight - offset;
+    return 0;
+}
+
+static int cmd_export(const struct args *a, struct sc_log *log)
+{
+    int formats = REC_EXPORT_ALL;
+    if (!a->out) {
+        fprintf(stderr, "studycast record export: --out DIR is required\n");
+        return 2;
+    }
+    if (a->format && parse_formats(a->format, &formats) != 0) {
+        fprintf(stderr, "studycast record export: --format takes csv, xapi, pdf (comma list)\n");
+        return 2;
+    }
+    struct rec *rec = NULL;
+    if (open_record(a, log, &rec) != 0) return 1;
+    int offset = rec_utc_offset_seconds(rec);
+    int64_t from = INT64_MIN, to = INT64_MAX;
+    if ((a->from && parse_day(a->from, offset, &from) != 0) ||
+        (a->to && parse_day(a->to, offset, &to) != 0)) {
+        fprintf(stderr, "studycast record export: dates are YYYY-MM-DD\n");
+        rec_close(rec);
+        return 2;
+    }
+    if (a->to) to += 86400; /* --to names the last day included */
+    if (from >= to) {
+        fprintf(stderr, "studycast record export: --from is after --to\n");
+        rec_close(rec);
+        return 2;
+    }
+    int rc = rec_export(rec, a->out, from, to, formats);
+    if (rc != 0)
+        fprintf(stderr,
+                "studycast: export to %s failed: %s. The study record itself is unchanged; "
+                "fix the target (space, write protection, is it plugged in?) and export "
+                "again.\n",
+                a->out, rec_strerror(rc));
+    else
+        printf("exported to %s\n", a->out);
+    rec_close(rec);
+    return rc == 0 ? 0 : 1;
+}
+
+static int cmd_settings(const struct args *a, struct sc_log *log)
+{
+    struct rec *rec = NULL;
+    if (open_record(a, log, &rec) != 0) return 1;
+    const char *keys[] = {"station_name", "station_type", "utc_offset"};
+    const char *values[] = {a->station_name, a->station_type, a->utc_offset};
+    int rc = 0;
+    for (int i = 0; i < 3 && rc == 0; i++) {
+        if (!values[i]) continue;
+        rc = rec_setting_set(rec, keys[i], values[i]);
+        if (rc != 0)
+            fprintf(stderr, "studycast record settings: cannot set %s to '%s': %s\n", keys[i],
+                    values[i], rc == -EINVAL ? "invalid value" : rec_strerror(rc));
+    }
+    if (rc == 0) {
+        const char *all[] = {"station_id", "station_name", "station_type", "utc_offset"};
+        for (int i = 0; i < 4; i++) {
+            char value[256] = "";
+            rec_setting_get(rec, all[i], value, sizeof(value));
+            printf("%-13s %s\n", all[i], value);
+        }
+        char key[65];
+        rec_station_public_key_hex(rec, key);
+        printf("%-13s %s\n", "public_key", key);
+    }
+    rec_close(rec);
+    return rc == 0 ? 0 : 1;
+}
+
+static int cmd_check(const struct args *a, struct sc_log *log)
+{
+    struct rec *rec = NULL;
+    if (open_record(a, log, &rec) != 0) return 1;
+    int rc = rec_check(rec);
+    if (rc == 0)
+        printf("record sound: %lld events, integrity_check ok, chain ok\n",
+               (long long)rec_last_seq(rec));
+    else
+        fprintf(stderr, "studycast record check: %s\n", rec_strerror(rc));
+    rec_close(rec);
+    return rc == 0 ? 0 : 1;
+}
+
+int cmd_record(int argc, char **argv, struct sc_log *log)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    struct args a = {0};
+    if (parse_args(argc - 2, argv + 2, &a) != 0) {
+        usage(stderr);
+        return 2;
+    }
+    struct sc_log *rlog = sc_log_child(log, "record");
+    int status;
+    if (strcmp(argv[1], "report") == 0)
+        status = cmd_report(&a, rlog);
+    else if (strcmp(argv[1], "export") == 0)
+        status = cmd_export(&a, rlog);
+    else if (strcmp(argv[1], "settings") == 0)
+        status = cmd_settings(&a, rlog);
+    else if (strcmp(argv[1], "check") == 0)
+        status = cmd_check(&a, rlog);
+    else {
+        fprintf(stderr, "studycast record: unknown subcommand '%s'\n", argv[1]);
+        usage(stderr);
+        status = 2;
+    }
+    sc_log_destroy(rlog);
+    return status;
+}

@@ -1,0 +1,300 @@
+/* Derivations: sessions and attendance replayed from the event log.
+ *
+ * Time is measured on CLOCK_MONOTONIC only: a session's played time is the
+ * sum of the monotonic intervals during which playback was running (started
+ * or resumed, not paused or stopped) and the signal was present; a member is
+ * credited with the part of those intervals during which they were checked
+ * in. Wall-clock corrections therefore never add or remove minutes. Monotonic
+ * times from different boots (boot_id) are never subtracted. */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct presence {
+    char *member;
+    bool present;
+    int64_t ns;
+};
+
+struct session_state {
+    struct rec_session_summary *out;
+    char boot_id[40];
+    int64_t open_mono, last_mono;
+    bool playing, signal_ok, closed;
+    int64_t played_ns;
+    struct presence *members;
+    size_t n_members, cap_members;
+};
+
+static struct presence *find_presence(struct session_state *st, const char *member, bool add)
+{
+    for (size_t i = 0; i < st->n_members; i++)
+        if (strcmp(st->members[i].member, member) == 0) return &st->members[i];
+    if (!add) return NULL;
+    if (st->n_members == st->cap_members) {
+        size_t cap = st->cap_members ? 2 * st->cap_members : 16;
+        struct presence *grown = realloc(st->members, cap * sizeof(*grown));
+        if (!grown) return NULL;
+        st->members = grown;
+        st->cap_members = cap;
+    }
+    char *copy = strdup(member);
+    if (!copy) return NULL;
+    st->members[st->n_members] = (struct presence){.member = copy};
+    return &st->members[st->n_members++];
+}
+
+/* Credits the time since the previous event, then applies this one. */
+static void advance(struct session_state *st, int64_t mono, const char *boot_id)
+{
+    if (strcmp(boot_id, st->boot_id) != 0) {
+        /* another boot: the two monotonic clocks are unrelated */
+        st->playing = false;
+        return;
+    }
+    int64_t dt = mono - st->last_mono;
+    if (dt < 0) dt = 0;
+    if (st->playing && st->signal_ok) {
+        st->played_ns += dt;
+        for (size_t i = 0; i < st->n_members; i++)
+            if (st->members[i].present) st->members[i].ns += dt;
+    }
+    if (mono > st->last_mono) st->last_mono = mono;
+}
+
+static int apply(struct session_state *st, const char *type, const char *member, const char *status,
+                 int64_t count)
+{
+    if (strcmp(type, "playback_started") == 0 || strcmp(type, "playback_resumed") == 0) {
+        st->playing = true;
+    } else if (strcmp(type, "playback_paused") == 0 || strcmp(type, "playback_stopped") == 0) {
+        st->playing = false;
+    } else if (strcmp(type, "signal_lost") == 0) {
+        st->signal_ok = false;
+    } else if (strcmp(type, "signal_back") == 0) {
+        st->signal_ok = true;
+    } else if (strcmp(type, "member_checked_in") == 0 && member) {
+        struct presence *p = find_presence(st, member, true);
+        if (!p) return -ENOMEM;
+        p->present = true;
+    } else if (strcmp(type, "member_checked_out") == 0 && member) {
+        struct presence *p = find_presence(st, member, false);
+        if (p) p->present = false;
+    } else if (strcmp(type, "guests_counted") == 0) {
+        st->out->guests = (int)count;
+    } else if (strcmp(type, "session_closed") == 0) {
+        st->closed = true;
+        st->out->interrupted = status && strcmp(status, "interrupted") == 0;
+    }
+    return 0;
+}
+
+static int compare_attendance(const void *a, const void *b)
+{
+    return strcmp(((const struct rec_attendance *)a)->member,
+                  ((const struct rec_attendance *)b)->member);
+}
+
+static int finish(struct session_state *st)
+{
+    struct rec_session_summary *out = st->out;
+    out->open = !st->closed;
+    out->played_seconds = st->played_ns / 1000000000;
+    out->end_utc = out->start_utc + (st->last_mono - st->open_mono) / 1000000000;
+    out->attendance = st->n_members ? calloc(st->n_members, sizeof(*out->attendance)) : NULL;
+    if (st->n_members && !out->attendance) return -ENOMEM;
+    for (size_t i = 0; i < st->n_members; i++) {
+        out->attendance[i].member = st->members[i].member;
+        out->attendance[i].seconds = st->members[i].ns / 1000000000;
+        st->members[i].member = NULL;
+    }
+    out->n_attendance = st->n_members;
+    qsort(out->attendance, out->n_attendance, sizeof(*out->attendance), compare_attendance);
+    return 0;
+}
+
+static void state_free(struct session_state *st)
+{
+    for (size_t i = 0; i < st->n_members; i++)
+        free(st->members[i].member);
+    free(st->members);
+    memset(st, 0, sizeof(*st));
+}
+
+static int compare_sessions(const void *a, const void *b)
+{
+    const struct rec_session_summary *x = a, *y = b;
+    if (x->start_utc != y->start_utc) return x->start_utc < y->start_utc ? -1 : 1;
+    return strcmp(x->id, y->id);
+}
+
+static const char *text_or_null(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+static int64_t seconds_to_ns(int64_t s)
+{
+    if (s <= INT64_MIN / 1000000000) return INT64_MIN;
+    if (s >= INT64_MAX / 1000000000) return INT64_MAX;
+    return s * 1000000000;
+}
+
+int rec_sessions(struct rec *rec, int64_t from_utc, int64_t to_utc,
+                 struct rec_session_summary **sessions, size_t *count)
+{
+    *sessions = NULL;
+    *count = 0;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(
+        rec->db,
+        "SELECT e.type, e.utc_ns, e.mono_ns, e.boot_id, e.session, "
+        "json_extract(e.payload, '$.course'), json_extract(e.payload, '$.member'), "
+        "json_extract(e.payload, '$.status'), json_extract(e.payload, '$.count'), e.seq, e.hash "
+        "FROM events e WHERE e.session IN (SELECT session FROM events WHERE type = "
+        "'session_opened' AND utc_ns >= ?1 AND utc_ns < ?2) ORDER BY e.session, e.seq",
+        -1, &st, NULL);
+    if (rc != SQLITE_OK) return rec_map_sqlite(rec, rc, "deriving sessions");
+    sqlite3_bind_int64(st, 1, seconds_to_ns(from_utc));
+    sqlite3_bind_int64(st, 2, seconds_to_ns(to_utc));
+
+    struct rec_session_summary *list = NULL;
+    size_t n = 0, cap = 0;
+    struct session_state state = {0};
+    int result = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *type = text_or_null(st, 0);
+        const char *session = text_or_null(st, 4);
+        int64_t mono = sqlite3_column_int64(st, 2);
+        const char *boot = text_or_null(st, 3);
+        if (!type || !session || !boot) continue;
+        if (strcmp(type, "session_opened") == 0) {
+            if (state.out && (result = finish(&state)) != 0) break;
+            state_free(&state);
+            if (n == cap) {
+                size_t grown_cap = cap ? 2 * cap : 32;
+                struct rec_session_summary *grown = realloc(list, grown_cap * sizeof(*grown));
+                if (!grown) {
+                    result = -ENOMEM;
+                    break;
+                }
+                list = grown;
+                cap = grown_cap;
+            }
+            struct rec_session_summary *s = &list[n++];
+            memset(s, 0, sizeof(*s));
+            snprintf(s->id, sizeof(s->id), "%s", session);
+            const char *course = text_or_null(st, 5);
+            s->course = strdup(course ? course : "");
+            if (!s->course) {
+                result = -ENOMEM;
+                break;
+            }
+            s->start_utc = sqlite3_column_int64(st, 1) / 1000000000;
+            state.out = s;
+            state.open_mono = state.last_mono = mono;
+            state.signal_ok = true;
+            snprintf(state.boot_id, sizeof(state.boot_id), "%s", boot);
+            continue;
+        }
+        if (!state.out || strcmp(state.out->id, session) != 0 || state.closed)
+            continue; /* events of a session opened outside the range, or after its close */
+        advance(&state, mono, boot);
+        result = apply(&state, type, text_or_null(st, 6), text_or_null(st, 7),
+                       sqlite3_column_int64(st, 8));
+        if (result != 0) break;
+        if (strcmp(type, "session_closed") == 0) {
+            state.out->close_seq = sqlite3_column_int64(st, 9);
+            if (sqlite3_column_bytes(st, 10) == REC_HASH_BYTES)
+                rec_hex(sqlite3_column_blob(st, 10), REC_HASH_BYTES, state.out->close_hash_hex);
+        }
+    }
+    if (result == 0 && rc != SQLITE_DONE) result = rec_map_sqlite(rec, rc, "deriving sessions");
+    if (result == 0 && state.out) result = finish(&state);
+    state_free(&state);
+    sqlite3_finalize(st);
+    if (result != 0) {
+        rec_sessions_free(list, n);
+        return result;
+    }
+    qsort(list, n, sizeof(*list), compare_sessions);
+    *sessions = list;
+    *count = n;
+    return 0;
+}
+
+void rec_sessions_free(struct rec_session_summary *sessions, size_t count)
+{
+    if (!sessions) return;
+    for (size_t i = 0; i < count; i++) {
+        free(sessions[i].course);
+        for (size_t j = 0; j < sessions[i].n_attendance; j++)
+            free(sessions[i].attendance[j].member);
+        free(sessions[i].attendance);
+    }
+    free(sessions);
+}
+
+int64_t rec_local_month_start(int year, int month, int offset_seconds)
+{
+    while (month > 12) {
+        month -= 12;
+        year++;
+    }
+    struct tm tm = {.tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = 1};
+    return (int64_t)timegm(&tm) - offset_seconds;
+}
+
+int rec_period_parse(struct rec *rec, char kind, const char *text, struct rec_period *out)
+{
+    memset(out, 0, sizeof(*out));
+    int year = 0, n = 0;
+    char tail = 0;
+    if (!text || strlen(text) != (kind == 'm' ? 7u : 7u)) return -EINVAL;
+    if (kind == 'm') {
+        if (sscanf(text, "%4d-%2d%c", &year, &n, &tail) != 2 || text[4] != '-' || n < 1 || n > 12)
+            return -EINVAL;
+        out->first_month = n;
+        out->n_months = 1;
+    } else if (kind == 'q' || kind == 'h') {
+        char letter = kind == 'q' ? 'Q' : 'H';
+        if (sscanf(text, "%4d-%*c%1d%c", &year, &n, &tail) != 2 || text[4] != '-' ||
+            (text[5] != letter && text[5] != letter + 32))
+            return -EINVAL;
+        int parts = kind == 'q' ? 4 : 2;
+        if (n < 1 || n > parts) return -EINVAL;
+        out->n_months = 12 / parts;
+        out->first_month = (n - 1) * out->n_months + 1;
+    } else {
+        return -EINVAL;
+    }
+    if (year < 2000 || year > 9999) return -EINVAL;
+    out->year = year;
+    int offset = rec_utc_offset_seconds(rec);
+    out->from_utc = rec_local_month_start(year, out->first_month, offset);
+    out->to_utc = rec_local_month_start(year, out->first_month + out->n_months, offset);
+    if (kind == 'm')
+        snprintf(out->label, sizeof(out->label), "%04d-%02d", year, n);
+    else
+        snprintf(out->label, sizeof(out->label), "%04d-%c%d", year, kind == 'q' ? 'Q' : 'H', n);
+    return 0;
+}
+
+int rec_requirement_for(struct rec *rec, const struct rec_session_summary *sessions, size_t count,
+                        struct rec_requirement *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (rec_setting_get(rec, "station_type", out->station_type, sizeof(out->station_type)) != 0)
+        snprintf(out->station_type, sizeof(out->station_type), "village");
+    out->sessions_required = strcmp(out->station_type, "township") == 0 ? 4 : 3;
+    out->minutes_required_each = REC_REQUIRED_MINUTES_EACH;
+    for (size_t i = 0; i < count; i++)
+        if (!sessions[i].open &&
+            sessions[i].played_seconds >= (int64_t)REC_REQUIRED_MINUTES_EACH * 60)
+            out->sessions_held++;
+    out->met = out->sessions_held >= out->sessions_required;
+    return 0;
+}

@@ -1,0 +1,152 @@
+/* record internals: the handle, the event chain and helpers shared by the
+ * module's files. Not part of the public API. */
+#ifndef STUDYCAST_RECORD_INTERNAL_H
+#define STUDYCAST_RECORD_INTERNAL_H
+
+#include "record.h"
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#define REC_DB_NAME      "record.sqlite"
+#define REC_LOCK_NAME    "session.lock"
+#define REC_SECRET_NAME  "station.key"
+#define REC_PUBLIC_NAME  "station.pub"
+#define REC_HASH_BYTES   32
+#define REC_UUID_STR_LEN 37
+
+/* Prepared statements owned by the handle (finalized in rec_close). */
+enum rec_stmt {
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_LAST_EVENT,
+    ST_INSERT_EVENT,
+    ST_SETTING_GET,
+    ST_MEMBER_LATEST,
+    ST_OPEN_SESSIONS,
+    ST_SESSION_LAST_EVENT,
+    ST_COUNT
+};
+
+struct rec {
+    struct sc_log *log;
+    sqlite3 *db;
+    sqlite3_stmt *stmt[ST_COUNT];
+    char *data_dir;
+    int heartbeat_ms;
+    rec_clock_fn clock;
+    void *clock_ctx;
+    enum rec_clock_source source;
+    int64_t utc_minus_mono_ns;
+    char boot_id[40];
+    int lock_fd;
+    bool session_live; /* this handle holds the session lock */
+    int64_t last_recorded_seq;
+    char station_id[REC_UUID_STR_LEN];
+    unsigned char public_key[crypto_sign_PUBLICKEYBYTES];
+    unsigned char secret_key[crypto_sign_SECRETKEYBYTES];
+};
+
+/* One event as stored and as exported; strings are borrowed. */
+struct rec_event {
+    int64_t seq;
+    const char *type;
+    int64_t utc_ns;
+    const char *clock_source;
+    int64_t mono_ns;
+    const char *boot_id;
+    const char *session; /* "" when none */
+    const char *payload; /* JSON object */
+    unsigned char prev_hash[REC_HASH_BYTES];
+    unsigned char hash[REC_HASH_BYTES];
+};
+
+/* chain.c: hash = SHA-256(prev_hash || canonical encoding of the fields). */
+void rec_event_hash(const struct rec_event *event, unsigned char out[REC_HASH_BYTES]);
+void rec_hex(const unsigned char *bytes, size_t n, char *out); /* out: 2n+1 */
+int rec_unhex(const char *hex, unsigned char *bytes, size_t n);
+/* Walks the database's chain; 0 or REC_ECHAIN (message logged). */
+int rec_chain_check_db(struct rec *rec);
+
+/* uuid.c */
+void rec_uuid_v4(char out[REC_UUID_STR_LEN]);
+/* Name-based UUID (RFC 4122 version 5, SHA-1) of `name` in `namespace_uuid`. */
+int rec_uuid_v5(const char *namespace_uuid, const char *name, size_t len,
+                char out[REC_UUID_STR_LEN]);
+
+/* store.c */
+int rec_map_sqlite(struct rec *rec, int rc, const char *what);
+int rec_now(struct rec *rec, struct rec_clock_reading *now);
+int rec_tx_begin(struct rec *rec);
+int rec_tx_commit(struct rec *rec);
+void rec_tx_rollback(struct rec *rec);
+/* Appends one event inside an open transaction. `at` NULL: now. `boot_id`
+ * NULL: this boot. session NULL: none. Sets *seq if seq is not NULL. */
+int rec_append_in_tx(struct rec *rec, const char *type, const char *session, const char *payload,
+                     const struct rec_clock_reading *at, const char *boot_id, int64_t *seq);
+/* Appends one event in its own durable transaction. */
+int rec_append(struct rec *rec, const char *type, const char *session, const char *payload,
+               int64_t *seq);
+sqlite3_stmt *rec_stmt(struct rec *rec, enum rec_stmt which);
+/* Closes orphaned sessions (caller holds the session lock). */
+int rec_recover(struct rec *rec);
+
+/* keys.c */
+int rec_keys_load_or_create(struct rec *rec, bool *created);
+
+/* members.c: whether `number` is on the current roster. */
+int rec_member_exists(struct rec *rec, const char *number);
+int rec_category_parse(const char *text, enum rec_category *out);
+
+/* csv.c: RFC 4180 field writer and parser. */
+void rec_csv_field(struct sc_buf *out, const char *text, bool last);
+struct rec_csv_row {
+    char **fields;
+    size_t n_fields, cap;
+    int line; /* where the row starts */
+};
+struct rec_csv_parser {
+    const char *data;
+    size_t len, pos;
+    int line;
+};
+/* Next row into row (fields malloc'd, freed by the next call or by
+ * rec_csv_row_free). Returns 1 for a row, 0 at the end, -EINVAL for an
+ * unterminated quote (row->line says where), -ENOMEM. */
+int rec_csv_next(struct rec_csv_parser *parser, struct rec_csv_row *row);
+void rec_csv_row_free(struct rec_csv_row *row);
+
+struct rec_export_entry {
+    char *name;
+    int64_t size;
+    char sha256[2 * REC_HASH_BYTES + 1];
+};
+
+/* export_*.c: each writes one format's files through rec_export_file. */
+struct rec_export_ctx {
+    struct rec *rec;
+    const char *dir;
+    int64_t from_utc, to_utc;
+    struct rec_session_summary *sessions;
+    size_t n_sessions;
+    struct rec_member *members;
+    size_t n_members;
+    struct rec_export_entry *files; /* written so far, for the manifest */
+    size_t n_files;
+    char station_name[128];
+    char station_type[16];
+    int utc_offset;
+};
+/* Writes data to dir/name, fsyncs it and adds it to the manifest. */
+int rec_export_file(struct rec_export_ctx *ctx, const char *name, const void *data, size_t len);
+int rec_export_csv(struct rec_export_ctx *ctx);
+int rec_export_xapi(struct rec_export_ctx *ctx);
+int rec_export_pdf(struct rec_export_ctx *ctx);
+/* The member's name or NULL. */
+const struct rec_member *rec_export_find_member(const struct rec_export_ctx *ctx,
+                                                const char *number);
+/* ISO 8601 duration "PT2H3M4S". */
+void rec_iso_duration(int64_t seconds, char *buf, size_t size);
+
+#endif

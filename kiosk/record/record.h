@@ -1,0 +1,272 @@
+/* record: the station's study record, an append-only, hash-chained event log
+ * in one SQLite file under the data directory. Sessions, attendance, the
+ * roster, settings and totals are all derived from the events; nothing else
+ * in studycast runs SQL.
+ *
+ * Durability: every rec_* call that records an event returns only once the
+ * event is committed with synchronous=FULL in WAL mode, so it survives a
+ * power cut from that instant on.
+ *
+ * Threads: a struct rec and the sessions made from it belong to one thread
+ * (the kiosk's core loop, or the main thread of `play --session`); they are
+ * not thread-safe. Different processes may open the same data dir: SQLite
+ * serialises writers, and a lock file tells whether a session is live.
+ *
+ * Errors: functions return 0 (or a count) or a negative code: -errno for
+ * system conditions (-ENOSPC full disk, -EROFS read-only, -EACCES, -ENOENT,
+ * -EBUSY, -ENOMEM, -EINVAL) or one of the REC_E* codes below. rec_strerror()
+ * names any of them. Failures are also logged on the handle's log.
+ *
+ * How the player (`play --session`) and the kiosk use it, all on one thread:
+ *   rec = rec_open(&opts, log)          at start (also closes any session a
+ *                                       crash or power cut left open)
+ *   s = rec_session_open(rec, course, members, n)   members present from now
+ *   rec_session_playback(s, REC_PLAYBACK_STARTED)   first frame shown
+ *       ... PAUSED / RESUMED on pause and resume, STOPPED at end of course
+ *   rec_session_signal(s, false) / (s, true)        outage begins / ends
+ *   rec_session_tick(s)                 from the loop; records a heartbeat
+ *                                       when due; rec_session_next_tick_ns()
+ *                                       says when to wake up for it
+ *   rec_session_close(s, REC_CLOSE_COMPLETE)        at the end
+ *   rec_close(rec)
+ * The kiosk later adds rec_session_check_in/out, rec_session_guests,
+ * rec_session_feedback, rec_setting_set and rec_note (schedule events). */
+#ifndef STUDYCAST_RECORD_H
+#define STUDYCAST_RECORD_H
+
+#include "base.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Module-specific error codes (below every -errno value). */
+enum {
+    REC_ECORRUPT = -4001, /* integrity_check failed or the file is not a record */
+    REC_ECHAIN = -4002,   /* an event's hash or sequence does not chain */
+    REC_ESCHEMA = -4003,  /* written by a newer studycast (schema too new) */
+    REC_ESTATE = -4004,   /* call not valid now (e.g. session already closed) */
+    REC_EROSTER = -4005,  /* roster file has bad rows (nothing imported) */
+    REC_ETAMPER = -4006,  /* an export failed verification */
+};
+const char *rec_strerror(int code);
+
+/* Where an event's UTC time came from. */
+enum rec_clock_source { REC_CLOCK_SYSTEM = 0, REC_CLOCK_NTP, REC_CLOCK_BROADCAST };
+const char *rec_clock_source_name(enum rec_clock_source source);
+
+/* One reading of the clocks: CLOCK_MONOTONIC for durations, UTC for dates. */
+struct rec_clock_reading {
+    int64_t mono_ns;
+    int64_t utc_ns;
+    enum rec_clock_source source;
+};
+/* A clock the record reads for every event; tests inject one. Returns 0. */
+typedef int (*rec_clock_fn)(void *ctx, struct rec_clock_reading *out);
+
+#define REC_DEFAULT_DATA_DIR      "/var/lib/studycast"
+#define REC_HEARTBEAT_DEFAULT_MS  10000
+#define REC_HEARTBEAT_MAX_MS      10000
+#define REC_REQUIRED_MINUTES_EACH 120
+
+struct rec_options {
+    const char *data_dir; /* NULL: REC_DEFAULT_DATA_DIR; made 0750 if missing */
+    int heartbeat_ms;     /* 0: default; clamped to 1..REC_HEARTBEAT_MAX_MS */
+    bool no_sync;         /* synchronous=OFF: only for the benchmark's comparison */
+    rec_clock_fn clock;   /* NULL: the system clocks (source ntp when synced) */
+    void *clock_ctx;
+    const char *boot_id; /* NULL: /proc/sys/kernel/random/boot_id */
+};
+
+struct rec;
+
+/* Opens (creating on first start: data dir, database, station id, key pair)
+ * the record and brings the schema up to date. If no live process holds a
+ * session, closes any session left open as interrupted at its last durable
+ * event. Checks the database and the hash chain. `log` is not owned and must
+ * outlive the handle. Returns 0 and sets *out, or a negative code. */
+int rec_open(const struct rec_options *options, struct sc_log *log, struct rec **out);
+void rec_close(struct rec *rec); /* accepts NULL */
+
+/* The UTC source for events from now on: the kiosk calls this with
+ * REC_CLOCK_BROADCAST and the offset utc - CLOCK_MONOTONIC (ns) once the
+ * stream's TDT/TOT is known. Ignored when a test clock is installed. */
+void rec_set_clock(struct rec *rec, enum rec_clock_source source, int64_t utc_minus_mono_ns);
+
+/* PRAGMA integrity_check plus a walk of the whole hash chain. 0 if sound. */
+int rec_check(struct rec *rec);
+/* Number of events recorded so far (the last sequence number). */
+int64_t rec_last_seq(struct rec *rec);
+
+/* ---- settings (each change is a `settings_changed` event) ---------------- */
+
+/* Known keys: "station_name", "station_type" (village|township),
+ * "utc_offset" (+08:00: the station's local time for months and dates).
+ * "station_id" is made on first start and cannot be changed. */
+int rec_setting_set(struct rec *rec, const char *key, const char *value);
+/* Copies the current value into buf; -ENOENT if never set. */
+int rec_setting_get(struct rec *rec, const char *key, char *buf, size_t size);
+/* The station's Ed25519 public key as 64 hex digits plus NUL. */
+int rec_station_public_key_hex(struct rec *rec, char out[65]);
+
+/* ---- a study session --------------------------------------------------- */
+
+enum rec_playback {
+    REC_PLAYBACK_STARTED,
+    REC_PLAYBACK_PAUSED,
+    REC_PLAYBACK_RESUMED,
+    REC_PLAYBACK_STOPPED
+};
+enum rec_close_status { REC_CLOSE_COMPLETE, REC_CLOSE_INTERRUPTED };
+
+struct rec_session;
+
+/* Opens a session of `course` (UTF-8) and checks in the `n_members` members
+ * (roster numbers; unknown numbers are rejected with -ENOENT) as present from
+ * now. At most one session is open per data dir: -EBUSY if another process
+ * records one. The session belongs to `rec`, which must outlive it. */
+int rec_session_open(struct rec *rec, const char *course, const char *const *members,
+                     size_t n_members, struct rec_session **out);
+/* The session's UUID (also the xAPI registration), 36 chars plus NUL. */
+const char *rec_session_id(const struct rec_session *s);
+
+int rec_session_playback(struct rec_session *s, enum rec_playback what);
+int rec_session_signal(struct rec_session *s, bool present); /* false: outage */
+int rec_session_check_in(struct rec_session *s, const char *member);
+int rec_session_check_out(struct rec_session *s, const char *member);
+int rec_session_guests(struct rec_session *s, int count);
+/* member may be NULL (anonymous); rating 1..5 or 0 for none; text may be NULL. */
+int rec_session_feedback(struct rec_session *s, const char *member, int rating, const char *text);
+/* Records a heartbeat now, whether due or not. */
+int rec_session_heartbeat(struct rec_session *s);
+/* Records a heartbeat if one is due (call it from the loop at least as often
+ * as rec_session_next_tick_ns() asks). Returns 1 if it recorded one, 0 if not
+ * due, or a negative code. */
+int rec_session_tick(struct rec_session *s);
+/* CLOCK_MONOTONIC time (ns) at which the next heartbeat is due. */
+int64_t rec_session_next_tick_ns(const struct rec_session *s);
+/* Records `session_closed` and frees the session (also on error; then the
+ * next rec_open closes it as interrupted). Accepts NULL. */
+int rec_session_close(struct rec_session *s, enum rec_close_status status);
+
+/* A station event outside sessions (schedule planned, course cancelled ...):
+ * `type` is [a-z_]{1,40}, payload_json a JSON object (NULL: {}). */
+int rec_note(struct rec *rec, const char *type, const char *payload_json);
+
+/* Sequence number of the last event this handle recorded (the crash test
+ * reports it to know what was durable). */
+int64_t rec_last_recorded_seq(const struct rec *rec);
+
+/* ---- members ----------------------------------------------------------- */
+
+enum rec_category { REC_PARTY_MEMBER, REC_CADRE, REC_VILLAGER };
+const char *rec_category_name(enum rec_category c);     /* party_member ... */
+const char *rec_category_label_zh(enum rec_category c); /* 党员 ... */
+
+struct rec_member {
+    char *number;
+    char *name;
+    enum rec_category category;
+    char *card; /* NULL if none */
+};
+
+/* One bad row of a roster file. */
+struct rec_import_problem {
+    int line; /* 1-based line of the file where the row starts; 0: whole file */
+    char message[160];
+};
+struct rec_import_result {
+    int added, updated, removed, unchanged;
+    struct rec_import_problem *problems; /* malloc'd; free with rec_import_result_free */
+    size_t n_problems;
+};
+/* Imports a roster CSV (UTF-8 with or without BOM, or GB18030; header
+ * number,name,category[,card]) as the full roster in one transaction: rows
+ * are added or updated, members missing from the file are removed (their
+ * past attendance stays). Any bad row: nothing is imported, every problem is
+ * listed in result and REC_EROSTER is returned. */
+int rec_members_import(struct rec *rec, const char *path, struct rec_import_result *result);
+void rec_import_result_free(struct rec_import_result *result);
+
+/* The current roster sorted by number; free with rec_members_free. */
+int rec_members_list(struct rec *rec, struct rec_member **members, size_t *count);
+void rec_members_free(struct rec_member *members, size_t count);
+
+/* ---- derived sessions and reports ---------------------------------------- */
+
+struct rec_attendance {
+    char *member;
+    int64_t seconds; /* overlap of presence with effective playback */
+};
+struct rec_session_summary {
+    char id[37];
+    char *course;
+    int64_t start_utc;      /* seconds, from the opening event */
+    int64_t end_utc;        /* start + monotonic duration */
+    int64_t played_seconds; /* playing, not paused, signal present */
+    bool interrupted;       /* closed by recovery */
+    bool open;              /* still running (a live session) */
+    int guests;
+    int64_t close_seq;       /* the session_closed event (0 if open) */
+    char close_hash_hex[65]; /* its hash: seeds the xAPI statement ids */
+    struct rec_attendance *attendance;
+    size_t n_attendance;
+};
+
+/* Derives every session whose start (station local time) lies in
+ * [from_utc, to_utc). Free with rec_sessions_free. */
+int rec_sessions(struct rec *rec, int64_t from_utc, int64_t to_utc,
+                 struct rec_session_summary **sessions, size_t *count);
+void rec_sessions_free(struct rec_session_summary *sessions, size_t count);
+
+/* A reporting period in station local time. */
+struct rec_period {
+    char label[16]; /* 2026-11, 2026-Q4, 2026-H2 */
+    int year, first_month, n_months;
+    int64_t from_utc, to_utc;
+};
+/* Parses "YYYY-MM" (kind 'm'), "YYYY-Qn" ('q') or "YYYY-Hn" ('h') using the
+ * station's utc_offset. */
+int rec_period_parse(struct rec *rec, char kind, const char *text, struct rec_period *out);
+/* Station local offset from UTC in seconds. */
+int rec_utc_offset_seconds(struct rec *rec);
+/* UTC second at which local month `month` (1-12; 13 = January of the next
+ * year) of `year` begins. */
+int64_t rec_local_month_start(int year, int month, int offset_seconds);
+/* Formats UTC seconds in station local time: "2026-11-28 14:05". */
+void rec_format_local(int64_t utc, int offset_seconds, char *buf, size_t size);
+
+/* Writes the report for the period as one JSON object: sessions, members,
+ * requirement (see docs in cmd_record.c). */
+int rec_report_json(struct rec *rec, const struct rec_period *period, struct sc_buf *out);
+
+/* Whether a month met the station's requirement. */
+struct rec_requirement {
+    char station_type[16];
+    int sessions_required, sessions_held, minutes_required_each;
+    bool met;
+};
+int rec_requirement_for(struct rec *rec, const struct rec_session_summary *sessions, size_t count,
+                        struct rec_requirement *out);
+
+/* ---- export and verification ------------------------------------------- */
+
+enum { REC_EXPORT_CSV = 1, REC_EXPORT_XAPI = 2, REC_EXPORT_PDF = 4, REC_EXPORT_ALL = 7 };
+/* Writes the formats chosen for sessions starting in [from_utc, to_utc)
+ * (INT64_MIN/INT64_MAX: everything) into dir (made if missing), plus the
+ * event chain, the station's public key and the signed manifest. Every file
+ * is fsynced. Only reads the database. Returns 0 or a negative code
+ * (-ENOSPC, -EROFS, -ENOENT ... with a logged message naming the file). */
+int rec_export(struct rec *rec, const char *dir, int64_t from_utc, int64_t to_utc, int formats);
+
+/* Verification callback: one line per problem found. */
+typedef void (*rec_problem_fn)(void *ctx, const char *message);
+/* Checks an export directory: manifest signature (against expected_key_hex
+ * when given, else the station.pub carried in the export), each file's
+ * size and SHA-256, missing and extra files, and the event chain. Returns 0
+ * if everything holds, REC_ETAMPER if anything is wrong (each problem passed
+ * to `problem`), or another negative code if dir cannot be read. */
+int rec_verify_export(const char *dir, const char *expected_key_hex, rec_problem_fn problem,
+                      void *ctx);
+
+#endif

@@ -1,0 +1,200 @@
+/* A live study session: each call records one durable event. */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+
+struct rec_session {
+    struct rec *rec;
+    char id[REC_UUID_STR_LEN];
+    int64_t next_tick_ns;
+    bool playing_started;
+};
+
+const char *rec_session_id(const struct rec_session *s)
+{
+    return s->id;
+}
+
+int64_t rec_session_next_tick_ns(const struct rec_session *s)
+{
+    return s->next_tick_ns;
+}
+
+/* Records one session event; every event also counts as a heartbeat (it
+ * proves the session was alive then), so the next tick moves on. */
+static int session_event(struct rec_session *s, const char *type, struct sc_buf *payload)
+{
+    if (payload && payload->failed) return -ENOMEM;
+    int rc = rec_append(s->rec, type, s->id, payload ? payload->data : "{}", NULL);
+    if (rc == 0) {
+        struct rec_clock_reading now;
+        rec_now(s->rec, &now);
+        s->next_tick_ns = now.mono_ns + (int64_t)s->rec->heartbeat_ms * 1000000;
+    }
+    return rc;
+}
+
+static int member_event(struct rec_session *s, const char *type, const char *member)
+{
+    if (!member || !*member) return -EINVAL;
+    int rc = rec_member_exists(s->rec, member);
+    if (rc < 0) return rc;
+    if (rc == 0) {
+        SC_WARN(s->rec->log, "study record: member %s is not on the roster", member);
+        return -ENOENT;
+    }
+    struct sc_buf payload = {0};
+    struct sc_json json;
+    sc_json_init(&json, &payload, false);
+    sc_json_object_begin(&json);
+    sc_json_kv_string(&json, "member", member);
+    sc_json_object_end(&json);
+    rc = session_event(s, type, &payload);
+    sc_buf_free(&payload);
+    return rc;
+}
+
+int rec_session_open(struct rec *rec, const char *course, const char *const *members,
+                     size_t n_members, struct rec_session **out)
+{
+    *out = NULL;
+    if (!course || !*course || strlen(course) > 400) return -EINVAL;
+    for (size_t i = 0; i < n_members; i++) {
+        int rc = rec_member_exists(rec, members[i]);
+        if (rc <= 0) {
+            if (rc == 0)
+                SC_ERR(rec->log, "study record: member %s is not on the roster", members[i]);
+            return rc == 0 ? -ENOENT : rc;
+        }
+    }
+    if (flock(rec->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        SC_ERR(rec->log, "study record: another process is recording a session in %s",
+               rec->data_dir);
+        return errno == EWOULDBLOCK ? -EBUSY : -errno;
+    }
+    struct rec_session *s = calloc(1, sizeof(*s));
+    int rc = s ? 0 : -ENOMEM;
+    if (rc == 0) rc = rec_recover(rec); /* a session this lock's previous holder left open */
+    if (rc != 0) goto fail;
+    s->rec = rec;
+    rec_uuid_v4(s->id);
+    struct sc_buf payload = {0};
+    struct sc_json json;
+    sc_json_init(&json, &payload, false);
+    sc_json_object_begin(&json);
+    sc_json_kv_string(&json, "course", course);
+    sc_json_kv_int(&json, "heartbeat_ms", rec->heartbeat_ms);
+    sc_json_object_end(&json);
+    rc = session_event(s, "session_opened", &payload);
+    sc_buf_free(&payload);
+    if (rc != 0) goto fail;
+    rec->session_live = true;
+    for (size_t i = 0; i < n_members; i++) {
+        rc = member_event(s, "member_checked_in", members[i]);
+        if (rc != 0) {
+            rec_session_close(s, REC_CLOSE_INTERRUPTED);
+            return rc;
+        }
+    }
+    *out = s;
+    return 0;
+fail:
+    free(s);
+    flock(rec->lock_fd, LOCK_UN);
+    return rc;
+}
+
+int rec_session_playback(struct rec_session *s, enum rec_playback what)
+{
+    static const char *const types[] = {
+        [REC_PLAYBACK_STARTED] = "playback_started",
+        [REC_PLAYBACK_PAUSED] = "playback_paused",
+        [REC_PLAYBACK_RESUMED] = "playback_resumed",
+        [REC_PLAYBACK_STOPPED] = "playback_stopped",
+    };
+    if ((unsigned)what > REC_PLAYBACK_STOPPED) return -EINVAL;
+    return session_event(s, types[what], NULL);
+}
+
+int rec_session_signal(struct rec_session *s, bool present)
+{
+    return session_event(s, present ? "signal_back" : "signal_lost", NULL);
+}
+
+int rec_session_check_in(struct rec_session *s, const char *member)
+{
+    return member_event(s, "member_checked_in", member);
+}
+
+int rec_session_check_out(struct rec_session *s, const char *member)
+{
+    return member_event(s, "member_checked_out", member);
+}
+
+int rec_session_guests(struct rec_session *s, int count)
+{
+    if (count < 0 || count > 100000) return -EINVAL;
+    struct sc_buf payload = {0};
+    struct sc_json json;
+    sc_json_init(&json, &payload, false);
+    sc_json_object_begin(&json);
+    sc_json_kv_int(&json, "count", count);
+    sc_json_object_end(&json);
+    int rc = session_event(s, "guests_counted", &payload);
+    sc_buf_free(&payload);
+    return rc;
+}
+
+int rec_session_feedback(struct rec_session *s, const char *member, int rating, const char *text)
+{
+    if (rating < 0 || rating > 5 || (text && strlen(text) > 2000)) return -EINVAL;
+    if (member) {
+        int rc = rec_member_exists(s->rec, member);
+        if (rc <= 0) return rc == 0 ? -ENOENT : rc;
+    }
+    struct sc_buf payload = {0};
+    struct sc_json json;
+    sc_json_init(&json, &payload, false);
+    sc_json_object_begin(&json);
+    if (member) sc_json_kv_string(&json, "member", member);
+    if (rating) sc_json_kv_int(&json, "rating", rating);
+    if (text) sc_json_kv_string(&json, "text", text);
+    sc_json_object_end(&json);
+    int rc = session_event(s, "feedback_given", &payload);
+    sc_buf_free(&payload);
+    return rc;
+}
+
+int rec_session_heartbeat(struct rec_session *s)
+{
+    return session_event(s, "heartbeat", NULL);
+}
+
+int rec_session_tick(struct rec_session *s)
+{
+    struct rec_clock_reading now;
+    rec_now(s->rec, &now);
+    if (now.mono_ns < s->next_tick_ns) return 0;
+    int rc = rec_session_heartbeat(s);
+    return rc == 0 ? 1 : rc;
+}
+
+int rec_session_close(struct rec_session *s, enum rec_close_status status)
+{
+    if (!s) return 0;
+    struct sc_buf payload = {0};
+    struct sc_json json;
+    sc_json_init(&json, &payload, false);
+    sc_json_object_begin(&json);
+    sc_json_kv_string(&json, "status", status == REC_CLOSE_COMPLETE ? "complete" : "interrupted");
+    sc_json_object_end(&json);
+    int rc = session_event(s, "session_closed", &payload);
+    sc_buf_free(&payload);
+    s->rec->session_live = false;
+    flock(s->rec->lock_fd, LOCK_UN);
+    free(s);
+    return rc;
+}
