@@ -5,5 +5,8 @@ const struct studycast_command studycast_commands[] = {
     {"play", "play a stream (file, '-', udp://, rtp://, http://); no SOURCE: the demo", cmd_play},
     {"bench", "decode a stream as fast as possible and report the speed", cmd_bench},
     {"schedule", "plan courses: add, list, remove", cmd_schedule},
+    {"record", "study record: report, export, settings, check", cmd_record},
+    {"members", "the roster: import a CSV, list", cmd_members},
+    {"verify", "check an exported record (signature, files, event chain)", cmd_verify},
     {NULL, NULL, NULL},
 };

@@ -18,5 +18,8 @@ extern const struct studycast_command studycast_commands[];
 int cmd_play(int argc, char **argv, struct sc_log *log);
 int cmd_bench(int argc, char **argv, struct sc_log *log);
 int cmd_schedule(int argc, char **argv, struct sc_log *log);
+int cmd_record(int argc, char **argv, struct sc_log *log);
+int cmd_members(int argc, char **argv, struct sc_log *log);
+int cmd_verify(int argc, char **argv, struct sc_log *log);
 
 #endif
