@@ -1,0 +1,371 @@
+/* studycast probe SOURCE: reads a source for a while and prints its
+ * services, guide, broadcast time and stream statistics. */
+#include "commands.h"
+#include "demux.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct probe_outages {
+    struct dmx_outage list[256];
+    size_t count;
+};
+
+static void on_outage(void *opaque, const struct dmx_outage *o)
+{
+    struct probe_outages *po = opaque;
+    if (o->end_mono_ns == 0 && po->count < 256)
+        po->list[po->count++] = *o;
+    else if (o->end_mono_ns && po->count)
+        po->list[po->count - 1] = *o;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: studycast probe SOURCE [--duration S] [--json] [--charset NAME]\n"
+                 "  SOURCE      a file, '-', udp://[@]HOST:PORT[?iface=IF], rtp://...,\n"
+                 "              http://..., dvb://CHANNEL?channels=FILE[&adapter=N]\n"
+                 "  --duration  seconds to read (default 10): stream time for a file\n"
+                 "  --json      one JSON object on stdout\n"
+                 "  --charset   table for DVB text without a selector (default iso6937;\n"
+                 "              e.g. gb2312, utf-8, iso8859-9)\n");
+}
+
+static void iso(int64_t t, char *buf, size_t size)
+{
+    sc_format_iso8601_utc(t, buf, size);
+}
+
+static void json_streams(struct sc_json *j, const struct dmx_service *s)
+{
+    sc_json_key(j, "streams");
+    sc_json_array_begin(j);
+    for (size_t k = 0; k < s->stream_count; k++) {
+        const struct dmx_stream *st = &s->streams[k];
+        sc_json_object_begin(j);
+        sc_json_kv_int(j, "pid", st->pid);
+        sc_json_kv_int(j, "stream_type", st->stream_type);
+        sc_json_kv_string(j, "codec", st->codec);
+        sc_json_kv_string(j, "language", st->language);
+        sc_json_object_end(j);
+    }
+    sc_json_array_end(j);
+}
+
+static void json_services(struct sc_json *j, const char *key, const struct dmx_service *sv,
+                          size_t n, bool actual)
+{
+    sc_json_key(j, key);
+    sc_json_array_begin(j);
+    for (size_t i = 0; i < n; i++) {
+        const struct dmx_service *s = &sv[i];
+        if (s->actual != actual) continue;
+        sc_json_object_begin(j);
+        sc_json_kv_int(j, "id", s->id);
+        sc_json_kv_string(j, "name", s->name);
+        sc_json_kv_string(j, "provider", s->provider);
+        sc_json_kv_int(j, "type", s->type);
+        sc_json_kv_int(j, "transport_stream_id", s->transport_stream_id);
+        sc_json_kv_int(j, "pmt_pid", s->pmt_pid);
+        sc_json_kv_int(j, "pcr_pid", s->pcr_pid);
+        sc_json_kv_bool(j, "scrambled", s->scrambled);
+        json_streams(j, s);
+        sc_json_object_end(j);
+    }
+    sc_json_array_end(j);
+}
+
+static void json_events(struct sc_json *j, const struct dmx_event *ev, size_t n)
+{
+    char when[32];
+    sc_json_key(j, "events");
+    sc_json_array_begin(j);
+    for (size_t i = 0; i < n; i++) {
+        const struct dmx_event *e = &ev[i];
+        sc_json_object_begin(j);
+        sc_json_kv_int(j, "service_id", e->service_id);
+        sc_json_kv_int(j, "event_id", e->event_id);
+        iso(e->start, when, sizeof when);
+        sc_json_kv_string(j, "start", when);
+        sc_json_kv_int(j, "duration", e->duration);
+        sc_json_kv_string(j, "title", e->title);
+        sc_json_kv_string(j, "description", e->description);
+        sc_json_kv_string(j, "extended", e->extended);
+        sc_json_kv_int(j, "running_status", e->running_status);
+        sc_json_kv_string(j, "language", e->language);
+        sc_json_kv_int(j, "genre", e->genre);
+        sc_json_kv_int(j, "table_id", e->table_id);
+        sc_json_object_end(j);
+    }
+    sc_json_array_end(j);
+}
+
+static void json_stats(struct sc_json *j, const struct dmx_stats *t, const struct dmx_pid_stats *ps,
+                       size_t n)
+{
+    sc_json_key(j, "stats");
+    sc_json_object_begin(j);
+    for (size_t i = 0; i < n; i++) {
+        char key[8];
+        snprintf(key, sizeof key, "%u", ps[i].pid);
+        sc_json_key(j, key);
+        sc_json_object_begin(j);
+        sc_json_kv_int(j, "packets", (int64_t)ps[i].packets);
+        sc_json_kv_int(j, "cc_errors", ps[i].cc_errors);
+        sc_json_kv_int(j, "tei", ps[i].tei);
+        sc_json_kv_int(j, "scrambled", ps[i].scrambled);
+        sc_json_kv_int(j, "pcr_jumps", ps[i].pcr_jumps);
+        sc_json_kv_int(j, "duplicates", ps[i].duplicates);
+        sc_json_kv_int(j, "discontinuities", ps[i].discontinuities);
+        sc_json_kv_int(j, "dropped", ps[i].dropped);
+        sc_json_object_end(j);
+    }
+    sc_json_object_end(j);
+    sc_json_key(j, "transport");
+    sc_json_object_begin(j);
+    sc_json_kv_int(j, "bytes", (int64_t)t->bytes_in);
+    sc_json_kv_int(j, "packet_size", t->packet_size);
+    sc_json_kv_int(j, "packets", (int64_t)t->packets);
+    sc_json_kv_int(j, "packets_clean", (int64_t)t->packets_out);
+    sc_json_kv_int(j, "cc_errors", (int64_t)t->cc_errors);
+    sc_json_kv_int(j, "tei", (int64_t)t->tei);
+    sc_json_kv_int(j, "scrambled", (int64_t)t->scrambled);
+    sc_json_kv_int(j, "pcr_jumps", (int64_t)t->pcr_jumps);
+    sc_json_kv_int(j, "sync_losses", t->sync_losses);
+    sc_json_kv_int(j, "skipped_bytes", (int64_t)t->skipped_bytes);
+    sc_json_kv_int(j, "truncated_bytes", t->truncated_bytes);
+    sc_json_kv_int(j, "section_crc_errors", (int64_t)t->section_crc_errors);
+    sc_json_kv_int(j, "rtp_lost", (int64_t)t->rtp_lost);
+    sc_json_kv_int(j, "rtp_reordered", (int64_t)t->rtp_reordered);
+    sc_json_kv_double(j, "stream_seconds", t->stream_seconds);
+    sc_json_object_end(j);
+}
+
+struct probe_result {
+    struct dmx_service *services;
+    size_t service_count;
+    struct dmx_event *events;
+    size_t event_count;
+    struct dmx_pid_stats *pids;
+    size_t pid_count;
+    struct dmx_stats totals;
+    struct dmx_time time;
+    bool has_time;
+    char network[256];
+    uint16_t network_id;
+    bool has_network;
+    struct dmx_signal signal;
+};
+
+static void print_json(const char *source, const struct probe_result *r,
+                       const struct probe_outages *po, int64_t t0)
+{
+    struct sc_buf buf = {0};
+    struct sc_json j;
+    sc_json_init(&j, &buf, true);
+    sc_json_object_begin(&j);
+    sc_json_kv_string(&j, "source", source);
+    json_services(&j, "services", r->services, r->service_count, true);
+    json_services(&j, "other_services", r->services, r->service_count, false);
+    json_events(&j, r->events, r->event_count);
+    sc_json_key(&j, "time");
+    sc_json_object_begin(&j);
+    char when[32];
+    if (r->has_time) {
+        iso(r->time.utc, when, sizeof when);
+        sc_json_kv_string(&j, "utc", when);
+    } else {
+        sc_json_key(&j, "utc");
+        sc_json_null(&j);
+    }
+    sc_json_key(&j, "local_offset_minutes");
+    if (r->has_time && r->time.has_offset)
+        sc_json_int(&j, r->time.local_offset_minutes);
+    else
+        sc_json_null(&j);
+    sc_json_object_end(&j);
+    if (r->has_network) {
+        sc_json_key(&j, "network");
+        sc_json_object_begin(&j);
+        sc_json_kv_int(&j, "id", r->network_id);
+        sc_json_kv_string(&j, "name", r->network);
+        sc_json_object_end(&j);
+    }
+    json_stats(&j, &r->totals, r->pids, r->pid_count);
+    sc_json_key(&j, "outages");
+    sc_json_array_begin(&j);
+    for (size_t i = 0; i < po->count; i++) {
+        sc_json_object_begin(&j);
+        sc_json_kv_double(&j, "start", (po->list[i].start_mono_ns - t0) / 1e9);
+        sc_json_key(&j, "end");
+        if (po->list[i].end_mono_ns)
+            sc_json_double(&j, (po->list[i].end_mono_ns - t0) / 1e9);
+        else
+            sc_json_null(&j);
+        sc_json_kv_string(&j, "cause", dmx_outage_cause_name(po->list[i].cause));
+        sc_json_object_end(&j);
+    }
+    sc_json_array_end(&j);
+    if (r->signal.valid) {
+        sc_json_key(&j, "signal");
+        sc_json_object_begin(&j);
+        sc_json_kv_bool(&j, "locked", r->signal.locked);
+        sc_json_kv_double(&j, "strength_dbm", r->signal.strength_dbm);
+        sc_json_kv_double(&j, "strength_percent", r->signal.strength_percent);
+        sc_json_kv_double(&j, "cnr_db", r->signal.cnr_db);
+        sc_json_kv_int(&j, "quality", r->signal.quality);
+        sc_json_object_end(&j);
+    }
+    sc_json_object_end(&j);
+    sc_buf_puts(&buf, "\n");
+    if (!buf.failed) fwrite(buf.data, 1, buf.len, stdout);
+    sc_buf_free(&buf);
+}
+
+static void print_text(const struct probe_result *r, const struct probe_outages *po, int64_t t0)
+{
+    char when[32];
+    printf("services:\n");
+    for (size_t i = 0; i < r->service_count; i++) {
+        const struct dmx_service *s = &r->services[i];
+        printf("  %5u %-28s %-20s type 0x%02x%s\n", s->id, s->name, s->provider, s->type,
+               s->actual ? "" : " (other multiplex)");
+        for (size_t k = 0; k < s->stream_count; k++)
+            printf("        pid %4u  %-14s %s\n", s->streams[k].pid, s->streams[k].codec,
+                   s->streams[k].language);
+    }
+    printf("events: %zu\n", r->event_count);
+    for (size_t i = 0; i < r->event_count; i++) {
+        const struct dmx_event *e = &r->events[i];
+        iso(e->start, when, sizeof when);
+        printf("  %5u %s %4d min  %s\n", e->service_id, when, e->duration / 60, e->title);
+    }
+    if (r->has_time) {
+        iso(r->time.utc, when, sizeof when);
+        printf("time: %s", when);
+        if (r->time.has_offset) printf(" (local offset %+d min)", r->time.local_offset_minutes);
+        printf("\n");
+    } else {
+        printf("time: none\n");
+    }
+    if (r->has_network) printf("network: %u %s\n", r->network_id, r->network);
+    const struct dmx_stats *t = &r->totals;
+    printf("stream: %" PRIu64 " packets of %u bytes, %.2f s; %" PRIu64 " CC errors, %" PRIu64
+           " TEI, %" PRIu64 " scrambled, %" PRIu64 " PCR jumps, %u sync losses\n",
+           t->packets, t->packet_size, t->stream_seconds, t->cc_errors, t->tei, t->scrambled,
+           t->pcr_jumps, t->sync_losses);
+    printf("  pid   packets  cc_err     tei  scrambled\n");
+    for (size_t i = 0; i < r->pid_count; i++)
+        printf("  %5u %8" PRIu64 " %7u %7u %10u\n", r->pids[i].pid, r->pids[i].packets,
+               r->pids[i].cc_errors, r->pids[i].tei, r->pids[i].scrambled);
+    for (size_t i = 0; i < po->count; i++)
+        printf("outage: %.1f s .. %.1f s (%s)\n", (po->list[i].start_mono_ns - t0) / 1e9,
+               po->list[i].end_mono_ns ? (po->list[i].end_mono_ns - t0) / 1e9 : NAN,
+               dmx_outage_cause_name(po->list[i].cause));
+}
+
+static int collect(struct dmx_pipeline *p, struct probe_result *r)
+{
+    if (dmx_pipeline_services(p, &r->services, &r->service_count) < 0 ||
+        dmx_pipeline_events(p, -1, &r->events, &r->event_count) < 0 ||
+        dmx_pipeline_pid_stats(p, &r->pids, &r->pid_count) < 0)
+        return -ENOMEM;
+    dmx_pipeline_stats(p, &r->totals);
+    r->has_time = dmx_pipeline_time(p, &r->time) == 0;
+    r->has_network = dmx_pipeline_network(p, r->network, sizeof r->network, &r->network_id) == 0;
+    dmx_pipeline_signal(p, &r->signal);
+    return 0;
+}
+
+int cmd_probe(int argc, char **argv, struct sc_log *log)
+{
+    const char *source = NULL;
+    double duration = 10;
+    bool json = false;
+    struct dmx_options opts;
+    dmx_options_default(&opts);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0) {
+            json = true;
+        } else if (strcmp(argv[i], "--duration") == 0 && i + 1 < argc) {
+            char *end;
+            duration = strtod(argv[++i], &end);
+            if (*end || !(duration > 0)) {
+                fprintf(stderr, "studycast probe: --duration needs a positive number\n");
+                return 2;
+            }
+        } else if (strcmp(argv[i], "--charset") == 0 && i + 1 < argc) {
+            opts.default_charset = dmx_charset_parse(argv[++i]);
+            if (opts.default_charset < 0) {
+                fprintf(stderr, "studycast probe: unknown charset '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (argv[i][0] == '-' && argv[i][1] != 0) {
+            fprintf(stderr, "studycast probe: unknown option '%s'\n", argv[i]);
+            usage(stderr);
+            return 2;
+        } else if (!source) {
+            source = argv[i];
+        } else {
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (!source) {
+        usage(stderr);
+        return 2;
+    }
+    struct probe_outages outages = {.count = 0};
+    struct dmx_callbacks cb = {.opaque = &outages, .outage = on_outage};
+    struct sc_log *dlog = sc_log_child(log, "demux");
+    struct dmx_pipeline *p;
+    int64_t t0 = sc_mono_ns();
+    int r = dmx_pipeline_create(&p, source, &opts, &cb, dlog);
+    if (r < 0) {
+        fprintf(stderr, "studycast probe: cannot open %s: %s\n", source, dmx_strerror(r));
+        sc_log_destroy(dlog);
+        return 1;
+    }
+    bool live = dmx_pipeline_is_live(p);
+    uint8_t *buf = malloc(188 * 256);
+    int status = buf ? 0 : 1;
+    while (buf) {
+        int n = dmx_pipeline_read(p, buf, 188 * 256, 200);
+        if (n == DMX_EOF) break;
+        if (n < 0) {
+            fprintf(stderr, "studycast probe: %s: %s\n", source, dmx_strerror(n));
+            status = 1;
+            break;
+        }
+        if (live) {
+            if ((sc_mono_ns() - t0) / 1e9 >= duration) break;
+        } else {
+            struct dmx_stats st;
+            dmx_pipeline_stats(p, &st);
+            if (st.stream_seconds >= duration) break;
+        }
+    }
+    free(buf);
+    struct probe_result res = {0};
+    if (collect(p, &res) < 0) {
+        fprintf(stderr, "studycast probe: out of memory\n");
+        status = 1;
+    } else if (json) {
+        print_json(source, &res, &outages, t0);
+    } else {
+        print_text(&res, &outages, t0);
+    }
+    dmx_services_free(res.services, res.service_count);
+    dmx_events_free(res.events, res.event_count);
+    free(res.pids);
+    dmx_pipeline_destroy(p);
+    sc_log_destroy(dlog);
+    return status;
+}
