@@ -96,6 +96,10 @@ const char *rec_clock_source_name(enum rec_clock_source source)
 
 int rec_map_sqlite(struct rec *rec, int rc, const char *what)
 {
+    /* the OS error behind an I/O failure (SQLite keeps it; errno may have
+     * been overwritten since) */
+    int sys = rec->db ? sqlite3_system_errno(rec->db) : 0;
+    if (sys == 0) sys = errno;
     int code;
     switch (rc & 0xff) {
     case SQLITE_FULL:
@@ -109,7 +113,7 @@ int rec_map_sqlite(struct rec *rec, int rc, const char *what)
         code = -EACCES;
         break;
     case SQLITE_CANTOPEN:
-        code = errno == EACCES || errno == EROFS || errno == ENOENT ? -errno : -EACCES;
+        code = sys == EACCES || sys == EROFS || sys == ENOENT ? -sys : -EACCES;
         break;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -128,10 +132,12 @@ int rec_map_sqlite(struct rec *rec, int rc, const char *what)
     case SQLITE_IOERR:
         code = -EIO;
         /* SQLite reports a full disk during a WAL write as an I/O error */
-        if (errno == ENOSPC || errno == EDQUOT || errno == EFBIG)
+        if (sys == ENOSPC || sys == EDQUOT || sys == EFBIG)
             code = -ENOSPC;
-        else if (errno == EROFS)
+        else if (sys == EROFS)
             code = -EROFS;
+        else if (sys == EACCES || sys == EPERM)
+            code = -EACCES;
         break;
     default:
         code = -EIO;

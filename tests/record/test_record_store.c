@@ -1,0 +1,372 @@
+/* The store: first start (data dir 0750, key pair 0600/0644, station id),
+ * schema version, append-only enforced by the database, tampering caught by
+ * the chain check, a newer schema or a damaged file refused, and a full or
+ * read-only disk giving a clear error while losing nothing.
+ *
+ * Full and read-only disks are made with a small tmpfs mount (and a
+ * read-only remount) when the test may mount (root in this sandbox and in
+ * CI); otherwise with RLIMIT_FSIZE for the full disk and an unprivileged
+ * child for the read-only case. The mechanism used is printed. */
+#include "rec_test_util.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+static struct sc_log *test_log;
+
+static int64_t sql_int(const char *db_path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    ASSERT_EQ(sqlite3_open(db_path, &db), SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    ASSERT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+/* Runs SQL as an outsider would; returns SQLite's result and its message. */
+static int sql_exec(const char *db_path, const char *sql, char *msg, size_t size)
+{
+    sqlite3 *db = NULL;
+    ASSERT_EQ(sqlite3_open(db_path, &db), SQLITE_OK);
+    char *err = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+    snprintf(msg, size, "%s", err ? err : "");
+    sqlite3_free(err);
+    sqlite3_close(db);
+    return rc;
+}
+
+static void test_first_start(void)
+{
+    char *top = test_dir("store-first");
+    char *dir = path_in(top, "var/lib/studycast");
+    struct fake_clock clock = {0};
+    fake_clock_set(&clock, "2026-11-01T00:00:00Z");
+    struct rec *rec = open_with_clock(dir, &clock, test_log);
+    struct stat sb;
+    ASSERT_EQ(stat(dir, &sb), 0);
+    ASSERT_EQ(sb.st_mode & 0777, 0750);
+    char *key = path_in(dir, "station.key"), *pub = path_in(dir, "station.pub");
+    ASSERT_EQ(stat(key, &sb), 0);
+    ASSERT_EQ(sb.st_mode & 0777, 0600);
+    ASSERT_EQ(sb.st_size, 64);
+    ASSERT_EQ(stat(pub, &sb), 0);
+    ASSERT_EQ(sb.st_mode & 0777, 0644);
+    char id[64], hex[65], type[32];
+    ASSERT_EQ(rec_setting_get(rec, "station_id", id, sizeof(id)), 0);
+    ASSERT_EQ(strlen(id), 36);
+    ASSERT_EQ(id[14], '4'); /* a random (v4) UUID */
+    ASSERT_EQ(rec_setting_get(rec, "station_type", type, sizeof(type)), 0);
+    ASSERT_STR_EQ(type, "village");
+    ASSERT_EQ(rec_station_public_key_hex(rec, hex), 0);
+    char *pub_text = NULL;
+    size_t len = 0;
+    ASSERT_EQ(sc_read_file(pub, 4096, &pub_text, &len), 0);
+    ASSERT_EQ(strncmp(pub_text, hex, 64), 0);
+    free(pub_text);
+    ASSERT_EQ(rec_setting_set(rec, "station_id", "x"), -EINVAL);
+    ASSERT_EQ(rec_setting_set(rec, "station_name", "张家村学习站"), 0);
+    ASSERT_EQ(rec_setting_set(rec, "utc_offset", "+8"), -EINVAL);
+    rec_close(rec);
+
+    /* a second start keeps the identity */
+    rec = open_with_clock(dir, &clock, test_log);
+    char id2[64], name[128];
+    ASSERT_EQ(rec_setting_get(rec, "station_id", id2, sizeof(id2)), 0);
+    ASSERT_STR_EQ(id2, id);
+    ASSERT_EQ(rec_setting_get(rec, "station_name", name, sizeof(name)), 0);
+    ASSERT_STR_EQ(name, "张家村学习站");
+    /* other events through rec_note, but never a forged session event */
+    ASSERT_EQ(rec_note(rec, "schedule_planned", "{\"course\":\"c\",\"at\":\"2026-11-02\"}"), 0);
+    ASSERT_EQ(rec_note(rec, "session_closed", NULL), -EINVAL);
+    ASSERT_EQ(rec_note(rec, "Bad Type", NULL), -EINVAL);
+    ASSERT_EQ(rec_note(rec, "schedule_planned", "{not json"), -EINVAL);
+    ASSERT_EQ(rec_check(rec), 0);
+    int64_t events = rec_last_seq(rec);
+    rec_close(rec);
+
+    char *db = path_in(dir, "record.sqlite");
+    ASSERT_EQ(sql_int(db, "PRAGMA user_version"), 1);
+    ASSERT_EQ(sql_int(db, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode='wal'"), 1);
+    ASSERT_EQ(sql_int(db, "SELECT count(*) FROM events"), events);
+    free(db);
+    free(key);
+    free(pub);
+    free(dir);
+    free(top);
+}
+
+static void test_append_only_and_tamper(void)
+{
+    char *dir = test_dir("store-tamper");
+    struct fake_clock clock = {0};
+    fake_clock_set(&clock, "2026-11-01T00:00:00Z");
+    struct rec *rec = open_with_clock(dir, &clock, test_log);
+    import_roster(rec, dir, "number,name,category\n001,甲,党员\n002,乙,群众\n");
+    struct rec_session *s = NULL;
+    const char *present[] = {"001"};
+    ASSERT_EQ(rec_session_open(rec, "课程", present, 1, &s), 0);
+    ASSERT_EQ(rec_session_playback(s, REC_PLAYBACK_STARTED), 0);
+    fake_clock_advance(&clock, 3600);
+    ASSERT_EQ(rec_session_close(s, REC_CLOSE_COMPLETE), 0);
+    rec_close(rec);
+
+    char *db = path_in(dir, "record.sqlite");
+    char msg[256];
+    ASSERT_NE(sql_exec(db, "UPDATE events SET payload='{}' WHERE seq=5", msg, sizeof(msg)),
+              SQLITE_OK);
+    ASSERT_TRUE(strstr(msg, "append-only") != NULL);
+    ASSERT_NE(sql_exec(db, "DELETE FROM events WHERE seq=5", msg, sizeof(msg)), SQLITE_OK);
+    ASSERT_TRUE(strstr(msg, "append-only") != NULL);
+
+    /* someone who drops the triggers and edits an event is caught */
+    ASSERT_EQ(sql_exec(db,
+                       "DROP TRIGGER events_no_update; UPDATE events SET payload = "
+                       "replace(payload, '3600', '7200') WHERE type='playback_started'; "
+                       "UPDATE events SET mono_ns = mono_ns + 3600000000000 WHERE "
+                       "type='session_closed'",
+                       msg, sizeof(msg)),
+              SQLITE_OK);
+    rec = open_with_clock(dir, &clock, test_log);
+    ASSERT_EQ(rec_check(rec), REC_ECHAIN);
+    rec_close(rec);
+    free(db);
+    free(dir);
+
+    /* and so is one who deletes an event */
+    dir = test_dir("store-delete");
+    rec = open_with_clock(dir, &clock, test_log);
+    import_roster(rec, dir, "number,name,category\n001,甲,党员\n002,乙,群众\n");
+    rec_close(rec);
+    db = path_in(dir, "record.sqlite");
+    ASSERT_EQ(sql_exec(db, "DROP TRIGGER events_no_delete; DELETE FROM events WHERE seq=6", msg,
+                       sizeof(msg)),
+              SQLITE_OK);
+    rec = open_with_clock(dir, &clock, test_log);
+    ASSERT_EQ(rec_check(rec), REC_ECHAIN);
+    rec_close(rec);
+    free(db);
+    free(dir);
+}
+
+static void test_refuses_newer_or_damaged(void)
+{
+    char *dir = test_dir("store-newer");
+    struct fake_clock clock = {0};
+    fake_clock_set(&clock, "2026-11-01T00:00:00Z");
+    rec_close(open_with_clock(dir, &clock, test_log));
+    char *db = path_in(dir, "record.sqlite");
+    char msg[128];
+    ASSERT_EQ(sql_exec(db, "PRAGMA user_version = 99", msg, sizeof(msg)), SQLITE_OK);
+    struct rec_options o = {.data_dir = dir, .clock = fake_clock_read, .clock_ctx = &clock};
+    struct rec *rec = NULL;
+    ASSERT_EQ(rec_open(&o, test_log, &rec), REC_ESCHEMA);
+    ASSERT_TRUE(rec == NULL);
+    free(db);
+    free(dir);
+
+    dir = test_dir("store-garbage");
+    ASSERT_EQ(mkdir(path_in(dir, "d"), 0750), 0); /* leaks a few bytes: test only */
+    char *data = path_in(dir, "d");
+    db = path_in(data, "record.sqlite");
+    char junk[8192];
+    memset(junk, 'x', sizeof(junk));
+    write_text(db, junk, sizeof(junk));
+    o.data_dir = data;
+    ASSERT_EQ(rec_open(&o, test_log, &rec), REC_ECORRUPT);
+    free(db);
+    free(data);
+    free(dir);
+}
+
+/* ---- full and read-only disks ------------------------------------------ */
+
+static bool try_mount_tmpfs(const char *dir, const char *size)
+{
+    char options[64];
+    snprintf(options, sizeof(options), "size=%s,mode=0755", size);
+    return mount("tmpfs", dir, "tmpfs", 0, options) == 0;
+}
+
+/* Appends until the disk refuses; returns the last sequence number that was
+ * reported durable. */
+static int64_t append_until_full(struct rec *rec, int *error)
+{
+    int64_t last = rec_last_seq(rec);
+    char payload[1024];
+    for (int i = 0; i < 100000; i++) {
+        snprintf(payload, sizeof(payload), "{\"filler\":\"%0900d\"}", i);
+        int rc = rec_note(rec, "bulk_test", payload);
+        if (rc != 0) {
+            *error = rc;
+            return last;
+        }
+        last = rec_last_recorded_seq(rec);
+    }
+    *error = 0;
+    return last;
+}
+
+static void fill_disk(const char *dir)
+{
+    char *filler = path_in(dir, "filler");
+    int fd = open(filler, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ASSERT_TRUE(fd >= 0);
+    char block[4096] = {0};
+    while (write(fd, block, sizeof(block)) > 0)
+        ;
+    close(fd);
+    free(filler);
+}
+
+static void check_after_full(const char *data, struct fake_clock *clock, int64_t durable)
+{
+    struct rec *rec = open_with_clock(data, clock, test_log);
+    ASSERT_EQ(rec_check(rec), 0);
+    ASSERT_EQ(rec_last_seq(rec), durable); /* nothing that returned 0 was lost */
+    ASSERT_EQ(rec_note(rec, "bulk_test", "{}"), 0);
+    rec_close(rec);
+}
+
+static void test_full_disk_tmpfs(const char *mnt)
+{
+    char *data = path_in(mnt, "data");
+    struct fake_clock clock = {0};
+    fake_clock_set(&clock, "2026-11-01T00:00:00Z");
+    struct rec *rec = open_with_clock(data, &clock, test_log);
+    import_roster(rec, data, "number,name,category\n001,甲,党员\n");
+    fill_disk(mnt);
+    int error = 0;
+    int64_t durable = append_until_full(rec, &error);
+    ASSERT_EQ(error, -ENOSPC);
+    ASSERT_STR_EQ(rec_strerror(error), "the disk is full");
+    /* a session cannot start, and says why */
+    struct rec_session *s = NULL;
+    ASSERT_EQ(rec_session_open(rec, "课程", NULL, 0, &s), -ENOSPC);
+    /* an export to the full disk fails cleanly and leaves the record alone */
+    char *out = path_in(mnt, "export");
+    ASSERT_EQ(rec_export(rec, out, INT64_MIN, INT64_MAX, REC_EXPORT_ALL), -ENOSPC);
+    rec_close(rec);
+    char *filler = path_in(mnt, "filler");
+    ASSERT_EQ(unlink(filler), 0);
+    check_after_full(data, &clock, durable);
+    fprintf(stderr, "full disk (tmpfs): %lld events durable before ENOSPC\n", (long long)durable);
+
+    /* read-only: the record refuses to open for writing, clearly */
+    ASSERT_EQ(mount(NULL, mnt, NULL, MS_REMOUNT | MS_RDONLY, NULL), 0);
+    struct rec_options o = {.data_dir = data, .clock = fake_clock_read, .clock_ctx = &clock};
+    ASSERT_EQ(rec_open(&o, test_log, &rec), -EROFS);
+    ASSERT_EQ(mount(NULL, mnt, NULL, MS_REMOUNT, NULL), 0);
+    rec = open_with_clock(data, &clock, test_log);
+    ASSERT_EQ(rec_check(rec), 0);
+    ASSERT_EQ(rec_last_seq(rec), durable + 1);
+    /* export to a read-only target */
+    ASSERT_EQ(mkdir(out, 0755) == 0 || errno == EEXIST, 1);
+    char *ro = test_dir("store-ro-target");
+    ASSERT_TRUE(try_mount_tmpfs(ro, "1m"));
+    ASSERT_EQ(mount(NULL, ro, NULL, MS_REMOUNT | MS_RDONLY, NULL), 0);
+    ASSERT_EQ(rec_export(rec, ro, INT64_MIN, INT64_MAX, REC_EXPORT_CSV), -EROFS);
+    ASSERT_EQ(umount2(ro, MNT_DETACH), 0);
+    /* and to a directory whose parent vanished (stick pulled) */
+    char *gone = path_in(ro, "no/such/dir");
+    ASSERT_EQ(rec_export(rec, gone, INT64_MIN, INT64_MAX, REC_EXPORT_CSV), -ENOENT);
+    ASSERT_EQ(rec_last_seq(rec), durable + 1);
+    ASSERT_EQ(rec_check(rec), 0);
+    rec_close(rec);
+    fprintf(stderr, "read-only: tmpfs remounted read-only\n");
+    free(gone);
+    free(ro);
+    free(filler);
+    free(out);
+    free(data);
+}
+
+/* Without mount: RLIMIT_FSIZE makes writes fail past a size (EFBIG), and an
+ * unprivileged child meets a directory it cannot write. */
+static void test_full_disk_rlimit(const char *dir)
+{
+    char *data = path_in(dir, "data");
+    struct fake_clock clock = {0};
+    fake_clock_set(&clock, "2026-11-01T00:00:00Z");
+    rec_close(open_with_clock(data, &clock, test_log));
+    int pipefd[2];
+    ASSERT_EQ(pipe(pipefd), 0);
+    pid_t child = fork();
+    ASSERT_TRUE(child >= 0);
+    if (child == 0) {
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit lim = {256 * 1024, 256 * 1024};
+        setrlimit(RLIMIT_FSIZE, &lim);
+        struct rec *rec = open_with_clock(data, &clock, NULL);
+        int error = 0;
+        int64_t durable = append_until_full(rec, &error);
+        rec_close(rec);
+        int64_t report[2] = {durable, error};
+        if (write(pipefd[1], report, sizeof(report)) != sizeof(report)) _exit(2);
+        _exit(0);
+    }
+    close(pipefd[1]);
+    int64_t report[2] = {0, 0};
+    ASSERT_EQ(read(pipefd[0], report, sizeof(report)), sizeof(report));
+    close(pipefd[0]);
+    int status;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_EQ(report[1], -ENOSPC);
+    check_after_full(data, &clock, report[0]);
+    fprintf(stderr, "full disk (RLIMIT_FSIZE): %lld events durable before the limit\n",
+            (long long)report[0]);
+
+    if (geteuid() == 0) {
+        ASSERT_EQ(chmod(dir, 0755), 0);
+        child = fork();
+        ASSERT_TRUE(child >= 0);
+        if (child == 0) {
+            if (setgid(65534) != 0 || setuid(65534) != 0) _exit(3);
+            struct rec_options o = {
+                .data_dir = data, .clock = fake_clock_read, .clock_ctx = &clock};
+            struct rec *rec = NULL;
+            int rc = rec_open(&o, NULL, &rec);
+            _exit(rc == -EROFS || rc == -EACCES ? 0 : 4);
+        }
+        ASSERT_EQ(waitpid(child, &status, 0), child);
+        ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        fprintf(stderr, "read-only: unprivileged process, data dir not writable\n");
+    }
+    free(data);
+}
+
+static void test_full_and_read_only(void)
+{
+    char *mnt = test_dir("store-disk");
+    if (try_mount_tmpfs(mnt, "640k")) {
+        test_full_disk_tmpfs(mnt);
+        ASSERT_EQ(umount2(mnt, MNT_DETACH), 0);
+    } else {
+        fprintf(stderr, "cannot mount here (%s): using RLIMIT_FSIZE\n", strerror(errno));
+        test_full_disk_rlimit(mnt);
+    }
+    /* the fallback runs everywhere, so it stays proven too */
+    char *other = test_dir("store-rlimit");
+    test_full_disk_rlimit(other);
+    free(other);
+    free(mnt);
+}
+
+int main(void)
+{
+    test_log = sc_log_create(stderr, SC_LOG_WARN);
+    RUN_TEST(test_first_start);
+    RUN_TEST(test_append_only_and_tamper);
+    RUN_TEST(test_refuses_newer_or_damaged);
+    RUN_TEST(test_full_and_read_only);
+    sc_log_destroy(test_log);
+    return 0;
+}
