@@ -9,5 +9,6 @@ const struct studycast_command studycast_commands[] = {
     {"members", "the roster: import a CSV, list", cmd_members},
     {"verify", "check an exported record (signature, files, event chain)", cmd_verify},
     {"probe", "read a source and print its services, guide, time and statistics", cmd_probe},
+    {"ctl", "control a running kiosk through its socket: status, press ACTION", cmd_ctl},
     {NULL, NULL, NULL},
 };

@@ -22,5 +22,6 @@ int cmd_record(int argc, char **argv, struct sc_log *log);
 int cmd_members(int argc, char **argv, struct sc_log *log);
 int cmd_verify(int argc, char **argv, struct sc_log *log);
 int cmd_probe(int argc, char **argv, struct sc_log *log);
+int cmd_ctl(int argc, char **argv, struct sc_log *log);
 
 #endif

@@ -1,0 +1,503 @@
+/* The control socket server: a thread that accepts clients on a Unix socket
+ * and reads JSON lines; requests are queued for the core loop's thread,
+ * which answers them in sc_ipc_server_poll(); the thread writes the answers.
+ * See remote.h.
+ *
+ * Locking: server->lock guards the request queue, every client's output
+ * buffer and id, `stop` and `client_count`. Client fds, input buffers and
+ * the listening socket belong to the server thread alone. */
+#include "remote.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define MAX_OUTPUT (1024 * 1024) /* a client that never reads is dropped */
+
+struct pending {
+    uint64_t client_id;
+    struct sc_jv *request; /* NULL when malformed */
+    char error[160];       /* why it is malformed */
+    struct pending *next;
+};
+
+struct client {
+    int fd; /* -1: free slot */
+    uint64_t id;
+    char *line; /* the line being read (server thread only) */
+    size_t line_len;
+    bool discarding;   /* skipping the rest of an overlong line */
+    bool eof;          /* the client shut down its side: answer, then close */
+    int in_flight;     /* guarded by lock: requests queued, not yet answered */
+    struct sc_buf out; /* guarded by lock */
+    size_t out_sent;   /* guarded by lock */
+    bool overflow;     /* guarded by lock */
+};
+
+struct sc_ipc_server {
+    char *path;
+    size_t max_line;
+    void (*wakeup)(void *opaque);
+    void *wakeup_opaque;
+    struct sc_log *log;
+    int listen_fd;
+    int event_fd; /* wakes the thread: stop, or output to write */
+    pthread_t thread;
+    bool thread_started;
+    pthread_mutex_t lock;
+    bool stop;
+    struct pending *head, *tail;
+    size_t pending_count;
+    int client_count;
+    uint64_t next_client_id;
+    struct client clients[SC_IPC_MAX_CLIENTS];
+};
+
+static void poke(struct sc_ipc_server *s)
+{
+    uint64_t one = 1;
+    ssize_t n = write(s->event_fd, &one, sizeof(one));
+    (void)n; /* the counter saturating still leaves the fd readable */
+}
+
+/* Appends a response line for a client; called with the lock held. */
+static void queue_output_locked(struct sc_ipc_server *s, uint64_t client_id, const char *text,
+                                size_t len, bool answers_request)
+{
+    for (int i = 0; i < SC_IPC_MAX_CLIENTS; i++) {
+        struct client *c = &s->clients[i];
+        if (c->fd < 0 || c->id != client_id) continue;
+        if (answers_request) c->in_flight--;
+        if (c->out.len - c->out_sent + len > MAX_OUTPUT) {
+            c->overflow = true;
+            return;
+        }
+        sc_buf_append(&c->out, text, len);
+        sc_buf_append(&c->out, "\n", 1);
+        if (c->out.failed) c->overflow = true;
+        return;
+    }
+    /* The client left before its answer was ready: nothing to do. */
+}
+
+static void answer_error_now(struct sc_ipc_server *s, struct client *c, const char *error)
+{
+    struct sc_buf buf = {0};
+    struct sc_json j;
+    sc_json_init(&j, &buf, false);
+    sc_json_object_begin(&j);
+    sc_json_kv_string(&j, "error", error);
+    sc_json_object_end(&j);
+    if (!buf.failed) {
+        pthread_mutex_lock(&s->lock);
+        queue_output_locked(s, c->id, buf.data, buf.len, false);
+        pthread_mutex_unlock(&s->lock);
+    }
+    sc_buf_free(&buf);
+}
+
+/* Queues one complete line from client c. Returns true if queued. */
+static bool queue_line(struct sc_ipc_server *s, struct client *c, const char *line, size_t len,
+                       const char *error)
+{
+    if (!error) {
+        size_t i = 0;
+        while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
+            i++;
+        if (i == len) return false; /* blank lines are ignored, as mpv does */
+    }
+    struct pending *p = calloc(1, sizeof(*p));
+    if (!p) {
+        answer_error_now(s, c, "out of memory");
+        return false;
+    }
+    p->client_id = c->id;
+    if (error) {
+        snprintf(p->error, sizeof(p->error), "%s", error);
+    } else {
+        char why[120];
+        int rc = sc_json_parse(line, len, &p->request, why, sizeof(why));
+        if (rc == -ENOMEM) {
+            snprintf(p->error, sizeof(p->error), "out of memory");
+        } else if (rc) {
+            snprintf(p->error, sizeof(p->error), "invalid JSON: %s", why);
+        } else if (p->request->type != SC_JV_OBJECT) {
+            snprintf(p->error, sizeof(p->error), "a request must be a JSON object");
+            sc_jv_free(p->request);
+            p->request = NULL;
+        }
+    }
+    pthread_mutex_lock(&s->lock);
+    bool full = s->pending_count >= SC_IPC_MAX_PENDING;
+    if (!full) {
+        if (s->tail)
+            s->tail->next = p;
+        else
+            s->head = p;
+        s->tail = p;
+        s->pending_count++;
+        c->in_flight++;
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (full) {
+        sc_jv_free(p->request);
+        free(p);
+        answer_error_now(s, c, "busy: too many requests waiting");
+        return false;
+    }
+    return true;
+}
+
+static void close_client(struct sc_ipc_server *s, struct client *c)
+{
+    close(c->fd);
+    free(c->line);
+    c->line = NULL;
+    c->line_len = 0;
+    c->discarding = false;
+    c->eof = false;
+    pthread_mutex_lock(&s->lock);
+    c->fd = -1;
+    c->in_flight = 0;
+    c->id = 0;
+    sc_buf_free(&c->out);
+    c->out_sent = 0;
+    c->overflow = false;
+    s->client_count--;
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* Splits what arrived into lines. Returns the number of requests queued. */
+static int take_input(struct sc_ipc_server *s, struct client *c, const char *data, size_t len)
+{
+    int queued = 0;
+    while (len > 0) {
+        const char *nl = memchr(data, '\n', len);
+        size_t chunk = nl ? (size_t)(nl - data) : len;
+        if (c->discarding) {
+            /* already answered "line too long": drop up to the newline */
+        } else if (c->line_len + chunk > s->max_line) {
+            queued += queue_line(s, c, NULL, 0, "line too long");
+            c->discarding = true;
+            c->line_len = 0;
+        } else {
+            memcpy(c->line + c->line_len, data, chunk);
+            c->line_len += chunk;
+        }
+        if (!nl) break;
+        if (!c->discarding) queued += queue_line(s, c, c->line, c->line_len, NULL);
+        c->discarding = false;
+        c->line_len = 0;
+        data = nl + 1;
+        len -= chunk + 1;
+    }
+    return queued;
+}
+
+static void accept_client(struct sc_ipc_server *s)
+{
+    int fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) return;
+    char *line = malloc(s->max_line);
+    pthread_mutex_lock(&s->lock);
+    struct client *slot = NULL;
+    for (int i = 0; i < SC_IPC_MAX_CLIENTS && !slot; i++)
+        if (s->clients[i].fd < 0) slot = &s->clients[i];
+    if (slot && line) {
+        slot->fd = fd;
+        slot->id = ++s->next_client_id;
+        slot->line = line;
+        s->client_count++;
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (!slot || !line) {
+        static const char busy[] = "{\"error\":\"too many clients\"}\n";
+        ssize_t n = send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL);
+        (void)n;
+        close(fd);
+        free(line);
+        SC_WARN(s->log, "control socket: refused a client (%s)",
+                line ? "too many clients" : "out of memory");
+    }
+}
+
+/* Writes what is queued for c. Returns false if the client must go. */
+static bool flush_client(struct sc_ipc_server *s, struct client *c)
+{
+    bool keep = true;
+    pthread_mutex_lock(&s->lock);
+    if (c->overflow) {
+        keep = false;
+    } else {
+        while (c->out_sent < c->out.len) {
+            ssize_t n = send(c->fd, c->out.data + c->out_sent, c->out.len - c->out_sent,
+                             MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n > 0) {
+                c->out_sent += (size_t)n;
+                continue;
+            }
+            if (n < 0 && (errno == EAGAIN || errno == EINTR)) break;
+            keep = false;
+            break;
+        }
+        if (c->out_sent == c->out.len) {
+            sc_buf_reset(&c->out);
+            c->out_sent = 0;
+        }
+    }
+    pthread_mutex_unlock(&s->lock);
+    return keep;
+}
+
+static void *server_thread(void *arg)
+{
+    struct sc_ipc_server *s = arg;
+    struct pollfd fds[2 + SC_IPC_MAX_CLIENTS];
+    struct client *owners[2 + SC_IPC_MAX_CLIENTS];
+    struct client *finished[SC_IPC_MAX_CLIENTS];
+    char chunk[4096];
+    for (;;) {
+        int n = 0, n_finished = 0;
+        fds[n] = (struct pollfd){.fd = s->event_fd, .events = POLLIN};
+        owners[n++] = NULL;
+        fds[n] = (struct pollfd){.fd = s->listen_fd, .events = POLLIN};
+        owners[n++] = NULL;
+        pthread_mutex_lock(&s->lock);
+        bool stop = s->stop;
+        for (int i = 0; i < SC_IPC_MAX_CLIENTS; i++) {
+            struct client *c = &s->clients[i];
+            if (c->fd < 0) continue;
+            bool output = c->out_sent < c->out.len || c->overflow;
+            if (c->eof && !output && c->in_flight == 0) {
+                finished[n_finished++] = c; /* answered everything it asked */
+                continue;
+            }
+            short events = (short)((c->eof ? 0 : POLLIN) | (output ? POLLOUT : 0));
+            fds[n] = (struct pollfd){.fd = c->fd, .events = events};
+            owners[n++] = c;
+        }
+        pthread_mutex_unlock(&s->lock);
+        for (int i = 0; i < n_finished; i++)
+            close_client(s, finished[i]);
+        if (stop) break;
+        if (poll(fds, (nfds_t)n, -1) < 0) {
+            if (errno == EINTR) continue;
+            SC_ERR(s->log, "control socket: poll failed: %s", strerror(errno));
+            break;
+        }
+        if (fds[0].revents & POLLIN) {
+            uint64_t count;
+            ssize_t r = read(s->event_fd, &count, sizeof(count));
+            (void)r;
+        }
+        if (fds[1].revents & POLLIN) accept_client(s);
+        int queued = 0;
+        for (int i = 2; i < n; i++) {
+            struct client *c = owners[i];
+            bool keep = true;
+            if (fds[i].revents & POLLOUT) keep = flush_client(s, c);
+            if (keep && c->eof && (fds[i].revents & (POLLHUP | POLLERR)))
+                keep = false; /* gone entirely while answers were pending */
+            if (keep && !c->eof && (fds[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+                ssize_t got = recv(c->fd, chunk, sizeof(chunk), MSG_DONTWAIT);
+                if (got > 0) {
+                    queued += take_input(s, c, chunk, (size_t)got);
+                } else if (got == 0) {
+                    /* End of its requests (a partial last line is dropped);
+                     * it may still be waiting for answers. */
+                    c->eof = true;
+                } else if (errno != EAGAIN && errno != EINTR) {
+                    keep = false;
+                }
+            }
+            if (!keep) close_client(s, c);
+        }
+        if (queued > 0 && s->wakeup) s->wakeup(s->wakeup_opaque);
+    }
+    return NULL;
+}
+
+/* Replaces a stale socket file; refuses a live one or a non-socket. */
+static int clear_path(const char *path, const struct sockaddr_un *addr)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0) return errno == ENOENT ? 0 : -errno;
+    if (!S_ISSOCK(st.st_mode)) return -EEXIST;
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -errno;
+    int rc = connect(fd, (const struct sockaddr *)addr, sizeof(*addr));
+    int err = errno;
+    close(fd);
+    if (rc == 0) return -EADDRINUSE;
+    if (err != ECONNREFUSED) return -err;
+    return unlink(path) == 0 || errno == ENOENT ? 0 : -errno;
+}
+
+int sc_ipc_server_create(const struct sc_ipc_server_config *config, struct sc_ipc_server **out)
+{
+    *out = NULL;
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    if (!config->path || !*config->path) return -EINVAL;
+    if (strlen(config->path) >= sizeof(addr.sun_path)) return -ENAMETOOLONG;
+    memcpy(addr.sun_path, config->path, strlen(config->path) + 1);
+
+    struct sc_ipc_server *s = calloc(1, sizeof(*s));
+    if (!s) return -ENOMEM;
+    s->listen_fd = -1;
+    s->event_fd = -1;
+    for (int i = 0; i < SC_IPC_MAX_CLIENTS; i++)
+        s->clients[i].fd = -1;
+    pthread_mutex_init(&s->lock, NULL);
+    s->max_line = config->max_line ? config->max_line : SC_IPC_DEFAULT_MAX_LINE;
+    s->wakeup = config->wakeup;
+    s->wakeup_opaque = config->wakeup_opaque;
+    s->log = config->log;
+    int rc;
+    if (!(s->path = strdup(config->path))) {
+        rc = -ENOMEM;
+        goto fail;
+    }
+    if ((rc = clear_path(s->path, &addr))) {
+        SC_ERR(s->log, "control socket %s: %s", s->path,
+               rc == -EADDRINUSE ? "another studycast is listening there"
+               : rc == -EEXIST   ? "exists and is not a socket"
+                                 : strerror(-rc));
+        free(s->path);
+        s->path = NULL; /* not ours: never unlink it */
+        goto fail;
+    }
+    s->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (s->event_fd < 0 || s->listen_fd < 0) {
+        rc = -errno;
+        goto fail;
+    }
+    if (bind(s->listen_fd, (struct sockaddr *)&addr, sizeof(addr)) != 0 ||
+        listen(s->listen_fd, 16) != 0) {
+        rc = -errno;
+        SC_ERR(s->log, "control socket %s: %s", s->path, strerror(-rc));
+        if (rc == -EADDRINUSE) {
+            free(s->path); /* someone else's socket appeared meanwhile */
+            s->path = NULL;
+        }
+        goto fail;
+    }
+    if ((rc = -pthread_create(&s->thread, NULL, server_thread, s))) goto fail;
+    s->thread_started = true;
+    *out = s;
+    return 0;
+fail:
+    sc_ipc_server_destroy(s);
+    return rc;
+}
+
+void sc_ipc_server_destroy(struct sc_ipc_server *s)
+{
+    if (!s) return;
+    if (s->thread_started) {
+        pthread_mutex_lock(&s->lock);
+        s->stop = true;
+        pthread_mutex_unlock(&s->lock);
+        poke(s);
+        pthread_join(s->thread, NULL);
+    }
+    for (int i = 0; i < SC_IPC_MAX_CLIENTS; i++) {
+        if (s->clients[i].fd >= 0) {
+            close(s->clients[i].fd);
+            free(s->clients[i].line);
+            sc_buf_free(&s->clients[i].out);
+        }
+    }
+    if (s->listen_fd >= 0) {
+        close(s->listen_fd);
+        if (s->path) unlink(s->path);
+    }
+    if (s->event_fd >= 0) close(s->event_fd);
+    while (s->head) {
+        struct pending *p = s->head;
+        s->head = p->next;
+        sc_jv_free(p->request);
+        free(p);
+    }
+    pthread_mutex_destroy(&s->lock);
+    free(s->path);
+    free(s);
+}
+
+int sc_ipc_server_client_count(struct sc_ipc_server *s)
+{
+    pthread_mutex_lock(&s->lock);
+    int n = s->client_count;
+    pthread_mutex_unlock(&s->lock);
+    return n;
+}
+
+static void write_request_id(struct sc_json *j, const struct sc_jv *request)
+{
+    const struct sc_jv *id = sc_jv_get(request, "request_id");
+    if (!id) return;
+    if (id->type == SC_JV_NUMBER && id->is_integer)
+        sc_json_kv_int(j, "request_id", id->integer);
+    else if (id->type == SC_JV_STRING)
+        sc_json_kv_string(j, "request_id", id->string);
+}
+
+/* Builds the response line for one pending request. */
+static void answer(struct pending *p, sc_ipc_handler_fn handler, void *opaque, struct sc_buf *buf)
+{
+    struct sc_json j;
+    sc_json_init(&j, buf, false);
+    sc_json_object_begin(&j);
+    const char *error = p->request ? NULL : p->error;
+    if (!error) {
+        error = handler(opaque, p->request, &j);
+        if (error) {
+            /* Drop what the handler wrote: an error carries only itself. */
+            sc_buf_reset(buf);
+            sc_json_init(&j, buf, false);
+            sc_json_object_begin(&j);
+        }
+    }
+    sc_json_kv_string(&j, "error", error ? error : "success");
+    if (p->request) write_request_id(&j, p->request);
+    sc_json_object_end(&j);
+}
+
+int sc_ipc_server_poll(struct sc_ipc_server *s, sc_ipc_handler_fn handler, void *opaque)
+{
+    pthread_mutex_lock(&s->lock);
+    struct pending *list = s->head;
+    s->head = s->tail = NULL;
+    s->pending_count = 0;
+    pthread_mutex_unlock(&s->lock);
+    int answered = 0;
+    struct sc_buf buf = {0};
+    while (list) {
+        struct pending *p = list;
+        list = p->next;
+        sc_buf_reset(&buf);
+        answer(p, handler, opaque, &buf);
+        if (buf.failed) {
+            sc_buf_free(&buf);
+            buf = (struct sc_buf){0};
+            sc_buf_puts(&buf, "{\"error\":\"out of memory\"}");
+        }
+        pthread_mutex_lock(&s->lock);
+        queue_output_locked(s, p->client_id, buf.data, buf.len, true);
+        pthread_mutex_unlock(&s->lock);
+        sc_jv_free(p->request);
+        free(p);
+        answered++;
+    }
+    sc_buf_free(&buf);
+    if (answered) poke(s);
+    return answered;
+}

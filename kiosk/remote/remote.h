@@ -1,0 +1,173 @@
+/* remote: what the TV remote means to studycast, independent of SDL.
+ *
+ *  - Actions (up, ok, menu, digits ...) and their names.
+ *  - The keymap: key names as SDL_GetKeyName() reports them ("Return",
+ *    "Keypad 5", "AC Back", "VolumeUp") -> actions, with built-in defaults for
+ *    keyboards and remotes, overridden by a text file (keymap.conf). The ui
+ *    turns an SDL key event into a name and asks sc_keymap_lookup().
+ *  - The control socket (`--ipc PATH`, JSON lines in the spirit of mpv's JSON
+ *    IPC): a Unix socket server whose own thread accepts clients and reads
+ *    requests, while the requests are HANDLED ON THE CORE LOOP'S THREAD: the
+ *    server queues them and calls the wakeup callback; the core loop calls
+ *    sc_ipc_server_poll(), which runs the handler for each pending request and
+ *    hands the response back to the server thread to write.
+ *  - The client side (`studycast ctl`): one request, one response, a timeout.
+ *
+ * Remote key codes and SDL 2.26. SDL names the kernel's KEY_MENU "Menu",
+ * KEY_BACK "AC Back", KEY_HOMEPAGE "AC Home", KEY_MUTE "Mute" (X11 may report
+ * "AudioMute"), KEY_VOLUMEUP/DOWN "VolumeUp"/"VolumeDown", KEY_PLAYPAUSE and
+ * KEY_PLAY "AudioPlay", KEY_STOPCD "AudioStop", KEY_STOP "Stop",
+ * KEY_NEXTSONG/PREVIOUSSONG "AudioNext"/"AudioPrev", KEY_PAGEUP/DOWN
+ * "PageUp"/"PageDown", KEY_HELP "Help"; all of these have defaults. SDL 2.26
+ * has no scancode for KEY_OK, KEY_INFO, KEY_EXIT, KEY_CHANNELUP/DOWN or
+ * KEY_NUMERIC_0..9 (its evdev table maps them to SDL_SCANCODE_UNKNOWN, and
+ * X11 drops key codes above 255), so no keymap line can catch them: map them
+ * in the kernel's rc keymap (ir-keytable) to KEY_ENTER, KEY_I, KEY_ESC,
+ * KEY_PAGEUP/DOWN and KEY_0..9, or bridge the remote through the control
+ * socket (LIRC). */
+#ifndef STUDYCAST_KIOSK_REMOTE_H
+#define STUDYCAST_KIOSK_REMOTE_H
+
+#include "base.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- actions ------------------------------------------------------------- */
+
+enum sc_action {
+    SC_ACTION_NONE = 0,
+    SC_ACTION_UP,
+    SC_ACTION_DOWN,
+    SC_ACTION_LEFT,
+    SC_ACTION_RIGHT,
+    SC_ACTION_OK,
+    SC_ACTION_BACK,
+    SC_ACTION_MENU,
+    SC_ACTION_INFO,
+    SC_ACTION_DIGIT_0, /* DIGIT_0 + n is digit n */
+    SC_ACTION_DIGIT_9 = SC_ACTION_DIGIT_0 + 9,
+    SC_ACTION_PLAY_PAUSE,
+    SC_ACTION_STOP,
+    SC_ACTION_CHANNEL_UP,
+    SC_ACTION_CHANNEL_DOWN,
+    SC_ACTION_VOLUME_UP,
+    SC_ACTION_VOLUME_DOWN,
+    SC_ACTION_MUTE,
+    SC_ACTION_COUNT
+};
+
+/* "none", "up", "down", "left", "right", "ok", "back", "menu", "info", "0".."9",
+ * "play_pause", "stop", "channel_up", "channel_down", "volume_up",
+ * "volume_down", "mute". */
+const char *sc_action_name(enum sc_action action);
+/* Parses a name above (case-insensitive; "digit_5" is accepted for "5").
+ * Returns 0 or -EINVAL. "none" parses to SC_ACTION_NONE. */
+int sc_action_parse(const char *name, enum sc_action *action);
+/* The digit of a digit action (0-9), or -1. */
+int sc_action_digit(enum sc_action action);
+
+/* ---- keymap -------------------------------------------------------------- */
+
+#define SC_KEYMAP_DEFAULT_PATH "/etc/studycast/keymap.conf"
+#define SC_KEY_NAME_MAX        64
+
+/* Key name -> action. Built once at start-up and then only read: lookups
+ * from any thread are safe while nobody loads into it. */
+struct sc_keymap;
+
+/* A keymap holding the built-in defaults. Returns 0 or -ENOMEM. */
+int sc_keymap_create(struct sc_keymap **out);
+void sc_keymap_destroy(struct sc_keymap *map); /* accepts NULL */
+
+/* Applies keymap text on top of what the map holds. One binding per line:
+ *     KEYNAME = action
+ * with KEYNAME as SDL names it (case-insensitive), e.g. "AC Back = back",
+ * "Keypad = = ok" (the last '=' separates), '"#" = info' (quote a name
+ * that starts with '#' or '"'), "Backspace = none" (unmaps a default).
+ * Blank lines and lines starting with '#' are comments. A bad line is
+ * logged as "NAME:LINE: reason" (NAME is the file name given) and skipped;
+ * the good lines and the defaults stay. Returns the number of bad lines
+ * (0 when all is well) or -ENOMEM. */
+int sc_keymap_load_text(struct sc_keymap *map, const char *text, size_t len, const char *name,
+                        struct sc_log *log);
+/* The same from a file (at most 64 KiB). Returns the number of bad lines,
+ * or -errno when the file cannot be read (the map is unchanged then). */
+int sc_keymap_load_file(struct sc_keymap *map, const char *path, struct sc_log *log);
+
+/* The action for an SDL key name, or SC_ACTION_NONE. */
+enum sc_action sc_keymap_lookup(const struct sc_keymap *map, const char *key_name);
+
+/* ---- control socket server ------------------------------------------------- */
+
+#define SC_IPC_DEFAULT_MAX_LINE 65536
+#define SC_IPC_MAX_CLIENTS      32
+#define SC_IPC_MAX_PENDING      256
+
+/* Answers one request, ON THE THREAD CALLING sc_ipc_server_poll(). request is
+ * the parsed JSON object (borrowed for the call). The handler writes the
+ * response's own members into `out`, an object already opened; the server
+ * adds "error" and "request_id". Returns NULL for success, or an error text
+ * with static lifetime ("unknown command"), in which case what was written
+ * into out is discarded and the response is {"error": text}. */
+typedef const char *(*sc_ipc_handler_fn)(void *opaque, const struct sc_jv *request,
+                                         struct sc_json *out);
+
+struct sc_ipc_server_config {
+    const char *path; /* the socket file; a stale one is replaced */
+    size_t max_line;  /* request line limit in bytes; 0 means SC_IPC_DEFAULT_MAX_LINE */
+    /* Called on the server thread whenever requests were queued; must be
+     * cheap and thread-safe (an eventfd write, SDL_PushEvent ...). */
+    void (*wakeup)(void *opaque);
+    void *wakeup_opaque;
+    struct sc_log *log; /* borrowed; may be NULL */
+};
+
+struct sc_ipc_server;
+
+/* Binds and listens on config->path and starts the server thread. If the
+ * path is a socket nobody answers on, it is replaced; if a server answers
+ * there, returns -EADDRINUSE; if it is some other file, -EEXIST (never
+ * deleted). Also -ENAMETOOLONG, -errno. */
+int sc_ipc_server_create(const struct sc_ipc_server_config *config, struct sc_ipc_server **out);
+/* Stops the thread, closes every client and removes the socket file.
+ * Accepts NULL. Not concurrently with sc_ipc_server_poll(). */
+void sc_ipc_server_destroy(struct sc_ipc_server *server);
+/* Runs handler for every queued request, in arrival order, and queues the
+ * responses for writing. Malformed requests are answered here too, without
+ * calling the handler, so each client gets its answers in order. Returns the
+ * number of requests answered. Call from one thread (the core loop). */
+int sc_ipc_server_poll(struct sc_ipc_server *server, sc_ipc_handler_fn handler, void *opaque);
+/* The number of connected clients (for tests and the status screen). */
+int sc_ipc_server_client_count(struct sc_ipc_server *server);
+
+/* The standard commands, for the kiosk to plug its state into:
+ *   {"command":"press","action":"ok"}   -> callbacks->press(action)
+ *   {"command":"status"}                -> {"error":"success", ...status members}
+ *   {"command":"actions"}               -> {"actions":["up","down",...]}
+ * Pass sc_remote_handle_request as the handler and the callbacks as opaque. */
+struct sc_remote_callbacks {
+    /* Acts as the remote does. Returns 0, or a negative code: the response
+     * is then {"error":"action not possible now"}. */
+    int (*press)(void *opaque, enum sc_action action);
+    /* Writes the status members ("screen", "course", "session_id",
+     * "present", "signal" ...) into out, an open object. */
+    void (*status)(void *opaque, struct sc_json *out);
+    void *opaque;
+};
+const char *sc_remote_handle_request(void *callbacks, const struct sc_jv *request,
+                                     struct sc_json *out);
+
+/* ---- client ----------------------------------------------------------------- */
+
+/* Sends one request object (text without the newline; a "request_id" is
+ * added) to the server at path and waits up to timeout_ms for its response
+ * line, which is parsed into *response (caller frees with sc_jv_free).
+ * Returns 0, -ENOENT (no socket file), -ECONNREFUSED (nobody listening),
+ * -ETIMEDOUT, -EPROTO (an answer that is not JSON), -EINVAL (bad request
+ * text) or -errno. Lines without our request_id (events) are skipped. */
+int sc_remote_request(const char *path, const char *request_json, int timeout_ms,
+                      struct sc_jv **response);
+
+#endif

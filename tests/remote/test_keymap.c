@@ -1,0 +1,209 @@
+/* remote: action names, the built-in keymap (keyboards and the names SDL
+ * gives remote keys), keymap files overriding it, and bad lines reported by
+ * line number with the defaults kept. */
+#include "remote.h"
+#include "test.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+static void action_names(void)
+{
+    for (int a = 0; a < SC_ACTION_COUNT; a++) {
+        enum sc_action parsed;
+        ASSERT_EQ(sc_action_parse(sc_action_name((enum sc_action)a), &parsed), 0);
+        ASSERT_EQ(parsed, a);
+    }
+    enum sc_action a;
+    ASSERT_EQ(sc_action_parse("OK", &a), 0);
+    ASSERT_EQ(a, SC_ACTION_OK);
+    ASSERT_EQ(sc_action_parse("digit_7", &a), 0);
+    ASSERT_EQ(sc_action_digit(a), 7);
+    ASSERT_EQ(sc_action_parse("play_pause", &a), 0);
+    ASSERT_EQ(a, SC_ACTION_PLAY_PAUSE);
+    ASSERT_EQ(sc_action_digit(a), -1);
+    ASSERT_STR_EQ(sc_action_name(SC_ACTION_CHANNEL_DOWN), "channel_down");
+    ASSERT_STR_EQ(sc_action_name(SC_ACTION_DIGIT_0 + 3), "3");
+    ASSERT_EQ(sc_action_parse("10", &a), -EINVAL);
+    ASSERT_EQ(sc_action_parse("digit_", &a), -EINVAL);
+    ASSERT_EQ(sc_action_parse("", &a), -EINVAL);
+    ASSERT_EQ(sc_action_parse(NULL, &a), -EINVAL);
+}
+
+static void defaults(void)
+{
+    struct sc_keymap *map;
+    ASSERT_EQ(sc_keymap_create(&map), 0);
+    static const struct {
+        const char *key;
+        enum sc_action action;
+    } expected[] = {
+        {"Up", SC_ACTION_UP},
+        {"Down", SC_ACTION_DOWN},
+        {"Left", SC_ACTION_LEFT},
+        {"Right", SC_ACTION_RIGHT},
+        {"Return", SC_ACTION_OK},
+        {"Keypad Enter", SC_ACTION_OK},
+        {"Escape", SC_ACTION_BACK},
+        {"Backspace", SC_ACTION_BACK},
+        {"M", SC_ACTION_MENU},
+        {"I", SC_ACTION_INFO},
+        {"Space", SC_ACTION_PLAY_PAUSE},
+        {"0", SC_ACTION_DIGIT_0},
+        {"9", SC_ACTION_DIGIT_9},
+        {"Keypad 0", SC_ACTION_DIGIT_0},
+        {"Keypad 5", SC_ACTION_DIGIT_0 + 5},
+        {"Keypad +", SC_ACTION_VOLUME_UP},
+        {"Keypad -", SC_ACTION_VOLUME_DOWN},
+        {"=", SC_ACTION_VOLUME_UP},
+        {"-", SC_ACTION_VOLUME_DOWN},
+        /* what SDL 2.26 calls the rc-core keys it knows */
+        {"Menu", SC_ACTION_MENU},
+        {"AC Back", SC_ACTION_BACK},
+        {"AC Home", SC_ACTION_MENU},
+        {"Mute", SC_ACTION_MUTE},
+        {"AudioMute", SC_ACTION_MUTE},
+        {"VolumeUp", SC_ACTION_VOLUME_UP},
+        {"VolumeDown", SC_ACTION_VOLUME_DOWN},
+        {"AudioPlay", SC_ACTION_PLAY_PAUSE},
+        {"AudioStop", SC_ACTION_STOP},
+        {"Stop", SC_ACTION_STOP},
+        {"PageUp", SC_ACTION_CHANNEL_UP},
+        {"PageDown", SC_ACTION_CHANNEL_DOWN},
+        {"AudioNext", SC_ACTION_CHANNEL_UP},
+        {"AudioPrev", SC_ACTION_CHANNEL_DOWN},
+        {"Help", SC_ACTION_INFO},
+    };
+    for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
+        if (sc_keymap_lookup(map, expected[i].key) != expected[i].action)
+            TEST_FAIL("default for '%s' is %s, expected %s", expected[i].key,
+                      sc_action_name(sc_keymap_lookup(map, expected[i].key)),
+                      sc_action_name(expected[i].action));
+    }
+    /* Case does not matter; unknown keys and NULL map to nothing. */
+    ASSERT_EQ(sc_keymap_lookup(map, "return"), SC_ACTION_OK);
+    ASSERT_EQ(sc_keymap_lookup(map, "ac back"), SC_ACTION_BACK);
+    ASSERT_EQ(sc_keymap_lookup(map, "F13"), SC_ACTION_NONE);
+    ASSERT_EQ(sc_keymap_lookup(map, ""), SC_ACTION_NONE);
+    ASSERT_EQ(sc_keymap_lookup(map, NULL), SC_ACTION_NONE);
+    ASSERT_EQ(sc_keymap_lookup(NULL, "Return"), SC_ACTION_NONE);
+    sc_keymap_destroy(map);
+    sc_keymap_destroy(NULL);
+}
+
+/* Loads text with a logger writing into a temporary file; returns what was
+ * logged (malloc'd). */
+static char *load_logged(struct sc_keymap *map, const char *text, int *bad)
+{
+    FILE *f = tmpfile();
+    ASSERT_NOT_NULL(f);
+    struct sc_log *log = sc_log_create(f, SC_LOG_INFO);
+    *bad = sc_keymap_load_text(map, text, strlen(text), "keymap.conf", log);
+    sc_log_destroy(log);
+    long size = ftell(f);
+    char *out = calloc(1, (size_t)size + 1);
+    rewind(f);
+    ASSERT_EQ(fread(out, 1, (size_t)size, f), (size_t)size);
+    fclose(f);
+    return out;
+}
+
+static void file_overrides(void)
+{
+    struct sc_keymap *map;
+    ASSERT_EQ(sc_keymap_create(&map), 0);
+    const char *text = "# studycast keymap\n"
+                       "\n"
+                       "   # indented comment\n"
+                       "F5 = menu\n"
+                       "Return=info\r\n"
+                       "  Keypad =   =  ok  \n"
+                       "\"#\" = 7\n"
+                       "Backspace = none\n"
+                       "a = CHANNEL_UP\n";
+    int bad;
+    char *logged = load_logged(map, text, &bad);
+    ASSERT_EQ(bad, 0);
+    ASSERT_STR_EQ(logged, "");
+    free(logged);
+    ASSERT_EQ(sc_keymap_lookup(map, "F5"), SC_ACTION_MENU);
+    ASSERT_EQ(sc_keymap_lookup(map, "Return"), SC_ACTION_INFO); /* overridden */
+    ASSERT_EQ(sc_keymap_lookup(map, "Keypad ="), SC_ACTION_OK);
+    ASSERT_EQ(sc_keymap_lookup(map, "#"), SC_ACTION_DIGIT_0 + 7);
+    ASSERT_EQ(sc_keymap_lookup(map, "Backspace"), SC_ACTION_NONE); /* unmapped */
+    ASSERT_EQ(sc_keymap_lookup(map, "A"), SC_ACTION_CHANNEL_UP);
+    ASSERT_EQ(sc_keymap_lookup(map, "Escape"), SC_ACTION_BACK); /* defaults stay */
+    ASSERT_EQ(sc_keymap_lookup(map, "Keypad Enter"), SC_ACTION_OK);
+
+    /* A real file on disk, then a missing one: the map is unchanged. */
+    char path[] = "/tmp/sc_keymap_XXXXXX";
+    int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    const char *file_text = "VolumeUp = channel_up\nVolumeDown = channel_down\n";
+    ASSERT_EQ(write(fd, file_text, strlen(file_text)), (ssize_t)strlen(file_text));
+    close(fd);
+    ASSERT_EQ(sc_keymap_load_file(map, path, NULL), 0);
+    ASSERT_EQ(sc_keymap_lookup(map, "VolumeUp"), SC_ACTION_CHANNEL_UP);
+    ASSERT_EQ(sc_keymap_lookup(map, "VolumeDown"), SC_ACTION_CHANNEL_DOWN);
+    unlink(path);
+    ASSERT_EQ(sc_keymap_load_file(map, path, NULL), -ENOENT);
+    ASSERT_EQ(sc_keymap_lookup(map, "VolumeUp"), SC_ACTION_CHANNEL_UP);
+    sc_keymap_destroy(map);
+}
+
+static void errors_by_line(void)
+{
+    struct sc_keymap *map;
+    ASSERT_EQ(sc_keymap_create(&map), 0);
+    const char *text = "Return = ok\n"        /* 1 fine */
+                       "Escape\n"             /* 2 no '=' */
+                       "F2 = teleport\n"      /* 3 unknown action */
+                       "# comment\n"          /* 4 */
+                       " = menu\n"            /* 5 empty key */
+                       "F3 =\n"               /* 6 no action */
+                       "\"F4 = menu\n"        /* 7 unterminated quote */
+                       "F6 = menu\n"          /* 8 fine */
+                       "M = menu # comment\n" /* 9 no inline comments */
+                       "Return = back";       /* 10 fine, no final newline */
+    int bad;
+    char *logged = load_logged(map, text, &bad);
+    ASSERT_EQ(bad, 6);
+    const char *want[] = {
+        "keymap.conf:2: expected 'KEYNAME = action'",  "keymap.conf:3: unknown action",
+        "keymap.conf:5: the key name is empty",        "keymap.conf:6: the action is missing",
+        "keymap.conf:7: unterminated quoted key name", "keymap.conf:9: unknown action"};
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+        if (!strstr(logged, want[i])) TEST_FAIL("log lacks '%s':\n%s", want[i], logged);
+    ASSERT_TRUE(strstr(logged, "keymap.conf:1:") == NULL);
+    ASSERT_TRUE(strstr(logged, "keymap.conf:8:") == NULL);
+    free(logged);
+    /* Good lines applied, bad ones skipped, defaults kept. */
+    ASSERT_EQ(sc_keymap_lookup(map, "F6"), SC_ACTION_MENU);
+    ASSERT_EQ(sc_keymap_lookup(map, "Return"), SC_ACTION_BACK);
+    ASSERT_EQ(sc_keymap_lookup(map, "Escape"), SC_ACTION_BACK);
+    ASSERT_EQ(sc_keymap_lookup(map, "F2"), SC_ACTION_NONE);
+    ASSERT_EQ(sc_keymap_lookup(map, "M"), SC_ACTION_MENU);
+
+    /* A key name too long for the table, and binary junk. */
+    char long_line[200];
+    memset(long_line, 'K', 100);
+    snprintf(long_line + 100, sizeof(long_line) - 100, " = ok\n");
+    logged = load_logged(map, long_line, &bad);
+    ASSERT_EQ(bad, 1);
+    ASSERT_TRUE(strstr(logged, "keymap.conf:1: the key name is too long") != NULL);
+    free(logged);
+    static const char junk[] = "\x01\x02 = \xff\xfe\n";
+    logged = load_logged(map, junk, &bad);
+    ASSERT_EQ(bad, 1);
+    free(logged);
+    sc_keymap_destroy(map);
+}
+
+int main(void)
+{
+    RUN_TEST(action_names);
+    RUN_TEST(defaults);
+    RUN_TEST(file_overrides);
+    RUN_TEST(errors_by_line);
+    return 0;
+}
