@@ -74,12 +74,18 @@ void rec_members_free(struct rec_member *members, size_t count)
 
 static int compare_members(const void *a, const void *b)
 {
-    const struct rec_member *x = a, *y = b;
-    size_t lx = strlen(x->number), ly = strlen(y->number);
-    /* numeric-looking numbers sort as numbers: 2 before 10 */
-    if (lx != ly && strspn(x->number, "0123456789") == lx && strspn(y->number, "0123456789") == ly)
-        return lx < ly ? -1 : 1;
-    return strcmp(x->number, y->number);
+    const char *x = ((const struct rec_member *)a)->number;
+    const char *y = ((const struct rec_member *)b)->number;
+    size_t lx = strlen(x), ly = strlen(y);
+    /* numeric numbers sort by value: 001, 2, 003, 10 */
+    if (lx && ly && strspn(x, "0123456789") == lx && strspn(y, "0123456789") == ly) {
+        const char *vx = x + strspn(x, "0"), *vy = y + strspn(y, "0");
+        size_t nx = strlen(vx), ny = strlen(vy);
+        if (nx != ny) return nx < ny ? -1 : 1;
+        int c = strcmp(vx, vy);
+        if (c != 0) return c;
+    }
+    return strcmp(x, y);
 }
 
 static int set_member(struct rec_member *m, const char *number, const char *name,
