@@ -78,7 +78,7 @@ char *dmx_text_to_utf8(const uint8_t *data, size_t len, int default_charset);
 struct dmx_stream {
     uint16_t pid;
     uint8_t stream_type; /* ISO 13818-1 stream_type */
-    char codec[16];      /* "mpeg2video", "h264", "aac", "ac3", "teletext" ... */
+    char codec[24];      /* as the PMT declares it: "mpeg2video", "h264", "aac" ... */
     char language[16];   /* ISO 639 codes joined by ',' ("" when none) */
 };
 

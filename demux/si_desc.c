@@ -51,10 +51,10 @@ const char *dmx_codec_name(uint8_t stream_type, const uint8_t *descs, size_t len
         return "mpeg1video";
     case 0x02:
         return "mpeg2video";
-    case 0x03:
-        return "mp2";
+    case 0x03: /* Layer I, II or III: the PMT does not say which */
+        return "mpeg1audio";
     case 0x04:
-        return "mp3";
+        return "mpeg2audio";
     case 0x0F:
         return "aac";
     case 0x11:

@@ -15,7 +15,7 @@ svc = {s["id"]: s for s in d["services"]}
 assert svc[1]["name"] == "乡村教育频道", svc[1]["name"]
 assert svc[1]["provider"] == "县农业局", svc[1]["provider"]
 assert svc[1]["type"] == 1
-assert [s["codec"] for s in svc[1]["streams"]] == ["mpeg2video", "mp2", "mp2"]
+assert [s["codec"] for s in svc[1]["streams"]] == ["mpeg2video", "mpeg1audio", "mpeg1audio"]
 assert [s["language"] for s in svc[1]["streams"]] == ["", "chi", "eng"]
 assert svc[2]["name"] == "学习频道", svc[2]["name"]
 assert svc[3]["name"] == "课程三" and svc[3]["provider"] == "Łódź"

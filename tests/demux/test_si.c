@@ -236,7 +236,7 @@ static void test_services_guide_time(void)
     ASSERT_EQ(sv[0].pcr_pid, 0x1001);
     ASSERT_EQ(sv[0].stream_count, 3);
     ASSERT_STR_EQ(sv[0].streams[0].codec, "mpeg2video");
-    ASSERT_STR_EQ(sv[0].streams[1].codec, "mp2");
+    ASSERT_STR_EQ(sv[0].streams[1].codec, "mpeg1audio");
     ASSERT_STR_EQ(sv[0].streams[1].language, "chi");
     ASSERT_STR_EQ(sv[0].streams[2].language, "eng");
     ASSERT_STR_EQ(sv[1].name, SVC2_NAME);
