@@ -230,6 +230,10 @@ static int cmd_add(const struct options *o, struct sc_log *log)
         fprintf(stderr, "studycast schedule: cannot read the schedule\n");
         goto done;
     }
+    if (sc_sched_check_references(list, count, &e, err, sizeof(err))) {
+        status = bad_input("bad --source: %s", err);
+        goto done;
+    }
     struct sc_sched_query query;
     sc_sched_query_init(&query, offset);
     struct sc_sched_conflict conflicts[MAX_CONFLICTS];
@@ -419,6 +423,18 @@ static int cmd_remove(const struct options *o, struct sc_log *log)
     struct sc_schedule *schedule;
     int rc = open_schedule(o->data_dir, log, false, &schedule);
     if (rc) return rc;
+    struct sc_sched_entry *list = NULL;
+    size_t count = 0;
+    if (sc_schedule_list(schedule, &list, &count) == 0) {
+        int64_t referrers[8];
+        size_t n = sc_sched_referrers(list, count, id, referrers, 8);
+        for (size_t i = 0; i < n && i < 8; i++)
+            fprintf(stderr,
+                    "studycast schedule: warning: entry %" PRId64
+                    " plays recordings of entry %ld and will find no new ones\n",
+                    referrers[i], id);
+        free(list);
+    }
     rc = sc_schedule_remove(schedule, id);
     sc_schedule_close(schedule);
     if (rc == -ENOENT) {

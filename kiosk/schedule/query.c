@@ -9,6 +9,7 @@
 
 #define DAY_S           86400
 #define MAX_OCCURRENCES 100000
+#define MAX_LOOKBACK_S  (31 * DAY_S)
 #define MAX_SLOT_S      ((int64_t)SC_SCHED_MAX_MINUTES * 60)
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -210,6 +211,8 @@ int sc_sched_due(const struct sc_sched_entry *entries, size_t count, int64_t sin
 {
     if (since_utc > now_utc)
         since_utc = now_utc; /* the clock went back: nothing was missed in between */
+    if (now_utc - since_utc > MAX_LOOKBACK_S)
+        since_utc = now_utc - MAX_LOOKBACK_S; /* a month of missed slots says enough */
     int64_t max_lead = query->pretune_lead_s > 0 ? query->pretune_lead_s : 120;
     int64_t from = since_utc - MAX_SLOT_S;
     int64_t to = now_utc + max_lead + 1;
@@ -326,4 +329,35 @@ int sc_sched_conflicts(const struct sc_sched_entry *entries, size_t count,
         found++;
     }
     return found;
+}
+
+int sc_sched_check_references(const struct sc_sched_entry *entries, size_t count,
+                              const struct sc_sched_entry *candidate, char *err, size_t err_size)
+{
+    if (candidate->source.type != SC_SOURCE_RECORDING) return 0;
+    for (size_t i = 0; i < count; i++) {
+        if (entries[i].id != candidate->source.record_entry_id) continue;
+        if (entries[i].kind == SC_SCHED_RECORD) return 0;
+        if (err && err_size)
+            snprintf(err, err_size, "entry %lld is not a record entry", (long long)entries[i].id);
+        return -EINVAL;
+    }
+    if (err && err_size)
+        snprintf(err, err_size, "there is no entry %lld to play recordings of",
+                 (long long)candidate->source.record_entry_id);
+    return -EINVAL;
+}
+
+size_t sc_sched_referrers(const struct sc_sched_entry *entries, size_t count, int64_t id,
+                          int64_t *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (entries[i].source.type != SC_SOURCE_RECORDING ||
+            entries[i].source.record_entry_id != id)
+            continue;
+        if (n < max) out[n] = entries[i].id;
+        n++;
+    }
+    return n;
 }

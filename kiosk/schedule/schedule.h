@@ -173,7 +173,8 @@ struct sc_sched_due {
 
 /* What the core loop must act on at now_utc, given that it last evaluated
  * the schedule at since_utc (the last time it ran: from its own record of
- * heartbeats; pass now_utc when there is no history). Reports occurrences in
+ * heartbeats; pass now_utc when there is no history; at most 31 days back
+ * are looked at). Reports occurrences in
  * pre-tune, those whose slot is running (START or LATE; LATE only when at
  * least min_remaining_s remain, else MISSED), and those whose slot ended in
  * (since_utc, now_utc] (MISSED). The kiosk remembers which occurrences
@@ -209,6 +210,15 @@ struct sc_sched_conflict {
 int sc_sched_conflicts(const struct sc_sched_entry *entries, size_t count,
                        const struct sc_sched_entry *candidate, const struct sc_sched_query *query,
                        struct sc_sched_conflict *out, size_t max);
+
+/* A recording entry's "recording:ID" must name an existing record entry.
+ * Returns 0, or -EINVAL with a reason in err. */
+int sc_sched_check_references(const struct sc_sched_entry *entries, size_t count,
+                              const struct sc_sched_entry *candidate, char *err, size_t err_size);
+/* The entries whose source is "recording:ID" of record entry `id` (those a
+ * removal would orphan): returns how many, writing up to max ids to out. */
+size_t sc_sched_referrers(const struct sc_sched_entry *entries, size_t count, int64_t id,
+                          int64_t *out, size_t max);
 
 /* ---- the course library ----------------------------------------------------- */
 

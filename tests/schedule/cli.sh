@@ -58,6 +58,11 @@ expect 2 "utc-offset" "$studycast" schedule list --data-dir "$data" --utc-offset
 expect 2 "remove needs the id" s remove abc
 expect 2 "unknown subcommand" s edit 1
 expect 2 "go together" s list --from 2026-12-01
+# A recording must name an existing record entry.
+expect 2 "no entry 9 to play" s add --title t --source recording:9 --start 2026-12-01T08:00 \
+  --duration 5 --kind recording
+expect 2 "entry 1 is not a record entry" s add --title t --source recording:1 \
+  --start 2026-12-01T08:00 --duration 5 --kind recording
 [ "$(sqlite3 "$data/schedule.db" 'SELECT count(*) FROM entries')" = 2 ] || fail "bad input stored"
 
 # A recording played during the daily live course: refused with exit 3, the
@@ -98,8 +103,10 @@ PY
 s list --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert [x["id"] for x in d]==[1,2,3], d'
 s list | grep -q "农业技术 第1讲" || fail "text list lacks the title"
 
-# Remove: gone from the list; a second remove reports the missing id.
-s remove 2
+# Remove: gone from the list (removing a record entry warns about the
+# recording entry that plays it); a second remove reports the missing id.
+s remove 2 2>"$dir/err"
+grep -q "entry 3 plays recordings of entry 2" "$dir/err" || fail "no orphan warning"
 expect 1 "no entry 2" s remove 2
 s list --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert [x["id"]for x in d]==[1,3], d'
 # A new entry never reuses a removed id.

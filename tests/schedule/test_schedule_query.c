@@ -521,6 +521,43 @@ static void sources_and_validation(void)
     ASSERT_EQ(sc_sched_parse_local("tomorrow", CST, &t), -EINVAL);
 }
 
+static void references(void)
+{
+    struct sc_sched_entry list[3] = {
+        entry(1, "2026-12-01T10:00", CST, 60, "daily", SC_SCHED_RECORD, "service:2"),
+        entry(2, "2026-12-01T19:30", CST, 60, "daily", SC_SCHED_RECORDING, "recording:1"),
+        entry(3, "2026-12-01T06:00", CST, 60, "sat", SC_SCHED_RECORDING, "recording:1"),
+    };
+    char err[120];
+    ASSERT_EQ(sc_sched_check_references(list, 3, &list[1], err, sizeof(err)), 0);
+    ASSERT_EQ(sc_sched_check_references(list, 3, &list[0], err, sizeof(err)), 0);
+    struct sc_sched_entry bad = list[1];
+    bad.source.record_entry_id = 2; /* a recording entry, not a record entry */
+    ASSERT_EQ(sc_sched_check_references(list, 3, &bad, err, sizeof(err)), -EINVAL);
+    ASSERT_STR_EQ(err, "entry 2 is not a record entry");
+    bad.source.record_entry_id = 9;
+    ASSERT_EQ(sc_sched_check_references(list, 3, &bad, err, sizeof(err)), -EINVAL);
+    ASSERT_STR_EQ(err, "there is no entry 9 to play recordings of");
+    int64_t ids[1];
+    ASSERT_EQ(sc_sched_referrers(list, 3, 1, ids, 1), 2); /* counted past the array */
+    ASSERT_EQ(ids[0], 2);
+    ASSERT_EQ(sc_sched_referrers(list, 3, 2, ids, 1), 0);
+}
+
+/* A kiosk off for a year reports at most a month of missed slots. */
+static void long_outage(void)
+{
+    struct sc_sched_entry e =
+        entry(1, "2025-01-01T19:30", CST, 60, "daily", SC_SCHED_LIVE, "service:1");
+    struct sc_sched_query q;
+    sc_sched_query_init(&q, CST);
+    struct sc_sched_due due[64];
+    int64_t now = at("2026-06-01T12:00+08:00");
+    int n = sc_sched_due(&e, 1, at("2025-06-01T12:00+08:00"), now, &q, due, 64);
+    ASSERT_EQ(n, 31);
+    ASSERT_EQ(due[30].occurrence.start_utc, at("2026-05-31T19:30+08:00"));
+}
+
 int main(void)
 {
     RUN_TEST(daily_across_month_and_year_end);
@@ -532,5 +569,7 @@ int main(void)
     RUN_TEST(until_event_end);
     RUN_TEST(conflicts);
     RUN_TEST(sources_and_validation);
+    RUN_TEST(references);
+    RUN_TEST(long_outage);
     return 0;
 }
