@@ -18,7 +18,8 @@ static int load_key(const char *arg, char out[65])
     char *data = NULL;
     size_t len = 0;
     const char *text = arg;
-    if (strlen(arg) != 64 && sc_read_file(arg, 4096, &data, &len) == 0) text = data;
+    bool hex = strlen(arg) == 64 && strspn(arg, "0123456789abcdefABCDEF") == 64;
+    if (!hex && sc_read_file(arg, 4096, &data, &len) == 0) text = data;
     int n = snprintf(out, 65, "%.*s", (int)strcspn(text, " \r\n"), text);
     free(data);
     return n == 64 ? 0 : -1;

@@ -180,7 +180,7 @@ static void chart(struct page *p, const struct rec_session_summary *s, size_t n)
     cairo_stroke(cr);
     cairo_set_dash(cr, NULL, 0, 0);
     set_font(p, 9, true);
-    text_at(p, left + width - 110, y2 - 15, 110, "2小时要求", PANGO_ALIGN_RIGHT);
+    text_at(p, left + 4, y2 - 15, 110, "2小时要求", PANGO_ALIGN_LEFT);
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_move_to(cr, left, base);
     cairo_line_to(cr, left + width, base);

@@ -50,7 +50,7 @@ static int statement(struct rec_export_ctx *ctx, struct sc_json *json, const cha
                      bool completed)
 {
     const char *verb = completed ? VERB_COMPLETED : VERB_ATTENDED;
-    char name[256], id[REC_UUID_STR_LEN], text[64];
+    char name[256], id[REC_UUID_STR_LEN], text[128];
     int n = snprintf(name, sizeof(name), "%s|%s|%s", s->close_hash_hex, verb, a->member);
     if (n < 0 || (size_t)n >= sizeof(name) ||
         rec_uuid_v5(STATEMENT_NAMESPACE, name, (size_t)n, id) != 0)

@@ -1,0 +1,103 @@
+#!/bin/sh
+# The record CLI end to end: roster import/list, report (table and JSON),
+# export in every format checked by independent tools (check_export.py),
+# verify, and clear failures for bad input and bad export targets.
+# usage: test_record_cli.sh STUDYCAST RECORD_FIXTURE SOURCE_DIR
+set -eu
+studycast=$1 fixture=$2 src=$3
+work=$(mktemp -d "$PWD/cli-XXXXXX")
+data=$work/data
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$fixture" "$data"
+
+# members list --json: exactly the documented names
+"$studycast" members list --json --data-dir "$data" > "$work/members.json"
+/usr/bin/python3 - "$work/members.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1], encoding="utf-8"))
+assert len(m) == 6, m
+assert all(set(x) == {"number", "name", "category", "card"} for x in m), m
+assert m[0] == {"number": "001", "name": "张三", "category": "party_member", "card": "C001"}, m[0]
+assert m[3]["card"] is None
+PY
+
+# a bad roster: each problem by line, exit 1, roster unchanged
+printf 'number,name,category,card\n101,甲,党员,\n101,乙,群众,\n102,丙,农民,\n' > "$work/bad.csv"
+if "$studycast" members import "$work/bad.csv" --data-dir "$data" 2> "$work/err"; then
+  fail "a bad roster was accepted"
+fi
+grep -q "bad.csv:3: duplicate member number 101" "$work/err" || fail "no line 3 report"
+grep -q "bad.csv:4: unknown category" "$work/err" || fail "no line 4 report"
+grep -q "nothing was imported" "$work/err" || fail "no summary"
+test "$("$studycast" members list --json --data-dir "$data" | grep -c '"number"')" = 6 ||
+  fail "the bad roster changed the members"
+
+# report: JSON with the documented names, and the table
+"$studycast" record report --month 2026-11 --json --data-dir "$data" > "$work/report.json"
+/usr/bin/python3 - "$work/report.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+assert {"sessions", "members", "requirement"} <= set(r), r.keys()
+s = r["sessions"]
+assert len(s) == 4, len(s)
+for x in s:
+    assert {"id", "course", "start", "end", "played_seconds", "status", "attendance"} <= set(x)
+    for a in x["attendance"]:
+        assert set(a) == {"member", "seconds"}
+assert [x["status"] for x in s] == ["complete", "complete", "interrupted", "complete"]
+assert s[0]["played_seconds"] == 130 * 60 and s[2]["played_seconds"] == 70 * 60
+assert s[3]["start"] == "2026-11-30T15:00:00Z" and s[3]["end"] == "2026-11-30T17:30:00Z"
+req = r["requirement"]
+assert req == {"station_type": "village", "sessions_required": 3, "sessions_held": 3,
+               "minutes_required_each": 120, "met": True}, req
+PY
+"$studycast" record report --month 2026-11 --data-dir "$data" > "$work/report.txt"
+grep -q "停电的一次" "$work/report.txt" || fail "table lacks a session"
+grep -q "interrupted" "$work/report.txt" || fail "table lacks the status"
+grep -q "2026-11: village station, 3 sessions of >= 120 minutes required, 3 held: MET" \
+  "$work/report.txt" || fail "table lacks the requirement"
+"$studycast" record report --quarter 2026-Q4 --json --data-dir "$data" > "$work/q4.json"
+/usr/bin/python3 -c "
+import json,sys; r=json.load(open('$work/q4.json'))
+m=r['requirement']['months']; assert [x['month'] for x in m]==['2026-10','2026-11','2026-12'], m
+assert [x['sessions_held'] for x in m]==[1,3,0] and r['requirement']['met'] is False, m"
+"$studycast" record report --month 2026-13 --data-dir "$data" 2>/dev/null && fail "bad month accepted"
+
+# export for November and check it with independent tools
+"$studycast" record export --out "$work/usb" --from 2026-11-01 --to 2026-11-30 \
+  --data-dir "$data" > /dev/null
+/usr/bin/python3 "$src/check_export.py" "$work/usb" "$work/report.json" \
+  "$src/xapi-statement.schema.json" "$PWD/record-book-2026-11"
+"$studycast" verify "$work/usb" --key "$data/station.pub" > "$work/verify.out"
+grep -q "export verified" "$work/verify.out" || fail "verify did not pass"
+
+# tampering makes verify fail with a reason
+printf 'x' >> "$work/usb/sessions.csv"
+if "$studycast" verify "$work/usb" > "$work/verify.out" 2>&1; then fail "tampering passed"; fi
+grep -q "sessions.csv was altered" "$work/verify.out" || fail "no reason given"
+
+# only csv, and a bad format name
+"$studycast" record export --out "$work/csv-only" --format csv --data-dir "$data" > /dev/null
+test -f "$work/csv-only/sessions.csv" && ! test -e "$work/csv-only/xapi-statements.json" ||
+  fail "--format csv wrote other formats"
+"$studycast" verify "$work/csv-only" > /dev/null || fail "csv-only export does not verify"
+"$studycast" record export --out "$work/x" --format doc --data-dir "$data" 2>/dev/null &&
+  fail "bad format accepted"
+
+# a target that cannot be written: clear message, exit 1, record untouched
+before=$("$studycast" record check --data-dir "$data")
+if "$studycast" record export --out "$work/gone/deeper/usb" --data-dir "$data" 2> "$work/err"
+then fail "export to a missing directory succeeded"; fi
+grep -q "export to $work/gone/deeper/usb failed: No such file or directory" "$work/err" ||
+  fail "unclear message: $(cat "$work/err")"
+test "$("$studycast" record check --data-dir "$data")" = "$before" || fail "record changed"
+
+# settings
+"$studycast" record settings --station-type township --data-dir "$data" | grep -q "township"
+"$studycast" record settings --station-type city --data-dir "$data" 2>/dev/null &&
+  fail "bad station type accepted"
+"$studycast" record report --month 2026-11 --json --data-dir "$data" | grep -q '"met": false' ||
+  fail "township requirement not applied"
+rm -rf "$work"
+echo "record CLI ok"

@@ -1,0 +1,287 @@
+/* Export and verify: a signed export verifies; re-exporting gives the same
+ * xAPI statement ids; a date range carries the chain anchor; and every kind
+ * of tampering is detected: an edited, removed or extra file, an edited,
+ * removed, reordered or truncated event, a bad signature, an edited manifest,
+ * another station's key. Usage: test_record_export FIXTURE_PROGRAM. */
+#include "rec_test_util.h"
+
+#include <dirent.h>
+#include <sys/wait.h>
+
+static struct sc_log *test_log;
+
+struct problems {
+    char text[8192];
+    int count;
+};
+
+static void collect(void *ctx, const char *message)
+{
+    struct problems *p = ctx;
+    p->count++;
+    size_t len = strlen(p->text);
+    snprintf(p->text + len, sizeof(p->text) - len, "%s\n", message);
+}
+
+static char *read_all(const char *dir, const char *name, size_t *len)
+{
+    char *p = path_in(dir, name), *data = NULL;
+    ASSERT_EQ(sc_read_file(p, 64u << 20, &data, len), 0);
+    free(p);
+    return data;
+}
+
+static void write_in(const char *dir, const char *name, const char *data, size_t len)
+{
+    char *p = path_in(dir, name);
+    write_text(p, data, len);
+    free(p);
+}
+
+static char *copy_dir(const char *from, const char *prefix)
+{
+    char *to = test_dir(prefix);
+    DIR *d = opendir(from);
+    ASSERT_NOT_NULL(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue;
+        size_t len;
+        char *data = read_all(from, e->d_name, &len);
+        write_in(to, e->d_name, data, len);
+        free(data);
+    }
+    closedir(d);
+    return to;
+}
+
+/* Verifies `dir` and expects failure mentioning `needle`. */
+static void expect_tamper(const char *dir, const char *key, const char *needle)
+{
+    struct problems p = {0};
+    int rc = rec_verify_export(dir, key, collect, &p);
+    if (rc != REC_ETAMPER || !strstr(p.text, needle))
+        TEST_FAIL("verify %s: rc %d, expected a problem containing '%s', got:\n%s", dir, rc, needle,
+                  p.text);
+}
+
+/* The events file as lines; the first is the header comment. */
+static size_t split_lines(char *data, char **lines, size_t max)
+{
+    size_t n = 0;
+    for (char *save = NULL, *l = strtok_r(data, "\n", &save); l && n < max;
+         l = strtok_r(NULL, "\n", &save))
+        lines[n++] = l;
+    return n;
+}
+
+static void write_lines(const char *dir, char **lines, size_t n)
+{
+    struct sc_buf out = {0};
+    for (size_t i = 0; i < n; i++) {
+        sc_buf_puts(&out, lines[i]);
+        sc_buf_puts(&out, "\n");
+    }
+    write_in(dir, "events.tsv", out.data, out.len);
+    sc_buf_free(&out);
+}
+
+static void tamper_events(const char *good, const char *what, const char *needle)
+{
+    char *dir = copy_dir(good, "export-tamper");
+    size_t len;
+    char *data = read_all(dir, "events.tsv", &len);
+    char *lines[100000];
+    size_t n = split_lines(data, lines, 100000);
+    ASSERT_GT(n, 20);
+    char edited[4096];
+    if (strcmp(what, "edit") == 0) {
+        /* give member 004 the check-out of someone else: change 004 to 005 */
+        size_t i = 1;
+        while (i < n && !strstr(lines[i], "member_checked_out"))
+            i++;
+        ASSERT_LT(i, n);
+        snprintf(edited, sizeof(edited), "%s", lines[i]);
+        char *m = strstr(edited, "\"004\"");
+        ASSERT_NOT_NULL(m);
+        m[3] = '5';
+        lines[i] = edited;
+        write_lines(dir, lines, n);
+    } else if (strcmp(what, "remove") == 0) {
+        memmove(&lines[10], &lines[11], (n - 11) * sizeof(char *));
+        write_lines(dir, lines, n - 1);
+    } else if (strcmp(what, "reorder") == 0) {
+        char *t = lines[12];
+        lines[12] = lines[13];
+        lines[13] = t;
+        write_lines(dir, lines, n);
+    } else if (strcmp(what, "truncate") == 0) {
+        write_lines(dir, lines, n - 3);
+    }
+    expect_tamper(dir, NULL, needle);
+    expect_tamper(dir, NULL, "events.tsv was altered");
+    free(data);
+    free(dir);
+}
+
+static void run_fixture(const char *program, const char *dir)
+{
+    pid_t child = fork();
+    ASSERT_TRUE(child >= 0);
+    if (child == 0) {
+        execl(program, program, dir, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+int main(int argc, char **argv)
+{
+    ASSERT_EQ(argc, 2);
+    test_log = sc_log_create(stderr, SC_LOG_WARN);
+    char *data = test_dir("export-data");
+    run_fixture(argv[1], data);
+    struct fake_clock clock = {0};
+    fake_clock_set(&clock, "2026-12-05T00:00:00Z");
+    struct rec *rec = open_with_clock(data, &clock, test_log);
+
+    fprintf(stderr, "-- full export verifies\n");
+    char *good = test_dir("export-good");
+    ASSERT_EQ(rec_export(rec, good, INT64_MIN, INT64_MAX, REC_EXPORT_ALL), 0);
+    struct problems p = {0};
+    ASSERT_EQ(rec_verify_export(good, NULL, collect, &p), 0);
+    ASSERT_EQ(p.count, 0);
+    char key[65];
+    ASSERT_EQ(rec_station_public_key_hex(rec, key), 0);
+    ASSERT_EQ(rec_verify_export(good, key, collect, &p), 0);
+    size_t len;
+    char *pdf = read_all(good, "record-book-2026-11.pdf", &len);
+    ASSERT_EQ(memcmp(pdf, "%PDF-", 5), 0);
+    free(pdf);
+    free(read_all(good, "record-book-2026-10.pdf", &len));
+
+    fprintf(stderr, "-- re-export: same statement ids\n");
+    char *again = test_dir("export-again");
+    ASSERT_EQ(rec_export(rec, again, INT64_MIN, INT64_MAX, REC_EXPORT_XAPI), 0);
+    size_t len1, len2;
+    char *x1 = read_all(good, "xapi-statements.json", &len1);
+    char *x2 = read_all(again, "xapi-statements.json", &len2);
+    ASSERT_EQ(len1, len2);
+    ASSERT_EQ(memcmp(x1, x2, len1), 0);
+    ASSERT_TRUE(strstr(x1, "\"id\": \"") != NULL);
+    free(x1);
+    free(x2);
+    ASSERT_EQ(rec_verify_export(again, key, collect, &p), 0);
+
+    fprintf(stderr, "-- a date range carries the hash of the event before it\n");
+    char *range = test_dir("export-range");
+    int64_t from, to;
+    ASSERT_EQ(sc_parse_iso8601("2026-11-01T00:00:00+08:00", &from), 0);
+    ASSERT_EQ(sc_parse_iso8601("2026-12-01T00:00:00+08:00", &to), 0);
+    ASSERT_EQ(rec_export(rec, range, from, to, REC_EXPORT_CSV), 0);
+    ASSERT_EQ(rec_verify_export(range, key, collect, &p), 0);
+    char *manifest = read_all(range, "manifest.json", &len);
+    struct sc_jv *dom = NULL;
+    ASSERT_EQ(sc_json_parse(manifest, len, &dom, NULL, 0), 0);
+    const struct sc_jv *chain = sc_jv_get(dom, "chain");
+    int64_t first_seq;
+    ASSERT_EQ(sc_jv_get_int(chain, "first_seq", &first_seq), 0);
+    ASSERT_GT(first_seq, 1);
+    ASSERT_TRUE(strcmp(sc_jv_get_string(chain, "prev_hash"),
+                       "0000000000000000000000000000000000000000000000000000000000000000") != 0);
+    sc_jv_free(dom);
+    free(manifest);
+    char *sessions = read_all(range, "sessions.csv", &len);
+    ASSERT_EQ(memcmp(sessions, "\xEF\xBB\xBF", 3), 0);
+    ASSERT_TRUE(strstr(sessions, "十月课程") == NULL);
+    ASSERT_TRUE(strstr(sessions, "跨月：安全生产") != NULL);
+    free(sessions);
+
+    fprintf(stderr, "-- tampered files\n");
+    char *t = copy_dir(good, "export-edit");
+    char *csv = read_all(t, "attendance.csv", &len);
+    char *digit = strstr(csv, ",7800");
+    ASSERT_NOT_NULL(digit);
+    digit[1] = '9'; /* 7800 -> 9800 seconds */
+    write_in(t, "attendance.csv", csv, len);
+    expect_tamper(t, key, "attendance.csv was altered");
+    free(csv);
+    free(t);
+
+    t = copy_dir(good, "export-removed");
+    char *victim = path_in(t, "member_hours.csv");
+    ASSERT_EQ(unlink(victim), 0);
+    expect_tamper(t, key, "member_hours.csv is missing");
+    free(victim);
+    free(t);
+
+    t = copy_dir(good, "export-extra");
+    write_in(t, "sessions-fixed.csv", "x\n", 2);
+    expect_tamper(t, key, "sessions-fixed.csv is not part of the export (extra file)");
+    free(t);
+
+    fprintf(stderr, "-- tampered events\n");
+    tamper_events(good, "edit", "was edited");
+    tamper_events(good, "remove", "expected event 10, found event 11");
+    tamper_events(good, "reorder", "removed or reordered");
+    tamper_events(good, "truncate", "the chain ends at event");
+
+    fprintf(stderr, "-- signature and keys\n");
+    t = copy_dir(good, "export-sig");
+    char *sig = read_all(t, "manifest.sig", &len);
+    sig[0] = sig[0] == '0' ? '1' : '0';
+    write_in(t, "manifest.sig", sig, len);
+    expect_tamper(t, key, "signature does not verify");
+    free(sig);
+    free(t);
+
+    t = copy_dir(good, "export-manifest");
+    manifest = read_all(t, "manifest.json", &len);
+    char *name = strstr(manifest, "张家村");
+    ASSERT_NOT_NULL(name);
+    memcpy(name, "李家村", strlen("李家村"));
+    write_in(t, "manifest.json", manifest, len);
+    expect_tamper(t, NULL, "signature does not verify");
+    free(manifest);
+    free(t);
+
+    /* a forger re-signs everything with a key of their own: it verifies
+     * against the key it carries, but not against the station's key */
+    t = copy_dir(good, "export-forged");
+    {
+        char *other_dir = test_dir("export-other-station");
+        struct rec *other = open_with_clock(other_dir, &clock, test_log);
+        char other_key[65];
+        ASSERT_EQ(rec_station_public_key_hex(other, other_key), 0);
+        ASSERT_TRUE(strcmp(other_key, key) != 0);
+        char *forged = test_dir("export-forged-src");
+        ASSERT_EQ(rec_export(other, forged, INT64_MIN, INT64_MAX, REC_EXPORT_CSV), 0);
+        ASSERT_EQ(rec_verify_export(forged, NULL, collect, &p), 0);
+        expect_tamper(forged, key, "does not verify with the given station key");
+        expect_tamper(forged, key, "carries a different station key");
+        /* and the genuine export against another station's key */
+        expect_tamper(good, other_key, "does not verify with the given station key");
+        rec_close(other);
+        free(forged);
+        free(other_dir);
+    }
+    free(t);
+
+    t = copy_dir(good, "export-nomanifest");
+    victim = path_in(t, "manifest.json");
+    ASSERT_EQ(unlink(victim), 0);
+    expect_tamper(t, NULL, "manifest.json is missing");
+    free(victim);
+    free(t);
+
+    ASSERT_EQ(rec_check(rec), 0);
+    rec_close(rec);
+    free(range);
+    free(again);
+    free(good);
+    free(data);
+    sc_log_destroy(test_log);
+    return 0;
+}
