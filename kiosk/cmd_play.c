@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,6 +213,18 @@ static void handle_action(enum sc_ui_action action, struct sc_player *player)
     }
 }
 
+/* Wakeups from the player and the signal watcher, before and after the ui exists. */
+struct wakeup_target {
+    struct sc_ui *_Atomic ui;
+};
+
+static void wake_ui(void *opaque)
+{
+    struct wakeup_target *target = opaque;
+    struct sc_ui *ui = atomic_load(&target->ui);
+    if (ui) sc_ui_wakeup(ui);
+}
+
 /* The core loop: present what is due, then sleep until the next deadline,
  * an input event or a wakeup. Returns the exit status. */
 static int run(struct sc_player *player, struct sc_ui *ui, const struct play_args *a,
@@ -247,6 +260,8 @@ static int run(struct sc_player *player, struct sc_ui *ui, const struct play_arg
 int cmd_play(int argc, char **argv, struct sc_log *log)
 {
     int64_t start_ns = process_start_mono_ns(sc_mono_ns());
+    SC_DEBUG(log, "play entered %.0f ms after the process start",
+             (double)(sc_mono_ns() - start_ns) / 1e6);
     struct play_args a;
     int ret = parse_args(argc, argv, &a);
     if (ret != 0) return ret > 0 ? 0 : 2;
@@ -257,9 +272,30 @@ int cmd_play(int argc, char **argv, struct sc_log *log)
             return 1;
         }
     }
+    /* The player starts first: the reader opens and probes the source while
+     * the window opens, both take time. Its wakeups reach the ui once there is one. */
+    struct wakeup_target target = {.ui = NULL};
     struct stop_signals signals;
-    if (stop_signals_start(&signals, sc_ui_wakeup) < 0) {
+    if (stop_signals_start(&signals, wake_ui) < 0) {
         fprintf(stderr, "studycast: cannot set up signal handling\n");
+        return 1;
+    }
+    stop_signals_set_opaque(&signals, &target);
+    struct sc_player_opts opts = {.source = a.source,
+                                  .service = a.service,
+                                  .threads = a.threads,
+                                  .no_audio = a.no_audio,
+                                  .no_deinterlace = a.no_deinterlace,
+                                  .field_rate = a.field_rate != 0, /* TVs run at >= 50 Hz */
+                                  .volume = a.volume,
+                                  .wakeup = wake_ui,
+                                  .wakeup_opaque = &target,
+                                  .start_ns = start_ns,
+                                  .log = log};
+    struct sc_player *player = NULL;
+    if (sc_player_create(&opts, &player) < 0) {
+        fprintf(stderr, "studycast: cannot start the player: out of memory\n");
+        stop_signals_finish(&signals);
         return 1;
     }
     struct sc_ui *ui = NULL;
@@ -269,32 +305,19 @@ int cmd_play(int argc, char **argv, struct sc_log *log)
                                  .title = "studycast",
                                  .renderer = a.renderer,
                                  .log = log};
-    /* the window opens while the reader probes the source: both take time */
-    struct sc_player_opts opts = {.source = a.source,
-                                  .service = a.service,
-                                  .threads = a.threads,
-                                  .no_audio = a.no_audio,
-                                  .no_deinterlace = a.no_deinterlace,
-                                  .volume = a.volume,
-                                  .wakeup = sc_ui_wakeup,
-                                  .start_ns = start_ns,
-                                  .log = log};
     if (sc_ui_create(&ui_opts, &ui) < 0) {
         fprintf(stderr, "studycast: cannot open a window (no display?)\n");
+        sc_player_destroy(player);
         stop_signals_finish(&signals);
         return 1;
     }
+    SC_DEBUG(log, "window ready %.0f ms after the process start",
+             (double)(sc_mono_ns() - start_ns) / 1e6);
     int refresh = sc_ui_refresh_rate(ui);
-    opts.field_rate = a.field_rate >= 0 ? a.field_rate == 1 : refresh == 0 || refresh >= 50;
-    opts.wakeup_opaque = ui;
-    stop_signals_set_opaque(&signals, ui);
-    struct sc_player *player = NULL;
-    if (sc_player_create(&opts, &player) < 0) {
-        fprintf(stderr, "studycast: cannot start the player: out of memory\n");
-        sc_ui_destroy(ui);
-        stop_signals_finish(&signals);
-        return 1;
-    }
+    if (a.field_rate < 0 && refresh > 0 && refresh < 50)
+        sc_player_set_field_rate(player, false); /* fields faster than the display */
+    atomic_store(&target.ui, ui);
+    sc_ui_wakeup(ui); /* whatever the player reported before the ui existed */
     int status = run(player, ui, &a, &signals);
     struct sc_player_stats stats;
     sc_player_get_stats(player, &stats);
@@ -303,7 +326,7 @@ int cmd_play(int argc, char **argv, struct sc_log *log)
         status == 0)
         status = 1;
     sc_player_destroy(player);
-    stop_signals_finish(&signals); /* before the ui it wakes goes away */
+    stop_signals_finish(&signals); /* before the ui they wake goes away */
     sc_ui_destroy(ui);
     return status;
 }

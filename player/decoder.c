@@ -57,15 +57,17 @@ static double to_seconds(int64_t ts, AVRational tb)
 }
 
 /* Hands one picture to the presenter; waits for a free slot. */
-static int queue_picture(struct sc_decoder *d, AVFrame *frame, AVRational tb, AVRational frame_rate,
-                         int per_source_frame)
+static int queue_picture(struct sc_decoder *d, AVFrame *frame, int64_t ts, AVRational tb,
+                         AVRational frame_rate, int per_source_frame)
 {
     struct sc_frame *slot = sc_frameq_peek_writable(&d->frames);
     if (!slot) {
         av_frame_unref(frame);
         return AVERROR_EXIT;
     }
-    slot->pts = to_seconds(frame->best_effort_timestamp, tb);
+    slot->pts = to_seconds(ts, tb);
+    sc_logf(d->player->log, SC_LOG_TRACE, "picture pts %.4f ts %lld tb %d/%d", slot->pts,
+            (long long)ts, tb.num, tb.den);
     slot->duration = frame_rate.num > 0 && frame_rate.den > 0 ? av_q2d(av_inv_q(frame_rate)) : 0;
     slot->serial = d->pkt_serial;
     slot->flags = ++d->output_count % per_source_frame == 0 ? SC_FRAME_ENDS_SOURCE_FRAME : 0;
@@ -77,13 +79,12 @@ static int queue_picture(struct sc_decoder *d, AVFrame *frame, AVRational tb, AV
 
 static int pull_filtered(struct sc_decoder *d, AVFrame *out)
 {
-    struct sc_player *p = d->player;
-    int per_source_frame = p->opts.field_rate && !p->opts.no_deinterlace ? 2 : 1;
     for (;;) {
         AVRational tb, frame_rate;
         int ret = sc_deinterlacer_pull(d->deint, out, &tb, &frame_rate);
         if (ret <= 0) return ret == AVERROR_EOF ? 0 : ret;
-        ret = queue_picture(d, out, tb, frame_rate, per_source_frame);
+        /* filters keep best_effort_timestamp in the input's time base: use pts */
+        ret = queue_picture(d, out, out->pts, tb, frame_rate, d->outputs_per_frame);
         if (ret < 0) return ret;
     }
 }
@@ -128,8 +129,20 @@ static int handle_video_frame(struct sc_decoder *d, AVFrame *frame, AVFrame *out
     if (deinterlace || !sc_pixfmt_presentable(frame->format)) {
         /* once a stream shows interlaced pictures, all its pictures go through
          * the deinterlacer, so that each yields the same number of fields */
+        frame->pts = frame->best_effort_timestamp;
+        bool field_rate = atomic_load(&p->field_rate);
+        if (d->deint && field_rate != d->deint_field_rate) {
+            /* the rate changed: finish the fields in flight, then rebuild */
+            sc_deinterlacer_drain(d->deint);
+            int ret = pull_filtered(d, out);
+            sc_deinterlacer_free(&d->deint);
+            d->output_count = 0;
+            if (ret < 0) return ret;
+        }
+        d->deint_field_rate = field_rate;
+        d->outputs_per_frame = deinterlace && field_rate ? 2 : 1;
         int ret = sc_deinterlacer_push(&d->deint, frame, d->stream->time_base, frame_rate,
-                                       deinterlace, p->opts.field_rate, p->log);
+                                       deinterlace, d->deint_field_rate, p->log);
         av_frame_unref(frame);
         if (ret < 0) {
             count_error(d, ret, "filter");
@@ -137,7 +150,8 @@ static int handle_video_frame(struct sc_decoder *d, AVFrame *frame, AVFrame *out
         }
         return pull_filtered(d, out);
     }
-    return queue_picture(d, frame, d->stream->time_base, frame_rate, 1);
+    return queue_picture(d, frame, frame->best_effort_timestamp, d->stream->time_base, frame_rate,
+                         1);
 }
 
 static int handle_audio_frame(struct sc_decoder *d, AVFrame *frame)

@@ -19,6 +19,7 @@
 #define SC_NOSYNC_THRESHOLD        10.0
 #define SC_LIVE_TARGET_BUFFER      0.3
 #define AUDIO_START_FRAMES         6
+#define AUDIO_START_TIMEOUT        0.5 /* seconds after the first picture */
 
 struct sc_picture {
     AVFrame *frame;
@@ -52,6 +53,8 @@ struct sc_decoder {
     int pkt_serial;                  /* decoder thread */
     int64_t output_count;            /* decoder thread: pictures out of the deinterlacer */
     struct sc_deinterlacer *deint;   /* decoder thread */
+    bool deint_field_rate;           /* decoder thread: how deint was built */
+    int outputs_per_frame;           /* decoder thread: pictures per decoded frame */
     struct sc_log_limit error_limit; /* decoder thread */
 };
 
@@ -130,12 +133,14 @@ struct sc_player {
     double last_pts, last_duration, last_frame_duration;
     int last_serial;
     bool have_last;
+    double render_lead, returned_at, first_shown_at, opened_at;
     bool paused;
     double paused_at;
     bool frame_presented_any; /* of the current source frame */
     int64_t playing_since_ns, played_ns;
 
     atomic_int volume; /* 0..100 */
+    atomic_bool field_rate;
     atomic_bool muted;
 
     /* counters: written by one thread each, read by any */

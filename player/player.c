@@ -70,6 +70,7 @@ int sc_player_create(const struct sc_player_opts *opts, struct sc_player **out)
     p->log = sc_log_child(opts->log, "player");
     atomic_init(&p->volume, opts->volume < 0 ? 0 : opts->volume > 100 ? 100 : opts->volume);
     atomic_init(&p->first_picture_ns, -1);
+    atomic_init(&p->field_rate, opts->field_rate);
     atomic_init(&p->state, SC_PLAYER_OPENING);
     bool locks = false, queues_video = false, queues_audio = false, clocks = false;
     if (!p->opts.source) goto fail;
@@ -180,6 +181,11 @@ enum sc_player_state sc_player_wait(struct sc_player *p, int64_t timeout_ns)
     }
     pthread_mutex_unlock(&p->state_lock);
     return sc_player_state(p);
+}
+
+void sc_player_set_field_rate(struct sc_player *p, bool field_rate)
+{
+    atomic_store(&p->field_rate, field_rate);
 }
 
 void sc_player_set_volume(struct sc_player *p, int volume)

@@ -86,6 +86,9 @@ struct sc_picture *sc_player_next_picture(struct sc_player *player, int64_t *wai
 /* Records a presentation: counts it and measures the A/V offset now. */
 void sc_player_presented(struct sc_player *player, const struct sc_picture *picture);
 
+/* Any thread: deinterlace to field rate (true) or frame rate from the next
+ * interlaced picture on (e.g. once the display's refresh rate is known). */
+void sc_player_set_field_rate(struct sc_player *player, bool field_rate);
 void sc_player_set_paused(struct sc_player *player, bool paused);
 bool sc_player_paused(struct sc_player *player);
 void sc_player_set_volume(struct sc_player *player, int volume); /* 0..100, clamped */

@@ -47,7 +47,13 @@ static void maybe_start_audio(struct sc_player *p)
     if (!p->audio_out || p->audio_started || p->paused) return;
     bool filled = sc_frameq_size(&p->audio.frames) >= AUDIO_START_FRAMES;
     bool ended = atomic_load(&p->audio.finished_serial) >= 0;
-    if (filled || ended) {
+    /* sound and picture begin together; but a stream whose pictures (or sound)
+     * never come must not hold the other back for long */
+    double now = sc_clock_now();
+    if (p->opened_at == 0) p->opened_at = now;
+    bool picture_up = !p->has_video || p->have_last;
+    bool overdue = now - (p->have_last ? p->first_shown_at : p->opened_at) > AUDIO_START_TIMEOUT;
+    if ((filled && picture_up) || ended || overdue) {
         sc_audio_out_pause(p->audio_out, false);
         p->audio_started = true;
         start_playing_clock(p);
@@ -96,6 +102,11 @@ struct sc_picture *sc_player_next_picture(struct sc_player *p, int64_t *wait_ns)
     maybe_start_audio(p);
     if (p->live) update_live_speed(p);
     if (check_end(p, wait_ns) || p->paused || !p->has_video) return NULL;
+    if (p->audio_out && !p->audio_started && p->have_last) {
+        /* the first picture is up; the next ones follow the sound's clock */
+        *wait_ns = (int64_t)(AUDIO_START_TIMEOUT * 1e9 / 4);
+        return NULL;
+    }
     struct sc_frameq *fq = &p->video.frames;
     int serial = sc_pktq_serial(&p->video.packets);
     for (;;) {
@@ -106,24 +117,41 @@ struct sc_picture *sc_player_next_picture(struct sc_player *p, int64_t *wait_ns)
             continue;
         }
         double now = sc_clock_now();
-        if (!p->have_last || p->last_serial != vp->serial) {
-            p->frame_timer = now;
-            p->last_duration = 0;
+        double master = sc_player_master_clock(p);
+        double lead = p->render_lead; /* present this much early: drawing takes time */
+        double speed = p->master == SC_MASTER_EXTERNAL ? sc_clock_speed(&p->external_clock) : 1.0;
+        double due_in = (vp->pts - master) / speed - lead;
+        bool by_clock = !isnan(due_in) && fabs(due_in) < MAX_FRAME_DURATION;
+        if (by_clock) {
+            /* the master clock runs: show each picture when the clock reaches it */
+            if (due_in > 0.0005) {
+                *wait_ns = (int64_t)(due_in * 1e9);
+                return NULL;
+            }
+            p->frame_timer = now + due_in;
         } else {
-            struct sc_frame last = {
-                .pts = p->last_pts, .duration = p->last_frame_duration, .serial = p->last_serial};
-            p->last_duration = picture_duration(&last, vp);
+            /* no master yet (sound not started): pace by the pictures' own durations */
+            if (!p->have_last || p->last_serial != vp->serial) {
+                p->frame_timer = now;
+                p->last_duration = 0;
+            } else {
+                struct sc_frame last = {.pts = p->last_pts,
+                                        .duration = p->last_frame_duration,
+                                        .serial = p->last_serial};
+                p->last_duration = picture_duration(&last, vp);
+            }
+            double delay = p->have_last ? target_delay(p, p->last_duration) : 0;
+            if (now < p->frame_timer + delay) {
+                *wait_ns = (int64_t)((p->frame_timer + delay - now) * 1e9);
+                return NULL;
+            }
+            p->frame_timer += delay;
+            if (delay > 0 && now - p->frame_timer > SC_SYNC_THRESHOLD_MAX) p->frame_timer = now;
         }
-        double delay = p->have_last ? target_delay(p, p->last_duration) : 0;
-        if (now < p->frame_timer + delay) {
-            *wait_ns = (int64_t)((p->frame_timer + delay - now) * 1e9);
-            return NULL;
-        }
-        p->frame_timer += delay;
-        if (delay > 0 && now - p->frame_timer > SC_SYNC_THRESHOLD_MAX) p->frame_timer = now;
         if (!isnan(vp->pts)) sc_clock_set_at(&p->video_clock, vp->pts, vp->serial, now);
         if (p->master == SC_MASTER_EXTERNAL)
             sc_clock_sync_to(&p->external_clock, &p->video_clock, SC_NOSYNC_THRESHOLD);
+        if (!p->have_last) p->first_shown_at = now;
         p->have_last = true;
         p->last_pts = vp->pts;
         p->last_frame_duration = vp->duration;
@@ -148,9 +176,10 @@ struct sc_picture *sc_player_next_picture(struct sc_player *p, int64_t *wait_ns)
                                    .serial = vp->serial,
                                    .flags = vp->flags};
         sc_frameq_next(fq);
+        p->returned_at = now;
         next = sc_frameq_peek(fq);
         if (next) {
-            double until = p->frame_timer + target_delay(p, picture_duration(vp, next)) - now;
+            double until = p->frame_timer + picture_duration(vp, next) - now;
             *wait_ns = until > 0 ? (int64_t)(until * 1e9) : 0;
         }
         return pic;
@@ -160,6 +189,9 @@ struct sc_picture *sc_player_next_picture(struct sc_player *p, int64_t *wait_ns)
 void sc_player_presented(struct sc_player *p, const struct sc_picture *pic)
 {
     int64_t now = sc_mono_ns();
+    /* how long drawing takes, smoothed: the next pictures are returned that early */
+    double took = (double)now / 1e9 - p->returned_at;
+    if (took >= 0 && took < 0.1) p->render_lead = p->render_lead * 0.9 + took * 0.1;
     long long unset = -1;
     atomic_compare_exchange_strong(&p->first_picture_ns, &unset, now);
     start_playing_clock(p);
@@ -167,6 +199,9 @@ void sc_player_presented(struct sc_player *p, const struct sc_picture *pic)
     count_handled(p, &f, true);
     struct sc_clock *reference = p->audio_started ? &p->audio_clock : &p->external_clock;
     double offset = pic->pts - sc_clock_get(reference);
+    if (fabs(offset) > 0.05)
+        SC_DEBUG(p->log, "picture %.3f presented %.0f ms off the %s clock", pic->pts, offset * 1000,
+                 p->audio_started ? "audio" : "external");
     if (!isnan(offset) && fabs(offset) < SC_NOSYNC_THRESHOLD) {
         pthread_mutex_lock(&p->offsets_lock);
         sc_offset_add(&p->offsets, offset * 1000.0);

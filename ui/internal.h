@@ -33,6 +33,7 @@ struct sc_ui {
     Uint32 wakeup_event; /* const after create */
     atomic_bool wakeup_pending;
     bool fullscreen;
+    int window_w, window_h;     /* the size when not fullscreen */
     bool dirty;                 /* something changed since the last flip */
     struct sc_picture *picture; /* the one on screen, owned */
     struct sc_video_texture video;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #define GL_RENDERER_STRING 0x1F01
 
@@ -21,9 +22,22 @@ static bool gl_is_software(SDL_Renderer *renderer)
     return strstr(name, "llvmpipe") || strstr(name, "softpipe") || strstr(name, "Software");
 }
 
+/* Without a DRM render node Mesa can only be llvmpipe: asking OpenGL would
+ * cost a ~0.5 s context creation just to learn that. */
+static bool has_render_node(void)
+{
+    for (int i = 128; i < 136; i++) {
+        char path[32];
+        snprintf(path, sizeof(path), "/dev/dri/renderD%d", i);
+        if (access(path, R_OK | W_OK) == 0) return true;
+    }
+    return false;
+}
+
 static int create_renderer(struct sc_ui *ui, enum sc_ui_renderer wanted)
 {
-    bool software = wanted == SC_UI_RENDERER_SOFTWARE;
+    bool software =
+        wanted == SC_UI_RENDERER_SOFTWARE || (wanted == SC_UI_RENDERER_AUTO && !has_render_node());
     if (!software) {
         ui->renderer = SDL_CreateRenderer(ui->window, -1,
                                           SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
@@ -56,23 +70,46 @@ int sc_ui_create(const struct sc_ui_opts *opts, struct sc_ui **out)
         SC_ERR(ui->log, "cannot open the display: %s", SDL_GetError());
         goto fail_log;
     }
+    int64_t t0 = sc_mono_ns();
     ui->wakeup_event = SDL_RegisterEvents(1);
     if (ui->wakeup_event == (Uint32)-1) goto fail;
     ui->fullscreen = opts->fullscreen;
     int w = opts->width > 0 ? opts->width : 1024, h = opts->height > 0 ? opts->height : 576;
+    if (opts->renderer == SC_UI_RENDERER_SOFTWARE ||
+        (opts->renderer == SC_UI_RENDERER_AUTO && !has_render_node()))
+        /* draw into the X11 framebuffer (XShm) directly; otherwise SDL first
+         * creates an OpenGL context to decide (~0.5 s with llvmpipe). Must be
+         * set before the window exists. */
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    ui->window_w = w;
+    ui->window_h = h;
+    SDL_DisplayMode desktop;
+    int x = SDL_WINDOWPOS_CENTERED, y = SDL_WINDOWPOS_CENTERED;
+    if (opts->fullscreen && SDL_GetDesktopDisplayMode(0, &desktop) == 0) {
+        /* the desktop's size from the start: without a window manager (a kiosk)
+         * nobody else resizes the window */
+        w = desktop.w;
+        h = desktop.h;
+        x = y = 0;
+    }
     Uint32 flags = SDL_WINDOW_RESIZABLE | (opts->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
-    ui->window = SDL_CreateWindow(opts->title ? opts->title : "studycast", SDL_WINDOWPOS_CENTERED,
-                                  SDL_WINDOWPOS_CENTERED, w, h, flags);
+    ui->window = SDL_CreateWindow(opts->title ? opts->title : "studycast", x, y, w, h, flags);
     if (!ui->window) {
         SC_ERR(ui->log, "cannot create the window: %s", SDL_GetError());
         goto fail;
     }
+    int64_t t1 = sc_mono_ns();
     if (create_renderer(ui, opts->renderer) < 0) {
         SC_ERR(ui->log, "cannot create a renderer: %s", SDL_GetError());
         goto fail;
     }
     if (opts->fullscreen) SDL_ShowCursor(SDL_DISABLE);
-    SC_INFO(ui->log, "renderer: %s", ui->renderer_name);
+    /* black at once, and the first flip's set-up cost (XShm) paid before any picture */
+    SDL_SetRenderDrawColor(ui->renderer, 0, 0, 0, 255);
+    SDL_RenderClear(ui->renderer);
+    SDL_RenderPresent(ui->renderer);
+    SC_INFO(ui->log, "renderer: %s (window %.0f ms, renderer %.0f ms)", ui->renderer_name,
+            (double)(t1 - t0) / 1e6, (double)(sc_mono_ns() - t1) / 1e6);
     ui->dirty = true;
     *out = ui;
     return 0;
@@ -152,6 +189,14 @@ void sc_ui_toggle_fullscreen(struct sc_ui *ui)
 {
     ui->fullscreen = !ui->fullscreen;
     SDL_SetWindowFullscreen(ui->window, ui->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+    SDL_DisplayMode desktop;
+    if (ui->fullscreen && SDL_GetDesktopDisplayMode(0, &desktop) == 0) {
+        SDL_SetWindowPosition(ui->window, 0, 0);
+        SDL_SetWindowSize(ui->window, desktop.w, desktop.h);
+    } else if (!ui->fullscreen) {
+        SDL_SetWindowSize(ui->window, ui->window_w, ui->window_h);
+        SDL_SetWindowPosition(ui->window, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED);
+    }
     SDL_ShowCursor(ui->fullscreen ? SDL_DISABLE : SDL_ENABLE);
     sc_video_texture_layout(ui);
     ui->dirty = true;
