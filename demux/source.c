@@ -67,7 +67,7 @@ const char *dmx_strerror(int code)
     case DMX_ERR_NO_DEVICE:
         return "no such DVB adapter";
     case DMX_ERR_CHANNEL:
-        return "channel not found in the channel file";
+        return "channel not in the channel file (or the file is unreadable)";
     case DMX_ERR_TUNE:
         return "the tuner did not accept the channel";
     case DMX_ERR_IO:

@@ -137,7 +137,7 @@ static int tune(struct dvb_source *d, const struct dvb_entry *e, int lock_timeou
     uint32_t delsys;
     if (!entry_prop(e, DTV_DELIVERY_SYSTEM, &delsys) ||
         dvb_set_compat_delivery_system(d->fe, delsys) != 0) {
-        SC_ERR(d->log, "the frontend does not support this channel's delivery system");
+        SC_INFO(d->log, "the frontend does not support this channel's delivery system");
         return DMX_ERR_TUNE;
     }
     for (unsigned i = 0; i < e->n_props; i++)
@@ -146,7 +146,7 @@ static int tune(struct dvb_source *d, const struct dvb_entry *e, int lock_timeou
     if (e->lnb) {
         int lnb = dvb_sat_search_lnb(e->lnb);
         if (lnb < 0) {
-            SC_ERR(d->log, "unknown LNB '%s' in the channel file", e->lnb);
+            SC_INFO(d->log, "unknown LNB '%s' in the channel file", e->lnb);
             return DMX_ERR_CHANNEL;
         }
         d->fe->lnb = dvb_sat_get_lnb(lnb);
@@ -155,7 +155,7 @@ static int tune(struct dvb_source *d, const struct dvb_entry *e, int lock_timeou
         d->fe->diseqc_wait = e->diseqc_wait;
     }
     if (dvb_fe_set_parms(d->fe) < 0) {
-        SC_ERR(d->log, "the frontend refused the tuning parameters");
+        SC_INFO(d->log, "the frontend refused the tuning parameters");
         return DMX_ERR_TUNE;
     }
     /* wait for lock, but start anyway without it: the signal may come later
@@ -179,8 +179,8 @@ static int dvb_open(void **priv, const char *url, const struct dmx_options *opti
     const char *name = url + 6;
     percent_decode(name, strcspn(name, "?"), channel, sizeof channel);
     if (!channel[0] || !dmx_url_param(url, "channels", channels, sizeof channels)) {
-        SC_ERR(log, "a DVB address needs a channel and a channel file: "
-                    "dvb://NAME?channels=FILE");
+        SC_INFO(log, "a DVB address needs a channel and a channel file: "
+                     "dvb://NAME?channels=FILE");
         return DMX_ERR_URL;
     }
     if (dmx_url_param(url, "adapter", num, sizeof num)) adapter = atoi(num);
@@ -189,19 +189,19 @@ static int dvb_open(void **priv, const char *url, const struct dmx_options *opti
 
     struct dvb_file *file = read_channels(channels);
     if (!file) {
-        SC_ERR(log, "cannot read the dvbv5 channel file %s", channels);
+        SC_INFO(log, "cannot read the dvbv5 channel file %s", channels);
         return DMX_ERR_CHANNEL;
     }
     struct dvb_entry *entry = find_entry(file, channel);
     if (!entry) {
-        SC_ERR(log, "no channel '%s' in %s", channel, channels);
+        SC_INFO(log, "no channel '%s' in %s", channel, channels);
         dvb_file_free(file);
         return DMX_ERR_CHANNEL;
     }
     char path[64];
     snprintf(path, sizeof path, "/dev/dvb/adapter%d/frontend%d", adapter, frontend);
     if (access(path, F_OK) != 0) {
-        SC_ERR(log, "no DVB adapter: %s does not exist", path);
+        SC_INFO(log, "no DVB adapter: %s does not exist", path);
         dvb_file_free(file);
         return DMX_ERR_NO_DEVICE;
     }
@@ -217,7 +217,7 @@ static int dvb_open(void **priv, const char *url, const struct dmx_options *opti
     d->limit.period_ms = 5000;
     d->fe = dvb_fe_open(adapter, frontend, 0, 0);
     if (!d->fe) {
-        SC_ERR(log, "cannot open %s", path);
+        SC_INFO(log, "cannot open %s", path);
         goto fail;
     }
     if ((r = tune(d, entry, options->dvb_lock_timeout_ms)) < 0) goto fail;
@@ -225,13 +225,13 @@ static int dvb_open(void **priv, const char *url, const struct dmx_options *opti
     d->dmx_fd = dvb_dmx_open(adapter, demux);
     if (d->dmx_fd < 0 ||
         dvb_set_pesfilter(d->dmx_fd, 0x2000, DMX_PES_OTHER, DMX_OUT_TS_TAP, DVR_BUFFER) < 0) {
-        SC_ERR(log, "cannot set up demux%d of adapter%d", demux, adapter);
+        SC_INFO(log, "cannot set up demux%d of adapter%d", demux, adapter);
         goto fail;
     }
     snprintf(path, sizeof path, "/dev/dvb/adapter%d/dvr%d", adapter, demux);
     d->dvr_fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (d->dvr_fd < 0) {
-        SC_ERR(log, "cannot open %s: %s", path, strerror(errno));
+        SC_INFO(log, "cannot open %s: %s", path, strerror(errno));
         goto fail;
     }
     dvb_file_free(file);

@@ -105,19 +105,19 @@ static int udp_open(void **priv, const char *url, const struct dmx_options *opti
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr = addr};
     if (bind(u->fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
         r = -errno;
-        SC_ERR(log, "cannot bind %s:%u: %s", host, port, strerror(errno));
+        SC_INFO(log, "cannot bind %s:%u: %s", host, port, strerror(errno));
         goto fail;
     }
     if (multicast) {
         struct ip_mreqn mreq = {.imr_multiaddr = addr, .imr_address = local};
         if (iface[0] && !(mreq.imr_ifindex = (int)if_nametoindex(iface))) {
-            SC_ERR(log, "no network interface '%s'", iface);
+            SC_INFO(log, "no network interface '%s'", iface);
             r = DMX_ERR_OPEN;
             goto fail;
         }
         if (setsockopt(u->fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof mreq) < 0) {
             r = -errno;
-            SC_ERR(log, "cannot join %s: %s", host, strerror(errno));
+            SC_INFO(log, "cannot join %s: %s", host, strerror(errno));
             goto fail;
         }
         int zero = 0; /* only the groups this socket joined */
