@@ -137,9 +137,21 @@ static void chart(struct page *p, const struct rec_session_summary *s, size_t n)
     if (p->y + height + 60 > PAGE_H - MARGIN) new_page(p);
     set_font(p, 11, true);
     text_at(p, MARGIN, p->y, 0, "每次学习播放时长（小时）", PANGO_ALIGN_LEFT);
+    cairo_t *cr = p->cr;
+    /* legend, beside the title so it never covers a bar */
+    const double dash[] = {6, 3};
+    cairo_set_source_rgb(cr, 0.85, 0.1, 0.1);
+    cairo_set_line_width(cr, 1.4);
+    cairo_set_dash(cr, dash, 2, 0);
+    cairo_move_to(cr, PAGE_W - MARGIN - 110, p->y + 8);
+    cairo_line_to(cr, PAGE_W - MARGIN - 80, p->y + 8);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+    set_font(p, 9, true);
+    text_at(p, PAGE_W - MARGIN - 74, p->y + 1, 74, "2小时要求", PANGO_ALIGN_LEFT);
+    cairo_set_source_rgb(cr, 0, 0, 0);
     p->y += 24;
     double base = p->y + height;
-    cairo_t *cr = p->cr;
     set_font(p, 8, false);
     cairo_set_source_rgb(cr, 0.75, 0.75, 0.75);
     cairo_set_line_width(cr, 0.4);
@@ -173,14 +185,11 @@ static void chart(struct page *p, const struct rec_session_summary *s, size_t n)
     double y2 = base - height * 2.0 / max_hours;
     cairo_set_source_rgb(cr, 0.85, 0.1, 0.1);
     cairo_set_line_width(cr, 1.4);
-    const double dash[] = {6, 3};
     cairo_set_dash(cr, dash, 2, 0);
     cairo_move_to(cr, left, y2);
     cairo_line_to(cr, left + width, y2);
     cairo_stroke(cr);
     cairo_set_dash(cr, NULL, 0, 0);
-    set_font(p, 9, true);
-    text_at(p, left + 4, y2 - 15, 110, "2小时要求", PANGO_ALIGN_LEFT);
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_move_to(cr, left, base);
     cairo_line_to(cr, left + width, base);
