@@ -1,0 +1,23 @@
+/* libFuzzer target for keymap.conf parsing: any text loads without a crash
+ * or leak, never fails (only counts bad lines), and keys it does not bind
+ * keep their defaults. */
+#include "remote.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+    struct sc_keymap *map;
+    if (sc_keymap_create(&map) != 0) return 0;
+    int bad = sc_keymap_load_text(map, (const char *)data, size, "fuzz", NULL);
+    if (bad < 0 && bad != -12 /* ENOMEM */) abort();
+    /* A text that never mentions "Escape" leaves it as a default. */
+    bool mentioned = false;
+    for (size_t i = 0; i + 6 <= size && !mentioned; i++)
+        mentioned = strncasecmp((const char *)data + i, "escape", 6) == 0;
+    if (!mentioned && sc_keymap_lookup(map, "Escape") != SC_ACTION_BACK) abort();
+    sc_keymap_destroy(map);
+    return 0;
+}
