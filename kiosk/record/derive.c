@@ -112,7 +112,8 @@ static int finish(struct session_state *st)
         st->members[i].member = NULL;
     }
     out->n_attendance = st->n_members;
-    qsort(out->attendance, out->n_attendance, sizeof(*out->attendance), compare_attendance);
+    if (out->n_attendance > 0)
+        qsort(out->attendance, out->n_attendance, sizeof(*out->attendance), compare_attendance);
     return 0;
 }
 
@@ -220,7 +221,7 @@ int rec_sessions(struct rec *rec, int64_t from_utc, int64_t to_utc,
         rec_sessions_free(list, n);
         return result;
     }
-    qsort(list, n, sizeof(*list), compare_sessions);
+    if (n > 0) qsort(list, n, sizeof(*list), compare_sessions);
     *sessions = list;
     *count = n;
     return 0;
