@@ -41,6 +41,8 @@ struct sc_schedule {
     sqlite3_stmt *remove;
     sqlite3_stmt *get;
     sqlite3_stmt *list;
+    sqlite3_stmt *data_version;
+    int64_t seen_version;
 };
 
 static int db_error(struct sc_schedule *s, const char *what)
@@ -138,8 +140,10 @@ int sc_schedule_open(const char *data_dir, struct sc_log *log, struct sc_schedul
                      " weekdays = ?7, kind = ?8, counts = ?9, updated_utc = ?10 WHERE id = ?11")) ||
         (rc = prepare(s, &s->remove, "DELETE FROM entries WHERE id = ?1")) ||
         (rc = prepare(s, &s->get, "SELECT " ENTRY_COLUMNS " FROM entries WHERE id = ?1")) ||
-        (rc = prepare(s, &s->list, "SELECT " ENTRY_COLUMNS " FROM entries ORDER BY id")))
+        (rc = prepare(s, &s->list, "SELECT " ENTRY_COLUMNS " FROM entries ORDER BY id")) ||
+        (rc = prepare(s, &s->data_version, "PRAGMA data_version")))
         goto fail;
+    sc_schedule_changed_elsewhere(s); /* remember the version we start from */
     *out = s;
     return 0;
 fail:
@@ -155,6 +159,7 @@ void sc_schedule_close(struct sc_schedule *s)
     sqlite3_finalize(s->remove);
     sqlite3_finalize(s->get);
     sqlite3_finalize(s->list);
+    sqlite3_finalize(s->data_version);
     sqlite3_close(s->db);
     free(s);
 }
@@ -292,4 +297,18 @@ int sc_schedule_list(struct sc_schedule *s, struct sc_sched_entry **entries, siz
     *entries = list;
     *count = n;
     return 0;
+}
+
+bool sc_schedule_changed_elsewhere(struct sc_schedule *s)
+{
+    sqlite3_reset(s->data_version);
+    if (sqlite3_step(s->data_version) != SQLITE_ROW) {
+        sqlite3_reset(s->data_version);
+        return false;
+    }
+    int64_t version = sqlite3_column_int64(s->data_version, 0);
+    sqlite3_reset(s->data_version);
+    bool changed = version != s->seen_version;
+    s->seen_version = version;
+    return changed;
 }

@@ -124,3 +124,58 @@ int sc_library_find_newest(const char *data_dir, int64_t record_entry_id, int64_
     closedir(dir);
     return found ? 0 : -ENOENT;
 }
+
+static int compare_newest_first(const void *a, const void *b)
+{
+    const struct sc_library_item *x = a, *y = b;
+    if (x->occurrence_utc != y->occurrence_utc)
+        return x->occurrence_utc > y->occurrence_utc ? -1 : 1;
+    return strcmp(x->path, y->path);
+}
+
+int sc_library_list(const char *data_dir, int32_t utc_offset_s, struct sc_library_item **items,
+                    size_t *count)
+{
+    *items = NULL;
+    *count = 0;
+    char dir_path[SC_SCHED_LOCATION_MAX];
+    int rc = sc_library_dir(data_dir, dir_path, sizeof(dir_path));
+    if (rc) return rc;
+    DIR *dir = opendir(dir_path);
+    if (!dir) return errno == ENOENT ? 0 : -errno;
+    struct sc_library_item *list = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *d;
+    while ((d = readdir(dir))) {
+        if (d->d_name[0] == '.') continue;
+        struct sc_library_item item = {0};
+        int len = snprintf(item.path, sizeof(item.path), "%s/%s", dir_path, d->d_name);
+        struct stat st;
+        if (len < 0 || (size_t)len >= sizeof(item.path) || stat(item.path, &st) != 0 ||
+            !S_ISREG(st.st_mode))
+            continue;
+        if (!parse_name(d->d_name, utc_offset_s, &item.record_entry_id, &item.occurrence_utc,
+                        &item.state)) {
+            item.record_entry_id = 0;
+            item.state = SC_LIBRARY_COMPLETE;
+            item.occurrence_utc = st.st_mtime;
+        }
+        if (n == cap) {
+            size_t new_cap = cap ? cap * 2 : 32;
+            struct sc_library_item *bigger = realloc(list, new_cap * sizeof(*bigger));
+            if (!bigger) {
+                free(list);
+                closedir(dir);
+                return -ENOMEM;
+            }
+            list = bigger;
+            cap = new_cap;
+        }
+        list[n++] = item;
+    }
+    closedir(dir);
+    if (n > 1) qsort(list, n, sizeof(*list), compare_newest_first);
+    *items = list;
+    *count = n;
+    return 0;
+}

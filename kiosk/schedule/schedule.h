@@ -118,6 +118,12 @@ int sc_schedule_get(struct sc_schedule *schedule, int64_t id, struct sc_sched_en
 /* All entries ordered by id into a malloc'd array the caller frees (free()). */
 int sc_schedule_list(struct sc_schedule *schedule, struct sc_sched_entry **entries, size_t *count);
 
+/* True once after another connection (`studycast schedule add` while the
+ * kiosk runs, say) changed the file since the last call (or since open):
+ * the core loop then reloads its list. Cheap (PRAGMA data_version); false
+ * on error. */
+bool sc_schedule_changed_elsewhere(struct sc_schedule *schedule);
+
 /* ---- queries over a list of entries --------------------------------------- */
 
 /* Resolves the end of an "until the broadcast event ends" occurrence: the
@@ -249,6 +255,13 @@ struct sc_library_item {
     int64_t occurrence_utc; /* from the name, at the offset given to the lookup */
     enum sc_library_state state;
 };
+/* Everything in the library for the administrator's menu, newest first, as
+ * a malloc'd array the caller frees: recordings (parsed from their names;
+ * those being written included) and other files copied there by hand
+ * (record_entry_id 0, state COMPLETE, occurrence_utc = modification time).
+ * Hidden files are skipped. A missing library is an empty one. */
+int sc_library_list(const char *data_dir, int32_t utc_offset_s, struct sc_library_item **items,
+                    size_t *count);
 /* The newest recording of record entry record_entry_id whose broadcast
  * started before before_utc: complete ones only, or complete and partial ones
  * when allow_partial (out->state tells which). Files being written are never

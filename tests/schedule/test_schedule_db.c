@@ -7,7 +7,9 @@
 
 #include <errno.h>
 #include <sqlite3.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CST (8 * 3600)
@@ -169,6 +171,23 @@ static void crud_and_persistence(void)
     ASSERT_EQ(sql_int(path, "SELECT count(*) FROM entries"), 3);
 
     /* A missing data dir is an error, not a crash. */
+    sql_exec(path, "PRAGMA user_version = 1");
+    struct sc_schedule *kiosk, *cli;
+    ASSERT_EQ(sc_schedule_open(dir, log, &kiosk), 0);
+    ASSERT_FALSE(sc_schedule_changed_elsewhere(kiosk));
+    ASSERT_EQ(sc_schedule_open(dir, log, &cli), 0);
+    struct sc_sched_entry e = sample("e", "service:3", "daily");
+    ASSERT_EQ(sc_schedule_add(cli, &e), 0);
+    /* The kiosk's connection notices the other's change, once. */
+    ASSERT_TRUE(sc_schedule_changed_elsewhere(kiosk));
+    ASSERT_FALSE(sc_schedule_changed_elsewhere(kiosk));
+    /* Its own changes are not "elsewhere". */
+    ASSERT_EQ(sc_schedule_remove(kiosk, e.id), 0);
+    ASSERT_FALSE(sc_schedule_changed_elsewhere(kiosk));
+    ASSERT_TRUE(sc_schedule_changed_elsewhere(cli));
+    sc_schedule_close(cli);
+    sc_schedule_close(kiosk);
+
     ASSERT_LT(sc_schedule_open("/nonexistent/studycast", log, &s), 0);
     sc_schedule_close(NULL);
     sc_log_destroy(log);
@@ -258,8 +277,45 @@ static void library_names_and_partial(void)
     ASSERT_EQ(sc_library_find_newest(dir, 8, study, CST, false, &item), 0);
     ASSERT_EQ(item.occurrence_utc, dec3);
     ASSERT_EQ(sc_library_find_newest(dir, 9, study, CST, true, &item), -ENOENT);
+    /* The whole library for the menu, newest first; a hand-copied file is
+     * listed by its modification time, hidden files are not. */
+    snprintf(path, sizeof(path), "%s/library/.hidden.ts", dir);
+    touch(path);
+    snprintf(path, sizeof(path), "%s/library/讲座.ts", dir);
+    touch(path);
+    /* Fixed modification times keep the order independent of today's date. */
+    struct timespec y2021[2] = {{.tv_sec = at("2021-01-01T00:00Z")},
+                                {.tv_sec = at("2021-01-01T00:00Z")}};
+    struct timespec y2020[2] = {{.tv_sec = at("2020-01-01T00:00Z")},
+                                {.tv_sec = at("2020-01-01T00:00Z")}};
+    ASSERT_EQ(utimensat(AT_FDCWD, path, y2021, 0), 0);
+    snprintf(path, sizeof(path), "%s/library/rec-7-notes.txt", dir);
+    ASSERT_EQ(utimensat(AT_FDCWD, path, y2020, 0), 0);
+    snprintf(path, sizeof(path), "%s/library/rec-7-20261209-1000.mp4", dir);
+    ASSERT_EQ(utimensat(AT_FDCWD, path, y2020, 0), 0);
+    struct sc_library_item *items;
+    size_t n;
+    ASSERT_EQ(sc_library_list(dir, CST, &items, &n), 0);
+    ASSERT_EQ(n, 7);                          /* 4 recordings, notes.txt, the .mp4, 讲座.ts */
+    ASSERT_EQ(items[0].occurrence_utc, dec3); /* the 3rd: two files, by name */
+    ASSERT_EQ(items[0].record_entry_id, 7);
+    ASSERT_EQ(items[0].state, SC_LIBRARY_WRITING);
+    ASSERT_EQ(items[1].record_entry_id, 8);
+    ASSERT_EQ(items[2].state, SC_LIBRARY_PARTIAL);
+    ASSERT_EQ(items[3].state, SC_LIBRARY_COMPLETE);
+    ASSERT_EQ(items[3].occurrence_utc, dec1);
+    ASSERT_EQ(items[4].record_entry_id, 0); /* 讲座.ts, 2021 */
+    ASSERT_TRUE(strstr(items[4].path, "讲座.ts") != NULL);
+    ASSERT_EQ(items[4].occurrence_utc, at("2021-01-01T00:00Z"));
+    ASSERT_TRUE(strstr(items[5].path, "rec-7-20261209-1000.mp4") != NULL); /* 2020, by name */
+    ASSERT_TRUE(strstr(items[6].path, "rec-7-notes.txt") != NULL);
+    for (size_t i = 0; i < n; i++)
+        ASSERT_TRUE(strstr(items[i].path, ".hidden") == NULL);
+    free(items);
     remove_tree(dir);
     ASSERT_EQ(sc_library_find_newest(dir, 7, study, CST, true, &item), -ENOENT);
+    ASSERT_EQ(sc_library_list(dir, CST, &items, &n), 0);
+    ASSERT_EQ(n, 0);
 }
 
 int main(void)
