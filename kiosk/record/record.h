@@ -83,8 +83,11 @@ struct rec;
 /* Opens (creating on first start: data dir, database, station id, key pair)
  * the record and brings the schema up to date. If no live process holds a
  * session, closes any session left open as interrupted at its last durable
- * event. Checks the database and the hash chain. `log` is not owned and must
- * outlive the handle. Returns 0 and sets *out, or a negative code. */
+ * event (at most one heartbeat interval after it was cut). `log` is not owned
+ * and must outlive the handle. Returns 0 and sets *out, or a negative code
+ * (-EROFS, -ENOSPC, -EACCES, REC_ECORRUPT, REC_ESCHEMA ...). Opening does not
+ * walk the whole chain (a year takes ~2 s): call rec_check() for that, e.g.
+ * once at kiosk start-up and in `studycast record check`. */
 int rec_open(const struct rec_options *options, struct sc_log *log, struct rec **out);
 void rec_close(struct rec *rec); /* accepts NULL */
 
