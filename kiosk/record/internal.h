@@ -97,7 +97,21 @@ int rec_keys_load_or_create(struct rec *rec, bool *created);
 
 /* members.c: whether `number` is on the current roster. */
 int rec_member_exists(struct rec *rec, const char *number);
+
+/* roster.c: roster files, without the database. */
 int rec_category_parse(const char *text, enum rec_category *out);
+void rec_member_clear(struct rec_member *m);
+int rec_member_set(struct rec_member *m, const char *number, const char *name, const char *category,
+                   const char *card);
+struct rec_roster_row {
+    int line;
+    struct rec_member m;
+};
+/* Decodes and validates a roster file's bytes. 0 and the rows, REC_EROSTER
+ * with every problem in r (rows may still be set: free them), or -ENOMEM. */
+int rec_roster_parse(const char *data, size_t len, struct rec_import_result *r,
+                     struct rec_roster_row **rows, size_t *n_rows);
+void rec_roster_rows_free(struct rec_roster_row *rows, size_t n_rows);
 
 /* csv.c: RFC 4180 field writer and parser. */
 void rec_csv_field(struct sc_buf *out, const char *text, bool last);
