@@ -193,8 +193,12 @@ static int cmd_add(const struct options *o, struct sc_log *log)
     if (!o->duration == !o->until_event_end)
         return bad_input("%s", "add needs exactly one of --duration MIN and --until-event-end");
     if (o->positional) return bad_input("unexpected argument '%s'", o->positional);
+    /* The station's offset: --utc-offset, else the zone written in --start
+     * (someone planning for a UTC+8 station from a UTC machine), else the
+     * system time zone. */
     int32_t offset;
-    int rc = station_offset(o, &offset);
+    int rc = 0;
+    if (o->offset || sc_sched_zone_offset(o->start, &offset) != 0) rc = station_offset(o, &offset);
     if (rc) return rc;
     struct sc_sched_entry e;
     sc_sched_entry_init(&e);

@@ -235,7 +235,9 @@ int sc_keymap_load_file(struct sc_keymap *map, const char *path, struct sc_log *
     size_t len;
     int rc = sc_read_file(path, 65536, &text, &len);
     if (rc) {
-        SC_WARN(log, "cannot read the keymap %s: %s; keeping the defaults", path, strerror(-rc));
+        /* No keymap file is the normal case: the defaults are meant to do. */
+        sc_logf(log, rc == -ENOENT ? SC_LOG_INFO : SC_LOG_WARN,
+                "cannot read the keymap %s: %s; keeping the defaults", path, strerror(-rc));
         return rc;
     }
     rc = sc_keymap_load_text(map, text, len, path, log);

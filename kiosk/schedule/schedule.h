@@ -92,6 +92,9 @@ void sc_sched_format_local(int64_t utc, int32_t utc_offset_s, char *buf, size_t 
 /* Parses ISO 8601 like sc_parse_iso8601, but a time without a zone is local
  * time at utc_offset_s. Returns 0 or -EINVAL. */
 int sc_sched_parse_local(const char *text, int32_t utc_offset_s, int64_t *utc);
+/* The zone written in an ISO 8601 time ("Z" 0, "+08:00" 28800): 0 and
+ * *offset, -ENOENT when the text has no zone, -EINVAL when it does not parse. */
+int sc_sched_zone_offset(const char *text, int32_t *offset);
 /* Checks an entry (title, source, duration, weekdays, kind/source fit) and
  * returns 0 or -EINVAL with a reason in err (English, for logs and the CLI). */
 int sc_sched_entry_validate(const struct sc_sched_entry *entry, char *err, size_t err_size);

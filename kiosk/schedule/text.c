@@ -211,6 +211,24 @@ int sc_sched_parse_local(const char *text, int32_t utc_offset_s, int64_t *utc)
     return 0;
 }
 
+int sc_sched_zone_offset(const char *text, int32_t *offset)
+{
+    int64_t zoned, naive;
+    if (!text || sc_parse_iso8601(text, &zoned) != 0) return -EINVAL;
+    const char *time_part = strpbrk(text, "T ");
+    const char *zone = time_part ? strpbrk(time_part, "Z+-") : NULL;
+    if (!zone) return -ENOENT;
+    /* The same wall time read as UTC; the difference is the zone. */
+    char wall[32];
+    size_t len = (size_t)(zone - text);
+    if (len >= sizeof(wall)) return -EINVAL;
+    memcpy(wall, text, len);
+    wall[len] = '\0';
+    if (sc_parse_iso8601(wall, &naive) != 0) return -EINVAL;
+    *offset = (int32_t)(naive - zoned);
+    return 0;
+}
+
 void sc_sched_entry_init(struct sc_sched_entry *entry)
 {
     memset(entry, 0, sizeof(*entry));

@@ -113,6 +113,18 @@ s list --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert [x["
 id4=$(s add --title "d" --source file:intro.ts --start 2026-12-01T06:00 --duration 10)
 [ "$id4" = 4 ] || fail "id reused: $id4"
 
+# Planned from a machine in UTC with the zone in --start: the entry keeps
+# the station's offset, so the daily course stays at 07:30 local.
+other="$dir/zone"
+TZ=UTC "$studycast" schedule add --title z --source service:4 --start 2026-12-01T07:30+08:00 \
+  --duration 30 --repeat daily --data-dir "$other" >/dev/null
+TZ=UTC "$studycast" schedule list --json --data-dir "$other" --utc-offset +08:00 \
+  --from 2026-12-02 --to 2026-12-02 | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["entries"][0]["start"] == "2026-12-01T07:30:00+08:00", d
+assert [o["start"] for o in d["occurrences"]] == ["2026-12-02T07:30:00+08:00"], d'
+
 # A damaged database file is reported, not trusted.
 echo "not a database" >"$dir/bad.db"
 mkdir "$dir/bad" && cp "$dir/bad.db" "$dir/bad/schedule.db"

@@ -519,6 +519,16 @@ static void sources_and_validation(void)
     ASSERT_EQ(sc_sched_parse_local("2026-12-01", CST, &t), 0);
     ASSERT_EQ(t, at("2026-11-30T16:00Z"));
     ASSERT_EQ(sc_sched_parse_local("tomorrow", CST, &t), -EINVAL);
+    int32_t zone;
+    ASSERT_EQ(sc_sched_zone_offset("2026-12-01T19:30+08:00", &zone), 0);
+    ASSERT_EQ(zone, CST);
+    ASSERT_EQ(sc_sched_zone_offset("2026-12-01T19:30:15-03:30", &zone), 0);
+    ASSERT_EQ(zone, -(3 * 3600 + 1800));
+    ASSERT_EQ(sc_sched_zone_offset("2026-12-01T19:30Z", &zone), 0);
+    ASSERT_EQ(zone, 0);
+    ASSERT_EQ(sc_sched_zone_offset("2026-12-01T19:30", &zone), -ENOENT);
+    ASSERT_EQ(sc_sched_zone_offset("2026-12-01", &zone), -ENOENT);
+    ASSERT_EQ(sc_sched_zone_offset("2026-12-01T19:30+8", &zone), -EINVAL);
 }
 
 static void references(void)
