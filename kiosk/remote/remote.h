@@ -13,6 +13,15 @@
  *    hands the response back to the server thread to write.
  *  - The client side (`studycast ctl`): one request, one response, a timeout.
  *
+ * How the kiosk uses it: sc_keymap_create() then sc_keymap_load_file(
+ * SC_KEYMAP_DEFAULT_PATH or --keymap); on SDL_KEYDOWN,
+ * sc_keymap_lookup(map, SDL_GetKeyName(event.key.keysym.sym)). With --ipc,
+ * sc_ipc_server_create() with a wakeup that wakes the core loop (an eventfd
+ * it polls, or SDL_PushEvent of a user event); when woken, the core loop calls
+ * sc_ipc_server_poll(server, sc_remote_handle_request, &callbacks), whose
+ * press callback feeds the same action path as the keys, so a socket press
+ * acts exactly as the remote does.
+ *
  * Remote key codes and SDL 2.26. SDL names the kernel's KEY_MENU "Menu",
  * KEY_BACK "AC Back", KEY_HOMEPAGE "AC Home", KEY_MUTE "Mute" (X11 may report
  * "AudioMute"), KEY_VOLUMEUP/DOWN "VolumeUp"/"VolumeDown", KEY_PLAYPAUSE and

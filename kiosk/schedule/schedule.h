@@ -17,7 +17,22 @@
  * time that was planned. All instants are Unix seconds (UTC).
  *
  * Threads: a struct sc_schedule (the database) is used by one thread at a
- * time. The query functions are pure and reentrant. */
+ * time. The query functions are pure and reentrant.
+ *
+ * How the kiosk's core loop uses it: open once; sc_schedule_list() into its
+ * own array (again whenever sc_schedule_changed_elsewhere() says the CLI or
+ * another process changed the file, and after the menu saved); keep a
+ * struct sc_sched_query with the current offset and a resolve_end callback
+ * into the guide; on every turn call sc_sched_due(since = its last turn's
+ * time, now) and act on PRETUNE (tune, show the signal), START/LATE (start
+ * the course and the session, logging late_by_s), MISSED (log it), skipping
+ * occurrences (entry id + start) it already handled; then sleep until
+ * sc_sched_next_wakeup() or its own deadlines. Record entries write to
+ * sc_library_recording_path(..WRITING..) and call
+ * sc_library_finish_recording(); recording entries play what
+ * sc_library_find_newest() returns. The menu checks a new or edited entry
+ * with sc_sched_entry_validate(), sc_sched_check_references() and
+ * sc_sched_conflicts() before sc_schedule_add()/update(). */
 #ifndef STUDYCAST_KIOSK_SCHEDULE_H
 #define STUDYCAST_KIOSK_SCHEDULE_H
 
