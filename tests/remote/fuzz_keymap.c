@@ -3,6 +3,7 @@
  * keep their defaults. */
 #include "remote.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -12,7 +13,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     struct sc_keymap *map;
     if (sc_keymap_create(&map) != 0) return 0;
     int bad = sc_keymap_load_text(map, (const char *)data, size, "fuzz", NULL);
-    if (bad < 0 && bad != -12 /* ENOMEM */) abort();
+    if (bad < 0 && bad != -ENOMEM) abort();
     /* A text that never mentions "Escape" leaves it as a default. */
     bool mentioned = false;
     for (size_t i = 0; i + 6 <= size && !mentioned; i++)
