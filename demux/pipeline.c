@@ -113,10 +113,12 @@ static void emit_single_pat(struct dmx_pipeline *p, const uint8_t *orig)
 
 static void rebuild_mask(struct dmx_pipeline *p)
 {
+    uint16_t old_pmt = p->pmt_pid;
     memset(p->mask, 0, sizeof p->mask);
     p->pmt_pid = 0;
     if (p->selected >= 0) dmx_si_service_pids(p->si, (uint16_t)p->selected, p->mask, &p->pmt_pid);
-    if (p->filter_service != p->selected) p->pat_version++;
+    /* a new PAT version makes the demuxer above re-read it */
+    if (p->filter_service != p->selected || p->pmt_pid != old_pmt) p->pat_version++;
     p->filter_service = p->selected;
     p->mask_dirty = false;
 }
