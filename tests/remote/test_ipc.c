@@ -414,9 +414,17 @@ static void disconnects(void)
         close(fds[i]);
     wait_clients(&core, server, 0);
     /* Destroying with clients connected and requests queued is clean. */
+    int wakeups_before = atomic_load(&core.wakeups);
     fd = connect_raw(path);
     send_text(fd, "{\"command\":\"status\"}\n");
-    wait_clients(&core, server, 1);
+    /* Wait until the request is queued (the wakeup is called after), without
+     * running the core loop, so it stays unanswered. */
+    int64_t until = sc_mono_ns() + 5 * 1000000000LL;
+    while (atomic_load(&core.wakeups) == wakeups_before) {
+        ASSERT_LT(sc_mono_ns(), until);
+        usleep(1000);
+    }
+    ASSERT_EQ(sc_ipc_server_client_count(server), 1);
     sc_ipc_server_destroy(server);
     ASSERT_EQ(recv(fd, &byte, 1, 0), 0);
     close(fd);
