@@ -4,11 +4,13 @@
  * and the directory fsynced; the database is only read. */
 #include "internal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int rec_export_file(struct rec_export_ctx *ctx, const char *name, const void *data, size_t len)
 {
@@ -165,6 +167,27 @@ static int export_chain(struct rec_export_ctx *ctx, struct chain_range *range)
     return rc;
 }
 
+/* Names an export writes (and the temporary names of an interrupted one). */
+static bool is_export_name(const char *name)
+{
+    static const char *const fixed[] = {
+        "sessions.csv", "attendance.csv", "member_hours.csv", "xapi-statements.json",
+        "events.tsv",   REC_PUBLIC_NAME,  "manifest.json",    "manifest.sig"};
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+        size_t n = strlen(fixed[i]);
+        if (strncmp(name, fixed[i], n) == 0 &&
+            (name[n] == '\0' || strncmp(name + n, ".tmp.", 5) == 0))
+            return true;
+    }
+    int year, month;
+    char tail[32] = "";
+    return sscanf(name, "record-book-%4d-%2d.pd%31s", &year, &month, tail) == 3 &&
+           (strcmp(tail, "f") == 0 || strncmp(tail, "f.tmp.", 6) == 0);
+}
+
+/* The target must be new, empty, or hold only an export's files (a previous
+ * export, which this one replaces): a stranger's file in it would make
+ * `verify` fail, and deleting it is not ours to do. */
 static int make_export_dir(struct rec *rec, const char *dir)
 {
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
@@ -172,13 +195,47 @@ static int make_export_dir(struct rec *rec, const char *dir)
         SC_ERR(rec->log, "export: cannot create %s: %s", dir, rec_strerror(rc));
         return rc;
     }
-    struct stat sb;
-    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-        int rc = errno ? -errno : -ENOTDIR;
-        SC_ERR(rec->log, "export: %s is not a directory", dir);
+    DIR *d = opendir(dir);
+    if (!d) {
+        int rc = -errno;
+        SC_ERR(rec->log, "export: cannot open %s: %s", dir, rec_strerror(rc));
         return rc;
     }
-    return 0;
+    int rc = 0;
+    struct dirent *entry;
+    while (rc == 0 && (entry = readdir(d)) != NULL) {
+        if (strcmp(entry->d_name, ".") != 0 && strcmp(entry->d_name, "..") != 0 &&
+            !is_export_name(entry->d_name)) {
+            SC_ERR(rec->log,
+                   "export: %s already holds other files (%s); export into a new or empty "
+                   "folder, for example %s/studycast",
+                   dir, entry->d_name, dir);
+            rc = -EEXIST;
+        }
+    }
+    closedir(d);
+    return rc;
+}
+
+/* Removes what an earlier export left that this one did not rewrite (other
+ * months' record books, formats not chosen now, temporary files). */
+static void remove_stale(struct rec_export_ctx *ctx)
+{
+    DIR *d = opendir(ctx->dir);
+    if (!d) return;
+    struct dirent *entry;
+    while ((entry = readdir(d)) != NULL) {
+        const char *name = entry->d_name;
+        bool kept = !is_export_name(name) || strcmp(name, "manifest.json") == 0 ||
+                    strcmp(name, "manifest.sig") == 0;
+        for (size_t k = 0; !kept && k < ctx->n_files; k++)
+            kept = strcmp(ctx->files[k].name, name) == 0;
+        if (kept) continue;
+        if (unlinkat(dirfd(d), name, 0) != 0 && errno != ENOENT)
+            SC_WARN(ctx->rec->log, "export: cannot remove the old %s/%s: %s", ctx->dir, name,
+                    strerror(errno));
+    }
+    closedir(d);
 }
 
 static void iso_or_null(struct sc_json *json, const char *key, int64_t utc, bool open_end)
@@ -289,6 +346,7 @@ int rec_export(struct rec *rec, const char *dir, int64_t from_utc, int64_t to_ut
         rc = rec_export_file(&ctx, REC_PUBLIC_NAME, pk, strlen(pk));
     }
     if (rc == 0) rc = write_manifest(&ctx, &range);
+    if (rc == 0) remove_stale(&ctx);
     if (rc == 0)
         SC_INFO(rec->log, "export: %zu sessions, events %" PRId64 "..%" PRId64 " written to %s",
                 ctx.n_sessions, range.first_seq, range.last_seq, dir);

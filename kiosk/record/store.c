@@ -77,6 +77,8 @@ const char *rec_strerror(int code)
         return "the disk is full";
     case -EROFS:
         return "the file system is read-only";
+    case -EEXIST:
+        return "the folder already holds other files (use a new or empty folder)";
     default:
         return code < 0 && code > -4000 ? strerror(-code) : "unknown error";
     }

@@ -175,6 +175,27 @@ int main(int argc, char **argv)
     free(x2);
     ASSERT_EQ(rec_verify_export(again, key, collect, &p), 0);
 
+    fprintf(stderr, "-- exporting again into an export replaces it; a foreign folder is refused\n");
+    ASSERT_EQ(rec_export(rec, again, INT64_MIN, INT64_MAX, REC_EXPORT_CSV), 0);
+    char *stale = path_in(again, "xapi-statements.json");
+    ASSERT_TRUE(access(stale, F_OK) != 0); /* not chosen this time: removed */
+    free(stale);
+    ASSERT_EQ(rec_verify_export(again, key, collect, &p), 0);
+    char *foreign = test_dir("export-foreign");
+    write_in(foreign, "holiday-photo.jpg", "jpeg", 4);
+    ASSERT_EQ(rec_export(rec, foreign, INT64_MIN, INT64_MAX, REC_EXPORT_CSV), -EEXIST);
+    char *photo = read_all(foreign, "holiday-photo.jpg", &len);
+    ASSERT_EQ(len, 4);
+    free(photo);
+    char *nothing = path_in(foreign, "sessions.csv");
+    ASSERT_TRUE(access(nothing, F_OK) != 0);
+    free(nothing);
+    char *inside = path_in(foreign, "studycast");
+    ASSERT_EQ(rec_export(rec, inside, INT64_MIN, INT64_MAX, REC_EXPORT_CSV), 0);
+    ASSERT_EQ(rec_verify_export(inside, key, collect, &p), 0);
+    free(inside);
+    free(foreign);
+
     fprintf(stderr, "-- a date range carries the hash of the event before it\n");
     char *range = test_dir("export-range");
     int64_t from, to;
