@@ -14,8 +14,11 @@ for f in "$media"/*.ts; do
   { printf '\000\007'; tail -c 9400 "$f"; } > "$work/seeds/tail-$i"
   { printf '\002\006'; head -c 300 "$f" | tail -c 120; } > "$work/seeds/text-$i"
 done
+dirs="$work/corpus $work/seeds"
 if ls "$kept"/* > /dev/null 2>&1; then
-  "$fuzzer" -runs=0 "$kept"/*
+  "$fuzzer" "$kept"/* # every kept input once: a regression fails here
+  dirs="$dirs $kept"
 fi
+# shellcheck disable=SC2086
 "$fuzzer" -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 \
-  -artifact_prefix="$work/crashes/" -print_final_stats=1 "$work/corpus" "$work/seeds" "$kept"
+  -artifact_prefix="$work/crashes/" -print_final_stats=1 $dirs
