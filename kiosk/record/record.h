@@ -17,20 +17,38 @@
  * -EBUSY, -ENOMEM, -EINVAL) or one of the REC_E* codes below. rec_strerror()
  * names any of them. Failures are also logged on the handle's log.
  *
- * How the player (`play --session`) and the kiosk use it, all on one thread:
- *   rec = rec_open(&opts, log)          at start (also closes any session a
- *                                       crash or power cut left open)
- *   s = rec_session_open(rec, course, members, n)   members present from now
- *   rec_session_playback(s, REC_PLAYBACK_STARTED)   first frame shown
- *       ... PAUSED / RESUMED on pause and resume, STOPPED at end of course
- *   rec_session_signal(s, false) / (s, true)        outage begins / ends
- *   rec_session_tick(s)                 from the loop; records a heartbeat
- *                                       when due; rec_session_next_tick_ns()
- *                                       says when to wake up for it
- *   rec_session_close(s, REC_CLOSE_COMPLETE)        at the end
+ * How the player (`play --session TITLE --members 001,002`) and the kiosk
+ * use it, all from the thread that runs the core loop (never from decoder,
+ * reader or audio threads: each recording call blocks for one fsync, ~4 ms
+ * on the build machine; forward their callbacks to the loop first):
+ *   rec_open(&opts, log, &rec)     at start-up, before playing: this is what
+ *                                  closes a session a crash or power cut left
+ *                                  open (opts.data_dir from --data-dir)
+ *   rec_session_open(rec, TITLE, members, n, &s)
+ *                                  when the session begins; the members are
+ *                                  present from now (unknown numbers: -ENOENT,
+ *                                  say so and stop; another live session in
+ *                                  the data dir: -EBUSY)
+ *   rec_session_signal(s, false)   right after, if the source is already down
+ *   rec_session_playback(s, REC_PLAYBACK_STARTED)  first frame presented
+ *       PAUSED / RESUMED           when the viewer pauses and resumes
+ *       STOPPED                    end of the course or the viewer quits
+ *   rec_session_signal(s, false) / (s, true)       the demux reports an outage
+ *                                  (no packets) and its end
+ *   rec_session_tick(s)            on every loop turn; the loop's sleep must
+ *                                  end by rec_session_next_tick_ns(s) (CLOCK_
+ *                                  MONOTONIC), so a heartbeat is durable at
+ *                                  least every heartbeat interval
+ *   rec_session_close(s, REC_CLOSE_COMPLETE)  course ended or the viewer quit
+ *                                  (the played time tells how much was seen);
+ *                                  REC_CLOSE_INTERRUPTED if playback failed
  *   rec_close(rec)
- * The kiosk later adds rec_session_check_in/out, rec_session_guests,
- * rec_session_feedback, rec_setting_set and rec_note (schedule events). */
+ * A failing call (-ENOSPC full disk, -EROFS read-only) must not stop
+ * playback: show the message on screen and keep playing; the heartbeat
+ * retries at the next interval and whatever was recorded stays valid.
+ * The kiosk later adds rec_session_check_in/out (card or remote), guests,
+ * feedback, rec_setting_set (settings screen) and rec_note (schedule events:
+ * "schedule_planned", "course_cancelled" ...). */
 #ifndef STUDYCAST_RECORD_H
 #define STUDYCAST_RECORD_H
 

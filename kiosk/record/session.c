@@ -179,6 +179,8 @@ int rec_session_tick(struct rec_session *s)
     rec_now(s->rec, &now);
     if (now.mono_ns < s->next_tick_ns) return 0;
     int rc = rec_session_heartbeat(s);
+    if (rc != 0) /* full or read-only disk: retry next interval, not every loop turn */
+        s->next_tick_ns = now.mono_ns + (int64_t)s->rec->heartbeat_ms * 1000000;
     return rc == 0 ? 1 : rc;
 }
 

@@ -295,7 +295,8 @@ int64_t rec_last_seq(struct rec *rec)
     return seq;
 }
 
-static int close_orphan(struct rec *rec, const char *session)
+static int close_orphan(struct rec *rec, const char *session, int64_t *closed_at, char *closed_type,
+                        size_t type_size)
 {
     sqlite3_stmt *st = rec_stmt(rec, ST_SESSION_LAST_EVENT);
     sqlite3_bind_text(st, 1, session, -1, SQLITE_TRANSIENT);
@@ -336,11 +337,8 @@ static int close_orphan(struct rec *rec, const char *session)
      * is known to have happened. */
     rc = rec_append_in_tx(rec, "session_closed", session, payload.data, &at, boot, NULL);
     sc_buf_free(&payload);
-    if (rc == 0)
-        SC_WARN(rec->log,
-                "study record: session %s was interrupted (crash or power cut); closed at its "
-                "last durable event #%" PRId64 " (%s)",
-                session, last_seq, last_type);
+    *closed_at = last_seq;
+    snprintf(closed_type, type_size, "%s", last_type);
     return rc;
 }
 
@@ -355,13 +353,20 @@ int rec_recover(struct rec *rec)
         snprintf(sessions[n++], REC_UUID_STR_LEN, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_reset(st);
     rc = 0;
+    int64_t closed_at[8];
+    char closed_type[8][48];
     for (int i = 0; i < n && rc == 0; i++)
-        rc = close_orphan(rec, sessions[i]);
+        rc = close_orphan(rec, sessions[i], &closed_at[i], closed_type[i], sizeof(closed_type[i]));
     if (rc != 0) {
         rec_tx_rollback(rec);
         return rc;
     }
     rc = rec_tx_commit(rec);
+    for (int i = 0; i < n && rc == 0; i++)
+        SC_WARN(rec->log,
+                "study record: session %s was interrupted (crash or power cut); closed at its "
+                "last durable event #%" PRId64 " (%s)",
+                sessions[i], closed_at[i], closed_type[i]);
     if (rc == 0 && n == 8) return rec_recover(rec); /* more than a batch were open */
     return rc;
 }

@@ -243,13 +243,24 @@ static void test_full_disk_tmpfs(const char *mnt)
     fake_clock_set(&clock, "2026-11-01T00:00:00Z");
     struct rec *rec = open_with_clock(data, &clock, test_log);
     import_roster(rec, data, "number,name,category\n001,甲,党员\n");
+    const char *present[] = {"001"};
+    struct rec_session *s = NULL;
+    ASSERT_EQ(rec_session_open(rec, "满盘", present, 1, &s), 0);
+    ASSERT_EQ(rec_session_playback(s, REC_PLAYBACK_STARTED), 0);
     fill_disk(mnt);
     int error = 0;
     int64_t durable = append_until_full(rec, &error);
     ASSERT_EQ(error, -ENOSPC);
     ASSERT_STR_EQ(rec_strerror(error), "the disk is full");
-    /* a session cannot start, and says why */
-    struct rec_session *s = NULL;
+    /* a playing session's heartbeat fails clearly, and retries at the next
+     * interval rather than on every loop turn */
+    fake_clock_advance(&clock, 10);
+    ASSERT_EQ(rec_session_tick(s), -ENOSPC);
+    ASSERT_EQ(rec_session_tick(s), 0);
+    fake_clock_advance(&clock, 10);
+    ASSERT_EQ(rec_session_tick(s), -ENOSPC);
+    ASSERT_EQ(rec_session_close(s, REC_CLOSE_COMPLETE), -ENOSPC);
+    /* a new session cannot start, and says why */
     ASSERT_EQ(rec_session_open(rec, "课程", NULL, 0, &s), -ENOSPC);
     /* an export to the full disk fails cleanly and leaves the record alone */
     char *out = path_in(mnt, "export");
@@ -257,7 +268,15 @@ static void test_full_disk_tmpfs(const char *mnt)
     rec_close(rec);
     char *filler = path_in(mnt, "filler");
     ASSERT_EQ(unlink(filler), 0);
-    check_after_full(data, &clock, durable);
+    check_after_full(data, &clock, durable + 1); /* + the recovery's close */
+    rec = open_with_clock(data, &clock, test_log);
+    struct rec_session_summary *all;
+    size_t n;
+    ASSERT_EQ(rec_sessions(rec, INT64_MIN, INT64_MAX, &all, &n), 0);
+    ASSERT_EQ(n, 1);
+    ASSERT_TRUE(all[0].interrupted); /* closed at its last durable event */
+    rec_sessions_free(all, n);
+    rec_close(rec);
     fprintf(stderr, "full disk (tmpfs): %lld events durable before ENOSPC\n", (long long)durable);
 
     /* read-only: the record refuses to open for writing, clearly */
@@ -267,7 +286,7 @@ static void test_full_disk_tmpfs(const char *mnt)
     ASSERT_EQ(mount(NULL, mnt, NULL, MS_REMOUNT, NULL), 0);
     rec = open_with_clock(data, &clock, test_log);
     ASSERT_EQ(rec_check(rec), 0);
-    ASSERT_EQ(rec_last_seq(rec), durable + 1);
+    ASSERT_EQ(rec_last_seq(rec), durable + 2);
     /* export to a read-only target */
     ASSERT_EQ(mkdir(out, 0755) == 0 || errno == EEXIST, 1);
     char *ro = test_dir("store-ro-target");
@@ -278,7 +297,7 @@ static void test_full_disk_tmpfs(const char *mnt)
     /* and to a directory whose parent vanished (stick pulled) */
     char *gone = path_in(ro, "no/such/dir");
     ASSERT_EQ(rec_export(rec, gone, INT64_MIN, INT64_MAX, REC_EXPORT_CSV), -ENOENT);
-    ASSERT_EQ(rec_last_seq(rec), durable + 1);
+    ASSERT_EQ(rec_last_seq(rec), durable + 2);
     ASSERT_EQ(rec_check(rec), 0);
     rec_close(rec);
     fprintf(stderr, "read-only: tmpfs remounted read-only\n");
