@@ -93,6 +93,50 @@ grep -q "export to $work/gone/deeper/usb failed: No such file or directory" "$wo
   fail "unclear message: $(cat "$work/err")"
 test "$("$studycast" record check --data-dir "$data")" = "$before" || fail "record changed"
 
+# a full and a read-only target, and a read-only record: clear message, exit 1,
+# nothing half-written (tmpfs if this machine lets us mount; else the
+# read-only case as an unprivileged user; the API test covers full disks
+# with RLIMIT_FSIZE everywhere)
+mnt=$work/mnt
+mkdir -p "$mnt"
+if mount -t tmpfs -o size=300k tmpfs "$mnt" 2>/dev/null; then
+  echo "disk cases: tmpfs"
+  dd if=/dev/zero of="$mnt/filler" bs=4k 2>/dev/null || true
+  if "$studycast" record export --out "$mnt/usb" --data-dir "$data" 2> "$work/err"; then
+    umount "$mnt"; fail "export to a full disk succeeded"
+  fi
+  grep -q "failed: the disk is full" "$work/err" || { umount "$mnt"; fail "$(cat "$work/err")"; }
+  rm -f "$mnt/filler"
+  cp -a "$data" "$mnt/data"
+  mount -o remount,ro "$mnt"
+  if "$studycast" record export --out "$mnt/usb2" --data-dir "$data" 2> "$work/err"; then
+    umount "$mnt"; fail "export to a read-only disk succeeded"
+  fi
+  grep -q "failed: the file system is read-only" "$work/err" || { umount "$mnt"; fail "ro: $(cat "$work/err")"; }
+  if "$studycast" members list --data-dir "$mnt/data" 2> "$work/err"; then
+    umount "$mnt"; fail "a read-only record opened for writing"
+  fi
+  grep -q "cannot open the study record in $mnt/data: the file system is read-only" "$work/err" ||
+    { umount "$mnt"; fail "ro record: $(cat "$work/err")"; }
+  umount "$mnt"
+elif [ "$(id -u)" != 0 ] || command -v setpriv > /dev/null; then
+  echo "disk cases: unprivileged user"
+  chmod 0555 "$mnt"
+  as_user="" user_data=$data
+  if [ "$(id -u)" = 0 ]; then
+    as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
+    user_data=$work/data-user
+    cp -a "$data" "$user_data" && chown -R 65534:65534 "$user_data" && chmod o+x "$work"
+  fi
+  if $as_user "$studycast" record export --out "$mnt/usb" --data-dir "$user_data" 2> "$work/err"
+  then fail "export to a read-only folder succeeded"; fi
+  grep -q "export to $mnt/usb failed: Permission denied" "$work/err" ||
+    fail "unclear: $(cat "$work/err")"
+else
+  fail "neither mount nor setpriv: cannot make a read-only target"
+fi
+test "$("$studycast" record check --data-dir "$data")" = "$before" || fail "record changed"
+
 # settings
 "$studycast" record settings --station-type township --data-dir "$data" | grep -q "township"
 "$studycast" record settings --station-type city --data-dir "$data" 2>/dev/null &&
