@@ -501,3 +501,24 @@ int sc_ipc_server_poll(struct sc_ipc_server *s, sc_ipc_handler_fn handler, void 
     if (answered) poke(s);
     return answered;
 }
+
+int sc_ipc_server_send_event(struct sc_ipc_server *s, const char *json_object)
+{
+    size_t len = strlen(json_object);
+    struct sc_jv *check;
+    if (memchr(json_object, '\n', len) || sc_json_parse(json_object, len, &check, NULL, 0) != 0)
+        return -EINVAL;
+    bool is_object = check->type == SC_JV_OBJECT;
+    sc_jv_free(check);
+    if (!is_object) return -EINVAL;
+    int sent = 0;
+    pthread_mutex_lock(&s->lock);
+    for (int i = 0; i < SC_IPC_MAX_CLIENTS; i++) {
+        if (s->clients[i].fd < 0) continue;
+        queue_output_locked(s, s->clients[i].id, json_object, len, false);
+        sent++;
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (sent) poke(s);
+    return sent;
+}

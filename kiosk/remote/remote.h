@@ -148,6 +148,13 @@ void sc_ipc_server_destroy(struct sc_ipc_server *server);
  * calling the handler, so each client gets its answers in order. Returns the
  * number of requests answered. Call from one thread (the core loop). */
 int sc_ipc_server_poll(struct sc_ipc_server *server, sc_ipc_handler_fn handler, void *opaque);
+/* Sends an event line (a JSON object such as {"event":"screen","screen":
+ * "rollcall"}, without newline) to every connected client, as mpv's IPC
+ * does, so a test or a bridge can wait for a change instead of polling
+ * status. Clients match responses by request_id and skip events. Any thread.
+ * Returns the number of clients it was queued for, or -EINVAL for text that
+ * is not one JSON object on one line. */
+int sc_ipc_server_send_event(struct sc_ipc_server *server, const char *json_object);
 /* The number of connected clients (for tests and the status screen). */
 int sc_ipc_server_client_count(struct sc_ipc_server *server);
 

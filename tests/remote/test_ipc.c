@@ -563,6 +563,56 @@ static void client_helper(void)
     close(core.wakeup_fd);
 }
 
+/* Events reach every client, and the client helper skips them while it
+ * waits for its own answer. */
+static void events(void)
+{
+    struct core core;
+    core_init(&core);
+    char path[108];
+    socket_path(path, sizeof(path), "events");
+    struct sc_ipc_server *server = start(&core, path, 0);
+    ASSERT_EQ(sc_ipc_server_send_event(server, "{\"event\":\"nobody\"}"), 0);
+    int a = connect_raw(path), b = connect_raw(path);
+    wait_clients(&core, server, 2);
+    ASSERT_EQ(sc_ipc_server_send_event(server, "{\"event\":\"screen\",\"screen\":\"rollcall\"}"),
+              2);
+    ASSERT_EQ(sc_ipc_server_send_event(server, "[1]"), -EINVAL);
+    ASSERT_EQ(sc_ipc_server_send_event(server, "{\n}"), -EINVAL);
+    ASSERT_EQ(sc_ipc_server_send_event(server, "{"), -EINVAL);
+    struct sc_buf pa = {0}, pb = {0};
+    struct sc_jv *ea = read_response(a, &pa), *eb = read_response(b, &pb);
+    ASSERT_STR_EQ(sc_jv_get_string(ea, "screen"), "rollcall");
+    ASSERT_STR_EQ(sc_jv_get_string(eb, "event"), "screen");
+    sc_jv_free(ea);
+    sc_jv_free(eb);
+    /* An event queued before the answer: the helper still finds its answer. */
+    struct request_job job = {
+        .path = path, .request = "{\"command\":\"status\"}", .timeout_ms = 5000};
+    int wakeups_before = atomic_load(&core.wakeups);
+    pthread_t thread;
+    ASSERT_EQ(pthread_create(&thread, NULL, request_thread, &job), 0);
+    /* Its request is queued but not answered until the core turns. */
+    int64_t until = sc_mono_ns() + 5 * 1000000000LL;
+    while (atomic_load(&core.wakeups) == wakeups_before) {
+        ASSERT_LT(sc_mono_ns(), until);
+        usleep(1000);
+    }
+    ASSERT_EQ(sc_ipc_server_send_event(server, "{\"event\":\"tick\",\"request_id\":1}"), 3);
+    while (!atomic_load(&job.done))
+        core_turn(&core, server, 20);
+    pthread_join(thread, NULL);
+    ASSERT_EQ(job.rc, 0);
+    ASSERT_STR_EQ(sc_jv_get_string(job.response, "screen"), "home");
+    sc_jv_free(job.response);
+    sc_buf_free(&pa);
+    sc_buf_free(&pb);
+    close(a);
+    close(b);
+    sc_ipc_server_destroy(server);
+    close(core.wakeup_fd);
+}
+
 int main(void)
 {
     RUN_TEST(several_clients);
@@ -571,5 +621,6 @@ int main(void)
     RUN_TEST(disconnects);
     RUN_TEST(socket_files);
     RUN_TEST(client_helper);
+    RUN_TEST(events);
     return 0;
 }
