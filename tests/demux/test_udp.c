@@ -242,8 +242,54 @@ static void test_undecodable_outage(void)
     check_outage(&r, DMX_OUTAGE_UNDECODABLE);
 }
 
+/* Multicast joined on the loopback interface, by name and by address. */
+static void multicast_once(const char *query)
+{
+    uint16_t port = free_port();
+    char url[96];
+    snprintf(url, sizeof url, "udp://@239.255.77.%u:%u?%s", port % 200 + 1, port, query);
+    struct dmx_pipeline *p;
+    ASSERT_EQ(dmx_pipeline_create(&p, url, NULL, NULL, NULL), 0);
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    struct in_addr lo;
+    inet_pton(AF_INET, "127.0.0.1", &lo);
+    ASSERT_EQ(setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &lo, sizeof lo), 0);
+    struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(port)};
+    char group[32];
+    snprintf(group, sizeof group, "239.255.77.%u", port % 200 + 1);
+    inet_pton(AF_INET, group, &to.sin_addr);
+    struct ts_stream ts = ts_build(7 * 50);
+    for (int i = 0; i < 50; i++)
+        ASSERT_EQ(sendto(fd, ts.data + (size_t)i * 7 * 188, 7 * 188, 0, (struct sockaddr *)&to,
+                         sizeof to),
+                  7 * 188);
+    uint8_t buf[188 * 64];
+    int64_t stop = sc_mono_ns() + 1000 * 1000000LL;
+    while (sc_mono_ns() < stop)
+        ASSERT_GE(dmx_pipeline_read(p, buf, sizeof buf, 100), 0);
+    struct dmx_stats st;
+    dmx_pipeline_stats(p, &st);
+    ASSERT_EQ(st.packets, 50 * 7 - 1);
+    ASSERT_EQ(st.cc_errors, 0);
+    close(fd);
+    free(ts.data);
+    dmx_pipeline_destroy(p);
+}
+
+static void test_multicast(void)
+{
+    multicast_once("iface=lo");
+    multicast_once("localaddr=127.0.0.1");
+    struct dmx_pipeline *p;
+    ASSERT_EQ(dmx_pipeline_create(&p, "udp://239.255.77.1:5000?iface=nosuchif0", NULL, NULL, NULL),
+              DMX_ERR_OPEN);
+    ASSERT_EQ(dmx_pipeline_create(&p, "udp://239.255.77.1:5000?localaddr=x", NULL, NULL, NULL),
+              DMX_ERR_URL);
+}
+
 int main(void)
 {
+    RUN_TEST(test_multicast);
     RUN_TEST(test_udp_outage);
     RUN_TEST(test_rtp_outage_and_gaps);
     RUN_TEST(test_undecodable_outage);
