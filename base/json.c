@@ -174,7 +174,7 @@ void sc_json_double(struct sc_json *json, double value)
         return;
     }
     before_value(json);
-    sc_buf_printf(json->out, "%.6g", value);
+    sc_buf_printf(json->out, "%.15g", value); /* round-trips every integer up to 2^53 */
 }
 
 void sc_json_bool(struct sc_json *json, bool value)

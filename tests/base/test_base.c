@@ -16,6 +16,7 @@ static void json_nested_and_escaped(void)
     sc_json_array_begin(&json);
     sc_json_int(&json, 1);
     sc_json_double(&json, 2.5);
+    sc_json_double(&json, 1234567890123.5);
     sc_json_object_begin(&json);
     sc_json_object_end(&json);
     sc_json_array_end(&json);
@@ -25,7 +26,7 @@ static void json_nested_and_escaped(void)
     sc_json_kv_string(&json, "none", NULL);
     sc_json_object_end(&json);
     ASSERT_FALSE(buf.failed);
-    ASSERT_STR_EQ(buf.data, "{\"name\":\"学习 \\\"课\\\"\\n\\u0001\",\"list\":[1,2.5,{}],"
+    ASSERT_STR_EQ(buf.data, "{\"name\":\"学习 \\\"课\\\"\\n\\u0001\",\"list\":[1,2.5,1234567890123.5,{}],"
                             "\"ok\":true,\"nan\":null,\"bad\":\"a\\ufffdb\",\"none\":null}");
     sc_buf_free(&buf);
 }
