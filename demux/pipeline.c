@@ -276,6 +276,7 @@ int dmx_pipeline_read(struct dmx_pipeline *p, uint8_t *buf, size_t size, int tim
     size -= size % TS_PACKET;
     if (size == 0) return -EINVAL;
     int64_t deadline = timeout_ms >= 0 ? sc_mono_ns() + (int64_t)timeout_ms * 1000000 : 0;
+    bool tried = false;
     for (;;) {
         if (atomic_load(&p->aborted)) return DMX_ERR_ABORTED;
         pthread_mutex_lock(&p->lock);
@@ -294,9 +295,10 @@ int dmx_pipeline_read(struct dmx_pipeline *p, uint8_t *buf, size_t size, int tim
         int slice = POLL_SLICE_MS;
         if (timeout_ms >= 0) {
             int64_t left_ms = (deadline - sc_mono_ns()) / 1000000;
-            if (left_ms <= 0) return 0;
-            if (left_ms < slice) slice = (int)left_ms;
+            if (left_ms <= 0 && tried) return 0;
+            if (left_ms < slice) slice = left_ms > 0 ? (int)left_ms : 0;
         }
+        tried = true; /* a zero timeout still polls the source once */
         int n = p->drv->read(p->src, p->in, READ_CHUNK, slice);
         if (n < 0 && n != DMX_EOF) return n;
         pthread_mutex_lock(&p->lock);
