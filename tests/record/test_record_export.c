@@ -3,6 +3,7 @@
  * of tampering is detected: an edited, removed or extra file, an edited,
  * removed, reordered or truncated event, a bad signature, an edited manifest,
  * another station's key. Usage: test_record_export FIXTURE_PROGRAM. */
+#include "internal.h"
 #include "rec_test_util.h"
 
 #include <dirent.h>
@@ -137,10 +138,24 @@ static void run_fixture(const char *program, const char *dir)
     ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* RFC 4122 name-based ids, checked against Python's uuid.uuid5. */
+static void test_uuid_v5(void)
+{
+    char id[37];
+    ASSERT_EQ(rec_uuid_v5("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "python.org", 10, id), 0);
+    ASSERT_STR_EQ(id, "886313e1-3b8a-5372-9b90-0c9aee199e5d");
+    char name[100];
+    memset(name, 'x', sizeof(name)); /* crosses SHA-1's 64-byte block */
+    ASSERT_EQ(rec_uuid_v5("6f1c2b0e-8a4d-4c47-9a0e-5b2f7d3e9c11", name, sizeof(name), id), 0);
+    ASSERT_STR_EQ(id, "41cfa3f8-11bf-52a3-95f5-d729b0ad1ecc");
+    ASSERT_EQ(rec_uuid_v5("not-a-uuid", "a", 1, id), -EINVAL);
+}
+
 int main(int argc, char **argv)
 {
     ASSERT_EQ(argc, 2);
     test_log = sc_log_create(stderr, SC_LOG_WARN);
+    RUN_TEST(test_uuid_v5);
     char *data = test_dir("export-data");
     run_fixture(argv[1], data);
     struct fake_clock clock = {0};
