@@ -109,7 +109,8 @@ int main(int argc, char **argv)
     struct sc_log *log = sc_log_create(stderr, SC_LOG_ERROR);
     char *dir = test_dir("crash");
     char *db_path = path_in(dir, "record.sqlite");
-    static struct reported got[100000];
+    struct reported *got = calloc(100000, sizeof(*got));
+    ASSERT_NOT_NULL(got);
     unsigned seed = (unsigned)time(NULL);
     fprintf(stderr, "seed %u\n", seed);
     int64_t start = sc_mono_ns(), max_lost_ms = 0, total_lost_ms = 0;
@@ -206,6 +207,7 @@ int main(int argc, char **argv)
             rounds, sessions_seen, sessions_seen ? (long long)(total_lost_ms / sessions_seen) : 0,
             (long long)max_lost_ms, HEARTBEAT_MS);
     ASSERT_GE(sessions_seen, MIN_ROUNDS / 2);
+    free(got);
     free(db_path);
     free(dir);
     sc_log_destroy(log);

@@ -14,8 +14,6 @@
     "003,王五,群众,\n"                                                                         \
     "004,赵六,villager,\n"
 
-static struct sc_log *test_log;
-
 static const struct rec_session_summary *only_session(struct rec *rec, const char *month,
                                                       struct rec_session_summary **all, size_t *n)
 {
@@ -30,6 +28,7 @@ static const struct rec_session_summary *only_session(struct rec *rec, const cha
  * an early departure. */
 static void test_overlap_pause_outage(void)
 {
+    struct sc_log *test_log = sc_log_create(stderr, SC_LOG_WARN);
     char *dir = test_dir("derive-overlap");
     struct fake_clock clock = {0};
     fake_clock_set(&clock, "2026-11-10T11:00:00Z"); /* 19:00 in the village */
@@ -84,12 +83,14 @@ static void test_overlap_pause_outage(void)
     ASSERT_EQ(rec_check(rec), 0);
     rec_close(rec);
     free(dir);
+    sc_log_destroy(test_log);
 }
 
 /* A session from 23:00 on 30 November (local) to 01:30 on 1 December counts
  * in November only, and its duration is whole. */
 static void test_midnight_and_month_end(void)
 {
+    struct sc_log *test_log = sc_log_create(stderr, SC_LOG_WARN);
     char *dir = test_dir("derive-midnight");
     struct fake_clock clock = {0};
     fake_clock_set(&clock, "2026-11-30T15:00:00Z"); /* 23:00 +08:00 */
@@ -137,12 +138,14 @@ static void test_midnight_and_month_end(void)
     rec_sessions_free(all, n);
     rec_close(rec);
     free(dir);
+    sc_log_destroy(test_log);
 }
 
 /* The wall clock jumps (NTP correction, broadcast time) in the middle of a
  * session: the minutes are those of the monotonic clock. */
 static void test_wall_clock_correction(void)
 {
+    struct sc_log *test_log = sc_log_create(stderr, SC_LOG_WARN);
     char *dir = test_dir("derive-clock");
     struct fake_clock clock = {0};
     fake_clock_set(&clock, "2026-11-12T02:00:00Z");
@@ -173,12 +176,14 @@ static void test_wall_clock_correction(void)
     rec_sessions_free(all, n);
     rec_close(rec);
     free(dir);
+    sc_log_destroy(test_log);
 }
 
 /* A process records a session and dies without closing it; the next open
  * closes it at its last durable event, marked interrupted. */
 static void test_interrupted_session(void)
 {
+    struct sc_log *test_log = sc_log_create(stderr, SC_LOG_WARN);
     char *dir = test_dir("derive-crash");
     struct fake_clock clock = {0};
     fake_clock_set(&clock, "2026-11-20T12:00:00Z");
@@ -189,7 +194,12 @@ static void test_interrupted_session(void)
     pid_t child = fork();
     ASSERT_TRUE(child >= 0);
     if (child == 0) {
-        struct rec *r = open_with_clock(dir, &clock, NULL);
+        struct rec_options before = {.data_dir = dir,
+                                     .clock = fake_clock_read,
+                                     .clock_ctx = &clock,
+                                     .boot_id = "boot-before-the-cut"};
+        struct rec *r = NULL;
+        if (rec_open(&before, NULL, &r) != 0) _exit(1);
         const char *present[] = {"001", "003"};
         struct rec_session *s = NULL;
         if (rec_session_open(r, "停电课程", present, 2, &s) != 0) _exit(1);
@@ -205,8 +215,14 @@ static void test_interrupted_session(void)
     ASSERT_EQ(waitpid(child, &status, 0), child);
     ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
-    clock.mono_ns = 5000000000; /* a new boot: the monotonic clock restarted */
-    rec = open_with_clock(dir, &clock, test_log);
+    /* a new boot: another boot id, and the monotonic clock restarted far
+     * below the old one; no duration may mix the two */
+    clock.mono_ns = 5000000000;
+    struct rec_options after = {.data_dir = dir,
+                                .clock = fake_clock_read,
+                                .clock_ctx = &clock,
+                                .boot_id = "boot-after-the-cut"};
+    ASSERT_EQ(rec_open(&after, test_log, &rec), 0);
     struct rec_session_summary *all;
     size_t n;
     const struct rec_session_summary *got = only_session(rec, "2026-11", &all, &n);
@@ -230,12 +246,14 @@ static void test_interrupted_session(void)
     rec_sessions_free(all, n);
     rec_close(rec);
     free(dir);
+    sc_log_destroy(test_log);
 }
 
 /* A live session in another handle is not "recovered" by a reader, and a
  * second session cannot be opened meanwhile. */
 static void test_live_session_not_recovered(void)
 {
+    struct sc_log *test_log = sc_log_create(stderr, SC_LOG_WARN);
     char *dir = test_dir("derive-live");
     struct fake_clock clock = {0};
     fake_clock_set(&clock, "2026-11-21T12:00:00Z");
@@ -265,6 +283,7 @@ static void test_live_session_not_recovered(void)
     rec_sessions_free(all, n);
     rec_close(kiosk);
     free(dir);
+    sc_log_destroy(test_log);
 }
 
 static void run_session(struct rec *rec, struct fake_clock *clock, const char *iso, int minutes)
@@ -296,6 +315,7 @@ static const struct sc_jv *parse_report(struct rec *rec, char kind, const char *
  * a quarter reports each month. */
 static void test_requirement_and_report(void)
 {
+    struct sc_log *test_log = sc_log_create(stderr, SC_LOG_WARN);
     char *dir = test_dir("derive-report");
     struct fake_clock clock = {0};
     fake_clock_set(&clock, "2026-10-01T00:00:00Z");
@@ -380,17 +400,16 @@ static void test_requirement_and_report(void)
     ASSERT_EQ(rec_period_parse(rec, 'h', "2026-H3", &p), -EINVAL);
     rec_close(rec);
     free(dir);
+    sc_log_destroy(test_log);
 }
 
 int main(void)
 {
-    test_log = sc_log_create(stderr, SC_LOG_WARN);
     RUN_TEST(test_overlap_pause_outage);
     RUN_TEST(test_midnight_and_month_end);
     RUN_TEST(test_wall_clock_correction);
     RUN_TEST(test_interrupted_session);
     RUN_TEST(test_live_session_not_recovered);
     RUN_TEST(test_requirement_and_report);
-    sc_log_destroy(test_log);
     return 0;
 }

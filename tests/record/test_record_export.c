@@ -9,8 +9,6 @@
 #include <dirent.h>
 #include <sys/wait.h>
 
-static struct sc_log *test_log;
-
 struct problems {
     char text[8192];
     int count;
@@ -154,7 +152,7 @@ static void test_uuid_v5(void)
 int main(int argc, char **argv)
 {
     ASSERT_EQ(argc, 2);
-    test_log = sc_log_create(stderr, SC_LOG_WARN);
+    struct sc_log *test_log = sc_log_create(stderr, SC_LOG_WARN);
     RUN_TEST(test_uuid_v5);
     char *data = test_dir("export-data");
     run_fixture(argv[1], data);

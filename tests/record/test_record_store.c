@@ -16,8 +16,6 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
-static struct sc_log *test_log;
-
 static int64_t sql_int(const char *db_path, const char *sql)
 {
     sqlite3 *db = NULL;
@@ -46,6 +44,7 @@ static int sql_exec(const char *db_path, const char *sql, char *msg, size_t size
 
 static void test_first_start(void)
 {
+    struct sc_log *test_log = sc_log_create(stderr, SC_LOG_WARN);
     char *top = test_dir("store-first");
     char *dir = path_in(top, "var/lib/studycast");
     struct fake_clock clock = {0};
@@ -102,10 +101,12 @@ static void test_first_start(void)
     free(pub);
     free(dir);
     free(top);
+    sc_log_destroy(test_log);
 }
 
 static void test_append_only_and_tamper(void)
 {
+    struct sc_log *test_log = sc_log_create(stderr, SC_LOG_WARN);
     char *dir = test_dir("store-tamper");
     struct fake_clock clock = {0};
     fake_clock_set(&clock, "2026-11-01T00:00:00Z");
@@ -155,10 +156,12 @@ static void test_append_only_and_tamper(void)
     rec_close(rec);
     free(db);
     free(dir);
+    sc_log_destroy(test_log);
 }
 
 static void test_refuses_newer_or_damaged(void)
 {
+    struct sc_log *test_log = sc_log_create(stderr, SC_LOG_WARN);
     char *dir = test_dir("store-newer");
     struct fake_clock clock = {0};
     fake_clock_set(&clock, "2026-11-01T00:00:00Z");
@@ -185,6 +188,7 @@ static void test_refuses_newer_or_damaged(void)
     free(db);
     free(data);
     free(dir);
+    sc_log_destroy(test_log);
 }
 
 /* ---- full and read-only disks ------------------------------------------ */
@@ -229,15 +233,18 @@ static void fill_disk(const char *dir)
 
 static void check_after_full(const char *data, struct fake_clock *clock, int64_t durable)
 {
+    struct sc_log *test_log = sc_log_create(stderr, SC_LOG_WARN);
     struct rec *rec = open_with_clock(data, clock, test_log);
     ASSERT_EQ(rec_check(rec), 0);
     ASSERT_EQ(rec_last_seq(rec), durable); /* nothing that returned 0 was lost */
     ASSERT_EQ(rec_note(rec, "bulk_test", "{}"), 0);
     rec_close(rec);
+    sc_log_destroy(test_log);
 }
 
 static void test_full_disk_tmpfs(const char *mnt)
 {
+    struct sc_log *test_log = sc_log_create(stderr, SC_LOG_WARN);
     char *data = path_in(mnt, "data");
     struct fake_clock clock = {0};
     fake_clock_set(&clock, "2026-11-01T00:00:00Z");
@@ -306,12 +313,14 @@ static void test_full_disk_tmpfs(const char *mnt)
     free(filler);
     free(out);
     free(data);
+    sc_log_destroy(test_log);
 }
 
 /* Without mount: RLIMIT_FSIZE makes writes fail past a size (EFBIG), and an
  * unprivileged child meets a directory it cannot write. */
 static void test_full_disk_rlimit(const char *dir)
 {
+    struct sc_log *test_log = sc_log_create(stderr, SC_LOG_WARN);
     char *data = path_in(dir, "data");
     struct fake_clock clock = {0};
     fake_clock_set(&clock, "2026-11-01T00:00:00Z");
@@ -360,6 +369,7 @@ static void test_full_disk_rlimit(const char *dir)
         fprintf(stderr, "read-only: unprivileged process, data dir not writable\n");
     }
     free(data);
+    sc_log_destroy(test_log);
 }
 
 static void test_full_and_read_only(void)
@@ -381,11 +391,9 @@ static void test_full_and_read_only(void)
 
 int main(void)
 {
-    test_log = sc_log_create(stderr, SC_LOG_WARN);
     RUN_TEST(test_first_start);
     RUN_TEST(test_append_only_and_tamper);
     RUN_TEST(test_refuses_newer_or_damaged);
     RUN_TEST(test_full_and_read_only);
-    sc_log_destroy(test_log);
     return 0;
 }
