@@ -45,10 +45,11 @@ static int list_members(struct rec *rec, bool json_out)
         rc = out.failed ? 1 : 0;
         sc_buf_free(&out);
     } else {
-        printf("%-10s  %-20s  %-12s  %s\n", "number", "name", "category", "card");
+        /* the name last: CJK names would misalign any column after them */
+        printf("%-10s  %-12s  %-16s  %s\n", "number", "category", "card", "name");
         for (size_t i = 0; i < n; i++)
-            printf("%-10s  %-20s  %-12s  %s\n", m[i].number, m[i].name,
-                   rec_category_name(m[i].category), m[i].card ? m[i].card : "");
+            printf("%-10s  %-12s  %-16s  %s\n", m[i].number, rec_category_name(m[i].category),
+                   m[i].card ? m[i].card : "-", m[i].name);
         printf("(%zu members)\n", n);
     }
     rec_members_free(m, n);

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,43 @@ static int open_record(const struct args *a, struct sc_log *log, struct rec **re
     return rc;
 }
 
+/* Columns on a terminal: CJK characters take two cells, so printf's byte
+ * widths would misalign Chinese names. Prints text padded (or cut) to
+ * `cells` cells. */
+static int cell_width(uint32_t cp)
+{
+    return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                   (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                   (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                   (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD)
+               ? 2
+               : 1;
+}
+
+static void print_cells(const char *text, int cells)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    int used = 0;
+    while (*p) {
+        int len = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : 4;
+        uint32_t cp = len == 1 ? *p : (uint32_t)(*p & (0x7F >> len));
+        for (int i = 1; i < len; i++) {
+            if ((p[i] & 0xC0) != 0x80) {
+                len = i;
+                break;
+            }
+            cp = cp << 6 | (p[i] & 0x3F);
+        }
+        int w = cell_width(cp);
+        if (used + w > cells) break;
+        fwrite(p, 1, (size_t)len, stdout);
+        used += w;
+        p += len;
+    }
+    for (; used < cells; used++)
+        putchar(' ');
+}
+
 static void print_requirement(const struct rec_requirement *req, const char *label)
 {
     printf("%s: %s station, %d sessions of >= %d minutes required, %d held: %s\n", label,
@@ -118,8 +156,9 @@ static int report_table(struct rec *rec, const struct rec_period *period)
         for (size_t a = 0; a < s[i].n_attendance; a++)
             present += s[i].attendance[a].seconds > 0;
         rec_format_local(s[i].start_utc, offset, start, sizeof(start));
-        printf("%-16s  %-30.30s  %7lld  %-11s  %4zu/%-4zu  %5.0f%%\n", start, s[i].course,
-               (long long)(s[i].played_seconds / 60),
+        printf("%-16s  ", start);
+        print_cells(s[i].course, 30);
+        printf("  %7lld  %-11s  %4zu/%-4zu  %5.0f%%\n", (long long)(s[i].played_seconds / 60),
                s[i].open          ? "open"
                : s[i].interrupted ? "interrupted"
                                   : "complete",
@@ -136,8 +175,10 @@ static int report_table(struct rec *rec, const struct rec_period *period)
                     seconds += s[i].attendance[a].seconds;
                     attended += s[i].attendance[a].seconds > 0;
                 }
-        printf("%-10s  %-20s  %-12s  %8d  %7.2f\n", members[m].number, members[m].name,
-               rec_category_name(members[m].category), attended, (double)seconds / 3600.0);
+        printf("%-10s  ", members[m].number);
+        print_cells(members[m].name, 20);
+        printf("  %-12s  %8d  %7.2f\n", rec_category_name(members[m].category), attended,
+               (double)seconds / 3600.0);
     }
     printf("\n");
     for (int m = 0; m < period->n_months; m++) {
