@@ -89,6 +89,8 @@ int rec_append_in_tx(struct rec *rec, const char *type, const char *session, con
 int rec_append(struct rec *rec, const char *type, const char *session, const char *payload,
                int64_t *seq);
 sqlite3_stmt *rec_stmt(struct rec *rec, enum rec_stmt which);
+/* fsyncs the directory holding path_in_dir, so a new name in it is durable. */
+int rec_fsync_dir(const char *path_in_dir);
 /* Closes orphaned sessions (caller holds the session lock). */
 int rec_recover(struct rec *rec);
 

@@ -30,6 +30,7 @@ static int write_secret(const char *path, const unsigned char *key, size_t len)
     if (close(fd) != 0 && rc == 0) rc = -errno;
     if (rc == 0 && rename(tmp, path) != 0) rc = -errno;
     if (rc != 0) unlink(tmp);
+    if (rc == 0) rc = rec_fsync_dir(path);
     return rc;
 }
 

@@ -371,6 +371,20 @@ int rec_recover(struct rec *rec)
     return rc;
 }
 
+int rec_fsync_dir(const char *path_in_dir)
+{
+    char *copy = strdup(path_in_dir);
+    if (!copy) return -ENOMEM;
+    char *slash = strrchr(copy, '/');
+    if (slash) *slash = '\0';
+    int fd = open(slash ? (copy[0] ? copy : "/") : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc = fd < 0 ? -errno : 0;
+    if (fd >= 0 && fsync(fd) != 0) rc = -errno;
+    if (fd >= 0) close(fd);
+    free(copy);
+    return rc;
+}
+
 static int make_dirs(const char *path)
 {
     char *copy = strdup(path);
@@ -601,7 +615,19 @@ int rec_open(const struct rec_options *options, struct sc_log *log, struct rec *
     bool created = false;
     if (rc == 0) rc = rec_keys_load_or_create(rec, &created);
     if (rc == 0) rc = load_station(rec);
-    if (rc == 1) rc = first_start(rec);
+    bool new_station = rc == 1;
+    if (new_station) rc = first_start(rec);
+    if (rc == 0 && (created || new_station)) {
+        /* the new database and key files' names must survive a power cut */
+        size_t n = strlen(rec->data_dir) + sizeof(REC_DB_NAME) + 2;
+        char *db = malloc(n);
+        rc = db ? 0 : -ENOMEM;
+        if (db) {
+            snprintf(db, n, "%s/%s", rec->data_dir, REC_DB_NAME);
+            rc = rec_fsync_dir(db);
+            free(db);
+        }
+    }
     if (rc == 0) rc = recover_if_orphaned(rec);
     if (rc != 0) goto fail;
     *out = rec;
