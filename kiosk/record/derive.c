@@ -109,6 +109,7 @@ static int finish(struct session_state *st)
     for (size_t i = 0; i < st->n_members; i++) {
         out->attendance[i].member = st->members[i].member;
         out->attendance[i].seconds = st->members[i].ns / 1000000000;
+        out->attendance[i].present = st->members[i].present;
         st->members[i].member = NULL;
     }
     out->n_attendance = st->n_members;

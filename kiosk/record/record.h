@@ -218,6 +218,7 @@ void rec_members_free(struct rec_member *members, size_t count);
 struct rec_attendance {
     char *member;
     int64_t seconds; /* overlap of presence with effective playback */
+    bool present;    /* still checked in (at the close, or now if open) */
 };
 struct rec_session_summary {
     char id[37];

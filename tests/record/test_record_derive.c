@@ -71,6 +71,8 @@ static void test_overlap_pause_outage(void)
     ASSERT_EQ(find_attendance(got, "002")->seconds, (30 + 60 + 20) * 60);
     ASSERT_EQ(find_attendance(got, "003")->seconds, (60 + 20 + 20) * 60);
     ASSERT_TRUE(find_attendance(got, "004") == NULL);
+    ASSERT_TRUE(find_attendance(got, "001")->present);
+    ASSERT_FALSE(find_attendance(got, "002")->present); /* checked out */
     int64_t start;
     ASSERT_EQ(sc_parse_iso8601("2026-11-10T11:00:00Z", &start), 0);
     ASSERT_EQ(got->start_utc, start);
