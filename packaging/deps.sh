@@ -15,7 +15,7 @@ fonts-noto-cjk gettext ffmpeg"
 # the ffmpeg CLI makes the demo stream and test fixtures; Xvfb/xdotool drive the
 # real window; clang + compiler-rt give libFuzzer and the sanitizer runtimes
 test_pkgs="xvfb xauth xdotool x11-apps imagemagick poppler-utils sqlite3
-clang libclang-rt-14-dev python3 python3-jsonschema iproute2 procps"
+clang libclang-rt-14-dev python3 python3-jsonschema python3-cryptography iproute2 procps"
 
 case "$mode" in
   build) want="$build_pkgs" ;;

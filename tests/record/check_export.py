@@ -122,6 +122,56 @@ pixels = header[3][: width * height]
 dark = sum(1 for b in pixels if b < 128) / len(pixels)
 check(0.01 < dark < 0.5, f"the rendered page is blank or black ({dark:.3f} dark)")
 
+# ---- the signature and the chain, recomputed from docs/record.md alone ----
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey  # noqa: E402
+import hashlib  # noqa: E402
+
+manifest_bytes = open(f"{export}/manifest.json", "rb").read()
+manifest = json.loads(manifest_bytes)
+key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(open(f"{export}/station.pub").read().strip()))
+signature = bytes.fromhex(open(f"{export}/manifest.sig").read().strip())
+try:
+    key.verify(signature, manifest_bytes)
+except Exception:  # cryptography raises InvalidSignature
+    failures.append("the manifest signature does not verify with cryptography's Ed25519")
+for f in manifest["files"]:
+    data = open(f"{export}/{f['name']}", "rb").read()
+    check(hashlib.sha256(data).hexdigest() == f["sha256"] and len(data) == f["size"],
+          f"{f['name']}: hash or size differs from the manifest")
+
+
+def unescape(field):
+    out, i = [], 0
+    while i < len(field):
+        if field[i] == "\\" and i + 1 < len(field):
+            out.append({"t": "\t", "n": "\n", "r": "\r"}.get(field[i + 1], field[i + 1]))
+            i += 2
+        else:
+            out.append(field[i])
+            i += 1
+    return "".join(out)
+
+
+chain = manifest["chain"]
+prev = bytes.fromhex(chain["prev_hash"])
+expected_seq = chain["first_seq"]
+for line in open(f"{export}/events.tsv", encoding="utf-8").read().split("\n"):
+    if not line or line.startswith("#"):
+        continue
+    f = [unescape(x) for x in line.split("\t")]
+    check(len(f) == 10, "an events.tsv line does not have 10 fields")
+    seq = int(f[0])
+    check(seq == expected_seq and bytes.fromhex(f[8]) == prev, f"event {seq} does not chain")
+    h = hashlib.sha256(b"studycast-event-v1\n" + prev)
+    for field in f[:8]:
+        b = field.encode("utf-8")
+        h.update(str(len(b)).encode() + b":" + b + b"\n")
+    check(h.hexdigest() == f[9], f"event {seq}: SHA-256 differs from the documented encoding")
+    prev = bytes.fromhex(f[9])
+    expected_seq = seq + 1
+check(expected_seq - 1 == chain["last_seq"] and prev.hex() == chain["last_hash"],
+      "the chain does not end where the manifest says")
+
 if failures:
     print("\n".join(failures))
     sys.exit(1)
