@@ -185,6 +185,10 @@ static size_t raw_descriptors(const dvbpsi_descriptor_t *d, uint8_t *out, size_t
 static void on_pmt(void *data, dvbpsi_pmt_t *pmt)
 {
     struct dmx_si *si = data;
+    if (!pmt->b_current_next) { /* announces the next version: not in force yet */
+        dvbpsi_pmt_delete(pmt);
+        return;
+    }
     struct service *sv = find_service(si, pmt->i_program_number, true, si->ts_id, true);
     if (sv) {
         size_t n = 0;
@@ -228,6 +232,10 @@ static bool pmt_wanted(const dvbpsi_pat_t *pat, const struct pmt_handle *ph)
 static void on_pat(void *data, dvbpsi_pat_t *pat)
 {
     struct dmx_si *si = data;
+    if (!pat->b_current_next) {
+        dvbpsi_pat_delete(pat);
+        return;
+    }
     si->has_pat = true;
     si->ts_id = pat->i_ts_id;
     si->pat_version = pat->i_version;
@@ -275,6 +283,10 @@ static void on_pat(void *data, dvbpsi_pat_t *pat)
 static void on_sdt(void *data, dvbpsi_sdt_t *sdt)
 {
     struct dmx_si *si = data;
+    if (!sdt->b_current_next) {
+        dvbpsi_sdt_delete(sdt);
+        return;
+    }
     bool actual = sdt->i_table_id == 0x42;
     /* the new version replaces the old one of this transport stream */
     for (size_t i = 0; i < si->service_count; i++) {
@@ -306,6 +318,23 @@ static void on_sdt(void *data, dvbpsi_sdt_t *sdt)
             break;
         }
     }
+    /* a service the new version no longer describes loses its description */
+    for (size_t i = 0; i < si->service_count; i++) {
+        struct service *sv = &si->services[i];
+        if (sv->in_sdt || sv->s.actual != actual || sv->s.transport_stream_id != sdt->i_extension)
+            continue;
+        char *empty_name = strdup(""), *empty_provider = strdup("");
+        if (empty_name && empty_provider) {
+            free(sv->s.name);
+            free(sv->s.provider);
+            sv->s.name = empty_name;
+            sv->s.provider = empty_provider;
+            sv->s.type = 0;
+        } else {
+            free(empty_name);
+            free(empty_provider);
+        }
+    }
     drop_unreferenced(si);
     si->changes |= DMX_SI_SERVICES;
     dvbpsi_sdt_delete(sdt);
@@ -316,7 +345,7 @@ static void on_sdt(void *data, dvbpsi_sdt_t *sdt)
 static void on_nit(void *data, dvbpsi_nit_t *nit)
 {
     struct dmx_si *si = data;
-    if (nit->i_table_id == 0x40) {
+    if (nit->i_table_id == 0x40 && nit->b_current_next) {
         si->network_id = nit->i_network_id;
         for (dvbpsi_descriptor_t *d = nit->p_first_descriptor; d; d = d->p_next) {
             if (d->i_tag != 0x40) continue;

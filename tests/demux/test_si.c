@@ -58,10 +58,11 @@ static void put_pmts(struct si_writer *w)
     dvbpsi_pmt_delete(pmt);
 }
 
-static void put_sdt(struct si_writer *w, uint8_t version, const char *name1, size_t n1len)
+static void put_sdt_next(struct si_writer *w, uint8_t version, const char *name1, size_t n1len,
+                         bool current)
 {
     uint8_t d[256];
-    dvbpsi_sdt_t *sdt = dvbpsi_sdt_new(0x42, 0x0101, version, true, 0x2000);
+    dvbpsi_sdt_t *sdt = dvbpsi_sdt_new(0x42, 0x0101, version, current, 0x2000);
     dvbpsi_sdt_service_t *s = dvbpsi_sdt_service_add(sdt, 1, true, true, 4, false);
     size_t n = si_service_desc(d, 0x01, S(SVC1_PROV_U8), name1, n1len);
     dvbpsi_sdt_service_descriptor_add(s, 0x48, (uint8_t)n, d);
@@ -88,6 +89,11 @@ static void put_sdt(struct si_writer *w, uint8_t version, const char *name1, siz
     dvbpsi_BuildPSISection(w->h, sec);
     si_put_sections(w, 0x11, sec);
     dvbpsi_sdt_delete(sdt);
+}
+
+static void put_sdt(struct si_writer *w, uint8_t version, const char *name1, size_t n1len)
+{
+    put_sdt_next(w, version, name1, n1len, true);
 }
 
 /* One EIT section for one event (sections are numbered by the caller). */
@@ -312,6 +318,8 @@ static void test_versions_and_bad_crc(void)
     /* p/f moves on: 101 present, 102 following; 100 leaves the table */
     put_eit_event(&w, 0x4E, 1, 2, 0, 1, 101, T0 + 600, 600, 4, S("Second"), S(""), false);
     put_eit_event(&w, 0x4E, 1, 2, 1, 1, 102, T0 + 1200, 600, 1, S("Third"), S(""), false);
+    /* the next version announced (current_next_indicator 0): not in force */
+    put_sdt_next(&w, 4, S("Next name"), false);
     /* version 3 with a broken CRC: must be discarded */
     size_t before = w.ts.len;
     put_sdt(&w, 3, S("Bad name"));
