@@ -89,6 +89,10 @@ int cmd_members(int argc, char **argv, struct sc_log *log)
     const char *data_dir = NULL, *file = NULL;
     bool json_out = false;
     for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        }
         if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc)
             data_dir = argv[++i];
         else if (strncmp(argv[i], "--data-dir=", 11) == 0)

@@ -355,6 +355,12 @@ int cmd_record(int argc, char **argv, struct sc_log *log)
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        }
+    }
     struct args a = {0};
     if (parse_args(argc - 2, argv + 2, &a) != 0) {
         usage(stderr);
