@@ -224,6 +224,10 @@ bool dmx_pipeline_is_live(const struct dmx_pipeline *p);
  * else), or everything when service_id < 0. Takes effect at the next read. */
 void dmx_pipeline_select_service(struct dmx_pipeline *p, int service_id);
 
+/* The service the source address itself names (a dvb:// channel's service
+ * id), or -1: what the player selects when told nothing else. Any thread. */
+int dmx_pipeline_default_service(const struct dmx_pipeline *p);
+
 /* Makes the current and every later read return DMX_ERR_ABORTED promptly. */
 void dmx_pipeline_abort(struct dmx_pipeline *p);
 

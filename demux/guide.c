@@ -223,8 +223,7 @@ int dmx_guide_copy(const struct dmx_guide *g, int service_id, struct dmx_event *
         *out = NULL;
         return -ENOMEM;
     }
-    if (g->service_count)
-        memcpy(order, g->services, g->service_count * sizeof *order);
+    if (g->service_count) memcpy(order, g->services, g->service_count * sizeof *order);
     qsort(order, g->service_count, sizeof *order, by_service);
     for (size_t s = 0; s < g->service_count; s++) {
         if (service_id >= 0 && order[s].service_id != service_id) continue;

@@ -31,6 +31,8 @@ struct dmx_source_driver {
     /* Optional: RTP counters and frontend state; NULL when not applicable. */
     void (*counters)(void *priv, uint64_t *rtp_lost, uint64_t *rtp_reordered);
     void (*signal)(void *priv, struct dmx_signal *out);
+    /* Optional: the service the address names (a DVB channel), or -1. */
+    int (*service_id)(void *priv);
 };
 
 extern const struct dmx_source_driver dmx_source_file;

@@ -326,6 +326,11 @@ void dmx_pipeline_select_service(struct dmx_pipeline *p, int service_id)
     pthread_mutex_unlock(&p->lock);
 }
 
+int dmx_pipeline_default_service(const struct dmx_pipeline *p)
+{
+    return p->drv->service_id ? p->drv->service_id(p->src) : -1;
+}
+
 void dmx_pipeline_abort(struct dmx_pipeline *p)
 {
     atomic_store(&p->aborted, true);

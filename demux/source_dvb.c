@@ -30,6 +30,7 @@ struct dvb_source {
     struct sc_log_limit limit;
     int64_t stats_at_ns;
     struct dmx_signal signal;
+    int service_id; /* of the channel tuned, -1 if the file gives none */
 };
 
 static bool dvb_accepts(const char *url)
@@ -234,6 +235,7 @@ static int dvb_open(void **priv, const char *url, const struct dmx_options *opti
         SC_INFO(log, "cannot open %s: %s", path, strerror(errno));
         goto fail;
     }
+    d->service_id = entry->service_id ? entry->service_id : -1;
     dvb_file_free(file);
     *priv = d;
     return 0;
@@ -273,6 +275,11 @@ static void dvb_signal(void *priv, struct dmx_signal *out)
     *out = d->signal;
 }
 
+static int dvb_service_id(void *priv)
+{
+    return ((struct dvb_source *)priv)->service_id;
+}
+
 const struct dmx_source_driver dmx_source_dvb = {
     .name = "dvb",
     .accepts = dvb_accepts,
@@ -281,4 +288,5 @@ const struct dmx_source_driver dmx_source_dvb = {
     .close = dvb_close,
     .is_live = dvb_is_live,
     .signal = dvb_signal,
+    .service_id = dvb_service_id,
 };

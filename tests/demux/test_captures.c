@@ -23,6 +23,7 @@ static struct capture probe(const char *name)
     struct capture c = {0};
     ASSERT_EQ(dmx_pipeline_create(&c.p, path, NULL, NULL, NULL), 0);
     ASSERT_FALSE(dmx_pipeline_is_live(c.p));
+    ASSERT_EQ(dmx_pipeline_default_service(c.p), -1); /* a file names no service */
     uint8_t buf[188 * 128];
     int n;
     while ((n = dmx_pipeline_read(c.p, buf, sizeof buf, 1000)) > 0)
