@@ -25,6 +25,7 @@ struct play_args {
     bool no_deinterlace;
     int field_rate; /* -1 auto, 0 frame rate, 1 field rate */
     int volume;
+    int audio_channels, audio_rate;
     enum sc_ui_renderer renderer;
 };
 
@@ -40,6 +41,8 @@ static void usage(FILE *out)
             "  --stats FILE          write playback statistics as JSON at exit\n"
             "  --no-audio            do not play the sound\n"
             "  --volume N            initial volume, 0..100 (default 100)\n"
+            "  --audio-channels N    ask the audio device for N channels (default: the stream's)\n"
+            "  --audio-rate HZ       ask the audio device for this rate (default: the stream's)\n"
             "  --deinterlace MODE    field (one picture per field), frame, or off\n"
             "                        (default: field if the display runs at >= 50 Hz)\n"
             "  --renderer R          auto, gpu or software (default auto)\n"
@@ -97,6 +100,16 @@ static int parse_args(int argc, char **argv, struct play_args *a)
         } else if (strcmp(arg, "--volume") == 0) {
             if (parse_int(val, 0, 100, &a->volume) < 0) {
                 fprintf(stderr, "studycast play: --volume wants 0..100\n");
+                return -1;
+            }
+        } else if (strcmp(arg, "--audio-channels") == 0) {
+            if (parse_int(val, 1, 8, &a->audio_channels) < 0) {
+                fprintf(stderr, "studycast play: --audio-channels wants 1..8\n");
+                return -1;
+            }
+        } else if (strcmp(arg, "--audio-rate") == 0) {
+            if (parse_int(val, 8000, 192000, &a->audio_rate) < 0) {
+                fprintf(stderr, "studycast play: --audio-rate wants 8000..192000\n");
                 return -1;
             }
         } else if (strcmp(arg, "--duration") == 0) {
@@ -288,6 +301,8 @@ int cmd_play(int argc, char **argv, struct sc_log *log)
                                   .no_deinterlace = a.no_deinterlace,
                                   .field_rate = a.field_rate != 0, /* TVs run at >= 50 Hz */
                                   .volume = a.volume,
+                                  .audio_channels = a.audio_channels,
+                                  .audio_rate = a.audio_rate,
                                   .wakeup = wake_ui,
                                   .wakeup_opaque = &target,
                                   .start_ns = start_ns,

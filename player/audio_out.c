@@ -63,7 +63,12 @@ static int configure_swr(struct sc_audio_out *ao, const AVFrame *f)
 static int wanted_samples(struct sc_audio_out *ao, int nb_samples, int sample_rate)
 {
     struct sc_player *p = ao->p;
-    if (p->master == SC_MASTER_AUDIO) return nb_samples;
+    if (p->master == SC_MASTER_AUDIO) {
+        if (!p->live) return nb_samples;
+        /* live: play faster or slower as the buffer says (speed 1.01 = 1 % fewer samples) */
+        double speed = (double)atomic_load(&p->live_speed_ppm) / 1e6;
+        return speed > 0 ? (int)lrint(nb_samples / speed) : nb_samples;
+    }
     double diff = sc_clock_get(&p->audio_clock) - sc_player_master_clock(p);
     if (isnan(diff) || fabs(diff) >= SC_NOSYNC_THRESHOLD) {
         ao->diff_avg_count = 0;
@@ -198,8 +203,12 @@ int sc_audio_out_open(struct sc_player *p, struct sc_audio_out **out)
     ao->p = p;
     ao->audio_clock = NAN;
     int channels = par->ch_layout.nb_channels > 0 ? par->ch_layout.nb_channels : 2;
+    if (p->opts.audio_channels > 0) channels = p->opts.audio_channels;
     if (channels > 8) channels = 8;
-    SDL_AudioSpec want = {.freq = par->sample_rate > 0 ? par->sample_rate : 48000,
+    int rate = p->opts.audio_rate > 0 ? p->opts.audio_rate
+               : par->sample_rate > 0 ? par->sample_rate
+                                      : 48000;
+    SDL_AudioSpec want = {.freq = rate,
                           .format = AUDIO_S16SYS,
                           .channels = (Uint8)channels,
                           .callback = audio_callback,

@@ -175,6 +175,8 @@ static int handle_audio_frame(struct sc_decoder *d, AVFrame *frame)
     slot->flags = 0;
     av_frame_move_ref(slot->frame, frame);
     sc_frameq_push(&d->frames);
+    if (!atomic_load(&p->audio_started))
+        sc_player_wakeup(p); /* the main thread starts the device once enough is here */
     return 0;
 }
 

@@ -126,7 +126,7 @@ struct sc_player {
 
     struct sc_clock audio_clock, video_clock, external_clock;
     struct sc_audio_out *audio_out; /* opened by the reader, started by the main thread */
-    bool audio_started;             /* main thread */
+    atomic_bool audio_started;      /* written by the main thread */
 
     /* main thread: presentation */
     double frame_timer;
@@ -141,6 +141,7 @@ struct sc_player {
 
     atomic_int volume; /* 0..100 */
     atomic_bool field_rate;
+    atomic_int live_speed_ppm; /* live sources: the master's speed, 1e6 = real time */
     atomic_bool muted;
 
     /* counters: written by one thread each, read by any */

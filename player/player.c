@@ -68,9 +68,15 @@ int sc_player_create(const struct sc_player_opts *opts, struct sc_player **out)
     p->opts = *opts;
     p->opts.source = strdup(opts->source ? opts->source : "");
     p->log = sc_log_child(opts->log, "player");
+    /* libav's own messages (one per damaged packet) only when debugging; the
+     * player reports what matters itself, rate-limited */
+    av_log_set_level(sc_log_enabled(opts->log, SC_LOG_TRACE)   ? AV_LOG_VERBOSE
+                     : sc_log_enabled(opts->log, SC_LOG_DEBUG) ? AV_LOG_WARNING
+                                                               : AV_LOG_QUIET);
     atomic_init(&p->volume, opts->volume < 0 ? 0 : opts->volume > 100 ? 100 : opts->volume);
     atomic_init(&p->first_picture_ns, -1);
     atomic_init(&p->field_rate, opts->field_rate);
+    atomic_init(&p->live_speed_ppm, 1000000);
     atomic_init(&p->state, SC_PLAYER_OPENING);
     bool locks = false, queues_video = false, queues_audio = false, clocks = false;
     if (!p->opts.source) goto fail;

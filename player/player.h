@@ -46,6 +46,8 @@ struct sc_player_opts {
     bool no_deinterlace; /* present interlaced pictures as they are */
     bool field_rate;     /* deinterlace to one picture per field (50/s for 576i) */
     int volume;          /* 0..100, initial */
+    int audio_channels;  /* ask the device for this many channels; 0: the stream's */
+    int audio_rate;      /* ask the device for this rate (Hz); 0: the stream's */
     /* Called on any player thread whenever the caller should look again
      * (a picture was queued, the state changed). Must be cheap and must not call
      * back into the player. May be NULL. */

@@ -40,6 +40,15 @@ static void stop_playing_clock(struct sc_player *p)
     }
 }
 
+/* Seconds of the master's stream received but not yet played. */
+static double live_buffered(struct sc_player *p)
+{
+    struct sc_decoder *d = p->has_audio ? &p->audio : &p->video;
+    int64_t buffered_us = 0;
+    sc_pktq_level(&d->packets, NULL, NULL, &buffered_us);
+    return (double)buffered_us / 1e6 + sc_frameq_size(&d->frames) * (p->has_audio ? 0.024 : 0.04);
+}
+
 /* The sound starts once a few frames are decoded, so that the device does not
  * begin with an underrun. */
 static void maybe_start_audio(struct sc_player *p)
@@ -53,7 +62,9 @@ static void maybe_start_audio(struct sc_player *p)
     if (p->opened_at == 0) p->opened_at = now;
     bool picture_up = !p->has_video || p->have_last;
     bool overdue = now - (p->have_last ? p->first_shown_at : p->opened_at) > AUDIO_START_TIMEOUT;
-    if ((filled && picture_up) || ended || overdue) {
+    /* live: begin with a cushion, so that jitter in arrival is no underrun */
+    bool cushioned = !p->live || live_buffered(p) >= SC_LIVE_TARGET_BUFFER / 2;
+    if ((filled && picture_up && cushioned) || ended || overdue) {
         sc_audio_out_pause(p->audio_out, false);
         p->audio_started = true;
         start_playing_clock(p);
@@ -62,12 +73,10 @@ static void maybe_start_audio(struct sc_player *p)
 
 static void update_live_speed(struct sc_player *p)
 {
-    struct sc_decoder *d = p->has_video ? &p->video : &p->audio;
-    int64_t buffered_us = 0;
-    sc_pktq_level(&d->packets, NULL, NULL, &buffered_us);
-    double buffered = (double)buffered_us / 1e6 + sc_frameq_size(&d->frames) * 0.02;
-    sc_clock_set_speed_at(&p->external_clock, sc_clock_live_speed(buffered, SC_LIVE_TARGET_BUFFER),
-                          sc_clock_now());
+    double speed = sc_clock_live_speed(live_buffered(p), SC_LIVE_TARGET_BUFFER);
+    atomic_store(&p->live_speed_ppm, (int)lrint(speed * 1e6));
+    if (p->master == SC_MASTER_EXTERNAL)
+        sc_clock_set_speed_at(&p->external_clock, speed, sc_clock_now());
 }
 
 static bool check_end(struct sc_player *p, int64_t *wait_ns)
@@ -119,7 +128,7 @@ struct sc_picture *sc_player_next_picture(struct sc_player *p, int64_t *wait_ns)
         double now = sc_clock_now();
         double master = sc_player_master_clock(p);
         double lead = p->render_lead; /* present this much early: drawing takes time */
-        double speed = p->master == SC_MASTER_EXTERNAL ? sc_clock_speed(&p->external_clock) : 1.0;
+        double speed = p->live ? (double)atomic_load(&p->live_speed_ppm) / 1e6 : 1.0;
         double due_in = (vp->pts - master) / speed - lead;
         bool by_clock = !isnan(due_in) && fabs(due_in) < MAX_FRAME_DURATION;
         if (by_clock) {

@@ -116,9 +116,11 @@ static int open_streams(struct sc_player *p)
         fail(p, "%s: no stream could be decoded", p->opts.source);
         return -1;
     }
-    /* Files: the sound is the master. Live sources: a clock slaved to the
-     * incoming stream (whose speed follows the buffer fill). */
-    p->master = p->has_audio && !p->live ? SC_MASTER_AUDIO : SC_MASTER_EXTERNAL;
+    /* The sound is the master clock when there is sound, else a clock of our
+     * own. For a live source that master runs slightly faster or slower (the
+     * sound resampled by up to 3 %) as the buffer fills or drains, so that it
+     * follows the sender's clock. */
+    p->master = p->has_audio ? SC_MASTER_AUDIO : SC_MASTER_EXTERNAL;
     if (p->has_video)
         SC_INFO(p->log, "video: %s %dx%d, stream %d", avcodec_get_name(p->video.avctx->codec_id),
                 p->video.avctx->width, p->video.avctx->height, video);

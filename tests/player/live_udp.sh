@@ -1,0 +1,34 @@
+#!/bin/sh
+# A live source over real UDP on 127.0.0.1: the player slaves its clock to the
+# incoming stream. Senders whose clocks run 0.5 % fast and 0.5 % slow (ffmpeg
+# -readrate) play without repeated underruns and without dropping pictures.
+studycast=$1 ffmpeg=$2 work=$3
+mkdir -p "$work"
+. "$(dirname "$0")/lib.sh"
+
+fixture live.ts -f lavfi -i "testsrc2=size=352x288:rate=25" -f lavfi -i "$TONE" -t 8 \
+  -c:v mpeg2video -b:v 1M -g 12 -c:a mp2 -f mpegts -muxrate 2M
+
+port=$((20000 + $$ % 20000))
+for rate in 1.005 0.995; do
+  st="$work/udp-$rate.json"
+  rm -f "$st"
+  SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy "$studycast" play --window 320x240 --duration 7 \
+    --stats "$st" "udp://127.0.0.1:$port" 2>"$work/udp-$rate.err" &
+  player=$!
+  sleep 0.5
+  "$ffmpeg" -nostdin -loglevel error -readrate "$rate" -i "$work/live.ts" -c copy -f mpegts \
+    "udp://127.0.0.1:$port?pkt_size=1316" 2>"$work/sender-$rate.err" &
+  sender=$!
+  wait $player || fail "udp at rate $rate: exit $? ($(cat "$work/udp-$rate.err"))"
+  kill $sender 2>/dev/null || true
+  wait $sender 2>/dev/null || true
+  check "$st" "s['live'] == True" "udp: not treated as live" \
+    "s['frames_presented'] > 120" "udp at $rate: too few pictures" \
+    "s['audio_underruns'] <= 1" "udp at $rate: repeated underruns" \
+    "s['frames_dropped_late'] + s['frames_dropped_early'] <= s['frames_decoded'] // 20" \
+    "udp at $rate: pictures dropped"
+  echo "udp sender at ${rate}x: $(tr -d '\n ' <"$st")"
+  port=$((port + 1))
+done
+echo "ok"
