@@ -212,8 +212,10 @@ int dmx_pipeline_create(struct dmx_pipeline **out, const char *url,
 void dmx_pipeline_destroy(struct dmx_pipeline *p);
 
 /* Reader thread. Fills buf with whole clean 188-byte packets (size must be at
- * least 188). Waits at most timeout_ms for data (-1: no limit). Returns the
- * number of bytes, 0 on timeout, DMX_EOF at the end of a file, or an error. */
+ * least 188). Waits at most timeout_ms for data (-1: no limit, 0: poll the
+ * source once). Returns the number of bytes, 0 on timeout, DMX_EOF at the end
+ * of a file, or an error. Live sources are polled in slices of 100 ms, so an
+ * abort or an outage is noticed within that even with a long timeout. */
 int dmx_pipeline_read(struct dmx_pipeline *p, uint8_t *buf, size_t size, int timeout_ms);
 
 /* True for udp/rtp/dvb/stdin pipes and http without a length. */
@@ -253,8 +255,9 @@ void dmx_pipeline_signal(struct dmx_pipeline *p, struct dmx_signal *out);
 int dmx_pipeline_network(struct dmx_pipeline *p, char *name, size_t size, uint16_t *network_id);
 
 /* Writes the guide to `path` atomically (format in guide.c's header comment);
- * loads one back, merging it under what the stream has already sent.
- * Return 0 or a negative code. */
+ * loads one back, merging it under what the stream has already sent (the
+ * guide_changed callback follows at the next read). A malformed file changes
+ * nothing (DMX_ERR_FORMAT). Return 0 or a negative code. */
 int dmx_pipeline_guide_save(struct dmx_pipeline *p, const char *path);
 int dmx_pipeline_guide_load(struct dmx_pipeline *p, const char *path);
 
