@@ -99,6 +99,7 @@ test "$("$studycast" record check --data-dir "$data")" = "$before" || fail "reco
 # with RLIMIT_FSIZE everywhere)
 mnt=$work/mnt
 mkdir -p "$mnt"
+trap 'umount "$mnt" 2>/dev/null || true' EXIT
 if mount -t tmpfs -o size=300k tmpfs "$mnt" 2>/dev/null; then
   echo "disk cases: tmpfs"
   dd if=/dev/zero of="$mnt/filler" bs=4k 2>/dev/null || true

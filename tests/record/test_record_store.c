@@ -10,6 +10,7 @@
 #include "rec_test_util.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/mount.h>
@@ -374,6 +375,10 @@ static void test_full_disk_rlimit(const char *dir)
 
 static void test_full_and_read_only(void)
 {
+    /* a private mount namespace: our tmpfs mounts vanish with the process,
+     * even if an assertion aborts it half-way */
+    if (unshare(CLONE_NEWNS) == 0)
+        mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
     char *mnt = test_dir("store-disk");
     if (try_mount_tmpfs(mnt, "640k")) {
         test_full_disk_tmpfs(mnt);
