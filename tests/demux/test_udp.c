@@ -205,11 +205,14 @@ static void check_outage(const struct run *r, enum dmx_outage_cause cause)
     int64_t paused = atomic_load(&r->snd.paused_at), resumed = atomic_load(&r->snd.resumed_at);
     if (cause == DMX_OUTAGE_UNDECODABLE) /* garbage from paused_at for ~3 s */
         resumed = paused + 3000 * 1000000LL;
-    /* the interval is the silence, within scheduling noise */
-    ASSERT_NEAR((o->start_mono_ns - paused) / 1e9, 0, 0.3);
-    ASSERT_NEAR((o->end_mono_ns - resumed) / 1e9, 0, 0.4);
+    /* the interval is the silence, within scheduling noise (sanitizers, a
+     * loaded 2-core machine) */
+    ASSERT_NEAR((o->start_mono_ns - paused) / 1e9, 0, 0.5);
+    ASSERT_NEAR((o->end_mono_ns - resumed) / 1e9, 0, 0.6);
+    ASSERT_NEAR((o->end_mono_ns - o->start_mono_ns) / 1e9, 3.0, 0.6);
     /* reported once 2 s of silence had passed, before the signal came back */
-    ASSERT_NEAR((r->seen.reported_at[0] - o->start_mono_ns) / 1e9, 2.0, 0.4);
+    double reported = (r->seen.reported_at[0] - o->start_mono_ns) / 1e9;
+    ASSERT_TRUE(reported >= 1.95 && reported < 2.9);
     ASSERT_LT(r->seen.reported_at[0], o->end_mono_ns);
 }
 
