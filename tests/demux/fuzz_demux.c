@@ -24,8 +24,7 @@ static void on_packet(void *opaque, const uint8_t *pkt)
 
 static void pack_section(struct fuzz *f, struct dmx_ts *ts, unsigned pid, uint8_t *sec, size_t len)
 {
-    if (len < 8)
-        return;
+    if (len < 8) return;
     size_t section_length = len - 3;
     sec[1] = (uint8_t)((sec[1] & 0xF0) | ((section_length >> 8) & 0x0F));
     sec[2] = (uint8_t)section_length;
@@ -42,8 +41,7 @@ static void pack_section(struct fuzz *f, struct dmx_ts *ts, unsigned pid, uint8_
         p[2] = (uint8_t)pid;
         p[3] = (uint8_t)(0x10 | (f->cc[pid]++ & 15));
         size_t at = 4;
-        if (first)
-            p[at++] = 0;
+        if (first) p[at++] = 0;
         size_t n = len - pos < 188 - at ? len - pos : 188 - at;
         memcpy(p + at, sec + pos, n);
         pos += n;
@@ -54,13 +52,18 @@ static void pack_section(struct fuzz *f, struct dmx_ts *ts, unsigned pid, uint8_
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 2)
-        return 0;
+    if (size < 2) return 0;
     uint8_t mode = data[0] % 3;
     if (mode == 2) {
-        static const int charsets[] = {DMX_CHARSET_DEFAULT, 1, 5, 9, DMX_CHARSET_UCS2,
-                                       DMX_CHARSET_KSX1001, DMX_CHARSET_GB2312,
-                                       DMX_CHARSET_BIG5, DMX_CHARSET_UTF8};
+        static const int charsets[] = {DMX_CHARSET_DEFAULT,
+                                       1,
+                                       5,
+                                       9,
+                                       DMX_CHARSET_UCS2,
+                                       DMX_CHARSET_KSX1001,
+                                       DMX_CHARSET_GB2312,
+                                       DMX_CHARSET_BIG5,
+                                       DMX_CHARSET_UTF8};
         char *s = dmx_text_to_utf8(data + 2, size - 2, charsets[data[1] % 9]);
         free(s);
         return 0;
@@ -84,8 +87,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         static const unsigned pids[8] = {0x00, 0x10, 0x11, 0x12, 0x14, 0x100, 0x101, 0x1FFF};
         /* a PAT first so PMT handles exist for 0x100/0x101 */
-        uint8_t pat[16] = {0x00, 0xB0, 0, 0x00, 0x01, 0xC1, 0, 0, 0x00, 0x01, 0xE1, 0x00,
-                           0x00, 0x02, 0xE1, 0x01};
+        uint8_t pat[16] = {0x00, 0xB0, 0,    0x00, 0x01, 0xC1, 0,    0,
+                           0x00, 0x01, 0xE1, 0x00, 0x00, 0x02, 0xE1, 0x01};
         uint8_t pat_full[20];
         memcpy(pat_full, pat, 16);
         pack_section(&f, ts, 0, pat_full, 20);
@@ -94,11 +97,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             unsigned pid = pids[data[pos] % 8];
             size_t len = ((size_t)data[pos + 1] << 8 | data[pos + 2]) % 1024;
             pos += 3;
-            if (len > size - pos)
-                len = size - pos;
+            if (len > size - pos) len = size - pos;
             uint8_t *sec = malloc(len + 4);
-            if (!sec)
-                break;
+            if (!sec) break;
             memcpy(sec, data + pos, len);
             pack_section(&f, ts, pid, sec, len + 4);
             free(sec);
@@ -108,11 +109,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dmx_ts_push(ts, NULL, 0, true);
     struct dmx_service *sv;
     size_t n;
-    if (dmx_si_services(f.si, &sv, &n) == 0)
-        dmx_services_free(sv, n);
+    if (dmx_si_services(f.si, &sv, &n) == 0) dmx_services_free(sv, n);
     struct dmx_event *ev;
-    if (dmx_guide_copy(guide, -1, &ev, &n) == 0)
-        dmx_events_free(ev, n);
+    if (dmx_guide_copy(guide, -1, &ev, &n) == 0) dmx_events_free(ev, n);
     dmx_ts_destroy(ts);
     dmx_si_destroy(f.si);
     dmx_guide_destroy(guide);
