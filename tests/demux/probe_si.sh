@@ -37,3 +37,15 @@ for pid, st in d["stats"].items():
 assert d["stats"]["18"]["packets"] > 0  # the EIT PID, keyed in decimal
 print("probe --json: SI exact")
 PY
+
+# a stream that sends GB2312 without the selector byte: --charset says so
+"$studycast" probe "$dir/si_noselector.ts" --json --charset gb2312 > "$dir/gb.json"
+"$studycast" probe "$dir/si_noselector.ts" --json > "$dir/default.json"
+python3 - "$dir/gb.json" "$dir/default.json" <<'PY'
+import json, sys
+gb = {s["id"]: s["name"] for s in json.load(open(sys.argv[1]))["services"]}
+default = {s["id"]: s["name"] for s in json.load(open(sys.argv[2]))["services"]}
+assert gb[1] == "乡村教育频道", gb[1]
+assert default[1] != gb[1], default[1]  # read as the default table it is not Chinese
+print("--charset gb2312: ok")
+PY

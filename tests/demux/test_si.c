@@ -488,6 +488,12 @@ int main(int argc, char **argv)
         build_main(&w);
         write_stream(&w, "si_main.ts");
         si_writer_free(&w);
+        /* GB2312 names without a selector byte, as some operators send them */
+        si_writer_init(&w);
+        put_pat(&w, 0);
+        put_sdt(&w, 1, SVC1_NAME_GB + 1, sizeof SVC1_NAME_GB - 2);
+        write_stream(&w, "si_noselector.ts");
+        si_writer_free(&w);
         return 0;
     }
     RUN_TEST(test_services_guide_time);
