@@ -510,6 +510,16 @@ static void on_eit_section(dvbpsi_t *h, dvbpsi_psi_section_t *s)
         dvbpsi_DeletePSISections(s);
         return;
     }
+    /* The guide is keyed by service id: an "other" table about a service of
+     * another multiplex that shares an id with one of ours would mix its
+     * events into our service's guide, so it is left out. */
+    uint16_t eit_ts_id = (uint16_t)(s->p_payload_start[0] << 8 | s->p_payload_start[1]);
+    bool other_table = s->i_table_id == 0x4F || s->i_table_id >= 0x60;
+    if (other_table && si->has_pat && eit_ts_id != si->ts_id &&
+        find_service(si, s->i_extension, true, si->ts_id, false)) {
+        dvbpsi_DeletePSISections(s);
+        return;
+    }
     struct eit_seen *seen = eit_slot(si, s->i_table_id, s->i_extension);
     if (seen) {
         if (seen->version != s->i_version) { /* a new version replaces the old */

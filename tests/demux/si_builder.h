@@ -21,6 +21,7 @@ struct si_writer {
     struct ts_stream ts;
     uint8_t cc[8192];
     dvbpsi_t *h;
+    uint16_t eit_ts_id; /* transport_stream_id written into EIT sections; 0: 0x0101 */
 };
 
 static inline void si_writer_init(struct si_writer *w)

@@ -103,7 +103,8 @@ static void put_eit_event(struct si_writer *w, uint8_t table_id, uint16_t sid, u
                           const char *text, size_t xlen, bool extended)
 {
     dvbpsi_eit_t *eit =
-        dvbpsi_eit_new(table_id, sid, version, true, 0x0101, 0x2000, last_section, table_id);
+        dvbpsi_eit_new(table_id, sid, version, true, w->eit_ts_id ? w->eit_ts_id : 0x0101, 0x2000,
+                       last_section, table_id);
     dvbpsi_eit_event_t *e = dvbpsi_eit_event_add(eit, event_id, si_mjd(start),
                                                  si_bcd_duration(duration), running, false, 0);
     uint8_t d[256];
@@ -318,6 +319,11 @@ static void test_versions_and_bad_crc(void)
     /* p/f moves on: 101 present, 102 following; 100 leaves the table */
     put_eit_event(&w, 0x4E, 1, 2, 0, 1, 101, T0 + 600, 600, 4, S("Second"), S(""), false);
     put_eit_event(&w, 0x4E, 1, 2, 1, 1, 102, T0 + 1200, 600, 1, S("Third"), S(""), false);
+    /* EIT other about a service of another multiplex that shares our id 1:
+     * kept out of our service's guide */
+    w.eit_ts_id = 0x0303;
+    put_eit_event(&w, 0x4F, 1, 0, 0, 0, 900, T0, 600, 4, S("Other mux"), S(""), false);
+    w.eit_ts_id = 0;
     /* the next version announced (current_next_indicator 0): not in force */
     put_sdt_next(&w, 4, S("Next name"), false);
     /* version 3 with a broken CRC: must be discarded */
