@@ -37,6 +37,7 @@ struct sc_ui {
     bool dirty;                 /* something changed since the last flip */
     struct sc_picture *picture; /* the one on screen, owned */
     struct sc_video_texture video;
+    struct sc_ui_kiosk *kiosk; /* screens, text, language (screens.h) */
 };
 
 /* video.c */

@@ -1,5 +1,6 @@
 /* The window and its renderer; waiting for input and wakeups; flipping. */
 #include "internal.h"
+#include "screens.h"
 
 #include <errno.h>
 #include <string.h>
@@ -110,10 +111,13 @@ int sc_ui_create(const struct sc_ui_opts *opts, struct sc_ui **out)
     SDL_RenderPresent(ui->renderer);
     SC_INFO(ui->log, "renderer: %s (window %.0f ms, renderer %.0f ms)", ui->renderer_name,
             (double)(t1 - t0) / 1e6, (double)(sc_mono_ns() - t1) / 1e6);
+    ret = sc_ui_kiosk_init(ui, opts);
+    if (ret < 0) goto fail;
     ui->dirty = true;
     *out = ui;
     return 0;
 fail:
+    sc_ui_kiosk_free(ui);
     if (ui->renderer) SDL_DestroyRenderer(ui->renderer);
     if (ui->window) SDL_DestroyWindow(ui->window);
     SDL_QuitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS);
@@ -126,6 +130,7 @@ fail_log:
 void sc_ui_destroy(struct sc_ui *ui)
 {
     if (!ui) return;
+    sc_ui_kiosk_free(ui); /* its textures before the renderer */
     sc_video_texture_free(&ui->video);
     sc_picture_free(ui->picture);
     SDL_DestroyRenderer(ui->renderer);
@@ -174,12 +179,21 @@ int sc_ui_set_picture(struct sc_ui *ui, struct sc_picture *picture)
     return ret;
 }
 
+void sc_ui_set_picture_none(struct sc_ui *ui)
+{
+    sc_picture_free(ui->picture);
+    ui->picture = NULL;
+    ui->video.has_picture = false;
+    ui->dirty = true;
+}
+
 int sc_ui_present(struct sc_ui *ui)
 {
-    if (!ui->dirty) return 0;
+    if (!ui->dirty && !sc_ui_kiosk_due(ui)) return 0;
     SDL_SetRenderDrawColor(ui->renderer, 0, 0, 0, 255);
     SDL_RenderClear(ui->renderer);
     sc_video_texture_draw(ui);
+    sc_ui_kiosk_draw(ui);
     SDL_RenderPresent(ui->renderer);
     ui->dirty = false;
     return 1;

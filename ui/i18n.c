@@ -1,0 +1,86 @@
+/* Language: gettext's "studycast" domain, Chinese by default.
+ *
+ * The msgids are English, so English needs no catalog: sc_ui_tr() returns
+ * the msgid. For Chinese, glibc's gettext picks the catalog from LANGUAGE,
+ * but ignores LANGUAGE while LC_MESSAGES is the "C" locale, which is what a
+ * systemd service or a fresh box without generated locales has. "C.UTF-8"
+ * exists in every glibc since 2.35 and is not "C" for that test, so LC_MESSAGES
+ * is moved there when it is C/POSIX, and LANGUAGE is set once, here, before
+ * the kiosk starts its threads. Switching at run time then never touches the
+ * environment (setenv is not thread-safe): English simply bypasses gettext. */
+#include "screens.h"
+
+#include <errno.h>
+#include <libintl.h>
+#include <limits.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static bool has_catalog(const char *dir)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof(path), "%s/zh_CN/LC_MESSAGES/" SC_UI_TEXT_DOMAIN ".mo", dir);
+    return access(path, R_OK) == 0;
+}
+
+void sc_ui_i18n_init(struct sc_ui *ui)
+{
+    struct sc_ui_kiosk *k = ui->kiosk;
+    const char *candidates[] = {k->locale_dir_opt, STUDYCAST_LOCALEDIR_INSTALL,
+                                STUDYCAST_LOCALEDIR_BUILD};
+    const char *dir = NULL;
+    for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]) && !dir; i++)
+        if (candidates[i] && has_catalog(candidates[i])) dir = candidates[i];
+    if (!dir) {
+        SC_WARN(ui->log,
+                "no Chinese catalog (zh_CN/LC_MESSAGES/studycast.mo) in %s or %s: "
+                "showing English",
+                k->locale_dir_opt ? k->locale_dir_opt : STUDYCAST_LOCALEDIR_INSTALL,
+                STUDYCAST_LOCALEDIR_BUILD);
+        return;
+    }
+    const char *current = setlocale(LC_MESSAGES, NULL);
+    if (!current || strcmp(current, "C") == 0 || strcmp(current, "POSIX") == 0) {
+        if (!setlocale(LC_MESSAGES, "C.UTF-8") && !setlocale(LC_MESSAGES, "C.utf8"))
+            SC_WARN(ui->log, "no C.UTF-8 locale: gettext may ignore LANGUAGE");
+    }
+    setenv("LANGUAGE", "zh_CN", 1);
+    /* a new LANGUAGE takes effect at the next setlocale (glibc's catalog counter) */
+    setlocale(LC_MESSAGES, setlocale(LC_MESSAGES, NULL));
+    if (!bindtextdomain(SC_UI_TEXT_DOMAIN, dir) ||
+        !bind_textdomain_codeset(SC_UI_TEXT_DOMAIN, "UTF-8")) {
+        SC_WARN(ui->log, "gettext: cannot bind the catalog in %s: showing English", dir);
+        return;
+    }
+    /* the catalog is in use only if a known message comes back translated */
+    const char *probe = N_("Study station");
+    k->catalog = dgettext(SC_UI_TEXT_DOMAIN, probe) != probe;
+    if (!k->catalog)
+        SC_WARN(ui->log, "gettext does not use %s (locale %s): showing English", dir,
+                setlocale(LC_MESSAGES, NULL));
+    else
+        SC_INFO(ui->log, "messages: %s", dir);
+}
+
+int sc_ui_set_language(struct sc_ui *ui, const char *language)
+{
+    if (!language || (strcmp(language, "zh_CN") != 0 && strcmp(language, "en") != 0))
+        return -EINVAL;
+    snprintf(ui->kiosk->language, sizeof(ui->kiosk->language), "%s", language);
+    ui->dirty = true;
+    return 0;
+}
+
+const char *sc_ui_language(const struct sc_ui *ui)
+{
+    return ui->kiosk->language;
+}
+
+const char *sc_ui_tr(const struct sc_ui *ui, const char *msgid)
+{
+    if (!ui->kiosk->catalog || strcmp(ui->kiosk->language, "zh_CN") != 0) return msgid;
+    return dgettext(SC_UI_TEXT_DOMAIN, msgid);
+}

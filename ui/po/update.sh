@@ -1,0 +1,12 @@
+#!/bin/sh
+# Regenerates studycast.pot from the sources (the ui's texts and whatever the
+# kiosk marks with _() or N_() for sc_ui_tr) and merges it into each .po.
+# Run from anywhere; translators then fill in the new msgstr lines.
+set -e
+cd "$(dirname "$0")/../.."
+xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 --add-comments=TRANSLATORS \
+  --package-name=studycast -o ui/po/studycast.pot \
+  $(ls ui/*.c kiosk/*.c kiosk/*/*.c 2>/dev/null | sort)
+for po in ui/po/*.po; do
+  msgmerge --quiet --update --backup=none "$po" ui/po/studycast.pot
+done

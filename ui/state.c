@@ -1,0 +1,312 @@
+/* The kiosk's side of the ui: the copied view, the clock, the toast, and
+ * when time-dependent text (clock, countdowns, durations) needs a redraw. */
+#include "screens.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TOAST_DEFAULT_NS 3000000000LL
+#define NS               1000000000LL
+
+int sc_ui_kiosk_init(struct sc_ui *ui, const struct sc_ui_opts *opts)
+{
+    struct sc_ui_kiosk *k = calloc(1, sizeof(*k));
+    if (!k) return -ENOMEM;
+    ui->kiosk = k;
+    snprintf(k->language, sizeof(k->language), "zh_CN");
+    if ((opts->font && !(k->font_path = strdup(opts->font))) ||
+        (opts->locale_dir && !(k->locale_dir_opt = strdup(opts->locale_dir))))
+        return -ENOMEM; /* the caller's fail path frees */
+    k->drawn_key = -1;
+    sc_ui_i18n_init(ui);
+    return 0;
+}
+
+void sc_ui_kiosk_free(struct sc_ui *ui)
+{
+    struct sc_ui_kiosk *k = ui->kiosk;
+    if (!k) return;
+    sc_text_destroy(k->text);
+    free(k->arena);
+    free(k->font_path);
+    free(k->locale_dir_opt);
+    free(k);
+    ui->kiosk = NULL;
+}
+
+/* ---- copying a view: pass 1 measures (arena NULL), pass 2 copies ---- */
+
+struct arena {
+    char *base;
+    size_t used;
+};
+
+static void *arena_take(struct arena *a, size_t size)
+{
+    size_t at = (a->used + 15) & ~(size_t)15;
+    a->used = at + size;
+    return a->base ? a->base + at : NULL;
+}
+
+static const char *copy_str(struct arena *a, const char *s)
+{
+    if (!s) return NULL;
+    size_t len = strlen(s) + 1;
+    char *p = arena_take(a, len);
+    if (p) memcpy(p, s, len);
+    return p;
+}
+
+static const struct sc_ui_member *copy_members(struct arena *a, const struct sc_ui_member *m,
+                                               size_t n)
+{
+    if (!m || n == 0) return NULL;
+    struct sc_ui_member *out = arena_take(a, sizeof(*m) * n);
+    for (size_t i = 0; i < n; i++) {
+        const char *number = copy_str(a, m[i].number), *name = copy_str(a, m[i].name);
+        if (out) {
+            out[i] = m[i];
+            out[i].number = number;
+            out[i].name = name;
+        }
+    }
+    return out;
+}
+
+static void copy_roster(struct arena *a, struct sc_ui_roster *dst, const struct sc_ui_roster *src)
+{
+    *dst = *src;
+    dst->members = copy_members(a, src->members, src->n_members);
+    if (!src->members) dst->n_members = 0;
+    dst->digits = copy_str(a, src->digits);
+}
+
+static void copy_view(struct arena *a, struct sc_ui_view *dst, const struct sc_ui_view *src)
+{
+    *dst = *src;
+    switch (src->screen) {
+    case SC_UI_SCREEN_HOME:
+        dst->u.home.station_name = copy_str(a, src->u.home.station_name);
+        dst->u.home.next_course = copy_str(a, src->u.home.next_course);
+        dst->u.home.banner = copy_str(a, src->u.home.banner);
+        break;
+    case SC_UI_SCREEN_ROLLCALL:
+        dst->u.rollcall.course = copy_str(a, src->u.rollcall.course);
+        copy_roster(a, &dst->u.rollcall.roster, &src->u.rollcall.roster);
+        break;
+    case SC_UI_SCREEN_PLAYING:
+        dst->u.playing.course = copy_str(a, src->u.playing.course);
+        copy_roster(a, &dst->u.playing.roster, &src->u.playing.roster);
+        break;
+    case SC_UI_SCREEN_OUTAGE:
+        dst->u.outage.course = copy_str(a, src->u.outage.course);
+        break;
+    case SC_UI_SCREEN_SUMMARY:
+        dst->u.summary.course = copy_str(a, src->u.summary.course);
+        dst->u.summary.attendees =
+            copy_members(a, src->u.summary.attendees, src->u.summary.n_attendees);
+        if (!src->u.summary.attendees) dst->u.summary.n_attendees = 0;
+        break;
+    case SC_UI_SCREEN_PRETUNE:
+        dst->u.pretune.course = copy_str(a, src->u.pretune.course);
+        break;
+    case SC_UI_SCREEN_MENU: {
+        const struct sc_ui_menu *m = &src->u.menu;
+        dst->u.menu.title = copy_str(a, m->title);
+        dst->u.menu.hint = copy_str(a, m->hint);
+        struct sc_ui_menu_item *items =
+            m->items && m->n_items ? arena_take(a, sizeof(*items) * m->n_items) : NULL;
+        for (size_t i = 0; m->items && i < m->n_items; i++) {
+            const char *label = copy_str(a, m->items[i].label);
+            const char *value = copy_str(a, m->items[i].value);
+            if (items) items[i] = (struct sc_ui_menu_item){label, value, m->items[i].disabled};
+        }
+        dst->u.menu.items = items;
+        if (!m->items) dst->u.menu.n_items = 0;
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+int sc_ui_show(struct sc_ui *ui, const struct sc_ui_view *view)
+{
+    struct sc_ui_kiosk *k = ui->kiosk;
+    if (!view || (unsigned)view->screen >= SC_UI_SCREEN_COUNT) return -EINVAL;
+    struct arena measure = {0};
+    struct sc_ui_view scratch;
+    copy_view(&measure, &scratch, view);
+    struct arena a = {malloc(measure.used ? measure.used : 1), 0};
+    if (!a.base) return -ENOMEM;
+    copy_view(&a, &k->view, view);
+    free(k->arena);
+    k->arena = a.base;
+    k->has_view = true;
+    ui->dirty = true;
+    return 0;
+}
+
+enum sc_ui_screen sc_ui_current_screen(const struct sc_ui *ui)
+{
+    return ui->kiosk->has_view ? ui->kiosk->view.screen : SC_UI_SCREEN_HOME;
+}
+
+const char *sc_ui_screen_name(enum sc_ui_screen screen)
+{
+    static const char *const names[SC_UI_SCREEN_COUNT] = {
+        "home", "rollcall", "playing", "outage", "summary", "pretune", "menu"};
+    return (unsigned)screen < SC_UI_SCREEN_COUNT ? names[screen] : "unknown";
+}
+
+void sc_ui_set_clock(struct sc_ui *ui, const struct sc_ui_clock *clock)
+{
+    ui->kiosk->clock = *clock;
+    ui->dirty = true;
+}
+
+void sc_ui_toast(struct sc_ui *ui, const char *text, bool error, int64_t duration_ns)
+{
+    struct sc_ui_kiosk *k = ui->kiosk;
+    snprintf(k->toast, sizeof(k->toast), "%s", text ? text : "");
+    k->toast_error = error;
+    k->toast_until_ns = sc_mono_ns() + (duration_ns > 0 ? duration_ns : TOAST_DEFAULT_NS);
+    ui->dirty = true;
+}
+
+bool sc_ui_local_now(const struct sc_ui *ui, int64_t *local_s, int64_t *utc_s)
+{
+    const struct sc_ui_clock *c = &ui->kiosk->clock;
+    if (!c->valid) return false;
+    int64_t utc_ns = sc_mono_ns() + c->utc_minus_mono_ns;
+    int64_t utc = utc_ns >= 0 ? utc_ns / NS : -((-utc_ns + NS - 1) / NS);
+    if (utc_s) *utc_s = utc;
+    if (local_s) *local_s = utc + c->utc_offset_s;
+    return true;
+}
+
+/* Time-dependent content is a function of whole seconds of two clocks: the
+ * wall clock (clock, countdowns, remaining time) and the monotonic clock
+ * shifted by a view's reference (elapsed playing time, outage duration).
+ * The key combines them with the toast's visibility: when it changes, the
+ * screen is redrawn. `next` receives when it changes next. */
+static int64_t time_key(struct sc_ui *ui, int64_t now, int64_t *next)
+{
+    struct sc_ui_kiosk *k = ui->kiosk;
+    int64_t key = 0, soonest = INT64_MAX;
+    bool toast = k->toast_until_ns > now;
+    if (toast && k->toast_until_ns < soonest) soonest = k->toast_until_ns;
+    key = toast;
+    if (!k->has_view) goto done;
+    enum sc_ui_screen s = k->view.screen;
+    bool wall = s == SC_UI_SCREEN_HOME || s == SC_UI_SCREEN_ROLLCALL || s == SC_UI_SCREEN_PRETUNE ||
+                (s == SC_UI_SCREEN_PLAYING && k->view.u.playing.show_info) ||
+                s == SC_UI_SCREEN_OUTAGE;
+    if (wall && k->clock.valid) {
+        int64_t t = now + k->clock.utc_minus_mono_ns;
+        int64_t sec = t >= 0 ? t / NS : -((-t + NS - 1) / NS);
+        key = key * 31 + sec;
+        int64_t at = (sec + 1) * NS - k->clock.utc_minus_mono_ns;
+        if (at < soonest) soonest = at;
+    }
+    int64_t ref = INT64_MIN;
+    if (s == SC_UI_SCREEN_PLAYING && k->view.u.playing.show_info && k->view.u.playing.advancing)
+        ref = k->view.u.playing.played_mono_ns;
+    if (s == SC_UI_SCREEN_OUTAGE) ref = k->view.u.outage.since_mono_ns;
+    if (ref != INT64_MIN && now >= ref) {
+        int64_t sec = (now - ref) / NS;
+        key = key * 31 + sec;
+        int64_t at = ref + (sec + 1) * NS;
+        if (at < soonest) soonest = at;
+    }
+done:
+    if (next) *next = soonest;
+    return key;
+}
+
+bool sc_ui_kiosk_due(struct sc_ui *ui)
+{
+    if (!ui->kiosk) return false;
+    int64_t key = time_key(ui, sc_mono_ns(), NULL);
+    if (key != ui->kiosk->drawn_key) ui->dirty = true;
+    return ui->dirty;
+}
+
+int64_t sc_ui_next_redraw_ns(struct sc_ui *ui)
+{
+    int64_t next;
+    time_key(ui, sc_mono_ns(), &next);
+    return next;
+}
+
+static void frame_init(struct sc_ui *ui, struct sc_frame *f)
+{
+    int w = 0, h = 0;
+    SDL_GetRendererOutputSize(ui->renderer, &w, &h);
+    f->r = ui->renderer;
+    f->text = ui->kiosk->text;
+    f->w = w;
+    f->h = h;
+    /* a unit from the height, but never so big that 4:3 overflows sideways */
+    double by_h = h / 1080.0, by_w = w / 1440.0;
+    f->u = by_h < by_w ? by_h : by_w;
+    int mx = w / 20, my = h / 20;
+    f->safe = (SDL_Rect){mx, my, w - 2 * mx, h - 2 * my};
+    f->narrow = w * 9 < h * 14; /* narrower than ~14:9 */
+}
+
+int sc_ui_roster_columns(struct sc_ui *ui)
+{
+    struct sc_frame f;
+    frame_init(ui, &f);
+    return sc_screen_roster_columns(&f);
+}
+
+static bool ensure_text(struct sc_ui *ui)
+{
+    struct sc_ui_kiosk *k = ui->kiosk;
+    if (k->text) return true;
+    if (k->text_failed) return false;
+    if (sc_text_create(ui->renderer, k->font_path, ui->log, &k->text) != 0) {
+        k->text_failed = true; /* logged; screens show without text rather than crash */
+        return false;
+    }
+    return true;
+}
+
+void sc_ui_kiosk_draw(struct sc_ui *ui)
+{
+    struct sc_ui_kiosk *k = ui->kiosk;
+    k->drawn_key = time_key(ui, sc_mono_ns(), NULL);
+    if (!k->has_view || !ensure_text(ui)) return;
+    struct sc_frame f;
+    frame_init(ui, &f);
+    const struct sc_ui_view *v = &k->view;
+    switch (v->screen) {
+    case SC_UI_SCREEN_HOME:
+        sc_screen_home(ui, &f, &v->u.home);
+        break;
+    case SC_UI_SCREEN_ROLLCALL:
+        sc_screen_rollcall(ui, &f, &v->u.rollcall);
+        break;
+    case SC_UI_SCREEN_PLAYING:
+        sc_screen_playing(ui, &f, &v->u.playing);
+        break;
+    case SC_UI_SCREEN_OUTAGE:
+        sc_screen_outage(ui, &f, &v->u.outage);
+        break;
+    case SC_UI_SCREEN_SUMMARY:
+        sc_screen_summary(ui, &f, &v->u.summary);
+        break;
+    case SC_UI_SCREEN_PRETUNE:
+        sc_screen_pretune(ui, &f, &v->u.pretune);
+        break;
+    case SC_UI_SCREEN_MENU:
+        sc_screen_menu(ui, &f, &v->u.menu);
+        break;
+    default:
+        break;
+    }
+    if (k->toast_until_ns > sc_mono_ns()) sc_screen_toast(ui, &f);
+}

@@ -1,0 +1,305 @@
+/* Text: a CJK font found through fontconfig, rendered with SDL2_ttf into
+ * textures that are cached (bounded, least recently used out first), since
+ * the same labels are drawn on every frame. */
+#include "screens.h"
+
+#include <SDL_ttf.h>
+#include <errno.h>
+#include <fontconfig/fontconfig.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CACHE_SIZE 384
+#define MAX_SIZES  12
+
+struct cached_text {
+    uint64_t hash;
+    char *utf8;
+    int px, style;
+    uint32_t rgba;
+    SDL_Texture *texture;
+    int w, h;
+    uint64_t last_used;
+};
+
+struct sized_font {
+    int px, style;
+    TTF_Font *font;
+};
+
+struct sc_text {
+    struct sc_log *log;
+    SDL_Renderer *renderer;
+    char file[PATH_MAX], bold_file[PATH_MAX];
+    int index, bold_index;
+    struct sized_font fonts[MAX_SIZES];
+    int n_fonts;
+    struct cached_text cache[CACHE_SIZE];
+    int n_cached;
+    uint64_t tick;
+    long renders;
+    bool ttf_inited;
+};
+
+/* fontconfig: the best font for the pattern that covers 中文; 0 or -ENOENT. */
+static int match_font(FcConfig *config, const char *pattern_text, char *file, size_t size,
+                      int *index)
+{
+    FcPattern *pattern = FcNameParse((const FcChar8 *)pattern_text);
+    if (!pattern) return -ENOMEM;
+    FcConfigSubstitute(config, pattern, FcMatchPattern);
+    FcDefaultSubstitute(pattern);
+    FcResult result;
+    FcFontSet *set = FcFontSort(config, pattern, FcFalse, NULL, &result);
+    FcPatternDestroy(pattern);
+    int ret = -ENOENT;
+    /* the first font in preference order that has these glyphs */
+    static const FcChar32 needed[] = {0x4E2D, 0x6587, 0x5B66, 0x4E60, 0x7B7E, 0x5230};
+    for (int i = 0; set && i < set->nfont && ret != 0; i++) {
+        FcCharSet *chars;
+        FcChar8 *path;
+        if (FcPatternGetCharSet(set->fonts[i], FC_CHARSET, 0, &chars) != FcResultMatch ||
+            FcPatternGetString(set->fonts[i], FC_FILE, 0, &path) != FcResultMatch)
+            continue;
+        bool covers = true;
+        for (size_t k = 0; k < sizeof(needed) / sizeof(needed[0]); k++)
+            covers = covers && FcCharSetHasChar(chars, needed[k]);
+        if (!covers) continue;
+        if (FcPatternGetInteger(set->fonts[i], FC_INDEX, 0, index) != FcResultMatch) *index = 0;
+        snprintf(file, size, "%s", (const char *)path);
+        ret = 0;
+    }
+    if (set) FcFontSetDestroy(set);
+    return ret;
+}
+
+static int find_fonts(struct sc_text *t)
+{
+    FcConfig *config = FcInitLoadConfigAndFonts();
+    if (!config) return -ENOMEM;
+    /* Noto Sans CJK SC first (fonts-noto-cjk), then any sans-serif for zh-cn */
+    int ret =
+        match_font(config, "Noto Sans CJK SC:lang=zh-cn", t->file, sizeof(t->file), &t->index);
+    if (ret != 0)
+        ret = match_font(config, "sans-serif:lang=zh-cn", t->file, sizeof(t->file), &t->index);
+    if (ret == 0 && match_font(config, "Noto Sans CJK SC:lang=zh-cn:weight=bold", t->bold_file,
+                               sizeof(t->bold_file), &t->bold_index) != 0) {
+        snprintf(t->bold_file, sizeof(t->bold_file), "%s", t->file);
+        t->bold_index = t->index;
+    }
+    FcConfigDestroy(config);
+    return ret;
+}
+
+int sc_text_create(SDL_Renderer *renderer, const char *font_path, struct sc_log *log,
+                   struct sc_text **out)
+{
+    struct sc_text *t = calloc(1, sizeof(*t));
+    if (!t) return -ENOMEM;
+    t->log = log;
+    t->renderer = renderer;
+    int ret;
+    if (font_path) {
+        snprintf(t->file, sizeof(t->file), "%s", font_path);
+        snprintf(t->bold_file, sizeof(t->bold_file), "%s", font_path);
+    } else if ((ret = find_fonts(t)) != 0) {
+        SC_ERR(log, "no font with Chinese characters found through fontconfig: install "
+                    "fonts-noto-cjk (or pass a font file)");
+        goto fail;
+    }
+    if (TTF_Init() != 0) {
+        SC_ERR(log, "SDL2_ttf: %s", TTF_GetError());
+        ret = -EIO;
+        goto fail;
+    }
+    t->ttf_inited = true;
+    /* open once to fail early on a bad file */
+    TTF_Font *probe = TTF_OpenFontIndex(t->file, 20, t->index);
+    if (!probe) {
+        SC_ERR(log, "cannot open the font %s: %s", t->file, TTF_GetError());
+        ret = -ENOENT;
+        goto fail;
+    }
+    TTF_CloseFont(probe);
+    SC_INFO(log, "font: %s (face %d), bold %s (face %d)", t->file, t->index, t->bold_file,
+            t->bold_index);
+    *out = t;
+    return 0;
+fail:
+    sc_text_destroy(t);
+    return ret;
+}
+
+void sc_text_destroy(struct sc_text *t)
+{
+    if (!t) return;
+    for (int i = 0; i < t->n_cached; i++) {
+        SDL_DestroyTexture(t->cache[i].texture);
+        free(t->cache[i].utf8);
+    }
+    for (int i = 0; i < t->n_fonts; i++)
+        TTF_CloseFont(t->fonts[i].font);
+    if (t->ttf_inited) TTF_Quit();
+    free(t);
+}
+
+const char *sc_text_font_file(const struct sc_text *t)
+{
+    return t->file;
+}
+
+/* The font at a pixel size (SDL2_ttf sizes are points at 72 dpi = pixels);
+ * a few sizes are kept open, the least useful one is closed for a new one. */
+static TTF_Font *font_at(struct sc_text *t, int px, int style)
+{
+    for (int i = 0; i < t->n_fonts; i++)
+        if (t->fonts[i].px == px && t->fonts[i].style == style) return t->fonts[i].font;
+    bool bold = style == SC_TEXT_BOLD;
+    TTF_Font *font =
+        TTF_OpenFontIndex(bold ? t->bold_file : t->file, px, bold ? t->bold_index : t->index);
+    if (!font) {
+        sc_logf_limited(t->log, NULL, SC_LOG_ERROR, "cannot open the font at %d px: %s", px,
+                        TTF_GetError());
+        return NULL;
+    }
+    if (bold && strcmp(t->bold_file, t->file) == 0 && t->bold_index == t->index)
+        TTF_SetFontStyle(font, TTF_STYLE_BOLD);
+    TTF_SetFontHinting(font, TTF_HINTING_LIGHT);
+    if (t->n_fonts == MAX_SIZES) {
+        TTF_CloseFont(t->fonts[0].font);
+        memmove(&t->fonts[0], &t->fonts[1], sizeof(t->fonts[0]) * (MAX_SIZES - 1));
+        t->n_fonts--;
+    }
+    t->fonts[t->n_fonts++] = (struct sized_font){px, style, font};
+    return font;
+}
+
+static uint64_t hash_key(const char *utf8, int px, int style, uint32_t rgba)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const unsigned char *p = (const unsigned char *)utf8; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    h = (h ^ (uint64_t)px) * 1099511628211ULL;
+    h = (h ^ (uint64_t)style) * 1099511628211ULL;
+    return (h ^ rgba) * 1099511628211ULL;
+}
+
+static struct cached_text *cached(struct sc_text *t, const char *utf8, int px, int style,
+                                  SDL_Color c)
+{
+    uint32_t rgba = (uint32_t)c.r << 24 | (uint32_t)c.g << 16 | (uint32_t)c.b << 8 | c.a;
+    uint64_t h = hash_key(utf8, px, style, rgba);
+    for (int i = 0; i < t->n_cached; i++) {
+        struct cached_text *e = &t->cache[i];
+        if (e->hash == h && e->px == px && e->style == style && e->rgba == rgba &&
+            strcmp(e->utf8, utf8) == 0) {
+            e->last_used = ++t->tick;
+            return e;
+        }
+    }
+    TTF_Font *font = font_at(t, px, style);
+    if (!font) return NULL;
+    SDL_Surface *surface = TTF_RenderUTF8_Blended(font, utf8, c);
+    if (!surface) return NULL;
+    SDL_Texture *texture = SDL_CreateTextureFromSurface(t->renderer, surface);
+    int w = surface->w, h2 = surface->h;
+    SDL_FreeSurface(surface);
+    char *copy = strdup(utf8);
+    if (!texture || !copy) {
+        if (texture) SDL_DestroyTexture(texture);
+        free(copy);
+        return NULL;
+    }
+    SDL_SetTextureBlendMode(texture, SDL_BLENDMODE_BLEND);
+    t->renders++;
+    struct cached_text *slot;
+    if (t->n_cached < CACHE_SIZE) {
+        slot = &t->cache[t->n_cached++];
+    } else {
+        slot = &t->cache[0];
+        for (int i = 1; i < CACHE_SIZE; i++)
+            if (t->cache[i].last_used < slot->last_used) slot = &t->cache[i];
+        SDL_DestroyTexture(slot->texture);
+        free(slot->utf8);
+    }
+    *slot = (struct cached_text){h, copy, px, style, rgba, texture, w, h2, ++t->tick};
+    return slot;
+}
+
+void sc_text_size(struct sc_text *t, const char *utf8, int px, enum sc_text_style style, int *w,
+                  int *h)
+{
+    *w = *h = 0;
+    TTF_Font *font = font_at(t, px, style);
+    if (font && *utf8) TTF_SizeUTF8(font, utf8, w, h);
+    if (font && !*utf8) *h = TTF_FontHeight(font);
+}
+
+/* utf8 cut to fit max_w with "…" appended, into buf. */
+static void ellipsize(struct sc_text *t, const char *utf8, int px, int style, int max_w, char *buf,
+                      size_t size)
+{
+    TTF_Font *font = font_at(t, px, style);
+    int ell_w = 0, ell_h = 0;
+    if (!font || TTF_SizeUTF8(font, "…", &ell_w, &ell_h) != 0 || ell_w >= max_w) {
+        snprintf(buf, size, "…");
+        return;
+    }
+    /* the longest prefix on a character boundary that fits with the ellipsis */
+    size_t len = strlen(utf8), best = 0;
+    for (size_t cut = 1; cut <= len && cut + 4 < size; cut++) {
+        if (cut < len && ((unsigned char)utf8[cut] & 0xC0) == 0x80) continue;
+        memcpy(buf, utf8, cut);
+        buf[cut] = 0;
+        int w, h;
+        if (TTF_SizeUTF8(font, buf, &w, &h) != 0 || w + ell_w > max_w) break;
+        best = cut;
+    }
+    memcpy(buf, utf8, best);
+    snprintf(buf + best, size - best, "…");
+}
+
+int sc_text_draw(struct sc_text *t, const char *utf8, int px, enum sc_text_style style,
+                 SDL_Color color, int x, int cy, int max_w, int align)
+{
+    if (!utf8 || !*utf8 || px <= 0) return 0;
+    char buf[512];
+    int w, h;
+    sc_text_size(t, utf8, px, style, &w, &h);
+    if (max_w > 0 && w > max_w) {
+        ellipsize(t, utf8, px, style, max_w, buf, sizeof(buf));
+        utf8 = buf;
+    }
+    struct cached_text *e = cached(t, utf8, px, style, color);
+    if (!e) return 0;
+    int left = align == 1 ? x - e->w / 2 : align == 2 ? x - e->w : x;
+    SDL_Rect dst = {left, cy - e->h / 2, e->w, e->h};
+    SDL_RenderCopy(t->renderer, e->texture, NULL, &dst);
+    return e->w;
+}
+
+bool sc_text_has_glyphs(struct sc_text *t, const char *utf8)
+{
+    TTF_Font *font = font_at(t, 20, SC_TEXT_REGULAR);
+    if (!font) return false;
+    const unsigned char *p = (const unsigned char *)utf8;
+    while (*p) {
+        uint32_t cp;
+        int n = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
+        cp = n == 1 ? *p : n == 2 ? *p & 0x1F : n == 3 ? *p & 0x0F : *p & 0x07;
+        for (int i = 1; i < n; i++) {
+            if ((p[i] & 0xC0) != 0x80) return false;
+            cp = cp << 6 | (p[i] & 0x3F);
+        }
+        if (!TTF_GlyphIsProvided32(font, cp)) return false;
+        p += n;
+    }
+    return true;
+}
+
+void sc_text_cache_stats(const struct sc_text *t, int *entries, long *renders)
+{
+    *entries = t->n_cached;
+    *renders = t->renders;
+}
