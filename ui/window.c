@@ -93,7 +93,10 @@ int sc_ui_create(const struct sc_ui_opts *opts, struct sc_ui **out)
         h = desktop.h;
         x = y = 0;
     }
-    Uint32 flags = SDL_WINDOW_RESIZABLE | (opts->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+    /* "Fullscreen" is a borderless window covering the desktop: on a kiosk
+     * display there is no window manager to answer a fullscreen request, and
+     * SDL would wait ~100 ms for one before the first picture. */
+    Uint32 flags = opts->fullscreen ? SDL_WINDOW_BORDERLESS : SDL_WINDOW_RESIZABLE;
     ui->window = SDL_CreateWindow(opts->title ? opts->title : "studycast", x, y, w, h, flags);
     if (!ui->window) {
         SC_ERR(ui->log, "cannot create the window: %s", SDL_GetError());
@@ -202,7 +205,8 @@ int sc_ui_present(struct sc_ui *ui)
 void sc_ui_toggle_fullscreen(struct sc_ui *ui)
 {
     ui->fullscreen = !ui->fullscreen;
-    SDL_SetWindowFullscreen(ui->window, ui->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+    SDL_SetWindowBordered(ui->window, ui->fullscreen ? SDL_FALSE : SDL_TRUE);
+    SDL_SetWindowResizable(ui->window, ui->fullscreen ? SDL_FALSE : SDL_TRUE);
     SDL_DisplayMode desktop;
     if (ui->fullscreen && SDL_GetDesktopDisplayMode(0, &desktop) == 0) {
         SDL_SetWindowPosition(ui->window, 0, 0);
