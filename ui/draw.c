@@ -13,6 +13,7 @@ const SDL_Color SC_COL_TEXT = {245, 245, 240, 255};
 const SDL_Color SC_COL_DIM = {180, 195, 215, 255};
 const SDL_Color SC_COL_ACCENT = {90, 170, 255, 255};
 const SDL_Color SC_COL_FOCUS = {255, 196, 0, 255};
+const SDL_Color SC_COL_COUNTDOWN = {255, 214, 96, 255}; /* not the focus colour */
 const SDL_Color SC_COL_OK = {70, 200, 110, 255};
 const SDL_Color SC_COL_WARN = {255, 170, 40, 255};
 const SDL_Color SC_COL_ERROR = {235, 70, 60, 255};

@@ -8,7 +8,7 @@
 #include <time.h>
 
 #define CARD_MIN_W 290
-#define CARD_H     170
+#define CARD_H     190
 #define GAP        24
 
 static void clock_source_text(struct sc_ui *ui, char *buf, size_t size)
@@ -108,22 +108,22 @@ static void draw_card(struct sc_ui *ui, const struct sc_frame *f, SDL_Rect card,
     int inner_w = card.w - 2 * pad;
     if (m) {
         sc_text_draw(f->text, m->number, sc_px(f, SC_PX_SMALL), SC_TEXT_REGULAR, SC_COL_DIM,
-                     card.x + pad, card.y + sc_px(f, 34), inner_w - sc_px(f, 60), 0);
+                     card.x + pad, card.y + sc_px(f, 38), inner_w - sc_px(f, 60), 0);
         if (present)
             sc_text_draw(f->text, "✓", sc_px(f, SC_PX_TITLE), SC_TEXT_BOLD, SC_COL_TEXT,
-                         card.x + card.w - pad, card.y + sc_px(f, 40), 0, 2);
+                         card.x + card.w - pad, card.y + sc_px(f, 44), 0, 2);
         sc_text_draw(f->text, m->name, sc_px(f, SC_PX_BODY), SC_TEXT_BOLD, SC_COL_TEXT,
-                     card.x + pad, card.y + sc_px(f, 90), inner_w, 0);
+                     card.x + pad, card.y + sc_px(f, 100), inner_w, 0);
         sc_text_draw(f->text, present ? _("Checked in") : category_text(ui, m->category),
                      sc_px(f, SC_PX_SMALL), SC_TEXT_REGULAR, present ? SC_COL_TEXT : SC_COL_DIM,
-                     card.x + pad, card.y + sc_px(f, 140), inner_w, 0);
+                     card.x + pad, card.y + sc_px(f, 156), inner_w, 0);
     } else {
         sc_text_draw(f->text, _("+ Guest"), sc_px(f, SC_PX_BODY), SC_TEXT_BOLD, SC_COL_TEXT,
-                     card.x + pad, card.y + sc_px(f, 60), inner_w, 0);
+                     card.x + pad, card.y + sc_px(f, 70), inner_w, 0);
         char line[64];
         snprintf(line, sizeof(line), _("Guests: %d"), guests);
         sc_text_draw(f->text, line, sc_px(f, SC_PX_SMALL), SC_TEXT_REGULAR, SC_COL_DIM,
-                     card.x + pad, card.y + sc_px(f, 130), inner_w, 0);
+                     card.x + pad, card.y + sc_px(f, 145), inner_w, 0);
     }
     if (focused) {
         /* thick amber ring outside the card: unmistakable from across a room */
@@ -164,10 +164,10 @@ void sc_screen_roster(struct sc_ui *ui, const struct sc_frame *f, const struct s
     /* more rows above or below: arrows in the gap to the right of the grid */
     int ax = area.x + area.w + ring / 2;
     if (first > 0)
-        sc_text_draw(f->text, "▲", sc_px(f, SC_PX_SMALL), SC_TEXT_REGULAR, SC_COL_FOCUS, ax,
+        sc_text_draw(f->text, "▲", sc_px(f, SC_PX_SMALL), SC_TEXT_REGULAR, SC_COL_TEXT, ax,
                      area.y + sc_px(f, 20), 0, 2);
     if (first + visible < rows)
-        sc_text_draw(f->text, "▼", sc_px(f, SC_PX_SMALL), SC_TEXT_REGULAR, SC_COL_FOCUS, ax,
+        sc_text_draw(f->text, "▼", sc_px(f, SC_PX_SMALL), SC_TEXT_REGULAR, SC_COL_TEXT, ax,
                      area.y + area.h - sc_px(f, 20), 0, 2);
 }
 
@@ -177,11 +177,15 @@ void sc_screen_toast(struct sc_ui *ui, const struct sc_frame *f)
     int px = sc_px(f, SC_PX_BODY), w, h;
     sc_text_size(f->text, k->toast, px, SC_TEXT_BOLD, &w, &h);
     int pad = sc_px(f, 40);
-    int box_w = w + 2 * pad < f->safe.w ? w + 2 * pad : f->safe.w;
+    int rim = sc_px(f, 6), room = f->safe.w - 2 * rim;
+    int box_w = w + 2 * pad < room ? w + 2 * pad : room;
     int box_h = sc_px(f, 110);
     SDL_Rect box = {f->safe.x + (f->safe.w - box_w) / 2,
                     f->safe.y + f->safe.h - sc_px(f, SC_HINT_H) - box_h - sc_px(f, 20), box_w,
                     box_h};
+    /* a dark rim separates it from whatever it covers */
+    sc_draw_round(f, (SDL_Rect){box.x - rim, box.y - rim, box.w + 2 * rim, box.h + 2 * rim},
+                  sc_px(f, 24) + rim, SC_COL_BG);
     sc_draw_round(f, box, sc_px(f, 24), k->toast_error ? SC_COL_ERROR : SC_COL_ACCENT);
     sc_text_draw(f->text, k->toast, px, SC_TEXT_BOLD, k->toast_error ? SC_COL_TEXT : SC_COL_BLACK,
                  box.x + box.w / 2, box.y + box.h / 2, box.w - 2 * pad, 1);

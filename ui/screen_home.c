@@ -50,12 +50,13 @@ static void next_course_panel(struct sc_ui *ui, const struct sc_frame *f,
                      SC_COL_TEXT, x, p.y + sc_px(f, 150), w, 0);
         return;
     }
-    sc_text_draw(f->text, home->next_course, sc_px(f, SC_PX_TITLE), SC_TEXT_BOLD, SC_COL_TEXT, x,
-                 p.y + sc_px(f, 150), w, 0);
+    int lines =
+        sc_text_draw_wrapped(f->text, home->next_course, sc_px(f, SC_PX_TITLE), SC_TEXT_BOLD,
+                             SC_COL_TEXT, x, p.y + sc_px(f, 150), sc_px(f, 84), w, 2);
     char when[64];
     start_text(ui, home->next_start_utc, when, sizeof(when));
     sc_text_draw(f->text, when, sc_px(f, SC_PX_BODY), SC_TEXT_REGULAR, SC_COL_TEXT, x,
-                 p.y + sc_px(f, 235), w, 0);
+                 p.y + sc_px(f, 150 + 84 * lines), w, 0);
     int64_t utc;
     if (!sc_ui_local_now(ui, NULL, &utc)) return;
     int64_t left = home->next_start_utc - utc;
@@ -63,7 +64,7 @@ static void next_course_panel(struct sc_ui *ui, const struct sc_frame *f,
                  SC_TEXT_REGULAR, SC_COL_DIM, x, p.y + p.h - sc_px(f, 190), w, 0);
     char countdown[48];
     sc_fmt_countdown(ui, countdown, sizeof(countdown), left);
-    sc_text_draw(f->text, countdown, sc_px(f, SC_PX_HUGE * 0.8), SC_TEXT_BOLD, SC_COL_FOCUS, x,
+    sc_text_draw(f->text, countdown, sc_px(f, SC_PX_HUGE * 0.8), SC_TEXT_BOLD, SC_COL_COUNTDOWN, x,
                  p.y + p.h - sc_px(f, 90), w, 0);
 }
 
@@ -104,7 +105,10 @@ static void month_panel(struct sc_ui *ui, const struct sc_frame *f, const struct
     int line_y =
         chart.y + gap + (chart.h - 2 * gap) * (CHART_MAX_MINUTES - need) / CHART_MAX_MINUTES;
     sc_draw_fill(f, (SDL_Rect){chart.x, line_y - sc_px(f, 2), chart.w, sc_px(f, 4)}, SC_COL_TEXT);
-    snprintf(line, sizeof(line), _("each at least %d h %02d min"), need / 60, need % 60);
+    if (need % 60 == 0)
+        snprintf(line, sizeof(line), _("each at least %d h"), need / 60);
+    else
+        snprintf(line, sizeof(line), _("each at least %d h %02d min"), need / 60, need % 60);
     sc_text_draw(f->text, line, sc_px(f, SC_PX_SMALL), SC_TEXT_REGULAR, SC_COL_DIM, x,
                  p.y + p.h - sc_px(f, 60), w, 0);
 }
@@ -138,15 +142,24 @@ void sc_screen_pretune(struct sc_ui *ui, const struct sc_frame *f, const struct 
     sc_draw_fill(f, (SDL_Rect){0, 0, f->w, f->h}, SC_COL_BG);
     sc_screen_header(ui, f, _("Getting ready"));
     int cx = f->safe.x + f->safe.w / 2;
-    sc_text_draw(f->text, p->course ? p->course : "", sc_px(f, SC_PX_TITLE), SC_TEXT_BOLD,
-                 SC_COL_TEXT, cx, sc_y(f, 300), f->safe.w, 1);
+    /* the course on up to two lines, centred as a block */
+    if (p->course) {
+        int w, h;
+        sc_text_size(f->text, p->course, sc_px(f, SC_PX_TITLE), SC_TEXT_BOLD, &w, &h);
+        if (w <= f->safe.w)
+            sc_text_draw(f->text, p->course, sc_px(f, SC_PX_TITLE), SC_TEXT_BOLD, SC_COL_TEXT, cx,
+                         sc_y(f, 300), 0, 1);
+        else
+            sc_text_draw_wrapped(f->text, p->course, sc_px(f, SC_PX_TITLE), SC_TEXT_BOLD,
+                                 SC_COL_TEXT, f->safe.x, sc_y(f, 260), sc_px(f, 84), f->safe.w, 2);
+    }
     int64_t utc;
     char countdown[48] = "--:--";
     if (sc_ui_local_now(ui, NULL, &utc))
         sc_fmt_countdown(ui, countdown, sizeof(countdown), p->start_utc - utc);
     sc_text_draw(f->text, _("The course starts in"), sc_px(f, SC_PX_BODY), SC_TEXT_REGULAR,
                  SC_COL_DIM, cx, sc_y(f, 420), f->safe.w, 1);
-    sc_text_draw(f->text, countdown, sc_px(f, SC_PX_HUGE), SC_TEXT_BOLD, SC_COL_FOCUS, cx,
+    sc_text_draw(f->text, countdown, sc_px(f, SC_PX_HUGE), SC_TEXT_BOLD, SC_COL_COUNTDOWN, cx,
                  sc_y(f, 560), f->safe.w, 1);
     const char *state = p->signal == SC_UI_SIGNAL_GOOD   ? _("Signal found")
                         : p->signal == SC_UI_SIGNAL_NONE ? _("No signal yet: still trying")

@@ -21,7 +21,7 @@ static void roster_status(struct sc_ui *ui, const struct sc_frame *f, const stru
         sc_text_size(f->text, typed, px, SC_TEXT_BOLD, &w, &h);
         int pad = sc_px(f, 20), right = f->safe.x + f->safe.w;
         SDL_Rect box = {right - w - 2 * pad, cy - sc_px(f, 38), w + 2 * pad, sc_px(f, 76)};
-        sc_draw_round(f, box, sc_px(f, 12), SC_COL_FOCUS);
+        sc_draw_round(f, box, sc_px(f, 12), SC_COL_ACCENT);
         sc_text_draw(f->text, typed, px, SC_TEXT_BOLD, SC_COL_BLACK, right - pad, cy, 0, 2);
     }
 }
@@ -40,7 +40,8 @@ void sc_screen_rollcall(struct sc_ui *ui, const struct sc_frame *f, const struct
     if (rc->start_utc > 0 && sc_ui_local_now(ui, NULL, &utc) && rc->start_utc > utc) {
         char countdown[48];
         sc_fmt_countdown(ui, countdown, sizeof(countdown), rc->start_utc - utc);
-        snprintf(sub, sizeof(sub), _("%s · starts in %s"), rc->course ? rc->course : "", countdown);
+        /* the countdown first: a long course title is cut at the end */
+        snprintf(sub, sizeof(sub), _("Starts in %s · %s"), countdown, rc->course ? rc->course : "");
     } else {
         snprintf(sub, sizeof(sub), "%s", rc->course ? rc->course : "");
     }
@@ -59,7 +60,7 @@ static void info_overlay(struct sc_ui *ui, const struct sc_frame *f, const struc
     if (p->advancing && now > p->played_mono_ns) played += (now - p->played_mono_ns) / 1000000000;
     bool clock = sc_ui_local_now(ui, NULL, &utc);
     int64_t remaining = clock && p->end_utc > 0 ? p->end_utc - utc : -1;
-    double h = 300;
+    double h = 320;
     SDL_Rect panel = {f->safe.x, sc_y(f, sc_safe_h(f) - h), f->safe.w, sc_px(f, h)};
     sc_draw_round(f, panel, sc_px(f, 24), SC_COL_SCRIM);
     int pad = sc_px(f, 36), x = panel.x + pad, w = panel.w - 2 * pad;
@@ -89,12 +90,12 @@ static void info_overlay(struct sc_ui *ui, const struct sc_frame *f, const struc
         snprintf(remaining_text, sizeof(remaining_text), "--:--");
     snprintf(line, sizeof(line), _("Played %s · remaining %s"), elapsed_text, remaining_text);
     sc_text_draw(f->text, line, sc_px(f, SC_PX_BODY), SC_TEXT_REGULAR, SC_COL_TEXT, x,
-                 panel.y + sc_px(f, 185), w, 0);
+                 panel.y + sc_px(f, 192), w, 0);
     snprintf(line, sizeof(line), _("Attendance %d"), p->attendance);
     int aw = sc_text_draw(f->text, line, sc_px(f, SC_PX_BODY), SC_TEXT_REGULAR, SC_COL_TEXT, x,
-                          panel.y + sc_px(f, 250), w / 2, 0);
+                          panel.y + sc_px(f, 266), w / 2, 0);
     sc_text_draw(f->text, sc_signal_text(ui, p->signal), sc_px(f, SC_PX_BODY), SC_TEXT_BOLD,
-                 sc_signal_color(p->signal), x + aw + sc_px(f, 60), panel.y + sc_px(f, 250),
+                 sc_signal_color(p->signal), x + aw + sc_px(f, 60), panel.y + sc_px(f, 266),
                  w - aw - sc_px(f, 60), 0);
 }
 

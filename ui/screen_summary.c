@@ -25,7 +25,7 @@ static void attendance_list(struct sc_ui *ui, const struct sc_frame *f,
     int top = area.y + sc_px(f, 100);
     int rows = (area.y + area.h - pad - top) / row_h;
     /* two columns where the panel is wide enough */
-    int cols = w > sc_px(f, 900) ? 2 : 1;
+    int cols = w > sc_px(f, 760) ? 2 : 1;
     int col_w = (w - (cols - 1) * pad) / cols;
     int shown = rows * cols;
     if ((int)s->n_attendees > shown) shown--; /* the last cell says how many more */
@@ -64,7 +64,7 @@ static void feedback(struct sc_ui *ui, const struct sc_frame *f, const struct sc
     for (int i = 1; i <= 5; i++) {
         SDL_Rect b = {x + (i - 1) * (box + gap), row_y, box, box};
         bool on = i <= s->rating;
-        sc_draw_round(f, b, sc_px(f, 14), on ? SC_COL_FOCUS : SC_COL_PANEL_DIM);
+        sc_draw_round(f, b, sc_px(f, 14), on ? SC_COL_ACCENT : SC_COL_PANEL_DIM);
         char digit[4];
         snprintf(digit, sizeof(digit), "%d", i);
         sc_text_draw(f->text, digit, sc_px(f, SC_PX_TITLE), SC_TEXT_BOLD,
@@ -82,7 +82,7 @@ static void feedback(struct sc_ui *ui, const struct sc_frame *f, const struct sc
     sc_draw_round(f, toggle, sc_px(f, 14), SC_COL_PANEL_DIM);
     int tick = sc_px(f, 56);
     SDL_Rect check = {x + sc_px(f, 18), toggle_y + (toggle.h - tick) / 2, tick, tick};
-    sc_draw_round(f, check, sc_px(f, 8), s->needs_repeat ? SC_COL_FOCUS : SC_COL_BG);
+    sc_draw_round(f, check, sc_px(f, 8), s->needs_repeat ? SC_COL_ACCENT : SC_COL_BG);
     if (s->needs_repeat)
         sc_text_draw(f->text, "✓", sc_px(f, SC_PX_BODY), SC_TEXT_BOLD, SC_COL_BLACK,
                      check.x + check.w / 2, check.y + check.h / 2, 0, 1);
@@ -105,7 +105,7 @@ void sc_screen_summary(struct sc_ui *ui, const struct sc_frame *f, const struct 
     sc_screen_header(ui, f, _("Session finished"));
     char played[32], sub[320];
     sc_fmt_duration(played, sizeof(played), s->played_s);
-    snprintf(sub, sizeof(sub), _("%s · played %s"), s->course ? s->course : "", played);
+    snprintf(sub, sizeof(sub), _("Played %s · %s"), played, s->course ? s->course : "");
     sc_screen_subtitle(ui, f, sub, SC_COL_ACCENT);
     double W = sc_safe_w(f), top = SC_HEADER_H + 40, bottom = sc_safe_h(f) - SC_HINT_H - 10;
     double split = f->narrow ? 0.5 : 0.56, gap = 40;

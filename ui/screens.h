@@ -34,6 +34,12 @@ void sc_text_size(struct sc_text *text, const char *utf8, int px, enum sc_text_s
  * centre), 2 right (x is the right edge). Returns the width drawn. */
 int sc_text_draw(struct sc_text *text, const char *utf8, int px, enum sc_text_style style,
                  SDL_Color color, int x, int cy, int max_w, int align);
+/* Draws text left-aligned over at most max_lines lines of line_h pixels
+ * (the first centred at first_cy), breaking between characters (CJK) or
+ * after spaces (Latin); the last line is ellipsized. Returns lines drawn. */
+int sc_text_draw_wrapped(struct sc_text *text, const char *utf8, int px, enum sc_text_style style,
+                         SDL_Color color, int x, int first_cy, int line_h, int max_w,
+                         int max_lines);
 /* The file and face fontconfig chose (for logs and tests). */
 const char *sc_text_font_file(const struct sc_text *text);
 /* True if every character of utf8 has a glyph in the font. */
@@ -85,7 +91,8 @@ void sc_draw_round_outline(const struct sc_frame *f, SDL_Rect rect, int radius, 
 
 /* The palette: high contrast on a dark blue background. */
 extern const SDL_Color SC_COL_BG, SC_COL_PANEL, SC_COL_PANEL_DIM, SC_COL_TEXT, SC_COL_DIM,
-    SC_COL_ACCENT, SC_COL_FOCUS, SC_COL_OK, SC_COL_WARN, SC_COL_ERROR, SC_COL_SCRIM, SC_COL_BLACK;
+    SC_COL_ACCENT, SC_COL_FOCUS, SC_COL_COUNTDOWN, SC_COL_OK, SC_COL_WARN, SC_COL_ERROR,
+    SC_COL_SCRIM, SC_COL_BLACK;
 
 /* Text sizes in design units (1080 lines): body >= 4% of the height. */
 enum {

@@ -279,6 +279,54 @@ int sc_text_draw(struct sc_text *t, const char *utf8, int px, enum sc_text_style
     return e->w;
 }
 
+/* Bytes of the first `chars` UTF-8 characters of s. */
+static size_t utf8_bytes(const char *s, int chars)
+{
+    size_t i = 0;
+    for (int n = 0; s[i] && n < chars; n++) {
+        i++;
+        while (((unsigned char)s[i] & 0xC0) == 0x80)
+            i++;
+    }
+    return i;
+}
+
+int sc_text_draw_wrapped(struct sc_text *t, const char *utf8, int px, enum sc_text_style style,
+                         SDL_Color color, int x, int first_cy, int line_h, int max_w, int max_lines)
+{
+    TTF_Font *font = font_at(t, px, style);
+    if (!font || !utf8) return 0;
+    int lines = 0;
+    const char *p = utf8;
+    char buf[512];
+    while (*p && lines < max_lines) {
+        while (*p == ' ')
+            p++;
+        int cy = first_cy + lines * line_h;
+        int extent = 0, count = 0;
+        if (lines == max_lines - 1 || TTF_MeasureUTF8(font, p, max_w, &extent, &count) != 0 ||
+            p[utf8_bytes(p, count)] == 0) {
+            sc_text_draw(t, p, px, style, color, x, cy, max_w, 0); /* the rest, ellipsized */
+            return lines + 1;
+        }
+        size_t cut = utf8_bytes(p, count);
+        /* Latin words are not split: break after the last space if there is one */
+        for (size_t i = cut; i > cut / 2; i--)
+            if (p[i] == ' ') {
+                cut = i;
+                break;
+            }
+        if (cut == 0) cut = utf8_bytes(p, 1);
+        if (cut >= sizeof(buf)) cut = sizeof(buf) - 1;
+        memcpy(buf, p, cut);
+        buf[cut] = 0;
+        sc_text_draw(t, buf, px, style, color, x, cy, max_w, 0);
+        p += cut;
+        lines++;
+    }
+    return lines;
+}
+
 bool sc_text_has_glyphs(struct sc_text *t, const char *utf8)
 {
     TTF_Font *font = font_at(t, 20, SC_TEXT_REGULAR);

@@ -9,4 +9,5 @@ xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 --add-comments=TRANSLATORS \
   $(ls ui/*.c kiosk/*.c kiosk/*/*.c 2>/dev/null | sort)
 for po in ui/po/*.po; do
   msgmerge --quiet --update --backup=none "$po" ui/po/studycast.pot
+  msgattrib --no-obsolete -o "$po" "$po"
 done
