@@ -184,11 +184,12 @@ struct sc_picture *sc_player_next_picture(struct sc_player *p, int64_t *wait_ns)
                                    .duration = vp->duration,
                                    .serial = vp->serial,
                                    .flags = vp->flags};
-        sc_frameq_next(fq);
+        struct sc_frame shown = {.pts = vp->pts, .duration = vp->duration, .serial = vp->serial};
+        sc_frameq_next(fq); /* vp's slot belongs to the decoder again */
         p->returned_at = now;
         next = sc_frameq_peek(fq);
         if (next) {
-            double until = p->frame_timer + picture_duration(vp, next) - now;
+            double until = p->frame_timer + picture_duration(&shown, next) - now;
             *wait_ns = until > 0 ? (int64_t)(until * 1e9) : 0;
         }
         return pic;
