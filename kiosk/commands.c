@@ -2,6 +2,7 @@
 #include "commands.h"
 
 const struct studycast_command studycast_commands[] = {
+    {"kiosk", "the station: scheduled courses, roll-call, the record (default)", cmd_kiosk},
     {"play", "play a stream (file, '-', udp://, rtp://, http://); no SOURCE: the demo", cmd_play},
     {"bench", "decode a stream as fast as possible and report the speed", cmd_bench},
     {"schedule", "plan courses: add, list, remove", cmd_schedule},

@@ -15,6 +15,7 @@ struct studycast_command {
 /* NULL-terminated table, in the order `studycast --help` lists them. */
 extern const struct studycast_command studycast_commands[];
 
+int cmd_kiosk(int argc, char **argv, struct sc_log *log);
 int cmd_play(int argc, char **argv, struct sc_log *log);
 int cmd_bench(int argc, char **argv, struct sc_log *log);
 int cmd_schedule(int argc, char **argv, struct sc_log *log);

@@ -1,0 +1,121 @@
+/* The control socket's view of the station (status) and its presses, which
+ * take the same path as the remote's keys (st_action). */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *signal_name(enum sc_ui_signal s)
+{
+    return s == SC_UI_SIGNAL_GOOD ? "good" : s == SC_UI_SIGNAL_NONE ? "none" : "unknown";
+}
+
+static void kv_time(struct sc_json *j, const struct sc_station *st, const char *key, int64_t utc)
+{
+    char text[40];
+    sc_sched_format_local(utc, st->utc_offset_s, text, sizeof(text));
+    sc_json_kv_string(j, key, text);
+}
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Key press to flip, over the last ST_LATENCY_RING keys. */
+static void latency(struct sc_json *j, const struct sc_station *st)
+{
+    size_t n = st->n_latency < ST_LATENCY_RING ? st->n_latency : ST_LATENCY_RING;
+    sc_json_key(j, "input_latency_ms");
+    sc_json_object_begin(j);
+    sc_json_kv_int(j, "count", (int64_t)st->n_latency);
+    if (n > 0) {
+        double sorted[ST_LATENCY_RING];
+        memcpy(sorted, st->latency_ms, n * sizeof(double));
+        qsort(sorted, n, sizeof(double), compare_double);
+        sc_json_kv_double(j, "p50", sorted[n / 2]);
+        sc_json_kv_double(j, "p99", sorted[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1]);
+        sc_json_kv_double(j, "max", sorted[n - 1]);
+    }
+    sc_json_object_end(j);
+}
+
+void st_control_status(void *opaque, struct sc_json *j)
+{
+    struct sc_station *st = opaque;
+    const struct st_course *c = &st->course;
+    int64_t now_ns = sc_mono_ns();
+    sc_json_kv_string(j, "screen", sc_ui_screen_name(st->screen));
+    sc_json_kv_string(j, "course", c->active ? c->entry.title : NULL);
+    sc_json_kv_string(j, "session_id", c->session_id[0] ? c->session_id : NULL);
+    sc_json_key(j, "present");
+    sc_json_array_begin(j);
+    for (size_t i = 0; i < st->roster.n; i++)
+        if (c->active && st->roster.present[i]) sc_json_string(j, st->roster.members[i].number);
+    sc_json_array_end(j);
+    sc_json_kv_string(j, "signal", signal_name(st_reception_signal(&st->reception, now_ns)));
+    sc_json_kv_int(j, "guests", c->active ? st->roster.guests : 0);
+    sc_json_kv_string(j, "digits", st->roster.digits);
+    sc_json_kv_int(j, "focus", st->roster.focus);
+    sc_json_kv_int(j, "roster_size", (int64_t)st->roster.n);
+    sc_json_kv_bool(j, "info", st->show_info);
+    sc_json_kv_bool(j, "roster_overlay", st->show_roster);
+    if (c->active) {
+        sc_json_kv_int(j, "entry", c->entry.id);
+        sc_json_kv_string(j, "kind", sc_sched_kind_name(c->entry.kind));
+        kv_time(j, st, "start", c->start_utc);
+        kv_time(j, st, "end", c->end_utc);
+        sc_json_kv_bool(j, "pretune", c->pretune);
+        sc_json_kv_bool(j, "late", c->late);
+        sc_json_kv_int(j, "late_by_s", c->late_by_s);
+        sc_json_kv_bool(j, "resumed", c->resumed);
+        sc_json_kv_bool(j, "playback_started", c->playback_started);
+        sc_json_kv_bool(j, "paused", c->paused);
+        sc_json_kv_int(j, "elapsed",
+                       c->started_mono_ns ? (now_ns - c->started_mono_ns) / 1000000000LL : 0);
+        sc_json_kv_int(j, "played_seconds", st_course_played_s(c, now_ns));
+        sc_json_kv_string(j, "source", c->source);
+    }
+    if (st->screen == SC_UI_SCREEN_SUMMARY) {
+        sc_json_kv_int(j, "rating", st->summary.rating);
+        sc_json_kv_bool(j, "needs_repeat", st->summary.needs_repeat);
+        sc_json_kv_int(j, "summary_focus", st->summary.focus);
+        if (st->summary.snapshot)
+            sc_json_kv_int(j, "summary_played_seconds", st->summary.snapshot->played_seconds);
+    }
+    sc_json_kv_string(j, "next_course", st->next_title[0] ? st->next_title : NULL);
+    if (st->next_start_utc) kv_time(j, st, "next_start", st->next_start_utc);
+    sc_json_key(j, "recording");
+    sc_json_array_begin(j);
+    const char *titles[ST_MAX_RECORDERS];
+    size_t n = st_recorder_titles(st, titles, ST_MAX_RECORDERS);
+    for (size_t i = 0; i < n; i++)
+        sc_json_string(j, titles[i]);
+    sc_json_array_end(j);
+    sc_json_kv_int(j, "volume", st->volume);
+    sc_json_kv_bool(j, "muted", st->muted);
+    sc_json_kv_string(j, "clock_source", rec_clock_source_name(st->clock_source));
+    kv_time(j, st, "now", st_now_utc(st));
+    sc_json_kv_string(j, "language", sc_ui_language(st->ui));
+    sc_json_kv_bool(j, "demo", st->demo);
+    sc_json_kv_string(j, "data_dir", st->data_dir);
+    sc_json_kv_int(j, "sessions_this_month", st->month.n_sessions);
+    latency(j, st);
+}
+
+int st_control_press(void *opaque, enum sc_action action)
+{
+    struct sc_station *st = opaque;
+    return st_action(st, action, sc_mono_ns());
+}
+
+void st_control_event(struct sc_station *st, const char *screen)
+{
+    if (!st->ipc) return;
+    char line[128];
+    snprintf(line, sizeof(line), "{\"event\":\"screen\",\"screen\":\"%s\"}", screen);
+    sc_ipc_server_send_event(st->ipc, line);
+}

@@ -1,0 +1,253 @@
+/* station internals: the state the core loop keeps, shared by its files.
+ *   station.c   create/destroy, the loop, deadlines, input dispatch
+ *   planner.c   schedule list, due occurrences, next course, month figures
+ *   course.c    a course's life: player, session, pre-tune, outage, end
+ *   rollcall.c  the roster, check-in/out by grid, number or card, guests
+ *   screens.c   what each action does on each screen, and the views
+ *   control.c   the control socket: status and press
+ *   reception.c signal, outages, guide and broadcast time (the swap point)
+ *   recorder.c  "record" entries: the service's TS into the course library
+ *   demo.c      the demo: roster, schedule, course stream
+ * Everything runs on the loop's thread unless a comment says otherwise. */
+#ifndef STUDYCAST_KIOSK_STATION_INTERNAL_H
+#define STUDYCAST_KIOSK_STATION_INTERNAL_H
+
+#include "station.h"
+
+#include "player.h"
+#include "record.h"
+#include "remote.h"
+#include "schedule.h"
+#include "ui.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+#define ST_ROLLCALL_IDLE_S 300 /* roll-call gives way to the course after this without a key */
+#define ST_DIGITS_IDLE_S   6   /* typed digits are forgotten after this without a key */
+#define ST_CARD_MAX_GAP_NS 40000000LL /* a card reader types faster than this per key */
+#define ST_CARD_MIN_DIGITS 4
+#define ST_RETRY_NS        2000000000LL /* a failed live source is reopened after this */
+#define ST_MAX_DIGITS      24
+#define ST_LATENCY_RING    512
+#define ST_MAX_RECORDERS   4
+
+/* ---- reception (reception.c): what the kiosk knows about the signal ---- */
+
+/* Today the player tells only whether pictures arrive: the signal is "good"
+ * while pictures keep coming, "none" after outage_ms without one (or while a
+ * live source fails to open). When the player exposes the demux's outages,
+ * services, guide and broadcast time, only reception.c changes. */
+struct st_reception {
+    int64_t outage_ns;       /* no picture for this long is an outage */
+    int64_t attached_ns;     /* when the current source was opened */
+    int64_t last_picture_ns; /* 0: none yet */
+    bool source_failed;      /* the source could not be opened / ended (live) */
+    bool paused;             /* a paused player sends no pictures: no outage */
+    bool attached;
+};
+void st_reception_attach(struct st_reception *r, int64_t now_ns);
+void st_reception_detach(struct st_reception *r);
+void st_reception_picture(struct st_reception *r, int64_t now_ns);
+void st_reception_failed(struct st_reception *r);
+enum sc_ui_signal st_reception_signal(const struct st_reception *r, int64_t now_ns);
+/* When the signal state can change by itself (INT64_MAX: never). */
+int64_t st_reception_next_change_ns(const struct st_reception *r, int64_t now_ns);
+/* Broadcast time as utc - mono (ns): 0, or -ENOENT while the player offers none. */
+int st_reception_broadcast_time(const struct st_reception *r, int64_t *utc_minus_mono_ns);
+/* The end of the guide event airing on `service` at `at_utc`: 0, or -ENOENT. */
+int st_reception_event_end(const struct st_reception *r, int service, int64_t at_utc,
+                           int64_t *end_utc);
+
+/* ---- the roster and check-in (rollcall.c) ---- */
+
+struct st_roster {
+    struct rec_member *members; /* sorted by number */
+    size_t n;
+    bool *present;
+    int64_t *checked_in_mono; /* for the summary's order; 0 if never */
+    int focus;                /* 0..n-1 a member, n the guest card */
+    int guests;
+    char digits[ST_MAX_DIGITS + 1];
+    int64_t digits_first_ns, digits_last_ns, digits_max_gap_ns;
+};
+
+/* ---- a course (course.c) ---- */
+
+struct st_course {
+    bool active;
+    bool pretune; /* tuned ahead; the session has not started */
+    bool loop;    /* a file that starts again at its end (the demo) */
+    struct sc_sched_entry entry;
+    int64_t start_utc, end_utc;
+    bool end_known;
+    char source[SC_SCHED_LOCATION_MAX];
+    int service;
+    bool live;
+    struct sc_player *player;
+    int64_t retry_at_ns; /* 0: none */
+    struct rec_session *session;
+    char session_id[37];
+    bool playback_started, paused;
+    bool signal_lost; /* an outage recorded and not yet ended */
+    int64_t outage_since_ns;
+    bool late, resumed;
+    int64_t late_by_s;
+    int64_t started_mono_ns;             /* session start */
+    int64_t played_ns, playing_since_ns; /* our own count, for the screens */
+    bool ended;                          /* the slot is over: SUMMARY */
+    enum sc_ui_signal last_signal;
+    struct sc_picture *shown; /* handed to the ui this turn: presented() after the flip */
+    int last_record_error;    /* not repeated on screen every heartbeat */
+};
+
+/* ---- a broadcast being recorded (recorder.c) ---- */
+
+struct st_recorder;
+
+/* ---- the station ---- */
+
+struct sc_station {
+    struct sc_log *log;
+    char data_dir[PATH_MAX];
+    char base_data_dir[PATH_MAX];
+    char *ipc_path, *keymap_path, *language, *source;
+    bool windowed, no_audio, demo;
+    int width, height, lead_s, summary_timeout_s;
+    int64_t start_ns;
+    atomic_bool stop;
+
+    struct rec *rec;
+    struct sc_schedule *schedule;
+    struct sc_sched_entry *entries;
+    size_t n_entries;
+    struct sc_sched_query query;
+    struct {
+        int64_t entry_id, start_utc;
+    } * handled;
+    size_t n_handled, cap_handled;
+    int64_t last_due_utc;
+
+    struct sc_keymap *keymap;
+    struct sc_ipc_server *ipc;
+    struct sc_ui *ui;
+    int watch_fd; /* inotify on the data dir (schedule changes), -1 */
+    pthread_t watch_thread;
+    bool watch_started;
+    int watch_stop_fd; /* eventfd ending the watcher */
+
+    /* the station clock: utc = mono + utc_minus_mono */
+    int64_t utc_minus_mono_ns;
+    enum rec_clock_source clock_source;
+    int32_t utc_offset_s;
+
+    enum sc_ui_screen screen;
+    bool view_dirty;
+    struct st_course course;
+    struct st_reception reception;
+    struct st_roster roster;
+    bool show_info, show_roster;
+    int64_t rollcall_until_ns; /* roll-call auto-hide deadline */
+    struct {
+        int rating;
+        bool needs_repeat;
+        enum sc_ui_summary_focus focus;
+        int64_t until_ns;
+        struct rec_session_summary *sessions; /* rec_sessions() around the session */
+        size_t n_sessions;
+        const struct rec_session_summary *snapshot; /* the session, in sessions[] */
+        char course[SC_SCHED_TITLE_MAX];
+    } summary;
+    int volume;
+    bool muted;
+
+    /* HOME */
+    char station_name[128];
+    struct sc_ui_month month;
+    char next_title[SC_SCHED_TITLE_MAX];
+    int64_t next_start_utc; /* 0: nothing planned */
+    char banner[256];
+    bool banner_error;
+
+    struct st_recorder *recorders[ST_MAX_RECORDERS];
+
+    /* key press -> flip latency, for the figures (status: input_latency_ms) */
+    int64_t pending_key_ns; /* event time of a key whose effect is not flipped yet */
+    double latency_ms[ST_LATENCY_RING];
+    size_t n_latency;
+};
+
+/* station.c */
+int64_t st_now_utc(const struct sc_station *st);
+int64_t st_utc_to_mono(const struct sc_station *st, int64_t utc);
+void st_set_screen(struct sc_station *st, enum sc_ui_screen screen);
+/* A message on screen and in the log; msgid English (translated here). */
+void st_toast(struct sc_station *st, bool error, const char *fmt_msgid, ...)
+    __attribute__((format(printf, 3, 4)));
+const char *st_tr(const struct sc_station *st, const char *msgid);
+/* Every action, from a key or the control socket. 0 or -ENOTSUP. */
+int st_action(struct sc_station *st, enum sc_action action, int64_t time_ns);
+
+/* planner.c */
+int st_planner_load(struct sc_station *st);
+/* Acts on what is due now (pre-tune, start, late start, missed). */
+void st_planner_turn(struct sc_station *st, int64_t now_utc);
+int64_t st_planner_next_wakeup_utc(const struct sc_station *st, int64_t now_utc);
+void st_planner_refresh_home(struct sc_station *st, int64_t now_utc);
+void st_planner_refresh_month(struct sc_station *st);
+bool st_planner_handled(const struct sc_station *st, int64_t entry_id, int64_t start_utc);
+void st_planner_mark(struct sc_station *st, int64_t entry_id, int64_t start_utc);
+
+/* course.c */
+int st_course_pretune(struct sc_station *st, const struct sc_sched_occurrence *occ);
+int st_course_start(struct sc_station *st, const struct sc_sched_occurrence *occ, int64_t late_by_s,
+                    bool late, bool resumed);
+/* Player work, signal, slot end; returns the player's picture wait (-1 none). */
+int64_t st_course_turn(struct sc_station *st, int64_t now_ns, int64_t now_utc);
+int64_t st_course_deadline_ns(const struct sc_station *st, int64_t now_ns);
+/* The slot is over (or STOP): playback stops, SUMMARY shows. */
+void st_course_end(struct sc_station *st);
+/* SUMMARY done: feedback stored, session closed, HOME. */
+void st_course_finish(struct sc_station *st);
+/* Shutdown or failure: everything closed as interrupted. */
+void st_course_abort(struct sc_station *st);
+int64_t st_course_played_s(const struct st_course *c, int64_t now_ns);
+void st_course_set_paused(struct sc_station *st, bool paused);
+
+/* rollcall.c */
+int st_roster_load(struct sc_station *st);
+void st_roster_reset(struct sc_station *st);
+void st_roster_free(struct st_roster *r);
+int st_roster_action(struct sc_station *st, enum sc_action action, int64_t time_ns);
+int st_roster_present_count(const struct st_roster *r);
+void st_roster_view(const struct sc_station *st, struct sc_ui_roster *out,
+                    struct sc_ui_member *cards);
+enum sc_ui_category st_category(enum rec_category c);
+
+/* screens.c */
+int st_screen_action(struct sc_station *st, enum sc_action action, int64_t time_ns);
+int st_screen_show(struct sc_station *st, int64_t now_ns);
+int64_t st_screen_deadline_ns(const struct sc_station *st);
+void st_screen_timeouts(struct sc_station *st, int64_t now_ns);
+
+/* control.c */
+void st_control_status(void *opaque, struct sc_json *out);
+int st_control_press(void *opaque, enum sc_action action);
+void st_control_event(struct sc_station *st, const char *name);
+
+/* recorder.c */
+int st_recorder_start(struct sc_station *st, const struct sc_sched_occurrence *occ);
+void st_recorder_turn(struct sc_station *st, int64_t now_utc);
+int64_t st_recorder_deadline_utc(const struct sc_station *st);
+void st_recorder_stop_all(struct sc_station *st);
+size_t st_recorder_titles(const struct sc_station *st, const char **titles, size_t max);
+
+/* demo.c */
+/* True when the station has no configuration: no schedule entry and no tuner. */
+bool st_demo_wanted(const char *data_dir, struct sc_log *log);
+/* Prepares the demo data dir (roster, a schedule starting a minute from now). */
+int st_demo_prepare(struct sc_station *st);
+const char *st_demo_stream_path(void);
+
+#endif

@@ -1,0 +1,217 @@
+/* The schedule as the core loop sees it: the entry list (reloaded when the
+ * file changes), what is due now, the next course for HOME and the month's
+ * figures against the requirement. */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_DUE 32
+
+int st_planner_load(struct sc_station *st)
+{
+    struct sc_sched_entry *entries = NULL;
+    size_t n = 0;
+    int rc = sc_schedule_list(st->schedule, &entries, &n);
+    if (rc < 0) {
+        SC_ERR(st->log, "cannot read the schedule: %s", strerror(-rc));
+        return rc;
+    }
+    free(st->entries);
+    st->entries = entries;
+    st->n_entries = n;
+    SC_INFO(st->log, "schedule: %zu entr%s", n, n == 1 ? "y" : "ies");
+    return 0;
+}
+
+bool st_planner_handled(const struct sc_station *st, int64_t entry_id, int64_t start_utc)
+{
+    for (size_t i = 0; i < st->n_handled; i++)
+        if (st->handled[i].entry_id == entry_id && st->handled[i].start_utc == start_utc)
+            return true;
+    return false;
+}
+
+void st_planner_mark(struct sc_station *st, int64_t entry_id, int64_t start_utc)
+{
+    if (st_planner_handled(st, entry_id, start_utc)) return;
+    if (st->n_handled == st->cap_handled) {
+        size_t cap = st->cap_handled ? st->cap_handled * 2 : 16;
+        void *grown = realloc(st->handled, cap * sizeof(*st->handled));
+        if (!grown) return; /* worst case the occurrence is looked at again */
+        st->handled = grown;
+        st->cap_handled = cap;
+    }
+    st->handled[st->n_handled].entry_id = entry_id;
+    st->handled[st->n_handled].start_utc = start_utc;
+    st->n_handled++;
+}
+
+/* What the record holds of this occurrence already: 2 a session that ended
+ * normally (nothing to do), 1 a session a crash or power cut interrupted
+ * (resume), 0 none. */
+static int previous_session(struct sc_station *st, const struct sc_sched_occurrence *occ)
+{
+    struct rec_session_summary *sessions = NULL;
+    size_t n = 0;
+    int64_t from = occ->start_utc - st->lead_s - 60;
+    if (rec_sessions(st->rec, from, occ->end_utc + 1, &sessions, &n) < 0) return 0;
+    int found = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(sessions[i].course, occ->entry->title) != 0 || sessions[i].open) continue;
+        if (sessions[i].start_utc < from || sessions[i].start_utc >= occ->end_utc) continue;
+        if (!sessions[i].interrupted) {
+            found = 2;
+            break;
+        }
+        found = 1;
+    }
+    rec_sessions_free(sessions, n);
+    return found;
+}
+
+static void note_missed(struct sc_station *st, const struct sc_sched_occurrence *occ,
+                        const char *reason)
+{
+    char start[40];
+    sc_sched_format_local(occ->start_utc, st->utc_offset_s, start, sizeof(start));
+    SC_WARN(st->log, "course \"%s\" at %s missed: %s", occ->entry->title, start, reason);
+    struct sc_buf buf = {0};
+    struct sc_json j;
+    sc_json_init(&j, &buf, false);
+    sc_json_object_begin(&j);
+    sc_json_kv_int(&j, "entry", occ->entry->id);
+    sc_json_kv_string(&j, "course", occ->entry->title);
+    sc_json_kv_string(&j, "scheduled_start", start);
+    sc_json_kv_string(&j, "reason", reason);
+    sc_json_object_end(&j);
+    if (!buf.failed) {
+        int rc = rec_note(st->rec, "course_missed", buf.data);
+        if (rc < 0) SC_WARN(st->log, "cannot record the missed course: %s", rec_strerror(rc));
+    }
+    sc_buf_free(&buf);
+}
+
+static bool same_occurrence(const struct st_course *c, const struct sc_sched_occurrence *occ)
+{
+    return c->active && c->entry.id == occ->entry->id && c->start_utc == occ->start_utc;
+}
+
+static void act(struct sc_station *st, const struct sc_sched_due *d)
+{
+    const struct sc_sched_occurrence *occ = &d->occurrence;
+    const struct sc_sched_entry *e = occ->entry;
+    switch (d->state) {
+    case SC_DUE_PRETUNE:
+        if (e->kind == SC_SCHED_LIVE && !st->course.active) st_course_pretune(st, occ);
+        return;
+    case SC_DUE_MISSED:
+        st_planner_mark(st, e->id, occ->start_utc);
+        note_missed(st, occ, "the kiosk was not running during its slot");
+        return;
+    case SC_DUE_START:
+    case SC_DUE_LATE:
+        break;
+    }
+    if (e->kind == SC_SCHED_RECORD) {
+        st_planner_mark(st, e->id, occ->start_utc);
+        st_recorder_start(st, occ);
+        return;
+    }
+    if (st->course.active && !st->course.pretune && !same_occurrence(&st->course, occ)) {
+        if (st->screen == SC_UI_SCREEN_SUMMARY) {
+            st_course_finish(st); /* the next course does not wait for the feedback */
+        } else {
+            st_planner_mark(st, e->id, occ->start_utc);
+            note_missed(st, occ, "another course was playing");
+            return;
+        }
+    }
+    if (same_occurrence(&st->course, occ) && !st->course.pretune) return;
+    st_planner_mark(st, e->id, occ->start_utc);
+    int previous = previous_session(st, occ);
+    if (previous == 2) {
+        SC_INFO(st->log, "course \"%s\" was already held in this slot", e->title);
+        return;
+    }
+    bool late = d->state == SC_DUE_LATE || previous == 1;
+    st_course_start(st, occ, d->late_by_s, late, previous == 1);
+}
+
+void st_planner_turn(struct sc_station *st, int64_t now_utc)
+{
+    int64_t since = st->last_due_utc ? st->last_due_utc : now_utc;
+    if (since > now_utc) since = now_utc; /* the clock went back */
+    struct sc_sched_due due[MAX_DUE];
+    int n = sc_sched_due(st->entries, st->n_entries, since, now_utc, &st->query, due, MAX_DUE);
+    if (n < 0) {
+        SC_WARN(st->log, "schedule query failed: %s", strerror(-n));
+        return;
+    }
+    st->last_due_utc = now_utc;
+    for (int i = 0; i < n; i++) {
+        const struct sc_sched_occurrence *occ = &due[i].occurrence;
+        if (st_planner_handled(st, occ->entry->id, occ->start_utc)) continue;
+        act(st, &due[i]);
+    }
+}
+
+int64_t st_planner_next_wakeup_utc(const struct sc_station *st, int64_t now_utc)
+{
+    return sc_sched_next_wakeup(st->entries, st->n_entries, now_utc, &st->query);
+}
+
+/* HOME: the next course to watch (record entries are not watched). */
+void st_planner_refresh_home(struct sc_station *st, int64_t now_utc)
+{
+    st->next_title[0] = '\0';
+    st->next_start_utc = 0;
+    struct sc_sched_occurrence *occ = NULL;
+    size_t n = 0;
+    if (sc_sched_occurrences(st->entries, st->n_entries, now_utc, now_utc + 8 * 86400, &st->query,
+                             &occ, &n) < 0)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        if (occ[i].entry->kind == SC_SCHED_RECORD) continue;
+        if (st->course.active && same_occurrence(&st->course, &occ[i]) && !st->course.pretune)
+            continue;
+        snprintf(st->next_title, sizeof(st->next_title), "%s", occ[i].entry->title);
+        st->next_start_utc = occ[i].start_utc;
+        break;
+    }
+    free(occ);
+}
+
+/* HOME's chart: this month's sessions against the requirement. */
+void st_planner_refresh_month(struct sc_station *st)
+{
+    int64_t now = st_now_utc(st);
+    time_t local = (time_t)(now + st->utc_offset_s);
+    struct tm tm;
+    gmtime_r(&local, &tm);
+    int year = tm.tm_year + 1900, month = tm.tm_mon + 1;
+    int64_t from = rec_local_month_start(year, month, st->utc_offset_s);
+    int64_t to = rec_local_month_start(year, month + 1, st->utc_offset_s);
+    struct rec_session_summary *sessions = NULL;
+    size_t n = 0;
+    struct sc_ui_month m = {0};
+    if (rec_sessions(st->rec, from, to, &sessions, &n) == 0) {
+        struct rec_requirement req;
+        rec_requirement_for(st->rec, sessions, n, &req);
+        m.sessions_required = req.sessions_required;
+        m.minutes_required_each = req.minutes_required_each;
+        m.sessions_counted = req.sessions_held;
+        for (size_t i = 0; i < n && m.n_sessions < SC_UI_MONTH_MAX_SESSIONS; i++)
+            if (!sessions[i].open)
+                m.session_minutes[m.n_sessions++] = (int)(sessions[i].played_seconds / 60);
+        rec_sessions_free(sessions, n);
+    } else {
+        m.sessions_required = 3;
+        m.minutes_required_each = REC_REQUIRED_MINUTES_EACH;
+    }
+    st->month = m;
+    st->view_dirty = true;
+}

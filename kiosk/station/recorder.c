@@ -1,0 +1,234 @@
+/* "record" entries: while the broadcast airs, the transport stream of the
+ * service (PAT rewritten to it, its PMT, streams and PCR: what the demux's
+ * service filter passes) is written as it arrives to the course library's
+ * WRITING file, then renamed COMPLETE, or PARTIAL when the recording was cut
+ * (outage, write error, or a restart that resumed into the same file).
+ * One thread per recording reads and writes; the loop starts, watches and
+ * finishes it. No session: nobody watches a recording being made. */
+#include "internal.h"
+
+#include "demux.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define READ_SIZE     (188 * 348)
+#define SYNC_EVERY_NS 5000000000LL
+
+struct st_recorder {
+    char title[SC_SCHED_TITLE_MAX];
+    char url[SC_SCHED_LOCATION_MAX];
+    char path[PATH_MAX];
+    int64_t entry_id, start_utc, end_utc;
+    int service;
+    bool resumed; /* the file already held part of this broadcast */
+    int fd;
+    struct dmx_pipeline *pipeline;
+    struct sc_ui *ui; /* woken when the thread stops by itself */
+    struct sc_log *log;
+    pthread_t thread;
+    atomic_bool stop, finished;
+    atomic_int error; /* 0, or the -errno / DMX code that ended it */
+    atomic_llong bytes;
+    bool error_shown;
+};
+
+static int write_all(int fd, const uint8_t *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return -errno;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static void *record_main(void *opaque)
+{
+    struct st_recorder *r = opaque;
+    uint8_t *buf = malloc(READ_SIZE);
+    int64_t synced = sc_mono_ns();
+    int rc = buf ? 0 : -ENOMEM;
+    while (rc == 0 && !atomic_load(&r->stop)) {
+        int n = dmx_pipeline_read(r->pipeline, buf, READ_SIZE, 500);
+        if (n == DMX_EOF) break; /* a file source has ended */
+        if (n == DMX_ERR_ABORTED) break;
+        if (n < 0) {
+            rc = n;
+            break;
+        }
+        if (n == 0) continue;
+        rc = write_all(r->fd, buf, (size_t)n);
+        atomic_fetch_add(&r->bytes, n);
+        if (rc == 0 && sc_mono_ns() - synced > SYNC_EVERY_NS) {
+            if (fdatasync(r->fd) < 0) rc = -errno;
+            synced = sc_mono_ns();
+        }
+    }
+    free(buf);
+    atomic_store(&r->error, rc);
+    atomic_store(&r->finished, true);
+    sc_ui_wakeup(r->ui);
+    return NULL;
+}
+
+static void destroy(struct st_recorder *r)
+{
+    if (r->pipeline) dmx_pipeline_destroy(r->pipeline);
+    if (r->fd >= 0) close(r->fd);
+    free(r);
+}
+
+int st_recorder_start(struct sc_station *st, const struct sc_sched_occurrence *occ)
+{
+    size_t slot = 0;
+    while (slot < ST_MAX_RECORDERS && st->recorders[slot])
+        slot++;
+    if (slot == ST_MAX_RECORDERS) {
+        SC_ERR(st->log, "too many recordings at once: \"%s\" not recorded", occ->entry->title);
+        return -EBUSY;
+    }
+    const struct sc_sched_source *s = &occ->entry->source;
+    const char *url = s->location[0] ? s->location : st->source;
+    if (!url) {
+        SC_ERR(st->log, "recording \"%s\": no stream (--source URL)", occ->entry->title);
+        st_toast(st, true, "The broadcast \"%s\" cannot be recorded: no stream is set.",
+                 occ->entry->title);
+        return -ENOENT;
+    }
+    struct st_recorder *r = calloc(1, sizeof(*r));
+    if (!r) return -ENOMEM;
+    r->fd = -1;
+    r->ui = st->ui;
+    r->log = st->log;
+    snprintf(r->title, sizeof(r->title), "%s", occ->entry->title);
+    snprintf(r->url, sizeof(r->url), "%s", url);
+    r->entry_id = occ->entry->id;
+    r->start_utc = occ->start_utc;
+    r->end_utc = occ->end_utc;
+    r->service = s->type == SC_SOURCE_SERVICE ? s->service_id : -1;
+    int rc = sc_library_ensure(st->data_dir);
+    if (rc == 0)
+        rc = sc_library_recording_path(st->data_dir, r->entry_id, r->start_utc, st->utc_offset_s,
+                                       SC_LIBRARY_WRITING, r->path, sizeof(r->path));
+    if (rc == 0) {
+        r->fd = open(r->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+        if (r->fd < 0) rc = -errno;
+    }
+    struct stat sb;
+    if (rc == 0 && fstat(r->fd, &sb) == 0) r->resumed = sb.st_size > 0;
+    if (rc == 0) {
+        rc = dmx_pipeline_create(&r->pipeline, r->url, NULL, NULL, st->log);
+        if (rc == 0 && r->service >= 0) dmx_pipeline_select_service(r->pipeline, r->service);
+    }
+    if (rc == 0 && pthread_create(&r->thread, NULL, record_main, r) != 0) rc = -EAGAIN;
+    if (rc < 0) {
+        SC_ERR(st->log, "cannot record \"%s\" from %s: %s", r->title, r->url,
+               rc <= DMX_EOF ? dmx_strerror(rc) : strerror(-rc));
+        st_toast(st, true, "The broadcast \"%s\" cannot be recorded.", r->title);
+        destroy(r);
+        return rc;
+    }
+    SC_INFO(st->log, "recording \"%s\" from %s into %s%s", r->title, r->url, r->path,
+            r->resumed ? " (resumed)" : "");
+    st->recorders[slot] = r;
+    st->view_dirty = true;
+    return 0;
+}
+
+/* Ends a recording. Before its slot's end at shutdown the file stays WRITING,
+ * so that a restart within the slot appends to it. */
+static void finish(struct sc_station *st, size_t slot, bool shutdown)
+{
+    struct st_recorder *r = st->recorders[slot];
+    atomic_store(&r->stop, true);
+    dmx_pipeline_abort(r->pipeline);
+    pthread_join(r->thread, NULL);
+    int error = atomic_load(&r->error);
+    if (fsync(r->fd) < 0 && error == 0) error = -errno;
+    struct dmx_outage *outages = NULL;
+    size_t n_outages = 0;
+    dmx_pipeline_outages(r->pipeline, &outages, &n_outages);
+    free(outages);
+    bool cut_short = st_now_utc(st) < r->end_utc;
+    if (shutdown && cut_short) {
+        SC_INFO(st->log, "recording \"%s\" paused at shutdown: %s stays open for a restart",
+                r->title, r->path);
+        destroy(r);
+        st->recorders[slot] = NULL;
+        return;
+    }
+    bool complete = error == 0 && !r->resumed && n_outages == 0 && !cut_short;
+    int rc = sc_library_finish_recording(st->data_dir, r->entry_id, r->start_utc, st->utc_offset_s,
+                                         complete);
+    SC_INFO(st->log, "recording \"%s\" finished: %lld bytes, %s%s", r->title,
+            (long long)atomic_load(&r->bytes), complete ? "complete" : "partial",
+            rc < 0 ? " (could not rename the file)" : "");
+    char note[SC_SCHED_TITLE_MAX + 200];
+    struct sc_buf buf = {0};
+    struct sc_json j;
+    sc_json_init(&j, &buf, false);
+    sc_json_object_begin(&j);
+    sc_json_kv_int(&j, "entry", r->entry_id);
+    sc_json_kv_string(&j, "course", r->title);
+    sc_json_kv_int(&j, "bytes", atomic_load(&r->bytes));
+    sc_json_kv_bool(&j, "complete", complete);
+    sc_json_kv_int(&j, "outages", (int64_t)n_outages);
+    sc_json_object_end(&j);
+    snprintf(note, sizeof(note), "%s", buf.failed ? "{}" : buf.data);
+    sc_buf_free(&buf);
+    rec_note(st->rec, "course_recorded", note);
+    destroy(r);
+    st->recorders[slot] = NULL;
+    st->view_dirty = true;
+}
+
+void st_recorder_turn(struct sc_station *st, int64_t now_utc)
+{
+    for (size_t i = 0; i < ST_MAX_RECORDERS; i++) {
+        struct st_recorder *r = st->recorders[i];
+        if (!r) continue;
+        int error = atomic_load(&r->error);
+        if (error < 0 && !r->error_shown) {
+            r->error_shown = true;
+            SC_ERR(st->log, "recording \"%s\": %s", r->title,
+                   error <= DMX_EOF ? dmx_strerror(error) : strerror(-error));
+            st_toast(st, true,
+                     error == -ENOSPC ? "Recording stopped: the disk is full."
+                                      : "Recording stopped: write error.");
+        }
+        if (now_utc >= r->end_utc || atomic_load(&r->finished)) finish(st, i, false);
+    }
+}
+
+int64_t st_recorder_deadline_utc(const struct sc_station *st)
+{
+    int64_t deadline = INT64_MAX;
+    for (size_t i = 0; i < ST_MAX_RECORDERS; i++)
+        if (st->recorders[i] && st->recorders[i]->end_utc < deadline)
+            deadline = st->recorders[i]->end_utc;
+    return deadline;
+}
+
+void st_recorder_stop_all(struct sc_station *st)
+{
+    for (size_t i = 0; i < ST_MAX_RECORDERS; i++)
+        if (st->recorders[i]) finish(st, i, true);
+}
+
+size_t st_recorder_titles(const struct sc_station *st, const char **titles, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ST_MAX_RECORDERS && n < max; i++)
+        if (st->recorders[i]) titles[n++] = st->recorders[i]->title;
+    return n;
+}

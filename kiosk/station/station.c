@@ -1,0 +1,468 @@
+/* The station: start-up, the core loop and input dispatch. */
+#include "internal.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <sys/timex.h>
+#include <time.h>
+#include <unistd.h>
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+int64_t st_now_utc(const struct sc_station *st)
+{
+    return (sc_mono_ns() + st->utc_minus_mono_ns) / 1000000000LL;
+}
+
+int64_t st_utc_to_mono(const struct sc_station *st, int64_t utc)
+{
+    if (utc >= INT64_MAX / 1000000000LL) return INT64_MAX;
+    return utc * 1000000000LL - st->utc_minus_mono_ns;
+}
+
+const char *st_tr(const struct sc_station *st, const char *msgid)
+{
+    return st->ui ? sc_ui_tr(st->ui, msgid) : msgid;
+}
+
+void st_toast(struct sc_station *st, bool error, const char *fmt_msgid, ...)
+{
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt_msgid);
+    vsnprintf(text, sizeof(text), st_tr(st, fmt_msgid), ap);
+    va_end(ap);
+    sc_logf(st->log, error ? SC_LOG_WARN : SC_LOG_INFO, "message: %s", text);
+    if (st->ui) sc_ui_toast(st->ui, text, error, error ? 8000000000LL : 0);
+    if (st->ipc) {
+        struct sc_buf buf = {0};
+        struct sc_json j;
+        sc_json_init(&j, &buf, false);
+        sc_json_object_begin(&j);
+        sc_json_kv_string(&j, "event", "message");
+        sc_json_kv_string(&j, "text", text);
+        sc_json_kv_bool(&j, "error", error);
+        sc_json_object_end(&j);
+        if (!buf.failed) sc_ipc_server_send_event(st->ipc, buf.data);
+        sc_buf_free(&buf);
+    }
+}
+
+void st_set_screen(struct sc_station *st, enum sc_ui_screen screen)
+{
+    st->view_dirty = true;
+    if (st->screen == screen) return;
+    st->screen = screen;
+    SC_INFO(st->log, "screen: %s", sc_ui_screen_name(screen));
+    st_control_event(st, sc_ui_screen_name(screen));
+}
+
+/* The station clock: the stream's broadcast time where the player has it,
+ * else the system clock (NTP when the kernel says it is synchronised). */
+static void update_clock(struct sc_station *st)
+{
+    int64_t utc_minus_mono;
+    enum rec_clock_source source;
+    if (st_reception_broadcast_time(&st->reception, &utc_minus_mono) == 0) {
+        source = REC_CLOCK_BROADCAST;
+    } else {
+        utc_minus_mono = sc_utc_ns() - sc_mono_ns();
+        struct timex tx = {0};
+        int state = adjtimex(&tx);
+        source =
+            state != TIME_ERROR && !(tx.status & STA_UNSYNC) ? REC_CLOCK_NTP : REC_CLOCK_SYSTEM;
+    }
+    bool changed =
+        source != st->clock_source || llabs(utc_minus_mono - st->utc_minus_mono_ns) > 500000000LL;
+    st->utc_minus_mono_ns = utc_minus_mono;
+    if (!changed) return;
+    if (source != st->clock_source) SC_INFO(st->log, "clock: %s", rec_clock_source_name(source));
+    st->clock_source = source;
+    if (source == REC_CLOCK_BROADCAST) rec_set_clock(st->rec, REC_CLOCK_BROADCAST, utc_minus_mono);
+    struct sc_ui_clock clock = {
+        .valid = true,
+        .utc_minus_mono_ns = utc_minus_mono,
+        .utc_offset_s = st->utc_offset_s,
+        .source = source == REC_CLOCK_BROADCAST ? SC_UI_CLOCK_BROADCAST
+                  : source == REC_CLOCK_NTP     ? SC_UI_CLOCK_NTP
+                                                : SC_UI_CLOCK_SYSTEM,
+    };
+    if (st->ui) sc_ui_set_clock(st->ui, &clock);
+}
+
+/* ---- the schedule file watcher: a change by `studycast schedule` wakes the loop ---- */
+
+static void *watch_main(void *opaque)
+{
+    struct sc_station *st = opaque;
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    for (;;) {
+        struct pollfd fds[2] = {{.fd = st->watch_fd, .events = POLLIN},
+                                {.fd = st->watch_stop_fd, .events = POLLIN}};
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        if (fds[1].revents) break;
+        ssize_t n = read(st->watch_fd, buf, sizeof(buf));
+        if (n <= 0) continue;
+        bool schedule = false;
+        for (char *p = buf; p < buf + n;) {
+            struct inotify_event *ev = (struct inotify_event *)p;
+            if (ev->len && strncmp(ev->name, "schedule.db", 11) == 0) schedule = true;
+            p += sizeof(*ev) + ev->len;
+        }
+        if (schedule && st->ui) sc_ui_wakeup(st->ui);
+    }
+    return NULL;
+}
+
+static void watch_start(struct sc_station *st)
+{
+    st->watch_fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    st->watch_stop_fd = eventfd(0, EFD_CLOEXEC);
+    if (st->watch_fd < 0 || st->watch_stop_fd < 0 ||
+        inotify_add_watch(st->watch_fd, st->data_dir, IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO) <
+            0 ||
+        pthread_create(&st->watch_thread, NULL, watch_main, st) != 0) {
+        SC_WARN(st->log,
+                "cannot watch %s for schedule changes (%s): they are noticed at the "
+                "next scheduled moment",
+                st->data_dir, strerror(errno));
+        return;
+    }
+    st->watch_started = true;
+}
+
+static void watch_finish(struct sc_station *st)
+{
+    if (st->watch_started) {
+        uint64_t one = 1;
+        if (write(st->watch_stop_fd, &one, sizeof(one)) < 0) { /* the thread then never ends */
+        }
+        pthread_join(st->watch_thread, NULL);
+        st->watch_started = false;
+    }
+    if (st->watch_fd >= 0) close(st->watch_fd);
+    if (st->watch_stop_fd >= 0) close(st->watch_stop_fd);
+    st->watch_fd = st->watch_stop_fd = -1;
+}
+
+/* ---- start-up ---- */
+
+static void ipc_wakeup(void *opaque)
+{
+    struct sc_station *st = opaque;
+    if (st->ui) sc_ui_wakeup(st->ui);
+}
+
+static int make_dir(const char *path)
+{
+    if (mkdir(path, 0750) == 0 || errno == EEXIST) return 0;
+    return -errno;
+}
+
+static int open_ui(struct sc_station *st)
+{
+    struct sc_ui_opts opts = {.fullscreen = !st->windowed,
+                              .width = st->width,
+                              .height = st->height,
+                              .title = "studycast",
+                              .log = st->log};
+    int rc = sc_ui_create(&opts, &st->ui);
+    if (rc == -ENODEV) {
+        SC_ERR(st->log, "no display to show the kiosk on. On a desktop-less machine run it "
+                        "under a virtual X server: xvfb-run -a studycast; headless, for tests "
+                        "or a remote bridge: SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy "
+                        "studycast kiosk --ipc /tmp/studycast.sock (then studycast ctl --ipc "
+                        "/tmp/studycast.sock status)");
+        return rc;
+    }
+    if (rc < 0) {
+        SC_ERR(st->log, "cannot open the window: %s", strerror(-rc));
+        return rc;
+    }
+    if (st->language && sc_ui_set_language(st->ui, st->language) < 0) {
+        SC_ERR(st->log, "unknown language '%s' (zh_CN or en)", st->language);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static int open_ipc(struct sc_station *st)
+{
+    if (!st->ipc_path) return 0;
+    struct sc_ipc_server_config config = {
+        .path = st->ipc_path, .wakeup = ipc_wakeup, .wakeup_opaque = st, .log = st->log};
+    int rc = sc_ipc_server_create(&config, &st->ipc);
+    if (rc == -EADDRINUSE)
+        SC_ERR(st->log, "another kiosk answers on %s", st->ipc_path);
+    else if (rc < 0)
+        SC_ERR(st->log, "cannot serve the control socket %s: %s", st->ipc_path, strerror(-rc));
+    return rc;
+}
+
+static int open_keymap(struct sc_station *st)
+{
+    int rc = sc_keymap_create(&st->keymap);
+    if (rc < 0) return rc;
+    const char *path = st->keymap_path ? st->keymap_path : SC_KEYMAP_DEFAULT_PATH;
+    rc = sc_keymap_load_file(st->keymap, path, st->log);
+    if (rc < 0 && (st->keymap_path || rc != -ENOENT)) {
+        SC_ERR(st->log, "keymap %s: %s", path, strerror(-rc));
+        return st->keymap_path ? rc : 0;
+    }
+    return 0;
+}
+
+static int open_record(struct sc_station *st)
+{
+    struct rec_options ro = {.data_dir = st->data_dir};
+    int rc = rec_open(&ro, st->log, &st->rec);
+    if (rc < 0) {
+        SC_ERR(st->log, "cannot open the study record in %s: %s", st->data_dir, rec_strerror(rc));
+        return rc;
+    }
+    /* The station's local time (the record's utc_offset setting, +08:00 by
+     * default): schedule entries are wall-clock times at this offset. */
+    st->utc_offset_s = rec_utc_offset_seconds(st->rec);
+    if (rec_setting_get(st->rec, "station_name", st->station_name, sizeof(st->station_name)) < 0)
+        st->station_name[0] = '\0';
+    rc = sc_schedule_open(st->data_dir, st->log, &st->schedule);
+    if (rc < 0) {
+        SC_ERR(st->log, "cannot open the schedule in %s: %s", st->data_dir, strerror(-rc));
+        return rc;
+    }
+    return 0;
+}
+
+int sc_station_create(const struct sc_station_opts *opts, struct sc_station **out)
+{
+    *out = NULL;
+    struct sc_station *st = calloc(1, sizeof(*st));
+    if (!st) return -ENOMEM;
+    st->watch_fd = st->watch_stop_fd = -1;
+    st->volume = 100;
+    st->screen = SC_UI_SCREEN_HOME;
+    st->view_dirty = true;
+    st->start_ns = opts->start_ns ? opts->start_ns : sc_mono_ns();
+    st->windowed = opts->windowed;
+    st->width = opts->width;
+    st->height = opts->height;
+    st->no_audio = opts->no_audio;
+    st->lead_s = opts->lead_minutes < 0 ? 120 : opts->lead_minutes * 60;
+    st->summary_timeout_s = opts->summary_timeout_s > 0 ? opts->summary_timeout_s : 120;
+    st->clock_source = -1;
+    int rc = -ENOMEM;
+    st->log = sc_log_child(opts->log, "kiosk");
+    st->ipc_path = dup_or_null(opts->ipc_path);
+    st->keymap_path = dup_or_null(opts->keymap);
+    st->language = dup_or_null(opts->language);
+    st->source = dup_or_null(opts->source);
+    if (!st->log || (opts->ipc_path && !st->ipc_path) || (opts->keymap && !st->keymap_path) ||
+        (opts->language && !st->language) || (opts->source && !st->source))
+        goto fail;
+    snprintf(st->base_data_dir, sizeof(st->base_data_dir), "%s",
+             opts->data_dir ? opts->data_dir : SC_STATION_DEFAULT_DATA_DIR);
+
+    /* The demo lives in its own data dir (DATA_DIR/demo), so that demo
+     * sessions and the demo roster never enter a station's real record. */
+    st->demo = opts->demo || st_demo_wanted(st->base_data_dir, st->log);
+    if (st->demo) {
+        rc = make_dir(st->base_data_dir);
+        if (rc == 0 && snprintf(st->data_dir, sizeof(st->data_dir), "%s/demo", st->base_data_dir) >=
+                           (int)sizeof(st->data_dir))
+            rc = -ENAMETOOLONG;
+        if (rc == 0) rc = make_dir(st->data_dir);
+        if (rc < 0) {
+            SC_ERR(st->log, "cannot make the demo's data dir under %s: %s", st->base_data_dir,
+                   strerror(-rc));
+            goto fail;
+        }
+        SC_INFO(st->log, "demo mode: data in %s", st->data_dir);
+    } else {
+        snprintf(st->data_dir, sizeof(st->data_dir), "%s", st->base_data_dir);
+    }
+
+    if ((rc = open_record(st)) < 0) goto fail;
+    if (st->demo && (rc = st_demo_prepare(st)) < 0) goto fail;
+    sc_sched_query_init(&st->query, st->utc_offset_s);
+    st->query.pretune_lead_s = st->lead_s > 0 ? st->lead_s : -1;
+    if ((rc = st_planner_load(st)) < 0) goto fail;
+    if ((rc = st_roster_load(st)) < 0) goto fail;
+    if ((rc = open_keymap(st)) < 0) goto fail;
+    if ((rc = open_ui(st)) < 0) goto fail;
+    if ((rc = open_ipc(st)) < 0) goto fail;
+    watch_start(st);
+    update_clock(st);
+    st_planner_refresh_month(st);
+    *out = st;
+    return 0;
+fail:
+    sc_station_destroy(st);
+    return rc;
+}
+
+void sc_station_destroy(struct sc_station *st)
+{
+    if (!st) return;
+    st_course_abort(st);
+    st_recorder_stop_all(st);
+    watch_finish(st);
+    sc_ipc_server_destroy(st->ipc);
+    rec_sessions_free(st->summary.sessions, st->summary.n_sessions);
+    st_roster_free(&st->roster);
+    sc_ui_destroy(st->ui);
+    sc_keymap_destroy(st->keymap);
+    free(st->entries);
+    free(st->handled);
+    sc_schedule_close(st->schedule);
+    rec_close(st->rec);
+    free(st->ipc_path);
+    free(st->keymap_path);
+    free(st->language);
+    free(st->source);
+    sc_log_destroy(st->log);
+    free(st);
+}
+
+void sc_station_stop(void *opaque)
+{
+    struct sc_station *st = opaque;
+    atomic_store(&st->stop, true);
+    if (st->ui) sc_ui_wakeup(st->ui);
+}
+
+const char *sc_station_data_dir(const struct sc_station *st)
+{
+    return st->data_dir;
+}
+
+bool sc_station_is_demo(const struct sc_station *st)
+{
+    return st->demo;
+}
+
+/* ---- the loop ---- */
+
+int st_action(struct sc_station *st, enum sc_action action, int64_t time_ns)
+{
+    SC_DEBUG(st->log, "action %s on %s", sc_action_name(action), sc_ui_screen_name(st->screen));
+    st->pending_key_ns = time_ns;
+    int rc = st_screen_action(st, action, time_ns);
+    st->view_dirty = true;
+    return rc;
+}
+
+static void record_latency(struct sc_station *st, int64_t flipped_ns)
+{
+    if (!st->pending_key_ns) return;
+    double ms = (double)(flipped_ns - st->pending_key_ns) / 1e6;
+    st->latency_ms[st->n_latency % ST_LATENCY_RING] = ms;
+    st->n_latency++;
+    SC_DEBUG(st->log, "key to screen: %.1f ms", ms);
+    st->pending_key_ns = 0;
+}
+
+static int64_t min64(int64_t a, int64_t b)
+{
+    return a < b ? a : b;
+}
+
+/* One turn's due work; returns the earliest deadline (mono ns, INT64_MAX none). */
+static int64_t turn(struct sc_station *st)
+{
+    update_clock(st);
+    int64_t now_ns = sc_mono_ns();
+    int64_t now_utc = st_now_utc(st);
+    if (sc_schedule_changed_elsewhere(st->schedule)) {
+        SC_INFO(st->log, "the schedule changed: reloading");
+        st_planner_load(st);
+        st->view_dirty = true;
+    }
+    int64_t picture_wait = st_course_turn(st, now_ns, now_utc);
+    st_planner_turn(st, now_utc);
+    st_recorder_turn(st, now_utc);
+    st_screen_timeouts(st, now_ns);
+    if (st->ipc) {
+        struct sc_remote_callbacks callbacks = {
+            .press = st_control_press, .status = st_control_status, .opaque = st};
+        sc_ipc_server_poll(st->ipc, sc_remote_handle_request, &callbacks);
+    }
+    if (st->view_dirty) {
+        st_planner_refresh_home(st, now_utc);
+        st_screen_show(st, now_ns);
+        st->view_dirty = false;
+    }
+    if (sc_ui_present(st->ui) > 0) {
+        record_latency(st, sc_mono_ns());
+        if (st->course.shown && st->course.player)
+            sc_player_presented(st->course.player, st->course.shown);
+    }
+    st->course.shown = NULL;
+
+    now_ns = sc_mono_ns();
+    int64_t deadline = INT64_MAX;
+    if (picture_wait >= 0) deadline = now_ns + picture_wait;
+    deadline = min64(deadline, st_utc_to_mono(st, st_planner_next_wakeup_utc(st, now_utc)));
+    deadline = min64(deadline, st_utc_to_mono(st, st_recorder_deadline_utc(st)));
+    deadline = min64(deadline, st_course_deadline_ns(st, now_ns));
+    deadline = min64(deadline, st_screen_deadline_ns(st));
+    deadline = min64(deadline, sc_ui_next_redraw_ns(st->ui));
+    return deadline;
+}
+
+static void dispatch(struct sc_station *st, const struct sc_ui_event *ev)
+{
+    if (ev->type == SC_UI_EVENT_QUIT) {
+        atomic_store(&st->stop, true);
+    } else if (ev->type == SC_UI_EVENT_WINDOW) {
+        st->view_dirty = true;
+    } else if (ev->type == SC_UI_EVENT_KEY) {
+        enum sc_action action = sc_keymap_lookup(st->keymap, ev->key_name);
+        if (action == SC_ACTION_NONE) {
+            SC_DEBUG(st->log, "key '%s' is not mapped", ev->key_name);
+            return;
+        }
+        st_action(st, action, ev->time_ns);
+    }
+}
+
+int sc_station_run(struct sc_station *st)
+{
+    SC_INFO(st->log, "kiosk up %.0f ms after the process start (data %s%s)",
+            (double)(sc_mono_ns() - st->start_ns) / 1e6, st->data_dir, st->demo ? ", demo" : "");
+    bool first = true;
+    while (!atomic_load(&st->stop)) {
+        int64_t deadline = turn(st);
+        if (first) {
+            SC_INFO(st->log, "home screen shown %.0f ms after the process start",
+                    (double)(sc_mono_ns() - st->start_ns) / 1e6);
+            first = false;
+        }
+        if (atomic_load(&st->stop)) break;
+        int64_t wait = deadline == INT64_MAX ? -1 : deadline - sc_mono_ns();
+        if (deadline != INT64_MAX && wait < 0) wait = 0;
+        struct sc_ui_event ev;
+        /* take every event that is already there before the next turn */
+        if (sc_ui_wait_event(st->ui, wait, &ev) > 0) {
+            do
+                dispatch(st, &ev);
+            while (!atomic_load(&st->stop) && sc_ui_wait_event(st->ui, 0, &ev) > 0);
+        }
+    }
+    SC_INFO(st->log, "stopping");
+    st_course_abort(st);
+    st_recorder_stop_all(st);
+    return 0;
+}

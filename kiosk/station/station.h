@@ -1,0 +1,65 @@
+/* station: the kiosk's core. One event-driven loop on the main thread runs
+ * the station: it watches the schedule, tunes ahead of live courses, starts
+ * the course and its study session by itself, runs roll-call, playback with
+ * its overlays and outages, the end-of-session summary and feedback, records
+ * broadcasts to the course library, and serves the control socket.
+ *
+ * The loop (mpv's run_playloop): do the due work, then sleep in the ui's wait
+ * until the earliest deadline (the schedule's next moment, the slot's end, the
+ * record's heartbeat, the clock's next second, the player's next picture, a
+ * screen timeout) or a wakeup (player, control socket, schedule file change,
+ * sc_station_stop). No fixed-interval polling.
+ *
+ * Ownership: the station owns the ui, the player, the record, the schedule,
+ * the control socket server and the keymap it opens. Threads: every call on
+ * the thread that created the station, except sc_station_stop() (any thread,
+ * e.g. a signal watcher). */
+#ifndef STUDYCAST_KIOSK_STATION_H
+#define STUDYCAST_KIOSK_STATION_H
+
+#include "base.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define SC_STATION_DEFAULT_DATA_DIR "/var/lib/studycast"
+
+struct sc_station_opts {
+    const char *data_dir;  /* NULL: SC_STATION_DEFAULT_DATA_DIR */
+    const char *ipc_path;  /* control socket, NULL: none */
+    bool windowed;         /* false: fullscreen */
+    int width, height;     /* window size when windowed */
+    const char *keymap;    /* keymap file, NULL: /etc/studycast/keymap.conf if present */
+    bool no_audio;         /* no sound (headless tests) */
+    int lead_minutes;      /* tune this long before a live course (0..60); < 0: default 2 */
+    bool demo;             /* force the demo (course stream, roster, schedule) */
+    const char *language;  /* "zh_CN" (NULL: default) or "en" */
+    const char *source;    /* the station's broadcast stream for "service:N" without @URL */
+    int summary_timeout_s; /* SUMMARY closes itself after this (0: 120 s) */
+    int64_t start_ns;      /* sc_mono_ns() of the process start (startup figures) */
+    struct sc_log *log;    /* parent log, not owned; the station logs as "kiosk" */
+};
+
+struct sc_station;
+
+/* Opens the record (closing a session a crash left open), the schedule, the
+ * window and the control socket; sets up the demo when asked or when the
+ * station has no configuration (see demo.c). Returns 0, or a negative code
+ * with the reason logged: -ENODEV when there is no display (the log says how
+ * to run headless), -EADDRINUSE when another kiosk serves ipc_path, record
+ * and schedule errors (-EROFS, -EACCES, ...). */
+int sc_station_create(const struct sc_station_opts *opts, struct sc_station **out);
+/* Runs the core loop until sc_station_stop() or the window is closed. A
+ * course still running is stopped and its session closed as interrupted (a
+ * restart within its slot resumes it). Returns 0 or a negative code. */
+int sc_station_run(struct sc_station *station);
+/* Any thread (signal-safe in the sense of the stop_signals watcher): asks
+ * the loop to end soon. */
+void sc_station_stop(void *station);
+void sc_station_destroy(struct sc_station *station); /* accepts NULL */
+
+/* The data dir in use: the demo's own directory in demo mode. */
+const char *sc_station_data_dir(const struct sc_station *station);
+bool sc_station_is_demo(const struct sc_station *station);
+
+#endif

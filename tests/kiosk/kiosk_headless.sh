@@ -1,0 +1,109 @@
+#!/bin/sh
+# The kiosk end to end, headless through the control socket (dummy SDL video
+# and audio): a course scheduled a few seconds ahead starts by itself with
+# roll-call; members check in with the arrows + OK and by number + OK; a
+# second check-in of the same member only gives a message; guests are
+# counted; the course plays to the end of its file; the summary takes a
+# rating and "needs repeating"; the record then holds exactly that session
+# with the right members and minutes, and its export verifies.
+# usage: kiosk_headless.sh STUDYCAST WORKDIR
+set -eu
+S=$1
+W=$2
+. "$(dirname "$0")/lib.sh"
+rm -rf "$W"
+mkdir -p "$W/data"
+trap 'kill -KILL $KIOSK_PID 2>/dev/null || true' EXIT
+KIOSK_PID=
+
+COURSE_S=30
+make_fixture "$W/course.ts" $COURSE_S
+roster_csv "$W/roster.csv"
+"$S" members import "$W/roster.csv" --data-dir "$W/data" > /dev/null || fail "import"
+"$S" schedule add --title "乡村振兴课堂" --source "$W/course.ts" --start "$(local_time +5)" \
+  --duration 2 --data-dir "$W/data" > /dev/null || fail "schedule add"
+
+kiosk_start "$W/data"
+expect screen home
+expect next_course "乡村振兴课堂"
+expect session_id null
+
+# It starts by itself at its time, with roll-call, and a session in the record.
+wait_for screen rollcall 15
+session=$(field session_id)
+[ "$session" != null ] || fail "no session opened"
+expect present "[]"
+expect late false
+
+# arrows + OK: 001 -> right -> 002, OK checks 002 in
+press right ok
+wait_for present '["002"]' 3
+checkin_played=$(field played_seconds)
+# digits + OK: member 3 ("003" without the zeros)
+press 3 ok
+wait_for present '["002", "003"]' 3
+# member 3 again: a message, no second record, still two present
+press 3 ok
+expect present '["002", "003"]'
+grep -q "is already checked in" "$W/kiosk.log" || fail "no message for a second check-in"
+# guests: down to the guest card, OK adds one, right adds one, left removes one
+press down down down down down down ok right right left
+expect guests 2
+expect focus 6
+# BACK: the course fullscreen; INFO toggles its overlay
+press back
+expect screen playing
+press info
+expect info true
+press info
+expect info false
+# OK during playback: the late check-in overlay; 005 arrives late
+press ok
+expect roster_overlay true
+press 5 ok back
+expect present '["002", "003", "005"]'
+expect roster_overlay false
+
+# The file ends: the summary; rating 4 and "needs repeating", then done.
+wait_for screen summary $((COURSE_S + 10))
+summary_played=$(field summary_played_seconds)
+press 4 down ok down
+expect rating 4
+expect needs_repeat true
+press ok
+wait_for screen home 5
+expect session_id null
+kiosk_stop
+
+# The record: exactly that session, complete, with the right members and time.
+month=$(TZ=Asia/Shanghai date +%Y-%m)
+"$S" record report --month "$month" --json --data-dir "$W/data" > "$W/report.json" ||
+  fail "record report"
+# Played time: the file's 20 s less the first picture's delay (< 1 s), read
+# as whole seconds: 18..20. Members: credited from their check-in to the end,
+# so 002/003 get the played time less what had played at their check-in (with
+# 2 s for the steps between that reading and the check-ins); 005 less.
+json_check "$W/report.json" \
+  "len(d['sessions']) == 1" \
+  "d['sessions'][0]['id'] == '$session'" \
+  "d['sessions'][0]['course'] == '乡村振兴课堂'" \
+  "d['sessions'][0]['status'] == 'complete'" \
+  "$((COURSE_S - 2)) <= d['sessions'][0]['played_seconds'] <= $COURSE_S" \
+  "d['sessions'][0]['played_seconds'] == $summary_played" \
+  "d['sessions'][0]['guests'] == 2" \
+  "sorted(a['member'] for a in d['sessions'][0]['attendance']) == ['002', '003', '005']" \
+  "all(abs(a['seconds'] - (d['sessions'][0]['played_seconds'] - $checkin_played)) <= 3 \
+       for a in d['sessions'][0]['attendance'] if a['member'] in ('002', '003'))" \
+  "[a['seconds'] for a in d['sessions'][0]['attendance'] if a['member'] == '005'][0] < \
+   [a['seconds'] for a in d['sessions'][0]['attendance'] if a['member'] == '002'][0]"
+
+"$S" record export --out "$W/export" --data-dir "$W/data" > /dev/null || fail "record export"
+"$S" verify "$W/export" --key "$W/data/station.pub" > /dev/null || fail "verify"
+# the feedback and the course's start note are in the exported chain
+grep -q "feedback_given.*\"rating\":4.*needs repeating" "$W/export/events.tsv" ||
+  fail "no feedback in the record"
+grep -q "course_started.*$session.*\"late\":false" "$W/export/events.tsv" ||
+  fail "no course_started note"
+[ "$(grep -c "member_checked_in" "$W/export/events.tsv")" = 3 ] ||
+  fail "a member was checked in twice in the record"
+echo "ok: session $session"
