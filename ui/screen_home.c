@@ -30,7 +30,7 @@ static void start_text(struct sc_ui *ui, int64_t start_utc, char *buf, size_t si
         gmtime_r(&n, &now_tm);
         if (now_tm.tm_yday == tm.tm_yday && now_tm.tm_year == tm.tm_year) {
             /* TRANSLATORS: a start time today */
-            snprintf(buf, size, _("today %02d:%02d"), tm.tm_hour, tm.tm_min);
+            snprintf(buf, size, _("Today %02d:%02d"), tm.tm_hour, tm.tm_min);
             return;
         }
     }
@@ -88,6 +88,8 @@ static void month_panel(struct sc_ui *ui, const struct sc_frame *f, const struct
     if (slots < 1) slots = 1;
     int gap = sc_px(f, 16), bar_w = (chart.w - gap * (slots + 1)) / slots;
     int need = m->minutes_required_each > 0 ? m->minutes_required_each : 120;
+    int labels[SC_UI_MONTH_MAX_SESSIONS] = {0};
+    SDL_Rect bars[SC_UI_MONTH_MAX_SESSIONS] = {{0}};
     for (int i = 0; i < slots; i++) {
         SDL_Rect slot = {chart.x + gap + i * (bar_w + gap), chart.y + gap, bar_w,
                          chart.h - 2 * gap};
@@ -101,10 +103,25 @@ static void month_panel(struct sc_ui *ui, const struct sc_frame *f, const struct
         int h = slot.h * (capped < 0 ? 0 : capped) / CHART_MAX_MINUTES;
         sc_draw_fill(f, (SDL_Rect){slot.x, slot.y + slot.h - h, slot.w, h},
                      minutes >= need ? SC_COL_OK : SC_COL_WARN);
+        labels[i] = minutes;
+        bars[i] = (SDL_Rect){slot.x, slot.y + slot.h - h, slot.w, h};
     }
     int line_y =
         chart.y + gap + (chart.h - 2 * gap) * (CHART_MAX_MINUTES - need) / CHART_MAX_MINUTES;
     sc_draw_fill(f, (SDL_Rect){chart.x, line_y - sc_px(f, 2), chart.w, sc_px(f, 4)}, SC_COL_TEXT);
+    /* the minutes of each bar, over the line so nothing hides them */
+    int label_px = sc_px(f, SC_PX_SMALL * 0.8);
+    for (int i = 0; i < m->n_sessions && i < slots; i++) {
+        char minutes[16];
+        int lw, lh;
+        snprintf(minutes, sizeof(minutes), "%d:%02d", labels[i] / 60, labels[i] % 60);
+        sc_text_size(f->text, minutes, label_px, SC_TEXT_BOLD, &lw, &lh);
+        if (lw > bars[i].w) continue; /* too many sessions for labels */
+        bool inside = bars[i].h > lh + sc_px(f, 8);
+        int cy = inside ? bars[i].y + bars[i].h - lh / 2 - sc_px(f, 4) : bars[i].y - lh / 2;
+        sc_text_draw(f->text, minutes, label_px, SC_TEXT_BOLD, inside ? SC_COL_BLACK : SC_COL_TEXT,
+                     bars[i].x + bars[i].w / 2, cy, 0, 1);
+    }
     if (need % 60 == 0)
         snprintf(line, sizeof(line), _("each at least %d h"), need / 60);
     else

@@ -18,8 +18,7 @@ static void attendance_list(struct sc_ui *ui, const struct sc_frame *f,
     int pad = sc_px(f, 30), row_h = sc_px(f, 66);
     int x = area.x + pad, w = area.w - 2 * pad;
     char line[160];
-    snprintf(line, sizeof(line), _("Attended: %d members, %d guests"), (int)s->n_attendees,
-             s->guests);
+    snprintf(line, sizeof(line), _("Attended %d · guests %d"), (int)s->n_attendees, s->guests);
     sc_text_draw(f->text, line, sc_px(f, SC_PX_BODY), SC_TEXT_BOLD, SC_COL_TEXT, x,
                  area.y + sc_px(f, 50), w, 0);
     int top = area.y + sc_px(f, 100);
