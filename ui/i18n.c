@@ -5,9 +5,10 @@
  * but ignores LANGUAGE while LC_MESSAGES is the "C" locale, which is what a
  * systemd service or a fresh box without generated locales has. "C.UTF-8"
  * exists in every glibc since 2.35 and is not "C" for that test, so LC_MESSAGES
- * is moved there when it is C/POSIX, and LANGUAGE is set once, here, before
- * the kiosk starts its threads. Switching at run time then never touches the
- * environment (setenv is not thread-safe): English simply bypasses gettext. */
+ * is moved there when it is C/POSIX, and LANGUAGE is set once, here, on the
+ * first sc_ui_show(), sc_ui_set_language() or sc_ui_tr() (so `play`, which
+ * shows no text, never touches the locale or the environment). Switching at run time then never
+ * touches the environment (setenv is not thread-safe): English simply bypasses gettext. */
 #include "screens.h"
 
 #include <errno.h>
@@ -26,9 +27,11 @@ static bool has_catalog(const char *dir)
     return access(path, R_OK) == 0;
 }
 
-void sc_ui_i18n_init(struct sc_ui *ui)
+void sc_ui_i18n_init(const struct sc_ui *ui)
 {
     struct sc_ui_kiosk *k = ui->kiosk;
+    if (k->i18n_done) return;
+    k->i18n_done = true;
     const char *candidates[] = {k->locale_dir_opt, STUDYCAST_LOCALEDIR_INSTALL,
                                 STUDYCAST_LOCALEDIR_BUILD};
     const char *dir = NULL;
@@ -49,7 +52,9 @@ void sc_ui_i18n_init(struct sc_ui *ui)
     }
     setenv("LANGUAGE", "zh_CN", 1);
     /* a new LANGUAGE takes effect at the next setlocale (glibc's catalog counter) */
-    setlocale(LC_MESSAGES, setlocale(LC_MESSAGES, NULL));
+    char name[64];
+    snprintf(name, sizeof(name), "%s", setlocale(LC_MESSAGES, NULL));
+    setlocale(LC_MESSAGES, name);
     if (!bindtextdomain(SC_UI_TEXT_DOMAIN, dir) ||
         !bind_textdomain_codeset(SC_UI_TEXT_DOMAIN, "UTF-8")) {
         SC_WARN(ui->log, "gettext: cannot bind the catalog in %s: showing English", dir);
@@ -69,6 +74,7 @@ int sc_ui_set_language(struct sc_ui *ui, const char *language)
 {
     if (!language || (strcmp(language, "zh_CN") != 0 && strcmp(language, "en") != 0))
         return -EINVAL;
+    sc_ui_i18n_init(ui);
     snprintf(ui->kiosk->language, sizeof(ui->kiosk->language), "%s", language);
     ui->dirty = true;
     return 0;
@@ -81,6 +87,7 @@ const char *sc_ui_language(const struct sc_ui *ui)
 
 const char *sc_ui_tr(const struct sc_ui *ui, const char *msgid)
 {
+    sc_ui_i18n_init(ui);
     if (!ui->kiosk->catalog || strcmp(ui->kiosk->language, "zh_CN") != 0) return msgid;
     return dgettext(SC_UI_TEXT_DOMAIN, msgid);
 }

@@ -110,6 +110,7 @@ struct sc_ui_kiosk {
     char *font_path, *locale_dir_opt;
     bool text_failed;
     char language[8]; /* "zh_CN" or "en" */
+    bool i18n_done;   /* sc_ui_i18n_init ran */
     bool catalog;     /* the zh_CN catalog was found and bound */
     bool has_view;
     struct sc_ui_view view; /* pointers into arena */
@@ -131,7 +132,8 @@ void sc_ui_kiosk_draw(struct sc_ui *ui);
 bool sc_ui_local_now(const struct sc_ui *ui, int64_t *local_s, int64_t *utc_s);
 
 /* i18n.c */
-void sc_ui_i18n_init(struct sc_ui *ui);
+/* Binds the catalog once (the first screen, language or translation). */
+void sc_ui_i18n_init(const struct sc_ui *ui);
 
 /* ---- screens (screen_*.c), given the frame ---- */
 void sc_screen_header(struct sc_ui *ui, const struct sc_frame *f, const char *title);

@@ -19,7 +19,6 @@ int sc_ui_kiosk_init(struct sc_ui *ui, const struct sc_ui_opts *opts)
         (opts->locale_dir && !(k->locale_dir_opt = strdup(opts->locale_dir))))
         return -ENOMEM; /* the caller's fail path frees */
     k->drawn_key = -1;
-    sc_ui_i18n_init(ui);
     return 0;
 }
 
@@ -135,6 +134,7 @@ int sc_ui_show(struct sc_ui *ui, const struct sc_ui_view *view)
 {
     struct sc_ui_kiosk *k = ui->kiosk;
     if (!view || (unsigned)view->screen >= SC_UI_SCREEN_COUNT) return -EINVAL;
+    sc_ui_i18n_init(ui);
     struct arena measure = {0};
     struct sc_ui_view scratch;
     copy_view(&measure, &scratch, view);

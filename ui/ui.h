@@ -1,6 +1,11 @@
 /* ui: the window on the TV. Owns SDL video: the window, the renderer, the
- * video texture, and turns key presses into actions. For now it presents the
- * pictures the player hands over; the kiosk issue adds text and screens.
+ * video texture, text (SDL2_ttf with a CJK font found through fontconfig)
+ * and the kiosk's screens; turns key presses into actions (`play`) or input
+ * events (the kiosk). Messages are translated with gettext (domain
+ * "studycast", Chinese by default): the first sc_ui_show(),
+ * sc_ui_set_language() or sc_ui_tr() binds the catalog and, if LC_MESSAGES is
+ * "C", moves it to C.UTF-8 and sets LANGUAGE (see i18n.c): the kiosk makes
+ * one of these calls before it starts threads that read the environment.
  *
  * Threads: everything on the main thread (the one that created the ui), except
  * sc_ui_wakeup(), which any thread may call. No SDL_* type crosses this header. */
