@@ -3,6 +3,7 @@
 #include "internal.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 static int interrupt_cb(void *opaque)
 {
@@ -190,7 +191,12 @@ void *sc_reader_main(void *arg)
     AVIOInterruptCB cb = {interrupt_cb, p};
     int ret = sc_source_open(p->opts.source, &cb, &p->ic, &p->live);
     if (ret < 0) {
-        fail(p, "cannot open %s: %s", p->opts.source, av_err2str(ret));
+        bool network =
+            strncmp(p->opts.source, "udp:", 4) == 0 || strncmp(p->opts.source, "rtp:", 4) == 0;
+        if (network && (ret == AVERROR(EIO) || ret == AVERROR(ETIMEDOUT)))
+            fail(p, "cannot open %s: nothing arrived within 5 s", p->opts.source);
+        else
+            fail(p, "cannot open %s: %s", p->opts.source, av_err2str(ret));
         return NULL;
     }
     ret = avformat_find_stream_info(p->ic, NULL);

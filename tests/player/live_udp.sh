@@ -31,4 +31,13 @@ for rate in 1.005 0.995; do
   echo "udp sender at ${rate}x: $(tr -d '\n ' <"$st")"
   port=$((port + 1))
 done
+# nobody sending: a clear message after the 5 s timeout, exit 1
+set +e
+SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy "$studycast" play --window 320x240 \
+  "udp://127.0.0.1:$port" 2>"$work/silent.err"
+status=$?
+set -e
+[ $status -eq 1 ] && grep -q "nothing arrived" "$work/silent.err" ||
+  fail "silent UDP: exit $status: $(cat "$work/silent.err")"
+echo "silent UDP: $(cat "$work/silent.err")"
 echo "ok"
