@@ -52,7 +52,7 @@ static void next_course_panel(struct sc_ui *ui, const struct sc_frame *f,
     }
     int lines =
         sc_text_draw_wrapped(f->text, home->next_course, sc_px(f, SC_PX_TITLE), SC_TEXT_BOLD,
-                             SC_COL_TEXT, x, p.y + sc_px(f, 150), sc_px(f, 84), w, 2);
+                             SC_COL_TEXT, x, p.y + sc_px(f, 150), sc_px(f, 84), w, 2, 0);
     char when[64];
     start_text(ui, home->next_start_utc, when, sizeof(when));
     sc_text_draw(f->text, when, sc_px(f, SC_PX_BODY), SC_TEXT_REGULAR, SC_COL_TEXT, x,
@@ -168,16 +168,16 @@ void sc_screen_pretune(struct sc_ui *ui, const struct sc_frame *f, const struct 
                          sc_y(f, 300), 0, 1);
         else
             sc_text_draw_wrapped(f->text, p->course, sc_px(f, SC_PX_TITLE), SC_TEXT_BOLD,
-                                 SC_COL_TEXT, f->safe.x, sc_y(f, 260), sc_px(f, 84), f->safe.w, 2);
+                                 SC_COL_TEXT, cx, sc_y(f, 240), sc_px(f, 84), f->safe.w, 2, 1);
     }
     int64_t utc;
     char countdown[48] = "--:--";
     if (sc_ui_local_now(ui, NULL, &utc))
         sc_fmt_countdown(ui, countdown, sizeof(countdown), p->start_utc - utc);
     sc_text_draw(f->text, _("The course starts in"), sc_px(f, SC_PX_BODY), SC_TEXT_REGULAR,
-                 SC_COL_DIM, cx, sc_y(f, 420), f->safe.w, 1);
+                 SC_COL_DIM, cx, sc_y(f, 450), f->safe.w, 1);
     sc_text_draw(f->text, countdown, sc_px(f, SC_PX_HUGE), SC_TEXT_BOLD, SC_COL_COUNTDOWN, cx,
-                 sc_y(f, 560), f->safe.w, 1);
+                 sc_y(f, 590), f->safe.w, 1);
     const char *state = p->signal == SC_UI_SIGNAL_GOOD   ? _("Signal found")
                         : p->signal == SC_UI_SIGNAL_NONE ? _("No signal yet: still trying")
                                                          : _("Tuning…");
@@ -185,7 +185,7 @@ void sc_screen_pretune(struct sc_ui *ui, const struct sc_frame *f, const struct 
     sc_text_size(f->text, state, px, SC_TEXT_BOLD, &w, &h);
     int dot = px * 6 / 10, total = dot + px / 3 + w;
     SDL_Color c = sc_signal_color(p->signal);
-    int x = cx - total / 2, cy = sc_y(f, 720);
+    int x = cx - total / 2, cy = sc_y(f, 750);
     sc_draw_round(f, (SDL_Rect){x, cy - dot / 2, dot, dot}, dot / 2, c);
     sc_text_draw(f->text, state, px, SC_TEXT_BOLD, c, x + dot + px / 3, cy, f->safe.w - dot, 0);
     sc_screen_hint(ui, f, _("The course starts by itself"));

@@ -34,12 +34,13 @@ void sc_text_size(struct sc_text *text, const char *utf8, int px, enum sc_text_s
  * centre), 2 right (x is the right edge). Returns the width drawn. */
 int sc_text_draw(struct sc_text *text, const char *utf8, int px, enum sc_text_style style,
                  SDL_Color color, int x, int cy, int max_w, int align);
-/* Draws text left-aligned over at most max_lines lines of line_h pixels
- * (the first centred at first_cy), breaking between characters (CJK) or
- * after spaces (Latin); the last line is ellipsized. Returns lines drawn. */
+/* Draws text over at most max_lines lines of line_h pixels (the first
+ * centred at first_cy), breaking between characters (CJK) or after spaces
+ * (Latin); the last line is ellipsized. align as for sc_text_draw. Returns
+ * the lines drawn. */
 int sc_text_draw_wrapped(struct sc_text *text, const char *utf8, int px, enum sc_text_style style,
-                         SDL_Color color, int x, int first_cy, int line_h, int max_w,
-                         int max_lines);
+                         SDL_Color color, int x, int first_cy, int line_h, int max_w, int max_lines,
+                         int align);
 /* The file and face fontconfig chose (for logs and tests). */
 const char *sc_text_font_file(const struct sc_text *text);
 /* True if every character of utf8 has a glyph in the font. */

@@ -292,7 +292,8 @@ static size_t utf8_bytes(const char *s, int chars)
 }
 
 int sc_text_draw_wrapped(struct sc_text *t, const char *utf8, int px, enum sc_text_style style,
-                         SDL_Color color, int x, int first_cy, int line_h, int max_w, int max_lines)
+                         SDL_Color color, int x, int first_cy, int line_h, int max_w, int max_lines,
+                         int align)
 {
     TTF_Font *font = font_at(t, px, style);
     if (!font || !utf8) return 0;
@@ -306,7 +307,7 @@ int sc_text_draw_wrapped(struct sc_text *t, const char *utf8, int px, enum sc_te
         int extent = 0, count = 0;
         if (lines == max_lines - 1 || TTF_MeasureUTF8(font, p, max_w, &extent, &count) != 0 ||
             p[utf8_bytes(p, count)] == 0) {
-            sc_text_draw(t, p, px, style, color, x, cy, max_w, 0); /* the rest, ellipsized */
+            sc_text_draw(t, p, px, style, color, x, cy, max_w, align); /* the rest, ellipsized */
             return lines + 1;
         }
         size_t cut = utf8_bytes(p, count);
@@ -320,7 +321,7 @@ int sc_text_draw_wrapped(struct sc_text *t, const char *utf8, int px, enum sc_te
         if (cut >= sizeof(buf)) cut = sizeof(buf) - 1;
         memcpy(buf, p, cut);
         buf[cut] = 0;
-        sc_text_draw(t, buf, px, style, color, x, cy, max_w, 0);
+        sc_text_draw(t, buf, px, style, color, x, cy, max_w, align);
         p += cut;
         lines++;
     }
