@@ -4,7 +4,9 @@
 # Run from anywhere; translators then fill in the new msgstr lines.
 set -e
 cd "$(dirname "$0")/../.."
-xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 --add-comments=TRANSLATORS \
+# st_tr(st, MSGID) and st_toast(st, error, MSGID, ...) are the kiosk core's
+# wrappers around sc_ui_tr()
+xgettext --keyword=_ --keyword=N_ --keyword=st_tr:2 --keyword=st_toast:3 --from-code=UTF-8 --add-comments=TRANSLATORS \
   --package-name=studycast -o ui/po/studycast.pot \
   $(ls ui/*.c kiosk/*.c kiosk/*/*.c 2>/dev/null | sort)
 for po in ui/po/*.po; do
