@@ -1,6 +1,7 @@
 /* studycast play [SOURCE]: plays a file, '-', or a URL in a window or
  * fullscreen; without SOURCE the built-in demo stream. */
 #include "commands.h"
+#include "play_session.h"
 #include "player.h"
 #include "stop_signals.h"
 #include "ui.h"
@@ -27,6 +28,7 @@ struct play_args {
     int volume;
     int audio_channels, audio_rate;
     enum sc_ui_renderer renderer;
+    struct play_session_opts session; /* session.title set: record a study session */
 };
 
 static void usage(FILE *out)
@@ -46,10 +48,16 @@ static void usage(FILE *out)
             "  --deinterlace MODE    field (one picture per field), frame, or off\n"
             "                        (default: field if the display runs at >= 50 Hz)\n"
             "  --renderer R          auto, gpu or software (default auto)\n"
-            "  --threads N           video decoder threads (default: one per core)\n\n"
+            "  --threads N           video decoder threads (default: one per core)\n"
+            "  --session TITLE       record this playback as a study session of course TITLE\n"
+            "  --members 001,002     with --session: roster members present throughout\n"
+            "  --data-dir DIR        with --session: the station's data (default %s)\n"
+            "  --heartbeat S         with --session: seconds between heartbeats, 1..10\n"
+            "                        (default 10; at most this much is lost in a power cut)\n\n"
             "keys: Space pause, Esc/q quit, m mute, +/- volume, f fullscreen, i info\n"
             "exit status: 0 played (to the end, --duration, or stopped); 1 the source\n"
-            "cannot be opened or played; 2 bad arguments\n");
+            "cannot be opened or played; 2 bad arguments\n",
+            "/var/lib/studycast");
 }
 
 static int parse_int(const char *text, int min, int max, int *out)
@@ -143,6 +151,23 @@ static int parse_args(int argc, char **argv, struct play_args *a)
                 fprintf(stderr, "studycast play: --renderer wants auto, gpu or software\n");
                 return -1;
             }
+        } else if (strcmp(arg, "--session") == 0) {
+            if (!*val) {
+                fprintf(stderr, "studycast play: --session wants the course title\n");
+                return -1;
+            }
+            a->session.title = val;
+        } else if (strcmp(arg, "--members") == 0) {
+            a->session.members = val;
+        } else if (strcmp(arg, "--data-dir") == 0) {
+            a->session.data_dir = val;
+        } else if (strcmp(arg, "--heartbeat") == 0) {
+            int seconds;
+            if (parse_int(val, 1, 10, &seconds) < 0) {
+                fprintf(stderr, "studycast play: --heartbeat wants 1..10 seconds\n");
+                return -1;
+            }
+            a->session.heartbeat_ms = seconds * 1000;
         } else if (arg[0] == '-' && arg[1] != '\0') {
             fprintf(stderr, "studycast play: unknown option '%s'\n", arg);
             return -1;
@@ -156,6 +181,12 @@ static int parse_args(int argc, char **argv, struct play_args *a)
             takes_value = false;
         }
         if (takes_value) i++;
+    }
+    if ((a->session.members || a->session.data_dir || a->session.heartbeat_ms) &&
+        !a->session.title) {
+        fprintf(stderr, "studycast play: --members, --data-dir and --heartbeat go with "
+                        "--session\n");
+        return -1;
     }
     return 0;
 }
@@ -200,12 +231,14 @@ static int write_stats(const char *path, const char *source, const char *rendere
     return ret;
 }
 
-static void handle_action(enum sc_ui_action action, struct sc_player *player)
+static void handle_action(enum sc_ui_action action, struct sc_player *player,
+                          struct play_session *session)
 {
     char info[512];
     switch (action) {
     case SC_UI_PAUSE:
         sc_player_set_paused(player, !sc_player_paused(player));
+        play_session_paused(session, sc_player_paused(player));
         break;
     case SC_UI_MUTE:
         sc_player_set_muted(player, !sc_player_muted(player));
@@ -241,7 +274,7 @@ static void wake_ui(void *opaque)
 /* The core loop: present what is due, then sleep until the next deadline,
  * an input event or a wakeup. Returns the exit status. */
 static int run(struct sc_player *player, struct sc_ui *ui, const struct play_args *a,
-               struct stop_signals *signals)
+               struct stop_signals *signals, struct play_session *session)
 {
     int64_t stop_at = a->duration > 0 ? sc_mono_ns() + (int64_t)(a->duration * 1e9) : 0;
     for (;;) {
@@ -256,7 +289,18 @@ static int run(struct sc_player *player, struct sc_ui *ui, const struct play_arg
         struct sc_picture *picture = sc_player_next_picture(player, &wait_ns);
         if (picture)
             sc_ui_set_picture(ui, picture); /* the ui owns it now, and keeps it on screen */
-        if (sc_ui_present(ui) && picture) sc_player_presented(player, picture);
+        if (sc_ui_present(ui) && picture) {
+            sc_player_presented(player, picture);
+            play_session_first_picture(session);
+        }
+        int64_t next_heartbeat = play_session_tick(session);
+        const char *problem = play_session_take_problem(session);
+        if (problem) sc_ui_toast(ui, problem, true, 0);
+        if (next_heartbeat != INT64_MAX) {
+            int64_t until = next_heartbeat - sc_mono_ns();
+            if (until < 0) until = 0;
+            if (wait_ns < 0 || wait_ns > until) wait_ns = until;
+        }
         if (stop_at) {
             int64_t left = stop_at - sc_mono_ns();
             if (left <= 0) return 0;
@@ -266,7 +310,7 @@ static int run(struct sc_player *player, struct sc_ui *ui, const struct play_arg
             wait_ns = 0; /* look again right away: the next one may be due too */
         enum sc_ui_action action = sc_ui_wait(ui, wait_ns);
         if (action == SC_UI_QUIT) return 0;
-        handle_action(action, player);
+        handle_action(action, player, session);
     }
 }
 
@@ -287,10 +331,18 @@ int cmd_play(int argc, char **argv, struct sc_log *log)
     }
     /* The player starts first: the reader opens and probes the source while
      * the window opens, both take time. Its wakeups reach the ui once there is one. */
+    /* The record first: opening it closes a session a crash left open, and
+     * bad members are refused before anything plays. */
+    struct play_session *session = NULL;
+    if (a.session.title) {
+        int prep = play_session_prepare(&a.session, log, &session);
+        if (prep != 0) return prep;
+    }
     struct wakeup_target target = {.ui = NULL};
     struct stop_signals signals;
     if (stop_signals_start(&signals, wake_ui) < 0) {
         fprintf(stderr, "studycast: cannot set up signal handling\n");
+        play_session_finish(session, false);
         return 1;
     }
     stop_signals_set_opaque(&signals, &target);
@@ -311,6 +363,7 @@ int cmd_play(int argc, char **argv, struct sc_log *log)
     if (sc_player_create(&opts, &player) < 0) {
         fprintf(stderr, "studycast: cannot start the player: out of memory\n");
         stop_signals_finish(&signals);
+        play_session_finish(session, false);
         return 1;
     }
     struct sc_ui *ui = NULL;
@@ -324,6 +377,7 @@ int cmd_play(int argc, char **argv, struct sc_log *log)
         fprintf(stderr, "studycast: cannot open a window (no display?)\n");
         sc_player_destroy(player);
         stop_signals_finish(&signals);
+        play_session_finish(session, false);
         return 1;
     }
     SC_DEBUG(log, "window ready %.0f ms after the process start",
@@ -333,7 +387,11 @@ int cmd_play(int argc, char **argv, struct sc_log *log)
         sc_player_set_field_rate(player, false); /* fields faster than the display */
     atomic_store(&target.ui, ui);
     sc_ui_wakeup(ui); /* whatever the player reported before the ui existed */
-    int status = run(player, ui, &a, &signals);
+    int status = run(player, ui, &a, &signals, session);
+    /* Quitting, a stop signal, --duration and the end of the stream all close
+     * the session as complete (its played time says how much was seen); a
+     * source that failed during playback leaves it interrupted. */
+    play_session_finish(session, status == 0);
     struct sc_player_stats stats;
     sc_player_get_stats(player, &stats);
     if (a.stats_path &&

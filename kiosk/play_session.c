@@ -1,0 +1,193 @@
+/* Recording a `play` as a study session; see play_session.h. */
+#include "play_session.h"
+#include "record.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_MEMBERS 512
+
+struct play_session {
+    struct rec *rec;
+    struct rec_session *session;
+    char *title;
+    char *member_list; /* owns the strings members[] point into */
+    const char *members[MAX_MEMBERS];
+    size_t n_members;
+    bool opened; /* the session was opened (even if it has failed since) */
+    bool signal; /* last signal state recorded */
+    bool paused;
+    const char *problem;
+    char problem_text[160];
+    struct sc_log *log;
+};
+
+/* Remembers a failed recording call for the screen; playback goes on. */
+static void note_failure(struct play_session *ps, const char *what, int code)
+{
+    if (code >= 0) return;
+    snprintf(ps->problem_text, sizeof(ps->problem_text), "%s: %s", what, rec_strerror(code));
+    ps->problem = ps->problem_text;
+    SC_ERR(ps->log, "%s", ps->problem_text);
+}
+
+static int split_members(struct play_session *ps, const char *list)
+{
+    if (!list || !*list) return 0;
+    ps->member_list = strdup(list);
+    if (!ps->member_list) return -ENOMEM;
+    char *save = NULL;
+    for (char *tok = strtok_r(ps->member_list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ')
+            tok++;
+        if (!*tok) continue;
+        for (size_t i = 0; i < ps->n_members; i++)
+            if (strcmp(ps->members[i], tok) == 0) return -EEXIST;
+        if (ps->n_members == MAX_MEMBERS) return -E2BIG;
+        ps->members[ps->n_members++] = tok;
+    }
+    return 0;
+}
+
+/* Every listed member must be on the roster: a typo must not silently leave
+ * someone without credit. Returns 0, or prints why and returns -1. */
+static int check_roster(struct play_session *ps)
+{
+    if (ps->n_members == 0) return 0;
+    struct rec_member *roster = NULL;
+    size_t count = 0;
+    int ret = rec_members_list(ps->rec, &roster, &count);
+    if (ret < 0) {
+        fprintf(stderr, "studycast play: cannot read the roster: %s\n", rec_strerror(ret));
+        return -1;
+    }
+    int missing = 0;
+    for (size_t i = 0; i < ps->n_members; i++) {
+        bool found = false;
+        for (size_t j = 0; j < count && !found; j++)
+            found = strcmp(roster[j].number, ps->members[i]) == 0;
+        if (!found) {
+            fprintf(stderr,
+                    "studycast play: member %s is not on the roster "
+                    "(studycast members list shows it)\n",
+                    ps->members[i]);
+            missing++;
+        }
+    }
+    rec_members_free(roster, count);
+    return missing ? -1 : 0;
+}
+
+int play_session_prepare(const struct play_session_opts *opts, struct sc_log *log,
+                         struct play_session **out)
+{
+    *out = NULL;
+    struct play_session *ps = calloc(1, sizeof(*ps));
+    if (!ps) {
+        fprintf(stderr, "studycast play: out of memory\n");
+        return 1;
+    }
+    ps->log = log;
+    ps->signal = true;
+    ps->title = strdup(opts->title);
+    int ret = ps->title ? split_members(ps, opts->members) : -ENOMEM;
+    if (ret == -EEXIST || ret == -E2BIG) {
+        fprintf(stderr, "studycast play: --members lists a member twice or more than %d\n",
+                MAX_MEMBERS);
+        play_session_finish(ps, false);
+        return 2;
+    }
+    if (ret < 0) {
+        fprintf(stderr, "studycast play: out of memory\n");
+        play_session_finish(ps, false);
+        return 1;
+    }
+    struct rec_options ro = {.data_dir = opts->data_dir, .heartbeat_ms = opts->heartbeat_ms};
+    ret = rec_open(&ro, log, &ps->rec);
+    if (ret < 0) {
+        fprintf(stderr, "studycast play: cannot open the study record in %s: %s\n",
+                opts->data_dir ? opts->data_dir : REC_DEFAULT_DATA_DIR, rec_strerror(ret));
+        play_session_finish(ps, false);
+        return 1;
+    }
+    if (check_roster(ps) < 0) {
+        play_session_finish(ps, false);
+        return 2;
+    }
+    *out = ps;
+    return 0;
+}
+
+void play_session_first_picture(struct play_session *ps)
+{
+    if (!ps || ps->opened) return;
+    ps->opened = true;
+    int ret = rec_session_open(ps->rec, ps->title, ps->members, ps->n_members, &ps->session);
+    if (ret < 0) {
+        ps->session = NULL;
+        note_failure(ps, "cannot open the study session", ret);
+        return;
+    }
+    SC_INFO(ps->log, "study session %s opened: %s", rec_session_id(ps->session), ps->title);
+    if (!ps->signal)
+        note_failure(ps, "recording the signal", rec_session_signal(ps->session, false));
+    note_failure(ps, "recording playback", rec_session_playback(ps->session, REC_PLAYBACK_STARTED));
+}
+
+void play_session_paused(struct play_session *ps, bool paused)
+{
+    if (!ps || ps->paused == paused) return;
+    ps->paused = paused;
+    if (ps->session)
+        note_failure(
+            ps, "recording the pause",
+            rec_session_playback(ps->session, paused ? REC_PLAYBACK_PAUSED : REC_PLAYBACK_RESUMED));
+}
+
+void play_session_signal(struct play_session *ps, bool present)
+{
+    if (!ps || ps->signal == present) return;
+    ps->signal = present;
+    if (ps->session)
+        note_failure(ps, "recording the signal", rec_session_signal(ps->session, present));
+}
+
+int64_t play_session_tick(struct play_session *ps)
+{
+    if (!ps || !ps->session) return INT64_MAX;
+    int ret = rec_session_tick(ps->session);
+    note_failure(ps, "recording the heartbeat", ret);
+    return rec_session_next_tick_ns(ps->session);
+}
+
+const char *play_session_take_problem(struct play_session *ps)
+{
+    if (!ps) return NULL;
+    const char *problem = ps->problem;
+    ps->problem = NULL;
+    return problem;
+}
+
+void play_session_finish(struct play_session *ps, bool complete)
+{
+    if (!ps) return;
+    if (ps->session) {
+        note_failure(ps, "recording the end of playback",
+                     rec_session_playback(ps->session, REC_PLAYBACK_STOPPED));
+        const char *id = rec_session_id(ps->session);
+        SC_INFO(ps->log, "study session %s closed (%s)", id, complete ? "complete" : "interrupted");
+        int ret =
+            rec_session_close(ps->session, complete ? REC_CLOSE_COMPLETE : REC_CLOSE_INTERRUPTED);
+        if (ret < 0)
+            fprintf(stderr,
+                    "studycast play: closing the study session failed: %s "
+                    "(it will be closed as interrupted next time)\n",
+                    rec_strerror(ret));
+    }
+    rec_close(ps->rec);
+    free(ps->title);
+    free(ps->member_list);
+    free(ps);
+}

@@ -1,0 +1,45 @@
+/* `studycast play --session TITLE [--members 001,002] [--data-dir DIR]`:
+ * records a playback as a study session in the station's record, for
+ * scripted use before (and beside) the kiosk. Everything is called on the
+ * play command's main thread, never from player threads: each recording call
+ * waits for one fsync. */
+#ifndef STUDYCAST_KIOSK_PLAY_SESSION_H
+#define STUDYCAST_KIOSK_PLAY_SESSION_H
+
+#include "base.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct play_session_opts {
+    const char *title;    /* the course; UTF-8 */
+    const char *members;  /* "001,002" or NULL: roster numbers present throughout */
+    const char *data_dir; /* NULL: the record's default */
+    int heartbeat_ms;     /* 0: the record's default (10 s) */
+};
+
+struct play_session;
+
+/* Opens the record (which closes a session a crash left open) and checks
+ * the members against the roster, before anything plays. On failure prints
+ * one line on stderr and returns 1 (record unusable) or 2 (bad members). */
+int play_session_prepare(const struct play_session_opts *opts, struct sc_log *log,
+                         struct play_session **out);
+
+/* The first picture is on screen: the session opens, its members present
+ * and playback started from now. Later calls do nothing. */
+void play_session_first_picture(struct play_session *ps);
+void play_session_paused(struct play_session *ps, bool paused);
+/* The signal state as the player reports it; only changes are recorded. */
+void play_session_signal(struct play_session *ps, bool present);
+/* Records a heartbeat when one is due; returns the CLOCK_MONOTONIC time
+ * (sc_mono_ns) of the next one, INT64_MAX when no session is open. */
+int64_t play_session_tick(struct play_session *ps);
+/* A message for the screen if the last recording call failed (full disk,
+ * read-only), else NULL; reading it clears it. */
+const char *play_session_take_problem(struct play_session *ps);
+/* Stops playback in the record, closes the session (complete, or
+ * interrupted if playback failed) and the record; frees ps. Accepts NULL. */
+void play_session_finish(struct play_session *ps, bool complete);
+
+#endif

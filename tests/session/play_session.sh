@@ -1,0 +1,93 @@
+#!/bin/sh
+# play --session records the playback in the study record: the session, its
+# members and their minutes; unknown members are refused before anything
+# plays; a kill -9 mid-course leaves an interrupted session closed at its
+# last heartbeat, which the next opening of the record closes.
+# usage: play_session.sh STUDYCAST FFMPEG WORKDIR
+set -eu
+studycast=$1 ffmpeg=$2 work=$3
+rm -rf "$work" && mkdir -p "$work"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
+py=/usr/bin/python3
+
+# a 6 s course and a 30 s one (the one that gets killed)
+"$ffmpeg" -nostdin -loglevel error -f lavfi -i testsrc2=size=320x240:rate=25 \
+  -f lavfi -i sine=frequency=440:sample_rate=48000 -t 6 \
+  -c:v mpeg2video -g 12 -c:a mp2 -f mpegts "$work/course.ts"
+"$ffmpeg" -nostdin -loglevel error -f lavfi -i testsrc2=size=320x240:rate=25 \
+  -f lavfi -i sine=frequency=440:sample_rate=48000 -t 30 \
+  -c:v mpeg2video -g 12 -c:a mp2 -f mpegts "$work/long.ts"
+
+data=$work/data
+printf 'number,name,category,card\n001,张三,党员,\n002,李四,群众,C002\n003,王五,干部,\n' \
+  > "$work/roster.csv"
+"$studycast" members import "$work/roster.csv" --data-dir "$data" >/dev/null
+
+# 1. a complete session with two of the three members
+"$studycast" play "$work/course.ts" --window 320x240 --session "测试课程：农业" \
+  --members 001,002 --data-dir "$data" --stats "$work/stats.json" ||
+  fail "play --session failed"
+month=$(date -u -d '+8 hours' +%Y-%m)  # the station's local month (+08:00)
+"$studycast" record report --month "$month" --json --data-dir "$data" > "$work/r1.json"
+$py - "$work/r1.json" "$work/stats.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+stats = json.load(open(sys.argv[2]))
+s = r["sessions"]
+assert len(s) == 1, s
+s = s[0]
+assert s["course"] == "测试课程：农业", s["course"]
+assert s["status"] == "complete", s["status"]
+# played from the first picture to the end: the 6 s course, give or take
+# the start-up and the last frame
+assert 4.5 <= s["played_seconds"] <= 7.5, s["played_seconds"]
+assert abs(s["played_seconds"] - stats["seconds_played"]) < 1.5, (s, stats["seconds_played"])
+att = {a["member"]: a["seconds"] for a in s["attendance"]}
+assert set(att) == {"001", "002"}, att
+for m, sec in att.items():
+    assert abs(sec - s["played_seconds"]) <= 1, (m, sec, s["played_seconds"])
+PY
+
+# 2. an unknown member: refused before playing, nothing recorded
+if "$studycast" play "$work/course.ts" --window 320x240 --session "x" --members 001,999 \
+  --data-dir "$data" 2> "$work/err"; then
+  fail "an unknown member was accepted"
+fi
+grep -q "member 999 is not on the roster" "$work/err" || fail "no message for member 999"
+"$studycast" record report --month "$month" --json --data-dir "$data" > "$work/r2.json"
+$py -c 'import json,sys; r=json.load(open(sys.argv[1])); assert len(r["sessions"]) == 1, r' \
+  "$work/r2.json" || fail "a refused play recorded a session"
+
+# bad option combinations
+if "$studycast" play "$work/course.ts" --members 001 2> "$work/err"; then
+  fail "--members without --session was accepted"
+fi
+if "$studycast" play "$work/course.ts" --session t --heartbeat 11 2> "$work/err"; then
+  fail "a heartbeat over 10 s was accepted"
+fi
+
+# 3. kill -9 mid-course: the next opening closes it as interrupted at its
+# last heartbeat (1 s here), so at most about a second is lost
+"$studycast" play "$work/long.ts" --window 320x240 --session "停电课程" --members 003 \
+  --heartbeat 1 --data-dir "$data" &
+pid=$!
+sleep 6
+kill -9 "$pid"
+wait "$pid" 2>/dev/null || true
+"$studycast" record report --month "$month" --json --data-dir "$data" > "$work/r3.json"
+$py - "$work/r3.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+s = [x for x in r["sessions"] if x["course"] == "停电课程"]
+assert len(s) == 1, r["sessions"]
+s = s[0]
+assert s["status"] == "interrupted", s["status"]
+# killed 6 s after the start; the first picture comes within ~1 s of it and
+# at most one 1 s heartbeat interval is lost
+assert 3.0 <= s["played_seconds"] <= 6.5, s["played_seconds"]
+att = {a["member"]: a["seconds"] for a in s["attendance"]}
+assert set(att) == {"003"} and abs(att["003"] - s["played_seconds"]) <= 1, att
+PY
+"$studycast" record check --data-dir "$data" >/dev/null || fail "the record's chain is broken"
+echo "play_session: ok"
