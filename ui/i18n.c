@@ -32,6 +32,8 @@ void sc_ui_i18n_init(const struct sc_ui *ui)
     struct sc_ui_kiosk *k = ui->kiosk;
     if (k->i18n_done) return;
     k->i18n_done = true;
+    /* without a Chinese font, Chinese text would be boxes: stay English */
+    if (!sc_ui_text_ensure(ui) || !sc_text_has_cjk(k->text)) return;
     const char *candidates[] = {k->locale_dir_opt, STUDYCAST_LOCALEDIR_INSTALL,
                                 STUDYCAST_LOCALEDIR_BUILD};
     const char *dir = NULL;

@@ -41,6 +41,8 @@ int sc_text_draw(struct sc_text *text, const char *utf8, int px, enum sc_text_st
 int sc_text_draw_wrapped(struct sc_text *text, const char *utf8, int px, enum sc_text_style style,
                          SDL_Color color, int x, int first_cy, int line_h, int max_w, int max_lines,
                          int align);
+/* False when only a Latin font was found (the screens then show English). */
+bool sc_text_has_cjk(const struct sc_text *text);
 /* The file and face fontconfig chose (for logs and tests). */
 const char *sc_text_font_file(const struct sc_text *text);
 /* True if every character of utf8 has a glyph in the font. */
@@ -129,6 +131,8 @@ void sc_ui_kiosk_free(struct sc_ui *ui);
 bool sc_ui_kiosk_due(struct sc_ui *ui);
 /* Draws the current screen over the video (called by sc_ui_present). */
 void sc_ui_kiosk_draw(struct sc_ui *ui);
+/* Opens the fonts once (false if there are none; logged). */
+bool sc_ui_text_ensure(const struct sc_ui *ui);
 /* Local wall-clock seconds now, or false if the clock is not valid. */
 bool sc_ui_local_now(const struct sc_ui *ui, int64_t *local_s, int64_t *utc_s);
 

@@ -263,7 +263,7 @@ int sc_ui_roster_columns(struct sc_ui *ui)
     return sc_screen_roster_columns(&f);
 }
 
-static bool ensure_text(struct sc_ui *ui)
+bool sc_ui_text_ensure(const struct sc_ui *ui)
 {
     struct sc_ui_kiosk *k = ui->kiosk;
     if (k->text) return true;
@@ -279,7 +279,7 @@ void sc_ui_kiosk_draw(struct sc_ui *ui)
 {
     struct sc_ui_kiosk *k = ui->kiosk;
     k->drawn_key = time_key(ui, sc_mono_ns(), NULL);
-    if (!k->has_view || !ensure_text(ui)) return;
+    if (!k->has_view || !sc_ui_text_ensure(ui)) return;
     struct sc_frame f;
     frame_init(ui, &f);
     const struct sc_ui_view *v = &k->view;

@@ -40,11 +40,18 @@ struct sc_text {
     uint64_t tick;
     long renders;
     bool ttf_inited;
+    bool cjk; /* the font has Chinese characters */
 };
 
-/* fontconfig: the best font for the pattern that covers 中文; 0 or -ENOENT. */
-static int match_font(FcConfig *config, const char *pattern_text, char *file, size_t size,
-                      int *index)
+/* 中文学习签到: a font without these cannot show the Chinese screens */
+static const FcChar32 CJK_NEEDED[] = {0x4E2D, 0x6587, 0x5B66, 0x4E60, 0x7B7E, 0x5230};
+static const FcChar32 LATIN_NEEDED[] = {'A', 'z', '0', '9', ':'};
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* fontconfig: the first font in the pattern's preference order that has all
+ * the needed characters; 0 or -ENOENT. */
+static int match_font(FcConfig *config, const char *pattern_text, const FcChar32 *needed,
+                      size_t n_needed, char *file, size_t size, int *index)
 {
     FcPattern *pattern = FcNameParse((const FcChar8 *)pattern_text);
     if (!pattern) return -ENOMEM;
@@ -54,8 +61,6 @@ static int match_font(FcConfig *config, const char *pattern_text, char *file, si
     FcFontSet *set = FcFontSort(config, pattern, FcFalse, NULL, &result);
     FcPatternDestroy(pattern);
     int ret = -ENOENT;
-    /* the first font in preference order that has these glyphs */
-    static const FcChar32 needed[] = {0x4E2D, 0x6587, 0x5B66, 0x4E60, 0x7B7E, 0x5230};
     for (int i = 0; set && i < set->nfont && ret != 0; i++) {
         FcCharSet *chars;
         FcChar8 *path;
@@ -63,7 +68,7 @@ static int match_font(FcConfig *config, const char *pattern_text, char *file, si
             FcPatternGetString(set->fonts[i], FC_FILE, 0, &path) != FcResultMatch)
             continue;
         bool covers = true;
-        for (size_t k = 0; k < sizeof(needed) / sizeof(needed[0]); k++)
+        for (size_t k = 0; k < n_needed; k++)
             covers = covers && FcCharSetHasChar(chars, needed[k]);
         if (!covers) continue;
         if (FcPatternGetInteger(set->fonts[i], FC_INDEX, 0, index) != FcResultMatch) *index = 0;
@@ -74,19 +79,37 @@ static int match_font(FcConfig *config, const char *pattern_text, char *file, si
     return ret;
 }
 
+/* The regular and bold faces for a pattern; bold falls back to regular. */
+static int match_pair(struct sc_text *t, FcConfig *config, const char *regular, const char *bold,
+                      const FcChar32 *needed, size_t n_needed)
+{
+    int ret = match_font(config, regular, needed, n_needed, t->file, sizeof(t->file), &t->index);
+    if (ret == 0 && match_font(config, bold, needed, n_needed, t->bold_file, sizeof(t->bold_file),
+                               &t->bold_index) != 0) {
+        snprintf(t->bold_file, sizeof(t->bold_file), "%s", t->file);
+        t->bold_index = t->index;
+    }
+    return ret;
+}
+
 static int find_fonts(struct sc_text *t)
 {
     FcConfig *config = FcInitLoadConfigAndFonts();
     if (!config) return -ENOMEM;
-    /* Noto Sans CJK SC first (fonts-noto-cjk), then any sans-serif for zh-cn */
-    int ret =
-        match_font(config, "Noto Sans CJK SC:lang=zh-cn", t->file, sizeof(t->file), &t->index);
+    /* Noto Sans CJK SC (fonts-noto-cjk) first, then any sans-serif for zh-cn */
+    t->cjk = true;
+    int ret = match_pair(t, config, "Noto Sans CJK SC:lang=zh-cn",
+                         "Noto Sans CJK SC:lang=zh-cn:weight=bold", CJK_NEEDED, COUNT(CJK_NEEDED));
     if (ret != 0)
-        ret = match_font(config, "sans-serif:lang=zh-cn", t->file, sizeof(t->file), &t->index);
-    if (ret == 0 && match_font(config, "Noto Sans CJK SC:lang=zh-cn:weight=bold", t->bold_file,
-                               sizeof(t->bold_file), &t->bold_index) != 0) {
-        snprintf(t->bold_file, sizeof(t->bold_file), "%s", t->file);
-        t->bold_index = t->index;
+        ret = match_pair(t, config, "sans-serif:lang=zh-cn", "sans-serif:lang=zh-cn:weight=bold",
+                         CJK_NEEDED, COUNT(CJK_NEEDED));
+    if (ret != 0) {
+        /* English still reads with any sans-serif that has Latin letters */
+        t->cjk = false;
+        SC_ERR(t->log, "no font with Chinese characters found through fontconfig: install "
+                       "fonts-noto-cjk; showing English meanwhile");
+        ret = match_pair(t, config, "sans-serif", "sans-serif:weight=bold", LATIN_NEEDED,
+                         COUNT(LATIN_NEEDED));
     }
     FcConfigDestroy(config);
     return ret;
@@ -104,8 +127,7 @@ int sc_text_create(SDL_Renderer *renderer, const char *font_path, struct sc_log 
         snprintf(t->file, sizeof(t->file), "%s", font_path);
         snprintf(t->bold_file, sizeof(t->bold_file), "%s", font_path);
     } else if ((ret = find_fonts(t)) != 0) {
-        SC_ERR(log, "no font with Chinese characters found through fontconfig: install "
-                    "fonts-noto-cjk (or pass a font file)");
+        SC_ERR(log, "no usable font found through fontconfig: install fonts-noto-cjk");
         goto fail;
     }
     if (TTF_Init() != 0) {
@@ -120,6 +142,13 @@ int sc_text_create(SDL_Renderer *renderer, const char *font_path, struct sc_log 
         SC_ERR(log, "cannot open the font %s: %s", t->file, TTF_GetError());
         ret = -ENOENT;
         goto fail;
+    }
+    if (font_path) {
+        t->cjk = true;
+        for (size_t i = 0; i < COUNT(CJK_NEEDED); i++)
+            t->cjk = t->cjk && TTF_GlyphIsProvided32(probe, CJK_NEEDED[i]);
+        if (!t->cjk)
+            SC_ERR(log, "the font %s has no Chinese characters: showing English", font_path);
     }
     TTF_CloseFont(probe);
     SC_INFO(log, "font: %s (face %d), bold %s (face %d)", t->file, t->index, t->bold_file,
@@ -142,6 +171,11 @@ void sc_text_destroy(struct sc_text *t)
         TTF_CloseFont(t->fonts[i].font);
     if (t->ttf_inited) TTF_Quit();
     free(t);
+}
+
+bool sc_text_has_cjk(const struct sc_text *t)
+{
+    return t->cjk;
 }
 
 const char *sc_text_font_file(const struct sc_text *t)

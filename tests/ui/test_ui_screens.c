@@ -138,6 +138,7 @@ static void test_glyphs(struct ctx *c)
     struct sc_text *t = c->ui->kiosk->text;
     ASSERT_NOT_NULL(t);
     fprintf(stderr, "font: %s\n", sc_text_font_file(t));
+    ASSERT_TRUE(sc_text_has_cjk(t));
     ASSERT_TRUE(sc_text_has_glyphs(t, "学习签到无信号正在自动恢复"));
     ASSERT_FALSE(sc_text_has_glyphs(t, "\xCD\xB8")); /* U+0378, unassigned */
     /* drawn: 学, 习 and two unassigned code points (both .notdef) */
@@ -418,6 +419,32 @@ static void test_text_cache(struct ctx *c)
     ASSERT_LE(entries, 384);
 }
 
+/* A font without Chinese (a box without fonts-noto-cjk): the screens fall
+ * back to English instead of drawing boxes. */
+static void test_latin_font_fallback(struct ctx *c)
+{
+    char path[512] = "";
+    FILE *p = popen("fc-match -f '%{file}' 'DejaVu Sans'", "r");
+    ASSERT_NOT_NULL(p);
+    ASSERT_NOT_NULL(fgets(path, sizeof(path), p));
+    pclose(p);
+    ASSERT_TRUE(strstr(path, "DejaVu") != NULL);
+    struct sc_ui_opts opts = {
+        .fullscreen = true, .title = "studycast-test", .log = c->log, .font = path};
+    ASSERT_EQ(sc_ui_create(&opts, &c->ui), 0);
+    struct sc_ui_view v = {.screen = SC_UI_SCREEN_OUTAGE};
+    v.u.outage.since_mono_ns = sc_mono_ns();
+    ASSERT_EQ(sc_ui_show(c->ui, &v), 0);
+    ASSERT_STR_EQ(sc_ui_tr(c->ui, "No signal, resuming by itself…"),
+                  "No signal, resuming by itself…");
+    ASSERT_FALSE(sc_text_has_cjk(c->ui->kiosk->text));
+    grab(c);
+    save(c, "outage-latin-font");
+    ASSERT_GT(bright_in(&c->shot, band(c, 0.3, 0.7), 150), 1000);
+    sc_ui_destroy(c->ui);
+    c->ui = NULL;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 4) {
@@ -441,6 +468,7 @@ int main(int argc, char **argv)
     test_outage_summary_pretune_menu(&c);
     test_text_cache(&c);
     sc_ui_destroy(c.ui);
+    test_latin_font_fallback(&c);
     sc_log_destroy(c.log);
     free(c.shot.px);
     fprintf(stderr, "ok %dx%d\n", c.w, c.h);
