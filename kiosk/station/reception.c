@@ -11,10 +11,13 @@
 void st_reception_attach(struct st_reception *r, int64_t now_ns)
 {
     if (!r->outage_ns) r->outage_ns = 2000000000LL; /* demux's default outage_ms */
+    /* reopening after a failure: still no signal until a picture comes */
+    bool was_failed = r->source_failed || (r->attached && r->last_picture_ns &&
+                                           now_ns - r->last_picture_ns >= r->outage_ns);
     r->attached = true;
     r->attached_ns = now_ns;
     r->last_picture_ns = 0;
-    r->source_failed = false;
+    r->source_failed = was_failed;
     r->paused = false;
 }
 
@@ -38,8 +41,8 @@ void st_reception_failed(struct st_reception *r)
 
 enum sc_ui_signal st_reception_signal(const struct st_reception *r, int64_t now_ns)
 {
+    if (r->source_failed) return SC_UI_SIGNAL_NONE; /* also between retries */
     if (!r->attached) return SC_UI_SIGNAL_UNKNOWN;
-    if (r->source_failed) return SC_UI_SIGNAL_NONE;
     if (r->paused) return SC_UI_SIGNAL_GOOD;
     int64_t since = r->last_picture_ns ? r->last_picture_ns : r->attached_ns;
     if (now_ns - since >= r->outage_ns) return SC_UI_SIGNAL_NONE;

@@ -105,6 +105,7 @@ static void check_in(struct sc_station *st, int i)
     struct st_roster *r = &st->roster;
     const struct rec_member *m = &r->members[i];
     if (r->present[i]) {
+        SC_INFO(st->log, "member %s is already present: not checked in again", m->number);
         st_toast(st, false, "%s (%s) is already checked in.", m->name, m->number);
         return;
     }

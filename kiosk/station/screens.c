@@ -36,6 +36,23 @@ static int volume_action(struct sc_station *st, enum sc_action action)
     }
 }
 
+/* Actions on the course from any of its screens. */
+static int course_action(struct sc_station *st, enum sc_action action)
+{
+    struct st_course *c = &st->course;
+    if (action == SC_ACTION_STOP) {
+        st_course_end(st);
+        return 0;
+    }
+    if (action != SC_ACTION_PLAY_PAUSE) return -ENOTSUP;
+    if (c->live) {
+        st_toast(st, false, "A live broadcast cannot be paused.");
+        return -ENOTSUP;
+    }
+    st_course_set_paused(st, !c->paused);
+    return 0;
+}
+
 static int rollcall_action(struct sc_station *st, enum sc_action action, int64_t time_ns)
 {
     st->rollcall_until_ns = sc_mono_ns() + (int64_t)ST_ROLLCALL_IDLE_S * NS_PER_S;
@@ -51,12 +68,13 @@ static int rollcall_action(struct sc_station *st, enum sc_action action, int64_t
         show_course(st);
         return 0;
     }
+    if (action == SC_ACTION_STOP || action == SC_ACTION_PLAY_PAUSE)
+        return course_action(st, action);
     return st_roster_action(st, action, time_ns);
 }
 
 static int playing_action(struct sc_station *st, enum sc_action action, int64_t time_ns)
 {
-    struct st_course *c = &st->course;
     if (st->show_roster) {
         if (action == SC_ACTION_BACK) {
             if (st->roster.digits[0])
@@ -82,18 +100,8 @@ static int playing_action(struct sc_station *st, enum sc_action action, int64_t 
         if (!st->show_info) return -ENOTSUP;
         st->show_info = false;
         return 0;
-    case SC_ACTION_PLAY_PAUSE:
-        if (c->live) {
-            st_toast(st, false, "A live broadcast cannot be paused.");
-            return -ENOTSUP;
-        }
-        st_course_set_paused(st, !c->paused);
-        return 0;
-    case SC_ACTION_STOP:
-        st_course_end(st);
-        return 0;
     default:
-        return -ENOTSUP;
+        return course_action(st, action);
     }
 }
 
