@@ -1,0 +1,99 @@
+#!/bin/sh
+# The kiosk end to end on a real X server (Xvfb, 1280x720) with real key
+# events (xdotool): a course scheduled a few seconds ahead starts by itself;
+# members check in with the arrows + Return, by number (3, Return) and with a
+# card reader (its id typed 5 ms a key, then Return); BACK shows the course,
+# i its info overlay, Return the late check-in overlay; the course ends; the
+# summary takes a rating and "needs repeating". A screenshot of each screen
+# is saved in WORKDIR/shots (look at them: Chinese text must render). The
+# record then holds exactly that session, and its export verifies.
+# usage: kiosk_x11.sh STUDYCAST WORKDIR
+set -eu
+S=$1
+W=$2
+. "$(dirname "$0")/lib.sh"
+rm -rf "$W"
+mkdir -p "$W/data" "$W/shots"
+KIOSK_PID=
+XVFB_PID=
+trap 'kill -KILL $KIOSK_PID 2>/dev/null || true; kill -TERM $XVFB_PID 2>/dev/null || true' EXIT
+
+for tool in Xvfb xdotool import; do
+  command -v $tool > /dev/null || fail "$tool is not installed (packaging/deps.sh test)"
+done
+exec 5> "$W/display"
+Xvfb -displayfd 5 -screen 0 1280x720x24 -nolisten tcp > "$W/xvfb.log" 2>&1 &
+XVFB_PID=$!
+i=0
+while [ ! -s "$W/display" ]; do
+  i=$((i + 1)); [ $i -gt 100 ] && fail "Xvfb did not start"
+  sleep 0.1
+done
+DISPLAY=:$(cat "$W/display")
+export DISPLAY
+
+shot() { # shot NAME: the whole screen as the TV shows it
+  sleep 0.4 # the flip after the last key
+  import -window root "$W/shots/$1.png" || fail "screenshot $1"
+}
+key() { xdotool key --delay 120 "$@"; sleep 0.3; }
+
+COURSE_S=40
+make_fixture "$W/course.ts" $COURSE_S
+roster_csv "$W/roster.csv"
+"$S" members import "$W/roster.csv" --data-dir "$W/data" > /dev/null || fail "import"
+"$S" schedule add --title "乡村振兴课堂：现代农业种植技术" --source "$W/course.ts" \
+  --start "$(local_time +10)" --duration 2 --data-dir "$W/data" > /dev/null || fail "schedule"
+
+KIOSK_X=1 kiosk_start "$W/data"
+xdotool mousemove 640 360 # no window manager: keys go to the window under the pointer
+sleep 1
+shot 01-$(field screen)
+wait_for screen rollcall 20
+session=$(field session_id)
+shot 02-rollcall
+key Right Return                        # arrows + OK: 002
+wait_for present '["002"]' 3
+key 3; sleep 0.3; key Return            # a number, typed slowly: 003
+wait_for present '["002", "003"]' 3
+# a card reader: its id and Enter, 5 ms a key, in one burst (xdotool's
+# `type` takes every later word as text, so the burst is keys: 8 0 0 1 ...)
+xdotool key --delay 5 $(echo 80010004 | sed 's/./& /g') Return
+wait_for present '["002", "003", "004"]' 3
+grep -q "card 80010004 entered: 004" "$W/kiosk.log" || fail "the burst was not taken as a card"
+key 3; sleep 0.3; key Return            # 003 again: a message only
+expect present '["002", "003", "004"]'
+shot 03-rollcall-checked-in
+key Escape                              # BACK: the course fullscreen
+wait_for screen playing 3
+shot 04-playing
+key i
+expect info true
+shot 05-playing-info
+key i Return                            # the late check-in overlay
+expect roster_overlay true
+shot 06-late-checkin
+key Escape
+wait_for screen summary $((COURSE_S + 15))
+shot 07-summary
+key 4 Down Return
+expect rating 4
+expect needs_repeat true
+shot 08-summary-rated
+key Down Return
+wait_for screen home 5
+shot 09-home-after
+latency=$(field input_latency_ms)
+kiosk_stop
+
+month=$(TZ=Asia/Shanghai date +%Y-%m)
+"$S" record report --month "$month" --json --data-dir "$W/data" > "$W/report.json"
+json_check "$W/report.json" \
+  "len(d['sessions']) == 1 and d['sessions'][0]['id'] == '$session'" \
+  "d['sessions'][0]['status'] == 'complete'" \
+  "$((COURSE_S - 2)) <= d['sessions'][0]['played_seconds'] <= $COURSE_S" \
+  "sorted(a['member'] for a in d['sessions'][0]['attendance']) == ['002', '003', '004']"
+"$S" record export --out "$W/export" --data-dir "$W/data" > /dev/null || fail "export"
+"$S" verify "$W/export" > /dev/null || fail "verify"
+[ "$(grep -c "member_checked_in" "$W/export/events.tsv")" = 3 ] || fail "check-ins in the record"
+echo "ok: screenshots in $W/shots; key to screen (X event to flip): $latency"
