@@ -23,6 +23,10 @@ static enum sc_ui_action map_key(const SDL_KeyboardEvent *key)
         return SC_UI_FULLSCREEN;
     case SDLK_i:
         return SC_UI_INFO;
+    case SDLK_PAGEUP:
+        return SC_UI_CHANNEL_UP;
+    case SDLK_PAGEDOWN:
+        return SC_UI_CHANNEL_DOWN;
     default:
         return SC_UI_NONE;
     }

@@ -47,8 +47,8 @@ bool sc_text_has_cjk(const struct sc_text *text);
 const char *sc_text_font_file(const struct sc_text *text);
 /* True if every character of utf8 has a glyph in the font. */
 bool sc_text_has_glyphs(struct sc_text *text, const char *utf8);
-/* Cache statistics for tests: entries held, renders done. */
-void sc_text_cache_stats(const struct sc_text *text, int *entries, long *renders);
+/* Cache statistics for tests: entries held, renders done, texture bytes. */
+void sc_text_cache_stats(const struct sc_text *text, int *entries, long *renders, size_t *bytes);
 
 /* ---- draw.c: layout units and primitives ---- */
 

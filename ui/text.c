@@ -10,8 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CACHE_SIZE 384
-#define MAX_SIZES  12
+#define CACHE_SIZE  384
+#define CACHE_BYTES (24 << 20) /* RGBA text textures: a countdown makes a new one each second */
+#define MAX_SIZES   12
 
 struct cached_text {
     uint64_t hash;
@@ -37,6 +38,7 @@ struct sc_text {
     int n_fonts;
     struct cached_text cache[CACHE_SIZE];
     int n_cached;
+    size_t cached_bytes;
     uint64_t tick;
     long renders;
     bool ttf_inited;
@@ -247,17 +249,21 @@ static struct cached_text *cached(struct sc_text *t, const char *utf8, int px, i
     }
     SDL_SetTextureBlendMode(texture, SDL_BLENDMODE_BLEND);
     t->renders++;
-    struct cached_text *slot;
-    if (t->n_cached < CACHE_SIZE) {
-        slot = &t->cache[t->n_cached++];
-    } else {
-        slot = &t->cache[0];
-        for (int i = 1; i < CACHE_SIZE; i++)
-            if (t->cache[i].last_used < slot->last_used) slot = &t->cache[i];
-        SDL_DestroyTexture(slot->texture);
-        free(slot->utf8);
+    /* evict the least recently used while full (entries or bytes) */
+    size_t bytes = (size_t)w * h2 * 4;
+    while (t->n_cached > 0 &&
+           (t->n_cached == CACHE_SIZE || t->cached_bytes + bytes > CACHE_BYTES)) {
+        int lru = 0;
+        for (int i = 1; i < t->n_cached; i++)
+            if (t->cache[i].last_used < t->cache[lru].last_used) lru = i;
+        SDL_DestroyTexture(t->cache[lru].texture);
+        free(t->cache[lru].utf8);
+        t->cached_bytes -= (size_t)t->cache[lru].w * t->cache[lru].h * 4;
+        t->cache[lru] = t->cache[--t->n_cached];
     }
+    struct cached_text *slot = &t->cache[t->n_cached++];
     *slot = (struct cached_text){h, copy, px, style, rgba, texture, w, h2, ++t->tick};
+    t->cached_bytes += bytes;
     return slot;
 }
 
@@ -381,8 +387,9 @@ bool sc_text_has_glyphs(struct sc_text *t, const char *utf8)
     return true;
 }
 
-void sc_text_cache_stats(const struct sc_text *t, int *entries, long *renders)
+void sc_text_cache_stats(const struct sc_text *t, int *entries, long *renders, size_t *bytes)
 {
     *entries = t->n_cached;
     *renders = t->renders;
+    *bytes = t->cached_bytes;
 }
