@@ -20,16 +20,23 @@ COURSE_S=30
 make_fixture "$W/course.ts" $COURSE_S
 roster_csv "$W/roster.csv"
 "$S" members import "$W/roster.csv" --data-dir "$W/data" > /dev/null || fail "import"
-"$S" schedule add --title "乡村振兴课堂" --source "$W/course.ts" --start "$(local_time +8)" \
+# tomorrow's course: the station is configured (no demo), nothing due yet
+"$S" schedule add --title "明天的课" --source "$W/course.ts" --start "$(local_time +86400)" \
   --duration 2 --data-dir "$W/data" > /dev/null || fail "schedule add"
 
 kiosk_start "$W/data"
-expect screen home
-expect next_course "乡村振兴课堂"
-expect session_id null
+# the CLI client once; the steps below use the faster ctl.py
+"$S" ctl --ipc "$W/sock" status > "$W/status.json" || fail "studycast ctl status"
+json_check "$W/status.json" "d['screen'] == 'home'" "d['session_id'] is None" \
+  "d['present'] == []" "d['next_course'] == '明天的课'" "d['demo'] is False"
 
-# It starts by itself at its time, with roll-call, and a session in the record.
-wait_for screen rollcall 15
+# planned while the kiosk runs (it notices the schedule file change), a few
+# seconds ahead: it comes up as the next course, then starts by itself
+"$S" schedule add --title "乡村振兴课堂" --source "$W/course.ts" --start "$(local_time +6)" \
+  --duration 2 --data-dir "$W/data" > /dev/null || fail "schedule add"
+wait_for next_course "乡村振兴课堂" 5
+expect session_id null
+wait_for screen rollcall 20
 session=$(field session_id)
 [ "$session" != null ] || fail "no session opened"
 expect present "[]"

@@ -1,6 +1,6 @@
 # Shared by the kiosk tests: start a kiosk on a data dir with a control
 # socket, read its status, press keys through the socket, wait for states.
-# Needs: S (studycast), W (work dir), python3.
+# Needs: S (studycast), W (work dir), python3 (ctl.py: the control socket).
 
 fail() {
   echo "FAIL: $*" >&2
@@ -59,31 +59,23 @@ kiosk_stop() {
   [ "$status" = 0 ] || fail "the kiosk exited with $status after SIGTERM"
 }
 
-status() {
-  "$S" ctl --ipc "$W/sock" status > "$W/status.json" || fail "status"
-}
+CTL="python3 $(dirname "$0")/ctl.py"
 
-# field NAME: a status member (lists and objects as JSON, null as "null").
+# field NAME: a status member (lists and objects as JSON, null as "null")
 field() {
-  status
-  python3 -c 'import json,sys
-v = json.load(open(sys.argv[1])).get(sys.argv[2])
-print(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) or v is None else
-      (str(v).lower() if isinstance(v, bool) else v))' "$W/status.json" "$1"
+  $CTL "$W/sock" status "$1" || fail "status"
 }
 
 press() {
-  for a in "$@"; do
-    "$S" ctl --ipc "$W/sock" press "$a" > /dev/null || fail "press $a refused"
-  done
+  $CTL "$W/sock" press "$@" || fail "press $* refused"
 }
 
 # wait_for NAME VALUE SECONDS
 wait_for() {
   i=0
   while [ "$(field "$1")" != "$2" ]; do
-    i=$((i + 1)); [ $i -gt $(($3 * 10)) ] && fail "$1 is '$(field "$1")', not '$2' after $3 s"
-    sleep 0.1
+    i=$((i + 1)); [ $i -gt $(($3 * 20)) ] && fail "$1 is '$(field "$1")', not '$2' after $3 s"
+    sleep 0.05
   done
 }
 

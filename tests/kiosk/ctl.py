@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""A fast control-socket client for the kiosk tests (the kiosk's JSON-lines
+protocol, as `studycast ctl` speaks it), so that a sanitizer build's slow
+process start does not slow every step down.
+  ctl.py SOCK status [FIELD]   the status object, or one member of it
+  ctl.py SOCK press A [B ...]  presses, in order, on one connection
+Exit status 1 when the kiosk refuses or does not answer."""
+import json
+import socket
+import sys
+
+
+def request(conn, reader, body, request_id):
+    body["request_id"] = request_id
+    conn.sendall((json.dumps(body) + "\n").encode())
+    while True:
+        line = reader.readline()
+        if not line:
+            raise SystemExit("no answer")
+        msg = json.loads(line)
+        if msg.get("request_id") == request_id:  # events have none
+            return msg
+
+
+def main():
+    path, command, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    conn.settimeout(10)
+    conn.connect(path)
+    reader = conn.makefile("r", encoding="utf-8")
+    if command == "status":
+        msg = request(conn, reader, {"command": "status"}, 1)
+        if msg.get("error") != "success":
+            raise SystemExit(msg.get("error"))
+        if args:
+            v = msg.get(args[0])
+            if isinstance(v, (list, dict)) or v is None:
+                print(json.dumps(v, ensure_ascii=False))
+            elif isinstance(v, bool):
+                print(str(v).lower())
+            else:
+                print(v)
+        else:
+            print(json.dumps(msg, ensure_ascii=False))
+    elif command == "press":
+        for i, action in enumerate(args):
+            msg = request(conn, reader, {"command": "press", "action": action}, i + 1)
+            if msg.get("error") != "success":
+                raise SystemExit("press %s: %s" % (action, msg.get("error")))
+    else:
+        raise SystemExit("unknown command " + command)
+
+
+main()
