@@ -86,16 +86,17 @@ kiosk_stop
 month=$(TZ=Asia/Shanghai date +%Y-%m)
 "$S" record report --month "$month" --json --data-dir "$W/data" > "$W/report.json" ||
   fail "record report"
-# Played time: the file's 20 s less the first picture's delay (< 1 s), read
-# as whole seconds: 18..20. Members: credited from their check-in to the end,
-# so 002/003 get the played time less what had played at their check-in (with
+# Played time: the wall time from the first picture to the file's end: its
+# length less the first picture's delay, in whole seconds, or up to 3 s more
+# when a loaded machine (sanitizer builds, 2 shared cores) stalls the player.
+# Members: credited from their check-in to the end, so 002/003 get the played time less what had played at their check-in (with
 # 2 s for the steps between that reading and the check-ins); 005 less.
 json_check "$W/report.json" \
   "len(d['sessions']) == 1" \
   "d['sessions'][0]['id'] == '$session'" \
   "d['sessions'][0]['course'] == '乡村振兴课堂'" \
   "d['sessions'][0]['status'] == 'complete'" \
-  "$((COURSE_S - 2)) <= d['sessions'][0]['played_seconds'] <= $COURSE_S" \
+  "$((COURSE_S - 2)) <= d['sessions'][0]['played_seconds'] <= $((COURSE_S + 3))" \
   "d['sessions'][0]['played_seconds'] == $summary_played" \
   "d['sessions'][0]['guests'] == 2" \
   "sorted(a['member'] for a in d['sessions'][0]['attendance']) == ['002', '003', '005']" \
