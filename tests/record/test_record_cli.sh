@@ -100,7 +100,9 @@ test "$("$studycast" record check --data-dir "$data")" = "$before" || fail "reco
 mnt=$work/mnt
 mkdir -p "$mnt"
 trap 'umount "$mnt" 2>/dev/null || true' EXIT
-if mount -t tmpfs -o size=300k tmpfs "$mnt" 2>/dev/null; then
+# room for a copy of the record (its size varies with WAL checkpoints) plus some
+tmpfs_kib=$(( $(du -sk "$data" | cut -f1) + 256 ))
+if mount -t tmpfs -o size=${tmpfs_kib}k tmpfs "$mnt" 2>/dev/null; then
   echo "disk cases: tmpfs"
   dd if=/dev/zero of="$mnt/filler" bs=4k 2>/dev/null || true
   if "$studycast" record export --out "$mnt/usb" --data-dir "$data" 2> "$work/err"; then
