@@ -24,8 +24,11 @@ run)
   ;;
 test)
   sh packaging/deps.sh test
+  # Every pass runs even when an earlier one failed, so one run shows all
+  # that is wrong; the exit status says whether any failed.
+  failed=""
   build build
-  (cd build && ctest -j "$jobs" --output-on-failure)
+  (cd build && ctest -j "$jobs" --output-on-failure) || failed="$failed plain"
 
   # Memory and undefined-behaviour errors fail the run. The libraries' own
   # one-off allocations are listed in tests/lsan.supp.
@@ -34,17 +37,23 @@ test)
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     LSAN_OPTIONS=suppressions=$PWD/../tests/lsan.supp:print_suppressions=0 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest -j "$jobs" --output-on-failure -LE no-sanitizer)
+    ctest -j "$jobs" --output-on-failure -LE no-sanitizer) || failed="$failed asan"
 
   # Data races in the threaded parts (labelled "threads").
   build build-tsan -DSTUDYCAST_TSAN=ON -DCMAKE_BUILD_TYPE=Debug
   (cd build-tsan &&
     TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/../tests/tsan.supp \
-    ctest -j "$jobs" --output-on-failure -L threads)
+    ctest -j "$jobs" --output-on-failure -L threads) || failed="$failed tsan"
 
   # The fuzz targets (labelled "fuzz"), each for a bounded time.
   build build-fuzz -DCMAKE_C_COMPILER=clang -DSTUDYCAST_WERROR=OFF -DSTUDYCAST_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
-  (cd build-fuzz && ctest --output-on-failure -L fuzz)
+  (cd build-fuzz && ctest --output-on-failure -L fuzz) || failed="$failed fuzz"
+
+  if [ -n "$failed" ]; then
+    echo "studycast: test passes that failed:$failed" >&2
+    exit 1
+  fi
+  echo "studycast: all test passes succeeded (plain, asan, tsan, fuzz)"
   ;;
 *)
   echo "usage: sh packaging/setup.sh run|test" >&2
