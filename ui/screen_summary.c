@@ -23,8 +23,8 @@ static void attendance_list(struct sc_ui *ui, const struct sc_frame *f,
                  area.y + sc_px(f, 50), w, 0);
     int top = area.y + sc_px(f, 100);
     int rows = (area.y + area.h - pad - top) / row_h;
-    /* two columns where the panel is wide enough */
-    int cols = w > sc_px(f, 760) ? 2 : 1;
+    /* a second column when one is not enough and the panel is wide enough */
+    int cols = (int)s->n_attendees > rows && w > sc_px(f, 760) ? 2 : 1;
     int col_w = (w - (cols - 1) * pad) / cols;
     int shown = rows * cols;
     if ((int)s->n_attendees > shown) shown--; /* the last cell says how many more */

@@ -365,6 +365,8 @@ static void test_outage_summary_pretune_menu(struct ctx *c)
     int x0, y0, x1, y1;
     ASSERT_TRUE(focus_centre(&c->shot, &x0, &y0));
     s->focus = SC_UI_SUMMARY_DONE;
+    s->attendees = roster; /* everyone, absent ones with 0 minutes: a longer list */
+    s->n_attendees = N_ROSTER;
     ASSERT_EQ(sc_ui_show(c->ui, &v), 0);
     grab(c);
     save(c, "summary-done");
