@@ -247,7 +247,7 @@ static void check_outage(struct dmx_pipeline *p, uint64_t good, size_t bytes)
                                                           : DMX_OUTAGE_NO_DATA};
     p->in_outage = true;
     record_outage(p, &o);
-    SC_WARN(p->log, "signal lost (%s)", dmx_outage_cause_name(o.cause));
+    SC_INFO(p->log, "signal lost (%s)", dmx_outage_cause_name(o.cause)); /* the layer above reports it */
 }
 
 static void fire_callbacks(struct dmx_pipeline *p, struct pending *ev)

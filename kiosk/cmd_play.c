@@ -54,7 +54,8 @@ static void usage(FILE *out)
             "  --data-dir DIR        with --session: the station's data (default %s)\n"
             "  --heartbeat S         with --session: seconds between heartbeats, 1..10\n"
             "                        (default 10; at most this much is lost in a power cut)\n\n"
-            "keys: Space pause, Esc/q quit, m mute, +/- volume, f fullscreen, i info\n"
+            "keys: Space pause, Esc/q quit, m mute, +/- volume, f fullscreen, i info,\n"
+            "      PageUp/PageDown the next/previous service with video\n"
             "exit status: 0 played (to the end, --duration, or stopped); 1 the source\n"
             "cannot be opened or played; 2 bad arguments\n",
             "/var/lib/studycast");
@@ -191,8 +192,31 @@ static int parse_args(int argc, char **argv, struct play_args *a)
     return 0;
 }
 
+static void write_outages(struct sc_json *json, struct sc_player *player)
+{
+    struct sc_player_outage *outages = NULL;
+    size_t count = 0;
+    sc_player_outages(player, &outages, &count);
+    sc_json_key(json, "outages");
+    sc_json_array_begin(json);
+    for (size_t i = 0; i < count; i++) {
+        sc_json_object_begin(json);
+        sc_json_kv_double(json, "start", outages[i].start);
+        sc_json_key(json, "end");
+        if (outages[i].end >= 0)
+            sc_json_double(json, outages[i].end);
+        else
+            sc_json_null(json); /* still without signal at exit */
+        sc_json_kv_string(json, "cause", outages[i].cause);
+        sc_json_object_end(json);
+    }
+    sc_json_array_end(json);
+    free(outages);
+}
+
 static int write_stats(const char *path, const char *source, const char *renderer,
-                       const struct sc_player_stats *s, int exit_status)
+                       struct sc_player *player, const struct sc_player_stats *s,
+                       int exit_status)
 {
     struct sc_buf buf = {0};
     struct sc_json json;
@@ -221,6 +245,9 @@ static int write_stats(const char *path, const char *source, const char *rendere
     sc_json_kv_int(&json, "video_width", s->video_width);
     sc_json_kv_int(&json, "video_height", s->video_height);
     sc_json_kv_bool(&json, "live", s->live);
+    sc_json_kv_int(&json, "cc_errors", s->cc_errors);
+    write_outages(&json, player);
+    sc_json_kv_int(&json, "service", sc_player_service(player));
     sc_json_kv_string(&json, "renderer", renderer);
     sc_json_kv_int(&json, "exit_status", exit_status);
     sc_json_object_end(&json);
@@ -229,6 +256,30 @@ static int write_stats(const char *path, const char *source, const char *rendere
     sc_buf_free(&buf);
     if (ret < 0) fprintf(stderr, "studycast play: cannot write %s: %s\n", path, strerror(-ret));
     return ret;
+}
+
+/* The next (step 1) or previous (-1) service with video after the one playing. */
+static void change_channel(struct sc_player *player, int step)
+{
+    struct dmx_service *services = NULL;
+    size_t count = 0;
+    if (sc_player_services(player, &services, &count) < 0) return;
+    int ids[256], n = 0, current = -1;
+    for (size_t i = 0; i < count && n < 256; i++) {
+        bool video = false;
+        for (size_t j = 0; j < services[i].stream_count; j++) {
+            uint8_t t = services[i].streams[j].stream_type;
+            video |= t == 0x01 || t == 0x02 || t == 0x10 || t == 0x1B || t == 0x24;
+        }
+        if (!services[i].actual || !services[i].pmt_pid || !video) continue;
+        if (services[i].id == sc_player_service(player)) current = n;
+        ids[n++] = services[i].id;
+    }
+    dmx_services_free(services, count);
+    if (n == 0 || (n == 1 && current == 0)) return;
+    int next = current < 0 ? 0 : ((current + step) % n + n) % n;
+    if (sc_player_select_service(player, ids[next]) == 0) printf("service %d\n", ids[next]);
+    fflush(stdout);
 }
 
 static void handle_action(enum sc_ui_action action, struct sc_player *player,
@@ -254,6 +305,10 @@ static void handle_action(enum sc_ui_action action, struct sc_player *player,
         printf("%s\n", info);
         fflush(stdout);
         break;
+    case SC_UI_CHANNEL_UP:
+    case SC_UI_CHANNEL_DOWN:
+        change_channel(player, action == SC_UI_CHANNEL_UP ? 1 : -1);
+        break;
     default:
         break;
     }
@@ -271,12 +326,25 @@ static void wake_ui(void *opaque)
     if (ui) sc_ui_wakeup(ui);
 }
 
+/* No signal: the OUTAGE screen over black until the player resumes by itself. */
+static void show_signal(struct sc_ui *ui, const char *source, bool signal, bool *outage_shown)
+{
+    if (signal == !*outage_shown) return;
+    struct sc_ui_view view = {.screen = signal ? SC_UI_SCREEN_PLAYING : SC_UI_SCREEN_OUTAGE};
+    if (!signal) {
+        view.u.outage = (struct sc_ui_outage){.course = source, .since_mono_ns = sc_mono_ns()};
+        sc_ui_set_picture_none(ui);
+    }
+    if (sc_ui_show(ui, &view) == 0) *outage_shown = !signal;
+}
+
 /* The core loop: present what is due, then sleep until the next deadline,
  * an input event or a wakeup. Returns the exit status. */
 static int run(struct sc_player *player, struct sc_ui *ui, const struct play_args *a,
                struct stop_signals *signals, struct play_session *session)
 {
     int64_t stop_at = a->duration > 0 ? sc_mono_ns() + (int64_t)(a->duration * 1e9) : 0;
+    bool outage_shown = false;
     for (;;) {
         if (atomic_load(&signals->stop)) return 0;
         enum sc_player_state state = sc_player_state(player);
@@ -285,6 +353,7 @@ static int run(struct sc_player *player, struct sc_ui *ui, const struct play_arg
             return 1;
         }
         if (state == SC_PLAYER_ENDED) return 0;
+        show_signal(ui, a->source, sc_player_signal(player), &outage_shown);
         int64_t wait_ns;
         struct sc_picture *picture = sc_player_next_picture(player, &wait_ns);
         if (picture)
@@ -395,7 +464,7 @@ int cmd_play(int argc, char **argv, struct sc_log *log)
     struct sc_player_stats stats;
     sc_player_get_stats(player, &stats);
     if (a.stats_path &&
-        write_stats(a.stats_path, a.source, sc_ui_renderer_name(ui), &stats, status) < 0 &&
+        write_stats(a.stats_path, a.source, sc_ui_renderer_name(ui), player, &stats, status) < 0 &&
         status == 0)
         status = 1;
     sc_player_destroy(player);

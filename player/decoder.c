@@ -24,6 +24,9 @@ int sc_decoder_open(struct sc_decoder *d, struct sc_player *p, AVStream *stream)
     if (ret < 0) goto fail;
     d->player = p;
     d->stream = stream;
+    d->time_base = stream->time_base;
+    d->frame_rate = av_guess_frame_rate(p->ic, stream, NULL);
+    atomic_store(&d->codec_id, (int)codec->id);
     d->packets.time_base = stream->time_base; /* no packet flows yet */
     d->error_limit = (struct sc_log_limit){.burst = 5, .period_ms = 1000};
     return 0;
@@ -32,9 +35,74 @@ fail:
     return ret;
 }
 
+/* A decoder context for the stream, as sc_decoder_open makes it. */
+static int open_context(struct sc_player *p, AVStream *stream, AVCodecContext **out)
+{
+    const AVCodec *codec = avcodec_find_decoder(stream->codecpar->codec_id);
+    if (!codec) return AVERROR_DECODER_NOT_FOUND;
+    AVCodecContext *avctx = avcodec_alloc_context3(codec);
+    if (!avctx) return AVERROR(ENOMEM);
+    int ret = avcodec_parameters_to_context(avctx, stream->codecpar);
+    avctx->pkt_timebase = stream->time_base;
+    AVDictionary *opts = NULL;
+    if (stream->codecpar->codec_type == AVMEDIA_TYPE_VIDEO) {
+        av_dict_set_int(&opts, "threads", p->opts.threads, 0);
+        avctx->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
+    }
+    if (ret >= 0) ret = avcodec_open2(avctx, codec, &opts);
+    av_dict_free(&opts);
+    if (ret < 0) {
+        avcodec_free_context(&avctx);
+        return ret;
+    }
+    *out = avctx;
+    return 0;
+}
+
+int sc_decoder_prepare_switch(struct sc_decoder *d, AVStream *stream, int serial)
+{
+    struct sc_player *p = d->player;
+    if ((stream->codecpar->codec_type == AVMEDIA_TYPE_VIDEO) != d->is_video) return AVERROR(EINVAL);
+    AVCodecContext *avctx;
+    int ret = open_context(p, stream, &avctx);
+    if (ret < 0) {
+        SC_WARN(p->log, "cannot open the %s decoder for the new service: %s",
+                d->is_video ? "video" : "audio", av_err2str(ret));
+        return ret;
+    }
+    pthread_mutex_lock(&d->packets.lock);
+    avcodec_free_context(&d->next_avctx); /* a switch not taken yet */
+    d->next_avctx = avctx;
+    d->next_time_base = stream->time_base;
+    d->next_frame_rate = av_guess_frame_rate(p->ic, stream, NULL);
+    d->next_serial = serial;
+    pthread_mutex_unlock(&d->packets.lock);
+    d->stream = stream;
+    atomic_store(&d->codec_id, (int)stream->codecpar->codec_id);
+    return 0;
+}
+
+/* Decoder thread, at a new serial: takes the context a service change left. */
+static void take_switch(struct sc_decoder *d, int serial)
+{
+    pthread_mutex_lock(&d->packets.lock);
+    AVCodecContext *next = d->next_serial == serial ? d->next_avctx : NULL;
+    if (next) {
+        d->next_avctx = NULL;
+        d->time_base = d->next_time_base;
+        d->frame_rate = d->next_frame_rate;
+    }
+    pthread_mutex_unlock(&d->packets.lock);
+    if (next) {
+        avcodec_free_context(&d->avctx);
+        d->avctx = next;
+    }
+}
+
 void sc_decoder_close(struct sc_decoder *d)
 {
     avcodec_free_context(&d->avctx);
+    avcodec_free_context(&d->next_avctx);
     sc_deinterlacer_free(&d->deint);
 }
 
@@ -92,7 +160,7 @@ static int pull_filtered(struct sc_decoder *d, AVFrame *out)
 static bool late_already(struct sc_decoder *d, const AVFrame *frame)
 {
     struct sc_player *p = d->player;
-    double pts = to_seconds(frame->best_effort_timestamp, d->stream->time_base);
+    double pts = to_seconds(frame->best_effort_timestamp, d->time_base);
     double diff = pts - sc_player_master_clock(p);
     int queued = 0;
     sc_pktq_level(&d->packets, &queued, NULL, NULL);
@@ -111,8 +179,8 @@ static int handle_video_frame(struct sc_decoder *d, AVFrame *frame, AVFrame *out
     if (frame->decode_error_flags || (frame->flags & AV_FRAME_FLAG_CORRUPT))
         atomic_fetch_add(&p->decode_errors, 1);
     if (p->opts.on_decoded_frame) {
-        struct sc_picture lent = {
-            .frame = frame, .pts = to_seconds(frame->best_effort_timestamp, d->stream->time_base)};
+        struct sc_picture lent = {.frame = frame,
+                                  .pts = to_seconds(frame->best_effort_timestamp, d->time_base)};
         p->opts.on_decoded_frame(p->opts.decoded_opaque, &lent);
     }
     if (p->opts.bench) {
@@ -124,7 +192,7 @@ static int handle_video_frame(struct sc_decoder *d, AVFrame *frame, AVFrame *out
         av_frame_unref(frame);
         return 0;
     }
-    AVRational frame_rate = av_guess_frame_rate(p->ic, d->stream, frame);
+    AVRational frame_rate = d->frame_rate;
     bool deinterlace = !p->opts.no_deinterlace && (frame->interlaced_frame || d->deint);
     if (deinterlace || !sc_pixfmt_presentable(frame->format)) {
         /* once a stream shows interlaced pictures, all its pictures go through
@@ -141,8 +209,8 @@ static int handle_video_frame(struct sc_decoder *d, AVFrame *frame, AVFrame *out
         }
         d->deint_field_rate = field_rate;
         d->outputs_per_frame = deinterlace && field_rate ? 2 : 1;
-        int ret = sc_deinterlacer_push(&d->deint, frame, d->stream->time_base, frame_rate,
-                                       deinterlace, d->deint_field_rate, p->log);
+        int ret = sc_deinterlacer_push(&d->deint, frame, d->time_base, frame_rate, deinterlace,
+                                       d->deint_field_rate, p->log);
         av_frame_unref(frame);
         if (ret < 0) {
             count_error(d, ret, "filter");
@@ -150,8 +218,7 @@ static int handle_video_frame(struct sc_decoder *d, AVFrame *frame, AVFrame *out
         }
         return pull_filtered(d, out);
     }
-    return queue_picture(d, frame, frame->best_effort_timestamp, d->stream->time_base, frame_rate,
-                         1);
+    return queue_picture(d, frame, frame->best_effort_timestamp, d->time_base, frame_rate, 1);
 }
 
 static int handle_audio_frame(struct sc_decoder *d, AVFrame *frame)
@@ -169,7 +236,7 @@ static int handle_audio_frame(struct sc_decoder *d, AVFrame *frame)
         av_frame_unref(frame);
         return AVERROR_EXIT;
     }
-    slot->pts = to_seconds(frame->best_effort_timestamp, d->stream->time_base);
+    slot->pts = to_seconds(frame->best_effort_timestamp, d->time_base);
     slot->duration = frame->sample_rate > 0 ? (double)frame->nb_samples / frame->sample_rate : 0;
     slot->serial = d->pkt_serial;
     slot->flags = 0;
@@ -206,6 +273,7 @@ static void *decoder_main(void *arg)
         if (sc_pktq_get(&d->packets, pkt, &serial, true) < 0) break;
         if (serial != d->pkt_serial) {
             /* a flush: forget the old stream position without restarting */
+            take_switch(d, serial);
             avcodec_flush_buffers(d->avctx);
             sc_deinterlacer_free(&d->deint);
             d->output_count = 0;

@@ -12,6 +12,8 @@
 #include <libswresample/swresample.h>
 #include <stdatomic.h>
 
+#include "demux.h"
+
 /* Sync thresholds (seconds), as ffplay tuned them. */
 #define SC_SYNC_THRESHOLD_MIN      0.04
 #define SC_SYNC_THRESHOLD_MAX      0.1
@@ -28,23 +30,76 @@ struct sc_picture {
     int flags; /* SC_FRAME_ENDS_SOURCE_FRAME */
 };
 
-/* ---- source.c: the one place that opens the input ---------------------- */
-/* Opens `source` (path, "-", URL) into *ic with the probing limits set for a
- * fast start; *live tells whether it is a live source (udp/rtp/stdin). The
- * demux module's TS reader replaces this function's body with a custom
- * AVIOContext. Returns 0 or a negative AVERROR; interrupt_cb is installed. */
-int sc_source_open(const char *source, const AVIOInterruptCB *interrupt_cb, AVFormatContext **ic,
-                   bool *live);
-void sc_source_close(AVFormatContext **ic);
+/* ---- source.c: the one place that opens the input ----------------------
+ * A transport stream (any URL, "-", or a file whose bytes say TS) is read
+ * through the demux pipeline: a custom AVIOContext over dmx_pipeline_read()
+ * with libavformat's mpegts demuxer on top. Any other file is opened by
+ * libavformat directly. Reader thread only, except where noted. */
+struct sc_source {
+    struct dmx_pipeline *pipeline; /* NULL: not a TS; set before streams_open, freed at close */
+    AVIOContext *avio;             /* over the pipeline */
+    uint8_t stage[188 * 64];       /* whole packets from the pipeline, handed out to avio */
+    size_t stage_pos, stage_len;
+    int64_t opened_ns; /* when the open began, for "nothing arrived" */
+    bool got_data;     /* a byte arrived since the open */
+    bool live;
+};
+
+/* Opens p->opts.source into p->ic (probing limits set for a fast start) and
+ * p->src; selects `service` in the pipeline first when >= 0. Returns 0 or a
+ * negative AVERROR; interrupt_cb is installed. */
+int sc_source_open(struct sc_player *p, int service);
+/* Reopens libavformat over the same pipeline (a service change). */
+int sc_source_reopen(struct sc_player *p, int service);
+/* Whether the pipeline's SI lists the service (false when not a TS). */
+bool sc_source_has_service(struct sc_player *p, int service);
+/* Closes p->ic and the pipeline. */
+void sc_source_close(struct sc_player *p);
+
+/* ---- reception.c: signal, outages and the SI pass-throughs -------------- */
+struct sc_reception {
+    pthread_mutex_t lock; /* guards outages/count/cap */
+    struct sc_player_outage *outages;
+    size_t count, cap;
+    atomic_bool signal_ok;
+    atomic_int service;           /* playing, -1 */
+    atomic_int requested_service; /* main thread asks, reader takes; -1 none */
+    atomic_bool pipeline_ready;   /* p->src.pipeline may be used by any thread */
+    /* reader thread only */
+    uint16_t watch_pids[2]; /* the playing service's video/audio PIDs */
+    int n_watch;
+    int64_t last_data_ns; /* sc_mono_ns of the last packet on a watched PID */
+    bool in_outage;
+    int pipeline_cause; /* enum dmx_outage_cause while the pipeline reports one, else 0 */
+    int outage_ms;
+};
+int sc_reception_init(struct sc_reception *r);
+void sc_reception_destroy(struct sc_reception *r);
+/* Reader thread: the callbacks the pipeline calls. */
+void sc_reception_callbacks(struct sc_player *p, struct dmx_callbacks *cb);
+/* Reader thread: the playing streams' PIDs changed (open, service change). */
+void sc_reception_watch(struct sc_player *p, const int *pids, int n);
+/* Reader thread: after each pipeline read (bytes may be NULL/0 on a timeout). */
+void sc_reception_saw(struct sc_player *p, const uint8_t *bytes, size_t len);
+/* Any thread: the TS reader's continuity errors so far (0 if not a TS). */
+int64_t sc_reception_cc_errors(struct sc_player *p);
 
 /* ---- decoder.c --------------------------------------------------------- */
 struct sc_deinterlacer;
 
 struct sc_decoder {
     struct sc_player *player;
-    AVCodecContext *avctx; /* decoder thread only after start */
-    AVStream *stream;
+    AVCodecContext *avctx;            /* decoder thread only after start */
+    AVStream *stream;                 /* reader thread only (the decoder uses the copies below) */
+    AVRational time_base, frame_rate; /* decoder thread after start */
+    atomic_int codec_id;              /* for sc_player_info */
     bool is_video;
+    /* A service change: the decoder context for the streams of serial
+     * next_serial, taken by the decoder thread when that serial arrives.
+     * Guarded by packets.lock. */
+    AVCodecContext *next_avctx;
+    AVRational next_time_base, next_frame_rate;
+    int next_serial;
     struct sc_pktq packets;
     struct sc_frameq frames;
     pthread_t thread;
@@ -59,6 +114,9 @@ struct sc_decoder {
 };
 
 int sc_decoder_open(struct sc_decoder *d, struct sc_player *p, AVStream *stream);
+/* Reader thread, decoder running: the streams of `serial` on are `stream`
+ * (a service change); the decoder swaps its context when that serial arrives. */
+int sc_decoder_prepare_switch(struct sc_decoder *d, AVStream *stream, int serial);
 int sc_decoder_start(struct sc_decoder *d);
 /* Aborts the queues and joins the thread. */
 void sc_decoder_stop(struct sc_decoder *d);
@@ -113,8 +171,14 @@ struct sc_player {
     pthread_cond_t state_cond; /* state changes, for sc_player_wait */
     char error[256];           /* written once by the reader before state FAILED */
 
-    /* Written by the reader before state becomes PLAYING, const afterwards. */
+    /* Written by the reader before state becomes PLAYING, const afterwards
+     * (except ic and the decoders' streams, which a service change replaces on
+     * the reader thread). */
     AVFormatContext *ic;
+    struct sc_source src;
+    struct sc_reception rx;
+    atomic_int resync; /* reader bumps after an outage/service change flush */
+    int resync_seen;   /* main thread */
     bool live;
     enum sc_sync_master master;
     struct sc_decoder video, audio;

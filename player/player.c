@@ -78,8 +78,11 @@ int sc_player_create(const struct sc_player_opts *opts, struct sc_player **out)
     atomic_init(&p->field_rate, opts->field_rate);
     atomic_init(&p->live_speed_ppm, 1000000);
     atomic_init(&p->state, SC_PLAYER_OPENING);
-    bool locks = false, queues_video = false, queues_audio = false, clocks = false;
+    bool locks = false, queues_video = false, queues_audio = false, clocks = false, rx = false;
+    atomic_init(&p->resync, 0);
     if (!p->opts.source) goto fail;
+    if (sc_reception_init(&p->rx) < 0) goto fail;
+    rx = true;
     if (pthread_mutex_init(&p->state_lock, NULL) != 0) goto fail;
     pthread_cond_init(&p->state_cond, NULL);
     pthread_mutex_init(&p->offsets_lock, NULL);
@@ -116,6 +119,7 @@ fail:
         pthread_mutex_destroy(&p->state_lock);
         pthread_mutex_destroy(&p->offsets_lock);
     }
+    if (rx) sc_reception_destroy(&p->rx);
     sc_log_destroy(p->log);
     free((char *)p->opts.source);
     free(p);
@@ -142,7 +146,7 @@ void sc_player_destroy(struct sc_player *p)
     sc_audio_out_close(&p->audio_out);
     sc_decoder_close(&p->video);
     sc_decoder_close(&p->audio);
-    sc_source_close(&p->ic);
+    sc_source_close(p);
     if (!p->opts.no_audio && !p->opts.bench) SDL_QuitSubSystem(SDL_INIT_AUDIO);
     sc_clock_destroy(&p->audio_clock);
     sc_clock_destroy(&p->video_clock);
@@ -152,6 +156,7 @@ void sc_player_destroy(struct sc_player *p)
     pthread_cond_destroy(&p->state_cond);
     pthread_mutex_destroy(&p->state_lock);
     pthread_mutex_destroy(&p->offsets_lock);
+    sc_reception_destroy(&p->rx);
     sc_log_destroy(p->log);
     free((char *)p->opts.source);
     free(p);
@@ -245,4 +250,8 @@ void sc_player_get_stats(struct sc_player *p, struct sc_player_stats *s)
     if (atomic_load(&p->streams_open)) s->live = p->live;
     s->video_width = atomic_load(&p->video_width);
     s->video_height = atomic_load(&p->video_height);
+    s->cc_errors = sc_reception_cc_errors(p);
+    pthread_mutex_lock(&p->rx.lock);
+    s->outages = (int)p->rx.count;
+    pthread_mutex_unlock(&p->rx.lock);
 }

@@ -12,6 +12,7 @@
 #define STUDYCAST_PLAYER_H
 
 #include "base.h"
+#include "demux.h" /* the SI snapshot types the reception calls pass through */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -110,12 +111,67 @@ struct sc_player_stats {
     double av_offset_mean_ms, av_offset_p99_ms, av_offset_max_ms; /* |picture - sound| */
     double seconds_played; /* wall time playing, pauses excluded; bench: decoding */
     int video_width, video_height;
-    bool live; /* the source is live (clock slaved to the stream) */
+    bool live;         /* the source is live (clock slaved to the stream) */
+    int64_t cc_errors; /* continuity errors the TS reader found (all PIDs); 0 if not a TS */
+    int outages;       /* signal outages so far (see sc_player_outages) */
 };
 /* Any thread; a consistent snapshot. */
 void sc_player_get_stats(struct sc_player *player, struct sc_player_stats *stats);
 /* Main thread: one human-readable line (codec, size, clocks, queues). */
 void sc_player_info(struct sc_player *player, char *buf, size_t size);
+
+/* ---- reception: signal, outages, service information ----------------------
+ * Transport streams (files, "-", udp://, rtp://, http://, dvb://) are read
+ * through the demux pipeline (demux.h); other files (an MP4 from the course
+ * library) are opened by libavformat directly and have no signal, outages or
+ * SI: the calls below then report a steady signal, no outage and -ENOENT.
+ *
+ * An outage: a live source delivered no data of the playing service (its
+ * video/audio PIDs) for 2 s, whatever the cause. The player keeps running;
+ * when data comes back it flushes what is stale, resets its clocks and
+ * resumes by itself (first picture within about one GOP + 0.5 s).
+ * opts.wakeup is called whenever the signal state changes. */
+
+/* Any thread: false while an outage lasts (true before the first byte). */
+bool sc_player_signal(struct sc_player *player);
+
+struct sc_player_outage {
+    double start; /* seconds since opts.start_ns: the last data before the outage */
+    double end;   /* seconds since opts.start_ns: the data back; < 0 while it lasts */
+    /* static string: "no_data" (nothing arrived), "undecodable" (bytes but no
+     * clean packet), "no_lock" (the DVB frontend lost lock), "no_service_data"
+     * (the stream flows but not the playing service's video/audio) */
+    const char *cause;
+};
+/* Any thread: copies the outages so far, oldest first (an ongoing one last).
+ * The caller frees *out with free(). Returns 0 or -ENOMEM. */
+int sc_player_outages(struct sc_player *player, struct sc_player_outage **out, size_t *count);
+
+/* Thin pass-throughs to the demux pipeline's snapshots (any thread; the copies
+ * belong to the caller, freed as demux.h says). They return -ENOENT when the
+ * source is not a transport stream, -EAGAIN while it is still being opened. */
+int sc_player_services(struct sc_player *player, struct dmx_service **out, size_t *count);
+/* service_id < 0: the events of every service. */
+int sc_player_events(struct sc_player *player, int service_id, struct dmx_event **out,
+                     size_t *count);
+/* The broadcast time (UTC + local offset); -ENOENT also when none arrived yet. */
+int sc_player_broadcast_time(struct sc_player *player, struct dmx_time *out);
+/* The DVB frontend's strength/quality (out->valid false for other sources). */
+int sc_player_reception(struct sc_player *player, struct dmx_signal *out);
+
+/* Any thread: the program number playing, or -1 (not known yet, or not a TS). */
+int sc_player_service(struct sc_player *player);
+/* Main thread: switches to another service of the same stream without
+ * stopping: the pipeline passes the new service's PIDs, stale packets and
+ * pictures are dropped (serials), libavformat is reopened over the same
+ * pipeline and the decoders take the new streams; the first picture follows
+ * within about one GOP + 0.5 s. The video/audio set stays that of the first
+ * service (a service without video plays its sound alone, and vice versa).
+ * For another stream (another URL or channel) the caller destroys this player
+ * and creates a new one. Returns 0 (the switch happens on the reader thread),
+ * -ENOENT when the source is not a transport stream, or -EAGAIN while the
+ * player is still opening. */
+int sc_player_select_service(struct sc_player *player, int service_id);
 
 /* The built-in demo stream (made at build time, installed with studycast), or
  * NULL when neither the build tree's nor the installed copy is there. */

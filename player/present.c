@@ -104,10 +104,34 @@ static void count_handled(struct sc_player *p, const struct sc_frame *f, bool pr
     p->frame_presented_any = false;
 }
 
+/* After an outage or a service change the reader flushed the queues (a new
+ * serial): start over as at the beginning, the sound waiting for a cushion
+ * and the clocks unknown until the new data sets them. */
+static void resync(struct sc_player *p)
+{
+    if (p->audio_out && p->audio_started) {
+        sc_audio_out_pause(p->audio_out, true); /* the callback is not running after this */
+        p->audio_started = false;
+    }
+    double now = sc_clock_now();
+    sc_clock_set_at(&p->audio_clock, NAN, -1, now);
+    sc_clock_set_at(&p->video_clock, NAN, -1, now);
+    sc_clock_set_at(&p->external_clock, NAN, -1, now);
+    p->have_last = false;
+    p->opened_at = now;
+    p->frame_timer = now;
+    SC_DEBUG(p->log, "resynchronising after a flush");
+}
+
 struct sc_picture *sc_player_next_picture(struct sc_player *p, int64_t *wait_ns)
 {
     *wait_ns = -1;
     if (!atomic_load(&p->streams_open) || sc_player_state(p) != SC_PLAYER_PLAYING) return NULL;
+    int resyncs = atomic_load(&p->resync);
+    if (resyncs != p->resync_seen) {
+        p->resync_seen = resyncs;
+        resync(p);
+    }
     maybe_start_audio(p);
     if (p->live) update_live_speed(p);
     if (check_end(p, wait_ns) || p->paused || !p->has_video) return NULL;
@@ -122,6 +146,7 @@ struct sc_picture *sc_player_next_picture(struct sc_player *p, int64_t *wait_ns)
         struct sc_frame *vp = sc_frameq_peek(fq);
         if (!vp) return NULL; /* the decoder wakes us when it queues one */
         if (vp->serial != serial) {
+            count_handled(p, vp, false); /* stale: from before a flush */
             sc_frameq_next(fq);
             continue;
         }
@@ -258,9 +283,9 @@ void sc_player_info(struct sc_player *p, char *buf, size_t size)
     snprintf(buf, size,
              "%s | %s %dx%d | %s | clock %.2f s (%s%s) A-V %+.3f s | queues v %d/%.1fs a "
              "%d/%.1fs | vol %d%s%s",
-             p->opts.source, p->has_video ? avcodec_get_name(p->video.avctx->codec_id) : "-",
+             p->opts.source, p->has_video ? avcodec_get_name(atomic_load(&p->video.codec_id)) : "-",
              atomic_load(&p->video_width), atomic_load(&p->video_height),
-             p->has_audio ? avcodec_get_name(p->audio.avctx->codec_id) : "-", master,
+             p->has_audio ? avcodec_get_name(atomic_load(&p->audio.codec_id)) : "-", master,
              p->master == SC_MASTER_AUDIO ? "audio" : "stream", p->live ? ", live" : "",
              isnan(av) ? 0.0 : av, vpk, (double)vdur / 1e6, apk, (double)adur / 1e6,
              atomic_load(&p->volume), atomic_load(&p->muted) ? " muted" : "",

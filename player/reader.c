@@ -5,12 +5,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-static int interrupt_cb(void *opaque)
-{
-    struct sc_player *p = opaque;
-    return atomic_load(&p->abort_request);
-}
-
 static void fail(struct sc_player *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void fail(struct sc_player *p, const char *fmt, ...)
 {
@@ -54,17 +48,14 @@ static bool program_has(AVFormatContext *ic, const AVProgram *prog, enum AVMedia
     return false;
 }
 
-static int select_streams(struct sc_player *p, int *video, int *audio)
+static int select_streams(struct sc_player *p, int service, int *video, int *audio)
 {
     AVFormatContext *ic = p->ic;
     const AVProgram *prog = NULL;
-    if (p->opts.service >= 0) {
+    if (service >= 0) {
         for (unsigned i = 0; i < ic->nb_programs && !prog; i++)
-            if (ic->programs[i]->id == p->opts.service) prog = ic->programs[i];
-        if (!prog) {
-            fail(p, "%s: no service %d in this stream", p->opts.source, p->opts.service);
-            return -1;
-        }
+            if (ic->programs[i]->id == service) prog = ic->programs[i];
+        if (!prog) return -ENOENT;
     } else {
         for (unsigned i = 0; i < ic->nb_programs && !prog; i++)
             if (program_has(ic, ic->programs[i], AVMEDIA_TYPE_VIDEO)) prog = ic->programs[i];
@@ -77,6 +68,7 @@ static int select_streams(struct sc_player *p, int *video, int *audio)
         indices = prog->stream_index;
         count = prog->nb_stream_indexes;
         SC_INFO(p->log, "service %d", prog->id);
+        atomic_store(&p->rx.service, prog->id);
     } else {
         for (unsigned i = 0; i < ic->nb_streams && i < 256; i++)
             all[count++] = i;
@@ -88,10 +80,23 @@ static int select_streams(struct sc_player *p, int *video, int *audio)
     return 0;
 }
 
+/* The playing streams' PIDs (mpegts gives a stream its PID as id), for the
+ * outage watch. */
+static void watch_streams(struct sc_player *p, int video, int audio)
+{
+    int pids[2], n = 0;
+    if (video >= 0) pids[n++] = p->ic->streams[video]->id;
+    if (audio >= 0) pids[n++] = p->ic->streams[audio]->id;
+    sc_reception_watch(p, pids, n);
+}
+
 static int open_streams(struct sc_player *p)
 {
     int video, audio;
-    if (select_streams(p, &video, &audio) < 0) return -1;
+    if (select_streams(p, p->opts.service, &video, &audio) < 0) {
+        fail(p, "%s: no service %d in this stream", p->opts.source, p->opts.service);
+        return -1;
+    }
     if (video < 0 && audio < 0) {
         fail(p, "%s: no playable video or audio stream", p->opts.source);
         return -1;
@@ -127,6 +132,43 @@ static int open_streams(struct sc_player *p)
                 p->video.avctx->width, p->video.avctx->height, video);
     if (p->has_audio)
         SC_INFO(p->log, "audio: %s, stream %d", avcodec_get_name(p->audio.avctx->codec_id), audio);
+    watch_streams(p, p->has_video ? video : -1, p->has_audio ? audio : -1);
+    return 0;
+}
+
+/* A service change (reader thread): drop what is queued, reopen libavformat
+ * over the same pipeline for the new service, hand the decoders their new
+ * contexts for the new serial. The threads keep running. */
+static int change_service(struct sc_player *p, int service)
+{
+    SC_INFO(p->log, "changing to service %d", service);
+    int ret = sc_source_reopen(p, service);
+    if (ret >= 0) ret = avformat_find_stream_info(p->ic, NULL);
+    if (ret < 0) {
+        SC_WARN(p->log, "service %d: cannot read its streams: %s", service, av_err2str(ret));
+        return ret;
+    }
+    int video, audio;
+    if (select_streams(p, service, &video, &audio) < 0) {
+        SC_WARN(p->log, "service %d is not in this stream", service);
+        return AVERROR_STREAM_NOT_FOUND;
+    }
+    if (!p->has_video) video = -1;
+    if (!p->has_audio) audio = -1;
+    for (unsigned i = 0; i < p->ic->nb_streams; i++)
+        p->ic->streams[i]->discard =
+            (int)i == video || (int)i == audio ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
+    int vserial = p->has_video ? sc_pktq_flush(&p->video.packets) : 0;
+    int aserial = p->has_audio ? sc_pktq_flush(&p->audio.packets) : 0;
+    if (video >= 0 && sc_decoder_prepare_switch(&p->video, p->ic->streams[video], vserial) < 0)
+        video = -1;
+    if (audio >= 0 && sc_decoder_prepare_switch(&p->audio, p->ic->streams[audio], aserial) < 0)
+        audio = -1;
+    if (video < 0) p->video.stream = NULL; /* the old one went with the old context */
+    if (audio < 0) p->audio.stream = NULL;
+    watch_streams(p, video, audio);
+    atomic_fetch_add(&p->resync, 1);
+    sc_player_wakeup(p);
     return 0;
 }
 
@@ -139,9 +181,11 @@ static void fill_duration(struct sc_decoder *d, AVPacket *pkt)
         d->stream->avg_frame_rate.num ? d->stream->avg_frame_rate : d->stream->r_frame_rate;
     if (d->is_video && rate.num > 0 && rate.den > 0)
         pkt->duration = av_rescale_q(1, av_inv_q(rate), d->stream->time_base);
-    else if (!d->is_video && d->avctx->frame_size > 0 && d->avctx->sample_rate > 0)
-        pkt->duration = av_rescale_q(d->avctx->frame_size, (AVRational){1, d->avctx->sample_rate},
-                                     d->stream->time_base);
+    else if (!d->is_video && d->stream->codecpar->frame_size > 0 &&
+             d->stream->codecpar->sample_rate > 0)
+        pkt->duration =
+            av_rescale_q(d->stream->codecpar->frame_size,
+                         (AVRational){1, d->stream->codecpar->sample_rate}, d->stream->time_base);
 }
 
 static void read_loop(struct sc_player *p)
@@ -151,8 +195,12 @@ static void read_loop(struct sc_player *p)
     struct sc_log_limit limit = {.burst = 5, .period_ms = 1000};
     int consecutive_errors = 0;
     while (!atomic_load(&p->abort_request)) {
+        int service = atomic_exchange(&p->rx.requested_service, -1);
+        if (service >= 0 && change_service(p, service) < 0) break;
+        if (!p->ic) break;
         int ret = av_read_frame(p->ic, pkt);
         if (ret < 0) {
+            if (atomic_load(&p->rx.requested_service) >= 0) continue;
             if (ret == AVERROR_EOF || ret == AVERROR_EXIT || avio_feof(p->ic->pb)) break;
             if (p->ic->pb && p->ic->pb->error) {
                 SC_WARN(p->log, "reading %s: %s", p->opts.source, av_err2str(p->ic->pb->error));
@@ -164,9 +212,9 @@ static void read_loop(struct sc_player *p)
         }
         consecutive_errors = 0;
         struct sc_decoder *d = NULL;
-        if (p->has_video && pkt->stream_index == p->video.stream->index)
+        if (p->has_video && p->video.stream && pkt->stream_index == p->video.stream->index)
             d = &p->video;
-        else if (p->has_audio && pkt->stream_index == p->audio.stream->index)
+        else if (p->has_audio && p->audio.stream && pkt->stream_index == p->audio.stream->index)
             d = &p->audio;
         if (!d) {
             av_packet_unref(pkt);
@@ -188,18 +236,29 @@ static void read_loop(struct sc_player *p)
 void *sc_reader_main(void *arg)
 {
     struct sc_player *p = arg;
-    AVIOInterruptCB cb = {interrupt_cb, p};
-    int ret = sc_source_open(p->opts.source, &cb, &p->ic, &p->live);
+    int ret = sc_source_open(p, p->opts.service);
+    /* standard input counts as live even from a file: nobody can tell its pace */
+    p->live = p->src.live || strcmp(p->opts.source, "-") == 0;
     if (ret < 0) {
         bool network =
             strncmp(p->opts.source, "udp:", 4) == 0 || strncmp(p->opts.source, "rtp:", 4) == 0;
-        if (network && (ret == AVERROR(EIO) || ret == AVERROR(ETIMEDOUT)))
+        if (ret == AVERROR_EXIT)
+            fail(p, "%s: stopped while opening", p->opts.source);
+        else if (network && (ret == AVERROR(EIO) || ret == AVERROR(ETIMEDOUT)))
             fail(p, "cannot open %s: nothing arrived within 5 s", p->opts.source);
         else
             fail(p, "cannot open %s: %s", p->opts.source, av_err2str(ret));
         return NULL;
     }
     ret = avformat_find_stream_info(p->ic, NULL);
+    if (ret < 0 && p->opts.service >= 0 && !sc_source_has_service(p, p->opts.service)) {
+        fail(p, "%s: no service %d in this stream", p->opts.source, p->opts.service);
+        return NULL;
+    }
+    if (ret < 0 && p->src.live && !p->src.got_data) {
+        fail(p, "cannot open %s: nothing arrived within 5 s", p->opts.source);
+        return NULL;
+    }
     if (ret < 0) {
         fail(p, "%s: cannot read its streams: %s", p->opts.source, av_err2str(ret));
         return NULL;
