@@ -238,7 +238,9 @@ static void check_outage(struct dmx_pipeline *p, uint64_t good, size_t bytes)
         }
         return;
     }
-    p->bytes_since_good += bytes;
+    /* bytes that still trickle in right after the last clean packet (padding,
+     * a held-back partial packet) do not make a silent source "undecodable" */
+    if (now - p->last_good_ns > (int64_t)POLL_SLICE_MS * 2 * 1000000) p->bytes_since_good += bytes;
     if (!p->live || p->in_outage || now - p->last_good_ns < (int64_t)p->opt.outage_ms * 1000000)
         return;
     struct dmx_outage o = {.start_mono_ns = p->last_good_ns,

@@ -207,6 +207,11 @@ static void write_outages(struct sc_json *json, struct sc_player *player)
             sc_json_double(json, outages[i].end);
         else
             sc_json_null(json); /* still without signal at exit */
+        sc_json_key(json, "picture"); /* the first picture after it */
+        if (outages[i].picture >= 0)
+            sc_json_double(json, outages[i].picture);
+        else
+            sc_json_null(json);
         sc_json_kv_string(json, "cause", outages[i].cause);
         sc_json_object_end(json);
     }

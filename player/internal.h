@@ -81,6 +81,8 @@ void sc_reception_callbacks(struct sc_player *p, struct dmx_callbacks *cb);
 void sc_reception_watch(struct sc_player *p, const int *pids, int n);
 /* Reader thread: after each pipeline read (bytes may be NULL/0 on a timeout). */
 void sc_reception_saw(struct sc_player *p, const uint8_t *bytes, size_t len);
+/* Main thread: the first picture after a resync was presented. */
+void sc_reception_picture_shown(struct sc_player *p, int64_t now);
 /* Any thread: the TS reader's continuity errors so far (0 if not a TS). */
 int64_t sc_reception_cc_errors(struct sc_player *p);
 
@@ -177,8 +179,9 @@ struct sc_player {
     AVFormatContext *ic;
     struct sc_source src;
     struct sc_reception rx;
-    atomic_int resync; /* reader bumps after an outage/service change flush */
-    int resync_seen;   /* main thread */
+    atomic_int resync;  /* reader bumps after an outage/service change flush */
+    int resync_seen;    /* main thread */
+    bool await_picture; /* main thread: a resync happened, no picture since */
     bool live;
     enum sc_sync_master master;
     struct sc_decoder video, audio;

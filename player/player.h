@@ -136,8 +136,10 @@ void sc_player_info(struct sc_player *player, char *buf, size_t size);
 bool sc_player_signal(struct sc_player *player);
 
 struct sc_player_outage {
-    double start; /* seconds since opts.start_ns: the last data before the outage */
-    double end;   /* seconds since opts.start_ns: the data back; < 0 while it lasts */
+    double start;   /* seconds since opts.start_ns: the last data before the outage */
+    double end;     /* seconds since opts.start_ns: the data back; < 0 while it lasts */
+    double picture; /* seconds since opts.start_ns: the first picture presented after it;
+                       < 0 until then */
     /* static string: "no_data" (nothing arrived), "undecodable" (bytes but no
      * clean packet), "no_lock" (the DVB frontend lost lock), "no_service_data"
      * (the stream flows but not the playing service's video/audio) */

@@ -118,6 +118,7 @@ static void resync(struct sc_player *p)
     sc_clock_set_at(&p->video_clock, NAN, -1, now);
     sc_clock_set_at(&p->external_clock, NAN, -1, now);
     p->have_last = false;
+    p->await_picture = true;
     p->opened_at = now;
     p->frame_timer = now;
     SC_DEBUG(p->log, "resynchronising after a flush");
@@ -230,6 +231,10 @@ void sc_player_presented(struct sc_player *p, const struct sc_picture *pic)
     long long unset = -1;
     atomic_compare_exchange_strong(&p->first_picture_ns, &unset, now);
     start_playing_clock(p);
+    if (p->await_picture) {
+        p->await_picture = false;
+        sc_reception_picture_shown(p, now);
+    }
     struct sc_frame f = {.flags = pic->flags};
     count_handled(p, &f, true);
     struct sc_clock *reference = p->audio_started ? &p->audio_clock : &p->external_clock;

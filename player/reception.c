@@ -56,8 +56,10 @@ static void begin_outage(struct sc_player *p, int64_t start_ns, int cause)
         }
     }
     if (r->count < r->cap)
-        r->outages[r->count++] = (struct sc_player_outage){
-            .start = since_start(p, start_ns), .end = -1, .cause = cause_name(cause)};
+        r->outages[r->count++] = (struct sc_player_outage){.start = since_start(p, start_ns),
+                                                           .end = -1,
+                                                           .picture = -1,
+                                                           .cause = cause_name(cause)};
     pthread_mutex_unlock(&r->lock);
     atomic_store(&r->signal_ok, false);
     SC_WARN(p->log, "no signal (%s)", cause_name(cause));
@@ -156,6 +158,15 @@ void sc_reception_saw(struct sc_player *p, const uint8_t *bytes, size_t len)
 }
 
 /* ---- the public calls ---------------------------------------------------- */
+
+void sc_reception_picture_shown(struct sc_player *p, int64_t now)
+{
+    struct sc_reception *r = &p->rx;
+    pthread_mutex_lock(&r->lock);
+    struct sc_player_outage *o = r->count ? &r->outages[r->count - 1] : NULL;
+    if (o && o->end >= 0 && o->picture < 0) o->picture = since_start(p, now);
+    pthread_mutex_unlock(&r->lock);
+}
 
 bool sc_player_signal(struct sc_player *p)
 {
