@@ -93,7 +93,7 @@ static void open_player(struct sc_station *st)
         return;
     }
     sc_player_set_muted(c->player, st->muted);
-    st_reception_attach(&st->reception, sc_mono_ns());
+    st_reception_attach(&st->reception, c->player, sc_mono_ns());
     SC_INFO(st->log, "playing %s%s", c->source, c->loop ? " (looping)" : "");
 }
 
@@ -241,7 +241,6 @@ void st_course_set_paused(struct sc_station *st, bool paused)
     if (!c->player || c->paused == paused) return;
     sc_player_set_paused(c->player, paused);
     c->paused = paused;
-    st->reception.paused = paused;
     if (c->session && c->playback_started)
         report_record_error(
             st,
@@ -328,6 +327,25 @@ static void signal_turn(struct sc_station *st, int64_t now_ns)
     }
 }
 
+/* "Until the broadcast event ends": the slot's end from the EIT once the
+ * guide has the event airing at the start (until then the fallback length). */
+static void resolve_end(struct sc_station *st)
+{
+    struct st_course *c = &st->course;
+    int64_t end;
+    if (!c->entry.until_event_end || c->end_known || c->service < 0) return;
+    if (st_reception_event_end(&st->reception, c->service, c->start_utc, &end) < 0 ||
+        end <= c->start_utc)
+        return;
+    c->end_utc = end;
+    c->end_known = true;
+    char text[40];
+    sc_sched_format_local(end, st->utc_offset_s, text, sizeof(text));
+    SC_INFO(st->log, "course \"%s\" lasts until its broadcast event ends at %s", c->entry.title,
+            text);
+    st->view_dirty = true;
+}
+
 int64_t st_course_turn(struct sc_station *st, int64_t now_ns, int64_t now_utc)
 {
     struct st_course *c = &st->course;
@@ -339,6 +357,7 @@ int64_t st_course_turn(struct sc_station *st, int64_t now_ns, int64_t now_utc)
         if (!c->active || c->ended) return -1;
         signal_turn(st, now_ns);
         if (c->playback_started) played_clock(c, credited(c), now_ns);
+        resolve_end(st);
         if (!c->pretune && now_utc >= c->end_utc) {
             SC_INFO(st->log, "the course's slot has ended");
             st_course_end(st);

@@ -14,6 +14,7 @@
 
 #include "station.h"
 
+#include "demux.h"
 #include "player.h"
 #include "record.h"
 #include "remote.h"
@@ -35,27 +36,28 @@
 
 /* ---- reception (reception.c): what the kiosk knows about the signal ---- */
 
-/* Today the player tells only whether pictures arrive: the signal is "good"
- * while pictures keep coming, "none" after outage_ms without one (or while a
- * live source fails to open). When the player exposes the demux's outages,
- * services, guide and broadcast time, only reception.c changes. */
+/* The signal comes from the player (sc_player_signal: the demux pipeline's
+ * outage detection on the playing service), plus two things only the kiosk
+ * knows: a live source that failed to open or ended (retried), and whether a
+ * picture has been shown yet. */
 struct st_reception {
-    int64_t outage_ns;       /* no picture for this long is an outage */
-    int64_t attached_ns;     /* when the current source was opened */
+    struct sc_player *player; /* the course's player, borrowed; NULL: none */
+    int64_t attached_ns;
     int64_t last_picture_ns; /* 0: none yet */
     bool source_failed;      /* the source could not be opened / ended (live) */
-    bool paused;             /* a paused player sends no pictures: no outage */
     bool attached;
+    bool has_broadcast_time; /* a TDT/TOT was seen: the station clock follows it */
+    int64_t broadcast_utc_minus_mono_ns;
 };
-void st_reception_attach(struct st_reception *r, int64_t now_ns);
+void st_reception_attach(struct st_reception *r, struct sc_player *player, int64_t now_ns);
 void st_reception_detach(struct st_reception *r);
 void st_reception_picture(struct st_reception *r, int64_t now_ns);
 void st_reception_failed(struct st_reception *r);
 enum sc_ui_signal st_reception_signal(const struct st_reception *r, int64_t now_ns);
 /* When the signal state can change by itself (INT64_MAX: never). */
 int64_t st_reception_next_change_ns(const struct st_reception *r, int64_t now_ns);
-/* Broadcast time as utc - mono (ns): 0, or -ENOENT while the player offers none. */
-int st_reception_broadcast_time(const struct st_reception *r, int64_t *utc_minus_mono_ns);
+/* Broadcast time as utc - mono (ns): 0, or -ENOENT while no stream told it. */
+int st_reception_broadcast_time(struct st_reception *r, int64_t *utc_minus_mono_ns);
 /* The end of the guide event airing on `service` at `at_utc`: 0, or -ENOENT. */
 int st_reception_event_end(const struct st_reception *r, int service, int64_t at_utc,
                            int64_t *end_utc);

@@ -1,28 +1,26 @@
-/* Reception as the kiosk sees it: signal present or not, and (once the
- * player offers the demux's service information) the guide and broadcast
- * time. Today the player reports only pictures, so an outage is "no picture
- * for outage_ns while not paused", and a live source that fails to open or
- * ends is "no signal" until it plays again. This file is the one place to
- * change when the player exposes dmx outages, the EIT guide and TDT/TOT. */
+/* Reception as the kiosk sees it, from the player (which reads transport
+ * streams through the demux pipeline): signal present or not (the player
+ * declares an outage after 2 s without data of the playing service and wakes
+ * the loop when the state changes), the stream's broadcast time (TDT/TOT)
+ * and the EIT guide for "until the broadcast event ends". A live source that
+ * fails to open or ends is "no signal" until a new player plays again. */
 #include "internal.h"
 
 #include <errno.h>
+#include <stdlib.h>
 
-void st_reception_attach(struct st_reception *r, int64_t now_ns)
+void st_reception_attach(struct st_reception *r, struct sc_player *player, int64_t now_ns)
 {
-    if (!r->outage_ns) r->outage_ns = 2000000000LL; /* demux's default outage_ms */
-    /* reopening after a failure: still no signal until a picture comes */
-    bool was_failed = r->source_failed || (r->attached && r->last_picture_ns &&
-                                           now_ns - r->last_picture_ns >= r->outage_ns);
+    r->player = player;
     r->attached = true;
     r->attached_ns = now_ns;
     r->last_picture_ns = 0;
-    r->source_failed = was_failed;
-    r->paused = false;
+    /* source_failed stays: after a failure there is no signal until a picture */
 }
 
 void st_reception_detach(struct st_reception *r)
 {
+    r->player = NULL;
     r->attached = false;
     r->last_picture_ns = 0;
     r->source_failed = false;
@@ -41,36 +39,49 @@ void st_reception_failed(struct st_reception *r)
 
 enum sc_ui_signal st_reception_signal(const struct st_reception *r, int64_t now_ns)
 {
+    (void)now_ns;
     if (r->source_failed) return SC_UI_SIGNAL_NONE; /* also between retries */
-    if (!r->attached) return SC_UI_SIGNAL_UNKNOWN;
-    if (r->paused) return SC_UI_SIGNAL_GOOD;
-    int64_t since = r->last_picture_ns ? r->last_picture_ns : r->attached_ns;
-    if (now_ns - since >= r->outage_ns) return SC_UI_SIGNAL_NONE;
-    /* opening: nothing yet, but not long enough to call it an outage */
+    if (!r->attached || !r->player) return SC_UI_SIGNAL_UNKNOWN;
+    if (!sc_player_signal(r->player)) return SC_UI_SIGNAL_NONE;
+    /* opening: no outage yet, but nothing shown either */
     return r->last_picture_ns ? SC_UI_SIGNAL_GOOD : SC_UI_SIGNAL_UNKNOWN;
 }
 
 int64_t st_reception_next_change_ns(const struct st_reception *r, int64_t now_ns)
 {
-    if (!r->attached || r->source_failed || r->paused) return INT64_MAX;
-    int64_t since = r->last_picture_ns ? r->last_picture_ns : r->attached_ns;
-    int64_t at = since + r->outage_ns;
-    return at > now_ns ? at : INT64_MAX;
+    (void)r;
+    (void)now_ns;
+    return INT64_MAX; /* the player's wakeup tells */
 }
 
-int st_reception_broadcast_time(const struct st_reception *r, int64_t *utc_minus_mono_ns)
+int st_reception_broadcast_time(struct st_reception *r, int64_t *utc_minus_mono_ns)
 {
-    (void)r;
-    (void)utc_minus_mono_ns;
-    return -ENOENT; /* the player does not pass the stream's TDT/TOT on yet */
+    struct dmx_time t;
+    if (r->player && sc_player_broadcast_time(r->player, &t) == 0) {
+        r->broadcast_utc_minus_mono_ns = t.utc * 1000000000LL - t.received_mono_ns;
+        r->has_broadcast_time = true;
+    }
+    /* once the stream told the time, it stays the station's clock */
+    if (!r->has_broadcast_time) return -ENOENT;
+    *utc_minus_mono_ns = r->broadcast_utc_minus_mono_ns;
+    return 0;
 }
 
 int st_reception_event_end(const struct st_reception *r, int service, int64_t at_utc,
                            int64_t *end_utc)
 {
-    (void)r;
-    (void)service;
-    (void)at_utc;
-    (void)end_utc;
-    return -ENOENT; /* no guide from the player yet: the schedule's fallback applies */
+    if (!r->player) return -ENOENT;
+    struct dmx_event *events = NULL;
+    size_t n = 0;
+    int rc = sc_player_events(r->player, service, &events, &n);
+    if (rc < 0) return rc;
+    rc = -ENOENT;
+    for (size_t i = 0; i < n; i++)
+        if (events[i].start <= at_utc && at_utc < events[i].start + events[i].duration) {
+            *end_utc = events[i].start + events[i].duration;
+            rc = 0;
+            break;
+        }
+    dmx_events_free(events, n);
+    return rc;
 }

@@ -246,6 +246,18 @@ static int open_record(struct sc_station *st)
     return 0;
 }
 
+/* The schedule's "until the broadcast event ends": the guide of the stream
+ * playing now (only the course's own player knows one). */
+static int resolve_end(void *opaque, const struct sc_sched_entry *entry, int64_t start_utc,
+                       int64_t *end_utc)
+{
+    struct sc_station *st = opaque;
+    if (!st->course.active || entry->source.type != SC_SOURCE_SERVICE) return -ENOENT;
+    const char *stream = entry->source.location[0] ? entry->source.location : st->source;
+    if (!stream || strcmp(stream, st->course.source) != 0) return -ENOENT; /* another stream */
+    return st_reception_event_end(&st->reception, entry->source.service_id, start_utc, end_utc);
+}
+
 int sc_station_create(const struct sc_station_opts *opts, struct sc_station **out)
 {
     *out = NULL;
@@ -297,6 +309,8 @@ int sc_station_create(const struct sc_station_opts *opts, struct sc_station **ou
     if ((rc = open_record(st)) < 0) goto fail;
     if (st->demo && (rc = st_demo_prepare(st)) < 0) goto fail;
     sc_sched_query_init(&st->query, st->utc_offset_s);
+    st->query.resolve_end = resolve_end;
+    st->query.resolve_opaque = st;
     st->query.pretune_lead_s = st->lead_s > 0 ? st->lead_s : -1;
     if ((rc = st_planner_load(st)) < 0) goto fail;
     if ((rc = st_roster_load(st)) < 0) goto fail;

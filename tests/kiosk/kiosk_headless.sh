@@ -16,7 +16,7 @@ mkdir -p "$W/data"
 trap 'kill -KILL $KIOSK_PID 2>/dev/null || true' EXIT
 KIOSK_PID=
 
-COURSE_S=30
+COURSE_S=45
 make_fixture "$W/course.ts" $COURSE_S
 roster_csv "$W/roster.csv"
 "$S" members import "$W/roster.csv" --data-dir "$W/data" > /dev/null || fail "import"
@@ -89,8 +89,9 @@ month=$(TZ=Asia/Shanghai date +%Y-%m)
 # Played time: the wall time from the first picture to the file's end: its
 # length less the first picture's delay, in whole seconds, or up to 3 s more
 # when a loaded machine (sanitizer builds, 2 shared cores) stalls the player.
-# Members: credited from their check-in to the end, so 002/003 get the played time less what had played at their check-in (with
-# 2 s for the steps between that reading and the check-ins); 005 less.
+# Members: credited from their check-in to the end, so 002/003 get the
+# played time less what had played at their check-in (with 2 s for the steps
+# between that reading and the check-ins); 005, checked in later, less.
 json_check "$W/report.json" \
   "len(d['sessions']) == 1" \
   "d['sessions'][0]['id'] == '$session'" \
