@@ -56,8 +56,8 @@ enum sc_ui_action {
     SC_UI_MUTE,     /* m */
     SC_UI_VOLUME_UP,
     SC_UI_VOLUME_DOWN,
-    SC_UI_FULLSCREEN, /* f (the ui has already toggled it) */
-    SC_UI_INFO,       /* i */
+    SC_UI_FULLSCREEN,   /* f (the ui has already toggled it) */
+    SC_UI_INFO,         /* i */
     SC_UI_CHANNEL_UP,   /* Page Up: the next service */
     SC_UI_CHANNEL_DOWN, /* Page Down: the previous service */
 };
