@@ -266,6 +266,8 @@ static int64_t player_turn(struct sc_station *st, int64_t now_ns)
     if (state == SC_PLAYER_ENDED && c->loop) {
         close_player(st);
         open_player(st);
+        /* the same file again: the signal stays as it was, no "unknown" blink */
+        if (c->player) st_reception_picture(&st->reception, now_ns);
         return 0;
     }
     if (state == SC_PLAYER_ENDED && !c->live && !c->pretune) {
