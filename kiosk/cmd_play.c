@@ -358,7 +358,9 @@ static int run(struct sc_player *player, struct sc_ui *ui, const struct play_arg
             return 1;
         }
         if (state == SC_PLAYER_ENDED) return 0;
-        show_signal(ui, a->source, sc_player_signal(player), &outage_shown);
+        bool signal = sc_player_signal(player);
+        show_signal(ui, a->source, signal, &outage_shown);
+        play_session_signal(session, signal); /* an outage is not credited */
         int64_t wait_ns;
         struct sc_picture *picture = sc_player_next_picture(player, &wait_ns);
         if (picture)

@@ -89,5 +89,38 @@ assert 3.0 <= s["played_seconds"] <= 6.5, s["played_seconds"]
 att = {a["member"]: a["seconds"] for a in s["attendance"]}
 assert set(att) == {"003"} and abs(att["003"] - s["played_seconds"]) <= 1, att
 PY
+# 4. a live course over real UDP whose sender goes silent for 6 s: the
+# outage is not credited (from its detection, 2 s into the silence, to the
+# signal's return), and the session is still one complete session
+"$ffmpeg" -nostdin -loglevel error -f lavfi -i testsrc2=size=352x288:rate=25 \
+  -f lavfi -i sine=frequency=440:sample_rate=48000 -t 12 \
+  -c:v mpeg2video -b:v 1M -g 12 -c:a mp2 -f mpegts -muxrate 2M "$work/live.ts"
+port=$((20000 + ($$ + 7) % 20000))
+/usr/bin/python3 "$(dirname "$0")/../reception/udp_sender.py" "$port" "$work/live.ts" \
+  2000000 6 4 -- "$studycast" play --window 320x240 --duration 19 --stats "$work/live.json" \
+  --session "直播课程" --members 001 --data-dir "$data" "udp://127.0.0.1:$port" \
+  > "$work/sender.json" 2> "$work/live.err" || fail "live session: $(cat "$work/live.err")"
+"$studycast" record report --month "$month" --json --data-dir "$data" > "$work/r4.json"
+$py - "$work/r4.json" "$work/live.json" "$work/sender.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+stats = json.load(open(sys.argv[2]))
+sender = json.load(open(sys.argv[3]))
+assert sender["status"] == 0, sender
+s = [x for x in r["sessions"] if x["course"] == "直播课程"]
+assert len(s) == 1 and s[0]["status"] == "complete", r["sessions"]
+s = s[0]
+assert len(stats["outages"]) == 1, stats["outages"]
+o = stats["outages"][0]
+detected = o["start"] + 2.0  # the signal is declared lost 2 s into the silence
+session = 19.0 - stats["first_picture_ms"] / 1000.0
+expected = session - (o["end"] - detected)
+print(f"played {s['played_seconds']} s, expected {expected:.1f} s "
+      f"(session {session:.1f} s, outage {o['start']:.1f}..{o['end']:.1f})")
+assert abs(s["played_seconds"] - expected) <= 1.5, (s["played_seconds"], expected)
+assert s["played_seconds"] <= session - 2.5, "the outage was credited"
+att = {a["member"]: a["seconds"] for a in s["attendance"]}
+assert abs(att["001"] - s["played_seconds"]) <= 1, att
+PY
 "$studycast" record check --data-dir "$data" >/dev/null || fail "the record's chain is broken"
 echo "play_session: ok"
