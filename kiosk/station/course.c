@@ -370,8 +370,10 @@ int64_t st_course_turn(struct sc_station *st, int64_t now_ns, int64_t now_utc)
         int rc = rec_session_tick(c->session);
         if (rc < 0)
             report_record_error(st, rc, "recording a heartbeat");
-        else if (rc > 0)
+        else if (rc > 0 && c->last_record_error) {
             c->last_record_error = 0; /* writing works again */
+            st_roster_retry(st);
+        }
     }
     return wait;
 }

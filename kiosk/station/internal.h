@@ -69,6 +69,7 @@ struct st_roster {
     size_t n;
     bool *present;
     int64_t *checked_in_mono; /* for the summary's order; 0 if never */
+    bool *unrecorded;         /* present on screen, but the record could not be written */
     int focus;                /* 0..n-1 a member, n the guest card */
     int guests;
     char digits[ST_MAX_DIGITS + 1];
@@ -223,6 +224,8 @@ void st_roster_reset(struct sc_station *st);
 void st_roster_free(struct st_roster *r);
 int st_roster_action(struct sc_station *st, enum sc_action action, int64_t time_ns);
 int st_roster_present_count(const struct st_roster *r);
+/* Records the check-ins a full or read-only disk refused (once writing works). */
+void st_roster_retry(struct sc_station *st);
 void st_roster_view(const struct sc_station *st, struct sc_ui_roster *out,
                     struct sc_ui_member *cards);
 enum sc_ui_category st_category(enum rec_category c);

@@ -28,6 +28,7 @@ void st_roster_free(struct st_roster *r)
     rec_members_free(r->members, r->n);
     free(r->present);
     free(r->checked_in_mono);
+    free(r->unrecorded);
     memset(r, 0, sizeof(*r));
 }
 
@@ -44,7 +45,8 @@ int st_roster_load(struct sc_station *st)
     }
     r->present = calloc(r->n ? r->n : 1, sizeof(*r->present));
     r->checked_in_mono = calloc(r->n ? r->n : 1, sizeof(*r->checked_in_mono));
-    if (!r->present || !r->checked_in_mono) {
+    r->unrecorded = calloc(r->n ? r->n : 1, sizeof(*r->unrecorded));
+    if (!r->present || !r->checked_in_mono || !r->unrecorded) {
         st_roster_free(r);
         return -ENOMEM;
     }
@@ -109,23 +111,43 @@ static void check_in(struct sc_station *st, int i)
         st_toast(st, false, "%s (%s) is already checked in.", m->name, m->number);
         return;
     }
+    bool unrecorded = false;
     if (st->course.session) {
         int rc = rec_session_check_in(st->course.session, m->number);
         if (rc < 0) {
             SC_ERR(st->log, "check-in of %s: %s", m->number, rec_strerror(rc));
             st_toast(st, true, "The check-in of %s could not be recorded.", m->name);
             if (rc != -ENOSPC && rc != -EROFS && rc != -EIO) return;
+            unrecorded = true; /* kept on screen, recorded once writing works */
         }
     }
+    r->unrecorded[i] = unrecorded;
     r->present[i] = true;
     r->checked_in_mono[i] = sc_mono_ns();
     st_toast(st, false, "%s (%s) checked in.", m->name, m->number);
+}
+
+void st_roster_retry(struct sc_station *st)
+{
+    struct st_roster *r = &st->roster;
+    for (size_t i = 0; i < r->n && st->course.session; i++) {
+        if (!r->unrecorded[i] || !r->present[i]) continue;
+        if (rec_session_check_in(st->course.session, r->members[i].number) < 0) return;
+        r->unrecorded[i] = false;
+        SC_INFO(st->log, "check-in of %s recorded now", r->members[i].number);
+    }
 }
 
 static void check_out(struct sc_station *st, int i)
 {
     struct st_roster *r = &st->roster;
     const struct rec_member *m = &r->members[i];
+    if (r->unrecorded[i]) { /* never reached the record: nothing to close there */
+        r->unrecorded[i] = false;
+        r->present[i] = false;
+        st_toast(st, false, "%s (%s) checked out.", m->name, m->number);
+        return;
+    }
     if (st->course.session) {
         int rc = rec_session_check_out(st->course.session, m->number);
         if (rc < 0) {

@@ -1,0 +1,66 @@
+#!/bin/sh
+# A full disk during a course: the record's writes fail, the kiosk says so on
+# screen (a toast) and in the log, playback goes on; once space is back the
+# heartbeats are recorded again, the session closes, and everything recorded
+# before stays valid (record check, export verify). The data dir is a small
+# tmpfs in a private mount namespace (root), or the test is skipped (77).
+# usage: kiosk_disk_full.sh STUDYCAST WORKDIR
+set -eu
+S=$1
+W=$2
+if [ "${KIOSK_IN_NAMESPACE:-}" != 1 ]; then
+  rm -rf "$W"
+  mkdir -p "$W/data"
+  if ! unshare -m --propagation private true 2>/dev/null; then
+    echo "skipped: no private mount namespace (needs root)"
+    exit 77
+  fi
+  KIOSK_IN_NAMESPACE=1 exec unshare -m --propagation private sh "$0" "$@"
+fi
+. "$(dirname "$0")/lib.sh"
+mount -t tmpfs -o size=8m tmpfs "$W/data" || fail "mount tmpfs"
+KIOSK_PID=
+trap 'kill -KILL $KIOSK_PID 2>/dev/null || true' EXIT
+
+make_fixture "$W/course.ts" 120
+roster_csv "$W/roster.csv"
+"$S" members import "$W/roster.csv" --data-dir "$W/data" > /dev/null || fail "import"
+"$S" schedule add --title "满盘测试" --source "$W/course.ts" --start "$(local_time +4)" \
+  --duration 3 --data-dir "$W/data" > /dev/null || fail "schedule add"
+kiosk_start "$W/data"
+wait_for screen rollcall 12
+session=$(field session_id)
+press 1 ok back
+wait_for playback_started true 5
+# fill the disk: the next heartbeat (every 10 s) or check-in cannot be written
+dd if=/dev/zero of="$W/data/filler" bs=64k 2> /dev/null || true
+press 2 ok
+sleep 11
+grep -q "study record: recording a heartbeat: the disk is full" "$W/kiosk.log" ||
+  fail "no record error in the log"
+grep -q "warn  \[kiosk\] message: " "$W/kiosk.log" || fail "no error message on screen"
+expect screen playing
+p1=$(field played_seconds)
+sleep 2
+p2=$(field played_seconds)
+[ "$p2" -gt "$p1" ] || fail "playback stopped with the disk full ($p1 -> $p2)"
+# space again: the heartbeats are recorded again, 002's check-in that could
+# not be written is recorded then, and the session closes
+rm -f "$W/data/filler"
+sleep 11
+press stop
+wait_for screen summary 5
+press back
+wait_for screen home 5
+kiosk_stop
+"$S" record check --data-dir "$W/data" > /dev/null || fail "record check after the full disk"
+month=$(TZ=Asia/Shanghai date +%Y-%m)
+"$S" record report --month "$month" --json --data-dir "$W/data" > "$W/report.json"
+json_check "$W/report.json" \
+  "[s['id'] for s in d['sessions']] == ['$session']" \
+  "d['sessions'][0]['status'] == 'complete'" \
+  "d['sessions'][0]['played_seconds'] >= 20" \
+  "'001' in [a['member'] for a in d['sessions'][0]['attendance']]" \
+  "'002' in [a['member'] for a in d['sessions'][0]['attendance']]"
+umount "$W/data" 2>/dev/null || true
+echo "ok: disk full"
