@@ -32,9 +32,9 @@ json_check "$W/status.json" "d['screen'] == 'home'" "d['session_id'] is None" \
 
 # planned while the kiosk runs (it notices the schedule file change), a few
 # seconds ahead: it comes up as the next course, then starts by itself
-"$S" schedule add --title "乡村振兴课堂" --source "$W/course.ts" --start "$(local_time +6)" \
+"$S" schedule add --title "乡村振兴课堂" --source "$W/course.ts" --start "$(local_time +10)" \
   --duration 2 --data-dir "$W/data" > /dev/null || fail "schedule add"
-wait_for next_course "乡村振兴课堂" 5
+wait_for next_course "乡村振兴课堂" 8
 expect session_id null
 wait_for screen rollcall 20
 session=$(field session_id)

@@ -70,11 +70,11 @@ press() {
   $CTL "$W/sock" press "$@" || fail "press $* refused"
 }
 
-# wait_for NAME VALUE SECONDS
+# wait_for NAME VALUE SECONDS (wall-clock seconds, however slow the polling)
 wait_for() {
-  i=0
+  deadline=$(($(date +%s) + $3))
   while [ "$(field "$1")" != "$2" ]; do
-    i=$((i + 1)); [ $i -gt $(($3 * 20)) ] && fail "$1 is '$(field "$1")', not '$2' after $3 s"
+    [ "$(date +%s)" -gt "$deadline" ] && fail "$1 is '$(field "$1")', not '$2' after $3 s"
     sleep 0.05
   done
 }
