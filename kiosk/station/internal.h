@@ -27,8 +27,8 @@
 
 #define ST_ROLLCALL_IDLE_S 300 /* roll-call gives way to the course after this without a key */
 #define ST_DIGITS_IDLE_S   6   /* typed digits are forgotten after this without a key */
-#define ST_CARD_MAX_GAP_NS                                                                         \
-    80000000LL /* a card reader types faster than this per key (a thumb on a remote: >= 150 ms) */
+/* a card reader types faster than this per key (a thumb on a remote: >= 150 ms) */
+#define ST_CARD_MAX_GAP_NS 80000000LL
 #define ST_CARD_MIN_DIGITS 4
 #define ST_RETRY_NS        2000000000LL /* a failed live source is reopened after this */
 #define ST_MAX_DIGITS      24
