@@ -127,7 +127,8 @@ void sc_player_info(struct sc_player *player, char *buf, size_t size);
  * SI: the calls below then report a steady signal, no outage and -ENOENT.
  *
  * An outage: a live source delivered no data of the playing service (its
- * video/audio PIDs) for 2 s, whatever the cause. The player keeps running;
+ * video PID, or its audio PID when it has no video) for 2 s, whatever the
+ * cause. The player keeps running;
  * when data comes back it flushes what is stale, resets its clocks and
  * resumes by itself (first picture within about one GOP + 0.5 s).
  * opts.wakeup is called whenever the signal state changes. */
@@ -142,7 +143,7 @@ struct sc_player_outage {
                        < 0 until then */
     /* static string: "no_data" (nothing arrived), "undecodable" (bytes but no
      * clean packet), "no_lock" (the DVB frontend lost lock), "no_service_data"
-     * (the stream flows but not the playing service's video/audio) */
+     * (the stream flows but not the playing service's pictures) */
     const char *cause;
 };
 /* Any thread: copies the outages so far, oldest first (an ongoing one last).

@@ -80,14 +80,13 @@ static int select_streams(struct sc_player *p, int service, int *video, int *aud
     return 0;
 }
 
-/* The playing streams' PIDs (mpegts gives a stream its PID as id), for the
- * outage watch. */
+/* The PID the outage watch follows (mpegts gives a stream its PID as id):
+ * the pictures when there are any (a course without them is not being
+ * received, even if its sound still is), else the sound. */
 static void watch_streams(struct sc_player *p, int video, int audio)
 {
-    int pids[2], n = 0;
-    if (video >= 0) pids[n++] = p->ic->streams[video]->id;
-    if (audio >= 0) pids[n++] = p->ic->streams[audio]->id;
-    sc_reception_watch(p, pids, n);
+    int pid = video >= 0 ? p->ic->streams[video]->id : audio >= 0 ? p->ic->streams[audio]->id : -1;
+    sc_reception_watch(p, &pid, pid >= 0 ? 1 : 0);
 }
 
 static int open_streams(struct sc_player *p)
