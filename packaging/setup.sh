@@ -36,14 +36,14 @@ test)
   (cd build-asan &&
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     LSAN_OPTIONS=suppressions=$PWD/../tests/lsan.supp:print_suppressions=0 \
-    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 STUDYCAST_TEST_SLACK=3 \
     ctest -j "$jobs" --output-on-failure -LE no-sanitizer) || failed="$failed asan"
 
   # Data races in the threaded parts (labelled "threads").
   build build-tsan -DSTUDYCAST_TSAN=ON -DCMAKE_BUILD_TYPE=Debug
   (cd build-tsan &&
     TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/../tests/tsan.supp \
-    ctest -j "$jobs" --output-on-failure -L threads) || failed="$failed tsan"
+    STUDYCAST_TEST_SLACK=4 ctest -j "$jobs" --output-on-failure -L threads) || failed="$failed tsan"
 
   # The fuzz targets (labelled "fuzz"), each for a bounded time.
   build build-fuzz -DCMAKE_C_COMPILER=clang -DSTUDYCAST_WERROR=OFF -DSTUDYCAST_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo

@@ -21,11 +21,15 @@ python=python3
 [ -x /usr/bin/python3 ] && python=/usr/bin/python3
 
 # check FILE EXPR MESSAGE [EXPR MESSAGE ...]: fails unless every Python
-# expression over the stats object `s` read from FILE is true
+# expression over the stats object `s` read from FILE is true. Real-time
+# quality bounds (drops, A/V offset) are multiplied by `slack`: 1, or
+# STUDYCAST_TEST_SLACK in the sanitizer passes, whose builds run several
+# times slower; what is counted and accounted for is never relaxed.
 check() {
   "$python" - "$@" <<'PY' || fail "$(cat "$1")"
-import json, sys
+import json, os, sys
 s = json.load(open(sys.argv[1]))
+slack = float(os.environ.get("STUDYCAST_TEST_SLACK", "1"))
 args = sys.argv[2:]
 bad = [f"{args[i + 1]}: {args[i]}" for i in range(0, len(args), 2) if not eval(args[i])]
 for b in bad:
