@@ -249,7 +249,8 @@ static void check_outage(struct dmx_pipeline *p, uint64_t good, size_t bytes)
                                                           : DMX_OUTAGE_NO_DATA};
     p->in_outage = true;
     record_outage(p, &o);
-    SC_INFO(p->log, "signal lost (%s)", dmx_outage_cause_name(o.cause)); /* the layer above reports it */
+    /* info: the layer above (the player) reports outages to the user */
+    SC_INFO(p->log, "signal lost (%s)", dmx_outage_cause_name(o.cause));
 }
 
 static void fire_callbacks(struct dmx_pipeline *p, struct pending *ev)

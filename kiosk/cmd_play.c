@@ -206,7 +206,7 @@ static void write_outages(struct sc_json *json, struct sc_player *player)
         if (outages[i].end >= 0)
             sc_json_double(json, outages[i].end);
         else
-            sc_json_null(json); /* still without signal at exit */
+            sc_json_null(json);       /* still without signal at exit */
         sc_json_key(json, "picture"); /* the first picture after it */
         if (outages[i].picture >= 0)
             sc_json_double(json, outages[i].picture);
@@ -220,8 +220,7 @@ static void write_outages(struct sc_json *json, struct sc_player *player)
 }
 
 static int write_stats(const char *path, const char *source, const char *renderer,
-                       struct sc_player *player, const struct sc_player_stats *s,
-                       int exit_status)
+                       struct sc_player *player, const struct sc_player_stats *s, int exit_status)
 {
     struct sc_buf buf = {0};
     struct sc_json json;
