@@ -19,10 +19,10 @@ int cmd_kiosk(int argc, char **argv, struct sc_log *log);
 int cmd_play(int argc, char **argv, struct sc_log *log);
 int cmd_bench(int argc, char **argv, struct sc_log *log);
 int cmd_schedule(int argc, char **argv, struct sc_log *log);
+int cmd_ctl(int argc, char **argv, struct sc_log *log);
 int cmd_record(int argc, char **argv, struct sc_log *log);
 int cmd_members(int argc, char **argv, struct sc_log *log);
 int cmd_verify(int argc, char **argv, struct sc_log *log);
 int cmd_probe(int argc, char **argv, struct sc_log *log);
-int cmd_ctl(int argc, char **argv, struct sc_log *log);
 
 #endif
