@@ -16,8 +16,7 @@ static void print_usage(FILE *out)
 static const struct studycast_command *find_command(const char *name)
 {
     for (const struct studycast_command *c = studycast_commands; c->name; c++)
-        if (strcmp(c->name, name) == 0)
-            return c;
+        if (strcmp(c->name, name) == 0) return c;
     return NULL;
 }
 
@@ -45,24 +44,40 @@ int main(int argc, char **argv)
         return 0;
     }
 
-    /* With no command the receiver does its main job. */
+    /* With no command the receiver does its main job; options without a
+     * command ("studycast --data-dir D --ipc P") are the main job's. */
     const char *default_command = find_command("kiosk") ? "kiosk" : "play";
-    char *default_argv[] = {(char *)default_command, NULL};
-    char **cmd_argv = argc > first ? argv + first : default_argv;
-    int cmd_argc = argc > first ? argc - first : 1;
+    char **cmd_argv = argv + first;
+    int cmd_argc = argc - first;
+    char **default_argv = NULL;
+    if (argc == first || argv[first][0] == '-') {
+        default_argv = calloc((size_t)(argc - first) + 2, sizeof(*default_argv));
+        if (!default_argv) {
+            fprintf(stderr, "studycast: out of memory\n");
+            return 1;
+        }
+        default_argv[0] = (char *)default_command;
+        for (int i = first; i < argc; i++)
+            default_argv[i - first + 1] = argv[i];
+        cmd_argv = default_argv;
+        cmd_argc = argc - first + 1;
+    }
 
     const struct studycast_command *command = find_command(cmd_argv[0]);
     if (!command) {
         fprintf(stderr, "studycast: '%s' is not a command\n", cmd_argv[0]);
         print_usage(stderr);
+        free(default_argv);
         return 2;
     }
     struct sc_log *log = sc_log_create(stderr, level);
     if (!log) {
         fprintf(stderr, "studycast: out of memory\n");
+        free(default_argv);
         return 1;
     }
     int status = command->run(cmd_argc, cmd_argv, log);
     sc_log_destroy(log);
+    free(default_argv);
     return status;
 }

@@ -71,6 +71,18 @@ int sc_ui_create(const struct sc_ui_opts *opts, struct sc_ui **out)
         SC_ERR(ui->log, "cannot open the display: %s", SDL_GetError());
         goto fail_log;
     }
+    /* With no display SDL falls back to its invisible offscreen driver by
+     * itself: a TV that shows nothing. Only a driver asked for by name
+     * (SDL_VIDEODRIVER=dummy for tests) may be one that shows nothing. */
+    const char *driver = SDL_GetCurrentVideoDriver();
+    const char *wanted = getenv("SDL_VIDEODRIVER");
+    if (driver && (strcmp(driver, "offscreen") == 0 || strcmp(driver, "dummy") == 0) &&
+        !(wanted && strcmp(wanted, driver) == 0)) {
+        SC_ERR(ui->log, "no display: SDL found no screen to draw on (only '%s')", driver);
+        SDL_QuitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS);
+        goto fail_log;
+    }
+    SC_INFO(ui->log, "video driver: %s", driver ? driver : "?");
     int64_t t0 = sc_mono_ns();
     ui->wakeup_event = SDL_RegisterEvents(1);
     if (ui->wakeup_event == (Uint32)-1) goto fail;
