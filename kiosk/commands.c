@@ -10,6 +10,7 @@ const struct studycast_command studycast_commands[] = {
     {"record", "study record: report, export, settings, check", cmd_record},
     {"members", "the roster: import a CSV, list", cmd_members},
     {"verify", "check an exported record (signature, files, event chain)", cmd_verify},
+    {"pin", "the administrator's PIN: set, status", cmd_pin},
     {"probe", "read a source and print its services, guide, time and statistics", cmd_probe},
     {NULL, NULL, NULL},
 };

@@ -24,5 +24,6 @@ int cmd_record(int argc, char **argv, struct sc_log *log);
 int cmd_members(int argc, char **argv, struct sc_log *log);
 int cmd_verify(int argc, char **argv, struct sc_log *log);
 int cmd_probe(int argc, char **argv, struct sc_log *log);
+int cmd_pin(int argc, char **argv, struct sc_log *log);
 
 #endif

@@ -1,15 +1,8 @@
 /* SUMMARY (played minutes, who attended for how long, the 1-5 rating and
- * "needs repeating") and MENU (the administrator's list screens). */
+ * "needs repeating"). */
 #include "screens.h"
 
 #include <stdio.h>
-
-static void focus_ring(const struct sc_frame *f, SDL_Rect r, int radius)
-{
-    int t = sc_px(f, 8);
-    SDL_Rect ring = {r.x - t, r.y - t, r.w + 2 * t, r.h + 2 * t};
-    sc_draw_round_outline(f, ring, radius + t, t + sc_px(f, 2), SC_COL_FOCUS);
-}
 
 static void attendance_list(struct sc_ui *ui, const struct sc_frame *f,
                             const struct sc_ui_summary *s, SDL_Rect area)
@@ -69,7 +62,7 @@ static void feedback(struct sc_ui *ui, const struct sc_frame *f, const struct sc
         sc_text_draw(f->text, digit, sc_px(f, SC_PX_TITLE), SC_TEXT_BOLD,
                      on ? SC_COL_BLACK : SC_COL_DIM, b.x + b.w / 2, b.y + b.h / 2, 0, 1);
     }
-    if (s->focus == SC_UI_SUMMARY_RATING) focus_ring(f, picker, sc_px(f, 14));
+    if (s->focus == SC_UI_SUMMARY_RATING) sc_focus_ring(f, picker, sc_px(f, 14));
     const char *rating_words[6] = {_("Not rated"), _("Poor"),      _("Fair"),
                                    _("Good"),      _("Very good"), _("Excellent")};
     int rating = s->rating >= 0 && s->rating <= 5 ? s->rating : 0;
@@ -88,14 +81,14 @@ static void feedback(struct sc_ui *ui, const struct sc_frame *f, const struct sc
     sc_text_draw(f->text, _("Needs repeating"), sc_px(f, SC_PX_BODY), SC_TEXT_REGULAR, SC_COL_TEXT,
                  check.x + tick + sc_px(f, 24), toggle_y + toggle.h / 2, w - tick - sc_px(f, 60),
                  0);
-    if (s->focus == SC_UI_SUMMARY_REPEAT) focus_ring(f, toggle, sc_px(f, 14));
+    if (s->focus == SC_UI_SUMMARY_REPEAT) sc_focus_ring(f, toggle, sc_px(f, 14));
     /* done */
     SDL_Rect done = {x, toggle_y + toggle.h + sc_px(f, 40), w, sc_px(f, 90)};
     if (done.y + done.h > area.y + area.h - pad) done.y = area.y + area.h - pad - done.h;
     sc_draw_round(f, done, sc_px(f, 14), SC_COL_ACCENT);
     sc_text_draw(f->text, _("Save and finish"), sc_px(f, SC_PX_BODY), SC_TEXT_BOLD, SC_COL_BLACK,
                  done.x + done.w / 2, done.y + done.h / 2, done.w - 2 * pad, 1);
-    if (s->focus == SC_UI_SUMMARY_DONE) focus_ring(f, done, sc_px(f, 14));
+    if (s->focus == SC_UI_SUMMARY_DONE) sc_focus_ring(f, done, sc_px(f, 14));
 }
 
 void sc_screen_summary(struct sc_ui *ui, const struct sc_frame *f, const struct sc_ui_summary *s)
@@ -115,30 +108,4 @@ void sc_screen_summary(struct sc_ui *ui, const struct sc_frame *f, const struct 
     attendance_list(ui, f, s, left);
     feedback(ui, f, s, right);
     sc_screen_hint(ui, f, _("Left/right or 1-5: rating · up/down: move · OK: choose"));
-}
-
-void sc_screen_menu(struct sc_ui *ui, const struct sc_frame *f, const struct sc_ui_menu *m)
-{
-    sc_draw_fill(f, (SDL_Rect){0, 0, f->w, f->h}, SC_COL_BG);
-    sc_screen_header(ui, f, m->title ? m->title : _("Administrator's menu"));
-    double top = SC_HEADER_H + 40, bottom = sc_safe_h(f) - SC_HINT_H - 10, row = 100;
-    int visible = (int)((bottom - top) / row);
-    if (visible < 1) visible = 1;
-    int first = m->focus < visible ? 0 : m->focus - visible + 1;
-    int ring = sc_px(f, 10);
-    for (int i = first; i < (int)m->n_items && i < first + visible; i++) {
-        const struct sc_ui_menu_item *it = &m->items[i];
-        SDL_Rect r = {f->safe.x + ring, sc_y(f, top + (i - first) * row) + ring,
-                      f->safe.w - 2 * ring, sc_px(f, row - 16)};
-        sc_draw_round(f, r, sc_px(f, 14), i == m->focus ? SC_COL_ACCENT : SC_COL_PANEL);
-        SDL_Color c = it->disabled ? SC_COL_DIM : i == m->focus ? SC_COL_BLACK : SC_COL_TEXT;
-        int pad = sc_px(f, 30), vw = 0;
-        if (it->value)
-            vw = sc_text_draw(f->text, it->value, sc_px(f, SC_PX_BODY), SC_TEXT_REGULAR, c,
-                              r.x + r.w - pad, r.y + r.h / 2, r.w / 2, 2);
-        sc_text_draw(f->text, it->label, sc_px(f, SC_PX_BODY), SC_TEXT_BOLD, c, r.x + pad,
-                     r.y + r.h / 2, r.w - vw - 3 * pad, 0);
-        if (i == m->focus) focus_ring(f, r, sc_px(f, 14));
-    }
-    sc_screen_hint(ui, f, m->hint ? m->hint : _("Up/down: choose · OK: open · BACK: return"));
 }

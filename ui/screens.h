@@ -164,7 +164,19 @@ void sc_screen_summary(struct sc_ui *ui, const struct sc_frame *f,
                        const struct sc_ui_summary *summary);
 void sc_screen_pretune(struct sc_ui *ui, const struct sc_frame *f,
                        const struct sc_ui_pretune *pretune);
+/* MENU (screen_admin*.c): dispatches on menu->kind. */
 void sc_screen_menu(struct sc_ui *ui, const struct sc_frame *f, const struct sc_ui_menu *menu);
+/* The menu's rows (label, value, the picker's highlighted part) inside area,
+ * scrolled so that the focus is visible; row_h in design units. */
+void sc_screen_menu_rows(struct sc_ui *ui, const struct sc_frame *f, const struct sc_ui_menu *menu,
+                         SDL_Rect area, double row_h);
+/* The status message line above the hint (nothing if menu->message is NULL). */
+void sc_screen_menu_message(struct sc_ui *ui, const struct sc_frame *f,
+                            const struct sc_ui_menu *menu);
+/* Where an admin page may draw: below the header, above the message and hint. */
+SDL_Rect sc_screen_menu_area(const struct sc_frame *f);
+/* The focus highlight around r. */
+void sc_focus_ring(const struct sc_frame *f, SDL_Rect r, int radius);
 void sc_screen_toast(struct sc_ui *ui, const struct sc_frame *f);
 
 /* Formatting helpers (format.c) */

@@ -81,6 +81,52 @@ static void copy_roster(struct arena *a, struct sc_ui_roster *dst, const struct 
     dst->digits = copy_str(a, src->digits);
 }
 
+static void copy_menu(struct arena *a, struct sc_ui_menu *dst, const struct sc_ui_menu *m)
+{
+    dst->title = copy_str(a, m->title);
+    dst->hint = copy_str(a, m->hint);
+    dst->message = copy_str(a, m->message);
+    struct sc_ui_menu_item *items =
+        m->items && m->n_items ? arena_take(a, sizeof(*items) * m->n_items) : NULL;
+    for (size_t i = 0; m->items && i < m->n_items; i++) {
+        const char *label = copy_str(a, m->items[i].label);
+        const char *value = copy_str(a, m->items[i].value);
+        if (items) {
+            items[i] = m->items[i];
+            items[i].label = label;
+            items[i].value = value;
+        }
+    }
+    dst->items = items;
+    if (!m->items) dst->n_items = 0;
+    if (m->kind == SC_UI_MENU_KEYBOARD) dst->u.keyboard.text = copy_str(a, m->u.keyboard.text);
+    if (m->kind == SC_UI_MENU_REPORT) dst->u.report.period = copy_str(a, m->u.report.period);
+    if (m->kind == SC_UI_MENU_GUIDE) {
+        const struct sc_ui_guide *g = &m->u.guide;
+        struct sc_ui_guide *out = &dst->u.guide;
+        out->description = copy_str(a, g->description);
+        struct sc_ui_guide_service *services =
+            g->services && g->n_services ? arena_take(a, sizeof(*services) * g->n_services) : NULL;
+        for (size_t i = 0; g->services && i < g->n_services; i++) {
+            const char *name = copy_str(a, g->services[i].name);
+            if (services) services[i] = (struct sc_ui_guide_service){name, g->services[i].service_id};
+        }
+        struct sc_ui_guide_event *events =
+            g->events && g->n_events ? arena_take(a, sizeof(*events) * g->n_events) : NULL;
+        for (size_t i = 0; g->events && i < g->n_events; i++) {
+            const char *title = copy_str(a, g->events[i].title);
+            if (events) {
+                events[i] = g->events[i];
+                events[i].title = title;
+            }
+        }
+        out->services = services;
+        out->events = events;
+        if (!g->services) out->n_services = 0;
+        if (!g->events) out->n_events = 0;
+    }
+}
+
 static void copy_view(struct arena *a, struct sc_ui_view *dst, const struct sc_ui_view *src)
 {
     *dst = *src;
@@ -89,6 +135,8 @@ static void copy_view(struct arena *a, struct sc_ui_view *dst, const struct sc_u
         dst->u.home.station_name = copy_str(a, src->u.home.station_name);
         dst->u.home.next_course = copy_str(a, src->u.home.next_course);
         dst->u.home.banner = copy_str(a, src->u.home.banner);
+        dst->u.home.service_name = copy_str(a, src->u.home.service_name);
+        dst->u.home.event_title = copy_str(a, src->u.home.event_title);
         break;
     case SC_UI_SCREEN_ROLLCALL:
         dst->u.rollcall.course = copy_str(a, src->u.rollcall.course);
@@ -96,6 +144,8 @@ static void copy_view(struct arena *a, struct sc_ui_view *dst, const struct sc_u
         break;
     case SC_UI_SCREEN_PLAYING:
         dst->u.playing.course = copy_str(a, src->u.playing.course);
+        dst->u.playing.service_name = copy_str(a, src->u.playing.service_name);
+        dst->u.playing.event_title = copy_str(a, src->u.playing.event_title);
         copy_roster(a, &dst->u.playing.roster, &src->u.playing.roster);
         break;
     case SC_UI_SCREEN_OUTAGE:
@@ -109,22 +159,12 @@ static void copy_view(struct arena *a, struct sc_ui_view *dst, const struct sc_u
         break;
     case SC_UI_SCREEN_PRETUNE:
         dst->u.pretune.course = copy_str(a, src->u.pretune.course);
+        dst->u.pretune.service_name = copy_str(a, src->u.pretune.service_name);
+        dst->u.pretune.event_title = copy_str(a, src->u.pretune.event_title);
         break;
-    case SC_UI_SCREEN_MENU: {
-        const struct sc_ui_menu *m = &src->u.menu;
-        dst->u.menu.title = copy_str(a, m->title);
-        dst->u.menu.hint = copy_str(a, m->hint);
-        struct sc_ui_menu_item *items =
-            m->items && m->n_items ? arena_take(a, sizeof(*items) * m->n_items) : NULL;
-        for (size_t i = 0; m->items && i < m->n_items; i++) {
-            const char *label = copy_str(a, m->items[i].label);
-            const char *value = copy_str(a, m->items[i].value);
-            if (items) items[i] = (struct sc_ui_menu_item){label, value, m->items[i].disabled};
-        }
-        dst->u.menu.items = items;
-        if (!m->items) dst->u.menu.n_items = 0;
+    case SC_UI_SCREEN_MENU:
+        copy_menu(a, &dst->u.menu, &src->u.menu);
         break;
-    }
     default:
         break;
     }

@@ -215,6 +215,10 @@ struct sc_ui_home {
     enum sc_ui_signal signal;
     const char *banner; /* status line, already translated (sc_ui_tr); NULL: none */
     bool banner_error;  /* shown as an error (red) */
+    /* what the receiver is tuned to (a broadcast being recorded), from the
+     * SDT and the EIT: shown beside the signal; NULL or "": unknown */
+    const char *service_name;
+    const char *event_title;
 };
 
 struct sc_ui_rollcall {
@@ -234,6 +238,8 @@ struct sc_ui_playing {
     bool show_info;   /* the INFO overlay */
     bool show_roster; /* the late check-in / check-out overlay */
     struct sc_ui_roster roster;
+    const char *service_name; /* INFO: the SDT's service name; NULL or "": unknown */
+    const char *event_title;  /* INFO: the EIT event airing now; NULL or "": unknown */
 };
 
 struct sc_ui_outage {
@@ -262,20 +268,104 @@ struct sc_ui_pretune {
     const char *course;
     int64_t start_utc;
     enum sc_ui_signal signal;
+    const char *service_name; /* the SDT's service name; NULL or "": unknown */
+    const char *event_title;  /* the EIT event airing now; NULL or "": unknown */
 };
 
-/* MENU (issue 6): a titled list of entries with values, one focused. */
+/* MENU: the administrator's pages. Every page has a title, a hint line, an
+ * optional status message and a list of items; `kind` says how they are laid
+ * out and what the kind-specific part (u) adds. The core builds the view from
+ * its page state; the ui only draws it. */
+enum sc_ui_menu_kind {
+    /* Rows of label and value, one focused (menus, settings, the roster, the
+     * month's entries, import problems, export progress). A row being edited
+     * (a picker: date, time, duration, repetition, kind) shows its value with
+     * the part that the arrows and digits change highlighted. */
+    SC_UI_MENU_LIST = 0,
+    SC_UI_MENU_PIN,      /* PIN entry: dots for typed digits, lock-out countdown */
+    SC_UI_MENU_CALENDAR, /* a month grid; items: the focused day's entries */
+    SC_UI_MENU_GUIDE,    /* services x time grid from the EIT; items unused */
+    SC_UI_MENU_REPORT,   /* the month's report: chart + items as figures */
+    SC_UI_MENU_KEYBOARD, /* on-screen keyboard: items are the keys, a grid */
+};
+
 struct sc_ui_menu_item {
     const char *label; /* already translated */
     const char *value; /* right-aligned, NULL: none */
-    bool disabled;
+    bool disabled;     /* dimmed, cannot be chosen */
+    bool editing;      /* LIST: this row's value is being changed with a picker */
+    /* editing: the bytes of value that the arrows/digits change now (e.g.
+     * the minutes of "2026-12-03 19:30"); sel_len 0: the whole value */
+    int sel_start, sel_len;
+    bool warning; /* drawn in the error colour (a conflict, a bad row) */
 };
-struct sc_ui_menu {
+
+struct sc_ui_pin {
+    int entered;              /* digits typed so far (dots) */
+    int length;               /* boxes to draw (choosing: the maximum), 0: as many as typed */
+    int64_t locked_until_utc; /* > 0: locked out until then (a countdown) */
+};
+
+#define SC_UI_CALENDAR_DAYS 31
+struct sc_ui_calendar_day {
+    int courses;   /* entries on that day */
+    bool conflict; /* two of them overlap */
+};
+struct sc_ui_calendar {
+    int year, month;          /* month 1-12 */
+    int focus_day;            /* 1..days in month */
+    int today;                /* day of month today, 0: another month */
+    int first_weekday;        /* weekday of the 1st: 0 Monday .. 6 Sunday */
+    int days_in_month;
+    struct sc_ui_calendar_day days[SC_UI_CALENDAR_DAYS];
+    bool items_focused;       /* the focus is in the day's list (items), not the grid */
+};
+
+struct sc_ui_guide_service {
+    const char *name; /* the SDT's service name */
+    int service_id;
+};
+struct sc_ui_guide_event {
+    int row; /* index into services */
+    int64_t start_utc, end_utc;
     const char *title;
+    bool scheduled; /* already in the schedule */
+};
+struct sc_ui_guide {
+    const struct sc_ui_guide_service *services;
+    size_t n_services;
+    int64_t from_utc, to_utc; /* the visible time window */
+    const struct sc_ui_guide_event *events;
+    size_t n_events;
+    int focus;               /* index into events, -1: none */
+    const char *description; /* the focused event's description, NULL: none */
+};
+
+struct sc_ui_report {
+    struct sc_ui_month month; /* the chart, as on HOME */
+    bool requirement_met;
+    const char *period; /* "2026-11" */
+};
+
+struct sc_ui_menu {
+    enum sc_ui_menu_kind kind;
+    const char *title;
+    const char *hint;    /* bottom line, NULL: the kind's default */
+    const char *message; /* status line above the hint, NULL: none */
+    bool message_error;  /* the message in the error colour */
     const struct sc_ui_menu_item *items;
     size_t n_items;
-    int focus;
-    const char *hint; /* bottom line, NULL: the default (arrows, OK, BACK) */
+    int focus; /* index into items, -1: none (CALENDAR: in the grid) */
+    union {
+        struct sc_ui_pin pin;
+        struct sc_ui_calendar calendar;
+        struct sc_ui_guide guide;
+        struct sc_ui_report report;
+        struct {
+            const char *text; /* typed so far */
+            int columns;      /* keys per row */
+        } keyboard;
+    } u;
 };
 
 struct sc_ui_view {

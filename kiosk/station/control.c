@@ -1,6 +1,6 @@
 /* The control socket's view of the station (status) and its presses, which
  * take the same path as the remote's keys (st_action). */
-#include "internal.h"
+#include "admin.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -97,6 +97,20 @@ void st_control_status(void *opaque, struct sc_json *j)
     sc_json_array_end(j);
     sc_json_kv_int(j, "volume", st->volume);
     sc_json_kv_bool(j, "muted", st->muted);
+    /* the SDT/EIT names of what plays (or is being recorded); "" unknown */
+    char service[128] = "", event[SC_SCHED_TITLE_MAX] = "";
+    enum sc_ui_signal recording_signal;
+    if (c->active) {
+        snprintf(service, sizeof(service), "%s", st->reception.service_name);
+        snprintf(event, sizeof(event), "%s", st->reception.event_title);
+    } else if (st_recorder_reception(st, &recording_signal, service, sizeof(service), event,
+                                     sizeof(event))) {
+        sc_json_kv_string(j, "recording_signal", signal_name(recording_signal));
+    }
+    sc_json_kv_string(j, "service_name", service);
+    sc_json_kv_string(j, "event_title", event);
+    sc_json_kv_int(j, "missed", st->n_missed);
+    sc_json_kv_string(j, "missed_note", st->missed_note);
     sc_json_kv_string(j, "clock_source", rec_clock_source_name(st->clock_source));
     kv_time(j, st, "now", st_now_utc(st));
     sc_json_kv_string(j, "language", sc_ui_language(st->ui));
@@ -104,6 +118,7 @@ void st_control_status(void *opaque, struct sc_json *j)
     sc_json_kv_string(j, "data_dir", st->data_dir);
     sc_json_kv_int(j, "sessions_this_month", st->month.n_sessions);
     latency(j, st);
+    st_admin_status(st, j);
 }
 
 int st_control_press(void *opaque, enum sc_action action)

@@ -8,6 +8,8 @@
  *   reception.c signal, outages, guide and broadcast time (the swap point)
  *   recorder.c  "record" entries: the service's TS into the course library
  *   demo.c      the demo: roster, schedule, course stream
+ *   watchdog.c  systemd: READY, the loop's watchdog keep-alive, STATUS, STOPPING
+ *   admin*.c    the administrator's menu (admin.h): pages behind the PIN
  * Everything runs on the loop's thread unless a comment says otherwise. */
 #ifndef STUDYCAST_KIOSK_STATION_INTERNAL_H
 #define STUDYCAST_KIOSK_STATION_INTERNAL_H
@@ -34,6 +36,7 @@
 #define ST_MAX_DIGITS      24
 #define ST_LATENCY_RING    512
 #define ST_MAX_RECORDERS   4
+#define ST_ALIVE_EVERY_S   60 /* kiosk.alive: when the kiosk last ran, for missed courses */
 
 /* ---- reception (reception.c): what the kiosk knows about the signal ---- */
 
@@ -49,6 +52,10 @@ struct st_reception {
     bool attached;
     bool has_broadcast_time; /* a TDT/TOT was seen: the station clock follows it */
     int64_t broadcast_utc_minus_mono_ns;
+    /* what plays, from the SDT and the EIT (st_reception_names_turn); "" unknown */
+    char service_name[128];
+    char event_title[SC_SCHED_TITLE_MAX];
+    int64_t names_checked_ns;
 };
 void st_reception_attach(struct st_reception *r, struct sc_player *player, int64_t now_ns);
 void st_reception_detach(struct st_reception *r);
@@ -62,6 +69,9 @@ int st_reception_broadcast_time(struct st_reception *r, int64_t *utc_minus_mono_
 /* The end of the guide event airing on `service` at `at_utc`: 0, or -ENOENT. */
 int st_reception_event_end(const struct st_reception *r, int service, int64_t at_utc,
                            int64_t *end_utc);
+/* Refreshes service_name and event_title (the event airing at now_utc) from
+ * the player's SI, at most every 2 s. True when they changed. */
+bool st_reception_names_turn(struct st_reception *r, int service, int64_t now_utc, int64_t now_ns);
 
 /* ---- the roster and check-in (rollcall.c) ---- */
 
@@ -104,6 +114,17 @@ struct st_course {
     enum sc_ui_signal last_signal;
     struct sc_picture *shown; /* handed to the ui this turn: presented() after the flip */
     int last_record_error;    /* not repeated on screen every heartbeat */
+};
+
+/* ---- the service manager (watchdog.c) ---- */
+
+/* sd_notify state. Without NOTIFY_SOCKET (not under systemd) nothing is sent. */
+struct st_watchdog {
+    bool notify;         /* NOTIFY_SOCKET is set */
+    bool failed;         /* a notification failed (logged once) */
+    int64_t interval_ns; /* WATCHDOG=1 at least this often (half of WATCHDOG_USEC); 0: none */
+    int64_t last_ns;     /* sc_mono_ns() of the last WATCHDOG=1; 0: none yet */
+    char status[SC_SCHED_TITLE_MAX + 48]; /* the last STATUS= sent */
 };
 
 /* ---- a broadcast being recorded (recorder.c) ---- */
@@ -173,8 +194,15 @@ struct sc_station {
     int64_t next_start_utc; /* 0: nothing planned */
     char banner[256];
     bool banner_error;
+    /* courses whose slot passed while the kiosk was off (planner.c; HOME says so) */
+    char missed_note[256];
+    int n_missed;
+    bool alive_loaded;         /* DATA_DIR/kiosk.alive read at the first turn */
+    int64_t alive_written_utc; /* the last time it was written (every ST_ALIVE_EVERY_S) */
 
     struct st_recorder *recorders[ST_MAX_RECORDERS];
+    struct st_watchdog watchdog;
+    struct st_admin *admin; /* the administrator's menu (admin.h) */
 
     /* key press -> flip latency, for the figures (status: input_latency_ms) */
     int64_t pending_key_ns; /* event time of a key whose effect is not flipped yet */
@@ -197,6 +225,7 @@ int st_action(struct sc_station *st, enum sc_action action, int64_t time_ns);
 int st_planner_load(struct sc_station *st);
 /* Acts on what is due now (pre-tune, start, late start, missed). */
 void st_planner_turn(struct sc_station *st, int64_t now_utc);
+/* The schedule's next moment, or the next write of DATA_DIR/kiosk.alive. */
 int64_t st_planner_next_wakeup_utc(const struct sc_station *st, int64_t now_utc);
 void st_planner_refresh_home(struct sc_station *st, int64_t now_utc);
 void st_planner_refresh_month(struct sc_station *st);
@@ -234,7 +263,7 @@ enum sc_ui_category st_category(enum rec_category c);
 /* screens.c */
 int st_screen_action(struct sc_station *st, enum sc_action action, int64_t time_ns);
 int st_screen_show(struct sc_station *st, int64_t now_ns);
-int64_t st_screen_deadline_ns(const struct sc_station *st);
+int64_t st_screen_deadline_ns(struct sc_station *st);
 void st_screen_timeouts(struct sc_station *st, int64_t now_ns);
 
 /* control.c */
@@ -248,6 +277,10 @@ void st_recorder_turn(struct sc_station *st, int64_t now_utc);
 int64_t st_recorder_deadline_utc(const struct sc_station *st);
 void st_recorder_stop_all(struct sc_station *st);
 size_t st_recorder_titles(const struct sc_station *st, const char **titles, size_t max);
+/* The first recording's reception for HOME: signal, service and event names
+ * (empty when unknown). False when nothing is being recorded. */
+bool st_recorder_reception(const struct sc_station *st, enum sc_ui_signal *signal, char *service,
+                           size_t service_size, char *event, size_t event_size);
 
 /* demo.c */
 /* True when the station has no configuration: no schedule entry and no tuner. */
@@ -255,5 +288,16 @@ bool st_demo_wanted(const char *data_dir, struct sc_log *log);
 /* Prepares the demo data dir (roster, a schedule starting a minute from now). */
 int st_demo_prepare(struct sc_station *st);
 const char *st_demo_stream_path(void);
+
+/* watchdog.c */
+void st_watchdog_init(struct sc_station *st);
+/* READY=1: the home screen is shown (the unit's start-up is over). */
+void st_watchdog_ready(struct sc_station *st);
+/* Every turn: WATCHDOG=1 when half the interval has passed, STATUS= when the
+ * screen or the course changed. */
+void st_watchdog_turn(struct sc_station *st, int64_t now_ns);
+/* When the loop must turn again to keep the watchdog fed (INT64_MAX: never). */
+int64_t st_watchdog_deadline_ns(const struct sc_station *st);
+void st_watchdog_stopping(struct sc_station *st);
 
 #endif

@@ -1,7 +1,7 @@
 /* What each remote action does on each screen, the screens' timeouts, and
  * the views handed to the ui. Keys and control-socket presses both arrive
  * here through st_action(). */
-#include "internal.h"
+#include "admin.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -156,16 +156,22 @@ int st_screen_action(struct sc_station *st, enum sc_action action, int64_t time_
         return playing_action(st, action, time_ns);
     case SC_UI_SCREEN_SUMMARY:
         return summary_action(st, action);
+    case SC_UI_SCREEN_MENU:
+        return st_admin_action(st, action, time_ns);
+    case SC_UI_SCREEN_HOME:
+    case SC_UI_SCREEN_PRETUNE:
+        return action == SC_ACTION_MENU ? st_admin_open(st) : -ENOTSUP;
     default:
-        return -ENOTSUP; /* HOME and PRETUNE have nothing to choose; MENU is issue 6 */
+        return -ENOTSUP;
     }
 }
 
-int64_t st_screen_deadline_ns(const struct sc_station *st)
+int64_t st_screen_deadline_ns(struct sc_station *st)
 {
     int64_t deadline = INT64_MAX;
     if (st->screen == SC_UI_SCREEN_ROLLCALL) deadline = st->rollcall_until_ns;
     if (st->screen == SC_UI_SCREEN_SUMMARY) deadline = st->summary.until_ns;
+    if (st->screen == SC_UI_SCREEN_MENU) deadline = st_admin_deadline_ns(st);
     if (st->roster.digits[0]) {
         int64_t forget = st->roster.digits_last_ns + (int64_t)ST_DIGITS_IDLE_S * NS_PER_S;
         if (forget < deadline) deadline = forget;
@@ -175,6 +181,7 @@ int64_t st_screen_deadline_ns(const struct sc_station *st)
 
 void st_screen_timeouts(struct sc_station *st, int64_t now_ns)
 {
+    if (st->screen == SC_UI_SCREEN_MENU) st_admin_timeouts(st, now_ns);
     if (st->roster.digits[0] &&
         now_ns >= st->roster.digits_last_ns + (int64_t)ST_DIGITS_IDLE_S * NS_PER_S) {
         st->roster.digits[0] = '\0';
@@ -189,13 +196,28 @@ void st_screen_timeouts(struct sc_station *st, int64_t now_ns)
 
 /* ---- views ---- */
 
-static void home_view(struct sc_station *st, struct sc_ui_home *h, char *banner, size_t size)
+/* HOME's scratch text: lives until sc_ui_show has copied the view. */
+struct home_text {
+    char banner[320];
+    char service[128];
+    char event[SC_SCHED_TITLE_MAX];
+};
+
+static void home_view(struct sc_station *st, struct sc_ui_home *h, struct home_text *text)
 {
+    char *banner = text->banner;
+    size_t size = sizeof(text->banner);
     h->station_name = st->station_name[0] ? st->station_name : NULL;
     h->next_course = st->next_title[0] ? st->next_title : NULL;
     h->next_start_utc = st->next_start_utc;
     h->month = st->month;
     h->signal = SC_UI_SIGNAL_UNKNOWN;
+    /* a broadcast being recorded: its signal and names */
+    if (st_recorder_reception(st, &h->signal, text->service, sizeof(text->service), text->event,
+                              sizeof(text->event))) {
+        h->service_name = text->service;
+        h->event_title = text->event;
+    }
     const char *recording[ST_MAX_RECORDERS];
     size_t n = st_recorder_titles(st, recording, ST_MAX_RECORDERS);
     if (n > 0) {
@@ -204,6 +226,14 @@ static void home_view(struct sc_station *st, struct sc_ui_home *h, char *banner,
     } else if (st->banner[0]) {
         h->banner = st->banner;
         h->banner_error = st->banner_error;
+    } else if (st->missed_note[0]) { /* courses missed while the station was off */
+        if (st->n_missed > 1)
+            snprintf(banner, size, st_tr(st, "%s (and %d more)"), st->missed_note,
+                     st->n_missed - 1);
+        else
+            snprintf(banner, size, "%s", st->missed_note);
+        h->banner = banner;
+        h->banner_error = true;
     } else if (st->demo) {
         h->banner = st_tr(st, "Demo: a sample course, roster and schedule");
     }
@@ -230,21 +260,24 @@ static size_t summary_rows(const struct sc_station *st, struct sc_ui_member *row
 
 int st_screen_show(struct sc_station *st, int64_t now_ns)
 {
+    if (st->screen == SC_UI_SCREEN_MENU && st_admin_top(st)) return st_admin_show(st);
     struct st_course *c = &st->course;
     struct sc_ui_view view = {.screen = st->screen};
     size_t cards_n = st->roster.n + 1;
     struct sc_ui_member *cards = calloc(cards_n, sizeof(*cards));
     if (!cards) return -ENOMEM;
-    char banner[320];
+    struct home_text home_text;
     switch (st->screen) {
     case SC_UI_SCREEN_HOME:
-        home_view(st, &view.u.home, banner, sizeof(banner));
+        home_view(st, &view.u.home, &home_text);
         break;
     case SC_UI_SCREEN_PRETUNE:
         view.u.pretune =
             (struct sc_ui_pretune){.course = c->entry.title,
                                    .start_utc = c->start_utc,
-                                   .signal = st_reception_signal(&st->reception, now_ns)};
+                                   .signal = st_reception_signal(&st->reception, now_ns),
+                                   .service_name = st->reception.service_name,
+                                   .event_title = st->reception.event_title};
         break;
     case SC_UI_SCREEN_ROLLCALL:
         view.u.rollcall.course = c->entry.title;
@@ -262,6 +295,8 @@ int st_screen_show(struct sc_station *st, int64_t now_ns)
         p->signal = st_reception_signal(&st->reception, now_ns);
         p->show_info = st->show_info;
         p->show_roster = st->show_roster;
+        p->service_name = st->reception.service_name;
+        p->event_title = st->reception.event_title;
         st_roster_view(st, &p->roster, cards);
         break;
     }

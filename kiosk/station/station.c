@@ -1,5 +1,5 @@
 /* The station: start-up, the core loop and input dispatch. */
-#include "internal.h"
+#include "admin.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -62,6 +62,11 @@ void st_set_screen(struct sc_station *st, enum sc_ui_screen screen)
 {
     st->view_dirty = true;
     if (st->screen == screen) return;
+    /* a course taking the screen closes the menu (its unsaved edit is lost) */
+    if (st->screen == SC_UI_SCREEN_MENU && st_admin_top(st)) {
+        st->screen = screen;
+        st_admin_close(st);
+    }
     st->screen = screen;
     SC_INFO(st->log, "screen: %s", sc_ui_screen_name(screen));
     st_control_event(st, sc_ui_screen_name(screen));
@@ -80,7 +85,9 @@ static void update_clock(struct sc_station *st)
         struct timex tx = {0};
         int state = adjtimex(&tx);
         source =
-            state != TIME_ERROR && !(tx.status & STA_UNSYNC) ? REC_CLOCK_NTP : REC_CLOCK_SYSTEM;
+            /* adjtimex refused (e.g. a seccomp filter) says nothing about NTP */
+            state >= 0 && state != TIME_ERROR && !(tx.status & STA_UNSYNC) ? REC_CLOCK_NTP
+                                                                           : REC_CLOCK_SYSTEM;
     }
     bool changed =
         source != st->clock_source || llabs(utc_minus_mono - st->utc_minus_mono_ns) > 500000000LL;
@@ -181,8 +188,10 @@ static int open_ui(struct sc_station *st)
                               .log = st->log};
     int rc = sc_ui_create(&opts, &st->ui);
     if (rc == -ENODEV) {
-        SC_ERR(st->log, "no display to show the kiosk on. On a desktop-less machine run it "
-                        "under a virtual X server: xvfb-run -a studycast; headless, for tests "
+        SC_ERR(st->log, "no display to show the kiosk on: no X11 or Wayland display and no "
+                        "KMS/DRM screen (/dev/dri/card*, with a TV connected and the user in "
+                        "group video). On a machine without any, run it under a virtual X "
+                        "server: xvfb-run -a studycast; headless, for tests "
                         "or a remote bridge: SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy "
                         "studycast kiosk --ipc /tmp/studycast.sock (then studycast ctl --ipc "
                         "/tmp/studycast.sock status)");
@@ -276,6 +285,7 @@ int sc_station_create(const struct sc_station_opts *opts, struct sc_station **ou
     st->summary_timeout_s = opts->summary_timeout_s > 0 ? opts->summary_timeout_s : 120;
     st->clock_source = -1;
     int rc = -ENOMEM;
+    if (!(st->admin = calloc(1, sizeof(*st->admin)))) goto fail;
     st->log = sc_log_child(opts->log, "kiosk");
     st->ipc_path = dup_or_null(opts->ipc_path);
     st->keymap_path = dup_or_null(opts->keymap);
@@ -317,6 +327,7 @@ int sc_station_create(const struct sc_station_opts *opts, struct sc_station **ou
     if ((rc = open_keymap(st)) < 0) goto fail;
     if ((rc = open_ui(st)) < 0) goto fail;
     if ((rc = open_ipc(st)) < 0) goto fail;
+    st_watchdog_init(st);
     watch_start(st);
     update_clock(st);
     st_planner_refresh_month(st);
@@ -330,6 +341,8 @@ fail:
 void sc_station_destroy(struct sc_station *st)
 {
     if (!st) return;
+    st_admin_close(st);
+    free(st->admin);
     st_course_abort(st);
     st_recorder_stop_all(st);
     watch_finish(st);
@@ -398,6 +411,7 @@ static int64_t turn(struct sc_station *st)
 {
     update_clock(st);
     int64_t now_ns = sc_mono_ns();
+    st_watchdog_turn(st, now_ns);
     int64_t now_utc = st_now_utc(st);
     if (sc_schedule_changed_elsewhere(st->schedule)) {
         SC_INFO(st->log, "the schedule changed: reloading");
@@ -433,6 +447,7 @@ static int64_t turn(struct sc_station *st)
     deadline = min64(deadline, st_course_deadline_ns(st, now_ns));
     deadline = min64(deadline, st_screen_deadline_ns(st));
     deadline = min64(deadline, sc_ui_next_redraw_ns(st->ui));
+    /*XX*/
     return deadline;
 }
 
@@ -462,6 +477,7 @@ int sc_station_run(struct sc_station *st)
         if (first) {
             SC_INFO(st->log, "home screen shown %.0f ms after the process start",
                     (double)(sc_mono_ns() - st->start_ns) / 1e6);
+            st_watchdog_ready(st);
             first = false;
         }
         if (atomic_load(&st->stop)) break;
@@ -476,6 +492,7 @@ int sc_station_run(struct sc_station *st)
         }
     }
     SC_INFO(st->log, "stopping");
+    st_watchdog_stopping(st);
     st_course_abort(st);
     st_recorder_stop_all(st);
     return 0;

@@ -62,4 +62,30 @@ void sc_station_destroy(struct sc_station *station); /* accepts NULL */
 const char *sc_station_data_dir(const struct sc_station *station);
 bool sc_station_is_demo(const struct sc_station *station);
 
+/* ---- the administrator's PIN (DATA_DIR/admin-pin.json, mode 0600) ----
+ * Stored as a libsodium password hash (Argon2id, crypto_pwhash_str), with the
+ * count of wrong entries and the lock-out's end, so that a restart does not
+ * reset the lock-out. PINs are 4 to 8 digits. */
+#define SC_PIN_MIN_DIGITS 4
+#define SC_PIN_MAX_DIGITS 8
+#define SC_PIN_MAX_TRIES  5   /* wrong entries in a row before the lock-out */
+#define SC_PIN_LOCK_S     900 /* the lock-out: 15 minutes */
+
+struct sc_pin_state {
+    bool set;                 /* a PIN is stored */
+    int failures;             /* wrong entries since the last right one */
+    int64_t locked_until_utc; /* 0: not locked */
+};
+
+/* Stores a new PIN (resets the failures). 0, -EINVAL (not 4-8 digits), -errno. */
+int sc_station_pin_set(const char *data_dir, const char *pin);
+/* Reads the state: 0 (state->set false when there is no PIN), -errno, or
+ * -EBADMSG when the file is damaged (then the menu stays locked: set a new PIN). */
+int sc_station_pin_state(const char *data_dir, struct sc_pin_state *state);
+/* Checks a PIN at now_utc: 0 right (failures reset), -EACCES wrong (counted;
+ * the fifth locks), -EAGAIN locked out (nothing checked), -ENOENT no PIN set,
+ * or -errno. *state receives the state after the check. */
+int sc_station_pin_check(const char *data_dir, const char *pin, int64_t now_utc,
+                         struct sc_pin_state *state);
+
 #endif

@@ -3,6 +3,7 @@
 protocol, as `studycast ctl` speaks it), so that a sanitizer build's slow
 process start does not slow every step down.
   ctl.py SOCK status [FIELD]   the status object, or one member of it
+                               (menu.page: a member of a member)
   ctl.py SOCK press A [B ...]  presses, in order, on one connection
 Exit status 1 when the kiosk refuses or does not answer."""
 import json
@@ -33,7 +34,9 @@ def main():
         if msg.get("error") != "success":
             raise SystemExit(msg.get("error"))
         if args:
-            v = msg.get(args[0])
+            v = msg
+            for key in args[0].split("."):
+                v = v.get(key) if isinstance(v, dict) else None
             if isinstance(v, (list, dict)) or v is None:
                 print(json.dumps(v, ensure_ascii=False))
             elif isinstance(v, bool):

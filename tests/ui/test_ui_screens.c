@@ -384,15 +384,16 @@ static void test_outage_summary_pretune_menu(struct ctx *c)
     ASSERT_GT(bright_in(&c->shot, band(c, 0.3, 0.6), 150), 1000);
 
     struct sc_ui_menu_item items[] = {
-        {"课程安排", "本月 6 项", false},
-        {"节目指南", NULL, false},
-        {"频道与信号", "CCTV-17 农业农村", false},
-        {"成员名单", "14 人", false},
-        {"学习记录", NULL, false},
-        {"设置", NULL, false},
+        {.label = "课程安排", .value = "本月 6 项"},
+        {.label = "节目指南"},
+        {.label = "频道与信号", .value = "CCTV-17 农业农村"},
+        {.label = "成员名单", .value = "14 人"},
+        {.label = "学习记录"},
+        {.label = "设置"},
     };
     v = (struct sc_ui_view){.screen = SC_UI_SCREEN_MENU};
-    v.u.menu = (struct sc_ui_menu){"管理员菜单", items, 6, 2, NULL};
+    v.u.menu = (struct sc_ui_menu){
+        .kind = SC_UI_MENU_LIST, .title = "管理员菜单", .items = items, .n_items = 6, .focus = 2};
     ASSERT_EQ(sc_ui_show(c->ui, &v), 0);
     ASSERT_STR_EQ(sc_ui_screen_name(sc_ui_current_screen(c->ui)), "menu");
     sc_ui_toast(c->ui, "该成员已签到", false, 0);

@@ -6,7 +6,7 @@ set -e
 cd "$(dirname "$0")/../.."
 # st_tr(st, MSGID) and st_toast(st, error, MSGID, ...) are the kiosk core's
 # wrappers around sc_ui_tr()
-xgettext --keyword=_ --keyword=N_ --keyword=st_tr:2 --keyword=st_toast:3 --from-code=UTF-8 --add-comments=TRANSLATORS \
+xgettext --keyword=_ --keyword=N_ --keyword=st_tr:2 --keyword=st_toast:3 --keyword=st_admin_message:3 --from-code=UTF-8 --add-comments=TRANSLATORS \
   --package-name=studycast -o ui/po/studycast.pot \
   $(ls ui/*.c kiosk/*.c kiosk/*/*.c 2>/dev/null | sort)
 for po in ui/po/*.po; do

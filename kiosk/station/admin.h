@@ -1,0 +1,117 @@
+/* The administrator's menu inside the station (issue 6): a stack of pages on
+ * the MENU screen. Each page keeps its own state and answers the remote's
+ * actions; the framework (admin.c) owns the stack, opens the menu behind the
+ * PIN, closes it when a course starts or after ST_ADMIN_IDLE_S without a key,
+ * builds the page's view for the ui and its part of `ctl status`.
+ *
+ * Pages live in admin_<name>.c. A page is opened by its own
+ *   int st_page_<name>_open(struct sc_station *st, ...)
+ * which allocates its state and calls st_admin_push(). The root page
+ * (admin_root.c) lists the sections in its table.
+ *
+ * Everything runs on the core loop's thread. */
+#ifndef STUDYCAST_KIOSK_STATION_ADMIN_H
+#define STUDYCAST_KIOSK_STATION_ADMIN_H
+
+#include "internal.h"
+
+/* Marks an English msgid for xgettext without translating it here (st_tr
+ * translates it when shown). */
+#define N_(msgid) msgid
+
+#define ST_ADMIN_DEPTH  8
+#define ST_ADMIN_IDLE_S 300 /* the menu closes (and locks) after this without a key */
+
+struct st_page;
+
+/* Builds one view of the top page. Strings handed to it must live until
+ * st_admin_show() returns: translations (st_tr), the page's own state, or
+ * copies made with st_menu_str(). */
+struct st_menu {
+    struct sc_ui_menu view; /* kind, title, hint, message, focus, u */
+    struct sc_ui_menu_item *items;
+    size_t n_items, cap_items;
+    char **strings;
+    size_t n_strings, cap_strings;
+    bool failed; /* out of memory: the view is shown without the failed parts */
+    struct sc_ui_menu_item scratch;
+};
+
+/* A formatted copy owned by the builder ("" on failure). */
+const char *st_menu_str(struct st_menu *m, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Appends a row; label and value are not copied (see above). Returns the row
+ * to set flags on, or a scratch row on failure (never NULL). */
+struct sc_ui_menu_item *st_menu_item(struct st_menu *m, const char *label, const char *value);
+
+struct st_page_ops {
+    const char *name; /* "pin", "root", "schedule", ... (`ctl status`: menu.page) */
+    /* An action on the page: 0 handled, -ENOTSUP not for this page (BACK then
+     * closes the page, MENU closes the whole menu). */
+    int (*action)(struct sc_station *st, struct st_page *page, enum sc_action action,
+                  int64_t time_ns);
+    /* Fills in m->view (kind, title, focus, ...) and the rows. */
+    void (*view)(struct sc_station *st, struct st_page *page, struct st_menu *m);
+    /* Optional: extra keys for `ctl status` inside its "menu" object. */
+    void (*status)(struct sc_station *st, struct st_page *page, struct sc_json *j);
+    /* Optional: the page is on top again (the one above it closed): reload. */
+    void (*resume)(struct sc_station *st, struct st_page *page);
+    /* Optional: when the page's view changes by itself (sc_mono_ns time),
+     * INT64_MAX: never. The loop redraws then. */
+    int64_t (*deadline_ns)(struct sc_station *st, struct st_page *page);
+    /* Optional: frees state (called on close, with the page already off the stack). */
+    void (*destroy)(struct sc_station *st, struct st_page *page);
+};
+
+struct st_page {
+    const struct st_page_ops *ops;
+    void *state; /* the page's own */
+    int focus;   /* free for the page: list pages keep their row here */
+};
+
+struct st_admin {
+    struct st_page pages[ST_ADMIN_DEPTH];
+    int depth;
+    int64_t idle_until_ns;
+    char message[256]; /* shown on the top page until the next key */
+    bool message_error;
+};
+
+/* MENU pressed outside the menu: opens it at the PIN page (the root page once
+ * the PIN is right). During a course it says so instead: -EBUSY. */
+int st_admin_open(struct sc_station *st);
+/* Pushes a page over the current one (the menu screen shows it). On failure
+ * the page's destroy runs and a negative code returns. */
+int st_admin_push(struct sc_station *st, const struct st_page_ops *ops, void *state);
+/* Replaces the top page (the PIN page by the root page). */
+int st_admin_replace(struct sc_station *st, const struct st_page_ops *ops, void *state);
+/* Closes the top page; the page below resumes; the last one closes the menu. */
+void st_admin_pop(struct sc_station *st);
+/* Closes every page and returns to HOME (a course starting, MENU, idle). */
+void st_admin_close(struct sc_station *st);
+/* The top page, NULL when the menu is closed. */
+struct st_page *st_admin_top(struct sc_station *st);
+/* A message on the top page until the next key (and in the log). */
+void st_admin_message(struct sc_station *st, bool error, const char *fmt_msgid, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Used by the station: the MENU screen's actions, view, deadline, status. */
+int st_admin_action(struct sc_station *st, enum sc_action action, int64_t time_ns);
+int st_admin_show(struct sc_station *st);
+int64_t st_admin_deadline_ns(struct sc_station *st);
+void st_admin_timeouts(struct sc_station *st, int64_t now_ns);
+void st_admin_status(struct sc_station *st, struct sc_json *j);
+
+/* List pages: moves page->focus over n rows with up/down (wrapping), and
+ * skips nothing. Returns 0 if the action was up/down, else -ENOTSUP. */
+int st_page_list_move(struct st_page *page, size_t n, enum sc_action action);
+
+/* ---- pages ---- */
+int st_page_root_open(struct sc_station *st);
+/* The PIN page: checks the PIN, then replaces itself with the root page;
+ * with no PIN set, asks for a new one (twice). */
+int st_page_pin_open(struct sc_station *st);
+/* Choosing a new PIN (twice) from the root page. */
+int st_page_pin_change(struct sc_station *st);
+
+#endif

@@ -1,0 +1,53 @@
+/* The menu's first page: the sections. */
+#include "admin.h"
+
+#include <errno.h>
+
+static int change_pin(struct sc_station *st)
+{
+    return st_page_pin_change(st);
+}
+
+/* The sections in the order the remote walks them. */
+static const struct {
+    const char *label; /* msgid */
+    int (*open)(struct sc_station *st);
+} sections[] = {
+    {N_("Change the PIN"), change_pin},
+};
+#define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
+
+static int root_action(struct sc_station *st, struct st_page *page, enum sc_action action,
+                       int64_t time_ns)
+{
+    (void)time_ns;
+    if (st_page_list_move(page, N_SECTIONS, action) == 0) return 0;
+    int digit = sc_action_digit(action);
+    if (digit >= 1 && digit <= (int)N_SECTIONS) { /* digits jump straight to a section */
+        page->focus = digit - 1;
+        action = SC_ACTION_OK;
+    }
+    if (action != SC_ACTION_OK) return -ENOTSUP;
+    return sections[page->focus].open(st);
+}
+
+static void root_view(struct sc_station *st, struct st_page *page, struct st_menu *m)
+{
+    m->view.kind = SC_UI_MENU_LIST;
+    m->view.title = st_tr(st, "Administrator's menu");
+    m->view.hint = st_tr(st, "Up/down or digits: choose · OK: open · MENU: leave");
+    for (size_t i = 0; i < N_SECTIONS; i++)
+        st_menu_item(m, st_menu_str(m, "%zu  %s", i + 1, st_tr(st, sections[i].label)), NULL);
+    m->view.focus = page->focus;
+}
+
+static const struct st_page_ops root_ops = {
+    .name = "root",
+    .action = root_action,
+    .view = root_view,
+};
+
+int st_page_root_open(struct sc_station *st)
+{
+    return st_admin_replace(st, &root_ops, NULL);
+}

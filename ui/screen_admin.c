@@ -1,0 +1,117 @@
+/* MENU: the administrator's pages. This file draws the frame every page
+ * shares (header, message, hint) and the LIST kind (rows of label and value,
+ * with the picker of an edited row); the other kinds have their own files. */
+#include "screens.h"
+
+#include <string.h>
+
+#define ROW_H     100 /* design units: 7 rows on a 1080-line safe area */
+#define MESSAGE_H 70
+
+void sc_focus_ring(const struct sc_frame *f, SDL_Rect r, int radius)
+{
+    int t = sc_px(f, 8);
+    SDL_Rect ring = {r.x - t, r.y - t, r.w + 2 * t, r.h + 2 * t};
+    sc_draw_round_outline(f, ring, radius + t, t + sc_px(f, 2), SC_COL_FOCUS);
+}
+
+SDL_Rect sc_screen_menu_area(const struct sc_frame *f)
+{
+    double top = SC_HEADER_H + 30, bottom = sc_safe_h(f) - SC_HINT_H - MESSAGE_H;
+    return (SDL_Rect){f->safe.x, sc_y(f, top), f->safe.w, sc_px(f, bottom - top)};
+}
+
+void sc_screen_menu_message(struct sc_ui *ui, const struct sc_frame *f, const struct sc_ui_menu *m)
+{
+    (void)ui;
+    if (!m->message || !m->message[0]) return;
+    int bottom = f->safe.y + f->safe.h - sc_px(f, SC_HINT_H);
+    sc_text_draw(f->text, m->message, sc_px(f, SC_PX_BODY), SC_TEXT_BOLD,
+                 m->message_error ? SC_COL_ERROR : SC_COL_OK, f->safe.x + f->safe.w / 2,
+                 bottom - sc_px(f, MESSAGE_H / 2), f->safe.w, 1);
+}
+
+/* An edited value, right-aligned at right_x: the picker's part on a light
+ * background so that it reads as "this changes now". Returns the width. */
+static int edited_value(const struct sc_frame *f, const struct sc_ui_menu_item *it, int right_x,
+                        int cy, SDL_Color color)
+{
+    int px = sc_px(f, SC_PX_BODY);
+    size_t len = strlen(it->value);
+    size_t start = it->sel_len > 0 && (size_t)it->sel_start < len ? (size_t)it->sel_start : 0;
+    size_t sel = it->sel_len > 0 ? (size_t)it->sel_len : len;
+    if (start + sel > len) sel = len - start;
+    char pre[256], mid[256], post[256];
+    snprintf(pre, sizeof(pre), "%.*s", (int)start, it->value);
+    snprintf(mid, sizeof(mid), "%.*s", (int)sel, it->value + start);
+    snprintf(post, sizeof(post), "%s", it->value + start + sel);
+    int w_pre = 0, w_mid = 0, w_post = 0, h = 0;
+    if (pre[0]) sc_text_size(f->text, pre, px, SC_TEXT_BOLD, &w_pre, &h);
+    if (mid[0]) sc_text_size(f->text, mid, px, SC_TEXT_BOLD, &w_mid, &h);
+    if (post[0]) sc_text_size(f->text, post, px, SC_TEXT_BOLD, &w_post, &h);
+    int pad = sc_px(f, 10), x = right_x - w_pre - w_mid - w_post - pad;
+    if (pre[0]) sc_text_draw(f->text, pre, px, SC_TEXT_BOLD, color, x, cy, 0, 0);
+    SDL_Rect box = {x + w_pre - pad, cy - sc_px(f, 34), w_mid + 2 * pad, sc_px(f, 68)};
+    sc_draw_round(f, box, sc_px(f, 10), SC_COL_FOCUS);
+    sc_text_draw(f->text, mid, px, SC_TEXT_BOLD, SC_COL_BLACK, x + w_pre, cy, 0, 0);
+    if (post[0]) sc_text_draw(f->text, post, px, SC_TEXT_BOLD, color, x + w_pre + w_mid, cy, 0, 0);
+    return w_pre + w_mid + w_post + 2 * pad;
+}
+
+void sc_screen_menu_rows(struct sc_ui *ui, const struct sc_frame *f, const struct sc_ui_menu *m,
+                         SDL_Rect area, double row_h)
+{
+    (void)ui;
+    int row = sc_px(f, row_h), ring = sc_px(f, 10);
+    int visible = row > 0 ? area.h / row : 1;
+    if (visible < 1) visible = 1;
+    int focus = m->focus;
+    int first = focus < visible ? 0 : focus - visible + 1;
+    for (int i = first; i < (int)m->n_items && i < first + visible; i++) {
+        const struct sc_ui_menu_item *it = &m->items[i];
+        bool focused = i == focus;
+        SDL_Rect r = {area.x + ring, area.y + (i - first) * row + ring, area.w - 2 * ring,
+                      row - sc_px(f, 16)};
+        sc_draw_round(f, r, sc_px(f, 14), focused && !it->editing ? SC_COL_ACCENT : SC_COL_PANEL);
+        SDL_Color c = it->disabled              ? SC_COL_DIM
+                      : it->warning             ? SC_COL_ERROR
+                      : focused && !it->editing ? SC_COL_BLACK
+                                                : SC_COL_TEXT;
+        int pad = sc_px(f, 30), vw = 0, cy = r.y + r.h / 2;
+        if (it->value && it->editing)
+            vw = edited_value(f, it, r.x + r.w - pad, cy, c);
+        else if (it->value)
+            vw = sc_text_draw(f->text, it->value, sc_px(f, SC_PX_BODY), SC_TEXT_REGULAR, c,
+                              r.x + r.w - pad, cy, r.w / 2, 2);
+        sc_text_draw(f->text, it->label, sc_px(f, SC_PX_BODY), SC_TEXT_BOLD, c, r.x + pad, cy,
+                     r.w - vw - 3 * pad, 0);
+        if (focused) sc_focus_ring(f, r, sc_px(f, 14));
+    }
+    /* more rows than fit: a scroll mark on the right edge */
+    if ((int)m->n_items > visible) {
+        int bar_h = area.h * visible / (int)m->n_items;
+        int bar_y = area.y + (area.h - bar_h) * first / ((int)m->n_items - visible);
+        sc_draw_round(f, (SDL_Rect){area.x + area.w - sc_px(f, 6), bar_y, sc_px(f, 6), bar_h},
+                      sc_px(f, 3), SC_COL_DIM);
+    }
+}
+
+static const char *default_hint(struct sc_ui *ui, const struct sc_ui_menu *m)
+{
+    for (size_t i = 0; i < m->n_items; i++)
+        if (m->items[i].editing) return _("Up/down: change · left/right: move · OK: done");
+    return _("Up/down: choose · OK: open · BACK: return");
+}
+
+void sc_screen_menu(struct sc_ui *ui, const struct sc_frame *f, const struct sc_ui_menu *m)
+{
+    sc_draw_fill(f, (SDL_Rect){0, 0, f->w, f->h}, SC_COL_BG);
+    sc_screen_header(ui, f, m->title ? m->title : _("Administrator's menu"));
+    switch (m->kind) {
+    default: /* LIST */
+        sc_screen_menu_rows(ui, f, m, sc_screen_menu_area(f), ROW_H);
+        sc_screen_hint(ui, f, m->hint ? m->hint : default_hint(ui, m));
+        break;
+    }
+    sc_screen_menu_message(ui, f, m);
+}
