@@ -447,7 +447,7 @@ static int64_t turn(struct sc_station *st)
     deadline = min64(deadline, st_course_deadline_ns(st, now_ns));
     deadline = min64(deadline, st_screen_deadline_ns(st));
     deadline = min64(deadline, sc_ui_next_redraw_ns(st->ui));
-    /*XX*/
+    deadline = min64(deadline, st_watchdog_deadline_ns(st));
     return deadline;
 }
 
