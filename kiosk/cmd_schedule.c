@@ -2,6 +2,7 @@
  * scripts and set-up. Exit status: 0 done, 1 failure (database, file
  * system), 2 bad input, 3 refused because of conflicts (--force overrides). */
 #include "commands.h"
+#include "record.h"
 #include "schedule.h"
 
 #include <errno.h>
@@ -28,8 +29,9 @@ static const char usage[] =
     "Sources: service:N (a service on the broadcast stream), service:N@URL (on that\n"
     "stream), udp://... rtp://... http(s)://... (a stream), file:NAME (in the course\n"
     "library) or /path, recording:ID (the newest recording made by record entry ID).\n"
-    "Times without a zone are station local time: --utc-offset, else the system time\n"
-    "zone. A daily course keeps its local time of day. --to DATE includes that day.\n"
+    "Times without a zone are station local time: --utc-offset, else the record's\n"
+    "utc_offset setting (default +08:00), as the kiosk uses; never the system time zone.\n"
+    "A daily course keeps its local time of day. --to DATE includes that day.\n"
     "list --json prints an array of entries; with --from/--to an object\n"
     "{\"entries\": [...], \"occurrences\": [...]}.\n"
     "Exit status: 0 done, 1 failure, 2 bad input, 3 refused because of conflicts.\n";
@@ -121,17 +123,34 @@ static int parse_offset(const char *text, int32_t *offset)
     return 0;
 }
 
-static int station_offset(const struct options *o, int32_t *offset)
+/* The station's local time: --utc-offset, else the study record's
+ * utc_offset setting (what the kiosk runs on), else the record's default
+ * +08:00 for a station without a record yet. Never the system time zone: the
+ * receiver's TZ is often UTC while the village lives at +08:00. */
+static int station_offset(const struct options *o, struct sc_log *log, int32_t *offset)
 {
     if (o->offset) {
         if (parse_offset(o->offset, offset))
             return bad_input("--utc-offset '%s' is not like +08:00", o->offset);
         return 0;
     }
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    *offset = (int32_t)tm.tm_gmtoff;
+    *offset = 8 * 3600;
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof(path), "%s/record.sqlite", o->data_dir) >= (int)sizeof(path))
+        return bad_input("--data-dir '%s' is too long", o->data_dir);
+    if (access(path, F_OK) != 0) return 0;
+    struct rec_options ro = {.data_dir = o->data_dir};
+    struct rec *rec = NULL;
+    int rc = rec_open(&ro, log, &rec);
+    if (rc < 0) {
+        fprintf(stderr,
+                "studycast schedule: cannot read the station's time zone from the record in %s "
+                "(%s); give it with --utc-offset +08:00\n",
+                o->data_dir, rec_strerror(rc));
+        return 1;
+    }
+    *offset = rec_utc_offset_seconds(rec);
+    rec_close(rec);
     return 0;
 }
 
@@ -195,10 +214,11 @@ static int cmd_add(const struct options *o, struct sc_log *log)
     if (o->positional) return bad_input("unexpected argument '%s'", o->positional);
     /* The station's offset: --utc-offset, else the zone written in --start
      * (someone planning for a UTC+8 station from a UTC machine), else the
-     * system time zone. */
+     * record's (station_offset). */
     int32_t offset;
     int rc = 0;
-    if (o->offset || sc_sched_zone_offset(o->start, &offset) != 0) rc = station_offset(o, &offset);
+    if (o->offset || sc_sched_zone_offset(o->start, &offset) != 0)
+        rc = station_offset(o, log, &offset);
     if (rc) return rc;
     struct sc_sched_entry e;
     sc_sched_entry_init(&e);
@@ -333,7 +353,7 @@ static int cmd_list(const struct options *o, struct sc_log *log)
     if (o->positional) return bad_input("unexpected argument '%s'", o->positional);
     if (!o->from != !o->to) return bad_input("%s", "--from and --to go together");
     int32_t offset;
-    int rc = station_offset(o, &offset);
+    int rc = station_offset(o, log, &offset);
     if (rc) return rc;
     int64_t from = 0, to = 0;
     if (o->from && parse_range_end(o->from, offset, false, &from))

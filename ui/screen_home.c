@@ -8,14 +8,29 @@
 
 #define CHART_MAX_MINUTES 180 /* bars are scaled to 3 h; longer ones are capped */
 
-static void signal_line(struct sc_ui *ui, const struct sc_frame *f, enum sc_ui_signal signal, int x,
-                        int cy, int px)
+/* "乡村教育频道 · 正在播出：水稻种植技术": the SDT/EIT names, either may be
+ * missing; "" when both are. */
+static void tuned_text(struct sc_ui *ui, const char *service, const char *event, char *buf,
+                       size_t size)
+{
+    char now[320] = "";
+    if (event && *event) snprintf(now, sizeof(now), _("Now: %s"), event);
+    bool both = service && *service && now[0];
+    snprintf(buf, size, "%s%s%s", service ? service : "", both ? " · " : "", now);
+}
+
+/* The signal, then what is tuned (names in the normal text colour). */
+static void signal_line(struct sc_ui *ui, const struct sc_frame *f, enum sc_ui_signal signal,
+                        const char *tuned, int x, int cy, int px, int max_w)
 {
     SDL_Color c = sc_signal_color(signal);
     int dot = px * 6 / 10;
     sc_draw_round(f, (SDL_Rect){x, cy - dot / 2, dot, dot}, dot / 2, c);
-    sc_text_draw(f->text, sc_signal_text(ui, signal), px, SC_TEXT_BOLD, c, x + dot + px / 3, cy, 0,
-                 0);
+    x += dot + px / 3;
+    int w = sc_text_draw(f->text, sc_signal_text(ui, signal), px, SC_TEXT_BOLD, c, x, cy, 0, 0);
+    if (tuned && *tuned && max_w > dot + w + px)
+        sc_text_draw(f->text, tuned, px, SC_TEXT_REGULAR, SC_COL_TEXT, x + w + px, cy,
+                     max_w - dot - px / 3 - w - px, 0);
 }
 
 /* "19:30" today, "11-29 19:30" another day (station local time). */
@@ -134,7 +149,10 @@ void sc_screen_home(struct sc_ui *ui, const struct sc_frame *f, const struct sc_
 {
     sc_draw_fill(f, (SDL_Rect){0, 0, f->w, f->h}, SC_COL_BG);
     sc_screen_header(ui, f, home->station_name ? home->station_name : _("Study station"));
-    signal_line(ui, f, home->signal, f->safe.x, sc_y(f, 112), sc_px(f, SC_PX_SMALL));
+    char tuned[512];
+    tuned_text(ui, home->service_name, home->event_title, tuned, sizeof(tuned));
+    signal_line(ui, f, home->signal, tuned, f->safe.x, sc_y(f, 112), sc_px(f, SC_PX_SMALL),
+                f->safe.w);
     double W = sc_safe_w(f), H = sc_safe_h(f);
     double top = SC_HEADER_H + 30, banner_h = 90;
     double bottom = H - SC_HINT_H - banner_h - 20;
@@ -170,6 +188,11 @@ void sc_screen_pretune(struct sc_ui *ui, const struct sc_frame *f, const struct 
             sc_text_draw_wrapped(f->text, p->course, sc_px(f, SC_PX_TITLE), SC_TEXT_BOLD,
                                  SC_COL_TEXT, cx, sc_y(f, 240), sc_px(f, 84), f->safe.w, 2, 1);
     }
+    char tuned[512];
+    tuned_text(ui, p->service_name, p->event_title, tuned, sizeof(tuned));
+    if (tuned[0])
+        sc_text_draw(f->text, tuned, sc_px(f, SC_PX_BODY), SC_TEXT_REGULAR, SC_COL_ACCENT, cx,
+                     sc_y(f, 375), f->safe.w, 1);
     int64_t utc;
     char countdown[48] = "--:--";
     if (sc_ui_local_now(ui, NULL, &utc))

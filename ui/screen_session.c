@@ -94,9 +94,22 @@ static void info_overlay(struct sc_ui *ui, const struct sc_frame *f, const struc
     snprintf(line, sizeof(line), _("Attendance %d"), p->attendance);
     int aw = sc_text_draw(f->text, line, sc_px(f, SC_PX_BODY), SC_TEXT_REGULAR, SC_COL_TEXT, x,
                           panel.y + sc_px(f, 266), w / 2, 0);
-    sc_text_draw(f->text, sc_signal_text(ui, p->signal), sc_px(f, SC_PX_BODY), SC_TEXT_BOLD,
-                 sc_signal_color(p->signal), x + aw + sc_px(f, 60), panel.y + sc_px(f, 266),
-                 w - aw - sc_px(f, 60), 0);
+    int sx = x + aw + sc_px(f, 60);
+    int sw = sc_text_draw(f->text, sc_signal_text(ui, p->signal), sc_px(f, SC_PX_BODY),
+                          SC_TEXT_BOLD, sc_signal_color(p->signal), sx, panel.y + sc_px(f, 266),
+                          w - aw - sc_px(f, 60), 0);
+    /* what airs: the SDT's service name and the EIT's event, when the stream has them */
+    char tuned[512] = "", event[320] = "";
+    if (p->event_title && *p->event_title)
+        snprintf(event, sizeof(event), _("Now: %s"), p->event_title);
+    bool service = p->service_name && *p->service_name;
+    if (service || event[0])
+        snprintf(tuned, sizeof(tuned), "%s%s%s", service ? p->service_name : "",
+                 service && event[0] ? " · " : "", event);
+    int rest = w - aw - sc_px(f, 60) - sw - sc_px(f, 40);
+    if (tuned[0] && rest > sc_px(f, 80))
+        sc_text_draw(f->text, tuned, sc_px(f, SC_PX_BODY), SC_TEXT_REGULAR, SC_COL_TEXT,
+                     sx + sw + sc_px(f, 40), panel.y + sc_px(f, 266), rest, 0);
 }
 
 void sc_screen_playing(struct sc_ui *ui, const struct sc_frame *f, const struct sc_ui_playing *p)

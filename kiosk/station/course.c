@@ -358,6 +358,8 @@ int64_t st_course_turn(struct sc_station *st, int64_t now_ns, int64_t now_utc)
         wait = player_turn(st, now_ns);
         if (!c->active || c->ended) return -1;
         signal_turn(st, now_ns);
+        if (st_reception_names_turn(&st->reception, c->service, now_utc, now_ns))
+            st->view_dirty = true;
         if (c->playback_started) played_clock(c, credited(c), now_ns);
         resolve_end(st);
         if (!c->pretune && now_utc >= c->end_utc) {
@@ -465,6 +467,9 @@ void st_course_finish(struct sc_station *st)
         if (rc == 0) SC_INFO(st->log, "session %s closed", c->session_id);
     }
     reset(st);
+    /* a course held since: HOME's note of courses missed while off has had its day */
+    st->missed_note[0] = '\0';
+    st->n_missed = 0;
     st_planner_refresh_month(st);
     st_set_screen(st, SC_UI_SCREEN_HOME);
 }

@@ -85,7 +85,9 @@ static void note_missed(struct sc_station *st, const struct sc_sched_occurrence 
     sc_json_object_begin(&j);
     sc_json_kv_int(&j, "entry", occ->entry->id);
     sc_json_kv_string(&j, "course", occ->entry->title);
+    sc_json_kv_string(&j, "kind", sc_sched_kind_name(occ->entry->kind));
     sc_json_kv_string(&j, "scheduled_start", start);
+    sc_json_kv_int(&j, "slot_minutes", (occ->end_utc - occ->start_utc) / 60);
     sc_json_kv_string(&j, "reason", reason);
     sc_json_object_end(&j);
     if (!buf.failed) {
@@ -93,6 +95,52 @@ static void note_missed(struct sc_station *st, const struct sc_sched_occurrence 
         if (rc < 0) SC_WARN(st->log, "cannot record the missed course: %s", rec_strerror(rc));
     }
     sc_buf_free(&buf);
+}
+
+/* HOME's banner: the first course missed while the kiosk was off (how many
+ * more is added on screen); the record holds each as course_missed. */
+static void show_missed(struct sc_station *st, const struct sc_sched_occurrence *occ)
+{
+    st->view_dirty = true;
+    if (st->n_missed++ > 0) return;
+    time_t local = (time_t)(occ->start_utc + st->utc_offset_s);
+    struct tm tm;
+    gmtime_r(&local, &tm);
+    snprintf(st->missed_note, sizeof(st->missed_note),
+             st_tr(st, "Missed while the station was off: %s (%d/%d %02d:%02d)"), occ->entry->title,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
+}
+
+/* DATA_DIR/kiosk.alive: when the kiosk last ran (UTC s), written every
+ * ST_ALIVE_EVERY_S, so that a restart knows which slots passed while it was
+ * off (sc_sched_due's since). 0 when there is none or it does not parse. */
+static int64_t alive_read(struct sc_station *st)
+{
+    char path[PATH_MAX + 16], *text = NULL;
+    size_t len = 0;
+    struct sc_jv *doc = NULL;
+    int64_t utc = 0;
+    snprintf(path, sizeof(path), "%s/kiosk.alive", st->data_dir);
+    if (sc_read_file(path, 4096, &text, &len) < 0) return 0;
+    if (sc_json_parse(text, len, &doc, NULL, 0) < 0 || sc_jv_get_int(doc, "utc", &utc) < 0) {
+        SC_WARN(st->log, "%s does not parse: missed courses are not looked for", path);
+        utc = 0;
+    }
+    sc_jv_free(doc);
+    free(text);
+    return utc;
+}
+
+static void alive_write(struct sc_station *st, int64_t now_utc)
+{
+    char path[PATH_MAX + 16], text[128];
+    snprintf(path, sizeof(path), "%s/kiosk.alive", st->data_dir);
+    int n = snprintf(text, sizeof(text), "{\"utc\":%lld,\"clock_source\":\"%s\"}\n",
+                     (long long)now_utc, rec_clock_source_name(st->clock_source));
+    int rc = sc_write_file_atomic(path, text, (size_t)n);
+    if (rc < 0 && st->alive_written_utc >= 0)
+        SC_WARN(st->log, "cannot write %s: %s", path, strerror(-rc));
+    st->alive_written_utc = rc < 0 ? -now_utc : now_utc; /* negative: failed, said once */
 }
 
 static bool same_occurrence(const struct st_course *c, const struct sc_sched_occurrence *occ)
@@ -110,7 +158,10 @@ static void act(struct sc_station *st, const struct sc_sched_due *d)
         return;
     case SC_DUE_MISSED:
         st_planner_mark(st, e->id, occ->start_utc);
+        /* held (or begun, then cut by a crash) before the kiosk stopped */
+        if (e->kind != SC_SCHED_RECORD && previous_session(st, occ) != 0) return;
         note_missed(st, occ, "the kiosk was not running during its slot");
+        show_missed(st, occ);
         return;
     case SC_DUE_START:
     case SC_DUE_LATE:
@@ -143,6 +194,16 @@ static void act(struct sc_station *st, const struct sc_sched_due *d)
 
 void st_planner_turn(struct sc_station *st, int64_t now_utc)
 {
+    if (!st->alive_loaded) { /* the first turn: what passed while the kiosk was off */
+        st->alive_loaded = true;
+        int64_t last_run = alive_read(st);
+        if (last_run > 0 && last_run < now_utc) st->last_due_utc = last_run;
+        if (last_run > 0)
+            SC_INFO(st->log, "the kiosk last ran %lld s ago", (long long)(now_utc - last_run));
+    }
+    int64_t last_alive = llabs(st->alive_written_utc);
+    if (!last_alive || now_utc >= last_alive + ST_ALIVE_EVERY_S || now_utc < last_alive)
+        alive_write(st, now_utc);
     int64_t since = st->last_due_utc ? st->last_due_utc : now_utc;
     if (since > now_utc) since = now_utc; /* the clock went back */
     struct sc_sched_due due[MAX_DUE];
@@ -161,7 +222,9 @@ void st_planner_turn(struct sc_station *st, int64_t now_utc)
 
 int64_t st_planner_next_wakeup_utc(const struct sc_station *st, int64_t now_utc)
 {
-    return sc_sched_next_wakeup(st->entries, st->n_entries, now_utc, &st->query);
+    int64_t next = sc_sched_next_wakeup(st->entries, st->n_entries, now_utc, &st->query);
+    int64_t alive = llabs(st->alive_written_utc) + ST_ALIVE_EVERY_S;
+    return alive < next ? alive : next;
 }
 
 /* HOME: the next course to watch (record entries are not watched). */

@@ -7,7 +7,9 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void st_reception_attach(struct st_reception *r, struct sc_player *player, int64_t now_ns)
 {
@@ -84,4 +86,44 @@ int st_reception_event_end(const struct st_reception *r, int service, int64_t at
         }
     dmx_events_free(events, n);
     return rc;
+}
+
+static bool set_text(char *dst, size_t size, const char *src)
+{
+    if (strncmp(dst, src, size - 1) == 0) return false;
+    snprintf(dst, size, "%s", src);
+    return true;
+}
+
+bool st_reception_names_turn(struct st_reception *r, int service, int64_t now_utc, int64_t now_ns)
+{
+    if (!r->player) {
+        bool had = r->service_name[0] || r->event_title[0];
+        r->service_name[0] = r->event_title[0] = '\0';
+        r->names_checked_ns = 0;
+        return had;
+    }
+    if (r->names_checked_ns && now_ns - r->names_checked_ns < 2000000000LL) return false;
+    r->names_checked_ns = now_ns;
+    if (service < 0) service = sc_player_service(r->player); /* a URL: what the player chose */
+    if (service < 0) return false;
+    const char *name = "", *title = "";
+    struct dmx_service *services = NULL;
+    size_t n_services = 0;
+    if (sc_player_services(r->player, &services, &n_services) < 0) n_services = 0;
+    for (size_t i = 0; i < n_services; i++)
+        if (services[i].actual && services[i].id == service) name = services[i].name;
+    struct dmx_event *events = NULL;
+    size_t n_events = 0;
+    if (sc_player_events(r->player, service, &events, &n_events) < 0) n_events = 0;
+    for (size_t i = 0; i < n_events; i++)
+        if (events[i].start <= now_utc && now_utc < events[i].start + events[i].duration) {
+            title = events[i].title;
+            break;
+        }
+    bool changed = set_text(r->service_name, sizeof(r->service_name), name);
+    changed |= set_text(r->event_title, sizeof(r->event_title), title);
+    dmx_services_free(services, n_services);
+    dmx_events_free(events, n_events);
+    return changed;
 }

@@ -232,3 +232,38 @@ size_t st_recorder_titles(const struct sc_station *st, const char **titles, size
         if (st->recorders[i]) titles[n++] = st->recorders[i]->title;
     return n;
 }
+
+bool st_recorder_reception(const struct sc_station *st, enum sc_ui_signal *signal, char *service,
+                           size_t service_size, char *event, size_t event_size)
+{
+    const struct st_recorder *r = NULL;
+    for (size_t i = 0; i < ST_MAX_RECORDERS && !r; i++)
+        r = st->recorders[i];
+    if (!r) return false;
+    service[0] = event[0] = '\0';
+    struct dmx_outage *outages = NULL;
+    size_t n = 0;
+    bool down = dmx_pipeline_outages(r->pipeline, &outages, &n) == 0 && n > 0 &&
+                outages[n - 1].end_mono_ns == 0;
+    free(outages);
+    uint64_t bytes = (uint64_t)atomic_load(&r->bytes);
+    *signal = down ? SC_UI_SIGNAL_NONE : bytes > 0 ? SC_UI_SIGNAL_GOOD : SC_UI_SIGNAL_UNKNOWN;
+    struct dmx_service *services = NULL;
+    if (dmx_pipeline_services(r->pipeline, &services, &n) == 0) {
+        for (size_t i = 0; i < n; i++)
+            if (services[i].actual && (int)services[i].id == r->service)
+                snprintf(service, service_size, "%s", services[i].name);
+        dmx_services_free(services, n);
+    }
+    struct dmx_event *events = NULL;
+    int64_t now = st_now_utc(st);
+    if (r->service >= 0 && dmx_pipeline_events(r->pipeline, r->service, &events, &n) == 0) {
+        for (size_t i = 0; i < n; i++)
+            if (events[i].start <= now && now < events[i].start + events[i].duration) {
+                snprintf(event, event_size, "%s", events[i].title);
+                break;
+            }
+        dmx_events_free(events, n);
+    }
+    return true;
+}
