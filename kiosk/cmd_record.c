@@ -321,8 +321,9 @@ static int cmd_settings(const struct args *a, struct sc_log *log)
                     values[i], rc == -EINVAL ? "invalid value" : rec_strerror(rc));
     }
     if (rc == 0) {
-        const char *all[] = {"station_id", "station_name", "station_type", "utc_offset"};
-        for (int i = 0; i < 4; i++) {
+        const char *all[] = {"station_id", "station_name", "station_type", "utc_offset", "volume",
+                             "language",   "clock_source", "source",       "service"};
+        for (int i = 0; i < (int)(sizeof(all) / sizeof(all[0])); i++) {
             char value[256] = "";
             rec_setting_get(rec, all[i], value, sizeof(value));
             printf("%-13s %s\n", all[i], value);

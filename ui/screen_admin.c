@@ -108,6 +108,12 @@ void sc_screen_menu(struct sc_ui *ui, const struct sc_frame *f, const struct sc_
     sc_draw_fill(f, (SDL_Rect){0, 0, f->w, f->h}, SC_COL_BG);
     sc_screen_header(ui, f, m->title ? m->title : _("Administrator's menu"));
     switch (m->kind) {
+    case SC_UI_MENU_PIN:
+        sc_screen_menu_pin(ui, f, m);
+        break;
+    case SC_UI_MENU_KEYBOARD:
+        sc_screen_menu_keyboard(ui, f, m);
+        break;
     default: /* LIST */
         sc_screen_menu_rows(ui, f, m, sc_screen_menu_area(f), ROW_H);
         sc_screen_hint(ui, f, m->hint ? m->hint : default_hint(ui, m));

@@ -175,6 +175,12 @@ void sc_screen_menu_message(struct sc_ui *ui, const struct sc_frame *f,
                             const struct sc_ui_menu *menu);
 /* Where an admin page may draw: below the header, above the message and hint. */
 SDL_Rect sc_screen_menu_area(const struct sc_frame *f);
+/* PIN kind (screen_admin_pin.c): boxes with dots, the lock-out countdown. */
+void sc_screen_menu_pin(struct sc_ui *ui, const struct sc_frame *f, const struct sc_ui_menu *menu);
+/* KEYBOARD kind (screen_admin_keyboard.c): the typed text over a grid of keys
+ * (items, u.keyboard.columns per row, focus the key). */
+void sc_screen_menu_keyboard(struct sc_ui *ui, const struct sc_frame *f,
+                             const struct sc_ui_menu *menu);
 /* The focus highlight around r. */
 void sc_focus_ring(const struct sc_frame *f, SDL_Rect r, int radius);
 void sc_screen_toast(struct sc_ui *ui, const struct sc_frame *f);

@@ -240,9 +240,10 @@ static int64_t time_key(struct sc_ui *ui, int64_t now, int64_t *next)
     key = toast;
     if (!k->has_view) goto done;
     enum sc_ui_screen s = k->view.screen;
+    /* MENU: its header clock and the PIN page's lock-out countdown */
     bool wall = s == SC_UI_SCREEN_HOME || s == SC_UI_SCREEN_ROLLCALL || s == SC_UI_SCREEN_PRETUNE ||
                 (s == SC_UI_SCREEN_PLAYING && k->view.u.playing.show_info) ||
-                s == SC_UI_SCREEN_OUTAGE;
+                s == SC_UI_SCREEN_OUTAGE || s == SC_UI_SCREEN_MENU;
     if (wall && k->clock.valid) {
         int64_t t = now + k->clock.utc_minus_mono_ns;
         int64_t sec = t >= 0 ? t / NS : -((-t + NS - 1) / NS);

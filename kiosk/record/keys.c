@@ -104,6 +104,29 @@ static bool valid_offset(const char *v)
     return h <= 14 && m < 60;
 }
 
+/* A decimal integer without sign or leading zeros, within [min, max]. */
+static bool valid_int(const char *v, long min, long max)
+{
+    size_t len = strlen(v);
+    if (len == 0 || len > 6 || (len > 1 && v[0] == '0')) return false;
+    long n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (v[i] < '0' || v[i] > '9') return false;
+        n = n * 10 + (v[i] - '0');
+    }
+    return n >= min && n <= max;
+}
+
+/* The station's stream: a URL or an absolute path, printable, one line. */
+static bool valid_source(const char *v)
+{
+    size_t len = strlen(v);
+    if (len == 0 || len > 255) return false;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f) return false;
+    return v[0] == '/' || strstr(v, "://") != NULL;
+}
+
 int rec_setting_set(struct rec *rec, const char *key, const char *value)
 {
     if (!key || !value) return -EINVAL;
@@ -113,6 +136,16 @@ int rec_setting_set(struct rec *rec, const char *key, const char *value)
         if (!valid_offset(value)) return -EINVAL;
     } else if (strcmp(key, "station_name") == 0) {
         if (strlen(value) > 120) return -EINVAL;
+    } else if (strcmp(key, "volume") == 0) {
+        if (!valid_int(value, 0, 100)) return -EINVAL;
+    } else if (strcmp(key, "service") == 0) {
+        if (!valid_int(value, 1, 65535)) return -EINVAL;
+    } else if (strcmp(key, "language") == 0) {
+        if (strcmp(value, "zh_CN") != 0 && strcmp(value, "en") != 0) return -EINVAL;
+    } else if (strcmp(key, "clock_source") == 0) {
+        if (strcmp(value, "auto") != 0 && strcmp(value, "system") != 0) return -EINVAL;
+    } else if (strcmp(key, "source") == 0) {
+        if (!valid_source(value)) return -EINVAL;
     } else {
         return -EINVAL; /* station_id is made once; unknown keys are typos */
     }

@@ -75,6 +75,24 @@ static void test_first_start(void)
     ASSERT_EQ(rec_setting_set(rec, "station_id", "x"), -EINVAL);
     ASSERT_EQ(rec_setting_set(rec, "station_name", "张家村学习站"), 0);
     ASSERT_EQ(rec_setting_set(rec, "utc_offset", "+8"), -EINVAL);
+    /* the kiosk's settings: checked values only */
+    ASSERT_EQ(rec_setting_set(rec, "volume", "70"), 0);
+    ASSERT_EQ(rec_setting_set(rec, "volume", "101"), -EINVAL);
+    ASSERT_EQ(rec_setting_set(rec, "volume", "07"), -EINVAL);
+    ASSERT_EQ(rec_setting_set(rec, "language", "en"), 0);
+    ASSERT_EQ(rec_setting_set(rec, "language", "fr"), -EINVAL);
+    ASSERT_EQ(rec_setting_set(rec, "clock_source", "system"), 0);
+    ASSERT_EQ(rec_setting_set(rec, "clock_source", "gps"), -EINVAL);
+    ASSERT_EQ(rec_setting_set(rec, "service", "1"), 0);
+    ASSERT_EQ(rec_setting_set(rec, "service", "0"), -EINVAL);
+    ASSERT_EQ(rec_setting_set(rec, "source", "udp://239.1.2.3:5000"), 0);
+    ASSERT_EQ(rec_setting_set(rec, "source", "udp://239.1.2.3:5000\nx"), -EINVAL);
+    ASSERT_EQ(rec_setting_set(rec, "source", "channel"), -EINVAL);
+    char kept[64];
+    ASSERT_EQ(rec_setting_get(rec, "volume", kept, sizeof(kept)), 0);
+    ASSERT_STR_EQ(kept, "70");
+    ASSERT_EQ(rec_setting_get(rec, "source", kept, sizeof(kept)), 0);
+    ASSERT_STR_EQ(kept, "udp://239.1.2.3:5000");
     rec_close(rec);
 
     /* a second start keeps the identity */
