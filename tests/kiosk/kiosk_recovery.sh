@@ -1,10 +1,13 @@
 #!/bin/sh
-# usage: kiosk_recovery.sh STUDYCAST WORKDIR kill9|late
+# usage: kiosk_recovery.sh STUDYCAST WORKDIR kill9|late|missed
 #  kill9: a kill -9 during a course; the restarted kiosk finds the course's
 #         slot still running and resumes it as a new session marked resumed
 #         (and late); the record holds the first session as interrupted.
 #  late:  a course whose start passed while the kiosk was off (its slot still
 #         running) starts at once, late, and the record says so.
+#  missed: a course whose whole slot passed while the kiosk was off (after it
+#         last ran) is noted course_missed in the record and shown on HOME;
+#         one that ended before the kiosk's last run is not.
 set -eu
 S=$1
 W=$2
@@ -85,6 +88,51 @@ late)
   "$S" verify "$W/export" > /dev/null || fail "verify"
   grep "course_started" "$W/export/events.tsv" | grep "$session" | grep '"late":true' |
     grep -q '"resumed":false' || fail "the session is not recorded as late"
+  ;;
+missed)
+  # ended an hour before the kiosk first ran: not a missed course of this station
+  "$S" schedule add --title "很早的课" --source "$W/course.ts" --start "$(local_time -3600)" \
+    --duration 2 --data-dir "$W/data" > /dev/null || fail "schedule add"
+  # tomorrow's course: the station is configured (no demo)
+  "$S" schedule add --title "明天的课" --source "$W/course.ts" --start "$(local_time +86400)" \
+    --duration 2 --data-dir "$W/data" > /dev/null || fail "schedule add"
+  kiosk_start "$W/data"
+  wait_for screen home 10
+  expect missed 0
+  [ -s "$W/data/kiosk.alive" ] || fail "no kiosk.alive"
+  kiosk_stop
+  # planned while the kiosk is off; its whole 1-minute slot passes before the restart
+  "$S" schedule add --title "错过的课" --source "$W/course.ts" --start "$(local_time +3)" \
+    --duration 1 --data-dir "$W/data" > /dev/null || fail "schedule add"
+  sleep 66
+  kiosk_start "$W/data"
+  wait_for missed 1 10
+  expect screen home
+  expect session_id null
+  note=$(field missed_note)
+  case "$note" in *错过的课*) ;; *) fail "HOME's note is '$note'" ;; esac
+  grep -q 'course "错过的课" at .* missed: the kiosk was not running' "$W/kiosk.log" ||
+    fail "no missed course in the log"
+  kiosk_stop
+  # a second restart does not note it again
+  kiosk_start "$W/data"
+  wait_for screen home 10
+  expect missed 0
+  kiosk_stop
+  "$S" record export --out "$W/export" --data-dir "$W/data" > /dev/null || fail "export"
+  "$S" verify "$W/export" > /dev/null || fail "verify"
+  python3 - "$W/export/events.tsv" <<'PY' || fail "course_missed in the record"
+import json, sys
+events = [l.rstrip("\n").split("\t") for l in open(sys.argv[1], encoding="utf-8")
+          if not l.startswith("#")]
+missed = [json.loads(e[7]) for e in events if e[1] == "course_missed"]
+assert len(missed) == 1, missed
+m = missed[0]
+assert m["course"] == "错过的课" and m["kind"] == "live" and m["slot_minutes"] == 1, m
+assert m["reason"] == "the kiosk was not running during its slot", m
+assert not [e for e in events if e[1] == "session_opened"], "a session was opened"
+print("course_missed:", m)
+PY
   ;;
 *)
   fail "mode $MODE"

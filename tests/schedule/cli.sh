@@ -125,6 +125,33 @@ d = json.load(sys.stdin)
 assert d["entries"][0]["start"] == "2026-12-01T07:30:00+08:00", d
 assert [o["start"] for o in d["occurrences"]] == ["2026-12-02T07:30:00+08:00"], d'
 
+# No zone in --start and no --utc-offset: the station's time zone is the
+# record's utc_offset (as the kiosk reads it), never the system TZ. A data dir
+# without a record yet: the record's default, +08:00. TZ=UTC and TZ=America/
+# New_York give the same instant.
+fresh="$dir/fresh"
+TZ=UTC "$studycast" schedule add --title f --source service:4 --start 2026-12-01T19:30 \
+  --duration 30 --data-dir "$fresh" >/dev/null
+TZ=America/New_York "$studycast" schedule add --title g --source service:4 \
+  --start 2026-12-02T19:30 --duration 30 --data-dir "$fresh" >/dev/null
+TZ=UTC "$studycast" schedule list --json --data-dir "$fresh" | python3 -c '
+import json, sys
+d = {e["title"]: e["start"] for e in json.load(sys.stdin)}
+assert d == {"f": "2026-12-01T19:30:00+08:00", "g": "2026-12-02T19:30:00+08:00"}, d'
+[ ! -e "$fresh/record.sqlite" ] || fail "schedule add created a record"
+# A station whose record says +05:45: its local 19:30 is 13:45 UTC, whatever TZ says.
+nepal="$dir/nepal"
+"$studycast" record settings --utc-offset +05:45 --data-dir "$nepal" >/dev/null ||
+  fail "record settings"
+TZ=Asia/Shanghai "$studycast" schedule add --title n --source service:4 \
+  --start 2026-12-01T19:30 --duration 30 --data-dir "$nepal" >/dev/null
+TZ=UTC "$studycast" schedule list --json --data-dir "$nepal" | python3 -c '
+import json, sys, datetime
+e = json.load(sys.stdin)[0]
+assert e["start"] == "2026-12-01T19:30:00+05:45", e
+t = datetime.datetime.fromisoformat(e["start"]).astimezone(datetime.timezone.utc)
+assert t.strftime("%H:%M") == "13:45", t'
+
 # A damaged database file is reported, not trusted.
 echo "not a database" >"$dir/bad.db"
 mkdir "$dir/bad" && cp "$dir/bad.db" "$dir/bad/schedule.db"
