@@ -4,39 +4,9 @@
 
 #include <math.h>
 
-int sc_decoder_open(struct sc_decoder *d, struct sc_player *p, AVStream *stream)
-{
-    const AVCodec *codec = avcodec_find_decoder(stream->codecpar->codec_id);
-    if (!codec) return AVERROR_DECODER_NOT_FOUND;
-    d->avctx = avcodec_alloc_context3(codec);
-    if (!d->avctx) return AVERROR(ENOMEM);
-    int ret = avcodec_parameters_to_context(d->avctx, stream->codecpar);
-    if (ret < 0) goto fail;
-    d->avctx->pkt_timebase = stream->time_base;
-    d->is_video = stream->codecpar->codec_type == AVMEDIA_TYPE_VIDEO;
-    AVDictionary *opts = NULL;
-    if (d->is_video) {
-        av_dict_set_int(&opts, "threads", p->opts.threads, 0); /* 0: auto, as ffmpeg */
-        d->avctx->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
-    }
-    ret = avcodec_open2(d->avctx, codec, &opts);
-    av_dict_free(&opts);
-    if (ret < 0) goto fail;
-    d->player = p;
-    d->stream = stream;
-    d->time_base = stream->time_base;
-    d->frame_rate = av_guess_frame_rate(p->ic, stream, NULL);
-    atomic_store(&d->codec_id, (int)codec->id);
-    d->packets.time_base = stream->time_base; /* no packet flows yet */
-    d->error_limit = (struct sc_log_limit){.burst = 5, .period_ms = 1000};
-    return 0;
-fail:
-    avcodec_free_context(&d->avctx);
-    return ret;
-}
-
-/* A decoder context for the stream, as sc_decoder_open makes it. */
-static int open_context(struct sc_player *p, AVStream *stream, AVCodecContext **out)
+/* A decoder context for the stream: frame threads for video (as many as
+ * asked, 0: libavcodec's choice, as ffmpeg's), pictures from d's frame pool. */
+static int open_context(struct sc_decoder *d, AVStream *stream, AVCodecContext **out)
 {
     const AVCodec *codec = avcodec_find_decoder(stream->codecpar->codec_id);
     if (!codec) return AVERROR_DECODER_NOT_FOUND;
@@ -46,8 +16,12 @@ static int open_context(struct sc_player *p, AVStream *stream, AVCodecContext **
     avctx->pkt_timebase = stream->time_base;
     AVDictionary *opts = NULL;
     if (stream->codecpar->codec_type == AVMEDIA_TYPE_VIDEO) {
-        av_dict_set_int(&opts, "threads", p->opts.threads, 0);
+        av_dict_set_int(&opts, "threads", d->player->opts.threads, 0);
         avctx->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
+        if (d->frame_pool_ready) {
+            avctx->opaque = &d->frame_pool;
+            avctx->get_buffer2 = sc_frame_pool_get_buffer;
+        }
     }
     if (ret >= 0) ret = avcodec_open2(avctx, codec, &opts);
     av_dict_free(&opts);
@@ -59,12 +33,29 @@ static int open_context(struct sc_player *p, AVStream *stream, AVCodecContext **
     return 0;
 }
 
+int sc_decoder_open(struct sc_decoder *d, struct sc_player *p, AVStream *stream)
+{
+    d->player = p;
+    d->is_video = stream->codecpar->codec_type == AVMEDIA_TYPE_VIDEO;
+    if (d->is_video && !d->frame_pool_ready)
+        d->frame_pool_ready = sc_frame_pool_init(&d->frame_pool) == 0;
+    int ret = open_context(d, stream, &d->avctx);
+    if (ret < 0) return ret;
+    d->stream = stream;
+    d->time_base = stream->time_base;
+    d->frame_rate = av_guess_frame_rate(p->ic, stream, NULL);
+    atomic_store(&d->codec_id, (int)stream->codecpar->codec_id);
+    d->packets.time_base = stream->time_base; /* no packet flows yet */
+    d->error_limit = (struct sc_log_limit){.burst = 5, .period_ms = 1000};
+    return 0;
+}
+
 int sc_decoder_prepare_switch(struct sc_decoder *d, AVStream *stream, int serial)
 {
     struct sc_player *p = d->player;
     if ((stream->codecpar->codec_type == AVMEDIA_TYPE_VIDEO) != d->is_video) return AVERROR(EINVAL);
     AVCodecContext *avctx;
-    int ret = open_context(p, stream, &avctx);
+    int ret = open_context(d, stream, &avctx);
     if (ret < 0) {
         SC_WARN(p->log, "cannot open the %s decoder for the new service: %s",
                 d->is_video ? "video" : "audio", av_err2str(ret));
@@ -104,6 +95,8 @@ void sc_decoder_close(struct sc_decoder *d)
     avcodec_free_context(&d->avctx);
     avcodec_free_context(&d->next_avctx);
     sc_deinterlacer_free(&d->deint);
+    if (d->frame_pool_ready) sc_frame_pool_destroy(&d->frame_pool);
+    d->frame_pool_ready = false;
 }
 
 bool sc_decoder_done(struct sc_decoder *d)
@@ -173,7 +166,8 @@ static bool late_already(struct sc_decoder *d, const AVFrame *frame)
 static int handle_video_frame(struct sc_decoder *d, AVFrame *frame, AVFrame *out)
 {
     struct sc_player *p = d->player;
-    atomic_fetch_add(&p->frames_decoded, 1);
+    if (atomic_fetch_add(&p->frames_decoded, 1) == 0)
+        sc_player_milestone(p, "first picture decoded");
     atomic_store(&p->video_width, frame->width);
     atomic_store(&p->video_height, frame->height);
     if (frame->decode_error_flags || (frame->flags & AV_FRAME_FLAG_CORRUPT))
@@ -194,7 +188,16 @@ static int handle_video_frame(struct sc_decoder *d, AVFrame *frame, AVFrame *out
     }
     AVRational frame_rate = d->frame_rate;
     bool deinterlace = !p->opts.no_deinterlace && (frame->interlaced_frame || d->deint);
-    if (deinterlace || !sc_pixfmt_presentable(frame->format)) {
+    bool presentable = sc_pixfmt_presentable(frame->format);
+    if ((deinterlace || !presentable) && sc_avfilter_load(&d->filter_api, p->log) < 0) {
+        if (!presentable) {
+            count_error(d, AVERROR(ENOSYS), "filter");
+            av_frame_unref(frame);
+            return 0;
+        }
+        deinterlace = false; /* shown as it is, rather than not at all */
+    }
+    if (deinterlace || !presentable) {
         /* once a stream shows interlaced pictures, all its pictures go through
          * the deinterlacer, so that each yields the same number of fields */
         frame->pts = frame->best_effort_timestamp;
@@ -209,8 +212,8 @@ static int handle_video_frame(struct sc_decoder *d, AVFrame *frame, AVFrame *out
         }
         d->deint_field_rate = field_rate;
         d->outputs_per_frame = deinterlace && field_rate ? 2 : 1;
-        int ret = sc_deinterlacer_push(&d->deint, frame, d->time_base, frame_rate, deinterlace,
-                                       d->deint_field_rate, p->log);
+        int ret = sc_deinterlacer_push(&d->deint, &d->filter_api, frame, d->time_base, frame_rate,
+                                       deinterlace, d->deint_field_rate, p->log);
         av_frame_unref(frame);
         if (ret < 0) {
             count_error(d, ret, "filter");

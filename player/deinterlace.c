@@ -1,13 +1,63 @@
 /* Deinterlacing (bwdif) and format conversion with libavfilter. Only frames
- * that need it go through the graph; progressive presentable frames bypass it. */
+ * that need it go through the graph; progressive presentable frames bypass it.
+ *
+ * libavfilter is loaded with dlopen() when a stream first needs it: linked
+ * normally it and the ~30 libraries it alone depends on were loaded at every
+ * start (~1000 page faults, a third of the dynamic loader's work), which a
+ * progressive HD course never uses. */
 #include "internal.h"
 
+#include <dlfcn.h>
 #include <libavfilter/buffersink.h>
 #include <libavfilter/buffersrc.h>
+#include <libavfilter/version_major.h>
 #include <libavutil/avstring.h>
 #include <libavutil/pixdesc.h>
+#include <string.h>
+
+#define AVFILTER_SONAME "libavfilter.so." AV_STRINGIFY(LIBAVFILTER_VERSION_MAJOR)
+
+/* Resolves one function; `sizeof` checks the prototype against the header's
+ * without referencing the symbol. */
+#define RESOLVE(api, field, symbol)                                                                \
+    do {                                                                                           \
+        (void)sizeof((api)->field = symbol);                                                       \
+        void *sym_ = dlsym((api)->handle, #symbol);                                                \
+        if (!sym_) goto fail;                                                                      \
+        memcpy(&(api)->field, &sym_, sizeof(sym_));                                                \
+    } while (0)
+
+int sc_avfilter_load(struct sc_avfilter_api *api, struct sc_log *log)
+{
+    if (api->handle) return 0;
+    if (api->failed) return AVERROR(ENOSYS);
+    /* never closed: frames the graphs made may outlive the graphs */
+    api->handle = dlopen(AVFILTER_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (!api->handle) goto fail;
+    RESOLVE(api, graph_alloc, avfilter_graph_alloc);
+    RESOLVE(api, graph_free, avfilter_graph_free);
+    RESOLVE(api, graph_create_filter, avfilter_graph_create_filter);
+    RESOLVE(api, get_by_name, avfilter_get_by_name);
+    RESOLVE(api, inout_alloc, avfilter_inout_alloc);
+    RESOLVE(api, inout_free, avfilter_inout_free);
+    RESOLVE(api, graph_parse_ptr, avfilter_graph_parse_ptr);
+    RESOLVE(api, graph_config, avfilter_graph_config);
+    RESOLVE(api, buffersrc_write_frame, av_buffersrc_write_frame);
+    RESOLVE(api, buffersrc_add_frame, av_buffersrc_add_frame);
+    RESOLVE(api, buffersink_get_frame_flags, av_buffersink_get_frame_flags);
+    RESOLVE(api, buffersink_get_time_base, av_buffersink_get_time_base);
+    RESOLVE(api, buffersink_get_frame_rate, av_buffersink_get_frame_rate);
+    SC_DEBUG(log, "loaded %s", AVFILTER_SONAME);
+    return 0;
+fail:
+    SC_WARN(log, "cannot load %s (%s): interlaced pictures are shown as they are", AVFILTER_SONAME,
+            dlerror());
+    *api = (struct sc_avfilter_api){.failed = true};
+    return AVERROR(ENOSYS);
+}
 
 struct sc_deinterlacer {
+    const struct sc_avfilter_api *api;
     AVFilterGraph *graph;
     AVFilterContext *src, *sink;
     /* the input the graph was built for */
@@ -25,15 +75,16 @@ bool sc_pixfmt_presentable(int av_pix_fmt)
 void sc_deinterlacer_free(struct sc_deinterlacer **deint)
 {
     if (!*deint) return;
-    avfilter_graph_free(&(*deint)->graph);
+    (*deint)->api->graph_free(&(*deint)->graph);
     av_freep(deint);
 }
 
 static int build(struct sc_deinterlacer *d, const AVFrame *frame, AVRational tb,
                  AVRational frame_rate, struct sc_log *log)
 {
+    const struct sc_avfilter_api *api = d->api;
     char args[256];
-    d->graph = avfilter_graph_alloc();
+    d->graph = api->graph_alloc();
     if (!d->graph) return AVERROR(ENOMEM);
     d->graph->nb_threads = 2;
     AVRational sar =
@@ -42,11 +93,11 @@ static int build(struct sc_deinterlacer *d, const AVFrame *frame, AVRational tb,
              frame->width, frame->height, frame->format, tb.num, tb.den, sar.num, sar.den);
     if (frame_rate.num > 0 && frame_rate.den > 0)
         av_strlcatf(args, sizeof(args), ":frame_rate=%d/%d", frame_rate.num, frame_rate.den);
-    int ret = avfilter_graph_create_filter(&d->src, avfilter_get_by_name("buffer"), "in", args,
-                                           NULL, d->graph);
+    int ret =
+        api->graph_create_filter(&d->src, api->get_by_name("buffer"), "in", args, NULL, d->graph);
     if (ret < 0) return ret;
-    ret = avfilter_graph_create_filter(&d->sink, avfilter_get_by_name("buffersink"), "out", NULL,
-                                       NULL, d->graph);
+    ret = api->graph_create_filter(&d->sink, api->get_by_name("buffersink"), "out", NULL, NULL,
+                                   d->graph);
     if (ret < 0) return ret;
 
     char chain[128] = "";
@@ -57,31 +108,31 @@ static int build(struct sc_deinterlacer *d, const AVFrame *frame, AVRational tb,
         av_strlcatf(chain, sizeof(chain), "%sformat=yuv420p", chain[0] ? "," : "");
     if (!chain[0]) snprintf(chain, sizeof(chain), "null");
 
-    AVFilterInOut *outputs = avfilter_inout_alloc();
-    AVFilterInOut *inputs = avfilter_inout_alloc();
+    AVFilterInOut *outputs = api->inout_alloc();
+    AVFilterInOut *inputs = api->inout_alloc();
     if (!outputs || !inputs) {
-        avfilter_inout_free(&outputs);
-        avfilter_inout_free(&inputs);
+        api->inout_free(&outputs);
+        api->inout_free(&inputs);
         return AVERROR(ENOMEM);
     }
     outputs->name = av_strdup("in");
     outputs->filter_ctx = d->src;
     inputs->name = av_strdup("out");
     inputs->filter_ctx = d->sink;
-    ret = avfilter_graph_parse_ptr(d->graph, chain, &inputs, &outputs, NULL);
-    avfilter_inout_free(&outputs);
-    avfilter_inout_free(&inputs);
+    ret = api->graph_parse_ptr(d->graph, chain, &inputs, &outputs, NULL);
+    api->inout_free(&outputs);
+    api->inout_free(&inputs);
     if (ret < 0) return ret;
-    ret = avfilter_graph_config(d->graph, NULL);
+    ret = api->graph_config(d->graph, NULL);
     if (ret < 0) return ret;
     SC_DEBUG(log, "filter graph for %dx%d %s: %s", frame->width, frame->height,
              av_get_pix_fmt_name(frame->format), chain);
     return 0;
 }
 
-int sc_deinterlacer_push(struct sc_deinterlacer **deint, const AVFrame *frame, AVRational tb,
-                         AVRational frame_rate, bool deinterlace, bool field_rate,
-                         struct sc_log *log)
+int sc_deinterlacer_push(struct sc_deinterlacer **deint, const struct sc_avfilter_api *api,
+                         const AVFrame *frame, AVRational tb, AVRational frame_rate,
+                         bool deinterlace, bool field_rate, struct sc_log *log)
 {
     struct sc_deinterlacer *d = *deint;
     AVRational sar = frame->sample_aspect_ratio;
@@ -93,7 +144,8 @@ int sc_deinterlacer_push(struct sc_deinterlacer **deint, const AVFrame *frame, A
     if (!*deint) {
         d = av_mallocz(sizeof(*d));
         if (!d) return AVERROR(ENOMEM);
-        *d = (struct sc_deinterlacer){.width = frame->width,
+        *d = (struct sc_deinterlacer){.api = api,
+                                      .width = frame->width,
                                       .height = frame->height,
                                       .format = frame->format,
                                       .sar = sar,
@@ -107,21 +159,21 @@ int sc_deinterlacer_push(struct sc_deinterlacer **deint, const AVFrame *frame, A
             return ret;
         }
     }
-    return av_buffersrc_write_frame(d->src, frame);
+    return d->api->buffersrc_write_frame(d->src, frame);
 }
 
 int sc_deinterlacer_pull(struct sc_deinterlacer *d, AVFrame *out, AVRational *tb,
                          AVRational *frame_rate)
 {
-    int ret = av_buffersink_get_frame_flags(d->sink, out, 0);
+    int ret = d->api->buffersink_get_frame_flags(d->sink, out, 0);
     if (ret == AVERROR(EAGAIN)) return 0;
     if (ret < 0) return ret;
-    *tb = av_buffersink_get_time_base(d->sink);
-    *frame_rate = av_buffersink_get_frame_rate(d->sink);
+    *tb = d->api->buffersink_get_time_base(d->sink);
+    *frame_rate = d->api->buffersink_get_frame_rate(d->sink);
     return 1;
 }
 
 int sc_deinterlacer_drain(struct sc_deinterlacer *d)
 {
-    return av_buffersrc_add_frame(d->src, NULL);
+    return d->api->buffersrc_add_frame(d->src, NULL);
 }

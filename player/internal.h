@@ -86,8 +86,61 @@ void sc_reception_picture_shown(struct sc_player *p, int64_t now);
 /* Any thread: the TS reader's continuity errors so far (0 if not a TS). */
 int64_t sc_reception_cc_errors(struct sc_player *p);
 
-/* ---- decoder.c --------------------------------------------------------- */
+/* ---- frame_pool.c: the video decoder's picture buffers ------------------
+ * Installed as the decoder context's get_buffer2 (avctx->opaque points here);
+ * called on libavcodec's decoding threads. */
+struct sc_frame_pool {
+    pthread_mutex_t lock; /* guards the fields below */
+    AVBufferPool *pool;   /* for the current layout; NULL until the first picture */
+    size_t size;
+    int format;
+};
+int sc_frame_pool_init(struct sc_frame_pool *fp);
+/* After the decoder contexts are freed; pictures still out keep their memory. */
+void sc_frame_pool_destroy(struct sc_frame_pool *fp);
+int sc_frame_pool_get_buffer(AVCodecContext *avctx, AVFrame *frame, int flags);
+
+/* ---- deinterlace.c ----------------------------------------------------- */
 struct sc_deinterlacer;
+/* libavfilter's functions, from dlopen() on first use (see deinterlace.c). */
+struct sc_avfilter_api {
+    void *handle;
+    bool failed; /* tried once and could not: do not try again */
+    AVFilterGraph *(*graph_alloc)(void);
+    void (*graph_free)(AVFilterGraph **graph);
+    int (*graph_create_filter)(AVFilterContext **filt_ctx, const AVFilter *filt, const char *name,
+                               const char *args, void *opaque, AVFilterGraph *graph_ctx);
+    const AVFilter *(*get_by_name)(const char *name);
+    AVFilterInOut *(*inout_alloc)(void);
+    void (*inout_free)(AVFilterInOut **inout);
+    int (*graph_parse_ptr)(AVFilterGraph *graph, const char *filters, AVFilterInOut **inputs,
+                           AVFilterInOut **outputs, void *log_ctx);
+    int (*graph_config)(AVFilterGraph *graphctx, void *log_ctx);
+    int (*buffersrc_write_frame)(AVFilterContext *ctx, const AVFrame *frame);
+    int (*buffersrc_add_frame)(AVFilterContext *ctx, AVFrame *frame);
+    int (*buffersink_get_frame_flags)(AVFilterContext *ctx, AVFrame *frame, int flags);
+    AVRational (*buffersink_get_time_base)(const AVFilterContext *ctx);
+    AVRational (*buffersink_get_frame_rate)(const AVFilterContext *ctx);
+};
+/* Loads libavfilter into api once (one thread at a time). Returns 0, or a
+ * negative error code (logged once) when it cannot be loaded. */
+int sc_avfilter_load(struct sc_avfilter_api *api, struct sc_log *log);
+
+/* A libavfilter graph (bwdif, and a format conversion when the decoder's
+ * format is not presentable), rebuilt when the input format changes. api must
+ * be loaded and outlive the graph. */
+int sc_deinterlacer_push(struct sc_deinterlacer **deint, const struct sc_avfilter_api *api,
+                         const AVFrame *frame, AVRational tb, AVRational frame_rate,
+                         bool deinterlace, bool field_rate, struct sc_log *log);
+/* Returns 1 with a frame, 0 when it needs more input, or < 0 (EOF/error). */
+int sc_deinterlacer_pull(struct sc_deinterlacer *deint, AVFrame *out, AVRational *tb,
+                         AVRational *frame_rate);
+int sc_deinterlacer_drain(struct sc_deinterlacer *deint);
+void sc_deinterlacer_free(struct sc_deinterlacer **deint);
+/* Whether the ui can present this format as is (else it goes through the graph). */
+bool sc_pixfmt_presentable(int av_pix_fmt);
+
+/* ---- decoder.c --------------------------------------------------------- */
 
 struct sc_decoder {
     struct sc_player *player;
@@ -106,13 +159,16 @@ struct sc_decoder {
     struct sc_frameq frames;
     pthread_t thread;
     bool thread_started;
-    atomic_int finished_serial;      /* serial of the packets drained to the end, -1 */
-    int pkt_serial;                  /* decoder thread */
-    int64_t output_count;            /* decoder thread: pictures out of the deinterlacer */
-    struct sc_deinterlacer *deint;   /* decoder thread */
-    bool deint_field_rate;           /* decoder thread: how deint was built */
-    int outputs_per_frame;           /* decoder thread: pictures per decoded frame */
-    struct sc_log_limit error_limit; /* decoder thread */
+    atomic_int finished_serial;        /* serial of the packets drained to the end, -1 */
+    int pkt_serial;                    /* decoder thread */
+    int64_t output_count;              /* decoder thread: pictures out of the deinterlacer */
+    struct sc_deinterlacer *deint;     /* decoder thread */
+    bool deint_field_rate;             /* decoder thread: how deint was built */
+    int outputs_per_frame;             /* decoder thread: pictures per decoded frame */
+    struct sc_log_limit error_limit;   /* decoder thread */
+    struct sc_frame_pool frame_pool;   /* video: the pictures' memory */
+    struct sc_avfilter_api filter_api; /* video: reader thread before start, then decoder thread */
+    bool frame_pool_ready;
 };
 
 int sc_decoder_open(struct sc_decoder *d, struct sc_player *p, AVStream *stream);
@@ -125,20 +181,6 @@ void sc_decoder_stop(struct sc_decoder *d);
 void sc_decoder_close(struct sc_decoder *d);
 /* True when the decoder has drained its current serial and its frames are gone. */
 bool sc_decoder_done(struct sc_decoder *d);
-
-/* ---- deinterlace.c ----------------------------------------------------- */
-/* A libavfilter graph (bwdif, and a format conversion when the decoder's
- * format is not presentable), rebuilt when the input format changes. */
-int sc_deinterlacer_push(struct sc_deinterlacer **deint, const AVFrame *frame, AVRational tb,
-                         AVRational frame_rate, bool deinterlace, bool field_rate,
-                         struct sc_log *log);
-/* Returns 1 with a frame, 0 when it needs more input, or < 0 (EOF/error). */
-int sc_deinterlacer_pull(struct sc_deinterlacer *deint, AVFrame *out, AVRational *tb,
-                         AVRational *frame_rate);
-int sc_deinterlacer_drain(struct sc_deinterlacer *deint);
-void sc_deinterlacer_free(struct sc_deinterlacer **deint);
-/* Whether the ui can present this format as is (else it goes through the graph). */
-bool sc_pixfmt_presentable(int av_pix_fmt);
 
 /* ---- audio_out.c ------------------------------------------------------- */
 struct sc_audio_out;
@@ -221,6 +263,9 @@ struct sc_player {
 };
 
 void sc_player_wakeup(struct sc_player *p);
+/* Debug log: a start-up milestone, its time since opts.start_ns, the process's
+ * CPU time and page faults so far. Any thread. */
+void sc_player_milestone(struct sc_player *p, const char *what);
 void sc_player_set_state(struct sc_player *p, enum sc_player_state state);
 /* The master clock's value now (NAN if unknown). Any thread. */
 double sc_player_master_clock(struct sc_player *p);

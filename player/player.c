@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #define VIDEO_QUEUE_BYTES (16 << 20)
@@ -16,6 +17,18 @@
 void sc_player_wakeup(struct sc_player *p)
 {
     if (p->opts.wakeup) p->opts.wakeup(p->opts.wakeup_opaque);
+}
+
+void sc_player_milestone(struct sc_player *p, const char *what)
+{
+    if (!sc_log_enabled(p->log, SC_LOG_DEBUG)) return;
+    /* page faults are what start-up costs most on a VM: count them too */
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double cpu_ms = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+                    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+    SC_DEBUG(p->log, "%s at %.0f ms (process CPU %.0f ms, %ld page faults)", what,
+             (double)(sc_mono_ns() - p->opts.start_ns) / 1e6, cpu_ms, ru.ru_minflt);
 }
 
 void sc_player_set_state(struct sc_player *p, enum sc_player_state state)
@@ -68,6 +81,7 @@ int sc_player_create(const struct sc_player_opts *opts, struct sc_player **out)
     p->opts = *opts;
     p->opts.source = strdup(opts->source ? opts->source : "");
     p->log = sc_log_child(opts->log, "player");
+    sc_player_milestone(p, "player starting");
     /* libav's own messages (one per damaged packet) only when debugging; the
      * player reports what matters itself, rate-limited */
     av_log_set_level(sc_log_enabled(opts->log, SC_LOG_TRACE)   ? AV_LOG_VERBOSE

@@ -229,7 +229,8 @@ void sc_player_presented(struct sc_player *p, const struct sc_picture *pic)
     double took = (double)now / 1e9 - p->returned_at;
     if (took >= 0 && took < 0.1) p->render_lead = p->render_lead * 0.9 + took * 0.1;
     long long unset = -1;
-    atomic_compare_exchange_strong(&p->first_picture_ns, &unset, now);
+    if (atomic_compare_exchange_strong(&p->first_picture_ns, &unset, now))
+        sc_player_milestone(p, "first picture presented");
     start_playing_clock(p);
     if (p->await_picture) {
         p->await_picture = false;

@@ -107,6 +107,12 @@ static int open_streams(struct sc_player *p)
         int ret = sc_decoder_open(&p->video, p, p->ic->streams[video]);
         if (ret < 0) SC_WARN(p->log, "cannot open the video decoder: %s", av_err2str(ret));
         p->has_video = ret >= 0;
+        /* an interlaced stream needs libavfilter: load it now, not on the
+         * decoder thread once pictures flow */
+        enum AVFieldOrder order = p->ic->streams[video]->codecpar->field_order;
+        if (p->has_video && !p->opts.bench && !p->opts.no_deinterlace &&
+            order != AV_FIELD_UNKNOWN && order != AV_FIELD_PROGRESSIVE)
+            sc_avfilter_load(&p->video.filter_api, p->log);
     }
     if (audio >= 0) {
         int ret = sc_decoder_open(&p->audio, p, p->ic->streams[audio]);
@@ -193,6 +199,7 @@ static void read_loop(struct sc_player *p)
     if (!pkt) return;
     struct sc_log_limit limit = {.burst = 5, .period_ms = 1000};
     int consecutive_errors = 0;
+    bool logged_first_video = false;
     while (!atomic_load(&p->abort_request)) {
         int service = atomic_exchange(&p->rx.requested_service, -1);
         if (service >= 0 && change_service(p, service) < 0) break;
@@ -220,6 +227,10 @@ static void read_loop(struct sc_player *p)
             continue;
         }
         fill_duration(d, pkt);
+        if (d == &p->video && !logged_first_video) {
+            logged_first_video = true;
+            sc_player_milestone(p, "first video packet queued");
+        }
         if (sc_pktq_put(&d->packets, pkt) < 0) break;
     }
     /* end of stream: an empty packet tells each decoder to drain */
@@ -236,6 +247,7 @@ void *sc_reader_main(void *arg)
 {
     struct sc_player *p = arg;
     int ret = sc_source_open(p, p->opts.service);
+    sc_player_milestone(p, "source open");
     /* standard input counts as live even from a file: nobody can tell its pace */
     p->live = p->src.live || strcmp(p->opts.source, "-") == 0;
     if (ret < 0) {
@@ -262,6 +274,7 @@ void *sc_reader_main(void *arg)
         fail(p, "%s: cannot read its streams: %s", p->opts.source, av_err2str(ret));
         return NULL;
     }
+    sc_player_milestone(p, "streams probed");
     if (open_streams(p) < 0) return NULL;
     if ((p->has_video && sc_decoder_start(&p->video) < 0) ||
         (p->has_audio && sc_decoder_start(&p->audio) < 0)) {
