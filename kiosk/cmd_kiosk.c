@@ -25,7 +25,9 @@ static const char usage[] =
     "  --lead-minutes N    tune N minutes before a live course (0-60, default 2)\n"
     "  --source URL        the station's broadcast stream for service:N courses\n"
     "  --demo              run the demo even if the station has a schedule\n"
-    "  --language L        zh_CN (default) or en\n\n"
+    "  --language L        zh_CN (default) or en\n"
+    "  --media-dir DIR     each subdirectory of DIR counts as a mounted USB stick (tests,\n"
+    "                      receivers that mount sticks elsewhere than /media, /run/media, /mnt)\n\n"
     "Without a display: xvfb-run -a studycast, or headless\n"
     "  SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy studycast kiosk --ipc /tmp/sc.sock\n";
 
@@ -73,6 +75,8 @@ static int parse_args(int argc, char **argv, struct sc_station_opts *o)
             o->keymap = val;
         } else if (strcmp(arg, "--source") == 0) {
             o->source = val;
+        } else if (strcmp(arg, "--media-dir") == 0) {
+            o->media_dir = val;
         } else if (strcmp(arg, "--window") == 0) {
             char extra;
             if (sscanf(val, "%dx%d%c", &o->width, &o->height, &extra) != 2 || o->width < 16 ||

@@ -181,6 +181,10 @@ void sc_screen_menu_pin(struct sc_ui *ui, const struct sc_frame *f, const struct
  * (items, u.keyboard.columns per row, focus the key). */
 void sc_screen_menu_keyboard(struct sc_ui *ui, const struct sc_frame *f,
                              const struct sc_ui_menu *menu);
+/* REPORT kind (screen_admin_report.c): the month's chart as on HOME, the
+ * requirement met or not, and the items as figures beside it. */
+void sc_screen_menu_report(struct sc_ui *ui, const struct sc_frame *f,
+                           const struct sc_ui_menu *menu);
 /* The focus highlight around r. */
 void sc_focus_ring(const struct sc_frame *f, SDL_Rect r, int radius);
 void sc_screen_toast(struct sc_ui *ui, const struct sc_frame *f);

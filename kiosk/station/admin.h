@@ -113,5 +113,11 @@ int st_page_root_open(struct sc_station *st);
 int st_page_pin_open(struct sc_station *st);
 /* Choosing a new PIN (twice) from the root page. */
 int st_page_pin_change(struct sc_station *st);
+/* Members: the roster; importing a roster CSV from a USB stick. */
+int st_page_members_open(struct sc_station *st);
+/* Records: the month's report with its chart; export to a USB stick. */
+int st_page_records_open(struct sc_station *st);
+/* Exporting that month to a USB stick (from the records page). */
+int st_page_records_export_open(struct sc_station *st, int year, int month);
 
 #endif

@@ -13,6 +13,8 @@ static const struct {
     const char *label; /* msgid */
     int (*open)(struct sc_station *st);
 } sections[] = {
+    {N_("Members"), st_page_members_open},
+    {N_("Records"), st_page_records_open},
     {N_("Change the PIN"), change_pin},
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))

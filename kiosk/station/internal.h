@@ -138,6 +138,7 @@ struct sc_station {
     char data_dir[PATH_MAX];
     char base_data_dir[PATH_MAX];
     char *ipc_path, *keymap_path, *language, *source;
+    char *media_dir; /* USB sticks (drives.h): NULL the system's removable mounts */
     bool windowed, no_audio, demo;
     int width, height, lead_s, summary_timeout_s;
     int64_t start_ns;

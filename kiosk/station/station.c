@@ -291,8 +291,10 @@ int sc_station_create(const struct sc_station_opts *opts, struct sc_station **ou
     st->keymap_path = dup_or_null(opts->keymap);
     st->language = dup_or_null(opts->language);
     st->source = dup_or_null(opts->source);
+    st->media_dir = dup_or_null(opts->media_dir);
     if (!st->log || (opts->ipc_path && !st->ipc_path) || (opts->keymap && !st->keymap_path) ||
-        (opts->language && !st->language) || (opts->source && !st->source))
+        (opts->language && !st->language) || (opts->source && !st->source) ||
+        (opts->media_dir && !st->media_dir))
         goto fail;
     snprintf(st->base_data_dir, sizeof(st->base_data_dir), "%s",
              opts->data_dir ? opts->data_dir : SC_STATION_DEFAULT_DATA_DIR);
@@ -359,6 +361,7 @@ void sc_station_destroy(struct sc_station *st)
     free(st->keymap_path);
     free(st->language);
     free(st->source);
+    free(st->media_dir);
     sc_log_destroy(st->log);
     free(st);
 }

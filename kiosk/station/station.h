@@ -36,6 +36,9 @@ struct sc_station_opts {
     const char *language;  /* "zh_CN" (NULL: default) or "en" */
     const char *source;    /* the station's broadcast stream for "service:N" without @URL */
     int summary_timeout_s; /* SUMMARY closes itself after this (0: 120 s) */
+    /* USB sticks: NULL the removable mounts under /media, /run/media, /mnt;
+     * else each subdirectory of this directory counts as one (drives.h) */
+    const char *media_dir;
     int64_t start_ns;      /* sc_mono_ns() of the process start (startup figures) */
     struct sc_log *log;    /* parent log, not owned; the station logs as "kiosk" */
 };

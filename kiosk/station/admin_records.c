@@ -1,0 +1,185 @@
+/* Records: a month's report on screen (sessions, minutes played, attendance,
+ * the requirement met or not) with the month's chart as on HOME; left/right
+ * change the month; OK exports it to a USB stick (admin_records_export.c). */
+#include "admin.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct records_page {
+    int year, month; /* shown */
+    int this_year, this_month;
+    char label[16]; /* "2026-11" */
+    int error;      /* the record could not be read */
+    struct sc_ui_month chart;
+    struct rec_requirement req;
+    size_t n_sessions;
+    int64_t played_seconds;
+    int attendances; /* members credited with time, summed over the sessions */
+};
+
+static void local_month(const struct sc_station *st, int *year, int *month)
+{
+    time_t local = (time_t)(st_now_utc(st) + st->utc_offset_s);
+    struct tm tm;
+    gmtime_r(&local, &tm);
+    *year = tm.tm_year + 1900;
+    *month = tm.tm_mon + 1;
+}
+
+static void load(struct sc_station *st, struct records_page *p)
+{
+    snprintf(p->label, sizeof(p->label), "%04d-%02d", p->year, p->month);
+    memset(&p->chart, 0, sizeof(p->chart));
+    memset(&p->req, 0, sizeof(p->req));
+    p->n_sessions = 0;
+    p->played_seconds = 0;
+    p->attendances = 0;
+    struct rec_period period;
+    struct rec_session_summary *s = NULL;
+    size_t n = 0;
+    p->error = rec_period_parse(st->rec, 'm', p->label, &period);
+    if (p->error == 0) p->error = rec_sessions(st->rec, period.from_utc, period.to_utc, &s, &n);
+    if (p->error == 0) p->error = rec_requirement_for(st->rec, s, n, &p->req);
+    if (p->error < 0) {
+        SC_ERR(st->log, "menu: cannot read the record for %s: %s", p->label,
+               rec_strerror(p->error));
+    } else {
+        p->n_sessions = n;
+        p->chart.sessions_required = p->req.sessions_required;
+        p->chart.minutes_required_each = p->req.minutes_required_each;
+        p->chart.sessions_counted = p->req.sessions_held;
+        for (size_t i = 0; i < n; i++) {
+            p->played_seconds += s[i].played_seconds;
+            for (size_t a = 0; a < s[i].n_attendance; a++)
+                p->attendances += s[i].attendance[a].seconds > 0;
+            /* the bars as on HOME: closed sessions */
+            if (!s[i].open && p->chart.n_sessions < SC_UI_MONTH_MAX_SESSIONS)
+                p->chart.session_minutes[p->chart.n_sessions++] = (int)(s[i].played_seconds / 60);
+        }
+    }
+    rec_sessions_free(s, n);
+}
+
+static void step_month(struct records_page *p, int step)
+{
+    int index = p->year * 12 + (p->month - 1) + step;
+    p->year = index / 12;
+    p->month = index % 12 + 1;
+}
+
+static int records_action(struct sc_station *st, struct st_page *page, enum sc_action action,
+                          int64_t time_ns)
+{
+    (void)time_ns;
+    struct records_page *p = page->state;
+    if (action == SC_ACTION_LEFT || action == SC_ACTION_RIGHT) {
+        if (action == SC_ACTION_RIGHT &&
+            p->year * 12 + p->month >= p->this_year * 12 + p->this_month) {
+            st_admin_message(st, false, "This is the current month");
+            return 0;
+        }
+        step_month(p, action == SC_ACTION_LEFT ? -1 : 1);
+        load(st, p);
+        return 0;
+    }
+    if (action == SC_ACTION_UP || action == SC_ACTION_DOWN) return 0; /* one row to choose */
+    if (action != SC_ACTION_OK) return -ENOTSUP;
+    if (p->error < 0) {
+        st_admin_message(st, true, "The record cannot be read: %s", rec_strerror(p->error));
+        return 0;
+    }
+    return st_page_records_export_open(st, p->year, p->month);
+}
+
+static void records_view(struct sc_station *st, struct st_page *page, struct st_menu *m)
+{
+    struct records_page *p = page->state;
+    m->view.kind = SC_UI_MENU_REPORT;
+    m->view.title = st_menu_str(m, st_tr(st, "Study record %s"), p->label);
+    m->view.hint = st_tr(st, "Left/right: month · OK: export to a USB stick · BACK: return");
+    m->view.u.report.month = p->chart;
+    m->view.u.report.requirement_met = p->req.met;
+    m->view.u.report.period = p->label;
+    int64_t minutes = p->played_seconds / 60;
+    st_menu_item(m, st_tr(st, "Sessions held"), st_menu_str(m, "%zu", p->n_sessions));
+    st_menu_item(m,
+                 st_menu_str(m, st_tr(st, "Of at least %d h"), p->req.minutes_required_each / 60),
+                 st_menu_str(m, st_tr(st, "%d of %d required"), p->req.sessions_held,
+                             p->req.sessions_required));
+    st_menu_item(m, st_tr(st, "Minutes played"),
+                 st_menu_str(m, st_tr(st, "%lld min (%lld h %02lld min)"), (long long)minutes,
+                             (long long)(minutes / 60), (long long)(minutes % 60)));
+    double per_session = p->n_sessions ? (double)p->attendances / (double)p->n_sessions : 0.0;
+    st_menu_item(m, st_tr(st, "Attendance"),
+                 st_menu_str(m, st_tr(st, "%d members present · %.1f a session"), p->attendances,
+                             per_session));
+    struct sc_ui_menu_item *req = st_menu_item(
+        m, st_tr(st, "Requirement"), p->req.met ? st_tr(st, "met") : st_tr(st, "not met"));
+    req->warning = !p->req.met;
+    st_menu_item(m, st_tr(st, "Export this month to a USB stick"), NULL);
+    m->view.focus = (int)m->n_items - 1;
+    if (!m->view.message && p->error < 0) {
+        m->view.message =
+            st_menu_str(m, st_tr(st, "The record cannot be read: %s"), rec_strerror(p->error));
+        m->view.message_error = true;
+    }
+}
+
+/* `ctl status`: the figures, as `studycast record report --json` names them. */
+static void records_status(struct sc_station *st, struct st_page *page, struct sc_json *j)
+{
+    (void)st;
+    struct records_page *p = page->state;
+    sc_json_key(j, "report");
+    sc_json_object_begin(j);
+    sc_json_kv_string(j, "period", p->label);
+    sc_json_kv_int(j, "sessions", (int64_t)p->n_sessions);
+    sc_json_kv_int(j, "played_seconds", p->played_seconds);
+    sc_json_kv_int(j, "attendances", p->attendances);
+    sc_json_kv_string(j, "station_type", p->req.station_type);
+    sc_json_kv_int(j, "sessions_required", p->req.sessions_required);
+    sc_json_kv_int(j, "sessions_held", p->req.sessions_held);
+    sc_json_kv_int(j, "minutes_required_each", p->req.minutes_required_each);
+    sc_json_kv_bool(j, "met", p->req.met);
+    sc_json_key(j, "chart_minutes");
+    sc_json_array_begin(j);
+    for (int i = 0; i < p->chart.n_sessions; i++)
+        sc_json_int(j, p->chart.session_minutes[i]);
+    sc_json_array_end(j);
+    sc_json_object_end(j);
+}
+
+static void records_resume(struct sc_station *st, struct st_page *page)
+{
+    load(st, page->state);
+}
+
+static void records_destroy(struct sc_station *st, struct st_page *page)
+{
+    (void)st;
+    free(page->state);
+}
+
+static const struct st_page_ops records_ops = {
+    .name = "records",
+    .action = records_action,
+    .view = records_view,
+    .status = records_status,
+    .resume = records_resume,
+    .destroy = records_destroy,
+};
+
+int st_page_records_open(struct sc_station *st)
+{
+    struct records_page *p = calloc(1, sizeof(*p));
+    if (!p) return -ENOMEM;
+    local_month(st, &p->this_year, &p->this_month);
+    p->year = p->this_year;
+    p->month = p->this_month;
+    load(st, p);
+    return st_admin_push(st, &records_ops, p);
+}

@@ -1,0 +1,400 @@
+/* Records: exporting a month to a USB stick. The administrator chooses the
+ * stick; a worker thread writes CSV, xAPI, PDF, the event chain and the
+ * signed manifest (rec_export, with its own record handle) into
+ * STICK/studycast-<station>-<month>.incomplete, verifies what is on the stick
+ * against the station's public key (rec_verify_export), and only then renames
+ * the folder to its final name. Any failure removes the folder (or, if the
+ * stick is gone, leaves it named .incomplete); the record on the receiver is
+ * only read. The loop stays responsive: the worker wakes it when done
+ * (sc_ui_wakeup) and the page shows the stage and the time taken meanwhile.
+ *
+ * Threads: the page on the loop's thread; export_main on the worker, which
+ * touches only its job (inputs read-only, outputs read after pthread_join)
+ * and the atomics. */
+#include "admin.h"
+#include "drives.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define NS_PER_S 1000000000LL
+
+enum stage { STAGE_WRITING = 0, STAGE_VERIFYING, STAGE_FINISHING };
+
+struct export_job {
+    /* inputs, set before the thread starts */
+    char data_dir[PATH_MAX];
+    char partial[PATH_MAX]; /* STICK/NAME.incomplete */
+    char final[PATH_MAX];   /* STICK/NAME */
+    char key_hex[65];
+    int64_t from_utc, to_utc;
+    struct sc_log *log;
+    struct sc_ui *ui;
+    /* progress */
+    atomic_int stage;
+    atomic_bool done;
+    /* outputs, read after the join */
+    int rc;            /* 0, or what failed */
+    int failed_stage;  /* where */
+    int n_problems;    /* verification problems */
+    char problem[200]; /* the first of them */
+    int n_files;       /* in the verified folder */
+    bool partial_left; /* the .incomplete folder could not be removed */
+};
+
+static void remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)))
+            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+                unlinkat(dirfd(d), e->d_name, 0);
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+static int count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return -errno;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+static void on_problem(void *opaque, const char *message)
+{
+    struct export_job *job = opaque;
+    if (job->n_problems++ == 0) snprintf(job->problem, sizeof(job->problem), "%s", message);
+    SC_WARN(job->log, "export check: %s", message);
+}
+
+static int sync_dir_of(const char *path)
+{
+    char parent[PATH_MAX];
+    snprintf(parent, sizeof(parent), "%s", path);
+    char *slash = strrchr(parent, '/');
+    if (slash) *slash = '\0';
+    int fd = open(slash ? parent : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return -errno;
+    int rc = fsync(fd) == 0 ? 0 : -errno;
+    close(fd);
+    return rc;
+}
+
+static int run_export(struct export_job *job)
+{
+    struct rec *rec = NULL;
+    struct rec_options options = {.data_dir = job->data_dir};
+    int rc = rec_open(&options, job->log, &rec); /* a handle of this thread's own */
+    if (rc == 0) rc = rec_export(rec, job->partial, job->from_utc, job->to_utc, REC_EXPORT_ALL);
+    rec_close(rec);
+    if (rc < 0) return rc;
+    atomic_store(&job->stage, STAGE_VERIFYING);
+    rc = rec_verify_export(job->partial, job->key_hex, on_problem, job);
+    if (rc < 0) return rc;
+    atomic_store(&job->stage, STAGE_FINISHING);
+    if (rename(job->partial, job->final) != 0) return -errno;
+    if ((rc = sync_dir_of(job->final)) < 0) return rc;
+    job->n_files = count_files(job->final);
+    return job->n_files < 0 ? job->n_files : 0;
+}
+
+static void *export_main(void *opaque)
+{
+    struct export_job *job = opaque;
+    int64_t t0 = sc_mono_ns();
+    job->rc = run_export(job);
+    job->failed_stage = atomic_load(&job->stage);
+    if (job->rc < 0) {
+        SC_WARN(job->log, "export to %s failed: %s", job->final, rec_strerror(job->rc));
+        remove_tree(job->partial);
+        struct stat sb;
+        job->partial_left = stat(job->partial, &sb) == 0;
+    } else {
+        SC_INFO(job->log, "export to %s verified (%d files) in %.1f s", job->final, job->n_files,
+                (double)(sc_mono_ns() - t0) / 1e9);
+    }
+    atomic_store(&job->done, true);
+    sc_ui_wakeup(job->ui);
+    return NULL;
+}
+
+/* ---- the page ---- */
+
+enum export_state { EXPORT_CHOOSE, EXPORT_RUNNING, EXPORT_DONE, EXPORT_FAILED };
+
+struct export_page {
+    int year, month;
+    char label[16];
+    int64_t from_utc, to_utc;
+    struct st_drive_list drives;
+    enum export_state state;
+    struct st_drive chosen;
+    struct export_job *job;
+    pthread_t thread;
+    bool thread_started;
+    int64_t started_ns, finished_ns;
+    char folder[256]; /* the final folder's name */
+};
+
+static bool errno_full(int rc)
+{
+    return rc == -ENOSPC || rc == -EDQUOT || rc == -EFBIG;
+}
+static bool errno_read_only(int rc)
+{
+    return rc == -EROFS || rc == -EACCES || rc == -EPERM;
+}
+static bool errno_gone(int rc)
+{
+    return rc == -EIO || rc == -ENOENT || rc == -ENODEV || rc == -ENXIO || rc == -ESTALE ||
+           rc == -ENOTDIR;
+}
+
+static void finish(struct sc_station *st, struct export_page *p)
+{
+    pthread_join(p->thread, NULL);
+    p->thread_started = false;
+    p->finished_ns = sc_mono_ns();
+    struct export_job *job = p->job;
+    struct st_drives_env env = st_drives_env(st);
+    bool present = st_drive_present(&env, &p->chosen);
+    st_drive_list_scan(st, &p->drives);
+    if (job->rc == 0) {
+        p->state = EXPORT_DONE;
+        st_admin_message(st, false, "Verified: %d files, signature good", job->n_files);
+        return;
+    }
+    p->state = EXPORT_FAILED;
+    const char *kept =
+        job->partial_left ? st_tr(st, " (the unfinished folder is marked .incomplete)") : "";
+    if (!present || (errno_gone(job->rc) && job->rc != -ENOENT))
+        st_admin_message(st, true,
+                         "The USB stick was pulled out during the export%s. The record on the "
+                         "receiver is unchanged: insert the stick and export again.",
+                         kept);
+    else if (errno_full(job->rc))
+        st_admin_message(st, true,
+                         "The USB stick is full: nothing was exported%s. Free some space or use "
+                         "another stick.",
+                         kept);
+    else if (errno_read_only(job->rc))
+        st_admin_message(st, true,
+                         "The USB stick is read-only (is its lock switch on?): nothing was "
+                         "exported. Use another stick.");
+    else if (job->rc == REC_ETAMPER)
+        st_admin_message(st, true,
+                         "What was written to the stick does not check out (%s): it was removed. "
+                         "Try another stick.",
+                         job->problem);
+    else
+        st_admin_message(st, true,
+                         "The export failed: %s. The record on the receiver is unchanged.",
+                         rec_strerror(job->rc));
+}
+
+/* Picks STICK/studycast-<station>-<month>[-N], removing our own unfinished
+ * folder of that name from an earlier attempt. */
+static int choose_folder(struct sc_station *st, struct export_page *p, struct export_job *job)
+{
+    char id[64] = "station";
+    rec_setting_get(st->rec, "station_id", id, sizeof(id));
+    id[8] = '\0';
+    for (int n = 1; n < 100; n++) {
+        char suffix[8] = "";
+        if (n > 1) snprintf(suffix, sizeof(suffix), "-%d", n);
+        snprintf(p->folder, sizeof(p->folder), "studycast-%s-%s%s", id, p->label, suffix);
+        if (snprintf(job->final, sizeof(job->final), "%s/%s", p->chosen.path, p->folder) >=
+                (int)sizeof(job->final) ||
+            snprintf(job->partial, sizeof(job->partial), "%s.incomplete", job->final) >=
+                (int)sizeof(job->partial))
+            return -ENAMETOOLONG;
+        struct stat sb;
+        if (stat(job->final, &sb) == 0) continue;
+        if (stat(job->partial, &sb) == 0) {
+            SC_INFO(st->log, "menu: removing the unfinished export %s", job->partial);
+            remove_tree(job->partial);
+        }
+        return 0;
+    }
+    return -EEXIST;
+}
+
+static int start(struct sc_station *st, struct export_page *p)
+{
+    struct export_job *job = calloc(1, sizeof(*job));
+    if (!job) return -ENOMEM;
+    int rc = choose_folder(st, p, job);
+    if (rc < 0) {
+        free(job);
+        st_admin_message(st, true,
+                         "The export failed: %s. The record on the receiver is unchanged.",
+                         strerror(-rc));
+        return 0;
+    }
+    snprintf(job->data_dir, sizeof(job->data_dir), "%s", st->data_dir);
+    rec_station_public_key_hex(st->rec, job->key_hex);
+    job->from_utc = p->from_utc;
+    job->to_utc = p->to_utc;
+    job->log = st->log;
+    job->ui = st->ui;
+    atomic_init(&job->stage, STAGE_WRITING);
+    atomic_init(&job->done, false);
+    free(p->job);
+    p->job = job;
+    SC_INFO(st->log, "menu: exporting %s to %s", p->label, job->final);
+    if ((rc = pthread_create(&p->thread, NULL, export_main, job)) != 0) {
+        st_admin_message(st, true,
+                         "The export failed: %s. The record on the receiver is unchanged.",
+                         strerror(rc));
+        return 0;
+    }
+    p->thread_started = true;
+    p->state = EXPORT_RUNNING;
+    p->started_ns = sc_mono_ns();
+    return 0;
+}
+
+static int export_action(struct sc_station *st, struct st_page *page, enum sc_action action,
+                         int64_t time_ns)
+{
+    (void)time_ns;
+    struct export_page *p = page->state;
+    if (p->state == EXPORT_RUNNING) {
+        /* BACK and MENU wait: the folder on the stick must not be left half written */
+        if (action == SC_ACTION_BACK || action == SC_ACTION_MENU)
+            st_admin_message(st, false, "Exporting: please wait, do not pull out the stick");
+        return 0;
+    }
+    if (st_page_list_move(page, p->drives.n, action) == 0) return 0;
+    if (action != SC_ACTION_OK) return -ENOTSUP;
+    if (p->drives.n == 0) {
+        st_drive_list_scan(st, &p->drives);
+        if (p->drives.n == 0) st_admin_message(st, true, "No USB stick: insert one");
+        return 0;
+    }
+    p->chosen = p->drives.items[page->focus];
+    return start(st, p);
+}
+
+static void export_view(struct sc_station *st, struct st_page *page, struct st_menu *m)
+{
+    struct export_page *p = page->state;
+    m->view.kind = SC_UI_MENU_LIST;
+    m->view.title = st_menu_str(m, st_tr(st, "Export %s to a USB stick"), p->label);
+    if (p->state == EXPORT_RUNNING) {
+        p->drives.changed = false;
+        int stage = atomic_load(&p->job->stage);
+        int64_t elapsed = (sc_mono_ns() - p->started_ns) / NS_PER_S;
+        m->view.hint = st_tr(st, "Please wait: do not pull out the stick");
+        st_menu_item(m, st_tr(st, "USB stick"), st_menu_str(m, "%s", p->chosen.label));
+        st_menu_item(m, st_tr(st, "Folder"), st_menu_str(m, "%s", p->folder));
+        int written = count_files(p->job->partial);
+        st_menu_item(
+            m,
+            stage == STAGE_WRITING     ? st_tr(st, "Writing CSV, xAPI, PDF and the manifest…")
+            : stage == STAGE_VERIFYING ? st_tr(st, "Checking what was written…")
+                                       : st_tr(st, "Finishing…"),
+            st_menu_str(m, "%lld:%02lld", (long long)(elapsed / 60), (long long)(elapsed % 60)));
+        if (written >= 0)
+            st_menu_item(m, st_tr(st, "Files written"), st_menu_str(m, "%d", written));
+        m->view.focus = 2;
+        return;
+    }
+    m->view.hint = st_tr(st, "Up/down: choose the stick · OK: export · BACK: return");
+    if (p->state == EXPORT_DONE) {
+        st_menu_item(m, st_tr(st, "Exported and verified"), st_menu_str(m, "%s", p->folder));
+        if (!m->view.message) {
+            m->view.message =
+                st_menu_str(m, st_tr(st, "Verified: %d files, signature good"), p->job->n_files);
+        }
+    }
+    st_drive_list_rows(st, m, &p->drives);
+    int first = p->state == EXPORT_DONE ? 1 : 0;
+    m->view.focus = p->drives.n ? first + page->focus : -1;
+}
+
+static void export_status(struct sc_station *st, struct st_page *page, struct sc_json *j)
+{
+    (void)st;
+    struct export_page *p = page->state;
+    static const char *const states[] = {"choose", "running", "done", "failed"};
+    sc_json_kv_string(j, "export_state", states[p->state]);
+    sc_json_kv_int(j, "sticks", (int64_t)p->drives.n);
+    sc_json_kv_string(j, "export_folder", p->state == EXPORT_CHOOSE ? "" : p->folder);
+    if (p->job && p->state != EXPORT_RUNNING) {
+        sc_json_kv_int(j, "export_files", p->job->n_files);
+        sc_json_kv_string(j, "export_error", p->job->rc < 0 ? rec_strerror(p->job->rc) : "");
+        sc_json_kv_bool(j, "export_partial_left", p->job->partial_left);
+    }
+}
+
+/* Running: the clock on screen each second, and the worker's end at once
+ * (its wakeup turns the loop; the join is immediate then). */
+static int64_t export_deadline(struct sc_station *st, struct st_page *page)
+{
+    struct export_page *p = page->state;
+    if (p->state == EXPORT_RUNNING) {
+        if (atomic_load(&p->job->done)) {
+            finish(st, p);
+            return 0;
+        }
+        int64_t elapsed = sc_mono_ns() - p->started_ns;
+        return p->started_ns + (elapsed / NS_PER_S + 1) * NS_PER_S;
+    }
+    return st_drive_list_deadline(st, &p->drives);
+}
+
+static void export_destroy(struct sc_station *st, struct st_page *page)
+{
+    struct export_page *p = page->state;
+    if (!p) return;
+    if (p->thread_started) {
+        /* the menu closes (a course, shutdown): the stick's folder is
+         * finished or removed before the page goes */
+        SC_INFO(st->log, "menu: waiting for the export to %s to end", p->chosen.path);
+        pthread_join(p->thread, NULL);
+    }
+    free(p->job);
+    free(p);
+}
+
+static const struct st_page_ops export_ops = {
+    .name = "records_export",
+    .action = export_action,
+    .view = export_view,
+    .status = export_status,
+    .deadline_ns = export_deadline,
+    .destroy = export_destroy,
+};
+
+int st_page_records_export_open(struct sc_station *st, int year, int month)
+{
+    struct export_page *p = calloc(1, sizeof(*p));
+    if (!p) return -ENOMEM;
+    p->year = year;
+    p->month = month;
+    snprintf(p->label, sizeof(p->label), "%04d-%02d", year, month);
+    struct rec_period period;
+    int rc = rec_period_parse(st->rec, 'm', p->label, &period);
+    if (rc < 0) {
+        free(p);
+        return rc;
+    }
+    p->from_utc = period.from_utc;
+    p->to_utc = period.to_utc;
+    st_drive_list_scan(st, &p->drives);
+    return st_admin_push(st, &export_ops, p);
+}
