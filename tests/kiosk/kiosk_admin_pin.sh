@@ -14,7 +14,13 @@ trap 'kill "$KIOSK_PID" 2>/dev/null || true' EXIT
 
 mfield() { field "menu.$1"; }
 
-kiosk_start "$D"
+# a real station (not the demo): one course planned for tomorrow
+make_fixture "$W/course.ts" 4
+"$S" schedule add --title "明天的课" --source "$W/course.ts" --start "$(local_time +86400)" \
+  --duration 30 --data-dir "$D" > /dev/null || fail "schedule add"
+
+kiosk_start "$D" --lead-minutes 0
+expect demo false
 expect screen home
 expect menu null
 
@@ -68,7 +74,7 @@ locked=$(mfield pin_locked_s)
 [ "$locked" -gt 800 ] || fail "not locked after five wrong PINs ($locked s)"
 kiosk_stop
 "$S" pin status --data-dir "$D" | grep -q locked || fail "pin status does not say locked"
-kiosk_start "$D"
+kiosk_start "$D" --lead-minutes 0
 press menu
 expect menu.page pin
 [ "$(mfield pin_locked_s)" -gt 800 ] || fail "the lock-out did not survive the restart"
@@ -105,10 +111,18 @@ press 8 6 4 2 ok
 expect menu.page root
 press menu
 
+# a course starting closes the menu: the course has the TV
+"$S" schedule add --title "马上开始" --source "$W/course.ts" --start "$(local_time +20)" \
+  --duration 1 --data-dir "$D" > /dev/null || fail "schedule add"
+press menu 8 6 4 2 ok
+expect menu.page root
+wait_for screen rollcall 40
+expect menu null
+
 # a damaged PIN file: the menu stays shut and says why
 kiosk_stop
 echo 'not json' > "$D/admin-pin.json"
-kiosk_start "$D"
+kiosk_start "$D" --lead-minutes 0
 press menu
 expect menu.page pin
 [ "$(mfield message_error)" = true ] || fail "no message for a damaged PIN file"

@@ -2,6 +2,11 @@
 # socket, read its status, press keys through the socket, wait for states.
 # Needs: S (studycast), W (work dir), python3 (ctl.py: the control socket).
 
+# Debian's python3 (with jsonschema) before any per-user shim: a shim's
+# start-up costs more than the control-socket round trip it wraps.
+PATH=/usr/bin:$PATH
+export PATH
+
 fail() {
   echo "FAIL: $*" >&2
   [ -f "$W/kiosk.log" ] && tail -n 40 "$W/kiosk.log" >&2
