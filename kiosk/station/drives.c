@@ -83,7 +83,7 @@ static bool removable(const char *sys_root, unsigned major, unsigned minor, char
     snprintf(link, sizeof(link), "%s/sys/dev/block/%u:%u", sys_root, major, minor);
     if (!realpath(link, real)) return false;
     const char *base = strrchr(real, '/');
-    snprintf(device, device_size, "%s", base ? base + 1 : real);
+    copy_cut(device, device_size, base ? base + 1 : real);
     snprintf(flag, sizeof(flag), "%s/partition", real);
     if (access(flag, F_OK) == 0) { /* a partition: the disk is the parent */
         char *slash = strrchr(real, '/');
