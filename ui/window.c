@@ -88,11 +88,14 @@ int sc_ui_create(const struct sc_ui_opts *opts, struct sc_ui **out)
     if (ui->wakeup_event == (Uint32)-1) goto fail;
     ui->fullscreen = opts->fullscreen;
     int w = opts->width > 0 ? opts->width : 1024, h = opts->height > 0 ? opts->height : 576;
-    if (opts->renderer == SC_UI_RENDERER_SOFTWARE ||
-        (opts->renderer == SC_UI_RENDERER_AUTO && !has_render_node()))
+    if (driver && strcmp(driver, "x11") == 0 &&
+        (opts->renderer == SC_UI_RENDERER_SOFTWARE ||
+         (opts->renderer == SC_UI_RENDERER_AUTO && !has_render_node())))
         /* draw into the X11 framebuffer (XShm) directly; otherwise SDL first
          * creates an OpenGL context to decide (~0.5 s with llvmpipe). Must be
-         * set before the window exists. */
+         * set before the window exists. Only X11 has such a framebuffer:
+         * KMSDRM (a receiver without X) has none, and the software renderer
+         * needs SDL's texture framebuffer there. */
         SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     ui->window_w = w;
     ui->window_h = h;
