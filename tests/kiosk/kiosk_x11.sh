@@ -4,9 +4,11 @@
 # members check in with the arrows + Return, by number (3, Return) and with a
 # card reader (its id typed 5 ms a key, then Return); BACK shows the course,
 # i its info overlay, Return the late check-in overlay; the course ends; the
-# summary takes a rating and "needs repeating". A screenshot of each screen
-# is saved in WORKDIR/shots (look at them: Chinese text must render). The
-# record then holds exactly that session, and its export verifies.
+# summary takes a rating and "needs repeating". The record then holds exactly
+# that session, and its export verifies. Then a live broadcast over UDP with
+# its SDT/EIT on a second station: PRETUNE, PLAYING's info (service and
+# event names) and OUTAGE (sender stopped). A screenshot of each screen is
+# saved in WORKDIR/shots (look at them: Chinese text must render).
 # usage: kiosk_x11.sh STUDYCAST WORKDIR
 set -eu
 S=$1
@@ -16,6 +18,8 @@ rm -rf "$W"
 mkdir -p "$W/data" "$W/shots"
 KIOSK_PID=
 XVFB_PID=
+SENDER_PID=
+RELAY_PID=
 trap 'kill -KILL $KIOSK_PID 2>/dev/null || true; kill -TERM $XVFB_PID 2>/dev/null || true' EXIT
 
 for tool in Xvfb xdotool import; do
@@ -96,4 +100,54 @@ json_check "$W/report.json" \
 "$S" record export --out "$W/export" --data-dir "$W/data" > /dev/null || fail "export"
 "$S" verify "$W/export" > /dev/null || fail "verify"
 [ "$(grep -c "member_checked_in" "$W/export/events.tsv")" = 3 ] || fail "check-ins in the record"
+
+# A live broadcast (UDP on 127.0.0.1, with the SDT/EIT a head-end sends, see
+# si_relay.py) on a second station: PRETUNE with the service and the event,
+# PLAYING's info overlay with them, and OUTAGE while the sender is stopped.
+IN_PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+now=$(date +%s)
+python3 "$(dirname "$0")/si_relay.py" "$IN_PORT" "$PORT" --service "1:乡村教育频道:县农业局" \
+  --event "1:$((now - 600)):3600:果树修剪与病虫害防治" > "$W/relay.log" 2>&1 &
+RELAY_PID=$!
+send() {
+  ffmpeg -loglevel error -re -stream_loop -1 -i "$W/course.ts" -c copy -f mpegts \
+    "udp://127.0.0.1:$IN_PORT?pkt_size=1316" &
+  SENDER_PID=$!
+}
+trap 'kill -KILL $KIOSK_PID $SENDER_PID $RELAY_PID 2>/dev/null || true; kill -TERM $XVFB_PID 2>/dev/null || true' EXIT
+send
+mkdir -p "$W/live"
+"$S" members import "$W/roster.csv" --data-dir "$W/live" > /dev/null || fail "import"
+"$S" schedule add --title "直播：果树管理" --source "service:1@udp://127.0.0.1:$PORT" \
+  --start "$(local_time +25)" --duration 1 --data-dir "$W/live" > /dev/null || fail "schedule"
+KIOSK_X=1 kiosk_start "$W/live"
+xdotool mousemove 640 360
+wait_for screen pretune 10
+wait_for signal good 15
+wait_for event_title "果树修剪与病虫害防治" 10
+expect service_name "乡村教育频道"
+shot 10-pretune
+wait_for screen rollcall 35
+key Escape
+wait_for screen playing 3
+key i
+expect info true
+shot 11-playing-info-broadcast
+kill -TERM "$SENDER_PID"
+wait "$SENDER_PID" 2>/dev/null || true
+wait_for screen outage 8
+sleep 1
+shot 12-outage
+send
+wait_for screen playing 20
+key s
+wait_for screen summary 5
+key Escape
+wait_for screen home 5
+kiosk_stop
+kill -TERM "$SENDER_PID" "$RELAY_PID" 2>/dev/null || true
+for name in 10-pretune 11-playing-info-broadcast 12-outage; do
+  [ -s "$W/shots/$name.png" ] || fail "no screenshot $name"
+done
 echo "ok: screenshots in $W/shots; key to screen (X event to flip): $latency"
