@@ -113,6 +113,25 @@ int st_page_root_open(struct sc_station *st);
 int st_page_pin_open(struct sc_station *st);
 /* Choosing a new PIN (twice) from the root page. */
 int st_page_pin_change(struct sc_station *st);
+/* The on-screen keyboard (admin_keyboard.c) over the current page. On Done,
+ * done(st, opaque, text) runs: 0 closes the keyboard (the page below
+ * resumes), a negative code keeps it open (done says why with
+ * st_admin_message). Cancel or BACK on an empty text closes it without a
+ * call. opaque is the caller's page state: it lives below the keyboard. */
+typedef int (*st_keyboard_done_fn)(struct sc_station *st, void *opaque, const char *text);
+int st_page_keyboard_open(struct sc_station *st, const char *title, const char *initial,
+                          size_t max_bytes, st_keyboard_done_fn done, void *opaque);
+/* Settings: station name and id, type, volume, language, clock source
+ * (admin_settings.c). */
+int st_page_settings_open(struct sc_station *st);
+/* At start-up, after the record opened: the kept settings applied (volume,
+ * language and source unless given as options, clock source, service). */
+void st_settings_load(struct sc_station *st);
+/* About: version, the station's key for inspectors, data dir, space, record. */
+int st_page_about_open(struct sc_station *st);
+/* Services: those on the station's stream, the station's service, the
+ * stream's address (admin_services.c). */
+int st_page_services_open(struct sc_station *st);
 /* Members: the roster; importing a roster CSV from a USB stick. */
 int st_page_members_open(struct sc_station *st);
 /* Records: the month's report with its chart; export to a USB stick. */

@@ -15,6 +15,8 @@ static const struct {
 } sections[] = {
     {N_("Members"), st_page_members_open},
     {N_("Records"), st_page_records_open},
+    {N_("Settings"), st_page_settings_open},
+    {N_("About"), st_page_about_open},
     {N_("Change the PIN"), change_pin},
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))

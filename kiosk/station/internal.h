@@ -204,6 +204,9 @@ struct sc_station {
     struct st_recorder *recorders[ST_MAX_RECORDERS];
     struct st_watchdog watchdog;
     struct st_admin *admin; /* the administrator's menu (admin.h) */
+    /* settings kept in the record (admin_settings.c, st_settings_load) */
+    bool clock_system_only; /* clock_source "system": the stream's TDT/TOT is not followed */
+    int service;            /* the station's service on its stream, 0: not chosen */
 
     /* key press -> flip latency, for the figures (status: input_latency_ms) */
     int64_t pending_key_ns; /* event time of a key whose effect is not flipped yet */

@@ -78,7 +78,8 @@ static void update_clock(struct sc_station *st)
 {
     int64_t utc_minus_mono;
     enum rec_clock_source source;
-    if (st_reception_broadcast_time(&st->reception, &utc_minus_mono) == 0) {
+    if (!st->clock_system_only &&
+        st_reception_broadcast_time(&st->reception, &utc_minus_mono) == 0) {
         source = REC_CLOCK_BROADCAST;
     } else {
         utc_minus_mono = sc_utc_ns() - sc_mono_ns();
@@ -247,6 +248,7 @@ static int open_record(struct sc_station *st)
     st->utc_offset_s = rec_utc_offset_seconds(st->rec);
     if (rec_setting_get(st->rec, "station_name", st->station_name, sizeof(st->station_name)) < 0)
         st->station_name[0] = '\0';
+    st_settings_load(st);
     rc = sc_schedule_open(st->data_dir, st->log, &st->schedule);
     if (rc < 0) {
         SC_ERR(st->log, "cannot open the schedule in %s: %s", st->data_dir, strerror(-rc));
