@@ -122,10 +122,25 @@ struct problems_page {
     struct rec_import_result result;
 };
 
-/* The record's problem texts are English; the fixed ones and the common
- * patterns are translated here. */
+/* The record's problem texts (kiosk/record/roster.c) are English: the fixed
+ * ones are msgids here, the ones with values are matched and re-worded. */
+static const char *const fixed_problems[] = {
+    N_("the header must be number,name,category,card"),
+    N_("the member number is empty"),
+    N_("the member number is invalid"),
+    N_("the name is empty"),
+    N_("the name is invalid"),
+    N_("the card id is invalid"),
+    N_("a quoted field is never closed"),
+    N_("the file is empty (expected the header number,name,category,card)"),
+    N_("this is not a text file (it contains NUL bytes)"),
+    N_("the file is neither UTF-8 nor GB18030 text"),
+};
+
 static const char *problem_text(struct sc_station *st, struct st_menu *m, const char *text)
 {
+    for (size_t i = 0; i < sizeof(fixed_problems) / sizeof(fixed_problems[0]); i++)
+        if (strcmp(text, fixed_problems[i]) == 0) return st_tr(st, fixed_problems[i]);
     unsigned a, b;
     char word[128];
     int line;
@@ -137,7 +152,7 @@ static const char *problem_text(struct sc_station *st, struct st_menu *m, const 
         return st_menu_str(m, st_tr(st, "member number %s twice (first on line %d)"), word, line);
     if (sscanf(text, "duplicate card %127s (first on line %d)", word, &line) == 2)
         return st_menu_str(m, st_tr(st, "card %s twice (first on line %d)"), word, line);
-    return st_tr(st, text);
+    return text;
 }
 
 static int problems_action(struct sc_station *st, struct st_page *page, enum sc_action action,
