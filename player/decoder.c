@@ -2,6 +2,7 @@
  * drops frames that are already late and deinterlaces the rest. */
 #include "internal.h"
 
+#include <libavutil/cpu.h>
 #include <math.h>
 
 /* A decoder context for the stream: frame threads for video (as many as
@@ -16,7 +17,11 @@ static int open_context(struct sc_decoder *d, AVStream *stream, AVCodecContext *
     avctx->pkt_timebase = stream->time_base;
     AVDictionary *opts = NULL;
     if (stream->codecpar->codec_type == AVMEDIA_TYPE_VIDEO) {
-        av_dict_set_int(&opts, "threads", d->player->opts.threads, 0);
+        /* 0: one per core (libavcodec's own choice is one more, which costs
+         * a decoder context and a frame of start-up delay and gains nothing
+         * at 25 pictures/s) */
+        int threads = d->player->opts.threads > 0 ? d->player->opts.threads : av_cpu_count();
+        av_dict_set_int(&opts, "threads", threads, 0);
         avctx->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
         if (d->frame_pool_ready) {
             avctx->opaque = &d->frame_pool;
