@@ -3,6 +3,7 @@
 #include "commands.h"
 #include "play_session.h"
 #include "player.h"
+#include "sdl_memory.h"
 #include "stop_signals.h"
 #include "ui.h"
 
@@ -397,6 +398,8 @@ int cmd_play(int argc, char **argv, struct sc_log *log)
     struct play_args a;
     int ret = parse_args(argc, argv, &a);
     if (ret != 0) return ret > 0 ? 0 : 2;
+    /* before anything calls SDL: its window-sized buffers on huge pages */
+    if (sdl_memory_use_huge_pages() < 0) SC_DEBUG(log, "SDL keeps its own allocator");
     if (!a.source) {
         a.source = sc_player_demo_path();
         if (!a.source) {
