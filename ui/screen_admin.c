@@ -78,11 +78,15 @@ void sc_screen_menu_rows(struct sc_ui *ui, const struct sc_frame *f, const struc
                       : focused && !it->editing ? SC_COL_BLACK
                                                 : SC_COL_TEXT;
         int pad = sc_px(f, 30), vw = 0, cy = r.y + r.h / 2;
+        /* the value gets what a short label leaves (a station id), at least half */
+        int lw = 0, lh = 0;
+        sc_text_size(f->text, it->label, sc_px(f, SC_PX_BODY), SC_TEXT_BOLD, &lw, &lh);
+        int value_w = r.w - lw - 3 * pad > r.w / 2 ? r.w - lw - 3 * pad : r.w / 2;
         if (it->value && it->editing)
             vw = edited_value(f, it, r.x + r.w - pad, cy, c);
         else if (it->value)
             vw = sc_text_draw(f->text, it->value, sc_px(f, SC_PX_BODY), SC_TEXT_REGULAR, c,
-                              r.x + r.w - pad, cy, r.w / 2, 2);
+                              r.x + r.w - pad, cy, value_w, 2);
         sc_text_draw(f->text, it->label, sc_px(f, SC_PX_BODY), SC_TEXT_BOLD, c, r.x + pad, cy,
                      r.w - vw - 3 * pad, 0);
         if (focused) sc_focus_ring(f, r, sc_px(f, 14));

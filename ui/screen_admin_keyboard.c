@@ -73,7 +73,5 @@ void sc_screen_menu_keyboard(struct sc_ui *ui, const struct sc_frame *f, const s
         }
     }
     sc_screen_hint(ui, f,
-                   m->hint ? m->hint
-                           : _("Arrows: choose a key · OK: type it · digits: type digits · BACK: "
-                               "delete"));
+                   m->hint ? m->hint : _("Arrows, OK: type a key · digits type · BACK: delete"));
 }

@@ -90,8 +90,7 @@ static void about_view(struct sc_station *st, struct st_page *page, struct st_me
     struct about_page *p = page->state;
     m->view.kind = SC_UI_MENU_LIST;
     m->view.title = st_tr(st, "About this station");
-    m->view.hint = st_tr(st, "Up/down: read on · OK on the last row: check the record · BACK: "
-                             "return");
+    m->view.hint = st_tr(st, "Up/down: read · last row, OK: check the record");
     st_menu_item(m, st_tr(st, "Version"), "studycast " STUDYCAST_VERSION);
     for (int i = 0; i < KEY_LINES; i++)
         st_menu_item(m,

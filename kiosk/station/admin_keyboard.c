@@ -144,8 +144,7 @@ static void kb_view(struct sc_station *st, struct st_page *page, struct st_menu 
     struct kb_page *k = page->state;
     m->view.kind = SC_UI_MENU_KEYBOARD;
     m->view.title = k->title;
-    m->view.hint = st_tr(st, "Arrows: choose a key · OK: type it · digits: type digits · BACK: "
-                             "delete");
+    m->view.hint = st_tr(st, "Arrows, OK: type a key · digits type · BACK: delete");
     m->view.u.keyboard.text = k->text;
     m->view.u.keyboard.columns = KB_COLUMNS;
     for (int i = 0; i < KB_CHAR_KEYS; i++)

@@ -1,0 +1,154 @@
+#!/bin/sh
+# The administrator's menu on a real X server with real key events
+# (xdotool), at 1920x1080 and on a 4:3 screen (1024x768): the PIN page while
+# typing and locked out after five wrong PINs, the root page, Settings with a
+# picker open, the on-screen keyboard holding an imported Chinese name and
+# then typing a Latin one, About with the station key, Services. Screenshots
+# in WORKDIR/shots (look at them: Chinese must render, legible across a room).
+# usage: kiosk_x11_admin_settings.sh STUDYCAST WORKDIR
+set -eu
+S=$1
+W=$2
+. "$(dirname "$0")/lib.sh"
+rm -rf "$W"
+mkdir -p "$W/shots"
+KIOSK_PID=
+XVFB_PID=
+trap 'kill -KILL $KIOSK_PID 2>/dev/null || true; kill -TERM $XVFB_PID 2>/dev/null || true' EXIT
+
+for tool in Xvfb xdotool import; do
+  command -v $tool > /dev/null || fail "$tool is not installed (packaging/deps.sh test)"
+done
+
+shot() { # shot NAME: the whole screen as the TV shows it
+  sleep 0.5 # the flip after the last key
+  import -window root "$W/shots/$SIZE-$1.png" || fail "screenshot $1"
+}
+key() { xdotool key --delay 120 "$@"; sleep 0.3; }
+mfield() { field "menu.$1"; }
+# down_to ENGLISH CHINESE: Down until the row with that label has the focus
+down_to() {
+  n=$(field menu | python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+for i, it in enumerate(m["items"]):
+    if sys.argv[1] in it["label"] or sys.argv[2] in it["label"]:
+        print((i - m["focus"]) % len(m["items"])); break
+else:
+    sys.exit("no row " + sys.argv[1])' "$1" "$2") || fail "no row '$1' on $(mfield page)"
+  while [ "$n" -gt 0 ]; do key Down; n=$((n - 1)); done
+}
+# kb_type TEXT: arrows and Return over the on-screen keyboard
+kb_type() {
+  actions=$(field menu | python3 -c 'import json,sys; m=json.load(sys.stdin); print(m["focus"], str(m["lower"]).lower())' |
+    { read -r focus lower; python3 "$(dirname "$0")/kb_keys.py" "$focus" "$lower" "$1"; }) ||
+    fail "kb_keys"
+  # shellcheck disable=SC2086
+  key $(echo $actions | sed 's/up/Up/g; s/down/Down/g; s/left/Left/g; s/right/Right/g; s/ok/Return/g')
+}
+
+run_size() { # run_size NAME WxH
+  SIZE=$1
+  D=$W/$SIZE/data
+  mkdir -p "$D"
+  exec 5> "$W/$SIZE.display"
+  Xvfb -displayfd 5 -screen 0 "${2}x24" -nolisten tcp > "$W/$SIZE.xvfb.log" 2>&1 &
+  XVFB_PID=$!
+  i=0
+  while [ ! -s "$W/$SIZE.display" ]; do
+    i=$((i + 1)); [ $i -gt 100 ] && fail "Xvfb did not start"
+    sleep 0.1
+  done
+  DISPLAY=:$(cat "$W/$SIZE.display")
+  export DISPLAY
+
+  "$S" schedule add --title "明天的课" --source "$W/course.ts" --start "$(local_time +86400)" \
+    --duration 30 --data-dir "$D" > /dev/null || fail "schedule add"
+  echo 2468 | "$S" pin set --data-dir "$D" > /dev/null || fail "pin set"
+  "$S" record settings --station-name "张家村学习站" --data-dir "$D" > /dev/null ||
+    fail "record settings"
+  KIOSK_X=1 kiosk_start "$D" --lead-minutes 0
+  xdotool mousemove 300 300 # no window manager: keys go to the window under the pointer
+  sleep 1
+
+  # the PIN page: typing, then five wrong PINs lock it
+  key Home
+  expect menu.page pin
+  key 2 4 6
+  expect menu.pin_entered 3
+  shot 01-pin-typing
+  for i in 1 2 3 4 5; do key 1 1 1 1 Return; done
+  expect menu.pin_failures 5
+  [ "$(mfield pin_locked_s)" -gt 800 ] || fail "not locked"
+  shot 02-pin-locked
+  # the countdown moves by itself (the ui redraws every second)
+  sleep 2
+  shot 02-pin-locked-later
+  cmp -s "$W/shots/$SIZE-02-pin-locked.png" "$W/shots/$SIZE-02-pin-locked-later.png" &&
+    fail "the lock-out countdown did not move"
+  key Escape
+  echo 2468 | "$S" pin set --data-dir "$D" > /dev/null || fail "pin set"
+  key Home 2 4 6 8 Return
+  expect menu.page root
+  shot 03-root
+
+  # Settings with the station type picker open
+  down_to Settings 设置
+  key Return
+  expect menu.page settings
+  shot 04-settings
+  down_to "Station type" 站点类型
+  key Return Up
+  shot 05-settings-picker
+  key Return
+  expect menu.sessions_required 4
+
+  # the keyboard: the imported Chinese name, then a Latin one typed
+  down_to "Station name" 站点名称
+  key Return
+  expect menu.page keyboard
+  expect menu.text "张家村学习站"
+  shot 06-keyboard-chinese
+  key Escape Escape Escape Escape Escape Escape
+  expect menu.text ""
+  kb_type "Zhangjia 2"
+  expect menu.text "Zhangjia 2"
+  shot 07-keyboard-typed
+  kb_type "{done}"
+  expect menu.page settings
+  expect menu.station_name "Zhangjia 2"
+  shot 08-settings-saved
+
+  # About
+  key Escape
+  expect menu.page root
+  down_to About 关于
+  key Return
+  expect menu.page about
+  shot 09-about
+  key Escape
+  if [ -n "${SERVICES_URL:-}" ]; then
+    down_to Services 节目
+    key Return
+    expect menu.page services
+    sleep 3
+    shot 10-services
+    key Escape
+  fi
+  key Home
+  expect screen home
+  kiosk_stop
+  KIOSK_PID=
+  kill -TERM "$XVFB_PID" 2>/dev/null || true
+  wait "$XVFB_PID" 2>/dev/null || true
+  XVFB_PID=
+}
+
+make_fixture "$W/course.ts" 4
+run_size 1080p 1920x1080
+run_size 4x3 1024x768
+for f in "$W"/shots/*.png; do
+  [ -s "$f" ] || fail "empty screenshot $f"
+done
+trap - EXIT
+echo "ok: screenshots in $W/shots"
