@@ -121,6 +121,12 @@ void sc_screen_menu(struct sc_ui *ui, const struct sc_frame *f, const struct sc_
     case SC_UI_MENU_REPORT:
         sc_screen_menu_report(ui, f, m);
         break;
+    case SC_UI_MENU_CALENDAR:
+        sc_screen_menu_calendar(ui, f, m);
+        break;
+    case SC_UI_MENU_GUIDE:
+        sc_screen_menu_guide(ui, f, m);
+        break;
     default: /* LIST */
         sc_screen_menu_rows(ui, f, m, sc_screen_menu_area(f), ROW_H);
         sc_screen_hint(ui, f, m->hint ? m->hint : default_hint(ui, m));

@@ -185,6 +185,13 @@ void sc_screen_menu_keyboard(struct sc_ui *ui, const struct sc_frame *f,
  * requirement met or not, and the items as figures beside it. */
 void sc_screen_menu_report(struct sc_ui *ui, const struct sc_frame *f,
                            const struct sc_ui_menu *menu);
+/* CALENDAR kind (screen_admin_calendar.c): the month grid with per-day course
+ * counts and conflicts, today, the focused day; the day's items beside it. */
+void sc_screen_menu_calendar(struct sc_ui *ui, const struct sc_frame *f,
+                             const struct sc_ui_menu *menu);
+/* GUIDE kind (screen_admin_guide.c): services x time from the EIT, the
+ * focused event's description below. */
+void sc_screen_menu_guide(struct sc_ui *ui, const struct sc_frame *f, const struct sc_ui_menu *menu);
 /* The focus highlight around r. */
 void sc_focus_ring(const struct sc_frame *f, SDL_Rect r, int radius);
 void sc_screen_toast(struct sc_ui *ui, const struct sc_frame *f);

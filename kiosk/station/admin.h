@@ -132,6 +132,12 @@ int st_page_about_open(struct sc_station *st);
 /* Services: those on the station's stream, the station's service, the
  * stream's address (admin_services.c). */
 int st_page_services_open(struct sc_station *st);
+/* Schedule: the month's entries as a list and as a calendar (of year-month),
+ * the entry editor (admin_schedule*.c). */
+int st_page_schedule_open(struct sc_station *st);
+int st_page_calendar_open(struct sc_station *st, int year, int month);
+/* Guide: the EIT guide of the station's stream as services x time. */
+int st_page_guide_open(struct sc_station *st);
 /* Members: the roster; importing a roster CSV from a USB stick. */
 int st_page_members_open(struct sc_station *st);
 /* Records: the month's report with its chart; export to a USB stick. */

@@ -1,0 +1,95 @@
+/* MENU, CALENDAR kind: the month's grid (weekday heads, a cell per day with
+ * its number and the count of courses, a red count where courses conflict,
+ * today outlined, the focused day ringed) and the focused day's courses
+ * (items) beside it. On 4:3 the grid takes a larger share and the rows drop
+ * their values, so the titles stay readable. */
+#include "screens.h"
+
+#include <stdio.h>
+
+#define HEAD_H 64 /* design units: the weekday heads */
+#define ROW_H  100
+#define GAP    8
+
+static void cell(struct sc_ui *ui, const struct sc_frame *f, SDL_Rect r, int day,
+                 const struct sc_ui_calendar *cal)
+{
+    (void)ui;
+    const struct sc_ui_calendar_day *d = &cal->days[day - 1];
+    bool focused = day == cal->focus_day;
+    bool today = day == cal->today;
+    SDL_Color bg = focused && !cal->items_focused ? SC_COL_ACCENT : SC_COL_PANEL;
+    sc_draw_round(f, r, sc_px(f, 10), bg);
+    if (today) /* today: a thick outline in the accent colour (the focus is yellow) */
+        sc_draw_round_outline(f, r, sc_px(f, 10), sc_px(f, 5),
+                              focused && !cal->items_focused ? SC_COL_TEXT : SC_COL_ACCENT);
+    char num[8];
+    snprintf(num, sizeof(num), "%d", day);
+    SDL_Color c = focused && !cal->items_focused ? SC_COL_BLACK : SC_COL_TEXT;
+    int px = sc_px(f, SC_PX_SMALL);
+    int pad = sc_px(f, 10);
+    bool wide = r.w > sc_px(f, 150);
+    int num_cy = wide ? r.y + r.h / 2 : r.y + r.h * 3 / 10;
+    sc_text_draw(f->text, num, px, SC_TEXT_BOLD, c, r.x + pad, num_cy, r.w - 2 * pad, 0);
+    if (d->courses > 0) {
+        char count[12];
+        snprintf(count, sizeof(count), d->conflict ? "!%d" : "%d", d->courses);
+        int w = 0, h = 0;
+        sc_text_size(f->text, count, px, SC_TEXT_BOLD, &w, &h);
+        int bh = sc_px(f, 46), bw = w + sc_px(f, 20);
+        if (bw < bh) bw = bh;
+        int bx = r.x + r.w - bw - pad;
+        int by = wide ? r.y + (r.h - bh) / 2 : r.y + r.h - bh - sc_px(f, 6);
+        SDL_Rect badge = {bx, by, bw, bh};
+        sc_draw_round(f, badge, bh / 2, d->conflict ? SC_COL_ERROR : SC_COL_OK);
+        sc_text_draw(f->text, count, px, SC_TEXT_BOLD, SC_COL_BLACK, bx + bw / 2, by + bh / 2, 0,
+                     1);
+    }
+    if (focused) sc_focus_ring(f, r, sc_px(f, 10));
+}
+
+void sc_screen_menu_calendar(struct sc_ui *ui, const struct sc_frame *f, const struct sc_ui_menu *m)
+{
+    const struct sc_ui_calendar *cal = &m->u.calendar;
+    SDL_Rect area = sc_screen_menu_area(f);
+    int split = f->narrow ? area.w * 56 / 100 : area.w * 50 / 100;
+    SDL_Rect grid = {area.x, area.y, split - sc_px(f, 20), area.h};
+    SDL_Rect list = {area.x + split, area.y, area.w - split, area.h};
+    static const char *const heads[7] = {N_("Mo"), N_("Tu"), N_("We"), N_("Th"),
+                                         N_("Fr"), N_("Sa"), N_("Su")};
+    int cols = 7, weeks = (cal->first_weekday + cal->days_in_month + 6) / 7;
+    if (weeks < 4) weeks = 4;
+    int head = sc_px(f, HEAD_H), gap = sc_px(f, GAP);
+    int cw = (grid.w - (cols - 1) * gap) / cols;
+    int ch = (grid.h - head - weeks * gap) / weeks;
+    for (int c = 0; c < cols; c++)
+        sc_text_draw(f->text, _(heads[c]), sc_px(f, SC_PX_SMALL), SC_TEXT_BOLD,
+                     c >= 5 ? SC_COL_WARN : SC_COL_DIM, grid.x + c * (cw + gap) + cw / 2,
+                     grid.y + head / 2, cw, 1);
+    for (int day = 1; day <= cal->days_in_month && day <= SC_UI_CALENDAR_DAYS; day++) {
+        int pos = cal->first_weekday + day - 1;
+        SDL_Rect r = {grid.x + (pos % 7) * (cw + gap), grid.y + head + gap + (pos / 7) * (ch + gap),
+                      cw, ch};
+        cell(ui, f, r, day, cal);
+    }
+    /* the focused day's courses */
+    char date[64];
+    int wd = (cal->first_weekday + cal->focus_day - 1) % 7;
+    snprintf(date, sizeof(date), "%d-%02d-%02d  %s", cal->year, cal->month, cal->focus_day,
+             _(heads[wd]));
+    sc_text_draw(f->text, date, sc_px(f, SC_PX_BODY), SC_TEXT_BOLD, SC_COL_TEXT,
+                 list.x + sc_px(f, 20), list.y + head / 2, list.w, 0);
+    SDL_Rect rows = {list.x, list.y + head, list.w, list.h - head};
+    struct sc_ui_menu_item items[32];
+    struct sc_ui_menu day = *m;
+    size_t n = m->n_items < 32 ? m->n_items : 32;
+    for (size_t i = 0; i < n; i++) {
+        items[i] = m->items[i];
+        if (f->narrow && i + 1 < n) items[i].value = NULL; /* the title needs the width */
+    }
+    day.items = items;
+    day.n_items = n;
+    day.focus = cal->items_focused ? m->focus : -1;
+    sc_screen_menu_rows(ui, f, &day, rows, ROW_H);
+    sc_screen_hint(ui, f, m->hint ? m->hint : _("Arrows: day · OK: open · BACK: return"));
+}
