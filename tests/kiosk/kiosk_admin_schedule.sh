@@ -13,6 +13,7 @@ rm -rf "$W" && mkdir -p "$W"
 . "$(dirname "$0")/lib.sh"
 D=$W/data
 mkdir -p "$D"
+KIOSK_PID=
 trap 'kill "$KIOSK_PID" 2>/dev/null || true' EXIT
 
 mfield() { field "menu.$1"; }
