@@ -11,6 +11,7 @@
 # purge keep the study record. Needs root (dpkg --root, chown).
 # usage: package_deb.sh BUILD_DIR WORKDIR
 set -eu
+PATH=/usr/bin:$PATH # Debian's python3, not a per-user shim
 B=$1
 W=$2
 fail() {
