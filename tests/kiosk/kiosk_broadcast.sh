@@ -27,6 +27,8 @@ trap 'kill -KILL $KIOSK_PID $SENDER_PID $RELAY_PID 2>/dev/null || true' EXIT
 OFFSET=75      # broadcast time - system time, s
 LEAD=30        # the course starts this long after launch (broadcast time)
 EVENT_LEFT=45  # the present event ends this long after the course's start
+# a loaded (sanitizer) run notices the slot's end a loop turn or two late
+SLACK=${STUDYCAST_TEST_SLACK:-1}
 free_port() {
   python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
@@ -101,7 +103,7 @@ month=$(TZ=Asia/Shanghai date -d "@$start" +%Y-%m)
 json_check "$W/report.json" \
   "len(d['sessions']) == 1 and d['sessions'][0]['id'] == '$session'" \
   "d['sessions'][0]['course'] == '水稻种植直播'" \
-  "$((EVENT_LEFT - 8)) <= d['sessions'][0]['played_seconds'] <= $EVENT_LEFT"
+  "$((EVENT_LEFT - 8)) <= d['sessions'][0]['played_seconds'] <= $((EVENT_LEFT + SLACK))"
 # the session's events: clock_source broadcast, UTC times on the broadcast clock
 python3 - "$W/export/events.tsv" "$session" "$start" "$event_end" <<'PY' ||
 import json, sys
