@@ -172,6 +172,18 @@ for km in "$R/etc/studycast/keymap.conf" "$W/keymap-examples.conf"; do
   fi
 done
 
+# the unit's SDL_VIDEODRIVER=kmsdrm: the SDL the package depends on draws on
+# KMS/DRM, and a machine without X and Wayland reaches it before SDL's
+# invisible offscreen driver (which the kiosk refuses)
+python3 - <<'PY' || fail "SDL: no KMSDRM before offscreen"
+import ctypes
+sdl = ctypes.CDLL("libSDL2-2.0.so.0")
+sdl.SDL_GetVideoDriver.restype = ctypes.c_char_p
+drivers = [sdl.SDL_GetVideoDriver(i).decode().lower() for i in range(sdl.SDL_GetNumVideoDrivers())]
+print("SDL video drivers:", drivers)
+assert "kmsdrm" in drivers and drivers.index("kmsdrm") < drivers.index("offscreen"), drivers
+PY
+
 # ---- the unit: systemd's own check, on the installed system ----
 systemd-analyze verify --root="$R" studycast.service > "$W/verify.log" 2>&1 ||
   fail "systemd-analyze verify: $(cat "$W/verify.log")"
