@@ -72,11 +72,15 @@ void sc_screen_menu_rows(struct sc_ui *ui, const struct sc_frame *f, const struc
         bool focused = i == focus;
         SDL_Rect r = {area.x + ring, area.y + (i - first) * row + ring, area.w - 2 * ring,
                       row - sc_px(f, 16)};
-        sc_draw_round(f, r, sc_px(f, 14), focused && !it->editing ? SC_COL_ACCENT : SC_COL_PANEL);
-        SDL_Color c = it->disabled              ? SC_COL_DIM
-                      : it->warning             ? SC_COL_ERROR
-                      : focused && !it->editing ? SC_COL_BLACK
-                                                : SC_COL_TEXT;
+        /* a focused warning row turns red with white text (red on the
+         * focus colour cannot be read across a room) */
+        bool lit = focused && !it->editing;
+        sc_draw_round(f, r, sc_px(f, 14),
+                      lit ? (it->warning ? SC_COL_ERROR : SC_COL_ACCENT) : SC_COL_PANEL);
+        SDL_Color c = it->disabled  ? SC_COL_DIM
+                      : lit         ? (it->warning ? SC_COL_TEXT : SC_COL_BLACK)
+                      : it->warning ? SC_COL_ERROR
+                                    : SC_COL_TEXT;
         int pad = sc_px(f, 30), vw = 0, cy = r.y + r.h / 2;
         /* the value gets what a short label leaves (a station id), at least half */
         int lw = 0, lh = 0;

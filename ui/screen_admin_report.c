@@ -60,19 +60,20 @@ static void month_panel(struct sc_ui *ui, const struct sc_frame *f, const struct
     const struct sc_ui_report *r = &menu->u.report;
     sc_draw_round(f, p, sc_px(f, 24), SC_COL_PANEL);
     int pad = sc_px(f, 36), x = p.x + pad, w = p.w - 2 * pad;
-    char line[128];
     /* the period between the arrows that change it */
-    snprintf(line, sizeof(line), "◀  %s  ▶", r->period ? r->period : "");
-    sc_text_draw(f->text, line, sc_px(f, SC_PX_TITLE), SC_TEXT_BOLD, SC_COL_TEXT, p.x + p.w / 2,
-                 p.y + sc_px(f, 70), w, 1);
+    int title_px = sc_px(f, SC_PX_TITLE), cy = p.y + sc_px(f, 70), aw, ah;
+    sc_text_size(f->text, "◀", title_px, SC_TEXT_BOLD, &aw, &ah);
+    sc_text_draw(f->text, "◀", title_px, SC_TEXT_BOLD, SC_COL_TEXT, x, cy, 0, 0);
+    sc_text_draw(f->text, "▶", title_px, SC_TEXT_BOLD, SC_COL_TEXT, x + w, cy, 0, 2);
+    sc_text_draw(f->text, r->period ? r->period : "", title_px, SC_TEXT_BOLD, SC_COL_TEXT,
+                 p.x + p.w / 2, cy, w - 2 * aw - sc_px(f, 20), 1);
+    char line[128];
     const struct sc_ui_month *m = &r->month;
-    snprintf(line, sizeof(line), _("Sessions %d / %d"), m->sessions_counted, m->sessions_required);
-    sc_text_draw(f->text, line, sc_px(f, SC_PX_BODY), SC_TEXT_BOLD,
-                 r->requirement_met ? SC_COL_OK : SC_COL_TEXT, x, p.y + sc_px(f, 160), w / 2, 0);
+    /* the verdict, in its colour: the figures beside say how it came */
     const char *verdict = r->requirement_met ? _("Requirement met") : _("Requirement not met");
     sc_text_draw(f->text, verdict, sc_px(f, SC_PX_BODY), SC_TEXT_BOLD,
-                 r->requirement_met ? SC_COL_OK : SC_COL_ERROR, x + w, p.y + sc_px(f, 160), w / 2,
-                 2);
+                 r->requirement_met ? SC_COL_OK : SC_COL_ERROR, p.x + p.w / 2, p.y + sc_px(f, 160),
+                 w, 1);
     SDL_Rect c = {x, p.y + sc_px(f, 220), w, p.h - sc_px(f, 220) - sc_px(f, 90)};
     chart(ui, f, m, c);
     int need = m->minutes_required_each > 0 ? m->minutes_required_each : 120;
@@ -88,7 +89,7 @@ void sc_screen_menu_report(struct sc_ui *ui, const struct sc_frame *f, const str
 {
     SDL_Rect area = sc_screen_menu_area(f);
     /* 4:3 gives the figures more of the width: their values are long */
-    double split = f->narrow ? 0.42 : 0.45;
+    double split = f->narrow ? 0.4 : 0.45;
     int gap = sc_px(f, 36);
     SDL_Rect left = {area.x, area.y, (int)(area.w * split) - gap / 2, area.h};
     SDL_Rect right = {area.x + (int)(area.w * split) + gap / 2, area.y,

@@ -169,18 +169,20 @@ static void problems_view(struct sc_station *st, struct st_page *page, struct st
 {
     struct problems_page *p = page->state;
     m->view.kind = SC_UI_MENU_LIST;
-    m->view.title = st_menu_str(m, st_tr(st, "%s: not imported"), p->file);
+    m->view.title = st_tr(st, "The roster was not imported");
     m->view.hint = st_tr(st, "Up/down: scroll · BACK: return");
+    /* line and problem in one label: the whole width for the text */
     for (size_t i = 0; i < p->result.n_problems; i++) {
         const struct rec_import_problem *q = &p->result.problems[i];
         const char *where =
             q->line > 0 ? st_menu_str(m, st_tr(st, "Line %d"), q->line) : st_tr(st, "The file");
-        st_menu_item(m, where, problem_text(st, m, q->message))->warning = true;
+        st_menu_item(m, st_menu_str(m, st_tr(st, "%s: %s"), where, problem_text(st, m, q->message)),
+                     NULL)
+            ->warning = true;
     }
     if (!m->view.message) {
-        m->view.message = st_menu_str(
-            m, st_tr(st, "%zu problems: nothing was imported. Fix the file and import it again."),
-            p->result.n_problems);
+        m->view.message = st_menu_str(m, st_tr(st, "%s: %zu problems, nothing imported"), p->file,
+                                      p->result.n_problems);
         m->view.message_error = true;
     }
     m->view.focus = page->focus;

@@ -104,19 +104,15 @@ static void records_view(struct sc_station *st, struct st_page *page, struct st_
     m->view.u.report.month = p->chart;
     m->view.u.report.requirement_met = p->req.met;
     m->view.u.report.period = p->label;
-    int64_t minutes = p->played_seconds / 60;
+    /* short values: a 4:3 screen gives the figures half its width */
     st_menu_item(m, st_tr(st, "Sessions held"), st_menu_str(m, "%zu", p->n_sessions));
     st_menu_item(m,
-                 st_menu_str(m, st_tr(st, "Of at least %d h"), p->req.minutes_required_each / 60),
-                 st_menu_str(m, st_tr(st, "%d of %d required"), p->req.sessions_held,
-                             p->req.sessions_required));
+                 st_menu_str(m, st_tr(st, "Sessions of %d h"), p->req.minutes_required_each / 60),
+                 st_menu_str(m, "%d / %d", p->req.sessions_held, p->req.sessions_required));
     st_menu_item(m, st_tr(st, "Minutes played"),
-                 st_menu_str(m, st_tr(st, "%lld min (%lld h %02lld min)"), (long long)minutes,
-                             (long long)(minutes / 60), (long long)(minutes % 60)));
-    double per_session = p->n_sessions ? (double)p->attendances / (double)p->n_sessions : 0.0;
+                 st_menu_str(m, st_tr(st, "%lld min"), (long long)(p->played_seconds / 60)));
     st_menu_item(m, st_tr(st, "Attendance"),
-                 st_menu_str(m, st_tr(st, "%d members present · %.1f a session"), p->attendances,
-                             per_session));
+                 st_menu_str(m, st_tr(st, "%d attended"), p->attendances));
     struct sc_ui_menu_item *req = st_menu_item(
         m, st_tr(st, "Requirement"), p->req.met ? st_tr(st, "met") : st_tr(st, "not met"));
     req->warning = !p->req.met;
