@@ -27,23 +27,23 @@ static void cell(struct sc_ui *ui, const struct sc_frame *f, SDL_Rect r, int day
     snprintf(num, sizeof(num), "%d", day);
     SDL_Color c = focused && !cal->items_focused ? SC_COL_BLACK : SC_COL_TEXT;
     int px = sc_px(f, SC_PX_SMALL);
-    int pad = sc_px(f, 10);
-    bool wide = r.w > sc_px(f, 150);
-    int num_cy = wide ? r.y + r.h / 2 : r.y + r.h * 3 / 10;
-    sc_text_draw(f->text, num, px, SC_TEXT_BOLD, c, r.x + pad, num_cy, r.w - 2 * pad, 0);
+    int pad = sc_px(f, 10), edge = sc_px(f, 4);
+    /* the number in the top-left corner, the count in the bottom-right one:
+     * a cell is ~90 design units high, room for both stacked */
+    sc_text_draw(f->text, num, px, SC_TEXT_BOLD, c, r.x + pad, r.y + edge + sc_px(f, 22),
+                 r.w - 2 * pad, 0);
     if (d->courses > 0) {
         char count[12];
         snprintf(count, sizeof(count), d->conflict ? "!%d" : "%d", d->courses);
         int w = 0, h = 0;
         sc_text_size(f->text, count, px, SC_TEXT_BOLD, &w, &h);
-        int bh = sc_px(f, 46), bw = w + sc_px(f, 20);
+        int bh = sc_px(f, 40), bw = w + sc_px(f, 18);
         if (bw < bh) bw = bh;
-        int bx = r.x + r.w - bw - pad;
-        int by = wide ? r.y + (r.h - bh) / 2 : r.y + r.h - bh - sc_px(f, 6);
-        SDL_Rect badge = {bx, by, bw, bh};
+        if (bh > r.h / 2) bh = r.h / 2;
+        SDL_Rect badge = {r.x + r.w - bw - edge, r.y + r.h - bh - edge, bw, bh};
         sc_draw_round(f, badge, bh / 2, d->conflict ? SC_COL_ERROR : SC_COL_OK);
-        sc_text_draw(f->text, count, px, SC_TEXT_BOLD, SC_COL_BLACK, bx + bw / 2, by + bh / 2, 0,
-                     1);
+        sc_text_draw(f->text, count, px, SC_TEXT_BOLD, SC_COL_BLACK, badge.x + bw / 2,
+                     badge.y + bh / 2, 0, 1);
     }
     if (focused) sc_focus_ring(f, r, sc_px(f, 10));
 }

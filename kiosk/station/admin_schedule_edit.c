@@ -331,14 +331,14 @@ static int finished_entry(struct sc_station *st, struct st_sched_editor *ed)
                 : ed->e.kind == SC_SCHED_RECORD ? t == SC_SOURCE_SERVICE || t == SC_SOURCE_URL
                                                 : t == SC_SOURCE_RECORDING || t == SC_SOURCE_FILE;
     if (!fits) {
-        st_admin_message(st, true,
-                         ed->e.kind == SC_SCHED_RECORDING
-                             ? "A recording plays from the course library: choose a recording as "
-                               "the source"
-                         : ed->e.kind == SC_SCHED_RECORD
-                             ? "Only a broadcast service or a stream can be recorded: choose "
-                               "another source"
-                             : "A recording is played with the kind 'Play a recording'");
+        st_admin_message(
+            st, true,
+            ed->e.kind == SC_SCHED_RECORDING
+                ? N_("A recording plays from the course library: choose a recording as the "
+                     "source")
+            : ed->e.kind == SC_SCHED_RECORD
+                ? N_("Only a broadcast service or a stream can be recorded: choose another source")
+                : N_("A recording is played with the kind 'Play a recording'"));
         return -EINVAL;
     }
     char err[200];
@@ -367,7 +367,7 @@ int st_sched_editor_commit(struct sc_station *st, struct st_sched_editor *ed)
     snprintf(title, sizeof(title), "%s", ed->e.title);
     st_sched_saved(st);
     st_admin_pop(st); /* ed is gone from here on */
-    st_admin_message(st, false, added ? "Added: %s" : "Saved: %s", title);
+    st_admin_message(st, false, added ? N_("Added: %s") : N_("Saved: %s"), title);
     return 0;
 }
 

@@ -145,7 +145,8 @@ int st_scan_services(struct st_scan *scan, struct st_scan_info *out)
     pthread_mutex_lock(&scan->lock);
     out->state = scan->state;
     out->error = scan->error;
-    if (out->state == ST_SCAN_RECEIVING && scan->outage) out->state = ST_SCAN_NO_SIGNAL;
+    bool open = out->state == ST_SCAN_OPENING || out->state == ST_SCAN_RECEIVING;
+    if (scan->pipeline && open && scan->outage) out->state = ST_SCAN_NO_SIGNAL;
     int rc = 0;
     if (scan->pipeline) {
         struct dmx_stats stats;

@@ -1,0 +1,160 @@
+#!/bin/sh
+# The Schedule and Guide sections on a real X server with real key events
+# (xdotool), at 1920x1080 and on a 4:3 screen (1024x768): the month's list
+# (a conflict in the error colour), the editor with the date picker and the
+# weekday picker open, the conflict page before saving, the calendar (grid,
+# then the day's courses), the guide grid of a stream with a Chinese SDT/EIT,
+# the "live or record" choice and the editor prefilled from the event, which
+# is then saved and marked in the grid. Screenshots in WORKDIR/shots (look at
+# them: Chinese must render, legible across a room).
+# usage: kiosk_x11_admin_schedule.sh STUDYCAST WORKDIR STUDYCAST_DEMO_SI
+set -eu
+S=$1
+W=$2
+SI=$3
+. "$(dirname "$0")/lib.sh"
+rm -rf "$W"
+mkdir -p "$W/shots"
+KIOSK_PID=
+XVFB_PID=
+trap 'kill -KILL $KIOSK_PID 2>/dev/null || true; kill -TERM $XVFB_PID 2>/dev/null || true' EXIT
+
+for tool in Xvfb xdotool import; do
+  command -v $tool > /dev/null || fail "$tool is not installed (packaging/deps.sh test)"
+done
+
+shot() { # shot NAME: the whole screen as the TV shows it
+  sleep 0.5 # the flip after the last key
+  import -window root "$W/shots/$SIZE-$1.png" || fail "screenshot $1"
+}
+key() { xdotool key --delay 120 "$@"; sleep 0.3; }
+mfield() { field "menu.$1"; }
+# down_to ENGLISH CHINESE: Down until the row with that label has the focus
+down_to() {
+  n=$(field menu | python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+for i, it in enumerate(m["items"]):
+    if sys.argv[1] in it["label"] or sys.argv[2] in it["label"]:
+        print((i - max(m["focus"], 0)) % len(m["items"])); break
+else:
+    sys.exit("no row " + sys.argv[1])' "$1" "$2") || fail "no row '$1' on $(mfield page)"
+  while [ "$n" -gt 0 ]; do key Down; n=$((n - 1)); done
+}
+goto_field() {
+  i=0
+  until [ "$(mfield field)" = "$1" ]; do
+    key Down; i=$((i + 1)); [ $i -le 12 ] || fail "no row '$1' in the editor"
+  done
+}
+
+make_fixture "$W/plain.ts" 6
+NOW=$(date +%s)
+"$SI" "$W/plain.ts" "$W/eit.ts" $((NOW - 1800)) || fail "demo SI tool" # an event airs now
+
+run_size() { # run_size NAME WxH
+  SIZE=$1
+  D=$W/$SIZE/data
+  mkdir -p "$D"
+  exec 5> "$W/$SIZE.display"
+  Xvfb -displayfd 5 -screen 0 "${2}x24" -nolisten tcp > "$W/$SIZE.xvfb.log" 2>&1 &
+  XVFB_PID=$!
+  i=0
+  while [ ! -s "$W/$SIZE.display" ]; do
+    i=$((i + 1)); [ $i -gt 100 ] && fail "Xvfb did not start"
+    sleep 0.1
+  done
+  DISPLAY=:$(cat "$W/$SIZE.display")
+  export DISPLAY
+
+  # the month: a daily course, a weekly one, two that overlap tomorrow
+  tomorrow=$(TZ=Asia/Shanghai date -d "+1 day" +%Y-%m-%d)
+  add() { "$S" schedule add --data-dir "$D" "$@" > /dev/null || fail "schedule add $*"; }
+  add --title "每日新闻学习" --source service:1 --start "$(local_time +7200)" --duration 30 --repeat daily
+  add --title "党的建设理论学习" --source service:1 --start "$(local_time +10800)" --duration 120 \
+    --repeat mon,wed,fri
+  add --title "现代农业技术讲座" --source service:1 --start "${tomorrow}T19:00:00+08:00" --duration 90
+  add --title "乡村法律知识" --source "udp://239.1.1.1:5000" --start "${tomorrow}T20:00:00+08:00" \
+    --duration 60 --force
+  echo 2468 | "$S" pin set --data-dir "$D" > /dev/null || fail "pin set"
+  KIOSK_X=1 kiosk_start "$D" --lead-minutes 0 --source "$W/eit.ts"
+  xdotool mousemove 300 300 # no window manager: keys go to the window under the pointer
+  sleep 1
+  key Home 2 4 6 8 Return
+  expect menu.page root
+
+  # Schedule: the month's list
+  down_to Schedule 课程安排
+  key Return
+  expect menu.page schedule
+  field menu.items | python3 -c 'import json,sys; it=json.load(sys.stdin); sys.exit(0 if any(i.get("warning") for i in it) else 1)' ||
+    fail "the overlapping courses are not marked"
+  shot 01-schedule-list
+
+  # the editor: the date picker, then the weekday picker
+  key Return
+  expect menu.page schedule_edit
+  goto_field date
+  key Return Right
+  expect menu.editing true
+  expect menu.part 1
+  shot 02-editor-date-picker
+  key Escape
+  goto_field repeat
+  key Return Up Right Right Up Right
+  expect menu.entry_repeat "mon,wed"
+  shot 03-editor-weekday-picker
+  key Escape
+  # the new course (tomorrow 19:30, live, 120 min) overlaps 19:00-20:30
+  goto_field save
+  key Return
+  expect menu.page schedule_conflict
+  shot 04-conflict
+  key Return Escape
+  expect menu.page schedule
+
+  # the calendar: the grid, then the day's courses
+  down_to Calendar 日历
+  key Return
+  expect menu.page calendar
+  shot 05-calendar
+  if [ "$(mfield day)" = "$(TZ=Asia/Shanghai date +%-d)" ] &&
+    [ "$(TZ=Asia/Shanghai date -d '+1 day' +%m)" = "$(TZ=Asia/Shanghai date +%m)" ]; then
+    key Right # tomorrow, with its two overlapping courses
+  fi
+  key Return
+  expect menu.in_day true
+  shot 06-calendar-day
+  key Escape Escape Escape
+  expect menu.page root
+
+  # the guide: the grid, the choice, the prefilled editor, saved and marked
+  down_to Guide 节目单
+  key Return
+  expect menu.page guide
+  wait_for menu.scan done 30
+  shot 07-guide
+  key Right
+  expect menu.event.title "基层党建工作实务"
+  key Return
+  expect menu.page guide_choose
+  shot 08-guide-choose
+  key Down Return
+  expect menu.page schedule_edit
+  expect menu.entry_title "基层党建工作实务"
+  shot 09-guide-editor
+  goto_field save
+  key Return
+  expect menu.page guide
+  expect menu.event.scheduled true
+  shot 10-guide-scheduled
+  kiosk_stop
+  kill -TERM "$XVFB_PID" 2>/dev/null || true
+  wait "$XVFB_PID" 2>/dev/null || true
+  XVFB_PID=
+}
+
+run_size 1080p 1920x1080
+run_size 4x3 1024x768
+trap - EXIT
+echo "PASS: schedule and guide screens at 1080p and 4:3 in $W/shots"
