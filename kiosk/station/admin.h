@@ -132,6 +132,9 @@ int st_page_about_open(struct sc_station *st);
 /* Services: those on the station's stream, the station's service, the
  * stream's address (admin_services.c). */
 int st_page_services_open(struct sc_station *st);
+/* The station's stream: multicast address pickers or a DVB channel, saved as
+ * the setting "source" (admin_source.c). */
+int st_page_source_open(struct sc_station *st);
 /* Schedule: the month's entries as a list and as a calendar (of year-month),
  * the entry editor (admin_schedule*.c). */
 int st_page_schedule_open(struct sc_station *st);

@@ -14,9 +14,9 @@ static const struct {
     int (*open)(struct sc_station *st);
 } sections[] = {
     {N_("Schedule"), st_page_schedule_open}, {N_("Guide"), st_page_guide_open},
-    {N_("Members"), st_page_members_open},   {N_("Records"), st_page_records_open},
-    {N_("Settings"), st_page_settings_open}, {N_("About"), st_page_about_open},
-    {N_("Change the PIN"), change_pin},
+    {N_("Services"), st_page_services_open}, {N_("Members"), st_page_members_open},
+    {N_("Records"), st_page_records_open},   {N_("Settings"), st_page_settings_open},
+    {N_("About"), st_page_about_open},       {N_("Change the PIN"), change_pin},
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 

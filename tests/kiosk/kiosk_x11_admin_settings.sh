@@ -3,12 +3,14 @@
 # (xdotool), at 1920x1080 and on a 4:3 screen (1024x768): the PIN page while
 # typing and locked out after five wrong PINs, the root page, Settings with a
 # picker open, the on-screen keyboard holding an imported Chinese name and
-# then typing a Latin one, About with the station key, Services. Screenshots
+# then typing a Latin one, About with the station key, Services with the
+# demo stream's service chosen and the address picker. Screenshots
 # in WORKDIR/shots (look at them: Chinese must render, legible across a room).
-# usage: kiosk_x11_admin_settings.sh STUDYCAST WORKDIR
+# usage: kiosk_x11_admin_settings.sh STUDYCAST WORKDIR STREAM.ts (the demo course: its SDT)
 set -eu
 S=$1
 W=$2
+STREAM=$3
 . "$(dirname "$0")/lib.sh"
 rm -rf "$W"
 mkdir -p "$W/shots"
@@ -67,7 +69,7 @@ run_size() { # run_size NAME WxH
   echo 2468 | "$S" pin set --data-dir "$D" > /dev/null || fail "pin set"
   "$S" record settings --station-name "张家村学习站" --data-dir "$D" > /dev/null ||
     fail "record settings"
-  KIOSK_X=1 kiosk_start "$D" --lead-minutes 0
+  KIOSK_X=1 kiosk_start "$D" --lead-minutes 0 --source "$STREAM"
   xdotool mousemove 300 300 # no window manager: keys go to the window under the pointer
   sleep 1
 
@@ -127,14 +129,28 @@ run_size() { # run_size NAME WxH
   expect menu.page about
   shot 09-about
   key Escape
-  if [ -n "${SERVICES_URL:-}" ]; then
-    down_to Services 节目
-    key Return
-    expect menu.page services
-    sleep 3
-    shot 10-services
-    key Escape
-  fi
+  # Services: the demo stream's service found by the scan, chosen
+  down_to Services 节目与信号
+  key Return
+  expect menu.page services
+  deadline=$(($(date +%s) + 60))
+  until field menu.services | grep -q "乡村振兴课堂"; do
+    [ "$(date +%s)" -gt "$deadline" ] && fail "no service found on $STREAM"
+    sleep 0.5
+  done
+  down_to "乡村振兴课堂" "乡村振兴课堂"
+  key Return
+  expect menu.service 1
+  shot 10-services
+  down_to Stream 信号源
+  key Return
+  expect menu.page source
+  down_to "Multicast address" 组播地址
+  key Return Right 2 0
+  shot 11-source-picker
+  key Escape Escape
+  expect menu.page services
+  key Escape
   key Home
   expect screen home
   kiosk_stop
