@@ -100,6 +100,7 @@ void sc_decoder_close(struct sc_decoder *d)
     avcodec_free_context(&d->avctx);
     avcodec_free_context(&d->next_avctx);
     sc_deinterlacer_free(&d->deint);
+    sc_avfilter_loader_finish(&d->filters);
     if (d->frame_pool_ready) sc_frame_pool_destroy(&d->frame_pool);
     d->frame_pool_ready = false;
 }
@@ -194,15 +195,20 @@ static int handle_video_frame(struct sc_decoder *d, AVFrame *frame, AVFrame *out
     AVRational frame_rate = d->frame_rate;
     bool deinterlace = !p->opts.no_deinterlace && (frame->interlaced_frame || d->deint);
     bool presentable = sc_pixfmt_presentable(frame->format);
-    if ((deinterlace || !presentable) && sc_avfilter_load(&d->filter_api, p->log) < 0) {
-        if (!presentable) {
+    const struct sc_avfilter_api *filters = NULL;
+    if (deinterlace || !presentable) {
+        /* a presentable picture does not wait for libavfilter to load: the
+         * first ones are shown woven (a fraction of a second), the rest
+         * deinterlaced; one that cannot be shown without it waits */
+        filters = sc_avfilter_loader_get(&d->filters, p->log, !presentable);
+        if (!filters && !presentable) {
             count_error(d, AVERROR(ENOSYS), "filter");
             av_frame_unref(frame);
             return 0;
         }
-        deinterlace = false; /* shown as it is, rather than not at all */
+        if (!filters) deinterlace = false;
     }
-    if (deinterlace || !presentable) {
+    if (filters) {
         /* once a stream shows interlaced pictures, all its pictures go through
          * the deinterlacer, so that each yields the same number of fields */
         frame->pts = frame->best_effort_timestamp;
@@ -215,9 +221,11 @@ static int handle_video_frame(struct sc_decoder *d, AVFrame *frame, AVFrame *out
             d->output_count = 0;
             if (ret < 0) return ret;
         }
+        if (!d->deint)
+            d->output_count = 0; /* the pictures so far were one per frame: all complete */
         d->deint_field_rate = field_rate;
         d->outputs_per_frame = deinterlace && field_rate ? 2 : 1;
-        int ret = sc_deinterlacer_push(&d->deint, &d->filter_api, frame, d->time_base, frame_rate,
+        int ret = sc_deinterlacer_push(&d->deint, filters, frame, d->time_base, frame_rate,
                                        deinterlace, d->deint_field_rate, p->log);
         av_frame_unref(frame);
         if (ret < 0) {

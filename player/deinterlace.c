@@ -32,7 +32,7 @@ int sc_avfilter_load(struct sc_avfilter_api *api, struct sc_log *log)
     if (api->handle) return 0;
     if (api->failed) return AVERROR(ENOSYS);
     /* never closed: frames the graphs made may outlive the graphs */
-    api->handle = dlopen(AVFILTER_SONAME, RTLD_NOW | RTLD_LOCAL);
+    api->handle = dlopen(AVFILTER_SONAME, RTLD_LAZY | RTLD_LOCAL); /* lazy: as linked at start */
     if (!api->handle) goto fail;
     RESOLVE(api, graph_alloc, avfilter_graph_alloc);
     RESOLVE(api, graph_free, avfilter_graph_free);
@@ -54,6 +54,41 @@ fail:
             dlerror());
     *api = (struct sc_avfilter_api){.failed = true};
     return AVERROR(ENOSYS);
+}
+
+static void *load_main(void *arg)
+{
+    struct sc_avfilter_loader *l = arg;
+    sc_avfilter_load(&l->api, l->log);
+    atomic_store(&l->done, true);
+    return NULL;
+}
+
+void sc_avfilter_loader_start(struct sc_avfilter_loader *l, struct sc_log *log)
+{
+    if (l->started) return;
+    l->log = log;
+    l->started = true;
+    if (pthread_create(&l->thread, NULL, load_main, l) != 0) {
+        l->joined = true; /* no thread: load here and now */
+        load_main(l);
+    }
+}
+
+const struct sc_avfilter_api *sc_avfilter_loader_get(struct sc_avfilter_loader *l,
+                                                     struct sc_log *log, bool wait)
+{
+    sc_avfilter_loader_start(l, log);
+    if (!wait && !atomic_load(&l->done)) return NULL;
+    sc_avfilter_loader_finish(l);
+    return l->api.handle ? &l->api : NULL;
+}
+
+void sc_avfilter_loader_finish(struct sc_avfilter_loader *l)
+{
+    if (!l->started || l->joined) return;
+    pthread_join(l->thread, NULL);
+    l->joined = true;
 }
 
 struct sc_deinterlacer {

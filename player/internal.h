@@ -126,6 +126,27 @@ struct sc_avfilter_api {
  * negative error code (logged once) when it cannot be loaded. */
 int sc_avfilter_load(struct sc_avfilter_api *api, struct sc_log *log);
 
+/* Loading libavfilter on a thread of its own (~1000 page faults: tens of
+ * milliseconds, more on a loaded machine), so that the first pictures of an
+ * interlaced stream need not wait for it. Owned by the video decoder: started
+ * by the reader before the decoder thread exists, or by the decoder thread;
+ * everything else on the decoder thread (and at close, after it ended). */
+struct sc_avfilter_loader {
+    struct sc_avfilter_api api; /* written by the loading thread until done */
+    struct sc_log *log;
+    pthread_t thread;
+    bool started, joined;
+    atomic_bool done;
+};
+/* Starts loading if not started yet. */
+void sc_avfilter_loader_start(struct sc_avfilter_loader *l, struct sc_log *log);
+/* The functions once loaded (waiting for the load when `wait`), else NULL:
+ * still loading, or libavfilter cannot be loaded. Starts loading if needed. */
+const struct sc_avfilter_api *sc_avfilter_loader_get(struct sc_avfilter_loader *l,
+                                                     struct sc_log *log, bool wait);
+/* Joins the loading thread. Accepts a never-started loader. */
+void sc_avfilter_loader_finish(struct sc_avfilter_loader *l);
+
 /* A libavfilter graph (bwdif, and a format conversion when the decoder's
  * format is not presentable), rebuilt when the input format changes. api must
  * be loaded and outlive the graph. */
@@ -167,7 +188,7 @@ struct sc_decoder {
     int outputs_per_frame;             /* decoder thread: pictures per decoded frame */
     struct sc_log_limit error_limit;   /* decoder thread */
     struct sc_frame_pool frame_pool;   /* video: the pictures' memory */
-    struct sc_avfilter_api filter_api; /* video: reader thread before start, then decoder thread */
+    struct sc_avfilter_loader filters; /* video: libavfilter, loaded when first needed */
     bool frame_pool_ready;
 };
 

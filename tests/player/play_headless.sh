@@ -52,10 +52,19 @@ check "$st" "1.0 < s['seconds_played'] < 2.5 and s['frames_presented'] > 10" "--
 st="$work/sigterm.json"
 rm -f "$st"
 # (not through the shell function: $! must be studycast itself)
-SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy "$studycast" play --window 320x240 --stats "$st" \
-  "$work/sd_interlaced.ts" &
+# The signal comes 0.8 s after the first picture (the debug log says
+# when), not at a fixed time: a loaded machine or a sanitizer build may take
+# longer than that to start.
+SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy "$studycast" --log-level debug play --window 320x240 \
+  --stats "$st" "$work/sd_interlaced.ts" 2>"$st.log" &
 pid=$!
-sleep 1.5
+waited=0
+until grep -q "first picture presented" "$st.log" 2>/dev/null; do
+  sleep 0.1
+  waited=$((waited + 1))
+  [ $waited -lt 300 ] || fail "SIGTERM: no picture within 30 s: $(cat "$st.log")"
+done
+sleep 0.8
 kill -TERM $pid
 wait $pid || fail "SIGTERM: exit $?"
 [ -s "$st" ] || fail "SIGTERM: no stats written"
