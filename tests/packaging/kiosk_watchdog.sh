@@ -85,7 +85,7 @@ notified "STOPPING=1" 1
 # the half-interval pace (not once per loop turn, not only at the clock's
 # 1 s wake-ups) while idle and while playing.
 python3 - "$W/notify.log" "$WATCHDOG_USEC" "$idle_from" "$idle_to" "$play_from" "$play_to" <<'PY' ||
-import statistics, sys
+import os, statistics, sys
 log, usec = sys.argv[1], int(sys.argv[2])
 idle = (float(sys.argv[3]), float(sys.argv[4]))
 play = (float(sys.argv[5]), float(sys.argv[6]))
@@ -105,7 +105,11 @@ check(len(ready) == 1, "READY=1 once (%d)" % len(ready))
 check(kicks and kicks[0] <= ready[0] + half, "a keep-alive from the first turn on")
 run = [t for t in kicks if t <= stop[0]]
 gaps = [b - a for a, b in zip(run, run[1:])]
-check(max(gaps) < limit, "largest gap %.3f s < the %.1f s watchdog" % (max(gaps), limit))
+# a sanitizer build's slowest turn (a course's source opening) may take
+# longer; the production watchdog is 30 s, not this test's 1.5 s
+slack = float(os.environ.get("STUDYCAST_TEST_SLACK", "1"))
+check(max(gaps) < limit * slack,
+      "largest gap %.3f s < the %.1f s watchdog (x%g)" % (max(gaps), limit, slack))
 for name, (a, b) in (("idle", idle), ("playing", play)):
     inside = [t for t in run if a <= t <= b]
     g = [y - x for x, y in zip(inside, inside[1:])]
