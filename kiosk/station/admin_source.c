@@ -70,7 +70,7 @@ static void read_channels(struct source_page *p, const char *path)
     fclose(f);
 }
 
-/* %XX for what would end the channel name or the file parameter early. */
+/* %XX for what would end the channel's name early (the demux decodes it). */
 static void url_escape(char *out, size_t size, const char *in)
 {
     size_t o = 0;
@@ -88,10 +88,10 @@ static void make_url(const struct source_page *p, char *url, size_t size)
 {
     if (p->kind == SRC_DVB) {
         const struct channel *c = &p->channels[p->channel];
-        char name[400], file[PATH_MAX * 3];
+        char name[400];
         url_escape(name, sizeof(name), c->name);
-        url_escape(file, sizeof(file), c->file);
-        snprintf(url, size, "dvb://%s?channels=%s", name, file);
+        /* the demux decodes the channel's name, not the parameters */
+        snprintf(url, size, "dvb://%s?channels=%s", name, c->file);
         return;
     }
     snprintf(url, size, "%s://%d.%d.%d.%d:%d", p->kind == SRC_RTP ? "rtp" : "udp", p->parts[0],
