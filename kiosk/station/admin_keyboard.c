@@ -151,7 +151,7 @@ static void kb_view(struct sc_station *st, struct st_page *page, struct st_menu 
         st_menu_item(m, st_menu_str(m, "%c", key_char(k, i)), NULL);
     for (int i = 0; i < KB_SPECIALS; i++) {
         const char *label = st_tr(st, special_labels[i]);
-        if (i == KB_SHIFT && k->lower) label = "ABC";
+        if (i == KB_SHIFT && k->lower) label = st_tr(st, "ABC"); /* back to capitals */
         st_menu_item(m, label, NULL);
     }
     m->view.focus = page->focus;
