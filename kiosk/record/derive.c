@@ -65,6 +65,30 @@ static void advance(struct session_state *st, int64_t mono, const char *boot_id)
     if (mono > st->last_mono) st->last_mono = mono;
 }
 
+/* A signal_lost recorded at `mono` that says the data stopped at `since`:
+ * credit up to since only. When events were derived past since already (a
+ * heartbeat in between), their credit after since is taken back from the
+ * played time and from whoever is present now. */
+static void backdate_outage(struct session_state *st, int64_t since, int64_t mono,
+                            const char *boot_id)
+{
+    if (strcmp(boot_id, st->boot_id) != 0 || !st->signal_ok) return;
+    int64_t earliest = mono - (int64_t)REC_BACKDATE_MAX_S * 1000000000;
+    if (since < earliest) since = earliest;
+    if (since < st->open_mono) since = st->open_mono;
+    if (since >= mono) return;
+    if (since >= st->last_mono) {
+        advance(st, since, boot_id);
+    } else if (st->playing) {
+        int64_t back = st->last_mono - since;
+        st->played_ns = st->played_ns > back ? st->played_ns - back : 0;
+        for (size_t i = 0; i < st->n_members; i++)
+            if (st->members[i].present)
+                st->members[i].ns = st->members[i].ns > back ? st->members[i].ns - back : 0;
+    }
+    st->signal_ok = false;
+}
+
 static int apply(struct session_state *st, const char *type, const char *member, const char *status,
                  int64_t count)
 {
@@ -155,7 +179,8 @@ int rec_sessions(struct rec *rec, int64_t from_utc, int64_t to_utc,
         rec->db,
         "SELECT e.type, e.utc_ns, e.mono_ns, e.boot_id, e.session, "
         "json_extract(e.payload, '$.course'), json_extract(e.payload, '$.member'), "
-        "json_extract(e.payload, '$.status'), json_extract(e.payload, '$.count'), e.seq, e.hash "
+        "json_extract(e.payload, '$.status'), json_extract(e.payload, '$.count'), e.seq, e.hash, "
+        "json_extract(e.payload, '$.since_mono_ns') "
         "FROM events e WHERE e.session IN (SELECT session FROM events WHERE type = "
         "'session_opened' AND utc_ns >= ?1 AND utc_ns < ?2) ORDER BY e.session, e.seq",
         -1, &st, NULL);
@@ -204,6 +229,8 @@ int rec_sessions(struct rec *rec, int64_t from_utc, int64_t to_utc,
         }
         if (!state.out || strcmp(state.out->id, session) != 0 || state.closed)
             continue; /* events of a session opened outside the range, or after its close */
+        if (strcmp(type, "signal_lost") == 0 && sqlite3_column_type(st, 11) == SQLITE_INTEGER)
+            backdate_outage(&state, sqlite3_column_int64(st, 11), mono, boot);
         advance(&state, mono, boot);
         result = apply(&state, type, text_or_null(st, 6), text_or_null(st, 7),
                        sqlite3_column_int64(st, 8));

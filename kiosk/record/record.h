@@ -156,6 +156,13 @@ const char *rec_session_id(const struct rec_session *s);
 
 int rec_session_playback(struct rec_session *s, enum rec_playback what);
 int rec_session_signal(struct rec_session *s, bool present); /* false: outage */
+/* An outage noticed after the fact (a receiver declares one only after some
+ * seconds without data): lost since since_mono_ns, CLOCK_MONOTONIC of the
+ * last data, at most REC_BACKDATE_MAX_S before now (earlier is taken as that
+ * limit). The event is recorded now with {"since_mono_ns"}; derivations
+ * credit nothing from that instant on. */
+#define REC_BACKDATE_MAX_S 60
+int rec_session_signal_lost_since(struct rec_session *s, int64_t since_mono_ns);
 int rec_session_check_in(struct rec_session *s, const char *member);
 int rec_session_check_out(struct rec_session *s, const char *member);
 int rec_session_guests(struct rec_session *s, int count);

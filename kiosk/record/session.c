@@ -124,6 +124,24 @@ int rec_session_signal(struct rec_session *s, bool present)
     return session_event(s, present ? "signal_back" : "signal_lost", NULL);
 }
 
+int rec_session_signal_lost_since(struct rec_session *s, int64_t since_mono_ns)
+{
+    struct rec_clock_reading now;
+    rec_now(s->rec, &now);
+    int64_t earliest = now.mono_ns - (int64_t)REC_BACKDATE_MAX_S * 1000000000;
+    if (since_mono_ns > now.mono_ns) since_mono_ns = now.mono_ns;
+    if (since_mono_ns < earliest) since_mono_ns = earliest;
+    struct sc_buf payload = {0};
+    struct sc_json json;
+    sc_json_init(&json, &payload, false);
+    sc_json_object_begin(&json);
+    sc_json_kv_int(&json, "since_mono_ns", since_mono_ns);
+    sc_json_object_end(&json);
+    int rc = session_event(s, "signal_lost", &payload);
+    sc_buf_free(&payload);
+    return rc;
+}
+
 int rec_session_check_in(struct rec_session *s, const char *member)
 {
     return member_event(s, "member_checked_in", member);

@@ -302,6 +302,22 @@ static int64_t player_turn(struct sc_station *st, int64_t now_ns)
     return wait < 0 ? 0 : wait; /* the next one may be due already */
 }
 
+/* When the playing service's data stopped: the player's ongoing outage
+ * began at its last data (now_ns when it has none, e.g. the source failed). */
+static int64_t last_data_ns(struct sc_station *st, int64_t now_ns)
+{
+    struct sc_player_outage *outages = NULL;
+    size_t n = 0;
+    int64_t since = now_ns;
+    if (st->course.player && sc_player_outages(st->course.player, &outages, &n) == 0 && n > 0 &&
+        outages[n - 1].end < 0) {
+        int64_t at = st->start_ns + (int64_t)(outages[n - 1].start * 1e9);
+        if (at < now_ns && at > now_ns - (int64_t)REC_BACKDATE_MAX_S * 1000000000) since = at;
+    }
+    free(outages);
+    return since;
+}
+
 static void signal_turn(struct sc_station *st, int64_t now_ns)
 {
     struct st_course *c = &st->course;
@@ -317,9 +333,13 @@ static void signal_turn(struct sc_station *st, int64_t now_ns)
     if (!c->session || c->ended) return;
     if (signal == SC_UI_SIGNAL_NONE && !c->signal_lost) {
         c->signal_lost = true;
-        c->outage_since_ns = now_ns;
-        report_record_error(st, rec_session_signal(c->session, false), "recording the outage");
-        played_clock(c, false, now_ns);
+        /* the player declares an outage seconds after the last data: it
+         * began then, and that is what the record is told */
+        int64_t since = last_data_ns(st, now_ns);
+        c->outage_since_ns = since;
+        report_record_error(st, rec_session_signal_lost_since(c->session, since),
+                            "recording the outage");
+        played_clock(c, false, since > c->playing_since_ns ? since : c->playing_since_ns);
         if (st->screen == SC_UI_SCREEN_PLAYING) st_set_screen(st, SC_UI_SCREEN_OUTAGE);
     } else if (signal == SC_UI_SIGNAL_GOOD && c->signal_lost) {
         c->signal_lost = false;

@@ -56,11 +56,12 @@ month=$(TZ=Asia/Shanghai date +%Y-%m)
 "$S" record report --month "$month" --json --data-dir "$W/data" > "$W/report.json"
 "$S" record export --out "$W/export" --data-dir "$W/data" > /dev/null || fail "export"
 "$S" verify "$W/export" > /dev/null || fail "verify"
-# From the record's own events: the outage begins within 5 s of the sender
-# stopping (2 s without a picture, the demux's outage_ms, after the last
-# buffered one), ends only once the sender is back, lasts >= 2 s in all, and
-# none of it is credited: played <= the session's span - the outages + 1
-# (whole seconds).
+# From the record's own events: the outage is recorded within 5 s of the
+# sender stopping (2 s without a picture, the demux's outage_ms, after the last
+# buffered one) and dated back to the last data (since_mono_ns, within 2 s of
+# the stop), ends only once the sender is back, lasts >= 2 s in all, and none
+# of it is credited: played <= the session's span - the outages + 1 (whole
+# seconds).
 python3 - "$W/export/events.tsv" "$W/report.json" "$session" "$lost_at" "$restart_at" <<'PY' ||
 import json, sys
 events = [l.rstrip("\n").split("\t") for l in open(sys.argv[1], encoding="utf-8")
@@ -72,10 +73,17 @@ lost = [e for e in mine if e[1] in ("signal_lost", "signal_back")]
 assert lost and lost[0][1] == "signal_lost", lost
 assert lost_at <= int(lost[0][2]) // 10**9 <= lost_at + 5, (lost_at, lost[0])
 assert lost[-1][1] == "signal_back" and int(lost[-1][2]) // 10**9 >= restart_at, lost[-1]
+# The outage is noticed 2 s after the last data; signal_lost says when that
+# was (since_mono_ns), so the outage counts from the sender's stop.
+first = json.loads(lost[0][7])
+since_utc = (int(lost[0][2]) - (int(lost[0][4]) - first["since_mono_ns"])) / 1e9
+assert lost_at - 2 <= since_utc <= lost_at + 1, (lost_at, since_utc)
 total = 0
 for a, b in zip(lost[0::2], lost[1::2]):
     assert a[1] == "signal_lost" and b[1] == "signal_back", (a, b)
-    total += (int(b[4]) - int(a[4])) / 1e9
+    since = json.loads(a[7]).get("since_mono_ns", int(a[4]))
+    assert int(a[4]) - 3 * 10**9 <= since <= int(a[4]), (a, since)
+    total += (int(b[4]) - since) / 1e9
 span = (int(mine[-1][4]) - int(mine[0][4])) / 1e9
 s = report["sessions"][0]
 assert s["id"] == session and len(report["sessions"]) == 1

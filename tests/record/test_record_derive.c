@@ -88,6 +88,59 @@ static void test_overlap_pause_outage(void)
     sc_log_destroy(test_log);
 }
 
+/* Outages noticed seconds after the data stopped (rec_session_signal_lost_since):
+ * nothing is credited from the last data on, also when a heartbeat was
+ * recorded in between; a since beyond REC_BACKDATE_MAX_S is held to it. */
+static void test_outage_backdated(void)
+{
+    struct sc_log *test_log = sc_log_create(stderr, SC_LOG_WARN);
+    char *dir = test_dir("derive-backdate");
+    struct fake_clock clock = {0};
+    fake_clock_set(&clock, "2026-11-11T11:00:00Z");
+    struct rec *rec = open_with_clock(dir, &clock, test_log);
+    import_roster(rec, dir, ROSTER);
+    const char *present[] = {"001"};
+    struct rec_session *s = NULL;
+    ASSERT_EQ(rec_session_open(rec, "backdated", present, 1, &s), 0);
+    ASSERT_EQ(rec_session_playback(s, REC_PLAYBACK_STARTED), 0);
+    fake_clock_advance(&clock, 600);
+    ASSERT_EQ(rec_session_heartbeat(s), 0);
+    fake_clock_advance(&clock, 1);
+    int64_t last_data = clock.mono_ns; /* +601: the data stops */
+    fake_clock_advance(&clock, 2);     /* +603: the outage is declared */
+    ASSERT_EQ(rec_session_signal_lost_since(s, last_data), 0);
+    fake_clock_advance(&clock, 97);
+    ASSERT_EQ(rec_session_signal(s, true), 0); /* +700 */
+    fake_clock_advance(&clock, 199);
+    last_data = clock.mono_ns; /* +899 */
+    fake_clock_advance(&clock, 1);
+    ASSERT_EQ(rec_session_heartbeat(s), 0); /* +900: credited so far, then taken back */
+    fake_clock_advance(&clock, 2);
+    ASSERT_EQ(rec_session_signal_lost_since(s, last_data), 0); /* +902 */
+    fake_clock_advance(&clock, 98);
+    ASSERT_EQ(rec_session_signal(s, true), 0); /* +1000 */
+    fake_clock_advance(&clock, 100);
+    /* a since far in the past counts back REC_BACKDATE_MAX_S only */
+    ASSERT_EQ(rec_session_signal_lost_since(s, clock.mono_ns - (int64_t)3600 * 1000000000), 0);
+    fake_clock_advance(&clock, 10);
+    ASSERT_EQ(rec_session_signal(s, true), 0); /* +1110 */
+    fake_clock_advance(&clock, 90);
+    ASSERT_EQ(rec_session_playback(s, REC_PLAYBACK_STOPPED), 0); /* +1200 */
+    ASSERT_EQ(rec_session_close(s, REC_CLOSE_COMPLETE), 0);
+
+    struct rec_session_summary *all;
+    size_t n;
+    const struct rec_session_summary *got = only_session(rec, "2026-11", &all, &n);
+    int64_t played = 601 + (899 - 700) + (1100 - REC_BACKDATE_MAX_S - 1000) + 90;
+    ASSERT_EQ(got->played_seconds, played);
+    ASSERT_EQ(find_attendance(got, "001")->seconds, played);
+    rec_sessions_free(all, n);
+    ASSERT_EQ(rec_check(rec), 0);
+    rec_close(rec);
+    free(dir);
+    sc_log_destroy(test_log);
+}
+
 /* A session from 23:00 on 30 November (local) to 01:30 on 1 December counts
  * in November only, and its duration is whole. */
 static void test_midnight_and_month_end(void)
@@ -408,6 +461,7 @@ static void test_requirement_and_report(void)
 int main(void)
 {
     RUN_TEST(test_overlap_pause_outage);
+    RUN_TEST(test_outage_backdated);
     RUN_TEST(test_midnight_and_month_end);
     RUN_TEST(test_wall_clock_correction);
     RUN_TEST(test_interrupted_session);
