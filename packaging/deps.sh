@@ -15,7 +15,8 @@ fonts-noto-cjk gettext ffmpeg"
 # the ffmpeg CLI makes the demo stream and test fixtures; Xvfb/xdotool drive the
 # real window; clang + compiler-rt give libFuzzer and the sanitizer runtimes;
 # dpkg-dev (dpkg-shlibdeps for CPack), binutils (readelf) and systemd
-# (systemd-analyze, -sysusers, -tmpfiles) build and check the Debian package
+# (systemd-analyze, -sysusers, -tmpfiles) build and check the Debian package;
+# strace delays fsync to play a slow USB stick (kiosk_admin_export_slow)
 test_pkgs="xvfb xauth xdotool x11-apps imagemagick poppler-utils sqlite3
 clang libclang-rt-14-dev python3 python3-jsonschema python3-cryptography iproute2 procps
 dpkg-dev binutils systemd apt"

@@ -146,7 +146,8 @@ struct export_page {
     pthread_t thread;
     bool thread_started;
     int64_t started_ns, finished_ns;
-    char folder[256]; /* the final folder's name */
+    int64_t redraw_ns; /* running: the shown time's next second */
+    char folder[256];  /* the final folder's name */
 };
 
 static bool errno_full(int rc)
@@ -264,6 +265,7 @@ static int start(struct sc_station *st, struct export_page *p)
     p->thread_started = true;
     p->state = EXPORT_RUNNING;
     p->started_ns = sc_mono_ns();
+    p->redraw_ns = p->started_ns + NS_PER_S;
     return 0;
 }
 
@@ -298,6 +300,7 @@ static void export_view(struct sc_station *st, struct st_page *page, struct st_m
         p->drives.changed = false;
         int stage = atomic_load(&p->job->stage);
         int64_t elapsed = (sc_mono_ns() - p->started_ns) / NS_PER_S;
+        p->redraw_ns = p->started_ns + (elapsed + 1) * NS_PER_S;
         m->view.hint = st_tr(st, "Please wait: do not pull out the stick");
         st_menu_item(m, st_tr(st, "USB stick"), st_menu_str(m, "%s", p->chosen.label));
         st_menu_item(m, st_tr(st, "Folder"), st_menu_str(m, "%s", p->folder));
@@ -351,8 +354,7 @@ static int64_t export_deadline(struct sc_station *st, struct st_page *page)
             finish(st, p);
             return 0;
         }
-        int64_t elapsed = sc_mono_ns() - p->started_ns;
-        return p->started_ns + (elapsed / NS_PER_S + 1) * NS_PER_S;
+        return p->redraw_ns;
     }
     return st_drive_list_deadline(st, &p->drives);
 }
