@@ -40,7 +40,7 @@ static void usage(FILE *out)
             "without SOURCE the built-in demo stream.\n\n"
             "  --window WxH          a window of that size instead of fullscreen\n"
             "  --service N           the program number to play (default: the first with video)\n"
-            "  --duration S          stop after S seconds of playback (from the first picture)\n"
+            "  --duration S          stop after S seconds\n"
             "  --stats FILE          write playback statistics as JSON at exit\n"
             "  --no-audio            do not play the sound\n"
             "  --volume N            initial volume, 0..100 (default 100)\n"
@@ -348,11 +348,7 @@ static void show_signal(struct sc_ui *ui, const char *source, bool signal, bool 
 static int run(struct sc_player *player, struct sc_ui *ui, const struct play_args *a,
                struct stop_signals *signals, struct play_session *session)
 {
-    /* --duration counts from the first picture (from now while there is none):
-     * S seconds of playback, however long the start took */
-    int64_t duration_ns = (int64_t)(a->duration * 1e9);
-    int64_t stop_at = a->duration > 0 ? sc_mono_ns() + duration_ns : 0;
-    bool shown_any = false;
+    int64_t stop_at = a->duration > 0 ? sc_mono_ns() + (int64_t)(a->duration * 1e9) : 0;
     bool outage_shown = false;
     for (;;) {
         if (atomic_load(&signals->stop)) return 0;
@@ -372,8 +368,6 @@ static int run(struct sc_player *player, struct sc_ui *ui, const struct play_arg
         if (sc_ui_present(ui) && picture) {
             sc_player_presented(player, picture);
             play_session_first_picture(session);
-            if (stop_at && !shown_any) stop_at = sc_mono_ns() + duration_ns;
-            shown_any = true;
         }
         int64_t next_heartbeat = play_session_tick(session);
         const char *problem = play_session_take_problem(session);

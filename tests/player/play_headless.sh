@@ -46,7 +46,8 @@ check "$work/h264.ts.json" "s['audio_frames_decoded'] == 0" "--no-audio decoded 
 st="$work/duration.json"
 headless "$studycast" play --window 320x240 --duration 1.5 --stats "$st" "$work/h264.ts" ||
   fail "--duration: exit $?"
-check "$st" "1.0 < s['seconds_played'] < 2.5 and s['frames_presented'] > 10" "--duration 1.5"
+# (the 1.5 s count from the window; a sanitizer build's slower start leaves less of it playing)
+check "$st" "1.0 / slack < s['seconds_played'] < 2.5 and s['frames_presented'] > 10" "--duration 1.5"
 
 # SIGTERM: a clean stop, stats written, exit 0
 st="$work/sigterm.json"
