@@ -19,7 +19,7 @@ fonts-noto-cjk gettext ffmpeg"
 # strace delays fsync to play a slow USB stick (kiosk_admin_export_slow)
 test_pkgs="xvfb xauth xdotool x11-apps imagemagick poppler-utils sqlite3
 clang libclang-rt-14-dev python3 python3-jsonschema python3-cryptography iproute2 procps
-dpkg-dev binutils systemd apt"
+dpkg-dev binutils systemd apt strace"
 
 case "$mode" in
   build) want="$build_pkgs" ;;
