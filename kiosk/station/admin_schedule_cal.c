@@ -187,8 +187,7 @@ static void cal_view(struct sc_station *st, struct st_page *page, struct st_menu
     if (page->focus > (int)n) page->focus = (int)n;
     m->view.focus = c->in_day ? page->focus : -1;
     m->view.hint = c->in_day ? st_tr(st, "Up/down: choose · OK: open · BACK: the month")
-                             : st_tr(st, "Arrows: day · channel +/-: month · OK: the day's "
-                                         "courses · BACK: return");
+                             : st_tr(st, "Arrows: day · channel +/-: month · OK: the day");
 }
 
 static void cal_status(struct sc_station *st, struct st_page *page, struct sc_json *j)

@@ -20,12 +20,14 @@ mfield() { field "menu.$1"; }
 # json of the schedule
 listing() { "$S" schedule list --json --data-dir "$D" > "$W/list.json" || fail "schedule list"; }
 
-# goto_field NAME: down through the editor's rows until NAME is focused
+# goto_field NAME: as many downs as the editor's row NAME is below the focus
 goto_field() {
-  i=0
-  until [ "$(mfield field)" = "$1" ]; do
-    press down; i=$((i + 1)); [ $i -le 12 ] || fail "no row '$1' in the editor"
-  done
+  n=$(field menu | python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+print((m["rows"].index(sys.argv[1]) - m["focus"]) % len(m["rows"]))' "$1") || fail "no row '$1' in the editor"
+  [ "$n" -gt 0 ] && press $(yes down | head -n "$n")
+  expect menu.field "$1"
 }
 # open_section PAGE: the root page's digit that opens PAGE (labels are translated)
 open_section() {
@@ -45,12 +47,12 @@ goto_month() {
 }
 # open_entry ID: the list row of entry ID, opened
 open_entry() {
-  row=$(field menu.entry_ids | python3 -c 'import json,sys; print(json.load(sys.stdin).index(int(sys.argv[1])) + 2)' "$1") \
+  n=$(field menu | python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+print((m["entry_ids"].index(int(sys.argv[1])) + 2 - m["focus"]) % len(m["items"]))' "$1") \
     || fail "entry $1 is not listed"
-  i=0
-  until [ "$(mfield focus)" = "$row" ]; do
-    press down; i=$((i + 1)); [ $i -le 40 ] || fail "row $row not reached"
-  done
+  [ "$n" -gt 0 ] && press $(yes down | head -n "$n")
   press ok
   expect menu.page schedule_edit
   expect menu.entry_id "$1"

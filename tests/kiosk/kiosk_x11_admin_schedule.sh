@@ -50,7 +50,7 @@ goto_field() {
 
 make_fixture "$W/plain.ts" 6
 NOW=$(date +%s)
-"$SI" "$W/plain.ts" "$W/eit.ts" $((NOW - 1800)) || fail "demo SI tool" # an event airs now
+"$SI" "$W/plain.ts" "$W/eit.ts" "$NOW" || fail "demo SI tool" # its first event airs now
 
 run_size() { # run_size NAME WxH
   SIZE=$1
@@ -134,14 +134,16 @@ run_size() { # run_size NAME WxH
   expect menu.page guide
   wait_for menu.scan done 30
   shot 07-guide
+  first=$(mfield event.title)
   key Right
-  expect menu.event.title "基层党建工作实务"
+  next=$(mfield event.title)
+  [ -n "$next" ] && [ "$next" != "$first" ] || fail "Right did not move to the next event"
   key Return
   expect menu.page guide_choose
   shot 08-guide-choose
   key Down Return
   expect menu.page schedule_edit
-  expect menu.entry_title "基层党建工作实务"
+  expect menu.entry_title "$next"
   shot 09-guide-editor
   goto_field save
   key Return

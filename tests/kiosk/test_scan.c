@@ -74,6 +74,7 @@ static void check_demo_si(struct st_scan *scan)
     dmx_events_free(events, n);
     ASSERT_EQ(st_scan_events(scan, 4242, &events, &n), 0); /* no such service */
     ASSERT_EQ(n, 0);
+    dmx_events_free(events, n);
 }
 
 static void test_file(void)
