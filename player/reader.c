@@ -107,11 +107,12 @@ static int open_streams(struct sc_player *p)
         int ret = sc_decoder_open(&p->video, p, p->ic->streams[video]);
         if (ret < 0) SC_WARN(p->log, "cannot open the video decoder: %s", av_err2str(ret));
         p->has_video = ret >= 0;
-        /* an interlaced stream needs libavfilter: start loading it now */
+        /* an interlaced stream needs libavfilter: load it now, before the
+         * clock runs (loading while pictures flow competes with decoding) */
         enum AVFieldOrder order = p->ic->streams[video]->codecpar->field_order;
         if (p->has_video && !p->opts.bench && !p->opts.no_deinterlace &&
             order != AV_FIELD_UNKNOWN && order != AV_FIELD_PROGRESSIVE)
-            sc_avfilter_loader_start(&p->video.filters, p->log);
+            sc_avfilter_loader_get(&p->video.filters, p->log, true);
     }
     if (audio >= 0) {
         int ret = sc_decoder_open(&p->audio, p, p->ic->streams[audio]);

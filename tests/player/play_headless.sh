@@ -51,7 +51,7 @@ check "$st" "1.0 / slack < s['seconds_played'] < 2.5 and s['frames_presented'] >
 
 # SIGTERM: a clean stop, stats written, exit 0
 st="$work/sigterm.json"
-rm -f "$st"
+rm -f "$st" "$st.log" # (a stale log would be read before the new one is created)
 # (not through the shell function: $! must be studycast itself)
 # The signal comes 0.8 s after the first picture (the debug log says
 # when), not at a fixed time: a loaded machine or a sanitizer build may take
