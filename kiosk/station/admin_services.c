@@ -89,6 +89,10 @@ static const char *signal_text(struct sc_station *st, struct st_menu *m,
 
 static int choose(struct sc_station *st, const struct dmx_service *s)
 {
+    if (!s->actual || !s->pmt_pid) {
+        st_admin_message(st, true, "%s is not carried on this stream", s->name);
+        return 0;
+    }
     char id[8];
     snprintf(id, sizeof(id), "%u", s->id);
     int rc = rec_setting_set(st->rec, "service", id);
@@ -147,13 +151,18 @@ static void services_view(struct sc_station *st, struct st_page *page, struct st
         const struct dmx_service *s = &info.services[i];
         bool chosen = s->id == st->service;
         const char *name = s->name[0] ? s->name : st_tr(st, "(no name)");
+        /* its state on this stream: carried, announced only, or elsewhere */
+        const char *state = !s->actual     ? st_tr(st, "on another multiplex")
+                            : !s->pmt_pid  ? st_tr(st, "announced, not on air")
+                            : s->scrambled ? st_tr(st, "scrambled")
+                            : chosen       ? st_tr(st, "station's service")
+                                           : NULL;
         const char *value =
-            chosen ? st_menu_str(m, "%s · %s", kind_text(st, s), st_tr(st, "station's service"))
-            : s->scrambled ? st_menu_str(m, "%s · %s", kind_text(st, s), st_tr(st, "scrambled"))
-                           : kind_text(st, s);
+            state ? st_menu_str(m, "%s · %s", kind_text(st, s), state) : kind_text(st, s);
         struct sc_ui_menu_item *it =
             st_menu_item(m, st_menu_str(m, "%s%u  %s", chosen ? "✓ " : "", s->id, name), value);
         it->warning = s->scrambled;
+        it->disabled = !s->actual || !s->pmt_pid;
     }
     st_scan_info_free(&info);
     m->view.focus = page->focus;
