@@ -230,8 +230,10 @@ static void choose_view(struct sc_station *st, struct st_page *page, struct st_m
     struct st_local from, to;
     st_local_from_utc(c->event.start, st->utc_offset_s, &from);
     st_local_from_utc(c->event.start + c->event.duration, st->utc_offset_s, &to);
-    m->view.title = st_menu_str(m, "%s  %02d-%02d %02d:%02d-%02d:%02d", c->title, from.month,
-                                from.day, from.hour, from.minute, to.hour, to.minute);
+    m->view.title = c->title; /* the time below: a long title leaves it no room on 4:3 */
+    if (!m->view.message)
+        m->view.message = st_menu_str(m, "%02d-%02d %02d:%02d-%02d:%02d", from.month, from.day,
+                                      from.hour, from.minute, to.hour, to.minute);
     st_menu_item(m, st_tr(st, "Schedule it live"), st_tr(st, "watch it when it airs"));
     st_menu_item(m, st_tr(st, "Record it for later"), st_tr(st, "into the course library"));
     m->view.focus = page->focus;

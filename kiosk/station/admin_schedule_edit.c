@@ -569,7 +569,11 @@ static int64_t edit_deadline(struct sc_station *st, struct st_page *page)
 {
     (void)st;
     struct st_sched_editor *ed = page->state;
-    return ed->own_scan ? sc_mono_ns() + 1000000000LL : INT64_MAX;
+    struct st_scan_info info;
+    if (!ed->own_scan || st_scan_services(ed->scan, &info) < 0) return INT64_MAX;
+    bool running = info.state == ST_SCAN_OPENING || info.state == ST_SCAN_RECEIVING;
+    st_scan_info_free(&info);
+    return running ? sc_mono_ns() + 1000000000LL : INT64_MAX;
 }
 
 static void edit_destroy(struct sc_station *st, struct st_page *page)
