@@ -138,7 +138,23 @@ void st_admin_close(struct sc_station *st)
         destroy_page(st, &a->pages[--a->depth]);
     a->message[0] = '\0';
     if (was_open) SC_INFO(st->log, "menu closed");
+    if (atomic_load(&st->stop))
+        while (a->n_orphans > 0)
+            pthread_join(a->orphans[--a->n_orphans], NULL);
     if (st->screen == SC_UI_SCREEN_MENU) st_set_screen(st, SC_UI_SCREEN_HOME);
+}
+
+int st_admin_orphan(struct sc_station *st, pthread_t thread)
+{
+    struct st_admin *a = st->admin;
+    for (int i = 0; i < a->n_orphans;) /* those already finished first */
+        if (pthread_tryjoin_np(a->orphans[i], NULL) == 0)
+            a->orphans[i] = a->orphans[--a->n_orphans];
+        else
+            i++;
+    if (a->n_orphans >= ST_ADMIN_ORPHANS) return -ENOSPC;
+    a->orphans[a->n_orphans++] = thread;
+    return 0;
 }
 
 void st_admin_pop(struct sc_station *st)

@@ -19,8 +19,9 @@
  * translates it when shown). */
 #define N_(msgid) msgid
 
-#define ST_ADMIN_DEPTH  8
-#define ST_ADMIN_IDLE_S 300 /* the menu closes (and locks) after this without a key */
+#define ST_ADMIN_DEPTH   8
+#define ST_ADMIN_IDLE_S  300 /* the menu closes (and locks) after this without a key */
+#define ST_ADMIN_ORPHANS 4
 
 struct st_page;
 
@@ -75,6 +76,10 @@ struct st_admin {
     int64_t idle_until_ns;
     char message[256]; /* shown on the top page until the next key */
     bool message_error;
+    /* threads a closed page left finishing (an export writing a stick while
+     * a course takes the screen): joined when the station stops */
+    pthread_t orphans[ST_ADMIN_ORPHANS];
+    int n_orphans;
 };
 
 /* MENU pressed outside the menu: opens it at the PIN page (the root page once
@@ -87,8 +92,12 @@ int st_admin_push(struct sc_station *st, const struct st_page_ops *ops, void *st
 int st_admin_replace(struct sc_station *st, const struct st_page_ops *ops, void *state);
 /* Closes the top page; the page below resumes; the last one closes the menu. */
 void st_admin_pop(struct sc_station *st);
-/* Closes every page and returns to HOME (a course starting, MENU, idle). */
+/* Closes every page and returns to HOME (a course starting, MENU, idle).
+ * Once the station stops (st->stop), also joins the orphans. */
 void st_admin_close(struct sc_station *st);
+/* A page's destroy hands over a thread that must finish on its own: joined
+ * when the station stops. 0, or -ENOSPC (too many: the caller joins it). */
+int st_admin_orphan(struct sc_station *st, pthread_t thread);
 /* The top page, NULL when the menu is closed. */
 struct st_page *st_admin_top(struct sc_station *st);
 /* A message on the top page until the next key (and in the log). */

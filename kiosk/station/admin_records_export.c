@@ -39,6 +39,10 @@ struct export_job {
     /* progress */
     atomic_int stage;
     atomic_bool done;
+    /* the page went (the menu closed) while the worker ran: the worker then
+     * frees the job and wakes nobody. Both under lock. */
+    pthread_mutex_t lock;
+    bool abandoned;
     /* outputs, read after the join */
     int rc;            /* 0, or what failed */
     int failed_stage;  /* where */
@@ -126,8 +130,15 @@ static void *export_main(void *opaque)
         SC_INFO(job->log, "export to %s verified (%d files) in %.1f s", job->final, job->n_files,
                 (double)(sc_mono_ns() - t0) / 1e9);
     }
+    pthread_mutex_lock(&job->lock);
     atomic_store(&job->done, true);
-    sc_ui_wakeup(job->ui);
+    bool abandoned = job->abandoned;
+    if (!abandoned) sc_ui_wakeup(job->ui);
+    pthread_mutex_unlock(&job->lock);
+    if (abandoned) {
+        pthread_mutex_destroy(&job->lock);
+        free(job);
+    }
     return NULL;
 }
 
@@ -149,6 +160,13 @@ struct export_page {
     int64_t redraw_ns; /* running: the shown time's next second */
     char folder[256];  /* the final folder's name */
 };
+
+static void job_free(struct export_job *job)
+{
+    if (!job) return;
+    pthread_mutex_destroy(&job->lock);
+    free(job);
+}
 
 static bool errno_full(int rc)
 {
@@ -253,7 +271,8 @@ static int start(struct sc_station *st, struct export_page *p)
     job->ui = st->ui;
     atomic_init(&job->stage, STAGE_WRITING);
     atomic_init(&job->done, false);
-    free(p->job);
+    pthread_mutex_init(&job->lock, NULL);
+    job_free(p->job);
     p->job = job;
     SC_INFO(st->log, "menu: exporting %s to %s", p->label, job->final);
     if ((rc = pthread_create(&p->thread, NULL, export_main, job)) != 0) {
@@ -364,12 +383,26 @@ static void export_destroy(struct sc_station *st, struct st_page *page)
     struct export_page *p = page->state;
     if (!p) return;
     if (p->thread_started) {
-        /* the menu closes (a course, shutdown): the stick's folder is
-         * finished or removed before the page goes */
-        SC_INFO(st->log, "menu: waiting for the export to %s to end", p->chosen.path);
-        pthread_join(p->thread, NULL);
+        /* the menu closes while the stick is written (a course, idle): the
+         * worker finishes the folder (or removes it) on its own, and the
+         * station joins it when it stops; at the station's stop, wait now */
+        struct export_job *job = p->job;
+        pthread_mutex_lock(&job->lock);
+        bool done = atomic_load(&job->done);
+        job->abandoned = !done && !atomic_load(&st->stop);
+        bool orphaned = job->abandoned;
+        pthread_mutex_unlock(&job->lock);
+        if (orphaned && st_admin_orphan(st, p->thread) == 0) {
+            SC_INFO(st->log, "menu: the export to %s finishes in the background", p->chosen.path);
+            p->job = NULL; /* the worker frees it */
+        } else {
+            if (!done)
+                SC_INFO(st->log, "menu: waiting for the export to %s to end", p->chosen.path);
+            pthread_join(p->thread, NULL);
+            if (orphaned) p->job = NULL; /* it was abandoned: the worker freed it */
+        }
     }
-    free(p->job);
+    job_free(p->job);
     free(p);
 }
 

@@ -345,6 +345,7 @@ fail:
 void sc_station_destroy(struct sc_station *st)
 {
     if (!st) return;
+    atomic_store(&st->stop, true); /* the menu's orphan threads are joined now */
     st_admin_close(st);
     free(st->admin);
     st_course_abort(st);
