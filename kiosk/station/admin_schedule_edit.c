@@ -32,6 +32,7 @@ static const char *const field_names[F_COUNT] = {
 struct choice {
     char text[SC_SCHED_LOCATION_MAX];
     char label[SC_SCHED_TITLE_MAX];
+    bool keyboard; /* the title picker's last choice: type one on the on-screen keyboard */
 };
 
 struct st_sched_editor {
@@ -76,6 +77,7 @@ static void add_choice(struct st_sched_editor *ed, const char *text, const char 
     struct choice *c = &ed->choices[ed->n_choices++];
     snprintf(c->text, sizeof(c->text), "%s", text);
     snprintf(c->label, sizeof(c->label), "%s", label ? label : text);
+    c->keyboard = false;
 }
 
 static void source_choices(struct sc_station *st, struct st_sched_editor *ed)
@@ -158,12 +160,16 @@ static void title_choices(struct sc_station *st, struct st_sched_editor *ed)
     }
     for (size_t i = 0; i < st->n_entries; i++) /* the courses planned already */
         add_choice(ed, st->entries[i].title, NULL);
+    size_t before = ed->n_choices;
+    add_choice(ed, "", st_tr(st, "Type a title…"));
+    if (ed->n_choices > before) ed->choices[before].keyboard = true;
 }
 
 static void apply_choice(struct sc_station *st, struct st_sched_editor *ed, int field)
 {
     if (ed->n_choices == 0) return;
     const struct choice *c = &ed->choices[ed->choice];
+    if (field == F_TITLE && c->keyboard) return; /* OK opens the keyboard */
     if (field == F_TITLE) {
         snprintf(ed->e.title, sizeof(ed->e.title), "%.*s", SC_SCHED_TITLE_MAX - 1, c->text);
         ed->title_auto = false;
@@ -317,6 +323,27 @@ static void picker_end(struct sc_station *st, struct st_sched_editor *ed, bool k
     if (ed->title_auto) default_title(st, ed, ed->e.title, sizeof(ed->e.title));
 }
 
+static bool on_keyboard_choice(const struct st_sched_editor *ed, int field)
+{
+    return field == F_TITLE && ed->editing && ed->n_choices > 0 && ed->choices[ed->choice].keyboard;
+}
+
+/* The keyboard's Done: the typed title (the editor lies below it). */
+static int title_typed(struct sc_station *st, void *opaque, const char *text)
+{
+    struct st_sched_editor *ed = opaque;
+    size_t n = strlen(text);
+    while (n > 0 && text[n - 1] == ' ')
+        n--;
+    if (n == 0) {
+        st_admin_message(st, true, "A course needs a title");
+        return -EINVAL;
+    }
+    snprintf(ed->e.title, sizeof(ed->e.title), "%.*s", (int)n, text);
+    ed->title_auto = false;
+    return 0;
+}
+
 /* ---- saving ---- */
 
 /* The entry as it will be stored. 0, or -EINVAL with a message shown. */
@@ -406,6 +433,12 @@ static int edit_action(struct sc_station *st, struct st_page *page, enum sc_acti
             ed->part = wrap(ed->part + (action == SC_ACTION_RIGHT ? 1 : -1), 0, n_parts(field) - 1);
             return 0;
         case SC_ACTION_OK:
+            if (on_keyboard_choice(ed, field)) {
+                picker_end(st, ed, false);
+                return st_page_keyboard_open(st, st_tr(st, "Title"),
+                                             ed->title_auto ? "" : ed->e.title,
+                                             SC_SCHED_TITLE_MAX - 1, title_typed, ed);
+            }
             picker_end(st, ed, true);
             return 0;
         case SC_ACTION_BACK:
@@ -528,6 +561,7 @@ static void edit_view(struct sc_station *st, struct st_page *page, struct st_men
         int start, len;
         const char *v = picker_value(st, ed, f, m, &start, &len);
         if (v) it->value = v;
+        if (on_keyboard_choice(ed, f)) it->value = ed->choices[ed->choice].label;
         it->sel_start = start;
         it->sel_len = len;
     }
