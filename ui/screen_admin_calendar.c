@@ -30,19 +30,20 @@ static void cell(struct sc_ui *ui, const struct sc_frame *f, SDL_Rect r, int day
     int pad = sc_px(f, 10), edge = sc_px(f, 4);
     /* the number in the top-left corner, the count in the bottom-right one:
      * a cell is ~90 design units high, room for both stacked */
-    sc_text_draw(f->text, num, px, SC_TEXT_BOLD, c, r.x + pad, r.y + edge + sc_px(f, 20),
+    sc_text_draw(f->text, num, px, SC_TEXT_BOLD, c, r.x + pad, r.y + edge + sc_px(f, 18),
                  r.w - 2 * pad, 0);
     if (d->courses > 0) {
         char count[12];
         snprintf(count, sizeof(count), d->conflict ? "!%d" : "%d", d->courses);
         int w = 0, h = 0;
-        sc_text_size(f->text, count, px, SC_TEXT_BOLD, &w, &h);
-        int bh = sc_px(f, 36), bw = w + sc_px(f, 16);
+        int count_px = sc_px(f, 38); /* a digit or two inside the badge */
+        sc_text_size(f->text, count, count_px, SC_TEXT_BOLD, &w, &h);
+        int bh = sc_px(f, 38), bw = w + sc_px(f, 16);
         if (bw < bh) bw = bh;
         if (bh > r.h / 2) bh = r.h / 2;
         SDL_Rect badge = {r.x + r.w - bw - edge, r.y + r.h - bh - edge, bw, bh};
         sc_draw_round(f, badge, bh / 2, d->conflict ? SC_COL_ERROR : SC_COL_OK);
-        sc_text_draw(f->text, count, px, SC_TEXT_BOLD, SC_COL_BLACK, badge.x + bw / 2,
+        sc_text_draw(f->text, count, count_px, SC_TEXT_BOLD, SC_COL_BLACK, badge.x + bw / 2,
                      badge.y + bh / 2, 0, 1);
     }
     if (focused) sc_focus_ring(f, r, sc_px(f, 10));
