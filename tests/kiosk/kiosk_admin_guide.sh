@@ -5,7 +5,8 @@
 # service and events; right moves to the next event; OK -> "record it for
 # later" opens the editor prefilled from the event (title, start, duration),
 # saved: `studycast schedule list --json` has it and the guide marks it
-# scheduled; "schedule it live" likewise. A stream without an EIT says so.
+# scheduled; "schedule it live" likewise, lasting until the event ends. A
+# stream without an EIT says so.
 # usage: kiosk_admin_guide.sh STUDYCAST WORKDIR STUDYCAST_DEMO_SI
 set -eu
 S=$1 W=$2 SI=$3
@@ -82,6 +83,8 @@ expect menu.event.scheduled false
 press ok ok
 expect menu.page schedule_edit
 expect menu.entry_kind live
+goto_field until_event_end # a broadcast service: it may last until its event ends
+press ok
 goto_field save
 press ok
 expect menu.page guide
@@ -89,7 +92,7 @@ expect menu.event.scheduled true
 "$S" schedule list --json --data-dir "$D" > "$W/list.json" || fail "schedule list"
 json_check "$W/list.json" "len(d) == 3" \
   "[e for e in d if e['title'] == '现代农业种植技术' and e['start'] == '$(iso "$T0")'
-    and e['duration_minutes'] == 60 and e['kind'] == 'live' and e['counts']]"
+    and e.get('until_event_end') and e['kind'] == 'live' and e['counts']]"
 press back
 expect menu.page root
 kiosk_stop
