@@ -19,8 +19,9 @@ static int open_context(struct sc_decoder *d, AVStream *stream, AVCodecContext *
     if (stream->codecpar->codec_type == AVMEDIA_TYPE_VIDEO) {
         /* 0: one per core (libavcodec's own choice is one more, which costs
          * a decoder context and a frame of start-up delay and gains nothing
-         * at 25 pictures/s) */
-        int threads = d->player->opts.threads > 0 ? d->player->opts.threads : av_cpu_count();
+         * at 25 pictures/s; at most 16, as libavcodec advises) */
+        int threads =
+            d->player->opts.threads > 0 ? d->player->opts.threads : FFMIN(av_cpu_count(), 16);
         av_dict_set_int(&opts, "threads", threads, 0);
         avctx->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
         if (d->frame_pool_ready) {
