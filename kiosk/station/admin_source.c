@@ -84,18 +84,22 @@ static void url_escape(char *out, size_t size, const char *in)
     out[o] = '\0';
 }
 
-static void make_url(const struct source_page *p, char *url, size_t size)
+/* 0, or -ENAMETOOLONG when the URL does not fit (a channel file's long path):
+ * a cut URL would name another file. */
+static int make_url(const struct source_page *p, char *url, size_t size)
 {
+    int n;
     if (p->kind == SRC_DVB) {
         const struct channel *c = &p->channels[p->channel];
         char name[400];
         url_escape(name, sizeof(name), c->name);
         /* the demux decodes the channel's name, not the parameters */
-        snprintf(url, size, "dvb://%s?channels=%s", name, c->file);
-        return;
+        n = snprintf(url, size, "dvb://%s?channels=%s", name, c->file);
+    } else {
+        n = snprintf(url, size, "%s://%d.%d.%d.%d:%d", p->kind == SRC_RTP ? "rtp" : "udp",
+                     p->parts[0], p->parts[1], p->parts[2], p->parts[3], p->parts[4]);
     }
-    snprintf(url, size, "%s://%d.%d.%d.%d:%d", p->kind == SRC_RTP ? "rtp" : "udp", p->parts[0],
-             p->parts[1], p->parts[2], p->parts[3], p->parts[4]);
+    return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
 /* The current source into the page's parts, when it is one of ours. */
@@ -142,7 +146,11 @@ static int save(struct sc_station *st, struct source_page *p)
         return 0;
     }
     char url[SC_SCHED_LOCATION_MAX];
-    make_url(p, url, sizeof(url));
+    if (make_url(p, url, sizeof(url)) < 0) {
+        st_admin_message(st, true, "The channel file's path is too long: move it to %s",
+                         SYSTEM_CHANNELS);
+        return 0;
+    }
     char *copy = strdup(url);
     int rc = copy ? rec_setting_set(st->rec, "source", url) : -ENOMEM;
     if (rc < 0) {
@@ -276,7 +284,7 @@ static void source_view(struct sc_station *st, struct st_page *page, struct st_m
         it->sel_len = len[p->field];
     }
     char url[SC_SCHED_LOCATION_MAX] = "";
-    if (p->kind != SRC_DVB || p->channel >= 0) make_url(p, url, sizeof(url));
+    if ((p->kind != SRC_DVB || p->channel >= 0) && make_url(p, url, sizeof(url)) < 0) url[0] = 0;
     st_menu_item(m, st_tr(st, "Save and scan"), st_menu_str(m, "%s", url));
     m->view.focus = page->focus;
     if (p->editing)
@@ -290,7 +298,7 @@ static void source_status(struct sc_station *st, struct st_page *page, struct sc
     (void)st;
     struct source_page *p = page->state;
     char url[SC_SCHED_LOCATION_MAX] = "";
-    if (p->kind != SRC_DVB || p->channel >= 0) make_url(p, url, sizeof(url));
+    if ((p->kind != SRC_DVB || p->channel >= 0) && make_url(p, url, sizeof(url)) < 0) url[0] = 0;
     sc_json_kv_string(j, "url", url);
     sc_json_kv_int(j, "channels", (int64_t)p->n_channels);
 }
