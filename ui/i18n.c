@@ -52,6 +52,11 @@ void sc_ui_i18n_init(const struct sc_ui *ui)
         if (!setlocale(LC_MESSAGES, "C.UTF-8") && !setlocale(LC_MESSAGES, "C.utf8"))
             SC_WARN(ui->log, "no C.UTF-8 locale: gettext may ignore LANGUAGE");
     }
+    /* the C locale's charset is ASCII: glibc would turn its own Chinese
+     * texts (strerror in a message on screen) into "????" */
+    current = setlocale(LC_CTYPE, NULL);
+    if (!current || strcmp(current, "C") == 0 || strcmp(current, "POSIX") == 0)
+        if (!setlocale(LC_CTYPE, "C.UTF-8")) setlocale(LC_CTYPE, "C.utf8");
     setenv("LANGUAGE", "zh_CN", 1);
     /* a new LANGUAGE takes effect at the next setlocale (glibc's catalog counter) */
     char name[64];
