@@ -85,6 +85,7 @@ static void open_player(struct sc_station *st)
                                   .start_ns = st->start_ns,
                                   .log = st->log};
     c->retry_at_ns = 0;
+    st_clock_scan_release(st); /* a DVB tuner opens once */
     int rc = sc_player_create(&opts, &c->player);
     if (rc < 0) {
         SC_ERR(st->log, "cannot start the player: %s", strerror(-rc));

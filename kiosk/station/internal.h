@@ -130,6 +130,7 @@ struct st_watchdog {
 /* ---- a broadcast being recorded (recorder.c) ---- */
 
 struct st_recorder;
+struct st_clock_scan;
 
 /* ---- the station ---- */
 
@@ -204,6 +205,7 @@ struct sc_station {
     struct st_recorder *recorders[ST_MAX_RECORDERS];
     struct st_watchdog watchdog;
     struct st_admin *admin; /* the administrator's menu (admin.h) */
+    struct st_clock_scan *clock_scan; /* the broadcast time at idle (clock_scan.c) */
     /* settings kept in the record (admin_settings.c, st_settings_load) */
     bool clock_system_only; /* clock_source "system": the stream's TDT/TOT is not followed */
     int service;            /* the station's service on its stream, 0: not chosen */
@@ -285,6 +287,18 @@ size_t st_recorder_titles(const struct sc_station *st, const char **titles, size
  * (empty when unknown). False when nothing is being recorded. */
 bool st_recorder_reception(const struct sc_station *st, enum sc_ui_signal *signal, char *service,
                            size_t service_size, char *event, size_t event_size);
+
+/* clock_scan.c: the broadcast time learned at idle by a scan of the
+ * station's live stream, or from a course's player */
+int st_clock_scan_create(struct st_clock_scan **out);
+void st_clock_scan_destroy(struct sc_station *st); /* stops the scan; st->clock_scan NULL */
+/* Starts, looks at (at most every second) or stops the scan. */
+void st_clock_scan_turn(struct sc_station *st, int64_t now_ns);
+int64_t st_clock_scan_deadline_ns(const struct sc_station *st);
+/* Stops the scan before something else opens the station's stream. */
+void st_clock_scan_release(struct sc_station *st);
+/* Broadcast time as utc - mono (ns) while fresh: 0, or -ENOENT. */
+int st_clock_broadcast(struct sc_station *st, int64_t *utc_minus_mono_ns);
 
 /* demo.c */
 /* True when the station has no configuration: no schedule entry and no tuner. */

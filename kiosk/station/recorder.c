@@ -127,6 +127,7 @@ int st_recorder_start(struct sc_station *st, const struct sc_sched_occurrence *o
     struct stat sb;
     if (rc == 0 && fstat(r->fd, &sb) == 0) r->resumed = sb.st_size > 0;
     if (rc == 0) {
+        st_clock_scan_release(st); /* a DVB tuner opens once */
         rc = dmx_pipeline_create(&r->pipeline, r->url, NULL, NULL, st->log);
         if (rc == 0 && r->service >= 0) dmx_pipeline_select_service(r->pipeline, r->service);
     }

@@ -68,18 +68,21 @@ void st_set_screen(struct sc_station *st, enum sc_ui_screen screen)
         st_admin_close(st);
     }
     st->screen = screen;
+    if (screen == SC_UI_SCREEN_MENU) st_clock_scan_release(st); /* its pages scan the stream */
     SC_INFO(st->log, "screen: %s", sc_ui_screen_name(screen));
     st_control_event(st, sc_ui_screen_name(screen));
 }
 
-/* The station clock: the stream's broadcast time where the player has it,
- * else the system clock (NTP when the kernel says it is synchronised). */
+/* The station clock: the stream's broadcast time where a course's player or
+ * the idle clock scan (clock_scan.c) learned it, even over NTP: the schedule
+ * and the guide are in broadcast time, and the clock then does not jump when
+ * a course tunes in; else the system clock (NTP when the kernel says it is
+ * synchronised). */
 static void update_clock(struct sc_station *st)
 {
     int64_t utc_minus_mono;
     enum rec_clock_source source;
-    if (!st->clock_system_only &&
-        st_reception_broadcast_time(&st->reception, &utc_minus_mono) == 0) {
+    if (!st->clock_system_only && st_clock_broadcast(st, &utc_minus_mono) == 0) {
         source = REC_CLOCK_BROADCAST;
     } else {
         utc_minus_mono = sc_utc_ns() - sc_mono_ns();
@@ -321,6 +324,7 @@ int sc_station_create(const struct sc_station_opts *opts, struct sc_station **ou
     }
 
     if ((rc = open_record(st)) < 0) goto fail;
+    if ((rc = st_clock_scan_create(&st->clock_scan)) < 0) goto fail;
     if (st->demo && (rc = st_demo_prepare(st)) < 0) goto fail;
     sc_sched_query_init(&st->query, st->utc_offset_s);
     st->query.resolve_end = resolve_end;
@@ -350,6 +354,7 @@ void sc_station_destroy(struct sc_station *st)
     free(st->admin);
     st_course_abort(st);
     st_recorder_stop_all(st);
+    st_clock_scan_destroy(st);
     watch_finish(st);
     sc_ipc_server_destroy(st->ipc);
     rec_sessions_free(st->summary.sessions, st->summary.n_sessions);
@@ -415,6 +420,7 @@ static int64_t min64(int64_t a, int64_t b)
 /* One turn's due work; returns the earliest deadline (mono ns, INT64_MAX none). */
 static int64_t turn(struct sc_station *st)
 {
+    st_clock_scan_turn(st, sc_mono_ns());
     update_clock(st);
     int64_t now_ns = sc_mono_ns();
     st_watchdog_turn(st, now_ns);
@@ -454,6 +460,7 @@ static int64_t turn(struct sc_station *st)
     deadline = min64(deadline, st_screen_deadline_ns(st));
     deadline = min64(deadline, sc_ui_next_redraw_ns(st->ui));
     deadline = min64(deadline, st_watchdog_deadline_ns(st));
+    deadline = min64(deadline, st_clock_scan_deadline_ns(st));
     return deadline;
 }
 
@@ -499,6 +506,7 @@ int sc_station_run(struct sc_station *st)
     }
     SC_INFO(st->log, "stopping");
     st_watchdog_stopping(st);
+    st_clock_scan_release(st);
     st_course_abort(st);
     st_recorder_stop_all(st);
     return 0;

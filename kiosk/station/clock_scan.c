@@ -1,0 +1,167 @@
+/* The broadcast clock at idle: a village receiver after a power cut (no RTC
+ * battery, no network) can be hours off, so while no course holds the
+ * station's stream a short background scan of it (scan.h) learns the
+ * broadcast time from its TDT/TOT: at start-up and every
+ * ST_CLOCK_SCAN_EVERY_NS, for at most ST_CLOCK_SCAN_MAX_NS or until the time
+ * arrives. The learned utc - mono is the station clock while it is fresh
+ * (the monotonic clock carries it between scans); a course's player, when it
+ * has the time, is newer and wins.
+ *
+ * The stream is given up to anyone else: a course or a recording opening it
+ * and the menu (whose Guide/Services pages scan it themselves: a DVB tuner
+ * opens once) stop the scan first (st_clock_scan_release). A recording's
+ * file tells when it was broadcast, not the time now: only live sources are
+ * scanned. The scan's thread never calls back: the loop looks at it at most
+ * every ST_CLOCK_SCAN_CHECK_NS, a deadline of its turn. Loop thread only. */
+#include "internal.h"
+#include "scan.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ST_CLOCK_SCAN_EVERY_NS (10 * 60 * 1000000000LL)
+#define ST_CLOCK_SCAN_MAX_NS   (30 * 1000000000LL)
+#define ST_CLOCK_SCAN_CHECK_NS 1000000000LL
+/* Beyond this the learned time is not trusted any more (a monotonic clock
+ * drifts well under a second a day, but a suspend stops it). */
+#define ST_CLOCK_FRESH_NS (24 * 3600 * 1000000000LL)
+
+struct st_clock_scan {
+    struct st_scan *scan;      /* NULL: not scanning */
+    int64_t started_ns;        /* of the running scan */
+    int64_t check_ns;          /* the next look at the running scan */
+    int64_t next_ns;           /* the next scan (0: at once) */
+    bool learned;              /* a TDT/TOT was seen (by a scan or a course) */
+    int64_t utc_minus_mono_ns; /* what it told */
+    int64_t received_ns;       /* when it arrived (mono) */
+};
+
+int st_clock_scan_create(struct st_clock_scan **out)
+{
+    *out = calloc(1, sizeof(**out));
+    return *out ? 0 : -ENOMEM;
+}
+
+static void stop_scan(struct sc_station *st, struct st_clock_scan *cs, const char *why)
+{
+    if (!cs->scan) return;
+    SC_INFO(st->log, "clock scan: stopped (%s)", why);
+    st_scan_stop(cs->scan);
+    cs->scan = NULL;
+}
+
+void st_clock_scan_destroy(struct sc_station *st)
+{
+    if (!st->clock_scan) return;
+    stop_scan(st, st->clock_scan, "shutdown");
+    free(st->clock_scan);
+    st->clock_scan = NULL;
+}
+
+void st_clock_scan_release(struct sc_station *st)
+{
+    struct st_clock_scan *cs = st->clock_scan;
+    if (!cs || !cs->scan) return;
+    stop_scan(st, cs, "the stream is needed");
+    cs->next_ns = sc_mono_ns() + ST_CLOCK_SCAN_EVERY_NS;
+}
+
+static void learn(struct st_clock_scan *cs, const struct dmx_time *t)
+{
+    cs->learned = true;
+    cs->utc_minus_mono_ns = t->utc * 1000000000LL - t->received_mono_ns;
+    cs->received_ns = t->received_mono_ns;
+}
+
+int st_clock_broadcast(struct sc_station *st, int64_t *utc_minus_mono_ns)
+{
+    struct st_clock_scan *cs = st->clock_scan;
+    if (!cs) return -ENOENT;
+    struct dmx_time t;
+    /* the course's player reads the stream now: its time is the newest */
+    if (st->reception.player && sc_player_broadcast_time(st->reception.player, &t) == 0 &&
+        (!cs->learned || t.received_mono_ns >= cs->received_ns))
+        learn(cs, &t);
+    if (!cs->learned || sc_mono_ns() - cs->received_ns > ST_CLOCK_FRESH_NS) return -ENOENT;
+    *utc_minus_mono_ns = cs->utc_minus_mono_ns;
+    return 0;
+}
+
+/* A live stream (not a file, not stdin) to learn the time from: the
+ * station's stream, else that of the first "service:N@URL" entry. */
+static const char *clock_stream(const struct sc_station *st)
+{
+    const char *url = st->source;
+    for (size_t i = 0; !url && i < st->n_entries; i++) {
+        const struct sc_sched_source *s = &st->entries[i].source;
+        if (s->type == SC_SOURCE_SERVICE && s->location[0]) url = s->location;
+    }
+    if (!url || !strstr(url, "://") || strncmp(url, "file://", 7) == 0) return NULL;
+    return url;
+}
+
+static bool stream_free(const struct sc_station *st)
+{
+    if (st->course.active || st->screen == SC_UI_SCREEN_MENU) return false;
+    for (int i = 0; i < ST_MAX_RECORDERS; i++)
+        if (st->recorders[i]) return false;
+    return true;
+}
+
+void st_clock_scan_turn(struct sc_station *st, int64_t now_ns)
+{
+    struct st_clock_scan *cs = st->clock_scan;
+    if (!cs) return;
+    const char *url = st->clock_system_only || st->demo ? NULL : clock_stream(st);
+    if (cs->scan && (!url || strcmp(url, st_scan_url(cs->scan)) != 0)) {
+        stop_scan(st, cs, url ? "the station's stream changed" : "not wanted");
+        cs->next_ns = url ? 0 : now_ns + ST_CLOCK_SCAN_EVERY_NS;
+    }
+    if (cs->scan && !stream_free(st)) {
+        st_clock_scan_release(st);
+        return;
+    }
+    if (!cs->scan) {
+        if (!url || !stream_free(st) || now_ns < cs->next_ns) return;
+        int rc = st_scan_start(st->log, url, &cs->scan);
+        cs->next_ns = now_ns + ST_CLOCK_SCAN_EVERY_NS;
+        if (rc < 0) {
+            SC_WARN(st->log, "clock scan: cannot scan %s: %s", url, strerror(-rc));
+            return;
+        }
+        SC_INFO(st->log, "clock scan: reading the broadcast time from %s", url);
+        cs->started_ns = now_ns;
+        cs->check_ns = now_ns + ST_CLOCK_SCAN_CHECK_NS;
+        return;
+    }
+    if (now_ns < cs->check_ns) return;
+    cs->check_ns = now_ns + ST_CLOCK_SCAN_CHECK_NS;
+    struct dmx_time t;
+    if (st_scan_time(cs->scan, &t) == 0) {
+        learn(cs, &t);
+        SC_INFO(st->log, "clock scan: broadcast time learned (%+.1f s from the system clock)",
+                (double)(cs->utc_minus_mono_ns - (sc_utc_ns() - sc_mono_ns())) / 1e9);
+        stop_scan(st, cs, "time learned");
+        st->view_dirty = true;
+    } else {
+        struct st_scan_info info;
+        bool over = now_ns - cs->started_ns >= ST_CLOCK_SCAN_MAX_NS;
+        if (!over && st_scan_services(cs->scan, &info) == 0) {
+            over = info.state == ST_SCAN_FAILED || info.state == ST_SCAN_DONE;
+            st_scan_info_free(&info);
+        }
+        if (over) stop_scan(st, cs, "no broadcast time on the stream");
+    }
+    if (!cs->scan) cs->next_ns = now_ns + ST_CLOCK_SCAN_EVERY_NS;
+}
+
+int64_t st_clock_scan_deadline_ns(const struct sc_station *st)
+{
+    const struct st_clock_scan *cs = st->clock_scan;
+    if (!cs) return INT64_MAX;
+    if (cs->scan) return cs->check_ns;
+    if (st->clock_system_only || st->demo || !clock_stream(st) || !stream_free(st))
+        return INT64_MAX; /* a turn follows whatever changes that */
+    return cs->next_ns;
+}
