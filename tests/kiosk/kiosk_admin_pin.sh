@@ -97,7 +97,7 @@ press menu 1 3 5 7 9 ok
 focus=$(mfield focus)
 n=$(field menu.items | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 i=0
-until field menu.items | python3 -c 'import json,sys; f=int(sys.argv[1]); it=json.load(sys.stdin); sys.exit(0 if "PIN" in it[f]["label"] else 1)' "$(mfield focus)"; do
+until field menu.items | python3 -c 'import json,sys; f=int(sys.argv[1]); it=json.load(sys.stdin); sys.exit(0 if "PIN" in it[f]["label"] or "修改密码" in it[f]["label"] else 1)' "$(mfield focus)"; do
   press down; i=$((i + 1)); [ $i -le "$n" ] || fail "no 'Change the PIN' entry on the root page"
 done
 press ok
