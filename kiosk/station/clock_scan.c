@@ -17,6 +17,7 @@
 #include "scan.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,13 +29,14 @@
 #define ST_CLOCK_FRESH_NS (24 * 3600 * 1000000000LL)
 
 struct st_clock_scan {
-    struct st_scan *scan;      /* NULL: not scanning */
-    int64_t started_ns;        /* of the running scan */
-    int64_t check_ns;          /* the next look at the running scan */
-    int64_t next_ns;           /* the next scan (0: at once) */
-    bool learned;              /* a TDT/TOT was seen (by a scan or a course) */
-    int64_t utc_minus_mono_ns; /* what it told */
-    int64_t received_ns;       /* when it arrived (mono) */
+    struct st_scan *scan;                 /* NULL: not scanning */
+    int64_t started_ns;                   /* of the running scan */
+    int64_t check_ns;                     /* the next look at the running scan */
+    int64_t next_ns;                      /* the next scan (0: at once) */
+    bool learned;                         /* a TDT/TOT was seen (by a scan or a course) */
+    int64_t utc_minus_mono_ns;            /* what it told */
+    int64_t received_ns;                  /* when it arrived (mono) */
+    char last_url[SC_SCHED_LOCATION_MAX]; /* the last scan's: a new stream is scanned at once */
 };
 
 int st_clock_scan_create(struct st_clock_scan **out)
@@ -64,7 +66,7 @@ void st_clock_scan_release(struct sc_station *st)
     struct st_clock_scan *cs = st->clock_scan;
     if (!cs || !cs->scan) return;
     stop_scan(st, cs, "the stream is needed");
-    cs->next_ns = sc_mono_ns() + ST_CLOCK_SCAN_EVERY_NS;
+    cs->next_ns = 0; /* cut short: again once the stream is free */
 }
 
 static void learn(struct st_clock_scan *cs, const struct dmx_time *t)
@@ -123,7 +125,10 @@ void st_clock_scan_turn(struct sc_station *st, int64_t now_ns)
         return;
     }
     if (!cs->scan) {
-        if (!url || !stream_free(st) || now_ns < cs->next_ns) return;
+        if (!url || !stream_free(st)) return;
+        if (strcmp(url, cs->last_url) != 0) cs->next_ns = 0;
+        if (now_ns < cs->next_ns) return;
+        snprintf(cs->last_url, sizeof(cs->last_url), "%s", url);
         int rc = st_scan_start(st->log, url, &cs->scan);
         cs->next_ns = now_ns + ST_CLOCK_SCAN_EVERY_NS;
         if (rc < 0) {
@@ -161,7 +166,7 @@ int64_t st_clock_scan_deadline_ns(const struct sc_station *st)
     const struct st_clock_scan *cs = st->clock_scan;
     if (!cs) return INT64_MAX;
     if (cs->scan) return cs->check_ns;
-    if (st->clock_system_only || st->demo || !clock_stream(st) || !stream_free(st))
-        return INT64_MAX; /* a turn follows whatever changes that */
-    return cs->next_ns;
+    const char *url = st->clock_system_only || st->demo ? NULL : clock_stream(st);
+    if (!url || !stream_free(st)) return INT64_MAX; /* a turn follows whatever changes that */
+    return strcmp(url, cs->last_url) != 0 ? 0 : cs->next_ns;
 }
