@@ -20,7 +20,6 @@ OFFSET=75 # broadcast time - system time, s
 free_port() {
   python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
-mfield() { field "menu.$1"; }
 focus_row() { # focus_row ENGLISH CHINESE: down until that row has the focus
   downs=$(field menu | python3 -c '
 import json, sys

@@ -22,7 +22,6 @@ mkdir -p "$M/SLOW"
 STRACE_PID=
 KIOSK_PID=
 trap 'kill -KILL $KIOSK_PID $STRACE_PID 2>/dev/null || true' EXIT
-mfield() { field "menu.$1"; }
 open_section() {
   n=$(field menu.items | python3 -c '
 import json, re, sys

@@ -17,7 +17,6 @@ mkdir -p "$D"
 KIOSK_PID=
 trap 'kill "$KIOSK_PID" 2>/dev/null || true' EXIT
 
-mfield() { field "menu.$1"; }
 open_section() {
   for n in 1 2 3 4 5 6 7 8 9; do
     press "$n"

@@ -15,7 +15,6 @@ mkdir -p "$D" "$M"
 KIOSK_PID=
 trap 'kill "$KIOSK_PID" 2>/dev/null || true' EXIT
 
-mfield() { field "menu.$1"; }
 # open_section PATTERN: the root page's row whose label matches (any language)
 open_section() {
   n=$(field menu.items | python3 -c '

@@ -12,7 +12,6 @@ D=$W/data
 mkdir -p "$D"
 trap 'kill "$KIOSK_PID" 2>/dev/null || true' EXIT
 
-mfield() { field "menu.$1"; }
 
 # a real station (not the demo): one course planned for tomorrow
 make_fixture "$W/course.ts" 4

@@ -23,7 +23,6 @@ mkdir -p "$M/STICK"
 KIOSK_PID=
 trap 'kill "$KIOSK_PID" 2>/dev/null || true' EXIT
 
-mfield() { field "menu.$1"; }
 open_section() {
   n=$(field menu.items | python3 -c '
 import json, re, sys

@@ -16,7 +16,6 @@ mkdir -p "$D"
 KIOSK_PID=
 trap 'kill "$KIOSK_PID" 2>/dev/null || true' EXIT
 
-mfield() { field "menu.$1"; }
 # json of the schedule
 listing() { "$S" schedule list --json --data-dir "$D" > "$W/list.json" || fail "schedule list"; }
 

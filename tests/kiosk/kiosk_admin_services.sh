@@ -16,7 +16,6 @@ mkdir -p "$D"
 trap 'kill "$KIOSK_PID" 2>/dev/null || true' EXIT
 [ -s "$STREAM" ] || fail "no stream $STREAM"
 
-mfield() { field "menu.$1"; }
 focus_row() { # focus_row ENGLISH CHINESE: Down until that row has the focus
   downs=$(field menu | python3 -c '
 import json, sys

@@ -13,7 +13,6 @@ D=$W/data
 mkdir -p "$D"
 trap 'kill "$KIOSK_PID" 2>/dev/null || true' EXIT
 
-mfield() { field "menu.$1"; }
 # the value of the menu row whose label contains $1 (English or Chinese: $2)
 row_value() {
   field menu.items | python3 -c '

@@ -27,7 +27,6 @@ mount -t tmpfs -o ro,size=1m tmpfs "$M/LOCKED" || fail "mount the read-only stic
 KIOSK_PID=
 trap 'kill -KILL $KIOSK_PID 2>/dev/null || true; umount "$M/FULL" "$M/LOCKED" 2>/dev/null || true' EXIT
 
-mfield() { field "menu.$1"; }
 open_section() {
   n=$(field menu.items | python3 -c '
 import json, re, sys

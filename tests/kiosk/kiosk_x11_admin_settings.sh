@@ -27,7 +27,6 @@ shot() { # shot NAME: the whole screen as the TV shows it
   import -window root "$W/shots/$SIZE-$1.png" || fail "screenshot $1"
 }
 key() { xdotool key --delay 120 "$@"; sleep 0.3; }
-mfield() { field "menu.$1"; }
 # down_to ENGLISH CHINESE: Down until the row with that label has the focus
 down_to() {
   n=$(field menu | python3 -c '

@@ -71,6 +71,9 @@ field() {
   $CTL "$W/sock" status "$1" || fail "status"
 }
 
+# mfield NAME: a member of the status's "menu" object (null: the menu is closed)
+mfield() { field "menu.$1"; }
+
 press() {
   $CTL "$W/sock" press "$@" || fail "press $* refused"
 }
