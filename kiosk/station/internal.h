@@ -204,7 +204,7 @@ struct sc_station {
 
     struct st_recorder *recorders[ST_MAX_RECORDERS];
     struct st_watchdog watchdog;
-    struct st_admin *admin; /* the administrator's menu (admin.h) */
+    struct st_admin *admin;           /* the administrator's menu (admin.h) */
     struct st_clock_scan *clock_scan; /* the broadcast time at idle (clock_scan.c) */
     /* settings kept in the record (admin_settings.c, st_settings_load) */
     bool clock_system_only; /* clock_source "system": the stream's TDT/TOT is not followed */
