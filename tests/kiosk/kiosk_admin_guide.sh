@@ -17,14 +17,6 @@ mkdir -p "$D"
 KIOSK_PID=
 trap 'kill "$KIOSK_PID" 2>/dev/null || true' EXIT
 
-open_section() {
-  for n in 1 2 3 4 5 6 7 8 9; do
-    press "$n"
-    [ "$(mfield page)" = "$1" ] && return 0
-    [ "$(mfield page)" = root ] || press back
-  done
-  fail "no section opens page '$1'"
-}
 goto_field() {
   i=0
   until [ "$(mfield field)" = "$1" ]; do
@@ -43,7 +35,7 @@ iso() { python3 -c 'import sys, datetime; tz = datetime.timezone(datetime.timede
 echo 2468 | "$S" pin set --data-dir "$D" > /dev/null || fail "pin set"
 kiosk_start "$D" --lead-minutes 0 --source "$W/eit.ts"
 press menu 2 4 6 8 ok
-open_section guide
+open_section_page guide
 wait_for menu.scan done 30
 [ "$(mfield guide_events)" -ge 6 ] || fail "the guide has $(mfield guide_events) events, expected 6"
 expect menu.services '[1]'
@@ -99,7 +91,7 @@ kiosk_stop
 # a stream without a guide: said on the Guide page
 kiosk_start "$D" --lead-minutes 0 --source "$W/plain.ts"
 press menu 2 4 6 8 ok
-open_section guide
+open_section_page guide
 wait_for menu.scan done 30
 expect menu.guide_events 0
 [ "$(mfield message_error)" = true ] || fail "no message for a stream without a guide"

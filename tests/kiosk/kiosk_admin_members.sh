@@ -15,15 +15,6 @@ mkdir -p "$D" "$M"
 KIOSK_PID=
 trap 'kill "$KIOSK_PID" 2>/dev/null || true' EXIT
 
-# open_section PATTERN: the root page's row whose label matches (any language)
-open_section() {
-  n=$(field menu.items | python3 -c '
-import json, re, sys
-rows = [i for i, x in enumerate(json.load(sys.stdin)) if re.search(sys.argv[1], x["label"])]
-print(rows[0] + 1 if rows else 0)' "$1")
-  [ "$n" -gt 0 ] || fail "no section matching '$1' on the root page"
-  press "$n"
-}
 members_json() { "$S" members list --json --data-dir "$D"; }
 
 make_fixture "$W/course.ts" 30

@@ -23,14 +23,6 @@ mkdir -p "$M/STICK"
 KIOSK_PID=
 trap 'kill "$KIOSK_PID" 2>/dev/null || true' EXIT
 
-open_section() {
-  n=$(field menu.items | python3 -c '
-import json, re, sys
-rows = [i for i, x in enumerate(json.load(sys.stdin)) if re.search(sys.argv[1], x["label"])]
-print(rows[0] + 1 if rows else 0)' "$1")
-  [ "$n" -gt 0 ] || fail "no section matching '$1' on the root page"
-  press "$n"
-}
 
 "$FIXTURE" "$D" || fail "record_fixture"
 "$S" schedule add --title "明年的课" --source /dev/null --start "$(local_time +86400)" \

@@ -36,15 +36,6 @@ kb_type() {
   # shellcheck disable=SC2086
   press $keys
 }
-# open_section PAGE: the root page's digit that opens PAGE (labels are translated)
-open_section() {
-  for n in 1 2 3 4 5 6 7 8 9; do
-    press "$n"
-    [ "$(mfield page)" = "$1" ] && return 0
-    [ "$(mfield page)" = root ] || press back
-  done
-  fail "no section opens page '$1'"
-}
 # goto_month YYYY-MM with right (list) or channel_up (calendar)
 goto_month() {
   i=0
@@ -78,7 +69,7 @@ kiosk_start "$D" --lead-minutes 0 --source "$W/course.ts"
 expect demo false
 press menu 2 4 6 8 ok
 expect menu.page root
-open_section schedule
+open_section_page schedule
 
 # ---- a new course with the pickers ----
 expect menu.focus 0

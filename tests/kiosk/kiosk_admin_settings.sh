@@ -36,8 +36,8 @@ else:
   # shellcheck disable=SC2086
   [ -z "$downs" ] || press $downs
 }
-# open_section ENGLISH CHINESE: MENU, the PIN, then the root page's section
-open_section() {
+# enter_section ENGLISH CHINESE: MENU, the PIN, then the root page's section
+enter_section() {
   press menu 2 4 6 8 ok
   expect menu.page root
   focus_row "$1" "$2"
@@ -69,7 +69,7 @@ ID=$(setting station_id)
 kiosk_start "$D" --lead-minutes 0
 expect language zh_CN
 expect volume 100
-open_section Settings 设置
+enter_section Settings 设置
 expect menu.page settings
 [ "$(row_value "Station name" 站点名称)" = "张家村学习站" ] || fail "the station name is not shown"
 [ "$(row_value "Station id" 站点编号)" = "$ID" ] || fail "the station id is not the record's"
@@ -166,7 +166,7 @@ kiosk_stop
 kiosk_start "$D" --lead-minutes 0
 expect language en
 expect volume 70
-open_section Settings 设置
+enter_section Settings 设置
 expect menu.sessions_required 4
 expect menu.clock_setting system
 [ "$(row_value "Station name" 站点名称)" = "Zhangjia Village-7" ] || fail "name lost at restart"

@@ -27,14 +27,6 @@ mount -t tmpfs -o ro,size=1m tmpfs "$M/LOCKED" || fail "mount the read-only stic
 KIOSK_PID=
 trap 'kill -KILL $KIOSK_PID 2>/dev/null || true; umount "$M/FULL" "$M/LOCKED" 2>/dev/null || true' EXIT
 
-open_section() {
-  n=$(field menu.items | python3 -c '
-import json, re, sys
-rows = [i for i, x in enumerate(json.load(sys.stdin)) if re.search(sys.argv[1], x["label"])]
-print(rows[0] + 1 if rows else 0)' "$1")
-  [ "$n" -gt 0 ] || fail "no section matching '$1' on the root page"
-  press "$n"
-}
 
 "$FIXTURE" "$D" || fail "record_fixture"
 "$S" schedule add --title "明年的课" --source /dev/null --start "$(local_time +86400)" \

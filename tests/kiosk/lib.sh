@@ -74,6 +74,26 @@ field() {
 # mfield NAME: a member of the status's "menu" object (null: the menu is closed)
 mfield() { field "menu.$1"; }
 
+# On the menu's root page (the rows are numbered: digit N opens section N):
+# open_section REGEX   the section whose label matches REGEX
+open_section() {
+  n=$(field menu.items | python3 -c '
+import json, re, sys
+rows = [i for i, x in enumerate(json.load(sys.stdin)) if re.search(sys.argv[1], x["label"])]
+print(rows[0] + 1 if rows else 0)' "$1")
+  [ "$n" -gt 0 ] || fail "no section matching '$1' on the root page"
+  press "$n"
+}
+# open_section_page PAGE   the section that opens the page named PAGE (status menu.page)
+open_section_page() {
+  for n in 1 2 3 4 5 6 7 8 9; do
+    press "$n"
+    [ "$(mfield page)" = "$1" ] && return 0
+    [ "$(mfield page)" = root ] || press back
+  done
+  fail "no section opens page '$1'"
+}
+
 press() {
   $CTL "$W/sock" press "$@" || fail "press $* refused"
 }
