@@ -1,5 +1,5 @@
 /* Growable NUL-terminated byte buffer; see base.h. */
-#include "base.h"
+#include "base/base.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* Monotonic and wall clocks, ISO 8601 formatting and parsing; see base.h. */
-#include "base.h"
+#include "base/base.h"
 
 #include <stdlib.h>
 #include <string.h>

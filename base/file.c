@@ -1,5 +1,5 @@
 /* Whole-file helpers: atomic replace and bounded read; see base.h. */
-#include "base.h"
+#include "base/base.h"
 
 #include <errno.h>
 #include <fcntl.h>

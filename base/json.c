@@ -1,5 +1,5 @@
 /* Streaming JSON writer that always produces valid JSON; see base.h. */
-#include "base.h"
+#include "base/base.h"
 
 #include <inttypes.h>
 #include <math.h>

@@ -1,7 +1,7 @@
 /* Strict JSON reader (RFC 8259) building a small DOM; see base.h.
  * Recursive descent with an explicit depth limit, so hostile input can
  * neither overflow the stack nor make us accept what other parsers reject. */
-#include "base.h"
+#include "base/base.h"
 
 #include <errno.h>
 #include <stdlib.h>

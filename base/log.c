@@ -1,5 +1,5 @@
 /* Tagged, levelled, thread-safe logging; see base.h. */
-#include "base.h"
+#include "base/base.h"
 
 #include <pthread.h>
 #include <stdlib.h>

@@ -3,8 +3,8 @@
  * iconv; the multi-byte tables are split into characters here (so the
  * control codes 0xE086/0xE087/0xE08A are recognised on character boundaries)
  * and each run is converted by iconv with U+FFFD for every invalid byte. */
-#include "internal.h"
-#include "text_tables.h"
+#include "demux/internal.h"
+#include "demux/text_tables.h"
 
 #include <errno.h>
 #include <iconv.h>

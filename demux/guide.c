@@ -9,7 +9,7 @@
  *   description extended
  * start is Unix seconds (UTC), duration seconds; the file is replaced
  * atomically (sc_write_file_atomic). */
-#include "internal.h"
+#include "demux/internal.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -3,7 +3,7 @@
 #ifndef STUDYCAST_DEMUX_INTERNAL_H
 #define STUDYCAST_DEMUX_INTERNAL_H
 
-#include "demux.h"
+#include "demux/demux.h"
 
 #include <stdatomic.h>
 

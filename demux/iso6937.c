@@ -2,7 +2,7 @@
  * the euro sign at 0xA4. The non-spacing diacritics 0xC1..0xCF come BEFORE
  * the letter they modify; they are composed to the precomposed Unicode letter
  * (NFC), or to letter + combining mark where Unicode has no precomposed form. */
-#include "text_tables.h"
+#include "demux/text_tables.h"
 
 #include <stddef.h>
 
@@ -37,7 +37,7 @@ static const struct {
     char base;
     uint16_t composed;
 } compositions[] = {
-#include "iso6937_compose.inc"
+#include "demux/iso6937_compose.inc"
 };
 
 int dmx_iso6937_decode(const uint8_t *in, size_t len, size_t *used, uint32_t out[2])

@@ -2,7 +2,7 @@
  * for the reader thread; outage detection on live sources. One mutex guards
  * the reader, SI, guide and outage state so other threads can take
  * snapshots; callbacks are collected under it and fired after unlocking. */
-#include "internal.h"
+#include "demux/internal.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -7,7 +7,7 @@
  * decoder waits for a whole table, which segmented schedules and short
  * captures rarely deliver. Every libdvbpsi table is converted to our structs
  * and freed inside its callback. */
-#include "internal.h"
+#include "demux/internal.h"
 
 #include <errno.h>
 #include <stdlib.h>

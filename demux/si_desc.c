@@ -1,6 +1,6 @@
 /* Small SI helpers that need no libdvbpsi: MJD/BCD times (EN 300 468
  * annex C), codec names for PMT stream types, the MPEG-2 CRC-32. */
-#include "internal.h"
+#include "demux/internal.h"
 
 #include <string.h>
 

@@ -5,7 +5,7 @@
  * entry's properties, the demux passes the whole TS (PID 0x2000) to the dvr
  * device, which is read. The frontend's lock, strength, CNR and quality are
  * polled at most twice a second and reported through the signal call. */
-#include "internal.h"
+#include "demux/internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

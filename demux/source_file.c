@@ -1,6 +1,6 @@
 /* File and standard input ('-') sources. A regular file is not live; a
  * pipe, FIFO or socket on stdin (or a named FIFO) is. */
-#include "internal.h"
+#include "demux/internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -2,7 +2,7 @@
  * blocking reads into a ring, so the pipeline's read can honour its timeout
  * (and notice outages) without interrupting avio mid-request. A response
  * without a length is a live stream; avio reconnects dropped streams. */
-#include "internal.h"
+#include "demux/internal.h"
 
 #include <libavformat/avio.h>
 #include <libavformat/avformat.h>

@@ -1,5 +1,5 @@
 /* The source registry and the helpers the backends share. */
-#include "internal.h"
+#include "demux/internal.h"
 
 #include <string.h>
 

@@ -4,7 +4,7 @@
  * A multicast HOST is joined on the interface named by iface= or owning
  * localaddr= (default: the kernel's choice); a unicast HOST is the local
  * address to bind. udp:// also accepts RTP-wrapped TS when it sees it. */
-#include "internal.h"
+#include "demux/internal.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -2,7 +2,7 @@
  * packets), keeps per-PID statistics and passes on only clean packets: no TEI,
  * not scrambled, no duplicates, and no PES continuation after a continuity
  * error until that PID's next payload_unit_start. */
-#include "internal.h"
+#include "demux/internal.h"
 
 #include <errno.h>
 #include <stdlib.h>

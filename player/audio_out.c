@@ -3,7 +3,7 @@
  * device gave, applies volume and sets the audio clock. When the sound is not
  * the master clock (live sources) it stretches or squeezes the sound slightly
  * to follow the master, as ffplay's synchronize_audio does. */
-#include "internal.h"
+#include "player/internal.h"
 
 #include <libavutil/channel_layout.h>
 #include <math.h>

@@ -1,6 +1,6 @@
 /* One decoder thread per stream: packets in, frames out. The video thread also
  * drops frames that are already late and deinterlaces the rest. */
-#include "internal.h"
+#include "player/internal.h"
 
 #include <libavutil/cpu.h>
 #include <math.h>

@@ -5,7 +5,7 @@
  * normally it and the ~30 libraries it alone depends on were loaded at every
  * start (~1000 page faults, a third of the dynamic loader's work), which a
  * progressive HD course never uses. */
-#include "internal.h"
+#include "player/internal.h"
 
 #include <dlfcn.h>
 #include <libavfilter/buffersink.h>

@@ -1,5 +1,5 @@
 /* Where the built-in demo stream is: the build tree's copy, else the installed one. */
-#include "player.h"
+#include "player/player.h"
 
 #include <unistd.h>
 

@@ -7,7 +7,7 @@
  * Fresh anonymous memory is zero, as the default allocator's is; reused
  * buffers keep old content, as the default pool's do: the decoded pictures
  * are bit-identical. */
-#include "internal.h"
+#include "player/internal.h"
 
 #include <libavutil/imgutils.h>
 #include <libavutil/pixdesc.h>

@@ -1,5 +1,5 @@
 /* The small frame ring between a decoder thread and the presenter/audio callback. */
-#include "queue.h"
+#include "player/queue.h"
 
 int sc_frameq_init(struct sc_frameq *q, int capacity)
 {

@@ -3,8 +3,8 @@
 #ifndef STUDYCAST_PLAYER_INTERNAL_H
 #define STUDYCAST_PLAYER_INTERNAL_H
 
-#include "player.h"
-#include "queue.h"
+#include "player/player.h"
+#include "player/queue.h"
 
 #include <SDL.h>
 #include <libavfilter/avfilter.h>
@@ -12,7 +12,7 @@
 #include <libswresample/swresample.h>
 #include <stdatomic.h>
 
-#include "demux.h"
+#include "demux/demux.h"
 
 /* Sync thresholds (seconds), as ffplay tuned them. */
 #define SC_SYNC_THRESHOLD_MIN      0.04

@@ -2,7 +2,7 @@
  * continuity checks, damaged PES dropped, SI, outage detection): libavformat's
  * mpegts demuxer reads it through a custom AVIOContext. Anything else (an MP4
  * in the course library) is opened by libavformat directly. */
-#include "internal.h"
+#include "player/internal.h"
 
 #include <fcntl.h>
 #include <string.h>

@@ -7,7 +7,7 @@
  * frontend lock lost) supplies the cause. When the service's data returns the
  * queues are flushed (a new serial) and the main thread resynchronises its
  * clocks and sound. */
-#include "internal.h"
+#include "player/internal.h"
 
 #include <errno.h>
 #include <stdlib.h>

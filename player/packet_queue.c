@@ -1,5 +1,5 @@
 /* The bounded packet queue between the reader and one decoder. */
-#include "queue.h"
+#include "player/queue.h"
 
 #include <stdlib.h>
 

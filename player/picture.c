@@ -1,5 +1,5 @@
 /* Picture accessors: how the presenter reads a decoded frame without libav types. */
-#include "internal.h"
+#include "player/internal.h"
 
 #include <libavutil/imgutils.h>
 #include <libavutil/md5.h>

@@ -1,5 +1,5 @@
 /* The player's lifetime, state and controls. */
-#include "internal.h"
+#include "player/internal.h"
 
 #include <errno.h>
 #include <math.h>

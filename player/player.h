@@ -11,8 +11,8 @@
 #ifndef STUDYCAST_PLAYER_H
 #define STUDYCAST_PLAYER_H
 
-#include "base.h"
-#include "demux.h" /* the SI snapshot types the reception calls pass through */
+#include "base/base.h"
+#include "demux/demux.h" /* the SI snapshot types the reception calls pass through */
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* Presentation timing on the main thread (ffplay's video_refresh): which
  * picture is due, which are too late to show, when to look again; starting
  * the sound; the end of playback; pause. */
-#include "internal.h"
+#include "player/internal.h"
 
 #include <math.h>
 

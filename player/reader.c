@@ -1,6 +1,6 @@
 /* The reader thread: opens the source, picks the service and its streams,
  * starts the decoders and feeds them packets until the end or an abort. */
-#include "internal.h"
+#include "player/internal.h"
 
 #include <stdarg.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* The A/V offset distribution: a fixed histogram, so an hour of playback costs
  * no more memory than a minute. */
-#include "internal.h"
+#include "player/internal.h"
 
 void sc_offset_add(struct sc_offset_stats *s, double offset_ms)
 {

@@ -1,5 +1,5 @@
 /* Presentation clocks (ffplay's model) and the live-source speed controller. */
-#include "queue.h"
+#include "player/queue.h"
 
 #include <math.h>
 #include <time.h>

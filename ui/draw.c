@@ -1,6 +1,6 @@
 /* Drawing primitives (filled and rounded rectangles, outlines), the palette
  * and the small formatting helpers the screens share. */
-#include "screens.h"
+#include "ui/screens.h"
 
 #include <stdio.h>
 

@@ -1,6 +1,6 @@
 /* Input events for the kiosk: key presses by name with their text and time,
  * wakeups, quit and window changes, one at a time and in order. */
-#include "screens.h"
+#include "ui/screens.h"
 
 #include <string.h>
 

@@ -9,7 +9,7 @@
  * first sc_ui_show(), sc_ui_set_language() or sc_ui_tr() (so `play`, which
  * shows no text, never touches the locale or the environment). Switching at run time then never
  * touches the environment (setenv is not thread-safe): English simply bypasses gettext. */
-#include "screens.h"
+#include "ui/screens.h"
 
 #include <errno.h>
 #include <libintl.h>

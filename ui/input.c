@@ -1,6 +1,6 @@
 /* Input mapping: SDL events to the actions the kiosk understands. The remote
  * control (later) maps onto the same actions. */
-#include "internal.h"
+#include "ui/internal.h"
 
 static enum sc_ui_action map_key(const SDL_KeyboardEvent *key)
 {

@@ -2,7 +2,7 @@
 #ifndef STUDYCAST_UI_INTERNAL_H
 #define STUDYCAST_UI_INTERNAL_H
 
-#include "ui.h"
+#include "ui/ui.h"
 
 #include <SDL.h>
 #include <stdatomic.h>

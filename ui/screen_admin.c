@@ -1,7 +1,7 @@
 /* MENU: the administrator's pages. This file draws the frame every page
  * shares (header, message, hint) and the LIST kind (rows of label and value,
  * with the picker of an edited row); the other kinds have their own files. */
-#include "screens.h"
+#include "ui/screens.h"
 
 #include <string.h>
 

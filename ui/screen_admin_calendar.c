@@ -3,7 +3,7 @@
  * today outlined, the focused day ringed) and the focused day's courses
  * (items) beside it. On 4:3 the grid takes a larger share and the rows drop
  * their values, so the titles stay readable. */
-#include "screens.h"
+#include "ui/screens.h"
 
 #include <stdio.h>
 

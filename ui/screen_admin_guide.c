@@ -3,7 +3,7 @@
  * its start to its end with its title, the focused one in the focus colour,
  * the scheduled ones green; below, the focused event's time, title and
  * description over two lines. Rows scroll to keep the focus visible. */
-#include "screens.h"
+#include "ui/screens.h"
 
 #include <stdio.h>
 #include <time.h>

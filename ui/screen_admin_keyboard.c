@@ -2,7 +2,7 @@
  * the keys (items) in rows of u.keyboard.columns. A row with fewer keys (the
  * last: shift, space, delete, done, cancel) spreads them over the full width,
  * so the core's layout decides which keys are wide. */
-#include "screens.h"
+#include "ui/screens.h"
 
 #include <string.h>
 

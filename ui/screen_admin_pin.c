@@ -2,7 +2,7 @@
  * themselves: the room is watching), the box the next digit goes into
  * outlined, and during a lock-out a countdown that the ui keeps current by
  * itself (state.c redraws the MENU screen every wall-clock second). */
-#include "screens.h"
+#include "ui/screens.h"
 
 #include <stdio.h>
 

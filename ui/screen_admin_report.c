@@ -3,7 +3,7 @@
  * empty outlines for the sessions still missing) under the period with its
  * left/right arrows and "requirement met / not met"; right, the figures
  * (the items) as rows, the focused one the action (export). */
-#include "screens.h"
+#include "ui/screens.h"
 
 #include <stdio.h>
 

@@ -1,7 +1,7 @@
 /* What several screens share: the header with the clock, the hint line, the
  * roster grid with its focus, and the toast. Coordinates are design units
  * (1080 lines) from the top-left corner of the title-safe area. */
-#include "screens.h"
+#include "ui/screens.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* HOME (the next course with its countdown, the month against the
  * requirement as a chart, the signal, a status banner) and PRETUNE (tuned
  * ahead of a live course). */
-#include "screens.h"
+#include "ui/screens.h"
 
 #include <stdio.h>
 #include <time.h>

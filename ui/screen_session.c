@@ -1,6 +1,6 @@
 /* A session's screens: ROLLCALL (the roster grid), PLAYING (the video with
  * the info overlay and the late check-in overlay) and OUTAGE. */
-#include "screens.h"
+#include "ui/screens.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* SUMMARY (played minutes, who attended for how long, the 1-5 rating and
  * "needs repeating"). */
-#include "screens.h"
+#include "ui/screens.h"
 
 #include <stdio.h>
 

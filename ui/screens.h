@@ -3,7 +3,7 @@
 #ifndef STUDYCAST_UI_SCREENS_H
 #define STUDYCAST_UI_SCREENS_H
 
-#include "internal.h"
+#include "ui/internal.h"
 
 #include <SDL.h>
 
@@ -191,7 +191,8 @@ void sc_screen_menu_calendar(struct sc_ui *ui, const struct sc_frame *f,
                              const struct sc_ui_menu *menu);
 /* GUIDE kind (screen_admin_guide.c): services x time from the EIT, the
  * focused event's description below. */
-void sc_screen_menu_guide(struct sc_ui *ui, const struct sc_frame *f, const struct sc_ui_menu *menu);
+void sc_screen_menu_guide(struct sc_ui *ui, const struct sc_frame *f,
+                          const struct sc_ui_menu *menu);
 /* The focus highlight around r. */
 void sc_focus_ring(const struct sc_frame *f, SDL_Rect r, int radius);
 void sc_screen_toast(struct sc_ui *ui, const struct sc_frame *f);

@@ -1,6 +1,6 @@
 /* The kiosk's side of the ui: the copied view, the clock, the toast, and
  * when time-dependent text (clock, countdowns, durations) needs a redraw. */
-#include "screens.h"
+#include "ui/screens.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -109,7 +109,8 @@ static void copy_menu(struct arena *a, struct sc_ui_menu *dst, const struct sc_u
             g->services && g->n_services ? arena_take(a, sizeof(*services) * g->n_services) : NULL;
         for (size_t i = 0; g->services && i < g->n_services; i++) {
             const char *name = copy_str(a, g->services[i].name);
-            if (services) services[i] = (struct sc_ui_guide_service){name, g->services[i].service_id};
+            if (services)
+                services[i] = (struct sc_ui_guide_service){name, g->services[i].service_id};
         }
         struct sc_ui_guide_event *events =
             g->events && g->n_events ? arena_take(a, sizeof(*events) * g->n_events) : NULL;

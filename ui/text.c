@@ -1,7 +1,7 @@
 /* Text: a CJK font found through fontconfig, rendered with SDL2_ttf into
  * textures that are cached (bounded, least recently used out first), since
  * the same labels are drawn on every frame. */
-#include "screens.h"
+#include "ui/screens.h"
 
 #include <SDL_ttf.h>
 #include <errno.h>

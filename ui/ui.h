@@ -12,8 +12,8 @@
 #ifndef STUDYCAST_UI_H
 #define STUDYCAST_UI_H
 
-#include "base.h"
-#include "player.h"
+#include "base/base.h"
+#include "player/player.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -39,6 +39,17 @@ struct sc_ui_opts {
     const char *font;
     const char *locale_dir;
 };
+
+/* SDL's memory through an allocator that backs large blocks (window-sized
+ * surfaces and streaming textures, 8 MiB at 1080p) with transparent huge
+ * pages: one page fault per 2 MiB instead of one per 4 KiB. On the
+ * receiver's virtual machines a fault costs tens of microseconds, and the
+ * first picture waits for the video texture to be created (docs/performance.md,
+ * "Player"). Small blocks go to malloc as before. Main thread, before the
+ * first SDL call of the process (SDL requires that memory it allocated is
+ * freed by the same functions). Returns 0 or a negative error code (SDL then
+ * keeps its own allocator). */
+int sc_ui_memory_use_huge_pages(void);
 
 /* Opens the window. Returns 0 or a negative error code (no display: -ENODEV). */
 int sc_ui_create(const struct sc_ui_opts *opts, struct sc_ui **out);
@@ -312,13 +323,13 @@ struct sc_ui_calendar_day {
     bool conflict; /* two of them overlap */
 };
 struct sc_ui_calendar {
-    int year, month;          /* month 1-12 */
-    int focus_day;            /* 1..days in month */
-    int today;                /* day of month today, 0: another month */
-    int first_weekday;        /* weekday of the 1st: 0 Monday .. 6 Sunday */
+    int year, month;   /* month 1-12 */
+    int focus_day;     /* 1..days in month */
+    int today;         /* day of month today, 0: another month */
+    int first_weekday; /* weekday of the 1st: 0 Monday .. 6 Sunday */
     int days_in_month;
     struct sc_ui_calendar_day days[SC_UI_CALENDAR_DAYS];
-    bool items_focused;       /* the focus is in the day's list (items), not the grid */
+    bool items_focused; /* the focus is in the day's list (items), not the grid */
 };
 
 struct sc_ui_guide_service {

@@ -1,7 +1,7 @@
 /* The video texture: uploads pictures as YUV/NV12 for the GPU to convert and
  * scale, or converts and scales them with libswscale straight into a
  * streaming texture in the window's format when the renderer is the CPU. */
-#include "internal.h"
+#include "ui/internal.h"
 
 #include <libavutil/opt.h>
 #include <libavutil/pixfmt.h>

@@ -1,6 +1,6 @@
 /* The window and its renderer; waiting for input and wakeups; flipping. */
-#include "internal.h"
-#include "screens.h"
+#include "ui/internal.h"
+#include "ui/screens.h"
 
 #include <errno.h>
 #include <string.h>

@@ -1,10 +1,10 @@
 /* The studycast subcommands. Each takes the arguments after its name
  * (argv[0] is the subcommand name) and the process's root logger, and returns
  * the process exit status. Called on the main thread only. */
-#ifndef STUDYCAST_KIOSK_COMMANDS_H
-#define STUDYCAST_KIOSK_COMMANDS_H
+#ifndef STUDYCAST_KIOSK_CLI_H
+#define STUDYCAST_KIOSK_CLI_H
 
-#include "base.h"
+#include "base/base.h"
 
 struct studycast_command {
     const char *name;

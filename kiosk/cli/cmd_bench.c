@@ -1,8 +1,8 @@
 /* studycast bench SOURCE: the player's reader and decoders with no pacing and
  * no output, as fast as the machine decodes; optionally a framemd5 list. */
-#include "commands.h"
-#include "player.h"
-#include "stop_signals.h"
+#include "kiosk/cli/cli.h"
+#include "player/player.h"
+#include "kiosk/cli/stop_signals.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -1,7 +1,7 @@
 /* studycast ctl: talk to a running kiosk through its control socket.
  * Exit status: 0 done, 1 no kiosk / no answer / refused, 2 bad usage. */
-#include "commands.h"
-#include "remote.h"
+#include "kiosk/cli/cli.h"
+#include "kiosk/remote/remote.h"
 
 #include <errno.h>
 #include <stdlib.h>

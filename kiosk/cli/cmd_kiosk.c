@@ -2,9 +2,9 @@
  * courses start by themselves, members check in, the session is recorded.
  * Exit status: 0 stopped (SIGTERM/SIGINT, window closed), 1 cannot run (no
  * display, record or schedule unusable, socket taken), 2 bad arguments. */
-#include "commands.h"
-#include "station.h"
-#include "stop_signals.h"
+#include "kiosk/cli/cli.h"
+#include "kiosk/station/station.h"
+#include "kiosk/cli/stop_signals.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* `studycast members import FILE | list [--json]`: the station's roster. */
-#include "commands.h"
-#include "record.h"
+#include "kiosk/cli/cli.h"
+#include "kiosk/record/record.h"
 
 #include <stdio.h>
 #include <string.h>

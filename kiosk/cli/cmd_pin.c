@@ -1,8 +1,8 @@
 /* `studycast pin set | status`: the administrator's PIN, for the county's
  * technician setting up a receiver (the menu itself asks for a PIN on its
  * first use and changes it from its root page). */
-#include "commands.h"
-#include "station.h"
+#include "kiosk/cli/cli.h"
+#include "kiosk/station/station.h"
 
 #include <errno.h>
 #include <stdio.h>

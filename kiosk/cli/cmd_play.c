@@ -1,11 +1,10 @@
 /* studycast play [SOURCE]: plays a file, '-', or a URL in a window or
  * fullscreen; without SOURCE the built-in demo stream. */
-#include "commands.h"
-#include "play_session.h"
-#include "player.h"
-#include "sdl_memory.h"
-#include "stop_signals.h"
-#include "ui.h"
+#include "kiosk/cli/cli.h"
+#include "kiosk/cli/play_session.h"
+#include "player/player.h"
+#include "kiosk/cli/stop_signals.h"
+#include "ui/ui.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -399,7 +398,7 @@ int cmd_play(int argc, char **argv, struct sc_log *log)
     int ret = parse_args(argc, argv, &a);
     if (ret != 0) return ret > 0 ? 0 : 2;
     /* before anything calls SDL: its window-sized buffers on huge pages */
-    if (sdl_memory_use_huge_pages() < 0) SC_DEBUG(log, "SDL keeps its own allocator");
+    if (sc_ui_memory_use_huge_pages() < 0) SC_DEBUG(log, "SDL keeps its own allocator");
     if (!a.source) {
         a.source = sc_player_demo_path();
         if (!a.source) {

@@ -1,7 +1,7 @@
 /* studycast probe SOURCE: reads a source for a while and prints its
  * services, guide, broadcast time and stream statistics. */
-#include "commands.h"
-#include "demux.h"
+#include "kiosk/cli/cli.h"
+#include "demux/demux.h"
 
 #include <errno.h>
 #include <inttypes.h>

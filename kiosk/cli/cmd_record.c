@@ -1,7 +1,7 @@
 /* `studycast record report|export|settings|check`: the study record's reports,
  * signed exports and station settings (the record itself is kiosk/record/). */
-#include "commands.h"
-#include "record.h"
+#include "kiosk/cli/cli.h"
+#include "kiosk/record/record.h"
 
 #include <errno.h>
 #include <stddef.h>

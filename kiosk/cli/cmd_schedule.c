@@ -1,9 +1,9 @@
 /* studycast schedule add|list|remove: the course plan from a shell, for
  * scripts and set-up. Exit status: 0 done, 1 failure (database, file
  * system), 2 bad input, 3 refused because of conflicts (--force overrides). */
-#include "commands.h"
-#include "record.h"
-#include "schedule.h"
+#include "kiosk/cli/cli.h"
+#include "kiosk/record/record.h"
+#include "kiosk/schedule/schedule.h"
 
 #include <errno.h>
 #include <inttypes.h>

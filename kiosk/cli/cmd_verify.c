@@ -1,7 +1,7 @@
 /* `studycast verify DIR [--key HEX|FILE]`: checks an export made by
  * `studycast record export`. */
-#include "commands.h"
-#include "record.h"
+#include "kiosk/cli/cli.h"
+#include "kiosk/record/record.h"
 
 #include <stdio.h>
 #include <stdlib.h>

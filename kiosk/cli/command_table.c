@@ -1,5 +1,5 @@
 /* The subcommand table: one line per command, implemented in cmd_<name>.c. */
-#include "commands.h"
+#include "kiosk/cli/cli.h"
 
 const struct studycast_command studycast_commands[] = {
     {"kiosk", "the station: scheduled courses, roll-call, the record (default)", cmd_kiosk},

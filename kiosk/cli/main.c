@@ -1,5 +1,5 @@
 /* studycast: the entry point. Dispatches git-style subcommands. */
-#include "commands.h"
+#include "kiosk/cli/cli.h"
 
 #include <stdio.h>
 #include <stdlib.h>

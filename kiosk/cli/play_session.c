@@ -1,6 +1,6 @@
 /* Recording a `play` as a study session; see play_session.h. */
-#include "play_session.h"
-#include "record.h"
+#include "kiosk/cli/play_session.h"
+#include "kiosk/record/record.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -6,7 +6,7 @@
 #ifndef STUDYCAST_KIOSK_PLAY_SESSION_H
 #define STUDYCAST_KIOSK_PLAY_SESSION_H
 
-#include "base.h"
+#include "base/base.h"
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* The SIGINT/SIGTERM watcher thread and the process start time. */
-#include "stop_signals.h"
+#include "kiosk/cli/stop_signals.h"
 
-#include "base.h"
+#include "base/base.h"
 
 #include <errno.h>
 #include <signal.h>

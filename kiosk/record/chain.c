@@ -1,5 +1,5 @@
 /* The hash chain: canonical encoding of an event and the walk that checks it. */
-#include "internal.h"
+#include "kiosk/record/internal.h"
 
 #include <errno.h>
 #include <inttypes.h>

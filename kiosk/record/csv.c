@@ -1,6 +1,6 @@
 /* RFC 4180 CSV: quoting for the exports and a parser for roster files
  * (quoted fields with commas, quotes and line breaks; CRLF or LF). */
-#include "internal.h"
+#include "kiosk/record/internal.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
  * credited with the part of those intervals during which they were checked
  * in. Wall-clock corrections therefore never add or remove minutes. Monotonic
  * times from different boots (boot_id) are never subtracted. */
-#include "internal.h"
+#include "kiosk/record/internal.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * listed with sizes and SHA-256 in a manifest signed with the station's
  * Ed25519 key. Every file is written to a temporary name, fsynced, renamed
  * and the directory fsynced; the database is only read. */
-#include "internal.h"
+#include "kiosk/record/internal.h"
 
 #include <dirent.h>
 #include <errno.h>

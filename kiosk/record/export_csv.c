@@ -1,7 +1,7 @@
 /* CSV export: sessions, attendance and member hours as three files, UTF-8
  * with a BOM (so Excel and WPS read Chinese correctly), RFC 4180 quoting,
  * CRLF line ends. */
-#include "internal.h"
+#include "kiosk/record/internal.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -2,7 +2,7 @@
  * sessions, whether the month met the requirement, a chart of hours played
  * per session against the 2-hour line, and the members' hours. The CJK font
  * comes from fonts-noto-cjk through fontconfig. */
-#include "internal.h"
+#include "kiosk/record/internal.h"
 
 #include <cairo-pdf.h>
 #include <errno.h>

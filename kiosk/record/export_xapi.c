@@ -9,7 +9,7 @@
  * LRS validation. Statement ids are UUID v5 of the session_closed event's
  * hash, the verb and the member, so a re-export yields the same ids and an
  * LRS never stores a statement twice. */
-#include "internal.h"
+#include "kiosk/record/internal.h"
 
 #include <errno.h>
 #include <string.h>

@@ -3,7 +3,7 @@
 #ifndef STUDYCAST_RECORD_INTERNAL_H
 #define STUDYCAST_RECORD_INTERNAL_H
 
-#include "record.h"
+#include "kiosk/record/record.h"
 
 #include <sodium.h>
 #include <sqlite3.h>

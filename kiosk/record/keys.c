@@ -1,7 +1,7 @@
 /* The station's Ed25519 key pair and its settings. The secret key lives in
  * the data dir with mode 0600; the public key beside it and in the first
  * event, so the chain binds the key that signs the exports. */
-#include "internal.h"
+#include "kiosk/record/internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

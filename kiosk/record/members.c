@@ -1,6 +1,6 @@
 /* The roster: derived from member_added/updated/removed events, imported
  * from a CSV file in one transaction. */
-#include "internal.h"
+#include "kiosk/record/internal.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -52,7 +52,7 @@
 #ifndef STUDYCAST_RECORD_H
 #define STUDYCAST_RECORD_H
 
-#include "base.h"
+#include "base/base.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* The period report as JSON: sessions with attendance, hours per member and
  * whether the station met its monthly requirement (per month for a quarter
  * or half year). */
-#include "internal.h"
+#include "kiosk/record/internal.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* Roster files: encoding detection (UTF-8 with or without BOM, else
  * GB18030 through iconv), RFC 4180 parsing and row validation, with every
  * problem reported by line. No database here, so it can be fuzzed alone. */
-#include "internal.h"
+#include "kiosk/record/internal.h"
 
 #include <ctype.h>
 #include <errno.h>

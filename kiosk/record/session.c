@@ -1,5 +1,5 @@
 /* A live study session: each call records one durable event. */
-#include "internal.h"
+#include "kiosk/record/internal.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* The store: opening the data directory and database, schema migrations,
  * the durable append of one chained event, and crash recovery. */
-#include "internal.h"
+#include "kiosk/record/internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -2,7 +2,7 @@
  * statement ids. RFC 4122 v5 is defined over SHA-1, which libsodium lacks, so
  * a compact SHA-1 (FIPS 180-4) lives here; it only derives ids, never guards
  * integrity (the chain and the manifest use SHA-256 and Ed25519). */
-#include "internal.h"
+#include "kiosk/record/internal.h"
 
 #include <errno.h>
 #include <string.h>

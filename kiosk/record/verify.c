@@ -3,7 +3,7 @@
  * event chain (edited, removed, reordered or appended events). The manifest
  * is JSON; it is read with SQLite's JSON functions on an in-memory database
  * rather than a second JSON parser. */
-#include "internal.h"
+#include "kiosk/record/internal.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* Remote-control action names; see remote.h. */
-#include "remote.h"
+#include "kiosk/remote/remote.h"
 
 #include <errno.h>
 #include <strings.h>

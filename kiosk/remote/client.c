@@ -1,6 +1,6 @@
 /* The control-socket client: one request, its response, a deadline; see
  * remote.h. Used by `studycast ctl` and the tests. */
-#include "remote.h"
+#include "kiosk/remote/remote.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -1,5 +1,5 @@
 /* The standard control-socket commands (press, status, actions); see remote.h. */
-#include "remote.h"
+#include "kiosk/remote/remote.h"
 
 #include <string.h>
 

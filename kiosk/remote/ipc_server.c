@@ -6,7 +6,7 @@
  * Locking: server->lock guards the request queue, every client's output
  * buffer and id, `stop` and `client_count`. Client fds, input buffers and
  * the listening socket belong to the server thread alone. */
-#include "remote.h"
+#include "kiosk/remote/remote.h"
 
 #include <errno.h>
 #include <fcntl.h>

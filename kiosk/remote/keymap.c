@@ -1,6 +1,6 @@
 /* The keymap: SDL key names -> actions, built-in defaults plus keymap.conf;
  * see remote.h. */
-#include "remote.h"
+#include "kiosk/remote/remote.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -37,7 +37,7 @@
 #ifndef STUDYCAST_KIOSK_REMOTE_H
 #define STUDYCAST_KIOSK_REMOTE_H
 
-#include "base.h"
+#include "base/base.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* The schedule database: DATA_DIR/schedule.db, WAL, schema versioned through
  * PRAGMA user_version with forward-only migrations; the prepared statements
  * live here and nowhere else. See schedule.h. */
-#include "schedule.h"
+#include "kiosk/schedule/schedule.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -1,6 +1,6 @@
 /* Text forms of schedule entries (sources, repetition, kinds, local times)
  * and entry validation; see schedule.h. */
-#include "schedule.h"
+#include "kiosk/schedule/schedule.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -2,7 +2,7 @@
  * record entries write. Names are derived from the entry and the local
  * start of the occurrence, so they sort by time and a restart finds its
  * file again; the suffix tells the state. See schedule.h. */
-#include "schedule.h"
+#include "kiosk/schedule/schedule.h"
 
 #include <dirent.h>
 #include <errno.h>

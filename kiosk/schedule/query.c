@@ -1,7 +1,7 @@
 /* Schedule queries: recurrence expansion in local time, the next course,
  * what is due now (pre-tune, start, late start, missed) and conflicts.
  * Pure functions over an array of entries; see schedule.h. */
-#include "schedule.h"
+#include "kiosk/schedule/schedule.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -36,7 +36,7 @@
 #ifndef STUDYCAST_KIOSK_SCHEDULE_H
 #define STUDYCAST_KIOSK_SCHEDULE_H
 
-#include "base.h"
+#include "base/base.h"
 
 #include <stdbool.h>
 #include <stddef.h>

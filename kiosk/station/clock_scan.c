@@ -13,8 +13,8 @@
  * file tells when it was broadcast, not the time now: only live sources are
  * scanned. The scan's thread never calls back: the loop looks at it at most
  * every ST_CLOCK_SCAN_CHECK_NS, a deadline of its turn. Loop thread only. */
-#include "internal.h"
-#include "scan.h"
+#include "kiosk/station/internal.h"
+#include "kiosk/station/scan.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* The control socket's view of the station (status) and its presses, which
  * take the same path as the remote's keys (st_action). */
-#include "admin.h"
+#include "kiosk/station/admin/admin.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* A course's life on the core loop: pre-tune, start (session opened, late or
  * resumed noted), pictures to the screen, outages recorded and not credited,
  * heartbeats, the end of the slot (or of the file), summary and close. */
-#include "internal.h"
+#include "kiosk/station/internal.h"
 
 #include <errno.h>
 #include <stdio.h>

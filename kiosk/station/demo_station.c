@@ -4,7 +4,7 @@
  * course starts a minute after launch. Everything lives in DATA_DIR/demo, a
  * record and schedule of its own, so demo sessions never count in the
  * station's real record; the demo courses are also marked as not counting. */
-#include "internal.h"
+#include "kiosk/station/internal.h"
 
 #include <errno.h>
 #include <stdio.h>

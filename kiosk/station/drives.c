@@ -1,6 +1,6 @@
 /* Removable drives: /proc/self/mountinfo, /sys and /dev/disk/by-label, or a
  * media dir's subdirectories (see drives.h). */
-#include "drives.h"
+#include "kiosk/station/drives.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -13,7 +13,7 @@
 #ifndef STUDYCAST_KIOSK_STATION_DRIVES_H
 #define STUDYCAST_KIOSK_STATION_DRIVES_H
 
-#include "base.h"
+#include "base/base.h"
 
 #include <limits.h>
 #include <stdbool.h>

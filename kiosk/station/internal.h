@@ -14,14 +14,14 @@
 #ifndef STUDYCAST_KIOSK_STATION_INTERNAL_H
 #define STUDYCAST_KIOSK_STATION_INTERNAL_H
 
-#include "station.h"
+#include "kiosk/station/station.h"
 
-#include "demux.h"
-#include "player.h"
-#include "record.h"
-#include "remote.h"
-#include "schedule.h"
-#include "ui.h"
+#include "demux/demux.h"
+#include "player/player.h"
+#include "kiosk/record/record.h"
+#include "kiosk/remote/remote.h"
+#include "kiosk/schedule/schedule.h"
+#include "ui/ui.h"
 
 #include <limits.h>
 #include <pthread.h>

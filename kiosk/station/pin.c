@@ -1,7 +1,7 @@
 /* The administrator's PIN: a libsodium password hash plus the lock-out state
  * in one small JSON file, rewritten atomically, so that neither a power cut
  * nor a restart unlocks the menu early. */
-#include "station.h"
+#include "kiosk/station/station.h"
 
 #include <errno.h>
 #include <sodium.h>

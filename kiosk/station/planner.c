@@ -1,7 +1,7 @@
 /* The schedule as the core loop sees it: the entry list (reloaded when the
  * file changes), what is due now, the next course for HOME and the month's
  * figures against the requirement. */
-#include "internal.h"
+#include "kiosk/station/internal.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
  * the loop when the state changes), the stream's broadcast time (TDT/TOT)
  * and the EIT guide for "until the broadcast event ends". A live source that
  * fails to open or ends is "no signal" until a new player plays again. */
-#include "internal.h"
+#include "kiosk/station/internal.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -5,9 +5,9 @@
  * (outage, write error, or a restart that resumed into the same file).
  * One thread per recording reads and writes; the loop starts, watches and
  * finishes it. No session: nobody watches a recording being made. */
-#include "internal.h"
+#include "kiosk/station/internal.h"
 
-#include "demux.h"
+#include "demux/demux.h"
 
 #include <errno.h>
 #include <fcntl.h>

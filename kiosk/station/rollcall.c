@@ -3,7 +3,7 @@
  * + Enter, and the guest card (OK or right adds a guest, left removes one).
  * Checking in someone already present by number or card only says so: the
  * record gets one check-in. */
-#include "internal.h"
+#include "kiosk/station/internal.h"
 
 #include <errno.h>
 #include <stdio.h>

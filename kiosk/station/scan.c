@@ -5,7 +5,7 @@
  * Stopping: st_scan_stop() sets `stop` and aborts the pipeline under the
  * lock; the thread publishes the pipeline under the same lock and looks at
  * `stop` there, so an abort is never missed, even while the source opens. */
-#include "scan.h"
+#include "kiosk/station/scan.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -16,8 +16,8 @@
 #ifndef STUDYCAST_KIOSK_STATION_SCAN_H
 #define STUDYCAST_KIOSK_STATION_SCAN_H
 
-#include "base.h"
-#include "demux.h"
+#include "base/base.h"
+#include "demux/demux.h"
 
 #include <stdbool.h>
 #include <stddef.h>

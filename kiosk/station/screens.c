@@ -1,7 +1,7 @@
 /* What each remote action does on each screen, the screens' timeouts, and
  * the views handed to the ui. Keys and control-socket presses both arrive
  * here through st_action(). */
-#include "admin.h"
+#include "kiosk/station/admin/admin.h"
 
 #include <errno.h>
 #include <stdio.h>

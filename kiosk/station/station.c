@@ -1,5 +1,5 @@
 /* The station: start-up, the core loop and input dispatch. */
-#include "admin.h"
+#include "kiosk/station/admin/admin.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -17,7 +17,7 @@
 #ifndef STUDYCAST_KIOSK_STATION_H
 #define STUDYCAST_KIOSK_STATION_H
 
-#include "base.h"
+#include "base/base.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -39,8 +39,8 @@ struct sc_station_opts {
     /* USB sticks: NULL the removable mounts under /media, /run/media, /mnt;
      * else each subdirectory of this directory counts as one (drives.h) */
     const char *media_dir;
-    int64_t start_ns;      /* sc_mono_ns() of the process start (startup figures) */
-    struct sc_log *log;    /* parent log, not owned; the station logs as "kiosk" */
+    int64_t start_ns;   /* sc_mono_ns() of the process start (startup figures) */
+    struct sc_log *log; /* parent log, not owned; the station logs as "kiosk" */
 };
 
 struct sc_station;

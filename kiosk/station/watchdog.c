@@ -7,7 +7,7 @@
  * restarted, while a loop that merely sleeps until its next deadline is not
  * (the watchdog's own deadline is one of the loop's deadlines). Outside
  * systemd (no NOTIFY_SOCKET) every call here does nothing. */
-#include "internal.h"
+#include "kiosk/station/internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

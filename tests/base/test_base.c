@@ -1,6 +1,6 @@
 /* base: JSON writer validity and escaping, ISO 8601 parsing, buffers, atomic files. */
-#include "base.h"
-#include "test.h"
+#include "base/base.h"
+#include "tests/test.h"
 
 #include <errno.h>
 #include <unistd.h>
@@ -22,12 +22,15 @@ static void json_nested_and_escaped(void)
     sc_json_array_end(&json);
     sc_json_kv_bool(&json, "ok", true);
     sc_json_kv_double(&json, "nan", NAN);
-    sc_json_kv_string(&json, "bad", "a\xff" "b");
+    sc_json_kv_string(&json, "bad",
+                      "a\xff"
+                      "b");
     sc_json_kv_string(&json, "none", NULL);
     sc_json_object_end(&json);
     ASSERT_FALSE(buf.failed);
-    ASSERT_STR_EQ(buf.data, "{\"name\":\"学习 \\\"课\\\"\\n\\u0001\",\"list\":[1,2.5,1234567890123.5,{}],"
-                            "\"ok\":true,\"nan\":null,\"bad\":\"a\\ufffdb\",\"none\":null}");
+    ASSERT_STR_EQ(buf.data,
+                  "{\"name\":\"学习 \\\"课\\\"\\n\\u0001\",\"list\":[1,2.5,1234567890123.5,{}],"
+                  "\"ok\":true,\"nan\":null,\"bad\":\"a\\ufffdb\",\"none\":null}");
     sc_buf_free(&buf);
 }
 

@@ -5,7 +5,7 @@
  *      length and CRC and packed into TS, so the table parsers behind the CRC
  *      check see arbitrary content;
  *   2: one DVB string, default table from the next byte. */
-#include "internal.h"
+#include "demux/internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,7 @@
 #ifndef STUDYCAST_TEST_SI_BUILDER_H
 #define STUDYCAST_TEST_SI_BUILDER_H
 
-#include "ts_builder.h"
+#include "tests/demux/ts_builder.h"
 
 #include <stdbool.h>
 #include <stdint.h>

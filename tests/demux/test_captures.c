@@ -1,7 +1,7 @@
 /* The real captures in STUDYCAST_MEDIA_DIR (see SOURCES.md there): their
  * services, guide, time and damage as the demux pipeline reports them. */
-#include "demux.h"
-#include "test.h"
+#include "demux/demux.h"
+#include "tests/test.h"
 
 #include <errno.h>
 

@@ -1,7 +1,7 @@
 /* The DVB source without a tuner: dvbv5 channel files as dvbv5-scan writes
  * them are read through libdvbv5, and a missing adapter is a clear error. */
-#include "internal.h"
-#include "test.h"
+#include "demux/internal.h"
+#include "tests/test.h"
 
 #include <linux/dvb/frontend.h>
 

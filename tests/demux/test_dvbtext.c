@@ -1,8 +1,8 @@
 /* DVB text (EN 300 468 annex A) to UTF-8: reference outputs for every
  * character table, the control codes in one- and two-byte tables, wrong
  * selectors and invalid input. */
-#include "demux.h"
-#include "test.h"
+#include "demux/demux.h"
+#include "tests/test.h"
 
 #define FFFD "\xEF\xBF\xBD"
 

@@ -1,8 +1,8 @@
 /* The guide store on its own: bounds per service and in total (ended
  * events go first, then the earliest), replacement by event id, EIT
  * sections that drop events, and a save/load round trip of awkward text. */
-#include "internal.h"
-#include "test.h"
+#include "demux/internal.h"
+#include "tests/test.h"
 
 #include <unistd.h>
 

@@ -1,9 +1,9 @@
 /* The HTTP source (avio on its own thread, a ring to the reader) against a
  * tiny HTTP server thread on 127.0.0.1: a file with a length, then a live
  * stream without one that stalls for 2.5 s (an outage) and goes on. */
-#include "demux.h"
-#include "test.h"
-#include "ts_builder.h"
+#include "demux/demux.h"
+#include "tests/test.h"
+#include "tests/demux/ts_builder.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -3,9 +3,9 @@
  * demux pipeline. Also versioning, bad CRCs, the broadcast time checks,
  * service selection (PAT rewrite) and the guide's bounds and save/reload.
  * With "--write DIR" it only writes the streams for probe_si.sh. */
-#include "demux.h"
-#include "si_builder.h"
-#include "test.h"
+#include "demux/demux.h"
+#include "tests/demux/si_builder.h"
+#include "tests/test.h"
 
 #include <unistd.h>
 

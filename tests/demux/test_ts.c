@@ -1,8 +1,8 @@
 /* The TS reader against streams built and damaged here: every count it
  * reports must equal what was injected, and damaged PES must not pass. */
-#include "internal.h"
-#include "test.h"
-#include "ts_builder.h"
+#include "demux/internal.h"
+#include "tests/test.h"
+#include "tests/demux/ts_builder.h"
 
 struct sink {
     unsigned out[2];      /* clean packets per PID 0x100/0x101 */

@@ -2,9 +2,9 @@
  * about 3 s and resumes; the pipeline must report exactly that interval as
  * an outage, and RTP headers (CSRC, extension, padding) and sequence gaps
  * must be handled. A sender of garbage makes an "undecodable" outage. */
-#include "demux.h"
-#include "test.h"
-#include "ts_builder.h"
+#include "demux/demux.h"
+#include "tests/test.h"
+#include "tests/demux/ts_builder.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

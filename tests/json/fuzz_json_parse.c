@@ -1,7 +1,7 @@
 /* libFuzzer target for the JSON reader. Beyond "no crash, no leak": what
  * parses must survive a round trip through the JSON writer unchanged, so the
  * reader and the writer agree on every document. */
-#include "base.h"
+#include "base/base.h"
 
 #include <stdlib.h>
 #include <string.h>

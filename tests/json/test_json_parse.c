@@ -1,8 +1,8 @@
 /* base: the strict JSON reader: a valid and an invalid corpus, escapes and
  * surrogate pairs, numbers, the depth limit, lookups, and a round trip
  * through the JSON writer. */
-#include "base.h"
-#include "test.h"
+#include "base/base.h"
+#include "tests/test.h"
 
 #include <errno.h>
 

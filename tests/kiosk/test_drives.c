@@ -3,8 +3,8 @@
  * says it is removable, a USB disk that does not (found by its bus), the
  * system's own disks, a tmpfs and a second mount of the same stick are told
  * apart; labels with escapes; read-only mounts; and the --media-dir mode. */
-#include "drives.h"
-#include "test.h"
+#include "kiosk/station/drives.h"
+#include "tests/test.h"
 
 #include <errno.h>
 #include <stdlib.h>

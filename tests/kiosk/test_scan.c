@@ -5,8 +5,8 @@
  * while the source is still silent; a missing file. Threads: the scan's own
  * and a sender; run under TSan (label threads).
  * usage: test_scan DEMO-COURSE.ts */
-#include "scan.h"
-#include "test.h"
+#include "kiosk/station/scan.h"
+#include "tests/test.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

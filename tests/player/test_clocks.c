@@ -1,7 +1,7 @@
 /* The presentation clocks, and the live-source speed control against a sender
  * whose clock runs 0.5 % fast or slow. */
-#include "queue.h"
-#include "test.h"
+#include "player/queue.h"
+#include "tests/test.h"
 
 #include <math.h>
 #include <stdatomic.h>

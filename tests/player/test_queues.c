@@ -1,7 +1,7 @@
 /* The player's packet queue (bounds by bytes and by duration, flush by serial,
  * abort) and frame ring, with real producer/consumer threads. */
-#include "queue.h"
-#include "test.h"
+#include "player/queue.h"
+#include "tests/test.h"
 
 #include <stdatomic.h>
 #include <time.h>

@@ -9,8 +9,8 @@
  * the playing service reported, no broadcast time, no frontend.
  *
  * usage: test_service_change TWO_PROGRAM.ts */
-#include "player.h"
-#include "test.h"
+#include "player/player.h"
+#include "tests/test.h"
 
 #include <errno.h>
 #include <stdio.h>

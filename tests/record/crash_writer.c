@@ -2,7 +2,7 @@
  * the real clocks (playback, pauses, outages, check-ins and heartbeats),
  * writing "SEQ TYPE MONO_NS SESSION" to stdout after each call returns, i.e.
  * once the event is durable. The crash test SIGKILLs it at random instants. */
-#include "record.h"
+#include "kiosk/record/record.h"
 
 #include <errno.h>
 #include <inttypes.h>

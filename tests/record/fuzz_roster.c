@@ -1,6 +1,6 @@
 /* libFuzzer target for roster files: encoding detection, CSV parsing and row
  * validation must never crash, leak or overrun on any bytes. */
-#include "internal.h"
+#include "kiosk/record/internal.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -3,8 +3,8 @@
 #ifndef STUDYCAST_TEST_RECORD_UTIL_H
 #define STUDYCAST_TEST_RECORD_UTIL_H
 
-#include "record.h"
-#include "test.h"
+#include "kiosk/record/record.h"
+#include "tests/test.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  *   record_bench year DIR                 generates a year of a busy
  *       township station (60 members, 8 sessions a month of 2 h 15 min,
  *       heartbeats every 10 s, check-ins and outs, pauses) to time exports */
-#include "rec_test_util.h"
+#include "tests/record/rec_test_util.h"
 
 #include <time.h>
 

@@ -5,7 +5,7 @@
  *     interrupted by a crash, one from 23:00 on 30 November into December),
  *     plus one October session.
  * Exits non-zero if anything fails. */
-#include "rec_test_util.h"
+#include "tests/record/rec_test_util.h"
 
 #include <sys/wait.h>
 

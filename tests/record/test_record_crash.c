@@ -5,7 +5,7 @@
  * (durable); have closed the interrupted session as interrupted at its last
  * durable event; and have lost at most about one heartbeat interval.
  * usage: test_record_crash CRASH_WRITER */
-#include "rec_test_util.h"
+#include "tests/record/rec_test_util.h"
 
 #include <fcntl.h>
 #include <poll.h>

@@ -3,7 +3,7 @@
  * with it; sessions belong to the (local) month they started in; wall-clock
  * corrections change nothing; crashes close a session at its last durable
  * event. */
-#include "rec_test_util.h"
+#include "tests/record/rec_test_util.h"
 
 #include <sys/wait.h>
 

@@ -3,8 +3,8 @@
  * of tampering is detected: an edited, removed or extra file, an edited,
  * removed, reordered or truncated event, a bad signature, an edited manifest,
  * another station's key. Usage: test_record_export FIXTURE_PROGRAM. */
-#include "internal.h"
-#include "rec_test_util.h"
+#include "kiosk/record/internal.h"
+#include "tests/record/rec_test_util.h"
 
 #include <dirent.h>
 #include <sys/wait.h>

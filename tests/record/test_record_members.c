@@ -1,7 +1,7 @@
 /* Roster import: UTF-8 with and without BOM, CRLF, quoting, GB18030 (from
  * Chinese spreadsheets), every kind of bad row reported by its line, nothing
  * imported when any row is bad, and re-imports as add/update/remove events. */
-#include "rec_test_util.h"
+#include "tests/record/rec_test_util.h"
 
 #include <iconv.h>
 

@@ -7,7 +7,7 @@
  * read-only remount) when the test may mount (root in this sandbox and in
  * CI); otherwise with RLIMIT_FSIZE for the full disk and an unprivileged
  * child for the read-only case. The mechanism used is printed. */
-#include "rec_test_util.h"
+#include "tests/record/rec_test_util.h"
 
 #include <fcntl.h>
 #include <sched.h>
@@ -395,8 +395,7 @@ static void test_full_and_read_only(void)
 {
     /* a private mount namespace: our tmpfs mounts vanish with the process,
      * even if an assertion aborts it half-way */
-    if (unshare(CLONE_NEWNS) == 0)
-        mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+    if (unshare(CLONE_NEWNS) == 0) mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
     char *mnt = test_dir("store-disk");
     if (try_mount_tmpfs(mnt, "640k")) {
         test_full_disk_tmpfs(mnt);

@@ -2,7 +2,7 @@
  * argv[1] whose core loop (this main thread) answers status and press like
  * the kiosk will. With --mute it accepts connections but never answers.
  * Runs until SIGTERM or SIGINT, then removes its socket. */
-#include "remote.h"
+#include "kiosk/remote/remote.h"
 
 #include <errno.h>
 #include <poll.h>

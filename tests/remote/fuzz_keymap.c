@@ -1,7 +1,7 @@
 /* libFuzzer target for keymap.conf parsing: any text loads without a crash
  * or leak, never fails (only counts bad lines), and keys it does not bind
  * keep their defaults. */
-#include "remote.h"
+#include "kiosk/remote/remote.h"
 
 #include <errno.h>
 #include <stdlib.h>

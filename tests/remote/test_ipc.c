@@ -4,8 +4,8 @@
  * too many clients; the stale / live / foreign socket file cases; the client
  * helper's timeout and errors. The handler must run on the thread that polls
  * (the "core loop": this test's main thread); that is asserted on every call. */
-#include "remote.h"
-#include "test.h"
+#include "kiosk/remote/remote.h"
+#include "tests/test.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -1,8 +1,8 @@
 /* remote: action names, the built-in keymap (keyboards and the names SDL
  * gives remote keys), keymap files overriding it, and bad lines reported by
  * line number with the defaults kept. */
-#include "remote.h"
-#include "test.h"
+#include "kiosk/remote/remote.h"
+#include "tests/test.h"
 
 #include <errno.h>
 #include <unistd.h>

@@ -2,8 +2,8 @@
  * reopen, WAL and schema version, a newer schema refused, a damaged row
  * skipped) and the course library (file names, partial recordings, finding
  * the newest). */
-#include "schedule.h"
-#include "test.h"
+#include "kiosk/schedule/schedule.h"
+#include "tests/test.h"
 
 #include <errno.h>
 #include <sqlite3.h>

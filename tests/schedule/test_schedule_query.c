@@ -1,7 +1,7 @@
 /* schedule: recurrence in local time, the next course, what is due (pre-tune,
  * start, late, missed), conflicts and until-event-end resolution. */
-#include "schedule.h"
-#include "test.h"
+#include "kiosk/schedule/schedule.h"
+#include "tests/test.h"
 
 #include <errno.h>
 

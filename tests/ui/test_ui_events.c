@@ -3,8 +3,8 @@
  * a key types, timestamps that tell a USB card reader (a burst of digits and
  * Return a few ms apart) from a person on a remote; wakeups from another
  * thread; the timeout. Run under xvfb-run. */
-#include "screens.h"
-#include "test.h"
+#include "ui/screens.h"
+#include "tests/test.h"
 
 #include <pthread.h>
 #include <spawn.h>

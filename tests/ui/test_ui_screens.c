@@ -5,8 +5,8 @@
  * language switch. Each screen is saved as NAME-WxH.png in OUTDIR.
  *
  * usage: test_ui_screens W H OUTDIR */
-#include "screens.h"
-#include "test.h"
+#include "ui/screens.h"
+#include "tests/test.h"
 
 #include <SDL.h>
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* The administrator's menu: the page stack, the view builder, the MENU
  * screen's actions, its idle timeout and its part of `ctl status`. */
-#include "admin.h"
+#include "kiosk/station/admin/admin.h"
 
 #include <errno.h>
 #include <stdarg.h>

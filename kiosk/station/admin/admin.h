@@ -13,7 +13,7 @@
 #ifndef STUDYCAST_KIOSK_STATION_ADMIN_H
 #define STUDYCAST_KIOSK_STATION_ADMIN_H
 
-#include "internal.h"
+#include "kiosk/station/internal.h"
 
 /* Marks an English msgid for xgettext without translating it here (st_tr
  * translates it when shown). */

@@ -3,7 +3,7 @@
  * digits so that it can be read aloud over the phone and compared with the
  * one the county holds, the station id, where the data is and the space left,
  * and the record's size; OK on the last row checks the whole record now. */
-#include "admin.h"
+#include "kiosk/station/admin/admin.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* The USB sticks a menu page offers (members import, records export): the
  * list, its re-scan on the page's deadline, its rows. */
-#include "admin.h"
-#include "drives.h"
+#include "kiosk/station/admin/admin.h"
+#include "kiosk/station/drives.h"
 
 #include <string.h>
 

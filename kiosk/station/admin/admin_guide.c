@@ -5,7 +5,7 @@
  * live" or "record for later" and opens the editor prefilled from the event
  * (title, start, duration) for the administrator to confirm. Events already
  * in the schedule are marked. */
-#include "admin_schedule.h"
+#include "kiosk/station/admin/schedule/admin_schedule.h"
 
 #include <errno.h>
 #include <stdio.h>

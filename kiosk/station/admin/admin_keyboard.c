@@ -7,7 +7,7 @@
  * Layout: rows of KB_COLUMNS keys, then a short row (shift, space, delete,
  * done, cancel) that the ui spreads over the full width. Arrows move over the
  * keys, OK types the focused one, digits on the remote type themselves. */
-#include "admin.h"
+#include "kiosk/station/admin/admin.h"
 
 #include <errno.h>
 #include <stdio.h>

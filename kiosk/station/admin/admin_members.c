@@ -2,8 +2,8 @@
  * roster CSV from a USB stick with rec_members_import: on bad rows nothing is
  * imported and every problem is listed with its line; on success the counts
  * show and the roll-call roster is reloaded. */
-#include "admin.h"
-#include "drives.h"
+#include "kiosk/station/admin/admin.h"
+#include "kiosk/station/drives.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* The PIN page: the way into the menu (and choosing a new PIN). Wrong entries
  * and the lock-out are counted on disk by pin.c, so switching the receiver
  * off and on gives no fresh tries. */
-#include "admin.h"
+#include "kiosk/station/admin/admin.h"
 
 #include <errno.h>
 #include <sodium.h>

@@ -1,7 +1,7 @@
 /* Records: a month's report on screen (sessions, minutes played, attendance,
  * the requirement met or not) with the month's chart as on HOME; left/right
  * change the month; OK exports it to a USB stick (admin_records_export.c). */
-#include "admin.h"
+#include "kiosk/station/admin/admin.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -11,8 +11,8 @@
  * Threads: the page on the loop's thread; export_main on the worker, which
  * touches only its job (inputs read-only, outputs read after pthread_join)
  * and the atomics. */
-#include "admin.h"
-#include "drives.h"
+#include "kiosk/station/admin/admin.h"
+#include "kiosk/station/drives.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* The menu's first page: the sections. */
-#include "admin.h"
+#include "kiosk/station/admin/admin.h"
 
 #include <errno.h>
 

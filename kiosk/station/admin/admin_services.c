@@ -3,8 +3,8 @@
  * the menu is shut then). Rows: the stream (OK: change it, admin_source.c),
  * the reception state, then one row per service with its name and kind; OK
  * on a service makes it the station's service (setting "service"). */
-#include "admin.h"
-#include "scan.h"
+#include "kiosk/station/admin/admin.h"
+#include "kiosk/station/scan.h"
 
 #include <errno.h>
 #include <math.h>

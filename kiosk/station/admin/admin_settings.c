@@ -4,7 +4,7 @@
  * once, and read back at the next start (st_settings_load). Choices are
  * pickers: OK on a row starts one, up/down change it, OK saves, BACK leaves
  * it unchanged. */
-#include "admin.h"
+#include "kiosk/station/admin/admin.h"
 
 #include <errno.h>
 #include <stdio.h>

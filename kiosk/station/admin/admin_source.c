@@ -4,7 +4,7 @@
  * DVB channel file (dvbv5 format: /etc/studycast/channels.conf or
  * DATA_DIR/channels.conf). "Save" keeps it as the setting "source" (the
  * stream of "service:N" entries without one) and the Services page scans it. */
-#include "admin.h"
+#include "kiosk/station/admin/admin.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* The Schedule section: the month's entries as a list (each entry once, at
  * its first occurrence in the month), "add a course" and the calendar.
  * Left/right or channel up/down change the month; OK opens an entry. */
-#include "admin_schedule.h"
+#include "kiosk/station/admin/schedule/admin_schedule.h"
 
 #include <errno.h>
 #include <stdio.h>

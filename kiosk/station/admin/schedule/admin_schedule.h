@@ -12,8 +12,8 @@
 #ifndef STUDYCAST_KIOSK_STATION_ADMIN_SCHEDULE_H
 #define STUDYCAST_KIOSK_STATION_ADMIN_SCHEDULE_H
 
-#include "admin.h"
-#include "scan.h"
+#include "kiosk/station/admin/admin.h"
+#include "kiosk/station/scan.h"
 
 /* ---- admin_schedule_text.c ---- */
 

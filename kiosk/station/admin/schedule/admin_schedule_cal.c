@@ -3,7 +3,7 @@
  * Arrows move the day (up/down a week), channel up/down change the month,
  * OK goes into the day's list (OK there edits a course or adds one on that
  * day, BACK or left/right return to the grid). */
-#include "admin_schedule.h"
+#include "kiosk/station/admin/schedule/admin_schedule.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* Two questions the editor asks: what a new or changed entry conflicts with
  * (before it is saved: go back and change it, or save anyway when the one
  * receiver can still do everything), and whether to really delete one. */
-#include "admin_schedule.h"
+#include "kiosk/station/admin/schedule/admin_schedule.h"
 
 #include <errno.h>
 #include <stdio.h>

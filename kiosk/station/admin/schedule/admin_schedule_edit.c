@@ -3,7 +3,7 @@
  * between parts, digits type values, OK confirms, BACK undoes the picker).
  * Saving validates the entry, shows conflicts first (admin_schedule_check.c)
  * and writes through sc_schedule_add()/update(). */
-#include "admin_schedule.h"
+#include "kiosk/station/admin/schedule/admin_schedule.h"
 
 #include <errno.h>
 #include <stdio.h>

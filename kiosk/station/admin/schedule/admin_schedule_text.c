@@ -1,6 +1,6 @@
 /* Texts and local times shared by the Schedule and Guide pages, and the
  * helpers they share (saving, conflicts, the station's stream). */
-#include "admin_schedule.h"
+#include "kiosk/station/admin/schedule/admin_schedule.h"
 
 #include <errno.h>
 #include <stdio.h>

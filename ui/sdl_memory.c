@@ -1,6 +1,8 @@
-/* Every block carries a header just before the pointer handed to SDL: its
- * size and whether it is a mapping of its own. No state besides the blocks. */
-#include "sdl_memory.h"
+/* SDL's memory on huge pages for large blocks (sc_ui_memory_use_huge_pages in
+ * ui.h). Every block carries a header just before the pointer handed to SDL:
+ * its size and whether it is a mapping of its own. No state besides the
+ * blocks. */
+#include "ui/ui.h"
 
 #include <SDL.h>
 #include <errno.h>
@@ -88,7 +90,7 @@ static void *mem_realloc(void *ptr, size_t size)
     return moved;
 }
 
-int sdl_memory_use_huge_pages(void)
+int sc_ui_memory_use_huge_pages(void)
 {
     return SDL_SetMemoryFunctions(mem_malloc, mem_calloc, mem_realloc, mem_free) == 0 ? 0 : -EINVAL;
 }
