@@ -55,15 +55,15 @@ static void stop_scan(struct sc_station *st, struct st_clock_scan *cs, const cha
 
 void st_clock_scan_destroy(struct sc_station *st)
 {
-    if (!st->clock_scan) return;
-    stop_scan(st, st->clock_scan, "shutdown");
-    free(st->clock_scan);
-    st->clock_scan = NULL;
+    if (!st->clock.scan) return;
+    stop_scan(st, st->clock.scan, "shutdown");
+    free(st->clock.scan);
+    st->clock.scan = NULL;
 }
 
 void st_clock_scan_release(struct sc_station *st)
 {
-    struct st_clock_scan *cs = st->clock_scan;
+    struct st_clock_scan *cs = st->clock.scan;
     if (!cs || !cs->scan) return;
     stop_scan(st, cs, "the stream is needed");
     cs->next_ns = 0; /* cut short: again once the stream is free */
@@ -78,7 +78,7 @@ static void learn(struct st_clock_scan *cs, const struct dmx_time *t)
 
 int st_clock_broadcast(struct sc_station *st, int64_t *utc_minus_mono_ns)
 {
-    struct st_clock_scan *cs = st->clock_scan;
+    struct st_clock_scan *cs = st->clock.scan;
     if (!cs) return -ENOENT;
     struct dmx_time t;
     /* the course's player reads the stream now: its time is the newest */
@@ -95,8 +95,8 @@ int st_clock_broadcast(struct sc_station *st, int64_t *utc_minus_mono_ns)
 static const char *clock_stream(const struct sc_station *st)
 {
     const char *url = st->source;
-    for (size_t i = 0; !url && i < st->n_entries; i++) {
-        const struct sc_sched_source *s = &st->entries[i].source;
+    for (size_t i = 0; !url && i < st->plan.n_entries; i++) {
+        const struct sc_sched_source *s = &st->plan.entries[i].source;
         if (s->type == SC_SOURCE_SERVICE && s->location[0]) url = s->location;
     }
     if (!url || !strstr(url, "://") || strncmp(url, "file://", 7) == 0) return NULL;
@@ -113,9 +113,9 @@ static bool stream_free(const struct sc_station *st)
 
 void st_clock_scan_turn(struct sc_station *st, int64_t now_ns)
 {
-    struct st_clock_scan *cs = st->clock_scan;
+    struct st_clock_scan *cs = st->clock.scan;
     if (!cs) return;
-    const char *url = st->clock_system_only || st->demo ? NULL : clock_stream(st);
+    const char *url = st->clock.system_only || st->demo ? NULL : clock_stream(st);
     if (cs->scan && (!url || strcmp(url, st_scan_url(cs->scan)) != 0)) {
         stop_scan(st, cs, url ? "the station's stream changed" : "not wanted");
         cs->next_ns = url ? 0 : now_ns + ST_CLOCK_SCAN_EVERY_NS;
@@ -163,10 +163,10 @@ void st_clock_scan_turn(struct sc_station *st, int64_t now_ns)
 
 int64_t st_clock_scan_deadline_ns(const struct sc_station *st)
 {
-    const struct st_clock_scan *cs = st->clock_scan;
+    const struct st_clock_scan *cs = st->clock.scan;
     if (!cs) return INT64_MAX;
     if (cs->scan) return cs->check_ns;
-    const char *url = st->clock_system_only || st->demo ? NULL : clock_stream(st);
+    const char *url = st->clock.system_only || st->demo ? NULL : clock_stream(st);
     if (!url || !stream_free(st)) return INT64_MAX; /* a turn follows whatever changes that */
     return strcmp(url, cs->last_url) != 0 ? 0 : cs->next_ns;
 }

@@ -28,13 +28,13 @@ static int compare_double(const void *a, const void *b)
 /* Key press to flip, over the last ST_LATENCY_RING keys. */
 static void latency(struct sc_json *j, const struct sc_station *st)
 {
-    size_t n = st->n_latency < ST_LATENCY_RING ? st->n_latency : ST_LATENCY_RING;
+    size_t n = st->latency.n < ST_LATENCY_RING ? st->latency.n : ST_LATENCY_RING;
     sc_json_key(j, "input_latency_ms");
     sc_json_object_begin(j);
-    sc_json_kv_int(j, "count", (int64_t)st->n_latency);
+    sc_json_kv_int(j, "count", (int64_t)st->latency.n);
     if (n > 0) {
         double sorted[ST_LATENCY_RING];
-        memcpy(sorted, st->latency_ms, n * sizeof(double));
+        memcpy(sorted, st->latency.ms, n * sizeof(double));
         qsort(sorted, n, sizeof(double), compare_double);
         sc_json_kv_double(j, "p50", sorted[n / 2]);
         sc_json_kv_double(j, "p99", sorted[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1]);
@@ -86,8 +86,8 @@ void st_control_status(void *opaque, struct sc_json *j)
         if (st->summary.snapshot)
             sc_json_kv_int(j, "summary_played_seconds", st->summary.snapshot->played_seconds);
     }
-    sc_json_kv_string(j, "next_course", st->next_title[0] ? st->next_title : NULL);
-    if (st->next_start_utc) kv_time(j, st, "next_start", st->next_start_utc);
+    sc_json_kv_string(j, "next_course", st->plan.next_title[0] ? st->plan.next_title : NULL);
+    if (st->plan.next_start_utc) kv_time(j, st, "next_start", st->plan.next_start_utc);
     sc_json_key(j, "recording");
     sc_json_array_begin(j);
     const char *titles[ST_MAX_RECORDERS];
@@ -109,14 +109,14 @@ void st_control_status(void *opaque, struct sc_json *j)
     }
     sc_json_kv_string(j, "service_name", service);
     sc_json_kv_string(j, "event_title", event);
-    sc_json_kv_int(j, "missed", st->n_missed);
-    sc_json_kv_string(j, "missed_note", st->missed_note);
-    sc_json_kv_string(j, "clock_source", rec_clock_source_name(st->clock_source));
+    sc_json_kv_int(j, "missed", st->plan.n_missed);
+    sc_json_kv_string(j, "missed_note", st->plan.missed_note);
+    sc_json_kv_string(j, "clock_source", rec_clock_source_name(st->clock.source));
     kv_time(j, st, "now", st_now_utc(st));
     sc_json_kv_string(j, "language", sc_ui_language(st->ui));
     sc_json_kv_bool(j, "demo", st->demo);
     sc_json_kv_string(j, "data_dir", st->data_dir);
-    sc_json_kv_int(j, "sessions_this_month", st->month.n_sessions);
+    sc_json_kv_int(j, "sessions_this_month", st->plan.month.n_sessions);
     latency(j, st);
     st_admin_status(st, j);
 }

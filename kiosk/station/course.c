@@ -76,7 +76,7 @@ static void open_player(struct sc_station *st)
     struct st_course *c = &st->course;
     struct sc_player_opts opts = {.source = c->source,
                                   .service = c->service,
-                                  .no_audio = st->no_audio,
+                                  .no_audio = st->opts.no_audio,
                                   .field_rate = sc_ui_refresh_rate(st->ui) >= 50 ||
                                                 sc_ui_refresh_rate(st->ui) == 0,
                                   .volume = st->volume,
@@ -162,7 +162,7 @@ static void note_started(struct sc_station *st)
     sc_json_kv_bool(&j, "resumed", c->resumed);
     sc_json_kv_bool(&j, "counts", c->entry.counts);
     sc_json_kv_bool(&j, "demo", st->demo);
-    sc_json_kv_string(&j, "clock_source", rec_clock_source_name(st->clock_source));
+    sc_json_kv_string(&j, "clock_source", rec_clock_source_name(st->clock.source));
     sc_json_object_end(&j);
     if (!buf.failed)
         report_record_error(st, rec_note(st->rec, "course_started", buf.data),
@@ -459,7 +459,7 @@ void st_course_end(struct sc_station *st)
     st->summary.rating = 0;
     st->summary.needs_repeat = false;
     st->summary.focus = SC_UI_SUMMARY_RATING;
-    st->summary.until_ns = now_ns + (int64_t)st->summary_timeout_s * 1000000000LL;
+    st->summary.until_ns = now_ns + (int64_t)st->opts.summary_timeout_s * 1000000000LL;
     st->show_info = st->show_roster = false;
     st_set_screen(st, SC_UI_SCREEN_SUMMARY);
 }
@@ -489,8 +489,8 @@ void st_course_finish(struct sc_station *st)
     }
     reset(st);
     /* a course held since: HOME's note of courses missed while off has had its day */
-    st->missed_note[0] = '\0';
-    st->n_missed = 0;
+    st->plan.missed_note[0] = '\0';
+    st->plan.n_missed = 0;
     st_planner_refresh_month(st);
     st_set_screen(st, SC_UI_SCREEN_HOME);
 }

@@ -93,9 +93,9 @@ static int plan(struct sc_station *st, const char *stream)
 {
     struct sc_sched_entry *entries = NULL;
     size_t n = 0;
-    int rc = sc_schedule_list(st->schedule, &entries, &n);
+    int rc = sc_schedule_list(st->plan.schedule, &entries, &n);
     for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = sc_schedule_remove(st->schedule, entries[i].id);
+        rc = sc_schedule_remove(st->plan.schedule, entries[i].id);
     free(entries);
     int64_t now = (sc_utc_ns() / 1000000000LL);
     for (size_t i = 0; rc == 0 && i < sizeof(demo_courses) / sizeof(demo_courses[0]); i++) {
@@ -109,7 +109,7 @@ static int plan(struct sc_station *st, const char *stream)
         e.duration_min = DEMO_MINUTES;
         e.kind = SC_SCHED_LIVE;
         e.counts = false; /* a demo never counts toward the requirement */
-        rc = sc_schedule_add(st->schedule, &e);
+        rc = sc_schedule_add(st->plan.schedule, &e);
     }
     if (rc < 0) SC_ERR(st->log, "cannot plan the demo courses: %s", strerror(-rc));
     return rc;
@@ -126,6 +126,6 @@ int st_demo_prepare(struct sc_station *st)
     int rc = import_roster(st);
     if (rc == 0) rc = rec_setting_set(st->rec, "station_name", "示范村学习站（演示）");
     if (rc < 0) return rc;
-    snprintf(st->station_name, sizeof(st->station_name), "%s", "示范村学习站（演示）");
+    snprintf(st->home.station_name, sizeof(st->home.station_name), "%s", "示范村学习站（演示）");
     return plan(st, stream);
 }

@@ -132,20 +132,20 @@ struct st_watchdog {
 struct st_recorder;
 struct st_clock_scan;
 
-/* ---- the station ---- */
+/* ---- the station, in parts ---- */
 
-struct sc_station {
-    struct sc_log *log;
-    char data_dir[PATH_MAX];
-    char base_data_dir[PATH_MAX];
-    char *ipc_path, *keymap_path, *language, *source;
+/* What the command line and kiosk.conf chose; read-only after create
+ * (station.c). */
+struct st_options {
+    char *ipc_path, *keymap_path, *language;
     char *media_dir; /* USB sticks (drives.h): NULL the system's removable mounts */
-    bool windowed, no_audio, demo;
+    bool windowed, no_audio;
     int width, height, lead_s, summary_timeout_s;
-    int64_t start_ns;
-    atomic_bool stop;
+};
 
-    struct rec *rec;
+/* The schedule as the loop sees it (planner.c): entries, what was acted on,
+ * HOME's "next course" and month figures, the courses missed while off. */
+struct st_plan {
     struct sc_schedule *schedule;
     struct sc_sched_entry *entries;
     size_t n_entries;
@@ -155,18 +155,76 @@ struct sc_station {
     } * handled;
     size_t n_handled, cap_handled;
     int64_t last_due_utc;
+    char next_title[SC_SCHED_TITLE_MAX];
+    int64_t next_start_utc; /* 0: nothing planned */
+    struct sc_ui_month month;
+    /* courses whose slot passed while the kiosk was off (HOME says so) */
+    char missed_note[256];
+    int n_missed;
+    bool alive_loaded;         /* DATA_DIR/kiosk.alive read at the first turn */
+    int64_t alive_written_utc; /* the last time it was written (every ST_ALIVE_EVERY_S) */
+};
 
+/* The watcher thread: inotify on the data dir, so schedule changes made by
+ * `studycast schedule` reach the loop (station.c). */
+struct st_watcher {
+    int fd; /* inotify on the data dir, -1 */
+    pthread_t thread;
+    bool started;
+    int stop_fd; /* eventfd ending the watcher */
+};
+
+/* The station clock: utc = mono + utc_minus_mono (station.c, clock_scan.c). */
+struct st_clock {
+    int64_t utc_minus_mono_ns;
+    enum rec_clock_source source;
+    bool system_only;           /* setting "system": the stream's TDT/TOT is not followed */
+    struct st_clock_scan *scan; /* the broadcast time at idle (clock_scan.c) */
+};
+
+/* SUMMARY after a course (screens.c, course.c). */
+struct st_summary {
+    int rating;
+    bool needs_repeat;
+    enum sc_ui_summary_focus focus;
+    int64_t until_ns;
+    struct rec_session_summary *sessions; /* rec_sessions() around the session */
+    size_t n_sessions;
+    const struct rec_session_summary *snapshot; /* the session, in sessions[] */
+    char course[SC_SCHED_TITLE_MAX];
+};
+
+/* HOME's name and banner line (planner.c, admin_settings.c). */
+struct st_home {
+    char station_name[128];
+    char banner[256];
+    bool banner_error;
+};
+
+/* Key press -> flip latency, for the figures (status: input_latency_ms). */
+struct st_latency {
+    int64_t pending_key_ns; /* event time of a key whose effect is not flipped yet */
+    double ms[ST_LATENCY_RING];
+    size_t n;
+};
+
+struct sc_station {
+    struct sc_log *log;
+    char data_dir[PATH_MAX];
+    char base_data_dir[PATH_MAX];
+    char *source;
+    bool demo;
+    struct st_options opts;
+    int64_t start_ns;
+    atomic_bool stop;
+
+    struct rec *rec;
+    struct st_plan plan;
     struct sc_keymap *keymap;
     struct sc_ipc_server *ipc;
     struct sc_ui *ui;
-    int watch_fd; /* inotify on the data dir (schedule changes), -1 */
-    pthread_t watch_thread;
-    bool watch_started;
-    int watch_stop_fd; /* eventfd ending the watcher */
-
-    /* the station clock: utc = mono + utc_minus_mono */
-    int64_t utc_minus_mono_ns;
-    enum rec_clock_source clock_source;
+    struct st_watcher watcher;
+    struct st_clock clock;
     int32_t utc_offset_s;
 
     enum sc_ui_screen screen;
@@ -176,44 +234,16 @@ struct sc_station {
     struct st_roster roster;
     bool show_info, show_roster;
     int64_t rollcall_until_ns; /* roll-call auto-hide deadline */
-    struct {
-        int rating;
-        bool needs_repeat;
-        enum sc_ui_summary_focus focus;
-        int64_t until_ns;
-        struct rec_session_summary *sessions; /* rec_sessions() around the session */
-        size_t n_sessions;
-        const struct rec_session_summary *snapshot; /* the session, in sessions[] */
-        char course[SC_SCHED_TITLE_MAX];
-    } summary;
+    struct st_summary summary;
     int volume;
     bool muted;
-
-    /* HOME */
-    char station_name[128];
-    struct sc_ui_month month;
-    char next_title[SC_SCHED_TITLE_MAX];
-    int64_t next_start_utc; /* 0: nothing planned */
-    char banner[256];
-    bool banner_error;
-    /* courses whose slot passed while the kiosk was off (planner.c; HOME says so) */
-    char missed_note[256];
-    int n_missed;
-    bool alive_loaded;         /* DATA_DIR/kiosk.alive read at the first turn */
-    int64_t alive_written_utc; /* the last time it was written (every ST_ALIVE_EVERY_S) */
+    struct st_home home;
 
     struct st_recorder *recorders[ST_MAX_RECORDERS];
     struct st_watchdog watchdog;
-    struct st_admin *admin;           /* the administrator's menu (admin.h) */
-    struct st_clock_scan *clock_scan; /* the broadcast time at idle (clock_scan.c) */
-    /* settings kept in the record (admin_settings.c, st_settings_load) */
-    bool clock_system_only; /* clock_source "system": the stream's TDT/TOT is not followed */
+    struct st_admin *admin; /* the administrator's menu (admin.h) */
     int service;            /* the station's service on its stream, 0: not chosen */
-
-    /* key press -> flip latency, for the figures (status: input_latency_ms) */
-    int64_t pending_key_ns; /* event time of a key whose effect is not flipped yet */
-    double latency_ms[ST_LATENCY_RING];
-    size_t n_latency;
+    struct st_latency latency;
 };
 
 /* station.c */
@@ -291,7 +321,7 @@ bool st_recorder_reception(const struct sc_station *st, enum sc_ui_signal *signa
 /* clock_scan.c: the broadcast time learned at idle by a scan of the
  * station's live stream, or from a course's player */
 int st_clock_scan_create(struct st_clock_scan **out);
-void st_clock_scan_destroy(struct sc_station *st); /* stops the scan; st->clock_scan NULL */
+void st_clock_scan_destroy(struct sc_station *st); /* stops the scan; st->clock.scan NULL */
 /* Starts, looks at (at most every second) or stops the scan. */
 void st_clock_scan_turn(struct sc_station *st, int64_t now_ns);
 int64_t st_clock_scan_deadline_ns(const struct sc_station *st);

@@ -15,22 +15,22 @@ int st_planner_load(struct sc_station *st)
 {
     struct sc_sched_entry *entries = NULL;
     size_t n = 0;
-    int rc = sc_schedule_list(st->schedule, &entries, &n);
+    int rc = sc_schedule_list(st->plan.schedule, &entries, &n);
     if (rc < 0) {
         SC_ERR(st->log, "cannot read the schedule: %s", strerror(-rc));
         return rc;
     }
-    free(st->entries);
-    st->entries = entries;
-    st->n_entries = n;
+    free(st->plan.entries);
+    st->plan.entries = entries;
+    st->plan.n_entries = n;
     SC_INFO(st->log, "schedule: %zu entr%s", n, n == 1 ? "y" : "ies");
     return 0;
 }
 
 bool st_planner_handled(const struct sc_station *st, int64_t entry_id, int64_t start_utc)
 {
-    for (size_t i = 0; i < st->n_handled; i++)
-        if (st->handled[i].entry_id == entry_id && st->handled[i].start_utc == start_utc)
+    for (size_t i = 0; i < st->plan.n_handled; i++)
+        if (st->plan.handled[i].entry_id == entry_id && st->plan.handled[i].start_utc == start_utc)
             return true;
     return false;
 }
@@ -38,16 +38,16 @@ bool st_planner_handled(const struct sc_station *st, int64_t entry_id, int64_t s
 void st_planner_mark(struct sc_station *st, int64_t entry_id, int64_t start_utc)
 {
     if (st_planner_handled(st, entry_id, start_utc)) return;
-    if (st->n_handled == st->cap_handled) {
-        size_t cap = st->cap_handled ? st->cap_handled * 2 : 16;
-        void *grown = realloc(st->handled, cap * sizeof(*st->handled));
+    if (st->plan.n_handled == st->plan.cap_handled) {
+        size_t cap = st->plan.cap_handled ? st->plan.cap_handled * 2 : 16;
+        void *grown = realloc(st->plan.handled, cap * sizeof(*st->plan.handled));
         if (!grown) return; /* worst case the occurrence is looked at again */
-        st->handled = grown;
-        st->cap_handled = cap;
+        st->plan.handled = grown;
+        st->plan.cap_handled = cap;
     }
-    st->handled[st->n_handled].entry_id = entry_id;
-    st->handled[st->n_handled].start_utc = start_utc;
-    st->n_handled++;
+    st->plan.handled[st->plan.n_handled].entry_id = entry_id;
+    st->plan.handled[st->plan.n_handled].start_utc = start_utc;
+    st->plan.n_handled++;
 }
 
 /* What the record holds of this occurrence already: 2 a session that ended
@@ -57,7 +57,7 @@ static int previous_session(struct sc_station *st, const struct sc_sched_occurre
 {
     struct rec_session_summary *sessions = NULL;
     size_t n = 0;
-    int64_t from = occ->start_utc - st->lead_s - 60;
+    int64_t from = occ->start_utc - st->opts.lead_s - 60;
     if (rec_sessions(st->rec, from, occ->end_utc + 1, &sessions, &n) < 0) return 0;
     int found = 0;
     for (size_t i = 0; i < n; i++) {
@@ -102,11 +102,11 @@ static void note_missed(struct sc_station *st, const struct sc_sched_occurrence 
 static void show_missed(struct sc_station *st, const struct sc_sched_occurrence *occ)
 {
     st->view_dirty = true;
-    if (st->n_missed++ > 0) return;
+    if (st->plan.n_missed++ > 0) return;
     time_t local = (time_t)(occ->start_utc + st->utc_offset_s);
     struct tm tm;
     gmtime_r(&local, &tm);
-    snprintf(st->missed_note, sizeof(st->missed_note),
+    snprintf(st->plan.missed_note, sizeof(st->plan.missed_note),
              st_tr(st, "Missed while the station was off: %s (%d/%d %02d:%02d)"), occ->entry->title,
              tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
 }
@@ -136,11 +136,11 @@ static void alive_write(struct sc_station *st, int64_t now_utc)
     char path[PATH_MAX + 16], text[128];
     snprintf(path, sizeof(path), "%s/kiosk.alive", st->data_dir);
     int n = snprintf(text, sizeof(text), "{\"utc\":%lld,\"clock_source\":\"%s\"}\n",
-                     (long long)now_utc, rec_clock_source_name(st->clock_source));
+                     (long long)now_utc, rec_clock_source_name(st->clock.source));
     int rc = sc_write_file_atomic(path, text, (size_t)n);
-    if (rc < 0 && st->alive_written_utc >= 0)
+    if (rc < 0 && st->plan.alive_written_utc >= 0)
         SC_WARN(st->log, "cannot write %s: %s", path, strerror(-rc));
-    st->alive_written_utc = rc < 0 ? -now_utc : now_utc; /* negative: failed, said once */
+    st->plan.alive_written_utc = rc < 0 ? -now_utc : now_utc; /* negative: failed, said once */
 }
 
 static bool same_occurrence(const struct st_course *c, const struct sc_sched_occurrence *occ)
@@ -194,25 +194,25 @@ static void act(struct sc_station *st, const struct sc_sched_due *d)
 
 void st_planner_turn(struct sc_station *st, int64_t now_utc)
 {
-    if (!st->alive_loaded) { /* the first turn: what passed while the kiosk was off */
-        st->alive_loaded = true;
+    if (!st->plan.alive_loaded) { /* the first turn: what passed while the kiosk was off */
+        st->plan.alive_loaded = true;
         int64_t last_run = alive_read(st);
-        if (last_run > 0 && last_run < now_utc) st->last_due_utc = last_run;
+        if (last_run > 0 && last_run < now_utc) st->plan.last_due_utc = last_run;
         if (last_run > 0)
             SC_INFO(st->log, "the kiosk last ran %lld s ago", (long long)(now_utc - last_run));
     }
-    int64_t last_alive = llabs(st->alive_written_utc);
+    int64_t last_alive = llabs(st->plan.alive_written_utc);
     if (!last_alive || now_utc >= last_alive + ST_ALIVE_EVERY_S || now_utc < last_alive)
         alive_write(st, now_utc);
-    int64_t since = st->last_due_utc ? st->last_due_utc : now_utc;
+    int64_t since = st->plan.last_due_utc ? st->plan.last_due_utc : now_utc;
     if (since > now_utc) since = now_utc; /* the clock went back */
     struct sc_sched_due due[MAX_DUE];
-    int n = sc_sched_due(st->entries, st->n_entries, since, now_utc, &st->query, due, MAX_DUE);
+    int n = sc_sched_due(st->plan.entries, st->plan.n_entries, since, now_utc, &st->plan.query, due, MAX_DUE);
     if (n < 0) {
         SC_WARN(st->log, "schedule query failed: %s", strerror(-n));
         return;
     }
-    st->last_due_utc = now_utc;
+    st->plan.last_due_utc = now_utc;
     for (int i = 0; i < n; i++) {
         const struct sc_sched_occurrence *occ = &due[i].occurrence;
         if (st_planner_handled(st, occ->entry->id, occ->start_utc)) continue;
@@ -222,27 +222,27 @@ void st_planner_turn(struct sc_station *st, int64_t now_utc)
 
 int64_t st_planner_next_wakeup_utc(const struct sc_station *st, int64_t now_utc)
 {
-    int64_t next = sc_sched_next_wakeup(st->entries, st->n_entries, now_utc, &st->query);
-    int64_t alive = llabs(st->alive_written_utc) + ST_ALIVE_EVERY_S;
+    int64_t next = sc_sched_next_wakeup(st->plan.entries, st->plan.n_entries, now_utc, &st->plan.query);
+    int64_t alive = llabs(st->plan.alive_written_utc) + ST_ALIVE_EVERY_S;
     return alive < next ? alive : next;
 }
 
 /* HOME: the next course to watch (record entries are not watched). */
 void st_planner_refresh_home(struct sc_station *st, int64_t now_utc)
 {
-    st->next_title[0] = '\0';
-    st->next_start_utc = 0;
+    st->plan.next_title[0] = '\0';
+    st->plan.next_start_utc = 0;
     struct sc_sched_occurrence *occ = NULL;
     size_t n = 0;
-    if (sc_sched_occurrences(st->entries, st->n_entries, now_utc, now_utc + 8 * 86400, &st->query,
+    if (sc_sched_occurrences(st->plan.entries, st->plan.n_entries, now_utc, now_utc + 8 * 86400, &st->plan.query,
                              &occ, &n) < 0)
         return;
     for (size_t i = 0; i < n; i++) {
         if (occ[i].entry->kind == SC_SCHED_RECORD) continue;
         if (st->course.active && same_occurrence(&st->course, &occ[i]) && !st->course.pretune)
             continue;
-        snprintf(st->next_title, sizeof(st->next_title), "%s", occ[i].entry->title);
-        st->next_start_utc = occ[i].start_utc;
+        snprintf(st->plan.next_title, sizeof(st->plan.next_title), "%s", occ[i].entry->title);
+        st->plan.next_start_utc = occ[i].start_utc;
         break;
     }
     free(occ);
@@ -275,6 +275,6 @@ void st_planner_refresh_month(struct sc_station *st)
         m.sessions_required = 3;
         m.minutes_required_each = REC_REQUIRED_MINUTES_EACH;
     }
-    st->month = m;
+    st->plan.month = m;
     st->view_dirty = true;
 }

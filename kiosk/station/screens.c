@@ -108,7 +108,7 @@ static int playing_action(struct sc_station *st, enum sc_action action, int64_t 
 static int summary_action(struct sc_station *st, enum sc_action action)
 {
     int digit = sc_action_digit(action);
-    st->summary.until_ns = sc_mono_ns() + (int64_t)st->summary_timeout_s * NS_PER_S;
+    st->summary.until_ns = sc_mono_ns() + (int64_t)st->opts.summary_timeout_s * NS_PER_S;
     if (digit >= 1 && digit <= 5) {
         st->summary.rating = digit;
         st->summary.focus = SC_UI_SUMMARY_RATING;
@@ -207,10 +207,10 @@ static void home_view(struct sc_station *st, struct sc_ui_home *h, struct home_t
 {
     char *banner = text->banner;
     size_t size = sizeof(text->banner);
-    h->station_name = st->station_name[0] ? st->station_name : NULL;
-    h->next_course = st->next_title[0] ? st->next_title : NULL;
-    h->next_start_utc = st->next_start_utc;
-    h->month = st->month;
+    h->station_name = st->home.station_name[0] ? st->home.station_name : NULL;
+    h->next_course = st->plan.next_title[0] ? st->plan.next_title : NULL;
+    h->next_start_utc = st->plan.next_start_utc;
+    h->month = st->plan.month;
     h->signal = SC_UI_SIGNAL_UNKNOWN;
     /* a broadcast being recorded: its signal and names */
     if (st_recorder_reception(st, &h->signal, text->service, sizeof(text->service), text->event,
@@ -223,15 +223,15 @@ static void home_view(struct sc_station *st, struct sc_ui_home *h, struct home_t
     if (n > 0) {
         snprintf(banner, size, st_tr(st, "Recording: %s"), recording[0]);
         h->banner = banner;
-    } else if (st->banner[0]) {
-        h->banner = st->banner;
-        h->banner_error = st->banner_error;
-    } else if (st->missed_note[0]) { /* courses missed while the station was off */
-        if (st->n_missed > 1)
-            snprintf(banner, size, st_tr(st, "%s (and %d more)"), st->missed_note,
-                     st->n_missed - 1);
+    } else if (st->home.banner[0]) {
+        h->banner = st->home.banner;
+        h->banner_error = st->home.banner_error;
+    } else if (st->plan.missed_note[0]) { /* courses missed while the station was off */
+        if (st->plan.n_missed > 1)
+            snprintf(banner, size, st_tr(st, "%s (and %d more)"), st->plan.missed_note,
+                     st->plan.n_missed - 1);
         else
-            snprintf(banner, size, "%s", st->missed_note);
+            snprintf(banner, size, "%s", st->plan.missed_note);
         h->banner = banner;
         h->banner_error = true;
     } else if (st->demo) {

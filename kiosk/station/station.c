@@ -21,13 +21,13 @@ static char *dup_or_null(const char *s)
 
 int64_t st_now_utc(const struct sc_station *st)
 {
-    return (sc_mono_ns() + st->utc_minus_mono_ns) / 1000000000LL;
+    return (sc_mono_ns() + st->clock.utc_minus_mono_ns) / 1000000000LL;
 }
 
 int64_t st_utc_to_mono(const struct sc_station *st, int64_t utc)
 {
     if (utc >= INT64_MAX / 1000000000LL) return INT64_MAX;
-    return utc * 1000000000LL - st->utc_minus_mono_ns;
+    return utc * 1000000000LL - st->clock.utc_minus_mono_ns;
 }
 
 const char *st_tr(const struct sc_station *st, const char *msgid)
@@ -82,7 +82,7 @@ static void update_clock(struct sc_station *st)
 {
     int64_t utc_minus_mono;
     enum rec_clock_source source;
-    if (!st->clock_system_only && st_clock_broadcast(st, &utc_minus_mono) == 0) {
+    if (!st->clock.system_only && st_clock_broadcast(st, &utc_minus_mono) == 0) {
         source = REC_CLOCK_BROADCAST;
     } else {
         utc_minus_mono = sc_utc_ns() - sc_mono_ns();
@@ -94,11 +94,11 @@ static void update_clock(struct sc_station *st)
                                                                            : REC_CLOCK_SYSTEM;
     }
     bool changed =
-        source != st->clock_source || llabs(utc_minus_mono - st->utc_minus_mono_ns) > 500000000LL;
-    st->utc_minus_mono_ns = utc_minus_mono;
+        source != st->clock.source || llabs(utc_minus_mono - st->clock.utc_minus_mono_ns) > 500000000LL;
+    st->clock.utc_minus_mono_ns = utc_minus_mono;
     if (!changed) return;
-    if (source != st->clock_source) SC_INFO(st->log, "clock: %s", rec_clock_source_name(source));
-    st->clock_source = source;
+    if (source != st->clock.source) SC_INFO(st->log, "clock: %s", rec_clock_source_name(source));
+    st->clock.source = source;
     if (source == REC_CLOCK_BROADCAST) rec_set_clock(st->rec, REC_CLOCK_BROADCAST, utc_minus_mono);
     struct sc_ui_clock clock = {
         .valid = true,
@@ -118,14 +118,14 @@ static void *watch_main(void *opaque)
     struct sc_station *st = opaque;
     char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
     for (;;) {
-        struct pollfd fds[2] = {{.fd = st->watch_fd, .events = POLLIN},
-                                {.fd = st->watch_stop_fd, .events = POLLIN}};
+        struct pollfd fds[2] = {{.fd = st->watcher.fd, .events = POLLIN},
+                                {.fd = st->watcher.stop_fd, .events = POLLIN}};
         if (poll(fds, 2, -1) < 0) {
             if (errno == EINTR) continue;
             break;
         }
         if (fds[1].revents) break;
-        ssize_t n = read(st->watch_fd, buf, sizeof(buf));
+        ssize_t n = read(st->watcher.fd, buf, sizeof(buf));
         if (n <= 0) continue;
         bool schedule = false;
         for (char *p = buf; p < buf + n;) {
@@ -140,33 +140,33 @@ static void *watch_main(void *opaque)
 
 static void watch_start(struct sc_station *st)
 {
-    st->watch_fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-    st->watch_stop_fd = eventfd(0, EFD_CLOEXEC);
-    if (st->watch_fd < 0 || st->watch_stop_fd < 0 ||
-        inotify_add_watch(st->watch_fd, st->data_dir, IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO) <
+    st->watcher.fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    st->watcher.stop_fd = eventfd(0, EFD_CLOEXEC);
+    if (st->watcher.fd < 0 || st->watcher.stop_fd < 0 ||
+        inotify_add_watch(st->watcher.fd, st->data_dir, IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO) <
             0 ||
-        pthread_create(&st->watch_thread, NULL, watch_main, st) != 0) {
+        pthread_create(&st->watcher.thread, NULL, watch_main, st) != 0) {
         SC_WARN(st->log,
                 "cannot watch %s for schedule changes (%s): they are noticed at the "
                 "next scheduled moment",
                 st->data_dir, strerror(errno));
         return;
     }
-    st->watch_started = true;
+    st->watcher.started = true;
 }
 
 static void watch_finish(struct sc_station *st)
 {
-    if (st->watch_started) {
+    if (st->watcher.started) {
         uint64_t one = 1;
-        if (write(st->watch_stop_fd, &one, sizeof(one)) < 0) { /* the thread then never ends */
+        if (write(st->watcher.stop_fd, &one, sizeof(one)) < 0) { /* the thread then never ends */
         }
-        pthread_join(st->watch_thread, NULL);
-        st->watch_started = false;
+        pthread_join(st->watcher.thread, NULL);
+        st->watcher.started = false;
     }
-    if (st->watch_fd >= 0) close(st->watch_fd);
-    if (st->watch_stop_fd >= 0) close(st->watch_stop_fd);
-    st->watch_fd = st->watch_stop_fd = -1;
+    if (st->watcher.fd >= 0) close(st->watcher.fd);
+    if (st->watcher.stop_fd >= 0) close(st->watcher.stop_fd);
+    st->watcher.fd = st->watcher.stop_fd = -1;
 }
 
 /* ---- start-up ---- */
@@ -185,9 +185,9 @@ static int make_dir(const char *path)
 
 static int open_ui(struct sc_station *st)
 {
-    struct sc_ui_opts opts = {.fullscreen = !st->windowed,
-                              .width = st->width,
-                              .height = st->height,
+    struct sc_ui_opts opts = {.fullscreen = !st->opts.windowed,
+                              .width = st->opts.width,
+                              .height = st->opts.height,
                               .title = "studycast",
                               .log = st->log};
     int rc = sc_ui_create(&opts, &st->ui);
@@ -205,8 +205,8 @@ static int open_ui(struct sc_station *st)
         SC_ERR(st->log, "cannot open the window: %s", strerror(-rc));
         return rc;
     }
-    if (st->language && sc_ui_set_language(st->ui, st->language) < 0) {
-        SC_ERR(st->log, "unknown language '%s' (zh_CN or en)", st->language);
+    if (st->opts.language && sc_ui_set_language(st->ui, st->opts.language) < 0) {
+        SC_ERR(st->log, "unknown language '%s' (zh_CN or en)", st->opts.language);
         return -EINVAL;
     }
     return 0;
@@ -214,14 +214,14 @@ static int open_ui(struct sc_station *st)
 
 static int open_ipc(struct sc_station *st)
 {
-    if (!st->ipc_path) return 0;
+    if (!st->opts.ipc_path) return 0;
     struct sc_ipc_server_config config = {
-        .path = st->ipc_path, .wakeup = ipc_wakeup, .wakeup_opaque = st, .log = st->log};
+        .path = st->opts.ipc_path, .wakeup = ipc_wakeup, .wakeup_opaque = st, .log = st->log};
     int rc = sc_ipc_server_create(&config, &st->ipc);
     if (rc == -EADDRINUSE)
-        SC_ERR(st->log, "another kiosk answers on %s", st->ipc_path);
+        SC_ERR(st->log, "another kiosk answers on %s", st->opts.ipc_path);
     else if (rc < 0)
-        SC_ERR(st->log, "cannot serve the control socket %s: %s", st->ipc_path, strerror(-rc));
+        SC_ERR(st->log, "cannot serve the control socket %s: %s", st->opts.ipc_path, strerror(-rc));
     return rc;
 }
 
@@ -229,11 +229,11 @@ static int open_keymap(struct sc_station *st)
 {
     int rc = sc_keymap_create(&st->keymap);
     if (rc < 0) return rc;
-    const char *path = st->keymap_path ? st->keymap_path : SC_KEYMAP_DEFAULT_PATH;
+    const char *path = st->opts.keymap_path ? st->opts.keymap_path : SC_KEYMAP_DEFAULT_PATH;
     rc = sc_keymap_load_file(st->keymap, path, st->log);
-    if (rc < 0 && (st->keymap_path || rc != -ENOENT)) {
+    if (rc < 0 && (st->opts.keymap_path || rc != -ENOENT)) {
         SC_ERR(st->log, "keymap %s: %s", path, strerror(-rc));
-        return st->keymap_path ? rc : 0;
+        return st->opts.keymap_path ? rc : 0;
     }
     return 0;
 }
@@ -249,10 +249,10 @@ static int open_record(struct sc_station *st)
     /* The station's local time (the record's utc_offset setting, +08:00 by
      * default): schedule entries are wall-clock times at this offset. */
     st->utc_offset_s = rec_utc_offset_seconds(st->rec);
-    if (rec_setting_get(st->rec, "station_name", st->station_name, sizeof(st->station_name)) < 0)
-        st->station_name[0] = '\0';
+    if (rec_setting_get(st->rec, "station_name", st->home.station_name, sizeof(st->home.station_name)) < 0)
+        st->home.station_name[0] = '\0';
     st_settings_load(st);
-    rc = sc_schedule_open(st->data_dir, st->log, &st->schedule);
+    rc = sc_schedule_open(st->data_dir, st->log, &st->plan.schedule);
     if (rc < 0) {
         SC_ERR(st->log, "cannot open the schedule in %s: %s", st->data_dir, strerror(-rc));
         return rc;
@@ -277,29 +277,29 @@ int sc_station_create(const struct sc_station_opts *opts, struct sc_station **ou
     *out = NULL;
     struct sc_station *st = calloc(1, sizeof(*st));
     if (!st) return -ENOMEM;
-    st->watch_fd = st->watch_stop_fd = -1;
+    st->watcher.fd = st->watcher.stop_fd = -1;
     st->volume = 100;
     st->screen = SC_UI_SCREEN_HOME;
     st->view_dirty = true;
     st->start_ns = opts->start_ns ? opts->start_ns : sc_mono_ns();
-    st->windowed = opts->windowed;
-    st->width = opts->width;
-    st->height = opts->height;
-    st->no_audio = opts->no_audio;
-    st->lead_s = opts->lead_minutes < 0 ? 120 : opts->lead_minutes * 60;
-    st->summary_timeout_s = opts->summary_timeout_s > 0 ? opts->summary_timeout_s : 120;
-    st->clock_source = -1;
+    st->opts.windowed = opts->windowed;
+    st->opts.width = opts->width;
+    st->opts.height = opts->height;
+    st->opts.no_audio = opts->no_audio;
+    st->opts.lead_s = opts->lead_minutes < 0 ? 120 : opts->lead_minutes * 60;
+    st->opts.summary_timeout_s = opts->summary_timeout_s > 0 ? opts->summary_timeout_s : 120;
+    st->clock.source = -1;
     int rc = -ENOMEM;
     if (!(st->admin = calloc(1, sizeof(*st->admin)))) goto fail;
     st->log = sc_log_child(opts->log, "kiosk");
-    st->ipc_path = dup_or_null(opts->ipc_path);
-    st->keymap_path = dup_or_null(opts->keymap);
-    st->language = dup_or_null(opts->language);
+    st->opts.ipc_path = dup_or_null(opts->ipc_path);
+    st->opts.keymap_path = dup_or_null(opts->keymap);
+    st->opts.language = dup_or_null(opts->language);
     st->source = dup_or_null(opts->source);
-    st->media_dir = dup_or_null(opts->media_dir);
-    if (!st->log || (opts->ipc_path && !st->ipc_path) || (opts->keymap && !st->keymap_path) ||
-        (opts->language && !st->language) || (opts->source && !st->source) ||
-        (opts->media_dir && !st->media_dir))
+    st->opts.media_dir = dup_or_null(opts->media_dir);
+    if (!st->log || (opts->ipc_path && !st->opts.ipc_path) || (opts->keymap && !st->opts.keymap_path) ||
+        (opts->language && !st->opts.language) || (opts->source && !st->source) ||
+        (opts->media_dir && !st->opts.media_dir))
         goto fail;
     snprintf(st->base_data_dir, sizeof(st->base_data_dir), "%s",
              opts->data_dir ? opts->data_dir : SC_STATION_DEFAULT_DATA_DIR);
@@ -324,12 +324,12 @@ int sc_station_create(const struct sc_station_opts *opts, struct sc_station **ou
     }
 
     if ((rc = open_record(st)) < 0) goto fail;
-    if ((rc = st_clock_scan_create(&st->clock_scan)) < 0) goto fail;
+    if ((rc = st_clock_scan_create(&st->clock.scan)) < 0) goto fail;
     if (st->demo && (rc = st_demo_prepare(st)) < 0) goto fail;
-    sc_sched_query_init(&st->query, st->utc_offset_s);
-    st->query.resolve_end = resolve_end;
-    st->query.resolve_opaque = st;
-    st->query.pretune_lead_s = st->lead_s > 0 ? st->lead_s : -1;
+    sc_sched_query_init(&st->plan.query, st->utc_offset_s);
+    st->plan.query.resolve_end = resolve_end;
+    st->plan.query.resolve_opaque = st;
+    st->plan.query.pretune_lead_s = st->opts.lead_s > 0 ? st->opts.lead_s : -1;
     if ((rc = st_planner_load(st)) < 0) goto fail;
     if ((rc = st_roster_load(st)) < 0) goto fail;
     if ((rc = open_keymap(st)) < 0) goto fail;
@@ -361,15 +361,15 @@ void sc_station_destroy(struct sc_station *st)
     st_roster_free(&st->roster);
     sc_ui_destroy(st->ui);
     sc_keymap_destroy(st->keymap);
-    free(st->entries);
-    free(st->handled);
-    sc_schedule_close(st->schedule);
+    free(st->plan.entries);
+    free(st->plan.handled);
+    sc_schedule_close(st->plan.schedule);
     rec_close(st->rec);
-    free(st->ipc_path);
-    free(st->keymap_path);
-    free(st->language);
+    free(st->opts.ipc_path);
+    free(st->opts.keymap_path);
+    free(st->opts.language);
     free(st->source);
-    free(st->media_dir);
+    free(st->opts.media_dir);
     sc_log_destroy(st->log);
     free(st);
 }
@@ -396,7 +396,7 @@ bool sc_station_is_demo(const struct sc_station *st)
 int st_action(struct sc_station *st, enum sc_action action, int64_t time_ns)
 {
     SC_DEBUG(st->log, "action %s on %s", sc_action_name(action), sc_ui_screen_name(st->screen));
-    st->pending_key_ns = time_ns;
+    st->latency.pending_key_ns = time_ns;
     int rc = st_screen_action(st, action, time_ns);
     st->view_dirty = true;
     return rc;
@@ -404,12 +404,12 @@ int st_action(struct sc_station *st, enum sc_action action, int64_t time_ns)
 
 static void record_latency(struct sc_station *st, int64_t flipped_ns)
 {
-    if (!st->pending_key_ns) return;
-    double ms = (double)(flipped_ns - st->pending_key_ns) / 1e6;
-    st->latency_ms[st->n_latency % ST_LATENCY_RING] = ms;
-    st->n_latency++;
+    if (!st->latency.pending_key_ns) return;
+    double ms = (double)(flipped_ns - st->latency.pending_key_ns) / 1e6;
+    st->latency.ms[st->latency.n % ST_LATENCY_RING] = ms;
+    st->latency.n++;
     SC_DEBUG(st->log, "key to screen: %.1f ms", ms);
-    st->pending_key_ns = 0;
+    st->latency.pending_key_ns = 0;
 }
 
 static int64_t min64(int64_t a, int64_t b)
@@ -425,7 +425,7 @@ static int64_t turn(struct sc_station *st)
     int64_t now_ns = sc_mono_ns();
     st_watchdog_turn(st, now_ns);
     int64_t now_utc = st_now_utc(st);
-    if (sc_schedule_changed_elsewhere(st->schedule)) {
+    if (sc_schedule_changed_elsewhere(st->plan.schedule)) {
         SC_INFO(st->log, "the schedule changed: reloading");
         st_planner_load(st);
         st->view_dirty = true;

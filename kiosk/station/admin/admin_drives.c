@@ -7,7 +7,7 @@
 
 struct st_drives_env st_drives_env(const struct sc_station *st)
 {
-    return (struct st_drives_env){.media_dir = st->media_dir};
+    return (struct st_drives_env){.media_dir = st->opts.media_dir};
 }
 
 void st_drive_list_scan(const struct sc_station *st, struct st_drive_list *list)
@@ -18,7 +18,7 @@ void st_drive_list_scan(const struct sc_station *st, struct st_drive_list *list)
     int rc = st_drives_scan(&env, now, &n);
     if (rc < 0 && rc != list->error)
         SC_WARN(st->log, "cannot look for USB sticks (%s): %s",
-                st->media_dir ? st->media_dir : "/proc/self/mountinfo", strerror(-rc));
+                st->opts.media_dir ? st->opts.media_dir : "/proc/self/mountinfo", strerror(-rc));
     if (!st_drives_same(list->items, list->n, now, n) || rc != list->error) {
         for (size_t i = 0; i < n; i++) {
             bool known = false;

@@ -70,7 +70,7 @@ static int current_choice(struct sc_station *st, enum row row)
     case ROW_LANGUAGE:
         return strcmp(sc_ui_language(st->ui), "en") == 0 ? 1 : 0;
     case ROW_CLOCK:
-        return st->clock_system_only ? 1 : 0;
+        return st->clock.system_only ? 1 : 0;
     default:
         return 0;
     }
@@ -94,7 +94,7 @@ static const char *choice_label(struct sc_station *st, struct st_menu *m, enum r
 
 static const char *clock_now_name(struct sc_station *st)
 {
-    switch (st->clock_source) {
+    switch (st->clock.source) {
     case REC_CLOCK_BROADCAST:
         return st_tr(st, "broadcast time");
     case REC_CLOCK_NTP:
@@ -141,7 +141,7 @@ static void save(struct sc_station *st, enum row row, int i)
     case ROW_TYPE:
         st_planner_refresh_month(st); /* the month's requirement follows the type */
         st_admin_message(st, false, "Saved: this month needs %d sessions",
-                         st->month.sessions_required);
+                         st->plan.month.sessions_required);
         break;
     case ROW_VOLUME:
         st->volume = i * VOLUME_STEP;
@@ -153,7 +153,7 @@ static void save(struct sc_station *st, enum row row, int i)
         st_admin_message(st, false, "Saved: the screens speak this language now");
         break;
     default: /* ROW_CLOCK: update_clock follows it at the loop's next turn */
-        st->clock_system_only = i == 1;
+        st->clock.system_only = i == 1;
         st_admin_message(st, false, "Saved: clock source");
         break;
     }
@@ -174,7 +174,7 @@ static int name_done(struct sc_station *st, void *opaque, const char *text)
             save_failed(st, rc);
         return rc;
     }
-    snprintf(st->station_name, sizeof(st->station_name), "%s", text);
+    snprintf(st->home.station_name, sizeof(st->home.station_name), "%s", text);
     SC_INFO(st->log, "settings: station_name = %s", text);
     st_admin_message(st, false, "Saved: station name");
     return 0;
@@ -215,7 +215,7 @@ static int settings_action(struct sc_station *st, struct st_page *page, enum sc_
     if (action != SC_ACTION_OK) return -ENOTSUP;
     switch (row) {
     case ROW_NAME:
-        return st_page_keyboard_open(st, st_tr(st, "Station name"), st->station_name, 120,
+        return st_page_keyboard_open(st, st_tr(st, "Station name"), st->home.station_name, 120,
                                      name_done, p);
     case ROW_ID:
         st_admin_message(st, false,
@@ -237,7 +237,7 @@ static void settings_view(struct sc_station *st, struct st_page *page, struct st
     char id[64] = "";
     rec_setting_get(st->rec, "station_id", id, sizeof(id));
     st_menu_item(m, st_tr(st, "Station name"),
-                 st->station_name[0] ? st->station_name : st_tr(st, "(not set)"));
+                 st->home.station_name[0] ? st->home.station_name : st_tr(st, "(not set)"));
     st_menu_item(m, st_tr(st, "Station id"), st_menu_str(m, "%s", id));
     for (enum row row = ROW_TYPE; row < N_ROWS; row++) {
         static const char *const labels[N_ROWS] = {[ROW_TYPE] = N_("Station type"),
@@ -260,9 +260,9 @@ static void settings_status(struct sc_station *st, struct st_page *page, struct 
 {
     (void)page;
     sc_json_kv_string(j, "station_type", township(st) ? "township" : "village");
-    sc_json_kv_int(j, "sessions_required", st->month.sessions_required);
-    sc_json_kv_string(j, "clock_setting", st->clock_system_only ? "system" : "auto");
-    sc_json_kv_string(j, "station_name", st->station_name);
+    sc_json_kv_int(j, "sessions_required", st->plan.month.sessions_required);
+    sc_json_kv_string(j, "clock_setting", st->clock.system_only ? "system" : "auto");
+    sc_json_kv_string(j, "station_name", st->home.station_name);
 }
 
 static void settings_destroy(struct sc_station *st, struct st_page *page)
@@ -302,14 +302,14 @@ void st_settings_load(struct sc_station *st)
     char v[256];
     st->volume = setting_int(st, "volume", st->volume);
     st->service = setting_int(st, "service", 0);
-    st->clock_system_only =
+    st->clock.system_only =
         rec_setting_get(st->rec, "clock_source", v, sizeof(v)) == 0 && strcmp(v, "system") == 0;
     /* options given on the command line win over what was kept */
-    if (!st->language && rec_setting_get(st->rec, "language", v, sizeof(v)) == 0)
-        st->language = strdup(v);
+    if (!st->opts.language && rec_setting_get(st->rec, "language", v, sizeof(v)) == 0)
+        st->opts.language = strdup(v);
     if (!st->source && rec_setting_get(st->rec, "source", v, sizeof(v)) == 0)
         st->source = strdup(v);
     SC_INFO(st->log, "settings: volume %d, clock %s, language %s, source %s, service %d",
-            st->volume, st->clock_system_only ? "system" : "auto",
-            st->language ? st->language : "default", st->source ? st->source : "none", st->service);
+            st->volume, st->clock.system_only ? "system" : "auto",
+            st->opts.language ? st->opts.language : "default", st->source ? st->source : "none", st->service);
 }

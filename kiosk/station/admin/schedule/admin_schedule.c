@@ -25,7 +25,7 @@ static void month_rows(struct sc_station *st, struct sched_list *l)
     int64_t to = st_month_start_utc(l->year, l->month + 1, st->utc_offset_s);
     struct sc_sched_occurrence *occ = NULL;
     size_t n = 0;
-    if (sc_sched_occurrences(st->entries, st->n_entries, from, to, &st->query, &occ, &n) < 0)
+    if (sc_sched_occurrences(st->plan.entries, st->plan.n_entries, from, to, &st->plan.query, &occ, &n) < 0)
         return;
     for (size_t i = 0; i < n; i++) {
         bool seen = false;
@@ -49,8 +49,8 @@ static void month_rows(struct sc_station *st, struct sched_list *l)
 
 static const struct sc_sched_entry *entry_by_id(struct sc_station *st, int64_t id)
 {
-    for (size_t i = 0; i < st->n_entries; i++)
-        if (st->entries[i].id == id) return &st->entries[i];
+    for (size_t i = 0; i < st->plan.n_entries; i++)
+        if (st->plan.entries[i].id == id) return &st->plan.entries[i];
     return NULL;
 }
 

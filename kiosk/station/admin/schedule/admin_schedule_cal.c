@@ -26,7 +26,7 @@ static void load(struct sc_station *st, struct calendar_page *c)
     c->n_occ = 0;
     int64_t from = st_month_start_utc(c->year, c->month, st->utc_offset_s);
     int64_t to = st_month_start_utc(c->year, c->month + 1, st->utc_offset_s);
-    if (sc_sched_occurrences(st->entries, st->n_entries, from, to, &st->query, &c->occ, &c->n_occ) <
+    if (sc_sched_occurrences(st->plan.entries, st->plan.n_entries, from, to, &st->plan.query, &c->occ, &c->n_occ) <
         0) {
         c->occ = NULL;
         c->n_occ = 0;

@@ -19,8 +19,8 @@ struct conflict_page {
 
 static const struct sc_sched_entry *entry_by_id(struct sc_station *st, int64_t id)
 {
-    for (size_t i = 0; i < st->n_entries; i++)
-        if (st->entries[i].id == id) return &st->entries[i];
+    for (size_t i = 0; i < st->plan.n_entries; i++)
+        if (st->plan.entries[i].id == id) return &st->plan.entries[i];
     return NULL;
 }
 
@@ -148,13 +148,13 @@ struct delete_page {
 static int remove_entry(struct sc_station *st, struct delete_page *d)
 {
     for (size_t i = 0; i < d->n_referrers; i++) { /* they would point at nothing */
-        int rc = sc_schedule_remove(st->schedule, d->referrers[i]);
+        int rc = sc_schedule_remove(st->plan.schedule, d->referrers[i]);
         if (rc < 0 && rc != -ENOENT) {
             st_admin_message(st, true, "Cannot delete the course: %s", strerror(-rc));
             return 0;
         }
     }
-    int rc = sc_schedule_remove(st->schedule, d->id);
+    int rc = sc_schedule_remove(st->plan.schedule, d->id);
     if (rc < 0 && rc != -ENOENT) {
         st_sched_saved(st);
         st_admin_message(st, true, "Cannot delete the course: %s", strerror(-rc));
@@ -227,7 +227,7 @@ int st_sched_delete_open(struct sc_station *st, const struct sc_sched_entry *ent
     d->id = entry->id;
     snprintf(d->title, sizeof(d->title), "%s", entry->title);
     size_t n =
-        sc_sched_referrers(st->entries, st->n_entries, entry->id, d->referrers, MAX_REFERRERS);
+        sc_sched_referrers(st->plan.entries, st->plan.n_entries, entry->id, d->referrers, MAX_REFERRERS);
     d->n_referrers = n < MAX_REFERRERS ? n : MAX_REFERRERS;
     return st_admin_push(st, &delete_ops, d); /* focus 0: "keep it" */
 }

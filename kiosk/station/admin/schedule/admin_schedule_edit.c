@@ -98,9 +98,9 @@ static void source_choices(struct sc_station *st, struct st_sched_editor *ed)
         }
         st_scan_info_free(&info);
     }
-    for (size_t i = 0; i < st->n_entries; i++) { /* recordings, then sources in use */
-        if (st->entries[i].kind != SC_SCHED_RECORD) continue;
-        snprintf(text, sizeof(text), "recording:%lld", (long long)st->entries[i].id);
+    for (size_t i = 0; i < st->plan.n_entries; i++) { /* recordings, then sources in use */
+        if (st->plan.entries[i].kind != SC_SCHED_RECORD) continue;
+        snprintf(text, sizeof(text), "recording:%lld", (long long)st->plan.entries[i].id);
         if (sc_sched_source_parse(text, &s, NULL, 0) < 0) continue;
         st_sched_source_label(st, &s, ed->scan, label, sizeof(label));
         add_choice(ed, text, label);
@@ -116,8 +116,8 @@ static void source_choices(struct sc_station *st, struct st_sched_editor *ed)
         }
         free(items);
     }
-    for (size_t i = 0; i < st->n_entries; i++) {
-        const struct sc_sched_source *es = &st->entries[i].source;
+    for (size_t i = 0; i < st->plan.n_entries; i++) {
+        const struct sc_sched_source *es = &st->plan.entries[i].source;
         if (es->type == SC_SOURCE_RECORDING) continue;
         sc_sched_source_format(es, text, sizeof(text));
         st_sched_source_label(st, es, ed->scan, label, sizeof(label));
@@ -158,8 +158,8 @@ static void title_choices(struct sc_station *st, struct st_sched_editor *ed)
         }
         free(items);
     }
-    for (size_t i = 0; i < st->n_entries; i++) /* the courses planned already */
-        add_choice(ed, st->entries[i].title, NULL);
+    for (size_t i = 0; i < st->plan.n_entries; i++) /* the courses planned already */
+        add_choice(ed, st->plan.entries[i].title, NULL);
     size_t before = ed->n_choices;
     add_choice(ed, "", st_tr(st, "Type a title…"));
     if (ed->n_choices > before) ed->choices[before].keyboard = true;
@@ -370,7 +370,7 @@ static int finished_entry(struct sc_station *st, struct st_sched_editor *ed)
     }
     char err[200];
     if (sc_sched_entry_validate(&ed->e, err, sizeof(err)) < 0 ||
-        sc_sched_check_references(st->entries, st->n_entries, &ed->e, err, sizeof(err)) < 0) {
+        sc_sched_check_references(st->plan.entries, st->plan.n_entries, &ed->e, err, sizeof(err)) < 0) {
         st_admin_message(st, true, "Cannot save: %s", err);
         return -EINVAL;
     }
@@ -381,7 +381,7 @@ int st_sched_editor_commit(struct sc_station *st, struct st_sched_editor *ed)
 {
     bool added = ed->e.id == 0;
     int rc =
-        added ? sc_schedule_add(st->schedule, &ed->e) : sc_schedule_update(st->schedule, &ed->e);
+        added ? sc_schedule_add(st->plan.schedule, &ed->e) : sc_schedule_update(st->plan.schedule, &ed->e);
     if (rc < 0) {
         st_admin_message(st, true, "Cannot save the course: %s", strerror(-rc));
         return 0;

@@ -120,9 +120,9 @@ void st_sched_source_label(struct sc_station *st, const struct sc_sched_source *
             snprintf(buf, size, st_tr(st, "Service %d"), source->service_id);
         return;
     case SC_SOURCE_RECORDING:
-        for (size_t i = 0; i < st->n_entries; i++)
-            if (st->entries[i].id == source->record_entry_id) {
-                snprintf(buf, size, st_tr(st, "Recording of %s"), st->entries[i].title);
+        for (size_t i = 0; i < st->plan.n_entries; i++)
+            if (st->plan.entries[i].id == source->record_entry_id) {
+                snprintf(buf, size, st_tr(st, "Recording of %s"), st->plan.entries[i].title);
                 return;
             }
         snprintf(buf, size, st_tr(st, "Recording of entry %lld"),
@@ -160,11 +160,11 @@ int st_sched_find_conflicts(struct sc_station *st, const struct sc_sched_entry *
                             struct sc_sched_conflict **out)
 {
     *out = NULL;
-    int n = sc_sched_conflicts(st->entries, st->n_entries, candidate, &st->query, NULL, 0);
+    int n = sc_sched_conflicts(st->plan.entries, st->plan.n_entries, candidate, &st->plan.query, NULL, 0);
     if (n <= 0) return n;
     struct sc_sched_conflict *c = calloc((size_t)n, sizeof(*c));
     if (!c) return -ENOMEM;
-    int again = sc_sched_conflicts(st->entries, st->n_entries, candidate, &st->query, c, (size_t)n);
+    int again = sc_sched_conflicts(st->plan.entries, st->plan.n_entries, candidate, &st->plan.query, c, (size_t)n);
     if (again < 0) {
         free(c);
         return again;
@@ -175,7 +175,7 @@ int st_sched_find_conflicts(struct sc_station *st, const struct sc_sched_entry *
 
 bool st_sched_entry_conflicts(struct sc_station *st, const struct sc_sched_entry *entry)
 {
-    return sc_sched_conflicts(st->entries, st->n_entries, entry, &st->query, NULL, 0) > 0;
+    return sc_sched_conflicts(st->plan.entries, st->plan.n_entries, entry, &st->plan.query, NULL, 0) > 0;
 }
 
 const char *st_sched_station_stream(struct sc_station *st)
