@@ -124,6 +124,85 @@ static void resync(struct sc_player *p)
     SC_DEBUG(p->log, "resynchronising after a flush");
 }
 
+/* Whether vp is due now (by the master clock, or by the pictures' own
+ * durations while there is none); if not, *wait_ns says how long to sleep. */
+static bool picture_due(struct sc_player *p, const struct sc_frame *vp, double now,
+                        int64_t *wait_ns)
+{
+    double master = sc_player_master_clock(p);
+    double lead = p->render_lead; /* present this much early: drawing takes time */
+    double speed = p->live ? (double)atomic_load(&p->live_speed_ppm) / 1e6 : 1.0;
+    double due_in = (vp->pts - master) / speed - lead;
+    if (!isnan(due_in) && fabs(due_in) < MAX_FRAME_DURATION) {
+        /* the master clock runs: show each picture when the clock reaches it */
+        if (due_in > 0.0005) {
+            *wait_ns = (int64_t)(due_in * 1e9);
+            return false;
+        }
+        p->frame_timer = now + due_in;
+        return true;
+    }
+    /* no master yet (sound not started): pace by the pictures' own durations */
+    if (!p->have_last || p->last_serial != vp->serial) {
+        p->frame_timer = now;
+        p->last_duration = 0;
+    } else {
+        struct sc_frame last = {
+            .pts = p->last_pts, .duration = p->last_frame_duration, .serial = p->last_serial};
+        p->last_duration = picture_duration(&last, vp);
+    }
+    double delay = p->have_last ? target_delay(p, p->last_duration) : 0;
+    if (now < p->frame_timer + delay) {
+        *wait_ns = (int64_t)((p->frame_timer + delay - now) * 1e9);
+        return false;
+    }
+    p->frame_timer += delay;
+    if (delay > 0 && now - p->frame_timer > SC_SYNC_THRESHOLD_MAX) p->frame_timer = now;
+    return true;
+}
+
+/* vp is shown: the video clock and the last-shown state follow it. */
+static void note_shown(struct sc_player *p, const struct sc_frame *vp, double now)
+{
+    if (!isnan(vp->pts)) sc_clock_set_at(&p->video_clock, vp->pts, vp->serial, now);
+    if (p->master == SC_MASTER_EXTERNAL)
+        sc_clock_sync_to(&p->external_clock, &p->video_clock, SC_NOSYNC_THRESHOLD);
+    if (!p->have_last) p->first_shown_at = now;
+    p->have_last = true;
+    p->last_pts = vp->pts;
+    p->last_frame_duration = vp->duration;
+    p->last_serial = vp->serial;
+}
+
+/* Moves vp out of the ring into a picture for the caller; *wait_ns becomes
+ * the time until the next one is due (if one is queued). */
+static struct sc_picture *take_picture(struct sc_player *p, struct sc_frameq *fq,
+                                       struct sc_frame *vp, double now, int64_t *wait_ns)
+{
+    struct sc_picture *pic = av_mallocz(sizeof(*pic));
+    AVFrame *frame = av_frame_alloc();
+    if (!pic || !frame) {
+        av_free(pic);
+        av_frame_free(&frame);
+        return NULL;
+    }
+    av_frame_move_ref(frame, vp->frame);
+    *pic = (struct sc_picture){.frame = frame,
+                               .pts = vp->pts,
+                               .duration = vp->duration,
+                               .serial = vp->serial,
+                               .flags = vp->flags};
+    struct sc_frame shown = {.pts = vp->pts, .duration = vp->duration, .serial = vp->serial};
+    sc_frameq_next(fq); /* vp's slot belongs to the decoder again */
+    p->returned_at = now;
+    struct sc_frame *next = sc_frameq_peek(fq);
+    if (next) {
+        double until = p->frame_timer + picture_duration(&shown, next) - now;
+        *wait_ns = until > 0 ? (int64_t)(until * 1e9) : 0;
+    }
+    return pic;
+}
+
 struct sc_picture *sc_player_next_picture(struct sc_player *p, int64_t *wait_ns)
 {
     *wait_ns = -1;
@@ -152,73 +231,15 @@ struct sc_picture *sc_player_next_picture(struct sc_player *p, int64_t *wait_ns)
             continue;
         }
         double now = sc_clock_now();
-        double master = sc_player_master_clock(p);
-        double lead = p->render_lead; /* present this much early: drawing takes time */
-        double speed = p->live ? (double)atomic_load(&p->live_speed_ppm) / 1e6 : 1.0;
-        double due_in = (vp->pts - master) / speed - lead;
-        bool by_clock = !isnan(due_in) && fabs(due_in) < MAX_FRAME_DURATION;
-        if (by_clock) {
-            /* the master clock runs: show each picture when the clock reaches it */
-            if (due_in > 0.0005) {
-                *wait_ns = (int64_t)(due_in * 1e9);
-                return NULL;
-            }
-            p->frame_timer = now + due_in;
-        } else {
-            /* no master yet (sound not started): pace by the pictures' own durations */
-            if (!p->have_last || p->last_serial != vp->serial) {
-                p->frame_timer = now;
-                p->last_duration = 0;
-            } else {
-                struct sc_frame last = {.pts = p->last_pts,
-                                        .duration = p->last_frame_duration,
-                                        .serial = p->last_serial};
-                p->last_duration = picture_duration(&last, vp);
-            }
-            double delay = p->have_last ? target_delay(p, p->last_duration) : 0;
-            if (now < p->frame_timer + delay) {
-                *wait_ns = (int64_t)((p->frame_timer + delay - now) * 1e9);
-                return NULL;
-            }
-            p->frame_timer += delay;
-            if (delay > 0 && now - p->frame_timer > SC_SYNC_THRESHOLD_MAX) p->frame_timer = now;
-        }
-        if (!isnan(vp->pts)) sc_clock_set_at(&p->video_clock, vp->pts, vp->serial, now);
-        if (p->master == SC_MASTER_EXTERNAL)
-            sc_clock_sync_to(&p->external_clock, &p->video_clock, SC_NOSYNC_THRESHOLD);
-        if (!p->have_last) p->first_shown_at = now;
-        p->have_last = true;
-        p->last_pts = vp->pts;
-        p->last_frame_duration = vp->duration;
-        p->last_serial = vp->serial;
+        if (!picture_due(p, vp, now, wait_ns)) return NULL;
+        note_shown(p, vp, now);
         struct sc_frame *next = sc_frameq_peek_next(fq);
         if (next && now > p->frame_timer + picture_duration(vp, next)) {
             count_handled(p, vp, false); /* too late: the next one is already due */
             sc_frameq_next(fq);
             continue;
         }
-        struct sc_picture *pic = av_mallocz(sizeof(*pic));
-        AVFrame *frame = av_frame_alloc();
-        if (!pic || !frame) {
-            av_free(pic);
-            av_frame_free(&frame);
-            return NULL;
-        }
-        av_frame_move_ref(frame, vp->frame);
-        *pic = (struct sc_picture){.frame = frame,
-                                   .pts = vp->pts,
-                                   .duration = vp->duration,
-                                   .serial = vp->serial,
-                                   .flags = vp->flags};
-        struct sc_frame shown = {.pts = vp->pts, .duration = vp->duration, .serial = vp->serial};
-        sc_frameq_next(fq); /* vp's slot belongs to the decoder again */
-        p->returned_at = now;
-        next = sc_frameq_peek(fq);
-        if (next) {
-            double until = p->frame_timer + picture_duration(&shown, next) - now;
-            *wait_ns = until > 0 ? (int64_t)(until * 1e9) : 0;
-        }
-        return pic;
+        return take_picture(p, fq, vp, now, wait_ns);
     }
 }
 
