@@ -58,37 +58,35 @@ static int create_renderer(struct sc_ui *ui, enum sc_ui_renderer wanted)
     return 0;
 }
 
-int sc_ui_create(const struct sc_ui_opts *opts, struct sc_ui **out)
+/* Starts SDL video. With no display SDL falls back to its invisible
+ * offscreen driver by itself: a TV that shows nothing. Only a driver asked
+ * for by name (SDL_VIDEODRIVER=dummy for tests) may be one that shows
+ * nothing. Returns the driver's name, or NULL (logged). */
+static const char *open_video(struct sc_log *log)
 {
-    struct sc_ui *ui = calloc(1, sizeof(*ui));
-    if (!ui) return -ENOMEM;
-    ui->log = sc_log_child(opts->log, "ui");
-    int ret = -ENODEV;
     /* signals are the CLI's business (it stops playback cleanly) */
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
     if (SDL_InitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
-        SC_ERR(ui->log, "cannot open the display: %s", SDL_GetError());
-        goto fail_log;
+        SC_ERR(log, "cannot open the display: %s", SDL_GetError());
+        return NULL;
     }
-    /* With no display SDL falls back to its invisible offscreen driver by
-     * itself: a TV that shows nothing. Only a driver asked for by name
-     * (SDL_VIDEODRIVER=dummy for tests) may be one that shows nothing. */
     const char *driver = SDL_GetCurrentVideoDriver();
     const char *wanted = getenv("SDL_VIDEODRIVER");
     if (driver && (strcmp(driver, "offscreen") == 0 || strcmp(driver, "dummy") == 0) &&
         !(wanted && strcmp(wanted, driver) == 0)) {
-        SC_ERR(ui->log, "no display: SDL found no screen to draw on (only '%s')", driver);
+        SC_ERR(log, "no display: SDL found no screen to draw on (only '%s')", driver);
         SDL_QuitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS);
-        goto fail_log;
+        return NULL;
     }
-    SC_INFO(ui->log, "video driver: %s", driver ? driver : "?");
-    int64_t t0 = sc_mono_ns();
-    ui->wakeup_event = SDL_RegisterEvents(1);
-    if (ui->wakeup_event == (Uint32)-1) goto fail;
-    ui->fullscreen = opts->fullscreen;
+    SC_INFO(log, "video driver: %s", driver ? driver : "?");
+    return driver ? driver : "?";
+}
+
+static int create_window(struct sc_ui *ui, const struct sc_ui_opts *opts, const char *driver)
+{
     int w = opts->width > 0 ? opts->width : 1024, h = opts->height > 0 ? opts->height : 576;
-    if (driver && strcmp(driver, "x11") == 0 &&
+    if (strcmp(driver, "x11") == 0 &&
         (opts->renderer == SC_UI_RENDERER_SOFTWARE ||
          (opts->renderer == SC_UI_RENDERER_AUTO && !has_render_node())))
         /* draw into the X11 framebuffer (XShm) directly; otherwise SDL first
@@ -115,8 +113,24 @@ int sc_ui_create(const struct sc_ui_opts *opts, struct sc_ui **out)
     ui->window = SDL_CreateWindow(opts->title ? opts->title : "studycast", x, y, w, h, flags);
     if (!ui->window) {
         SC_ERR(ui->log, "cannot create the window: %s", SDL_GetError());
-        goto fail;
+        return -ENODEV;
     }
+    return 0;
+}
+
+int sc_ui_create(const struct sc_ui_opts *opts, struct sc_ui **out)
+{
+    struct sc_ui *ui = calloc(1, sizeof(*ui));
+    if (!ui) return -ENOMEM;
+    ui->log = sc_log_child(opts->log, "ui");
+    int ret = -ENODEV;
+    const char *driver = open_video(ui->log);
+    if (!driver) goto fail_log;
+    int64_t t0 = sc_mono_ns();
+    ui->wakeup_event = SDL_RegisterEvents(1);
+    if (ui->wakeup_event == (Uint32)-1) goto fail;
+    ui->fullscreen = opts->fullscreen;
+    if (create_window(ui, opts, driver) < 0) goto fail;
     int64_t t1 = sc_mono_ns();
     if (create_renderer(ui, opts->renderer) < 0) {
         SC_ERR(ui->log, "cannot create a renderer: %s", SDL_GetError());
