@@ -161,7 +161,7 @@ static void audio_callback(void *opaque, Uint8 *stream, int len)
                     atomic_store(&p->audio_drained, true);
                     sc_player_wakeup(p);
                 } else if (ao->had_data && !ao->in_underrun) {
-                    atomic_fetch_add(&p->underruns, 1);
+                    atomic_fetch_add(&p->count.underruns, 1);
                     ao->in_underrun = true;
                 }
                 memset(stream, 0, len);

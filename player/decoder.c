@@ -114,7 +114,7 @@ bool sc_decoder_done(struct sc_decoder *d)
 
 static void count_error(struct sc_decoder *d, int err, const char *what)
 {
-    atomic_fetch_add(&d->player->decode_errors, 1);
+    atomic_fetch_add(&d->player->count.decode_errors, 1);
     sc_logf_limited(d->player->log, &d->error_limit, SC_LOG_INFO, "%s %s: %s",
                     d->is_video ? "video" : "audio", what, av_err2str(err));
 }
@@ -173,12 +173,12 @@ static bool late_already(struct sc_decoder *d, const AVFrame *frame)
 static int handle_video_frame(struct sc_decoder *d, AVFrame *frame, AVFrame *out)
 {
     struct sc_player *p = d->player;
-    if (atomic_fetch_add(&p->frames_decoded, 1) == 0)
+    if (atomic_fetch_add(&p->count.frames_decoded, 1) == 0)
         sc_player_milestone(p, "first picture decoded");
     atomic_store(&p->video_width, frame->width);
     atomic_store(&p->video_height, frame->height);
     if (frame->decode_error_flags || (frame->flags & AV_FRAME_FLAG_CORRUPT))
-        atomic_fetch_add(&p->decode_errors, 1);
+        atomic_fetch_add(&p->count.decode_errors, 1);
     if (p->opts.on_decoded_frame) {
         struct sc_picture lent = {.frame = frame,
                                   .pts = to_seconds(frame->best_effort_timestamp, d->time_base)};
@@ -189,7 +189,7 @@ static int handle_video_frame(struct sc_decoder *d, AVFrame *frame, AVFrame *out
         return 0;
     }
     if (late_already(d, frame)) {
-        atomic_fetch_add(&p->dropped_early, 1);
+        atomic_fetch_add(&p->count.dropped_early, 1);
         av_frame_unref(frame);
         return 0;
     }
@@ -241,9 +241,9 @@ static int handle_video_frame(struct sc_decoder *d, AVFrame *frame, AVFrame *out
 static int handle_audio_frame(struct sc_decoder *d, AVFrame *frame)
 {
     struct sc_player *p = d->player;
-    atomic_fetch_add(&p->audio_frames_decoded, 1);
+    atomic_fetch_add(&p->count.audio_frames_decoded, 1);
     if (frame->decode_error_flags || (frame->flags & AV_FRAME_FLAG_CORRUPT))
-        atomic_fetch_add(&p->decode_errors, 1);
+        atomic_fetch_add(&p->count.decode_errors, 1);
     if (p->opts.bench) {
         av_frame_unref(frame);
         return 0;

@@ -224,6 +224,38 @@ double sc_offset_percentile(const struct sc_offset_stats *s, double fraction);
 /* ---- the player context ------------------------------------------------ */
 enum sc_sync_master { SC_MASTER_AUDIO, SC_MASTER_EXTERNAL };
 
+/* The player's life cycle, for sc_player_state/_wait (player.c). */
+struct sc_player_status {
+    atomic_int state; /* enum sc_player_state */
+    pthread_mutex_t lock;
+    pthread_cond_t cond; /* state changes, for sc_player_wait */
+    char error[256];     /* written once by the reader before state FAILED */
+};
+
+/* Presentation: main thread only (present.c, player.c). */
+struct sc_presentation {
+    double frame_timer;
+    double last_pts, last_duration, last_frame_duration;
+    int last_serial;
+    bool have_last;
+    double render_lead, returned_at, first_shown_at, opened_at;
+    bool paused;
+    double paused_at;
+    bool frame_presented_any; /* of the current source frame */
+    int64_t playing_since_ns, played_ns;
+};
+
+/* What happened, for --stats and bench (stats.c): each counter is written
+ * by one thread, read by any. */
+struct sc_player_counters {
+    atomic_llong frames_decoded, audio_frames_decoded, decode_errors;
+    atomic_llong dropped_early, dropped_late, presented, underruns;
+    atomic_llong first_picture_ns; /* -1 until then */
+    atomic_llong bench_start_ns, bench_end_ns;
+    pthread_mutex_t offsets_lock;
+    struct sc_offset_stats offsets; /* guarded by offsets_lock */
+};
+
 struct sc_player {
     struct sc_player_opts opts; /* const after create; source is our copy */
     struct sc_log *log;
@@ -231,10 +263,7 @@ struct sc_player {
     pthread_t reader;
     bool reader_started;
     atomic_bool abort_request; /* any thread sets; everyone reads */
-    atomic_int state;          /* enum sc_player_state */
-    pthread_mutex_t state_lock;
-    pthread_cond_t state_cond; /* state changes, for sc_player_wait */
-    char error[256];           /* written once by the reader before state FAILED */
+    struct sc_player_status status;
 
     /* Written by the reader before state becomes PLAYING, const afterwards
      * (except ic and the decoders' streams, which a service change replaces on
@@ -258,29 +287,14 @@ struct sc_player {
     struct sc_audio_out *audio_out; /* opened by the reader, started by the main thread */
     atomic_bool audio_started;      /* written by the main thread */
 
-    /* main thread: presentation */
-    double frame_timer;
-    double last_pts, last_duration, last_frame_duration;
-    int last_serial;
-    bool have_last;
-    double render_lead, returned_at, first_shown_at, opened_at;
-    bool paused;
-    double paused_at;
-    bool frame_presented_any; /* of the current source frame */
-    int64_t playing_since_ns, played_ns;
+    struct sc_presentation present;
 
     atomic_int volume; /* 0..100 */
     atomic_bool field_rate;
     atomic_int live_speed_ppm; /* live sources: the master's speed, 1e6 = real time */
     atomic_bool muted;
 
-    /* counters: written by one thread each, read by any */
-    atomic_llong frames_decoded, audio_frames_decoded, decode_errors;
-    atomic_llong dropped_early, dropped_late, presented, underruns;
-    atomic_llong first_picture_ns; /* -1 until then */
-    atomic_llong bench_start_ns, bench_end_ns;
-    pthread_mutex_t offsets_lock;
-    struct sc_offset_stats offsets; /* guarded by offsets_lock */
+    struct sc_player_counters count;
 };
 
 void sc_player_wakeup(struct sc_player *p);

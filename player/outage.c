@@ -188,7 +188,7 @@ int sc_player_outages(struct sc_player *p, struct sc_player_outage **out, size_t
 static int pipeline_of(struct sc_player *p, struct dmx_pipeline **pl)
 {
     if (!atomic_load(&p->rx.pipeline_ready)) {
-        int state = atomic_load(&p->state);
+        int state = atomic_load(&p->status.state);
         /* still opening, or never a TS */
         return state == SC_PLAYER_OPENING ? -EAGAIN : -ENOENT;
     }

@@ -33,12 +33,13 @@ void sc_player_milestone(struct sc_player *p, const char *what)
 
 void sc_player_set_state(struct sc_player *p, enum sc_player_state state)
 {
-    pthread_mutex_lock(&p->state_lock);
-    int old = atomic_load(&p->state);
+    pthread_mutex_lock(&p->status.lock);
+    int old = atomic_load(&p->status.state);
     /* ENDED and FAILED are final */
-    if (old != SC_PLAYER_ENDED && old != SC_PLAYER_FAILED) atomic_store(&p->state, (int)state);
-    pthread_cond_broadcast(&p->state_cond);
-    pthread_mutex_unlock(&p->state_lock);
+    if (old != SC_PLAYER_ENDED && old != SC_PLAYER_FAILED)
+        atomic_store(&p->status.state, (int)state);
+    pthread_cond_broadcast(&p->status.cond);
+    pthread_mutex_unlock(&p->status.lock);
     sc_player_wakeup(p);
 }
 
@@ -48,7 +49,7 @@ void sc_player_check_bench_end(struct sc_player *p)
     bool video_done = !p->has_video || atomic_load(&p->video.finished_serial) >= 0;
     bool audio_done = !p->has_audio || atomic_load(&p->audio.finished_serial) >= 0;
     if (video_done && audio_done) {
-        atomic_store(&p->bench_end_ns, sc_mono_ns());
+        atomic_store(&p->count.bench_end_ns, sc_mono_ns());
         sc_player_set_state(p, SC_PLAYER_ENDED);
     }
 }
@@ -88,18 +89,18 @@ int sc_player_create(const struct sc_player_opts *opts, struct sc_player **out)
                      : sc_log_enabled(opts->log, SC_LOG_DEBUG) ? AV_LOG_WARNING
                                                                : AV_LOG_QUIET);
     atomic_init(&p->volume, opts->volume < 0 ? 0 : opts->volume > 100 ? 100 : opts->volume);
-    atomic_init(&p->first_picture_ns, -1);
+    atomic_init(&p->count.first_picture_ns, -1);
     atomic_init(&p->field_rate, opts->field_rate);
     atomic_init(&p->live_speed_ppm, 1000000);
-    atomic_init(&p->state, SC_PLAYER_OPENING);
+    atomic_init(&p->status.state, SC_PLAYER_OPENING);
     bool locks = false, queues_video = false, queues_audio = false, clocks = false, rx = false;
     atomic_init(&p->resync, 0);
     if (!p->opts.source) goto fail;
     if (sc_reception_init(&p->rx) < 0) goto fail;
     rx = true;
-    if (pthread_mutex_init(&p->state_lock, NULL) != 0) goto fail;
-    pthread_cond_init(&p->state_cond, NULL);
-    pthread_mutex_init(&p->offsets_lock, NULL);
+    if (pthread_mutex_init(&p->status.lock, NULL) != 0) goto fail;
+    pthread_cond_init(&p->status.cond, NULL);
+    pthread_mutex_init(&p->count.offsets_lock, NULL);
     locks = true;
     if (init_decoder_queues(&p->video, VIDEO_QUEUE_BYTES, VIDEO_PICTURES) < 0) goto fail;
     queues_video = true;
@@ -113,7 +114,7 @@ int sc_player_create(const struct sc_player_opts *opts, struct sc_player **out)
         SC_WARN(p->log, "no audio: %s", SDL_GetError());
         p->opts.no_audio = true;
     }
-    atomic_store(&p->bench_start_ns, sc_mono_ns());
+    atomic_store(&p->count.bench_start_ns, sc_mono_ns());
     int ret = pthread_create(&p->reader, NULL, sc_reader_main, p);
     if (ret != 0) goto fail;
     p->reader_started = true;
@@ -129,9 +130,9 @@ fail:
     if (queues_audio) destroy_decoder_queues(&p->audio);
     if (queues_video) destroy_decoder_queues(&p->video);
     if (locks) {
-        pthread_cond_destroy(&p->state_cond);
-        pthread_mutex_destroy(&p->state_lock);
-        pthread_mutex_destroy(&p->offsets_lock);
+        pthread_cond_destroy(&p->status.cond);
+        pthread_mutex_destroy(&p->status.lock);
+        pthread_mutex_destroy(&p->count.offsets_lock);
     }
     if (rx) sc_reception_destroy(&p->rx);
     sc_log_destroy(p->log);
@@ -167,9 +168,9 @@ void sc_player_destroy(struct sc_player *p)
     sc_clock_destroy(&p->external_clock);
     destroy_decoder_queues(&p->audio);
     destroy_decoder_queues(&p->video);
-    pthread_cond_destroy(&p->state_cond);
-    pthread_mutex_destroy(&p->state_lock);
-    pthread_mutex_destroy(&p->offsets_lock);
+    pthread_cond_destroy(&p->status.cond);
+    pthread_mutex_destroy(&p->status.lock);
+    pthread_mutex_destroy(&p->count.offsets_lock);
     sc_reception_destroy(&p->rx);
     sc_log_destroy(p->log);
     free((char *)p->opts.source);
@@ -178,12 +179,12 @@ void sc_player_destroy(struct sc_player *p)
 
 enum sc_player_state sc_player_state(struct sc_player *p)
 {
-    return (enum sc_player_state)atomic_load(&p->state);
+    return (enum sc_player_state)atomic_load(&p->status.state);
 }
 
 const char *sc_player_error(struct sc_player *p)
 {
-    return sc_player_state(p) == SC_PLAYER_FAILED ? p->error : "";
+    return sc_player_state(p) == SC_PLAYER_FAILED ? p->status.error : "";
 }
 
 enum sc_player_state sc_player_wait(struct sc_player *p, int64_t timeout_ns)
@@ -195,16 +196,16 @@ enum sc_player_state sc_player_wait(struct sc_player *p, int64_t timeout_ns)
         deadline.tv_sec += ns / 1000000000;
         deadline.tv_nsec = ns % 1000000000;
     }
-    pthread_mutex_lock(&p->state_lock);
+    pthread_mutex_lock(&p->status.lock);
     for (;;) {
-        int state = atomic_load(&p->state);
+        int state = atomic_load(&p->status.state);
         if (state == SC_PLAYER_ENDED || state == SC_PLAYER_FAILED) break;
         if (timeout_ns < 0)
-            pthread_cond_wait(&p->state_cond, &p->state_lock);
-        else if (pthread_cond_timedwait(&p->state_cond, &p->state_lock, &deadline) == ETIMEDOUT)
+            pthread_cond_wait(&p->status.cond, &p->status.lock);
+        else if (pthread_cond_timedwait(&p->status.cond, &p->status.lock, &deadline) == ETIMEDOUT)
             break;
     }
-    pthread_mutex_unlock(&p->state_lock);
+    pthread_mutex_unlock(&p->status.lock);
     return sc_player_state(p);
 }
 
@@ -236,29 +237,29 @@ bool sc_player_muted(struct sc_player *p)
 void sc_player_get_stats(struct sc_player *p, struct sc_player_stats *s)
 {
     *s = (struct sc_player_stats){0};
-    s->frames_decoded = atomic_load(&p->frames_decoded);
-    s->frames_presented = atomic_load(&p->presented);
-    s->frames_dropped_early = atomic_load(&p->dropped_early);
-    s->frames_dropped_late = atomic_load(&p->dropped_late);
-    s->audio_frames_decoded = atomic_load(&p->audio_frames_decoded);
-    s->audio_underruns = atomic_load(&p->underruns);
-    s->decode_errors = atomic_load(&p->decode_errors);
-    int64_t first = atomic_load(&p->first_picture_ns);
+    s->frames_decoded = atomic_load(&p->count.frames_decoded);
+    s->frames_presented = atomic_load(&p->count.presented);
+    s->frames_dropped_early = atomic_load(&p->count.dropped_early);
+    s->frames_dropped_late = atomic_load(&p->count.dropped_late);
+    s->audio_frames_decoded = atomic_load(&p->count.audio_frames_decoded);
+    s->audio_underruns = atomic_load(&p->count.underruns);
+    s->decode_errors = atomic_load(&p->count.decode_errors);
+    int64_t first = atomic_load(&p->count.first_picture_ns);
     s->first_picture_ms = first < 0 ? -1 : (double)(first - p->opts.start_ns) / 1e6;
-    pthread_mutex_lock(&p->offsets_lock);
-    if (p->offsets.count > 0) {
-        s->av_offset_mean_ms = p->offsets.sum_ms / (double)p->offsets.count;
-        s->av_offset_p99_ms = sc_offset_percentile(&p->offsets, 0.99);
-        s->av_offset_max_ms = p->offsets.max_ms;
+    pthread_mutex_lock(&p->count.offsets_lock);
+    if (p->count.offsets.count > 0) {
+        s->av_offset_mean_ms = p->count.offsets.sum_ms / (double)p->count.offsets.count;
+        s->av_offset_p99_ms = sc_offset_percentile(&p->count.offsets, 0.99);
+        s->av_offset_max_ms = p->count.offsets.max_ms;
     }
-    pthread_mutex_unlock(&p->offsets_lock);
+    pthread_mutex_unlock(&p->count.offsets_lock);
     if (p->opts.bench) {
-        int64_t end = atomic_load(&p->bench_end_ns);
+        int64_t end = atomic_load(&p->count.bench_end_ns);
         s->seconds_played =
-            (double)((end ? end : sc_mono_ns()) - atomic_load(&p->bench_start_ns)) / 1e9;
+            (double)((end ? end : sc_mono_ns()) - atomic_load(&p->count.bench_start_ns)) / 1e9;
     } else {
-        int64_t played = p->played_ns;
-        if (p->playing_since_ns) played += sc_mono_ns() - p->playing_since_ns;
+        int64_t played = p->present.played_ns;
+        if (p->present.playing_since_ns) played += sc_mono_ns() - p->present.playing_since_ns;
         s->seconds_played = (double)played / 1e9;
     }
     if (atomic_load(&p->streams_open)) s->live = p->live;

@@ -29,14 +29,15 @@ static double target_delay(struct sc_player *p, double delay)
 
 static void start_playing_clock(struct sc_player *p)
 {
-    if (!p->playing_since_ns && !p->paused) p->playing_since_ns = sc_mono_ns();
+    if (!p->present.playing_since_ns && !p->present.paused)
+        p->present.playing_since_ns = sc_mono_ns();
 }
 
 static void stop_playing_clock(struct sc_player *p)
 {
-    if (p->playing_since_ns) {
-        p->played_ns += sc_mono_ns() - p->playing_since_ns;
-        p->playing_since_ns = 0;
+    if (p->present.playing_since_ns) {
+        p->present.played_ns += sc_mono_ns() - p->present.playing_since_ns;
+        p->present.playing_since_ns = 0;
     }
 }
 
@@ -53,15 +54,16 @@ static double live_buffered(struct sc_player *p)
  * begin with an underrun. */
 static void maybe_start_audio(struct sc_player *p)
 {
-    if (!p->audio_out || p->audio_started || p->paused) return;
+    if (!p->audio_out || p->audio_started || p->present.paused) return;
     bool filled = sc_frameq_size(&p->audio.frames) >= AUDIO_START_FRAMES;
     bool ended = atomic_load(&p->audio.finished_serial) >= 0;
     /* sound and picture begin together; but a stream whose pictures (or sound)
      * never come must not hold the other back for long */
     double now = sc_clock_now();
-    if (p->opened_at == 0) p->opened_at = now;
-    bool picture_up = !p->has_video || p->have_last;
-    bool overdue = now - (p->have_last ? p->first_shown_at : p->opened_at) > AUDIO_START_TIMEOUT;
+    if (p->present.opened_at == 0) p->present.opened_at = now;
+    bool picture_up = !p->has_video || p->present.have_last;
+    bool overdue = now - (p->present.have_last ? p->present.first_shown_at : p->present.opened_at) >
+                   AUDIO_START_TIMEOUT;
     /* live: begin with a cushion, so that jitter in arrival is no underrun */
     bool cushioned = !p->live || live_buffered(p) >= SC_LIVE_TARGET_BUFFER / 2;
     if ((filled && picture_up && cushioned) || ended || overdue) {
@@ -84,8 +86,8 @@ static bool check_end(struct sc_player *p, int64_t *wait_ns)
     if (!atomic_load(&p->reader_eof)) return false;
     if (p->has_video && !sc_decoder_done(&p->video)) return false;
     if (p->audio_out && !atomic_load(&p->audio_drained)) return false;
-    if (p->has_video && p->have_last) {
-        double remaining = p->frame_timer + p->last_duration - sc_clock_now();
+    if (p->has_video && p->present.have_last) {
+        double remaining = p->present.frame_timer + p->present.last_duration - sc_clock_now();
         if (remaining > 0) {
             *wait_ns = (int64_t)(remaining * 1e9);
             return false;
@@ -98,10 +100,11 @@ static bool check_end(struct sc_player *p, int64_t *wait_ns)
 
 static void count_handled(struct sc_player *p, const struct sc_frame *f, bool presented)
 {
-    if (presented) p->frame_presented_any = true;
+    if (presented) p->present.frame_presented_any = true;
     if (!(f->flags & SC_FRAME_ENDS_SOURCE_FRAME)) return;
-    atomic_fetch_add(p->frame_presented_any ? &p->presented : &p->dropped_late, 1);
-    p->frame_presented_any = false;
+    atomic_fetch_add(p->present.frame_presented_any ? &p->count.presented : &p->count.dropped_late,
+                     1);
+    p->present.frame_presented_any = false;
 }
 
 /* After an outage or a service change the reader flushed the queues (a new
@@ -117,10 +120,10 @@ static void resync(struct sc_player *p)
     sc_clock_set_at(&p->audio_clock, NAN, -1, now);
     sc_clock_set_at(&p->video_clock, NAN, -1, now);
     sc_clock_set_at(&p->external_clock, NAN, -1, now);
-    p->have_last = false;
+    p->present.have_last = false;
     p->await_picture = true;
-    p->opened_at = now;
-    p->frame_timer = now;
+    p->present.opened_at = now;
+    p->present.frame_timer = now;
     SC_DEBUG(p->log, "resynchronising after a flush");
 }
 
@@ -130,7 +133,7 @@ static bool picture_due(struct sc_player *p, const struct sc_frame *vp, double n
                         int64_t *wait_ns)
 {
     double master = sc_player_master_clock(p);
-    double lead = p->render_lead; /* present this much early: drawing takes time */
+    double lead = p->present.render_lead; /* present this much early: drawing takes time */
     double speed = p->live ? (double)atomic_load(&p->live_speed_ppm) / 1e6 : 1.0;
     double due_in = (vp->pts - master) / speed - lead;
     if (!isnan(due_in) && fabs(due_in) < MAX_FRAME_DURATION) {
@@ -139,25 +142,27 @@ static bool picture_due(struct sc_player *p, const struct sc_frame *vp, double n
             *wait_ns = (int64_t)(due_in * 1e9);
             return false;
         }
-        p->frame_timer = now + due_in;
+        p->present.frame_timer = now + due_in;
         return true;
     }
     /* no master yet (sound not started): pace by the pictures' own durations */
-    if (!p->have_last || p->last_serial != vp->serial) {
-        p->frame_timer = now;
-        p->last_duration = 0;
+    if (!p->present.have_last || p->present.last_serial != vp->serial) {
+        p->present.frame_timer = now;
+        p->present.last_duration = 0;
     } else {
-        struct sc_frame last = {
-            .pts = p->last_pts, .duration = p->last_frame_duration, .serial = p->last_serial};
-        p->last_duration = picture_duration(&last, vp);
+        struct sc_frame last = {.pts = p->present.last_pts,
+                                .duration = p->present.last_frame_duration,
+                                .serial = p->present.last_serial};
+        p->present.last_duration = picture_duration(&last, vp);
     }
-    double delay = p->have_last ? target_delay(p, p->last_duration) : 0;
-    if (now < p->frame_timer + delay) {
-        *wait_ns = (int64_t)((p->frame_timer + delay - now) * 1e9);
+    double delay = p->present.have_last ? target_delay(p, p->present.last_duration) : 0;
+    if (now < p->present.frame_timer + delay) {
+        *wait_ns = (int64_t)((p->present.frame_timer + delay - now) * 1e9);
         return false;
     }
-    p->frame_timer += delay;
-    if (delay > 0 && now - p->frame_timer > SC_SYNC_THRESHOLD_MAX) p->frame_timer = now;
+    p->present.frame_timer += delay;
+    if (delay > 0 && now - p->present.frame_timer > SC_SYNC_THRESHOLD_MAX)
+        p->present.frame_timer = now;
     return true;
 }
 
@@ -167,11 +172,11 @@ static void note_shown(struct sc_player *p, const struct sc_frame *vp, double no
     if (!isnan(vp->pts)) sc_clock_set_at(&p->video_clock, vp->pts, vp->serial, now);
     if (p->master == SC_MASTER_EXTERNAL)
         sc_clock_sync_to(&p->external_clock, &p->video_clock, SC_NOSYNC_THRESHOLD);
-    if (!p->have_last) p->first_shown_at = now;
-    p->have_last = true;
-    p->last_pts = vp->pts;
-    p->last_frame_duration = vp->duration;
-    p->last_serial = vp->serial;
+    if (!p->present.have_last) p->present.first_shown_at = now;
+    p->present.have_last = true;
+    p->present.last_pts = vp->pts;
+    p->present.last_frame_duration = vp->duration;
+    p->present.last_serial = vp->serial;
 }
 
 /* Moves vp out of the ring into a picture for the caller; *wait_ns becomes
@@ -194,10 +199,10 @@ static struct sc_picture *take_picture(struct sc_player *p, struct sc_frameq *fq
                                .flags = vp->flags};
     struct sc_frame shown = {.pts = vp->pts, .duration = vp->duration, .serial = vp->serial};
     sc_frameq_next(fq); /* vp's slot belongs to the decoder again */
-    p->returned_at = now;
+    p->present.returned_at = now;
     struct sc_frame *next = sc_frameq_peek(fq);
     if (next) {
-        double until = p->frame_timer + picture_duration(&shown, next) - now;
+        double until = p->present.frame_timer + picture_duration(&shown, next) - now;
         *wait_ns = until > 0 ? (int64_t)(until * 1e9) : 0;
     }
     return pic;
@@ -214,8 +219,8 @@ struct sc_picture *sc_player_next_picture(struct sc_player *p, int64_t *wait_ns)
     }
     maybe_start_audio(p);
     if (p->live) update_live_speed(p);
-    if (check_end(p, wait_ns) || p->paused || !p->has_video) return NULL;
-    if (p->audio_out && !p->audio_started && p->have_last) {
+    if (check_end(p, wait_ns) || p->present.paused || !p->has_video) return NULL;
+    if (p->audio_out && !p->audio_started && p->present.have_last) {
         /* the first picture is up; the next ones follow the sound's clock */
         *wait_ns = (int64_t)(AUDIO_START_TIMEOUT * 1e9 / 4);
         return NULL;
@@ -234,7 +239,7 @@ struct sc_picture *sc_player_next_picture(struct sc_player *p, int64_t *wait_ns)
         if (!picture_due(p, vp, now, wait_ns)) return NULL;
         note_shown(p, vp, now);
         struct sc_frame *next = sc_frameq_peek_next(fq);
-        if (next && now > p->frame_timer + picture_duration(vp, next)) {
+        if (next && now > p->present.frame_timer + picture_duration(vp, next)) {
             count_handled(p, vp, false); /* too late: the next one is already due */
             sc_frameq_next(fq);
             continue;
@@ -247,10 +252,10 @@ void sc_player_presented(struct sc_player *p, const struct sc_picture *pic)
 {
     int64_t now = sc_mono_ns();
     /* how long drawing takes, smoothed: the next pictures are returned that early */
-    double took = (double)now / 1e9 - p->returned_at;
-    if (took >= 0 && took < 0.1) p->render_lead = p->render_lead * 0.9 + took * 0.1;
+    double took = (double)now / 1e9 - p->present.returned_at;
+    if (took >= 0 && took < 0.1) p->present.render_lead = p->present.render_lead * 0.9 + took * 0.1;
     long long unset = -1;
-    if (atomic_compare_exchange_strong(&p->first_picture_ns, &unset, now))
+    if (atomic_compare_exchange_strong(&p->count.first_picture_ns, &unset, now))
         sc_player_milestone(p, "first picture presented");
     start_playing_clock(p);
     if (p->await_picture) {
@@ -265,34 +270,34 @@ void sc_player_presented(struct sc_player *p, const struct sc_picture *pic)
         SC_DEBUG(p->log, "picture %.3f presented %.0f ms off the %s clock", pic->pts, offset * 1000,
                  p->audio_started ? "audio" : "external");
     if (!isnan(offset) && fabs(offset) < SC_NOSYNC_THRESHOLD) {
-        pthread_mutex_lock(&p->offsets_lock);
-        sc_offset_add(&p->offsets, offset * 1000.0);
-        pthread_mutex_unlock(&p->offsets_lock);
+        pthread_mutex_lock(&p->count.offsets_lock);
+        sc_offset_add(&p->count.offsets, offset * 1000.0);
+        pthread_mutex_unlock(&p->count.offsets_lock);
     }
 }
 
 void sc_player_set_paused(struct sc_player *p, bool paused)
 {
-    if (paused == p->paused) return;
+    if (paused == p->present.paused) return;
     double now = sc_clock_now();
     if (!paused)
-        p->frame_timer += now - p->paused_at;
+        p->present.frame_timer += now - p->present.paused_at;
     else
-        p->paused_at = now;
-    p->paused = paused;
+        p->present.paused_at = now;
+    p->present.paused = paused;
     sc_clock_set_paused_at(&p->audio_clock, paused, now);
     sc_clock_set_paused_at(&p->video_clock, paused, now);
     sc_clock_set_paused_at(&p->external_clock, paused, now);
     if (p->audio_out && p->audio_started) sc_audio_out_pause(p->audio_out, paused);
     if (paused)
         stop_playing_clock(p);
-    else if (p->audio_started || p->have_last)
+    else if (p->audio_started || p->present.have_last)
         start_playing_clock(p);
 }
 
 bool sc_player_paused(struct sc_player *p)
 {
-    return p->paused;
+    return p->present.paused;
 }
 
 void sc_player_info(struct sc_player *p, char *buf, size_t size)
@@ -316,5 +321,5 @@ void sc_player_info(struct sc_player *p, char *buf, size_t size)
              p->master == SC_MASTER_AUDIO ? "audio" : "stream", p->live ? ", live" : "",
              isnan(av) ? 0.0 : av, vpk, (double)vdur / 1e6, apk, (double)adur / 1e6,
              atomic_load(&p->volume), atomic_load(&p->muted) ? " muted" : "",
-             p->paused ? " paused" : "");
+             p->present.paused ? " paused" : "");
 }

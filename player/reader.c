@@ -10,7 +10,7 @@ static void fail(struct sc_player *p, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(p->error, sizeof(p->error), fmt, ap);
+    vsnprintf(p->status.error, sizeof(p->status.error), fmt, ap);
     va_end(ap);
     sc_player_set_state(p, SC_PLAYER_FAILED);
 }
