@@ -29,8 +29,10 @@ static const char usage[] =
     "Sources: service:N (a service on the broadcast stream), service:N@URL (on that\n"
     "stream), udp://... rtp://... http(s)://... (a stream), file:NAME (in the course\n"
     "library) or /path, recording:ID (the newest recording made by record entry ID).\n"
-    "Times without a zone are station local time: --utc-offset, else the record's\n"
-    "utc_offset setting (default +08:00), as the kiosk uses; never the system time zone.\n"
+    "A time with a zone (Z, +05:30, -0300, +08) is that instant, listed in station\n"
+    "time; weekdays in --repeat are days in that zone. Times without a zone are\n"
+    "station local time: --utc-offset, else the record's utc_offset setting\n"
+    "(default +08:00), as the kiosk uses; never the system time zone.\n"
     "A daily course keeps its local time of day. --to DATE includes that day.\n"
     "list --json prints an array of entries; with --from/--to an object\n"
     "{\"entries\": [...], \"occurrences\": [...]}.\n"
@@ -106,21 +108,14 @@ static int parse_options(int argc, char **argv, struct options *o)
     return 0;
 }
 
-/* "+08:00", "-03:30", "+0800", "Z" -> seconds. */
+/* "+08:00", "-03:30", "+0800", "+08", "Z", "UTC" -> seconds. */
 static int parse_offset(const char *text, int32_t *offset)
 {
-    if (strcmp(text, "Z") == 0 || strcmp(text, "UTC") == 0) {
+    if (strcmp(text, "UTC") == 0) {
         *offset = 0;
         return 0;
     }
-    int h, m;
-    char sign, tail;
-    if ((sscanf(text, "%c%2d:%2d%c", &sign, &h, &m, &tail) != 3 &&
-         sscanf(text, "%c%2d%2d%c", &sign, &h, &m, &tail) != 3) ||
-        (sign != '+' && sign != '-') || h > 14 || m > 59)
-        return -EINVAL;
-    *offset = (sign == '-' ? -1 : 1) * (h * 3600 + m * 60);
-    return 0;
+    return sc_sched_parse_zone(text, offset);
 }
 
 /* The station's local time: --utc-offset, else the study record's
@@ -131,7 +126,8 @@ static int station_offset(const struct options *o, struct sc_log *log, int32_t *
 {
     if (o->offset) {
         if (parse_offset(o->offset, offset))
-            return bad_input("--utc-offset '%s' is not like +08:00", o->offset);
+            return bad_input("--utc-offset '%s' is not a zone like +08:00 (-14:00 to +14:00)",
+                             o->offset);
         return 0;
     }
     *offset = 8 * 3600;
@@ -212,13 +208,12 @@ static int cmd_add(const struct options *o, struct sc_log *log)
     if (!o->duration == !o->until_event_end)
         return bad_input("%s", "add needs exactly one of --duration MIN and --until-event-end");
     if (o->positional) return bad_input("unexpected argument '%s'", o->positional);
-    /* The station's offset: --utc-offset, else the zone written in --start
-     * (someone planning for a UTC+8 station from a UTC machine), else the
-     * record's (station_offset). */
+    /* The entry keeps the station's offset even when --start has a zone:
+     * that zone only says which instant is meant. Stored with the zone
+     * instead, the course would play at the written wall time in station
+     * time (19:30Z at 19:30+08:00, 8 hours early). */
     int32_t offset;
-    int rc = 0;
-    if (o->offset || sc_sched_zone_offset(o->start, &offset) != 0)
-        rc = station_offset(o, log, &offset);
+    int rc = station_offset(o, log, &offset);
     if (rc) return rc;
     struct sc_sched_entry e;
     sc_sched_entry_init(&e);
@@ -228,10 +223,6 @@ static int cmd_add(const struct options *o, struct sc_log *log)
     char err[200];
     if (sc_sched_source_parse(o->source, &e.source, err, sizeof(err)))
         return bad_input("bad --source: %s", err);
-    if (sc_sched_parse_local(o->start, offset, &e.start_utc))
-        return bad_input("--start '%s' is not an ISO 8601 date and time (2026-12-01T19:30)",
-                         o->start);
-    e.utc_offset_s = offset;
     long minutes = 0;
     if (o->duration && parse_int_arg(o->duration, 1, SC_SCHED_MAX_MINUTES, &minutes))
         return bad_input("--duration '%s' must be 1 to 1440 minutes", o->duration);
@@ -242,6 +233,13 @@ static int cmd_add(const struct options *o, struct sc_log *log)
                          o->repeat);
     if (o->kind && sc_sched_kind_parse(o->kind, &e.kind))
         return bad_input("--kind '%s' must be live, record or recording", o->kind);
+    /* After --repeat: its weekdays are days in the zone --start is written in. */
+    char why[120], msg[240];
+    if (sc_sched_entry_set_start(&e, o->start, offset, why, sizeof(why))) {
+        snprintf(msg, sizeof(msg), "--start '%.60s' is not an ISO 8601 date and time: %s", o->start,
+                 why);
+        return bad_input("%s", msg);
+    }
     e.counts = o->no_count ? false : sc_sched_kind_counts_by_default(e.kind);
     if (sc_sched_entry_validate(&e, err, sizeof(err))) return bad_input("%s", err);
 
@@ -340,12 +338,18 @@ static void print_entry_text(const struct sc_sched_entry *e)
 }
 
 /* --from/--to: a date is a whole local day (--to includes it); a date and
- * time is an instant. */
-static int parse_range_end(const char *text, int32_t offset, bool is_end, int64_t *t)
+ * time is an instant (local without a zone). Exit status 0 or 2. */
+static int parse_range_end(const char *name, const char *text, int32_t offset, bool is_end,
+                           int64_t *t)
 {
-    if (sc_sched_parse_local(text, offset, t)) return -EINVAL;
-    if (is_end && strlen(text) == 10) *t += 86400;
-    return 0;
+    char why[120], msg[240];
+    if (sc_sched_parse_time(text, offset, t, NULL, why, sizeof(why)) == 0) {
+        if (is_end && strlen(text) == 10) *t += 86400;
+        return 0;
+    }
+    snprintf(msg, sizeof(msg), "%s '%.60s' is not a date (2026-12-01) or a time: %s", name, text,
+             why);
+    return bad_input("%s", msg);
 }
 
 static int cmd_list(const struct options *o, struct sc_log *log)
@@ -356,10 +360,8 @@ static int cmd_list(const struct options *o, struct sc_log *log)
     int rc = station_offset(o, log, &offset);
     if (rc) return rc;
     int64_t from = 0, to = 0;
-    if (o->from && parse_range_end(o->from, offset, false, &from))
-        return bad_input("--from '%s' is not a date (2026-12-01)", o->from);
-    if (o->to && parse_range_end(o->to, offset, true, &to))
-        return bad_input("--to '%s' is not a date (2026-12-31)", o->to);
+    if (o->from && (rc = parse_range_end("--from", o->from, offset, false, &from))) return rc;
+    if (o->to && (rc = parse_range_end("--to", o->to, offset, true, &to))) return rc;
     if (o->from && to <= from) return bad_input("%s", "--to is before --from");
     if (o->from && to - from > 400LL * 86400)
         return bad_input("%s", "the range is limited to 400 days");

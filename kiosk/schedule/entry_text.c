@@ -198,34 +198,146 @@ void sc_sched_format_local(int64_t utc, int32_t utc_offset_s, char *buf, size_t 
              utc_offset_s < 0 ? '-' : '+', (int)(off / 3600), (int)(off % 3600 / 60));
 }
 
+#define DAY_S      86400
+#define MAX_ZONE_S (14 * 3600) /* UTC-14 .. UTC+14, as entries allow */
+#define ZONE_FORMS "Z, +hh:mm, +hhmm or +hh"
+#define TIME_FORMS "2026-12-01T19:30 or 2026-12-01T19:30+08:00"
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+static int reason(char *err, size_t err_size, const char *fmt, const char *arg)
+{
+    if (err && err_size) snprintf(err, err_size, fmt, arg);
+    return -EINVAL;
+}
+
+/* Exactly n decimal digits at *p (n <= 4), advancing past them. */
+static bool digits(const char **p, int n, int *value)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if ((*p)[i] < '0' || (*p)[i] > '9') return false;
+        v = v * 10 + ((*p)[i] - '0');
+    }
+    *p += n;
+    *value = v;
+    return true;
+}
+
+int sc_sched_parse_zone(const char *text, int32_t *offset)
+{
+    if (!text) return -EINVAL;
+    if ((text[0] == 'Z' || text[0] == 'z') && text[1] == '\0') {
+        *offset = 0;
+        return 0;
+    }
+    const char *p = text + 1;
+    int h, m = 0;
+    if ((text[0] != '+' && text[0] != '-') || !digits(&p, 2, &h)) return -EINVAL;
+    bool colon = *p == ':'; /* then minutes must follow: "+08:" is cut short */
+    if (colon) p++;
+    if ((colon || *p != '\0') && (!digits(&p, 2, &m) || *p != '\0')) return -EINVAL;
+    if (m > 59) return -EINVAL;
+    int32_t s = h * 3600 + m * 60;
+    if (s > MAX_ZONE_S) return -ERANGE;
+    *offset = text[0] == '-' ? -s : s;
+    return 0;
+}
+
+/* The wall-clock time in text read as if at UTC, and its zone if any. */
+static int parse_time(const char *text, int64_t *wall, bool *zoned, int32_t *zone, char *err,
+                      size_t err_size)
+{
+    if (!text || !*text) return reason(err, err_size, "%s", "no time given");
+    const char *p = text;
+    int year, mon, day, hour = 0, min = 0, sec = 0;
+    if (!digits(&p, 4, &year) || *p++ != '-' || !digits(&p, 2, &mon) || *p++ != '-' ||
+        !digits(&p, 2, &day))
+        return reason(err, err_size, "expected %s", TIME_FORMS);
+    bool has_time = *p == 'T' || *p == 't' || *p == ' ';
+    if (has_time) {
+        p++;
+        if (!digits(&p, 2, &hour) || *p++ != ':' || !digits(&p, 2, &min))
+            return reason(err, err_size, "expected %s", TIME_FORMS);
+        if (*p == ':') {
+            p++;
+            if (!digits(&p, 2, &sec)) return reason(err, err_size, "expected %s", TIME_FORMS);
+        }
+    }
+    *zoned = false;
+    if (*p != '\0') {
+        if (*p != 'Z' && *p != 'z' && *p != '+' && *p != '-')
+            return reason(err, err_size, "unexpected '%s' after the time", p);
+        if (!has_time) return reason(err, err_size, "%s", "a zone needs a time of day");
+        int rc = sc_sched_parse_zone(p, zone);
+        if (rc == -ERANGE)
+            return reason(err, err_size, "the zone '%s' is out of range (-14:00 to +14:00)", p);
+        if (rc) return reason(err, err_size, "the zone '%s' is not " ZONE_FORMS, p);
+        *zoned = true;
+    }
+    if (hour > 23 || min > 59 || sec > 59)
+        return reason(err, err_size, "%s", "the time of day is out of range");
+    struct tm tm = {.tm_year = year - 1900,
+                    .tm_mon = mon - 1,
+                    .tm_mday = day,
+                    .tm_hour = hour,
+                    .tm_min = min,
+                    .tm_sec = sec};
+    time_t t = timegm(&tm);
+    /* 30 February and the like normalise to another day. */
+    if (mon < 1 || mon > 12 || day < 1 || tm.tm_mday != day || tm.tm_mon != mon - 1)
+        return reason(err, err_size, "%s", "there is no such day");
+    *wall = (int64_t)t;
+    return 0;
+}
+
+int sc_sched_parse_time(const char *text, int32_t utc_offset_s, int64_t *utc, int32_t *zone,
+                        char *err, size_t err_size)
+{
+    int64_t wall;
+    bool zoned;
+    int32_t written = 0;
+    int rc = parse_time(text, &wall, &zoned, &written, err, err_size);
+    if (rc) return rc;
+    if (!zoned) written = utc_offset_s;
+    *utc = wall - written;
+    if (zone) *zone = written;
+    return 0;
+}
+
 int sc_sched_parse_local(const char *text, int32_t utc_offset_s, int64_t *utc)
 {
-    int64_t t;
-    if (!text || sc_parse_iso8601(text, &t) != 0) return -EINVAL;
-    /* sc_parse_iso8601 takes a zoneless time as UTC; ours is local. A zone
-     * is a 'Z' or a sign after the time part (the date has '-' too). */
-    const char *time_part = strpbrk(text, "T ");
-    bool zoned =
-        time_part && (strchr(time_part, 'Z') || strchr(time_part, '+') || strchr(time_part, '-'));
-    *utc = zoned ? t : t - utc_offset_s;
-    return 0;
+    return sc_sched_parse_time(text, utc_offset_s, utc, NULL, NULL, 0);
 }
 
 int sc_sched_zone_offset(const char *text, int32_t *offset)
 {
-    int64_t zoned, naive;
-    if (!text || sc_parse_iso8601(text, &zoned) != 0) return -EINVAL;
-    const char *time_part = strpbrk(text, "T ");
-    const char *zone = time_part ? strpbrk(time_part, "Z+-") : NULL;
-    if (!zone) return -ENOENT;
-    /* The same wall time read as UTC; the difference is the zone. */
-    char wall[32];
-    size_t len = (size_t)(zone - text);
-    if (len >= sizeof(wall)) return -EINVAL;
-    memcpy(wall, text, len);
-    wall[len] = '\0';
-    if (sc_parse_iso8601(wall, &naive) != 0) return -EINVAL;
-    *offset = (int32_t)(naive - zoned);
+    int64_t wall;
+    bool zoned;
+    int rc = parse_time(text, &wall, &zoned, offset, NULL, 0);
+    return rc ? rc : zoned ? 0 : -ENOENT;
+}
+
+int sc_sched_entry_set_start(struct sc_sched_entry *entry, const char *text, int32_t utc_offset_s,
+                             char *err, size_t err_size)
+{
+    int64_t utc;
+    int32_t zone;
+    int rc = sc_sched_parse_time(text, utc_offset_s, &utc, &zone, err, err_size);
+    if (rc) return rc;
+    entry->start_utc = utc;
+    entry->utc_offset_s = utc_offset_s;
+    /* "mon" meant Mondays where the time was written; the station may
+     * already be on Tuesday then (at most two days apart). */
+    int shift = (int)(floor_div(utc + utc_offset_s, DAY_S) - floor_div(utc + zone, DAY_S));
+    uint8_t days = entry->weekdays & SC_SCHED_DAILY, moved = 0;
+    for (int i = 0; i < 7; i++)
+        if (days & (1u << i)) moved |= (uint8_t)(1u << ((i + shift % 7 + 7) % 7));
+    entry->weekdays = (uint8_t)((entry->weekdays & ~SC_SCHED_DAILY) | moved);
     return 0;
 }
 

@@ -9,7 +9,10 @@
  * Time. The station runs on local wall-clock time (China: UTC+8, no DST).
  * An entry stores the instant the administrator entered (start_utc) and the
  * station's UTC offset at that moment (utc_offset_s); together they give the
- * wall-clock date and time meant ("2026-12-01 19:30"). Occurrences are
+ * wall-clock date and time meant ("2026-12-01 19:30"). A start written with
+ * another zone ("19:30Z") names an instant: it is stored with the station's
+ * offset all the same (as 03:30 the next day at +08:00), never with the zone
+ * written, or the course would move by the difference. Occurrences are
  * expanded in local time: a daily course at 19:30 is at 19:30 local on every
  * day. Every query takes the station's current offset (from the broadcast TOT
  * or the system time zone) to turn local occurrences back into instants, so if
@@ -104,12 +107,33 @@ int sc_sched_source_parse(const char *text, struct sc_sched_source *source, char
 void sc_sched_source_format(const struct sc_sched_source *source, char *buf, size_t size);
 /* Formats an instant as local ISO 8601 with its offset: "2026-12-01T19:30:00+08:00". */
 void sc_sched_format_local(int64_t utc, int32_t utc_offset_s, char *buf, size_t size);
-/* Parses ISO 8601 like sc_parse_iso8601, but a time without a zone is local
- * time at utc_offset_s. Returns 0 or -EINVAL. */
+/* Parses "YYYY-MM-DD" or "YYYY-MM-DDThh:mm[:ss][zone]" ('T' or a space) with
+ * the zone "Z", "+hh:mm", "+hhmm" or "+hh" (-14:00 to +14:00; 'T' and 'Z' in
+ * either case). A time with a zone is that instant; a time without one, or a
+ * date alone (its midnight), is local time at utc_offset_s. *zone (may be
+ * NULL) gets the zone written, or utc_offset_s without one. Returns 0, or
+ * -EINVAL with a one-line reason in err (may be NULL): a malformed zone is
+ * refused, never read as local time. */
+int sc_sched_parse_time(const char *text, int32_t utc_offset_s, int64_t *utc, int32_t *zone,
+                        char *err, size_t err_size);
+/* sc_sched_parse_time without the zone and the reason. */
 int sc_sched_parse_local(const char *text, int32_t utc_offset_s, int64_t *utc);
-/* The zone written in an ISO 8601 time ("Z" 0, "+08:00" 28800): 0 and
- * *offset, -ENOENT when the text has no zone, -EINVAL when it does not parse. */
+/* The zone written in a time as sc_sched_parse_time reads it ("Z" 0,
+ * "+08:00" 28800): 0 and *offset, -ENOENT when the text has no zone, -EINVAL
+ * when it does not parse. */
 int sc_sched_zone_offset(const char *text, int32_t *offset);
+/* A zone alone ("Z", "+08:00", "+0800", "+08"): 0 and *offset, -ERANGE
+ * beyond +-14:00, -EINVAL when it does not parse. */
+int sc_sched_parse_zone(const char *text, int32_t *offset);
+/* Sets entry->start_utc from text (sc_sched_parse_time at the station's
+ * offset utc_offset_s) and entry->utc_offset_s to the station's offset. The
+ * weekday names of a set are days where the time was written: set
+ * entry->weekdays first; when the station's date differs there ("mon
+ * 19:30Z" is Tuesday 03:30 at +08:00) the set moves to the station's days,
+ * so every occurrence is the instant written plus whole days. Returns 0 or
+ * -EINVAL with a reason in err. */
+int sc_sched_entry_set_start(struct sc_sched_entry *entry, const char *text, int32_t utc_offset_s,
+                             char *err, size_t err_size);
 /* Checks an entry (title, source, duration, weekdays, kind/source fit) and
  * returns 0 or -EINVAL with a reason in err (English, for logs and the CLI). */
 int sc_sched_entry_validate(const struct sc_sched_entry *entry, char *err, size_t err_size);

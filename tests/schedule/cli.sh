@@ -2,7 +2,8 @@
 # studycast schedule add/list/remove end to end on a real schedule.db in a
 # temporary data dir: ids printed, JSON listing with occurrences, bad input
 # refused with exit 2 and a message, conflicts refused with exit 3 unless
-# --force, remove of a missing id, and the file holding what was added.
+# --force, remove of a missing id, the file holding what was added, and
+# starts written with a zone (that instant, listed in station time).
 set -eu
 studycast=$1
 dir=$(mktemp -d /tmp/sc_sched_cli.XXXXXX)
@@ -151,6 +152,79 @@ e = json.load(sys.stdin)[0]
 assert e["start"] == "2026-12-01T19:30:00+05:45", e
 t = datetime.datetime.fromisoformat(e["start"]).astimezone(datetime.timezone.utc)
 assert t.strftime("%H:%M") == "13:45", t'
+
+# A zone in --start names an instant; it is listed (and played, and checked
+# for conflicts) at that instant, shown in station time. The station here is
+# at +03:00 by its record (not the default +08:00), and the machine's TZ is
+# something else again.
+zd="$dir/zones"
+"$studycast" record settings --utc-offset +03:00 --data-dir "$zd" >/dev/null || fail "record settings"
+z() { TZ=America/Sao_Paulo "$studycast" schedule "$@" --data-dir "$zd"; }
+z add --title utc --source service:1 --start 2026-12-10T19:30Z --duration 60 >/dev/null
+z add --title ist --source service:1 --start 2026-12-11T19:30+05:30 --duration 60 >/dev/null
+z add --title brt --source service:1 --start 2026-12-12T19:30:00-03:00 --duration 60 >/dev/null
+z add --title local --source service:1 --start 2026-12-13T19:30 --duration 60 >/dev/null
+z add --title lower --source service:1 --start 2026-12-13t10:00:30z --duration 10 >/dev/null
+z add --title short --source service:1 --start 2026-12-14T19:30+08 --duration 10 >/dev/null
+z add --title basic --source service:1 --start 2026-12-14T19:30+0800 --duration 10 --force \
+  >/dev/null 2>&1
+# Mondays and Fridays at 22:00Z are Tuesdays and Saturdays at 01:00+03:00.
+z add --title weekly --source service:1 --start 2026-12-14T22:00Z --duration 30 \
+  --repeat mon,fri >/dev/null
+z add --title daily --source service:1 --start 2026-12-15T08:00-05:00 --duration 30 \
+  --repeat daily >/dev/null
+z list --json --from 2026-12-10 --to 2026-12-19 >"$dir/zones.json"
+python3 - "$dir/zones.json" <<'PY'
+import json, sys, datetime
+doc = json.load(open(sys.argv[1]))
+def utc(text):
+    t = datetime.datetime.fromisoformat(text)
+    assert t.utcoffset() == datetime.timedelta(hours=3), text  # station time, explicit offset
+    return t.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+e = {x["title"]: x for x in doc["entries"]}
+assert e["utc"]["start"] == "2026-12-10T22:30:00+03:00", e["utc"]
+assert e["weekly"]["repeat"] == "tue,sat", e["weekly"]
+got = {}
+for o in doc["occurrences"]:
+    got.setdefault(o["title"], []).append(utc(o["start"]))
+want = {
+    "utc": ["2026-12-10T19:30:00Z"],
+    "ist": ["2026-12-11T14:00:00Z"],
+    "brt": ["2026-12-12T22:30:00Z"],
+    "local": ["2026-12-13T16:30:00Z"],  # no zone: station time, +03:00
+    "lower": ["2026-12-13T10:00:30Z"],
+    "short": ["2026-12-14T11:30:00Z"],
+    "basic": ["2026-12-14T11:30:00Z"],
+    "weekly": ["2026-12-14T22:00:00Z", "2026-12-18T22:00:00Z"],
+    "daily": ["2026-12-%02dT13:00:00Z" % d for d in range(15, 20)],
+}
+assert got == want, (got, want)
+o = [x for x in doc["occurrences"] if x["title"] == "utc"][0]
+assert o["start"] == "2026-12-10T22:30:00+03:00" and o["end"] == "2026-12-10T23:30:00+03:00", o
+PY
+# The same instant written in another zone conflicts (19:30Z is 03:30+08:00
+# the next day); 19:30+08:00 on the 10th is eight hours earlier and does not.
+expect 3 'overlaps entry 1 "utc"' z add --title x --source service:2 --start 2026-12-11T03:30+08:00 \
+  --duration 10
+expect 3 'overlaps entry 1 "utc"' z add --title x --source service:2 --start 2026-12-10T16:45-03:00 \
+  --duration 30
+z add --title early --source service:2 --start 2026-12-10T19:30+08:00 --duration 60 >/dev/null ||
+  fail "19:30+08:00 refused"
+# A malformed zone is refused with exit 2 and the reason, never read as local time.
+n=$(sqlite3 "$zd/schedule.db" 'SELECT count(*) FROM entries')
+for bad in "+25:00|the zone '+25:00' is out of range" "+14:30|the zone '+14:30' is out of range" \
+  "+08:7|the zone '+08:7' is not Z, +hh:mm, +hhmm or +hh" "+08:70|the zone '+08:70' is not" \
+  "+8|the zone '+8' is not" "Zjunk|the zone 'Zjunk' is not" "x|unexpected 'x' after the time" \
+  " UTC|unexpected ' UTC' after the time"; do
+  expect 2 "--start '2026-12-20T19:30${bad%%|*}' is not an ISO 8601 date and time: ${bad#*|}" \
+    z add --title bad --source service:3 --start "2026-12-20T19:30${bad%%|*}" --duration 10
+done
+expect 2 "a zone needs a time of day" z add --title bad --source service:3 --start 2026-12-20Z \
+  --duration 10
+expect 2 "--from '2026-12-20T00:00+25:00' is not a date" z list --from 2026-12-20T00:00+25:00 \
+  --to 2026-12-21
+expect 2 "utc-offset" z list --utc-offset +08:7
+[ "$(sqlite3 "$zd/schedule.db" 'SELECT count(*) FROM entries')" = "$n" ] || fail "bad zone stored"
 
 # A damaged database file is reported, not trusted.
 echo "not a database" >"$dir/bad.db"

@@ -554,6 +554,245 @@ static void references(void)
     ASSERT_EQ(sc_sched_referrers(list, 3, 2, ids, 1), 0);
 }
 
+/* An entry as `schedule add` makes it: the start as written (perhaps with a
+ * zone), the entry at the station's offset. */
+static struct sc_sched_entry zoned(int64_t id, const char *start, int32_t station, int minutes,
+                                   const char *repeat, const char *source)
+{
+    struct sc_sched_entry e =
+        entry(id, "2026-01-01T00:00", station, minutes, repeat, SC_SCHED_LIVE, source);
+    char err[120] = "";
+    if (sc_sched_entry_set_start(&e, start, station, err, sizeof(err)) != 0)
+        TEST_FAIL("start %s refused: %s", start, err);
+    ASSERT_EQ(e.utc_offset_s, station);
+    return e;
+}
+
+/* The one occurrence of a once entry, as the kiosk's planner sees it. */
+static int64_t only_start(const struct sc_sched_entry *e, int32_t station)
+{
+    struct sc_sched_query q;
+    sc_sched_query_init(&q, station);
+    struct sc_sched_occurrence *occ;
+    size_t n;
+    ASSERT_EQ(
+        sc_sched_occurrences(e, 1, at("2026-01-01T00:00Z"), at("2028-01-01T00:00Z"), &q, &occ, &n),
+        0);
+    ASSERT_EQ(n, 1);
+    int64_t start = occ[0].start_utc;
+    free(occ);
+    return start;
+}
+
+/* A start with a zone is that instant, whatever the station's offset; the
+ * entry keeps the station's offset, so the occurrence is that instant too. */
+static void zoned_starts(void)
+{
+    static const struct {
+        const char *text, *instant;
+    } cases[] = {
+        {"2026-12-10T19:30Z", "2026-12-10T19:30Z"},
+        {"2026-12-10T19:30z", "2026-12-10T19:30Z"},
+        {"2026-12-10t19:30:00Z", "2026-12-10T19:30Z"},
+        {"2026-12-10T19:30:45Z", "2026-12-10T19:30:45Z"},
+        {"2026-12-10T19:30+05:30", "2026-12-10T14:00Z"},
+        {"2026-12-10T19:30-03:00", "2026-12-10T22:30Z"},
+        {"2026-12-10T19:30+0800", "2026-12-10T11:30Z"},
+        {"2026-12-10T19:30+08", "2026-12-10T11:30Z"},
+        {"2026-12-10T19:30-0930", "2026-12-11T05:00Z"},
+        {"2026-12-10 19:30:15+14:00", "2026-12-10T05:30:15Z"},
+        {"2026-12-10T19:30-00:00", "2026-12-10T19:30Z"},
+    };
+    const int32_t stations[] = {CST, 0, -(3 * 3600), 5 * 3600 + 2700};
+    for (size_t s = 0; s < sizeof(stations) / sizeof(stations[0]); s++) {
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+            struct sc_sched_entry e = zoned(1, cases[i].text, stations[s], 60, "once", "service:1");
+            if (e.start_utc != at(cases[i].instant))
+                TEST_FAIL("%s at station %d: %lld", cases[i].text, (int)stations[s],
+                          (long long)e.start_utc);
+            ASSERT_EQ(only_start(&e, stations[s]), at(cases[i].instant));
+        }
+    }
+    /* Listed in station time with its offset: 19:30Z is 03:30 the next day. */
+    struct sc_sched_entry e = zoned(1, "2026-12-10T19:30Z", CST, 60, "once", "service:1");
+    /* The kiosk's planner (sc_sched_due at the station's offset) starts it then. */
+    struct sc_sched_query q;
+    sc_sched_query_init(&q, CST);
+    struct sc_sched_due due[2];
+    int64_t now = at("2026-12-10T19:30Z");
+    ASSERT_EQ(sc_sched_due(&e, 1, now - 60, now, &q, due, 2), 1);
+    ASSERT_EQ(due[0].state, SC_DUE_START);
+    ASSERT_EQ(due[0].occurrence.start_utc, now);
+    ASSERT_EQ(sc_sched_due(&e, 1, now - 9 * 3600, now - 8 * 3600, &q, due, 2), 0);
+    char text[40];
+    sc_sched_format_local(only_start(&e, CST), CST, text, sizeof(text));
+    ASSERT_STR_EQ(text, "2026-12-11T03:30:00+08:00");
+
+    /* The zone read back, and the station's offset when there is none. */
+    int64_t t;
+    int32_t zone = 1;
+    ASSERT_EQ(sc_sched_parse_time("2026-12-10T19:30-03:00", CST, &t, &zone, NULL, 0), 0);
+    ASSERT_EQ(zone, -3 * 3600);
+    ASSERT_EQ(sc_sched_parse_time("2026-12-10T19:30", -3 * 3600, &t, &zone, NULL, 0), 0);
+    ASSERT_EQ(zone, -3 * 3600);
+    ASSERT_EQ(t, at("2026-12-10T22:30Z"));
+    ASSERT_EQ(sc_sched_zone_offset("2026-12-01T19:30z", &zone), 0);
+    ASSERT_EQ(zone, 0);
+    ASSERT_EQ(sc_sched_zone_offset("2026-12-01T19:30+08", &zone), 0);
+    ASSERT_EQ(zone, CST);
+    ASSERT_EQ(sc_sched_zone_offset("2026-12-01T19:30+08:70", &zone), -EINVAL);
+}
+
+/* Without a zone a start is station local time: the station's offset
+ * (+05:45 here, not the default +08:00), never the zone of the machine. */
+static void zoneless_is_station_time(void)
+{
+    const int32_t nepal = 5 * 3600 + 2700;
+    struct sc_sched_entry e = zoned(1, "2026-12-10T19:30", nepal, 60, "daily", "service:1");
+    ASSERT_EQ(e.start_utc, at("2026-12-10T13:45Z"));
+    ASSERT_EQ(e.weekdays, SC_SCHED_DAILY);
+    e = zoned(1, "2026-12-10T19:30", nepal, 60, "mon,wed", "service:1");
+    uint8_t want;
+    ASSERT_EQ(sc_sched_repeat_parse("mon,wed", &want), 0);
+    ASSERT_EQ(e.weekdays, want); /* no zone: the days are the station's */
+    int64_t t;
+    ASSERT_EQ(sc_sched_parse_local("2026-12-10", nepal, &t), 0);
+    ASSERT_EQ(t, at("2026-12-10T00:00+05:45"));
+}
+
+/* A repeating course written in another zone recurs at the instant written
+ * plus whole days; its weekdays are days in the zone it was written in. */
+static void zoned_repeats(void)
+{
+    struct sc_sched_occurrence *occ;
+    size_t n;
+    struct sc_sched_query q;
+    sc_sched_query_init(&q, CST);
+    struct sc_sched_entry e = zoned(1, "2026-12-10T19:30Z", CST, 60, "daily", "service:1");
+    ASSERT_EQ(
+        sc_sched_occurrences(&e, 1, at("2026-12-01T00:00Z"), at("2026-12-14T00:00Z"), &q, &occ, &n),
+        0);
+    ASSERT_EQ(n, 4); /* 10th to 13th */
+    for (size_t k = 0; k < n; k++)
+        ASSERT_EQ(occ[k].start_utc, at("2026-12-10T19:30Z") + (int64_t)k * 86400);
+    free(occ);
+
+    /* 2026-12-07 is a Monday. Mondays and Wednesdays at 19:30Z are Tuesdays
+     * and Thursdays at 03:30 in the station (+08:00). */
+    e = zoned(2, "2026-12-07T19:30Z", CST, 60, "mon,wed", "service:1");
+    char days[32];
+    sc_sched_repeat_format(e.weekdays, days, sizeof(days));
+    ASSERT_STR_EQ(days, "tue,thu");
+    ASSERT_EQ(
+        sc_sched_occurrences(&e, 1, at("2026-12-01T00:00Z"), at("2026-12-15T00:00Z"), &q, &occ, &n),
+        0);
+    ASSERT_EQ(n, 3);
+    ASSERT_EQ(occ[0].start_utc, at("2026-12-07T19:30Z"));
+    ASSERT_EQ(occ[1].start_utc, at("2026-12-09T19:30Z"));
+    ASSERT_EQ(occ[2].start_utc, at("2026-12-14T19:30Z"));
+    free(occ);
+
+    /* The other way: Tuesday 05:00+08:00 is Monday 18:00 at a -03:00
+     * station; and Tuesday 01:00+14:00 is Sunday 23:00 at -12:00. */
+    const struct {
+        const char *start;
+        int32_t station;
+        const char *days, *second;
+    } shifted[] = {
+        {"2026-12-08T05:00+08:00", -3 * 3600, "mon", "2026-12-15T05:00+08:00"},
+        {"2026-12-08T01:00+14:00", -12 * 3600, "sun", "2026-12-15T01:00+14:00"},
+        {"2026-12-08T05:00+08:00", CST, "tue", "2026-12-15T05:00+08:00"},
+    };
+    for (size_t i = 0; i < sizeof(shifted) / sizeof(shifted[0]); i++) {
+        e = zoned(3, shifted[i].start, shifted[i].station, 30, "tue", "service:1");
+        sc_sched_repeat_format(e.weekdays, days, sizeof(days));
+        ASSERT_STR_EQ(days, shifted[i].days);
+        sc_sched_query_init(&q, shifted[i].station);
+        ASSERT_EQ(sc_sched_occurrences(&e, 1, at("2026-12-01T00:00Z"), at("2026-12-20T00:00Z"), &q,
+                                       &occ, &n),
+                  0);
+        ASSERT_EQ(n, 2);
+        ASSERT_EQ(occ[0].start_utc, at(shifted[i].start));
+        ASSERT_EQ(occ[1].start_utc, at(shifted[i].second));
+        free(occ);
+    }
+}
+
+/* Conflicts compare real instants: 19:30Z and 03:30+08:00 the next day are
+ * the same moment, whichever zone each was written in. */
+static void zoned_conflicts(void)
+{
+    struct sc_sched_entry list[1] = {
+        zoned(1, "2026-12-10T19:30Z", CST, 60, "once", "service:1"),
+    };
+    struct sc_sched_query q;
+    sc_sched_query_init(&q, CST);
+    struct sc_sched_conflict c[2];
+    struct sc_sched_entry cand = zoned(0, "2026-12-11T03:30+08:00", CST, 10, "once", "service:2");
+    ASSERT_EQ(sc_sched_conflicts(list, 1, &cand, &q, c, 2), 1);
+    ASSERT_EQ(c[0].type, SC_CONFLICT_SCREEN);
+    ASSERT_EQ(c[0].a_start, at("2026-12-10T19:30Z"));
+    ASSERT_EQ(c[0].b_start, at("2026-12-10T19:30Z"));
+    /* Written in a third zone, still the same moment. */
+    cand = zoned(0, "2026-12-10T16:50-03:00", CST, 30, "once", "service:2");
+    ASSERT_EQ(sc_sched_conflicts(list, 1, &cand, &q, c, 2), 1);
+    ASSERT_EQ(c[0].b_start, at("2026-12-10T19:30Z"));
+    /* 19:30 at +08:00 on the 10th is eight hours earlier: no conflict. */
+    cand = zoned(0, "2026-12-10T19:30+08:00", CST, 60, "once", "service:2");
+    ASSERT_EQ(sc_sched_conflicts(list, 1, &cand, &q, c, 2), 0);
+    /* A daily course written in UTC meets a once course on a later day. */
+    list[0] = zoned(1, "2026-12-10T19:30Z", CST, 60, "daily", "service:1");
+    cand = zoned(0, "2026-12-14T04:00+08:00", CST, 30, "once", "file:x.ts");
+    ASSERT_EQ(sc_sched_conflicts(list, 1, &cand, &q, c, 2), 1);
+    ASSERT_EQ(c[0].b_start, at("2026-12-13T19:30Z"));
+}
+
+/* A malformed zone is refused with a reason, never read as local time. */
+static void malformed_zones(void)
+{
+    static const struct {
+        const char *text, *why;
+    } bad[] = {
+        {"2026-12-10T19:30+25:00", "the zone '+25:00' is out of range (-14:00 to +14:00)"},
+        {"2026-12-10T19:30+14:30", "the zone '+14:30' is out of range (-14:00 to +14:00)"},
+        {"2026-12-10T19:30+08:7", "the zone '+08:7' is not Z, +hh:mm, +hhmm or +hh"},
+        {"2026-12-10T19:30+08:70", "the zone '+08:70' is not Z, +hh:mm, +hhmm or +hh"},
+        {"2026-12-10T19:30+8", "the zone '+8' is not Z, +hh:mm, +hhmm or +hh"},
+        {"2026-12-10T19:30+080", "the zone '+080' is not Z, +hh:mm, +hhmm or +hh"},
+        {"2026-12-10T19:30+08:", "the zone '+08:' is not Z, +hh:mm, +hhmm or +hh"},
+        {"2026-12-10T19:30+08:00:00", "the zone '+08:00:00' is not Z, +hh:mm, +hhmm or +hh"},
+        {"2026-12-10T19:30Zjunk", "the zone 'Zjunk' is not Z, +hh:mm, +hhmm or +hh"},
+        {"2026-12-10T19:30+08:00 ", "the zone '+08:00 ' is not Z, +hh:mm, +hhmm or +hh"},
+        {"2026-12-10T19:30 UTC", "unexpected ' UTC' after the time"},
+        {"2026-12-10T19:30:4Z", "expected 2026-12-01T19:30 or 2026-12-01T19:30+08:00"},
+        {"2026-12-10Z", "a zone needs a time of day"},
+        {"2026-12-10T24:00Z", "the time of day is out of range"},
+        {"2026-02-30T19:30Z", "there is no such day"},
+        {"", "no time given"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        int64_t t = 0;
+        char err[120] = "";
+        if (sc_sched_parse_local(bad[i].text, CST, &t) != -EINVAL)
+            TEST_FAIL("'%s' was read as %lld", bad[i].text, (long long)t);
+        ASSERT_EQ(sc_sched_parse_time(bad[i].text, CST, &t, NULL, err, sizeof(err)), -EINVAL);
+        ASSERT_STR_EQ(err, bad[i].why);
+        struct sc_sched_entry e;
+        sc_sched_entry_init(&e);
+        ASSERT_EQ(sc_sched_entry_set_start(&e, bad[i].text, CST, NULL, 0), -EINVAL);
+    }
+    int32_t zone;
+    ASSERT_EQ(sc_sched_parse_zone("+05:45", &zone), 0);
+    ASSERT_EQ(zone, 5 * 3600 + 2700);
+    ASSERT_EQ(sc_sched_parse_zone("-0330", &zone), 0);
+    ASSERT_EQ(zone, -(3 * 3600 + 1800));
+    ASSERT_EQ(sc_sched_parse_zone("z", &zone), 0);
+    ASSERT_EQ(zone, 0);
+    ASSERT_EQ(sc_sched_parse_zone("+15", &zone), -ERANGE);
+    ASSERT_EQ(sc_sched_parse_zone("+08:7", &zone), -EINVAL);
+    ASSERT_EQ(sc_sched_parse_zone("8", &zone), -EINVAL);
+}
+
 /* A kiosk off for a year reports at most a month of missed slots. */
 static void long_outage(void)
 {
@@ -581,5 +820,10 @@ int main(void)
     RUN_TEST(sources_and_validation);
     RUN_TEST(references);
     RUN_TEST(long_outage);
+    RUN_TEST(zoned_starts);
+    RUN_TEST(zoneless_is_station_time);
+    RUN_TEST(zoned_repeats);
+    RUN_TEST(zoned_conflicts);
+    RUN_TEST(malformed_zones);
     return 0;
 }
