@@ -224,15 +224,24 @@ static int cmd_report(const struct args *a, struct sc_log *log)
     }
     if (a->json) {
         struct sc_buf out = {0};
-        rc = rec_report_json(rec, &period, &out);
+        rc = rec_report_json(rec, &period, &out); /* checks the chain; says so in the JSON */
         if (rc == 0) fwrite(out.data, 1, out.len, stdout);
         sc_buf_free(&out);
     } else {
-        rc = report_table(rec, &period);
+        /* an altered record is still shown, so an inspector can see what is
+         * there, but under the warning and with a failing exit status */
+        rc = rec_check_chain(rec, NULL);
+        if (rc == REC_ECHAIN) printf("WARNING: %s\n\n", rec_chain_fault(rec)->message);
+        if (rc == 0 || rc == REC_ECHAIN) rc = report_table(rec, &period);
     }
-    if (rc != 0) fprintf(stderr, "studycast record report: %s\n", rec_strerror(rc));
+    bool altered = rc == 0 && rec_chain_fault(rec)->seq != 0;
+    if (altered)
+        fprintf(stderr, "studycast record report: %s; the figures above cannot be trusted\n",
+                rec_chain_fault(rec)->message);
+    else if (rc != 0)
+        fprintf(stderr, "studycast record report: %s\n", rec_strerror(rc));
     rec_close(rec);
-    return rc == 0 ? 0 : 1;
+    return rc == 0 && !altered ? 0 : 1;
 }
 
 static int parse_formats(const char *text, int *formats)
@@ -294,7 +303,13 @@ static int cmd_export(const struct args *a, struct sc_log *log)
         return 2;
     }
     int rc = rec_export(rec, a->out, from, to, formats);
-    if (rc != 0)
+    if (rc == REC_ECHAIN)
+        fprintf(stderr,
+                "studycast record export: %s. Nothing was exported: an export would be signed "
+                "by the station as if the record were sound. `studycast record report` still "
+                "shows the record, with this warning.\n",
+                rec_chain_fault(rec)->message);
+    else if (rc != 0)
         fprintf(stderr,
                 "studycast: export to %s failed: %s. The study record itself is unchanged; "
                 "fix the target (space, write protection, is it plugged in?) and export "
@@ -344,6 +359,8 @@ static int cmd_check(const struct args *a, struct sc_log *log)
     if (rc == 0)
         printf("record sound: %lld events, integrity_check ok, chain ok\n",
                (long long)rec_last_seq(rec));
+    else if (rc == REC_ECHAIN)
+        fprintf(stderr, "studycast record check: %s\n", rec_chain_fault(rec)->message);
     else
         fprintf(stderr, "studycast record check: %s\n", rec_strerror(rc));
     rec_close(rec);

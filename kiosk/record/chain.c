@@ -3,42 +3,84 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <string.h>
+
+/* The encoding is gathered in a buffer and hashed in few updates: the chain
+ * check hashes every event of the record before each report and export. */
+struct encoder {
+    crypto_hash_sha256_state st;
+    size_t n;
+    unsigned char buf[512];
+};
+
+static void put_bytes(struct encoder *enc, const void *bytes, size_t n)
+{
+    if (enc->n + n > sizeof(enc->buf)) {
+        crypto_hash_sha256_update(&enc->st, enc->buf, enc->n);
+        enc->n = 0;
+        if (n > sizeof(enc->buf)) {
+            crypto_hash_sha256_update(&enc->st, bytes, n);
+            return;
+        }
+    }
+    memcpy(enc->buf + enc->n, bytes, n);
+    enc->n += n;
+}
+
+/* Decimal digits of value at the end of a 24-byte buffer; returns the first. */
+static char *decimal(uint64_t value, bool negative, char end[24])
+{
+    char *p = end + 24;
+    do {
+        *--p = (char)('0' + value % 10);
+        value /= 10;
+    } while (value);
+    if (negative) *--p = '-';
+    return p;
+}
 
 /* Each field is written as "<decimal length>:<bytes>\n" so that no choice of
  * field contents can make two different events encode alike. */
-static void put_field(crypto_hash_sha256_state *st, const char *text)
+static void put_field(struct encoder *enc, const char *bytes, size_t n)
 {
-    char len[24];
-    size_t n = strlen(text);
-    int k = snprintf(len, sizeof(len), "%zu:", n);
-    crypto_hash_sha256_update(st, (const unsigned char *)len, (unsigned long long)k);
-    crypto_hash_sha256_update(st, (const unsigned char *)text, n);
-    crypto_hash_sha256_update(st, (const unsigned char *)"\n", 1);
+    char digits[24];
+    char *len = decimal(n, false, digits);
+    put_bytes(enc, len, (size_t)(digits + 24 - len));
+    put_bytes(enc, ":", 1);
+    put_bytes(enc, bytes, n);
+    put_bytes(enc, "\n", 1);
 }
 
-static void put_int(crypto_hash_sha256_state *st, int64_t value)
+static void put_text(struct encoder *enc, const char *text)
 {
-    char text[24];
-    snprintf(text, sizeof(text), "%" PRId64, value);
-    put_field(st, text);
+    put_field(enc, text, strlen(text));
+}
+
+static void put_int(struct encoder *enc, int64_t value)
+{
+    char digits[24];
+    uint64_t magnitude = value < 0 ? 0 - (uint64_t)value : (uint64_t)value;
+    char *text = decimal(magnitude, value < 0, digits);
+    put_field(enc, text, (size_t)(digits + 24 - text));
 }
 
 void rec_event_hash(const struct rec_event *e, unsigned char out[REC_HASH_BYTES])
 {
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, (const unsigned char *)"studycast-event-v1\n", 19);
-    crypto_hash_sha256_update(&st, e->prev_hash, REC_HASH_BYTES);
-    put_int(&st, e->seq);
-    put_field(&st, e->type);
-    put_int(&st, e->utc_ns);
-    put_field(&st, e->clock_source);
-    put_int(&st, e->mono_ns);
-    put_field(&st, e->boot_id);
-    put_field(&st, e->session ? e->session : "");
-    put_field(&st, e->payload);
-    crypto_hash_sha256_final(&st, out);
+    struct encoder enc = {.n = 0};
+    crypto_hash_sha256_init(&enc.st);
+    put_bytes(&enc, "studycast-event-v1\n", 19);
+    put_bytes(&enc, e->prev_hash, REC_HASH_BYTES);
+    put_int(&enc, e->seq);
+    put_text(&enc, e->type);
+    put_int(&enc, e->utc_ns);
+    put_text(&enc, e->clock_source);
+    put_int(&enc, e->mono_ns);
+    put_text(&enc, e->boot_id);
+    put_text(&enc, e->session ? e->session : "");
+    put_text(&enc, e->payload);
+    crypto_hash_sha256_update(&enc.st, enc.buf, enc.n);
+    crypto_hash_sha256_final(&enc.st, out);
 }
 
 void rec_hex(const unsigned char *bytes, size_t n, char *out)
@@ -70,14 +112,120 @@ int rec_unhex(const char *hex, unsigned char *bytes, size_t n)
     return 0;
 }
 
-static const char *column_text(sqlite3_stmt *st, int i)
+/* Storage classes the chain check demands of each column, in SELECT order.
+ * The hash covers the values' text, but the derivations compare typed values
+ * in SQL (a blob never equals a text, text with a NUL after "x" is not "x"):
+ * a value is only what was hashed if it has its class and no NUL byte. */
+enum {
+    COL_SEQ,
+    COL_TYPE,
+    COL_UTC,
+    COL_CLOCK,
+    COL_MONO,
+    COL_BOOT,
+    COL_SESSION,
+    COL_PAYLOAD,
+    COL_PREV,
+    COL_HASH,
+    N_COLS
+};
+static const char *const col_name[N_COLS] = {"seq",       "type",    "utc_ns",  "clock_source",
+                                             "mono_ns",   "boot_id", "session", "payload",
+                                             "prev_hash", "hash"};
+static const int col_class[N_COLS] = {SQLITE_INTEGER, SQLITE_TEXT, SQLITE_INTEGER, SQLITE_TEXT,
+                                      SQLITE_INTEGER, SQLITE_TEXT, SQLITE_TEXT,    SQLITE_TEXT,
+                                      SQLITE_BLOB,    SQLITE_BLOB};
+
+static const char *class_name(int type)
 {
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? (const char *)t : "";
+    switch (type) {
+    case SQLITE_INTEGER:
+        return "an integer";
+    case SQLITE_FLOAT:
+        return "a real";
+    case SQLITE_TEXT:
+        return "text";
+    case SQLITE_BLOB:
+        return "a blob";
+    default:
+        return "NULL";
+    }
+}
+
+/* The event's type for a message: its bytes whatever their class, anything
+ * unprintable as '?'. */
+static void printable_type(sqlite3_stmt *st, char *out, size_t size)
+{
+    const unsigned char *bytes = sqlite3_column_blob(st, COL_TYPE);
+    int n = sqlite3_column_bytes(st, COL_TYPE);
+    size_t k = 0;
+    for (int i = 0; bytes && i < n && k + 1 < size; i++)
+        out[k++] = bytes[i] >= 0x20 && bytes[i] < 0x7f ? (char)bytes[i] : '?';
+    out[k] = '\0';
+    if (k == 0) snprintf(out, size, "?");
+}
+
+/* Why the row's columns are not what was hashed, or NULL if they are. Reads
+ * only storage classes and byte counts, before any conversion. */
+static const char *column_fault(sqlite3_stmt *st, char *why, size_t size)
+{
+    for (int i = 0; i < N_COLS; i++) {
+        int type = sqlite3_column_type(st, i);
+        if (i == COL_SESSION && type == SQLITE_NULL) continue;
+        if (type != col_class[i]) {
+            snprintf(why, size, "%s is stored as %s, not %s", col_name[i], class_name(type),
+                     class_name(col_class[i]));
+            return why;
+        }
+        if (type == SQLITE_BLOB && sqlite3_column_bytes(st, i) != REC_HASH_BYTES) {
+            snprintf(why, size, "%s is not %d bytes", col_name[i], REC_HASH_BYTES);
+            return why;
+        }
+        if (type != SQLITE_TEXT) continue;
+        const char *text = (const char *)sqlite3_column_text(st, i);
+        size_t n = (size_t)sqlite3_column_bytes(st, i);
+        if (strlen(text) != n) {
+            snprintf(why, size, "%s holds a NUL byte", col_name[i]);
+            return why;
+        }
+        /* NULL and "" hash alike, and only NULL means "no session" */
+        if (i == COL_SESSION && n == 0) {
+            snprintf(why, size, "session is empty text, not NULL");
+            return why;
+        }
+    }
+    return NULL;
+}
+
+/* Records the first fault: "event N (type) <detail>", or without the type
+ * when st is NULL (an event that is not there). */
+static int fault_at(struct rec *rec, int64_t seq, sqlite3_stmt *st, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int fault_at(struct rec *rec, int64_t seq, sqlite3_stmt *st, const char *fmt, ...)
+{
+    struct rec_chain_fault *f = &rec->fault;
+    char detail[144]; /* fits the message with the longest seq and type */
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof(detail), fmt, ap);
+    va_end(ap);
+    f->seq = seq;
+    if (st) {
+        printable_type(st, f->type, sizeof(f->type));
+        snprintf(f->message, sizeof(f->message),
+                 "the study record has been altered: event %" PRId64 " (%s) %s", seq, f->type,
+                 detail);
+    } else {
+        snprintf(f->message, sizeof(f->message),
+                 "the study record has been altered: event %" PRId64 " %s", seq, detail);
+    }
+    SC_ERR(rec->log, "event chain: %s", f->message);
+    return REC_ECHAIN;
 }
 
 int rec_chain_check_db(struct rec *rec)
 {
+    memset(&rec->fault, 0, sizeof(rec->fault));
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(rec->db,
                                 "SELECT seq, type, utc_ns, clock_source, mono_ns, boot_id, "
@@ -87,38 +235,42 @@ int rec_chain_check_db(struct rec *rec)
     unsigned char prev[REC_HASH_BYTES] = {0};
     int64_t expected_seq = 1;
     int result = 0;
+    char why[96];
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct rec_event e = {
-            .seq = sqlite3_column_int64(st, 0),
-            .type = column_text(st, 1),
-            .utc_ns = sqlite3_column_int64(st, 2),
-            .clock_source = column_text(st, 3),
-            .mono_ns = sqlite3_column_int64(st, 4),
-            .boot_id = column_text(st, 5),
-            .session = column_text(st, 6),
-            .payload = column_text(st, 7),
-        };
-        const void *stored_prev = sqlite3_column_blob(st, 8);
-        const void *stored_hash = sqlite3_column_blob(st, 9);
-        if (e.seq != expected_seq) {
-            SC_ERR(rec->log, "event chain: expected event %" PRId64 ", found %" PRId64,
-                   expected_seq, e.seq);
-            result = REC_ECHAIN;
+        int64_t seq = sqlite3_column_int64(st, COL_SEQ);
+        if (column_fault(st, why, sizeof(why))) {
+            result = fault_at(rec, seq, st, "has been edited: %s", why);
             break;
         }
-        if (!stored_prev || sqlite3_column_bytes(st, 8) != REC_HASH_BYTES ||
-            memcmp(stored_prev, prev, REC_HASH_BYTES) != 0) {
-            SC_ERR(rec->log, "event chain: event %" PRId64 " does not link to its predecessor",
-                   e.seq);
-            result = REC_ECHAIN;
+        if (seq != expected_seq) {
+            result = fault_at(rec, expected_seq, NULL,
+                              "is missing: event %" PRId64 " follows event %" PRId64, seq,
+                              expected_seq - 1);
+            break;
+        }
+        struct rec_event e = {
+            .seq = seq,
+            .type = (const char *)sqlite3_column_text(st, COL_TYPE),
+            .utc_ns = sqlite3_column_int64(st, COL_UTC),
+            .clock_source = (const char *)sqlite3_column_text(st, COL_CLOCK),
+            .mono_ns = sqlite3_column_int64(st, COL_MONO),
+            .boot_id = (const char *)sqlite3_column_text(st, COL_BOOT),
+            .session = sqlite3_column_type(st, COL_SESSION) == SQLITE_NULL
+                           ? ""
+                           : (const char *)sqlite3_column_text(st, COL_SESSION),
+            .payload = (const char *)sqlite3_column_text(st, COL_PAYLOAD),
+        };
+        if (memcmp(sqlite3_column_blob(st, COL_PREV), prev, REC_HASH_BYTES) != 0) {
+            result = fault_at(rec, seq, st,
+                              "does not link to event %" PRId64
+                              " (an event before it was changed, removed or inserted)",
+                              seq - 1);
             break;
         }
         memcpy(e.prev_hash, prev, REC_HASH_BYTES);
         rec_event_hash(&e, e.hash);
-        if (!stored_hash || sqlite3_column_bytes(st, 9) != REC_HASH_BYTES ||
-            memcmp(stored_hash, e.hash, REC_HASH_BYTES) != 0) {
-            SC_ERR(rec->log, "event chain: event %" PRId64 " (%s) was altered", e.seq, e.type);
-            result = REC_ECHAIN;
+        if (memcmp(sqlite3_column_blob(st, COL_HASH), e.hash, REC_HASH_BYTES) != 0) {
+            result = fault_at(rec, seq, st, "does not match its hash");
             break;
         }
         memcpy(prev, e.hash, REC_HASH_BYTES);
@@ -128,4 +280,16 @@ int rec_chain_check_db(struct rec *rec)
         result = rec_map_sqlite(rec, rc, "reading the event chain");
     sqlite3_finalize(st);
     return result;
+}
+
+int rec_check_chain(struct rec *rec, struct rec_chain_fault *fault)
+{
+    int rc = rec_chain_check_db(rec);
+    if (fault) *fault = rec->fault;
+    return rc;
+}
+
+const struct rec_chain_fault *rec_chain_fault(const struct rec *rec)
+{
+    return &rec->fault;
 }

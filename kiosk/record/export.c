@@ -325,7 +325,10 @@ int rec_export(struct rec *rec, const char *dir, int64_t from_utc, int64_t to_ut
 {
     struct rec_export_ctx ctx = {.rec = rec, .dir = dir, .from_utc = from_utc, .to_utc = to_utc};
     if (formats <= 0 || formats > REC_EXPORT_ALL) return -EINVAL;
-    int rc = make_export_dir(rec, dir);
+    /* Nothing is signed from an altered record: the export carries only its
+     * range, so an edit before it would verify as intact (docs/record.md). */
+    int rc = rec_chain_check_db(rec);
+    if (rc == 0) rc = make_export_dir(rec, dir);
     if (rc != 0) return rc;
     if (rec_setting_get(rec, "station_name", ctx.station_name, sizeof(ctx.station_name)) != 0)
         ctx.station_name[0] = '\0';

@@ -46,6 +46,7 @@ struct rec {
     char station_id[REC_UUID_STR_LEN];
     unsigned char public_key[crypto_sign_PUBLICKEYBYTES];
     unsigned char secret_key[crypto_sign_SECRETKEYBYTES];
+    struct rec_chain_fault fault; /* the last chain check's */
 };
 
 /* One event as stored and as exported; strings are borrowed. */
@@ -66,7 +67,8 @@ struct rec_event {
 void rec_event_hash(const struct rec_event *event, unsigned char out[REC_HASH_BYTES]);
 void rec_hex(const unsigned char *bytes, size_t n, char *out); /* out: 2n+1 */
 int rec_unhex(const char *hex, unsigned char *bytes, size_t n);
-/* Walks the database's chain; 0 or REC_ECHAIN (message logged). */
+/* Walks the database's whole chain, checking each column's storage class
+ * first; 0 or REC_ECHAIN (rec->fault set, message logged). */
 int rec_chain_check_db(struct rec *rec);
 
 /* uuid.c */

@@ -116,6 +116,26 @@ void rec_set_clock(struct rec *rec, enum rec_clock_source source, int64_t utc_mi
 
 /* PRAGMA integrity_check plus a walk of the whole hash chain. 0 if sound. */
 int rec_check(struct rec *rec);
+
+/* The first event at which a chain check failed. */
+struct rec_chain_fault {
+    int64_t seq;       /* 0: the chain held */
+    char type[48];     /* that event's type as stored, unprintable bytes as '?';
+                          "" when the event is missing */
+    char message[256]; /* one line for people, e.g. "the study record has been
+                          altered: event 17 (member_checked_out) does not match
+                          its hash" */
+};
+/* Walks the whole hash chain (no integrity_check: ~0.1 s for a busy year):
+ * each event's columns must have the storage class the derivations compare
+ * (text, integer, 32-byte blob; session text or NULL) without NUL bytes, the
+ * sequence must have no gap, and each hash must match and link. Returns 0,
+ * REC_ECHAIN with *fault set (fault may be NULL), or another negative code.
+ * rec_report_json and rec_export run it first. */
+int rec_check_chain(struct rec *rec, struct rec_chain_fault *fault);
+/* The result of this handle's last chain check (rec_check, rec_check_chain,
+ * rec_report_json, rec_export); seq 0 if it held or none ran. */
+const struct rec_chain_fault *rec_chain_fault(const struct rec *rec);
 /* Number of events recorded so far (the last sequence number). */
 int64_t rec_last_seq(struct rec *rec);
 
@@ -268,8 +288,10 @@ int64_t rec_local_month_start(int year, int month, int offset_seconds);
 /* Formats UTC seconds in station local time: "2026-11-28 14:05". */
 void rec_format_local(int64_t utc, int offset_seconds, char *buf, size_t size);
 
-/* Writes the report for the period as one JSON object: sessions, members,
- * requirement (see docs in cmd_record.c). */
+/* Writes the report for the period as one JSON object: record_check (the
+ * whole chain's check: {"ok": true} or ok false with first_bad_seq, type and
+ * message), sessions, members, requirement (see docs in cmd_record.c). An
+ * altered chain still gives the report (0): rec_chain_fault() tells. */
 int rec_report_json(struct rec *rec, const struct rec_period *period, struct sc_buf *out);
 
 /* Whether a month met the station's requirement. */
@@ -287,7 +309,9 @@ enum { REC_EXPORT_CSV = 1, REC_EXPORT_XAPI = 2, REC_EXPORT_PDF = 4, REC_EXPORT_A
 /* Writes the formats chosen for sessions starting in [from_utc, to_utc)
  * (INT64_MIN/INT64_MAX: everything) into dir (made if missing), plus the
  * event chain, the station's public key and the signed manifest. Every file
- * is fsynced. Only reads the database. Returns 0 or a negative code
+ * is fsynced. Only reads the database. Checks the whole chain first and
+ * refuses an altered record with REC_ECHAIN before touching dir
+ * (rec_chain_fault() names the event). Returns 0 or a negative code
  * (-ENOSPC, -EROFS, -ENOENT ... with a logged message naming the file). */
 int rec_export(struct rec *rec, const char *dir, int64_t from_utc, int64_t to_utc, int formats);
 

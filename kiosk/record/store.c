@@ -33,6 +33,22 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
     "CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
     "  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;",
+    /* 2: each field in the storage class the chain check demands (the hash
+     * covers text; SQL compares typed values). A trigger rather than CHECK
+     * constraints: SQLite adds those only by copying the table, which an
+     * already altered row would stop; rec_check_chain catches such rows. */
+    "CREATE TRIGGER events_typed BEFORE INSERT ON events WHEN"
+    "  typeof(NEW.seq) <> 'integer' OR typeof(NEW.utc_ns) <> 'integer'"
+    "  OR typeof(NEW.mono_ns) <> 'integer'"
+    "  OR typeof(NEW.type) <> 'text' OR instr(NEW.type, char(0)) > 0"
+    "  OR typeof(NEW.clock_source) <> 'text' OR instr(NEW.clock_source, char(0)) > 0"
+    "  OR typeof(NEW.boot_id) <> 'text' OR instr(NEW.boot_id, char(0)) > 0"
+    "  OR typeof(NEW.payload) <> 'text' OR instr(NEW.payload, char(0)) > 0"
+    "  OR (NEW.session IS NOT NULL AND (typeof(NEW.session) <> 'text' OR NEW.session = ''"
+    "      OR instr(NEW.session, char(0)) > 0))"
+    "  OR typeof(NEW.prev_hash) <> 'blob' OR length(NEW.prev_hash) <> 32"
+    "  OR typeof(NEW.hash) <> 'blob' OR length(NEW.hash) <> 32"
+    "  BEGIN SELECT RAISE(ABORT, 'an event field has the wrong type or a NUL byte'); END;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -10,6 +10,7 @@ data=$work/data
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$fixture" "$data"
+cp -a "$data" "$work/pristine" # for the tamper cases below
 
 # members list --json: exactly the documented names
 "$studycast" members list --json --data-dir "$data" > "$work/members.json"
@@ -39,6 +40,7 @@ test "$("$studycast" members list --json --data-dir "$data" | grep -c '"number"'
 import json, sys
 r = json.load(open(sys.argv[1], encoding="utf-8"))
 assert {"sessions", "members", "requirement"} <= set(r), r.keys()
+assert r["record_check"] == {"ok": True}, r["record_check"]
 s = r["sessions"]
 assert len(s) == 4, len(s)
 for x in s:
@@ -146,5 +148,57 @@ test "$("$studycast" record check --data-dir "$data")" = "$before" || fail "reco
   fail "bad station type accepted"
 "$studycast" record report --month 2026-11 --json --data-dir "$data" | grep -q '"met": false' ||
   fail "township requirement not applied"
+# An altered record (the trigger dropped, then an edit SQL compares but the
+# old chain check did not see, or one before the export's range): check names
+# the event, report still shows the record under a warning and exits 1, export
+# refuses and writes nothing, so there is nothing for verify to call intact.
+tamper_case() { # name where set type
+  t=$work/t-$1
+  cp -a "$work/pristine" "$t"
+  seq=$(/usr/bin/python3 - "$t/record.sqlite" "$2" "$3" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+seq = c.execute("SELECT min(seq) FROM events WHERE " + sys.argv[2]).fetchone()[0]
+c.execute("DROP TRIGGER events_no_update")
+c.execute("UPDATE events SET " + sys.argv[3] + " WHERE seq = ?", (seq,))
+c.commit()
+print(seq)
+PY
+)
+  line="the study record has been altered: event $seq ($4)"
+  if "$studycast" record check --data-dir "$t" > /dev/null 2> "$work/err"; then
+    fail "$1: record check passed"
+  fi
+  grep -qF "studycast record check: $line" "$work/err" || fail "$1: check: $(cat "$work/err")"
+  if "$studycast" record report --month 2026-11 --data-dir "$t" > "$work/out" 2> "$work/err"; then
+    fail "$1: report exited 0"
+  fi
+  head -n 1 "$work/out" | grep -qF "WARNING: $line" || fail "$1: no warning: $(head -n 2 "$work/out")"
+  grep -q "^2026-11: village station" "$work/out" || fail "$1: the report was not shown"
+  grep -qF "$line" "$work/err" || fail "$1: report stderr: $(cat "$work/err")"
+  if "$studycast" record report --month 2026-11 --json --data-dir "$t" > "$work/out" 2> /dev/null
+  then fail "$1: report --json exited 0"; fi
+  /usr/bin/python3 -c "
+import json,sys; c=json.load(open('$work/out'))['record_check']
+assert c['ok'] is False and c['first_bad_seq'] == $seq and c['type'] == '$4', c" ||
+    fail "$1: report --json record_check"
+  if "$studycast" record export --out "$t/usb" --from 2026-11-01 --to 2026-11-30 \
+    --data-dir "$t" > /dev/null 2> "$work/err"; then fail "$1: export succeeded"; fi
+  grep -qF "studycast record export: $line" "$work/err" || fail "$1: export: $(cat "$work/err")"
+  grep -q "Nothing was exported" "$work/err" || fail "$1: export: $(cat "$work/err")"
+  test ! -e "$t/usb" || fail "$1: export wrote $t/usb"
+  if "$studycast" verify "$t/usb" > /dev/null 2>&1; then fail "$1: verify passed"; fi
+}
+tamper_case session-blob "type = 'member_checked_out'" "session = CAST(session AS BLOB)" \
+  member_checked_out
+tamper_case session-nul "type = 'member_checked_out'" "session = session || char(0)" \
+  member_checked_out
+tamper_case type-blob "type = 'member_checked_out'" "type = CAST(type AS BLOB)" \
+  member_checked_out
+tamper_case int-as-text "type = 'session_opened' AND payload LIKE '%乡村振兴%'" \
+  "utc_ns = utc_ns || 'x'" session_opened
+tamper_case before-range "type = 'session_opened' AND payload LIKE '%十月课程%'" \
+  "payload = replace(payload, '十月课程', '九月课程')" session_opened
+
 rm -rf "$work"
 echo "record CLI ok"

@@ -112,7 +112,7 @@ static void test_first_start(void)
     rec_close(rec);
 
     char *db = path_in(dir, "record.sqlite");
-    ASSERT_EQ(sql_int(db, "PRAGMA user_version"), 1);
+    ASSERT_EQ(sql_int(db, "PRAGMA user_version"), 2);
     ASSERT_EQ(sql_int(db, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode='wal'"), 1);
     ASSERT_EQ(sql_int(db, "SELECT count(*) FROM events"), events);
     free(db);
@@ -173,6 +173,206 @@ static void test_append_only_and_tamper(void)
     rec = open_with_clock(dir, &clock, test_log);
     ASSERT_EQ(rec_check(rec), REC_ECHAIN);
     rec_close(rec);
+    free(db);
+    free(dir);
+    sc_log_destroy(test_log);
+}
+
+/* A township's November session: 001 and 002 present for 2 h of playback,
+ * 002 checks out after 30 min. Returns the data dir. */
+static char *typed_fixture(const char *prefix, struct fake_clock *clock, struct sc_log *log)
+{
+    char *dir = test_dir(prefix);
+    fake_clock_set(clock, "2026-10-01T00:00:00Z");
+    struct rec *rec = open_with_clock(dir, clock, log);
+    import_roster(rec, dir, "number,name,category\n001,甲,党员\n002,乙,群众\n");
+    ASSERT_EQ(rec_setting_set(rec, "station_type", "township"), 0);
+    fake_clock_set(clock, "2026-11-03T11:00:00Z");
+    const char *present[] = {"001", "002"};
+    struct rec_session *s = NULL;
+    ASSERT_EQ(rec_session_open(rec, "课程", present, 2, &s), 0);
+    ASSERT_EQ(rec_session_playback(s, REC_PLAYBACK_STARTED), 0);
+    fake_clock_advance(clock, 1800);
+    ASSERT_EQ(rec_session_check_out(s, "002"), 0);
+    fake_clock_advance(clock, 5400);
+    ASSERT_EQ(rec_session_playback(s, REC_PLAYBACK_STOPPED), 0);
+    ASSERT_EQ(rec_session_close(s, REC_CLOSE_COMPLETE), 0);
+    ASSERT_EQ(rec_check(rec), 0);
+    rec_close(rec);
+    return dir;
+}
+
+/* 002's credited seconds in November and the station type, as derived. */
+static void derived(struct rec *rec, int64_t *seconds_002, size_t *n_sessions, char *type)
+{
+    struct rec_period nov;
+    ASSERT_EQ(rec_period_parse(rec, 'm', "2026-11", &nov), 0);
+    struct rec_session_summary *s = NULL;
+    ASSERT_EQ(rec_sessions(rec, nov.from_utc, nov.to_utc, &s, n_sessions), 0);
+    const struct rec_attendance *a = *n_sessions ? find_attendance(&s[0], "002") : NULL;
+    *seconds_002 = a ? a->seconds : 0;
+    struct rec_requirement req;
+    ASSERT_EQ(rec_requirement_for(rec, s, *n_sessions, &req), 0);
+    snprintf(type, 16, "%s", req.station_type);
+    rec_sessions_free(s, *n_sessions);
+}
+
+/* Each way of changing what SQL compares without changing the text that was
+ * hashed (a blob, a trailing NUL, an integer stored as text, NULL turned to
+ * "") and an edit before an export's range: rec_check and rec_check_chain
+ * name the event, the report says so, and rec_export refuses before it
+ * writes anything. */
+static void test_typed_tamper(void)
+{
+    struct sc_log *test_log = sc_log_create(stderr, SC_LOG_WARN);
+    static const struct {
+        const char *where; /* the event altered */
+        const char *set;   /* what is done to it */
+        const char *says;  /* in the fault's message after "event N (type) " */
+    } cases[] = {
+        {"type = 'member_checked_out'", "session = CAST(session AS BLOB)",
+         "has been edited: session is stored as a blob, not text"},
+        {"type = 'member_checked_out'", "session = session || char(0)",
+         "has been edited: session holds a NUL byte"},
+        {"type = 'member_checked_out'", "type = CAST(type AS BLOB)",
+         "has been edited: type is stored as a blob, not text"},
+        {"type = 'settings_changed' AND payload LIKE '%township%'", "type = CAST(type AS BLOB)",
+         "has been edited: type is stored as a blob, not text"},
+        {"type = 'member_checked_out'", "payload = payload || char(0)",
+         "has been edited: payload holds a NUL byte"},
+        {"type = 'session_opened'", "utc_ns = utc_ns || 'x'",
+         "has been edited: utc_ns is stored as text, not an integer"},
+        {"type = 'session_opened'", "mono_ns = CAST(mono_ns AS BLOB)",
+         "has been edited: mono_ns is stored as a blob, not an integer"},
+        {"seq = 1", "session = ''", "has been edited: session is empty text, not NULL"},
+        {"seq = 2", "hash = CAST(hex(hash) AS BLOB)", "has been edited: hash is not 32 bytes"},
+        /* October, before the export's November range */
+        {"type = 'settings_changed' AND payload LIKE '%township%'",
+         "payload = replace(payload, 'township', 'village')", "does not match its hash"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct fake_clock clock = {0};
+        char *dir = typed_fixture("store-typed", &clock, test_log);
+        char *db = path_in(dir, "record.sqlite");
+        char sql[512], msg[256];
+        snprintf(sql, sizeof(sql), "SELECT seq FROM events WHERE %s", cases[i].where);
+        int64_t seq = sql_int(db, sql);
+        char type[16];
+        snprintf(sql, sizeof(sql),
+                 "DROP TRIGGER events_no_update; UPDATE events SET %s WHERE seq = %lld",
+                 cases[i].set, (long long)seq);
+        {
+            struct rec *rec = open_with_clock(dir, &clock, test_log);
+            int64_t secs;
+            size_t n;
+            derived(rec, &secs, &n, type);
+            ASSERT_EQ(secs, 1800);
+            ASSERT_STR_EQ(type, "township");
+            rec_close(rec);
+        }
+        if (sql_exec(db, sql, msg, sizeof(msg)) != SQLITE_OK) TEST_FAIL("%s: %s", sql, msg);
+
+        struct rec *rec = open_with_clock(dir, &clock, test_log);
+        ASSERT_EQ(rec_check(rec), REC_ECHAIN);
+        struct rec_chain_fault fault;
+        ASSERT_EQ(rec_check_chain(rec, &fault), REC_ECHAIN);
+        ASSERT_EQ(fault.seq, seq);
+        char expected[256];
+        snprintf(expected, sizeof(expected),
+                 "the study record has been altered: event %lld (%s) %s", (long long)seq,
+                 fault.type, cases[i].says);
+        if (strcmp(fault.message, expected) != 0)
+            TEST_FAIL("case %zu: \"%s\", expected \"%s\"", i, fault.message, expected);
+        ASSERT_STR_EQ(rec_chain_fault(rec)->message, expected);
+
+        /* the report is still given, and says so first */
+        struct rec_period nov;
+        ASSERT_EQ(rec_period_parse(rec, 'm', "2026-11", &nov), 0);
+        struct sc_buf json = {0};
+        ASSERT_EQ(rec_report_json(rec, &nov, &json), 0);
+        snprintf(expected, sizeof(expected), "\"first_bad_seq\": %lld", (long long)seq);
+        ASSERT_NOT_NULL(strstr(json.data, "\"ok\": false"));
+        ASSERT_NOT_NULL(strstr(json.data, expected));
+        sc_buf_free(&json);
+
+        /* nothing is exported, the target not even made */
+        char *out = path_in(dir, "export");
+        ASSERT_EQ(rec_export(rec, out, nov.from_utc, nov.to_utc, REC_EXPORT_ALL), REC_ECHAIN);
+        struct stat sb;
+        ASSERT_EQ(stat(out, &sb), -1);
+        ASSERT_EQ(errno, ENOENT);
+        rec_close(rec);
+        free(out);
+        free(db);
+        free(dir);
+    }
+
+    /* what the derivations make of it, shown once: a checked-out member
+     * credited the whole 2 h, a township turned back into a village */
+    struct fake_clock clock = {0};
+    char *dir = typed_fixture("store-typed-effect", &clock, test_log);
+    char *db = path_in(dir, "record.sqlite");
+    char msg[256];
+    ASSERT_EQ(sql_exec(db,
+                       "DROP TRIGGER events_no_update; UPDATE events SET session = CAST(session "
+                       "AS BLOB) WHERE type = 'member_checked_out'; UPDATE events SET type = "
+                       "CAST(type AS BLOB) WHERE type = 'settings_changed' AND payload LIKE "
+                       "'%township%'",
+                       msg, sizeof(msg)),
+              SQLITE_OK);
+    struct rec *rec = open_with_clock(dir, &clock, test_log);
+    int64_t secs;
+    size_t n;
+    char type[16];
+    derived(rec, &secs, &n, type);
+    ASSERT_EQ(secs, 7200);
+    ASSERT_STR_EQ(type, "village");
+    ASSERT_EQ(rec_check_chain(rec, NULL), REC_ECHAIN);
+    rec_close(rec);
+    free(db);
+    free(dir);
+    sc_log_destroy(test_log);
+}
+
+/* Schema 2: a new event must have its storage classes, and a version 1
+ * record gains the rule when opened. */
+static void test_typed_insert_refused(void)
+{
+    struct sc_log *test_log = sc_log_create(stderr, SC_LOG_WARN);
+    struct fake_clock clock = {0};
+    fake_clock_set(&clock, "2026-11-01T00:00:00Z");
+    char *dir = test_dir("store-typed-insert");
+    rec_close(open_with_clock(dir, &clock, test_log));
+    char *db = path_in(dir, "record.sqlite");
+    char msg[256];
+    ASSERT_EQ(sql_exec(db, "DROP TRIGGER events_typed; PRAGMA user_version = 1", msg, sizeof(msg)),
+              SQLITE_OK);
+    rec_close(open_with_clock(dir, &clock, test_log));
+    ASSERT_EQ(sql_int(db, "PRAGMA user_version"), 2);
+    static const char *const inserts[] = {
+        "INSERT INTO events SELECT seq + 100, CAST(type AS BLOB), utc_ns, clock_source, mono_ns, "
+        "boot_id, session, payload, prev_hash, hash FROM events WHERE seq = 1",
+        "INSERT INTO events SELECT seq + 100, type || char(0), utc_ns, clock_source, mono_ns, "
+        "boot_id, session, payload, prev_hash, hash FROM events WHERE seq = 1",
+        "INSERT INTO events SELECT seq + 100, type, utc_ns || 'x', clock_source, mono_ns, "
+        "boot_id, session, payload, prev_hash, hash FROM events WHERE seq = 1",
+        "INSERT INTO events SELECT seq + 100, type, utc_ns, clock_source, mono_ns, "
+        "boot_id, CAST('s' AS BLOB), payload, prev_hash, hash FROM events WHERE seq = 1",
+        "INSERT INTO events SELECT seq + 100, type, utc_ns, clock_source, mono_ns, "
+        "boot_id, '', payload, prev_hash, hash FROM events WHERE seq = 1",
+        "INSERT INTO events SELECT seq + 100, type, utc_ns, clock_source, mono_ns, "
+        "boot_id, session, payload, prev_hash, hex(hash) FROM events WHERE seq = 1",
+    };
+    for (size_t i = 0; i < sizeof(inserts) / sizeof(inserts[0]); i++) {
+        ASSERT_NE(sql_exec(db, inserts[i], msg, sizeof(msg)), SQLITE_OK);
+        if (!strstr(msg, "wrong type or a NUL byte")) TEST_FAIL("insert %zu: %s", i, msg);
+    }
+    /* the well-typed copy passes the trigger (and only fails the chain) */
+    ASSERT_EQ(sql_exec(db,
+                       "INSERT INTO events SELECT seq + 100, type, utc_ns, clock_source, mono_ns, "
+                       "boot_id, session, payload, prev_hash, hash FROM events WHERE seq = 1",
+                       msg, sizeof(msg)),
+              SQLITE_OK);
     free(db);
     free(dir);
     sc_log_destroy(test_log);
@@ -415,6 +615,8 @@ int main(void)
 {
     RUN_TEST(test_first_start);
     RUN_TEST(test_append_only_and_tamper);
+    RUN_TEST(test_typed_tamper);
+    RUN_TEST(test_typed_insert_refused);
     RUN_TEST(test_refuses_newer_or_damaged);
     RUN_TEST(test_full_and_read_only);
     return 0;

@@ -1,6 +1,9 @@
 /* Records: a month's report on screen (sessions, minutes played, attendance,
  * the requirement met or not) with the month's chart as on HOME; left/right
- * change the month; OK exports it to a USB stick (admin_records_export.c). */
+ * change the month; OK exports it to a USB stick (admin_records_export.c).
+ * The whole chain is checked when the page opens or comes back (not on each
+ * month: it is ~0.1 s of the loop for a busy year); an altered record is
+ * shown under a warning and not exported. */
 #include "kiosk/station/admin/admin.h"
 
 #include <errno.h>
@@ -12,8 +15,9 @@
 struct records_page {
     int year, month; /* shown */
     int this_year, this_month;
-    char label[16]; /* "2026-11" */
-    int error;      /* the record could not be read */
+    char label[16];               /* "2026-11" */
+    int error;                    /* the record could not be read */
+    struct rec_chain_fault fault; /* seq 0: the chain held when last checked */
     struct sc_ui_month chart;
     struct rec_requirement req;
     size_t n_sessions;
@@ -64,6 +68,12 @@ static void load(struct sc_station *st, struct records_page *p)
     rec_sessions_free(s, n);
 }
 
+static void check_chain(struct sc_station *st, struct records_page *p)
+{
+    int rc = rec_check_chain(st->rec, &p->fault);
+    if (rc != 0 && rc != REC_ECHAIN && p->error == 0) p->error = rc;
+}
+
 static void step_month(struct records_page *p, int step)
 {
     int index = p->year * 12 + (p->month - 1) + step;
@@ -92,6 +102,16 @@ static int records_action(struct sc_station *st, struct st_page *page, enum sc_a
         st_admin_message(st, true, "The record cannot be read: %s", rec_strerror(p->error));
         return 0;
     }
+    if (p->fault.seq != 0) {
+        char where[96];
+        snprintf(where, sizeof(where), st_tr(st, "event %lld, %s"), (long long)p->fault.seq,
+                 p->fault.type);
+        st_admin_message(st, true,
+                         "Not exported: the study record on this receiver has been altered "
+                         "(%s). Nothing is signed from an altered record.",
+                         where);
+        return 0;
+    }
     return st_page_records_export_open(st, p->year, p->month);
 }
 
@@ -116,8 +136,22 @@ static void records_view(struct sc_station *st, struct st_page *page, struct st_
     struct sc_ui_menu_item *req = st_menu_item(
         m, st_tr(st, "Requirement"), p->req.met ? st_tr(st, "met") : st_tr(st, "not met"));
     req->warning = !p->req.met;
+    if (p->fault.seq != 0) {
+        struct sc_ui_menu_item *altered = st_menu_item(
+            m, st_tr(st, "Record check"),
+            st_menu_str(m, st_tr(st, "altered at event %lld"), (long long)p->fault.seq));
+        altered->warning = true;
+    }
     st_menu_item(m, st_tr(st, "Export this month to a USB stick"), NULL);
     m->view.focus = (int)m->n_items - 1;
+    if (!m->view.message && p->fault.seq != 0) {
+        m->view.message = st_menu_str(m,
+                                      st_tr(st, "The study record has been altered: event %lld "
+                                                "(%s) does not hold. These figures cannot be "
+                                                "trusted."),
+                                      (long long)p->fault.seq, p->fault.type);
+        m->view.message_error = true;
+    }
     if (!m->view.message && p->error < 0) {
         m->view.message =
             st_menu_str(m, st_tr(st, "The record cannot be read: %s"), rec_strerror(p->error));
@@ -141,6 +175,15 @@ static void records_status(struct sc_station *st, struct st_page *page, struct s
     sc_json_kv_int(j, "sessions_held", p->req.sessions_held);
     sc_json_kv_int(j, "minutes_required_each", p->req.minutes_required_each);
     sc_json_kv_bool(j, "met", p->req.met);
+    sc_json_key(j, "record_check");
+    sc_json_object_begin(j);
+    sc_json_kv_bool(j, "ok", p->fault.seq == 0);
+    if (p->fault.seq != 0) {
+        sc_json_kv_int(j, "first_bad_seq", p->fault.seq);
+        sc_json_kv_string(j, "type", p->fault.type);
+        sc_json_kv_string(j, "message", p->fault.message);
+    }
+    sc_json_object_end(j);
     sc_json_key(j, "chart_minutes");
     sc_json_array_begin(j);
     for (int i = 0; i < p->chart.n_sessions; i++)
@@ -152,6 +195,7 @@ static void records_status(struct sc_station *st, struct st_page *page, struct s
 static void records_resume(struct sc_station *st, struct st_page *page)
 {
     load(st, page->state);
+    check_chain(st, page->state);
 }
 
 static void records_destroy(struct sc_station *st, struct st_page *page)
@@ -177,5 +221,6 @@ int st_page_records_open(struct sc_station *st)
     p->year = p->this_year;
     p->month = p->this_month;
     load(st, p);
+    check_chain(st, p);
     return st_admin_push(st, &records_ops, p);
 }

@@ -50,6 +50,8 @@ struct export_job {
     char problem[200]; /* the first of them */
     int n_files;       /* in the verified folder */
     bool partial_left; /* the .incomplete folder could not be removed */
+    /* REC_ECHAIN: the altered event (the record's fault, not the stick's) */
+    struct rec_chain_fault fault;
 };
 
 static void remove_tree(const char *dir)
@@ -103,6 +105,7 @@ static int run_export(struct export_job *job)
     struct rec_options options = {.data_dir = job->data_dir};
     int rc = rec_open(&options, job->log, &rec); /* a handle of this thread's own */
     if (rc == 0) rc = rec_export(rec, job->partial, job->from_utc, job->to_utc, REC_EXPORT_ALL);
+    if (rc == REC_ECHAIN && rec) job->fault = *rec_chain_fault(rec); /* the record's fault */
     rec_close(rec);
     if (rc < 0) return rc;
     atomic_store(&job->stage, STAGE_VERIFYING);
@@ -199,7 +202,15 @@ static void finish(struct sc_station *st, struct export_page *p)
     p->state = EXPORT_FAILED;
     const char *kept =
         job->partial_left ? st_tr(st, " (the unfinished folder is marked .incomplete)") : "";
-    if (!present || (errno_gone(job->rc) && job->rc != -ENOENT))
+    if (job->rc == REC_ECHAIN) {
+        char where[96];
+        snprintf(where, sizeof(where), st_tr(st, "event %lld, %s"), (long long)job->fault.seq,
+                 job->fault.type);
+        st_admin_message(st, true,
+                         "Not exported: the study record on this receiver has been altered "
+                         "(%s). Nothing is signed from an altered record.",
+                         job->fault.seq ? where : rec_strerror(job->rc));
+    } else if (!present || (errno_gone(job->rc) && job->rc != -ENOENT))
         st_admin_message(st, true,
                          "The USB stick was pulled out during the export%s. The record on the "
                          "receiver is unchanged: insert the stick and export again.",
