@@ -267,10 +267,12 @@ static int move_into_target(struct staged *x)
         if (renameat(x->stage_fd, names[i], x->target_fd, names[i]) != 0) rc = -errno;
     if (rc == 0) rc = remove_export_files(x->target_fd, names, n);
     if (rc == 0) rc = sync_dir(x->target_fd);
-    if (rc == 0 && unlinkat(x->stage_dir, x->stage_name, AT_REMOVEDIR) != 0) rc = -errno;
     if (rc != 0)
         SC_ERR(x->rec->log, "export: cannot move the new files into %s: %s", x->label,
                rec_strerror(rc));
+    else if (unlinkat(x->stage_dir, x->stage_name, AT_REMOVEDIR) != 0) /* empty by now */
+        SC_WARN(x->rec->log, "export: cannot remove the empty %s: %s", x->stage_label,
+                strerror(errno));
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);

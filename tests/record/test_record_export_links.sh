@@ -9,7 +9,8 @@
 #     data dir): verify reports them and does not follow them;
 #   - a good export at DIR, then an export to DIR that fails midway (file
 #     size limit): DIR still verifies with the station's key and holds the
-#     old files, and no unfinished folder is left.
+#     old files, and no unfinished folder is left;
+#   - without renameat2's flags (strace): the fallbacks still replace it.
 # usage: test_record_export_links.sh STUDYCAST RECORD_FIXTURE
 set -eu
 studycast=$1 fixture=$2
@@ -80,6 +81,23 @@ test ! -e "$work/usb.incomplete" || fail "the unfinished export was left"
 "$studycast" verify "$work/usb" --key "$data/station.pub" > /dev/null || fail "verify the new one"
 test -f "$work/usb/record-book-2026-10.pdf" || fail "the new export was not put in place"
 test ! -e "$work/usb.incomplete" || fail "the previous export was left beside the new one"
+# a file system without renameat2's flags (vfat before Linux 6.0, some FUSE
+# ones; strace makes it EINVAL): a new export is renamed, a previous one has
+# the new files moved into it, and both verify
+if command -v strace > /dev/null && strace -f -qq -o /dev/null -e trace=renameat2 true 2>/dev/null
+then
+  for format in csv xapi; do
+    strace -f -qq -o /dev/null -e trace=renameat2 -e inject=renameat2:error=EINVAL \
+      "$studycast" record export --out "$work/old-fs" --format $format --data-dir "$data" \
+      > /dev/null || fail "export without renameat2 flags ($format)"
+    "$studycast" verify "$work/old-fs" --key "$data/station.pub" > /dev/null ||
+      fail "verify the export made without renameat2 flags ($format)"
+    test ! -e "$work/old-fs.incomplete" || fail "the staging folder was left ($format)"
+  done
+  test ! -e "$work/old-fs/sessions.csv" || fail "the previous export's CSV was left"
+else
+  echo "no strace here: the file system without renameat2 flags is not tried"
+fi
 data_intact "the end"
 rm -rf "$work"
 echo "record export and verify on links ok"
