@@ -9,12 +9,12 @@
 #include <string.h>
 
 struct dmx_window {
-    uint8_t *data;   /* cap packets of TS_PACKET bytes */
-    int64_t *time;   /* stream time (ms) at each packet */
-    size_t cap;      /* in packets */
-    size_t head;     /* index of the oldest packet */
-    size_t count;    /* packets held */
-    int64_t max_ms;  /* older than this behind the newest: dropped */
+    uint8_t *data;  /* cap packets of TS_PACKET bytes */
+    int64_t *time;  /* stream time (ms) at each packet */
+    size_t cap;     /* in packets */
+    size_t head;    /* index of the oldest packet */
+    size_t count;   /* packets held */
+    int64_t max_ms; /* older than this behind the newest: dropped */
 };
 
 struct dmx_window *dmx_window_create(size_t max_bytes, int max_ms)
