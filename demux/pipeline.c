@@ -167,9 +167,12 @@ static bool replay_window(struct dmx_pipeline *p)
         const uint8_t *pkt = dmx_window_at(p->window, i);
         if (pid_of(pkt) == p->pmt_pid) out_append(p, pkt);
     }
-    for (size_t i = start; i < n; i++) {
+    /* the other streams (sound) from the window's start when nothing may be
+     * lost, else from the picture's start */
+    for (size_t i = p->replay_latest ? start : 0; i < n; i++) {
         const uint8_t *pkt = dmx_window_at(p->window, i);
         unsigned pid = pid_of(pkt);
+        if (pid == video_pid && i < start) continue;
         if (pid != 0 && pid != p->pmt_pid && selected_pid(p, pid)) out_append(p, pkt);
     }
     return true;
