@@ -46,6 +46,8 @@ struct dmx_pipeline {
     struct dmx_window *window; /* NULL: no window */
     int replayed;              /* the service the window was replayed for, or -1 */
     bool replay_latest;        /* its PMT was known at the selection: a service change */
+    uint16_t gate_pid;         /* video held back until its next keyframe, 0: none */
+    uint8_t gate_type;
 
     int64_t last_good_ns;
     uint64_t bytes_since_good;
@@ -152,15 +154,20 @@ static bool replay_window(struct dmx_pipeline *p)
     p->replayed = p->selected;
     size_t n = dmx_window_count(p->window);
     if (n == 0) return false; /* no window: the packets flow from now on */
-    size_t start = video_pid ? n - 1 : 0, pmt_start = n;
+    size_t start = video_pid ? n : 0, pmt_start = n;
     for (size_t i = 0; i < n; i++) {
         const uint8_t *pkt = dmx_window_at(p->window, i);
         unsigned pid = pid_of(pkt);
         if (pid == p->pmt_pid && (pkt[1] & 0x40)) pmt_start = i;
-        if (video_pid && pid == video_pid && (start == n - 1 || p->replay_latest) &&
+        if (video_pid && pid == video_pid && (start == n || p->replay_latest) &&
             dmx_window_keyframe(pkt, video_type))
             start = i;
     }
+    /* no keyframe in the window: the pictures start at the next one (a
+     * recording then starts at a keyframe too; decoders skip the rest anyway) */
+    p->gate_pid = start == n ? video_pid : 0;
+    p->gate_type = video_type;
+    if (start == n) start = n - 1; /* the sound from this packet on */
     dmx_si_ts_id(p->si, &ts_id);
     emit_single_pat(p, ts_id);
     for (size_t i = pmt_start; i < n; i++) {
@@ -172,7 +179,7 @@ static bool replay_window(struct dmx_pipeline *p)
     for (size_t i = p->replay_latest ? start : 0; i < n; i++) {
         const uint8_t *pkt = dmx_window_at(p->window, i);
         unsigned pid = pid_of(pkt);
-        if (pid == video_pid && i < start) continue;
+        if (pid == video_pid && (i < start || p->gate_pid)) continue;
         if (pid != 0 && pid != p->pmt_pid && selected_pid(p, pid)) out_append(p, pkt);
     }
     return true;
@@ -202,6 +209,10 @@ static void on_packet(void *opaque, const uint8_t *pkt)
         if (start && payload_only && pkt[4] < 170 && p->pmt_pid)
             emit_single_pat(p, (uint16_t)((pkt[5 + pkt[4] + 3] << 8) | pkt[5 + pkt[4] + 4]));
         return;
+    }
+    if (pid == p->gate_pid) {
+        if (!(pkt[1] & 0x40) || !dmx_window_keyframe(pkt, p->gate_type)) return;
+        p->gate_pid = 0;
     }
     if (selected_pid(p, pid)) out_append(p, pkt);
 }
@@ -392,6 +403,7 @@ void dmx_pipeline_select_service(struct dmx_pipeline *p, int service_id)
     /* what waits for the reader was filtered for the old selection */
     p->out_pos = p->out_len = 0;
     p->replayed = -1;
+    p->gate_pid = 0;
     if (p->selected >= 0) {
         rebuild_mask(p);
         /* a PMT known already: start at once, from the latest keyframe */
