@@ -204,9 +204,11 @@ static void on_packet(void *opaque, const uint8_t *pkt)
     if (p->replayed != p->selected && replay_window(p) && p->window) return;
     unsigned pid = pid_of(pkt);
     if (pid == 0) {
-        /* one rewritten PAT per PAT start, once the service's PMT is known */
+        /* one rewritten PAT per PAT start, once the service's PMT is known
+         * (with a window, once it was replayed: it starts with its own) */
         bool start = pkt[1] & 0x40, payload_only = (pkt[3] & 0x30) == 0x10;
-        if (start && payload_only && pkt[4] < 170 && p->pmt_pid)
+        bool ready = p->pmt_pid && (!p->window || p->replayed == p->selected);
+        if (start && payload_only && pkt[4] < 170 && ready)
             emit_single_pat(p, (uint16_t)((pkt[5 + pkt[4] + 3] << 8) | pkt[5 + pkt[4] + 4]));
         return;
     }

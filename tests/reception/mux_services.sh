@@ -5,9 +5,11 @@
 # service's first keyframe arrives before its first PMT. For every program,
 # `bench --service N` on the multiplex decodes the same video frames
 # (framemd5, in order) and as many sound frames as the program remuxed alone
-# by ffmpeg (which starts at its first keyframe).
-# usage: mux_services.sh STUDYCAST FFMPEG WORKDIR MULTIPLEX
-studycast=$1 ffmpeg=$2 work=$3 multiplex=$4
+# by ffmpeg (which starts at its first keyframe). Then the same for what a
+# recording of each service writes (test_mux_record: the pipeline's output,
+# PAT and PMT first, video from a keyframe).
+# usage: mux_services.sh STUDYCAST FFMPEG WORKDIR MULTIPLEX TEST_MUX_RECORD
+studycast=$1 ffmpeg=$2 work=$3 multiplex=$4 recorder=$5
 mkdir -p "$work"
 . "$(dirname "$0")/../player/lib.sh"
 
@@ -35,6 +37,16 @@ for n in 1 2 3 4 5; do
   [ "$2" -ge 40 ] || fail "service $n alone: only $2 sound frames"
   if [ "$mux" != "$alone" ] || ! cmp -s "$work/mux$n.md5" "$work/alone$n.md5"; then
     echo "FAIL: service $n: the multiplex does not decode what the service alone decodes" >&2
+    status=1
+  fi
+done
+"$recorder" "$multiplex" "$work" 1 2 3 4 5 || fail "the recordings are not what they should be"
+for n in 1 2 3 4 5; do
+  rec=$(bench_frames "$work/record$n.ts" "$work/record$n")
+  alone=$("$python" -c 'import json, sys; d = json.load(open(sys.argv[1])); print(d["video_frames"], d["audio_frames"])' "$work/alone$n.json")
+  echo "recording of service $n: video/audio frames $rec, alone $alone"
+  if [ "$rec" != "$alone" ] || ! cmp -s "$work/record$n.md5" "$work/alone$n.md5"; then
+    echo "FAIL: the recording of service $n does not decode what the service alone decodes" >&2
     status=1
   fi
 done
