@@ -142,8 +142,9 @@ static bool selected_pid(const struct dmx_pipeline *p, unsigned pid)
 /* Once the selected service's PMT is known: a PAT, its PMT and its packets
  * still in the window from a keyframe on, so that libavformat (which drops
  * whatever precedes the PMT) gets them in an order it can use. Returns
- * false while the PMT is unknown. The window's newest packet is the one
- * being handled: it is passed here or not at all. */
+ * false while the PMT is unknown (or without a window). From on_packet, the
+ * window's newest packet is the one being handled: it is passed here or not
+ * at all; from a selection, it was passed (if at all) for the old one. */
 static bool replay_window(struct dmx_pipeline *p)
 {
     uint16_t video_pid, ts_id = 0;
