@@ -118,11 +118,26 @@ void sc_json_kv_bool(struct sc_json *json, const char *key, bool value);
 /* ---- files -------------------------------------------------------------- */
 
 /* Writes `len` bytes to `path` atomically: a temporary file in the same
- * directory, fsync, rename, fsync of the directory. Returns 0 or -errno. */
+ * directory (mode 0600), fsync, rename, fsync of the directory. Returns 0 or
+ * -errno. */
 int sc_write_file_atomic(const char *path, const void *data, size_t len);
 /* Reads a whole file (at most max_bytes) into a NUL-terminated malloc'd buffer.
  * Returns 0 or -errno (-EFBIG when larger than max_bytes). */
 int sc_read_file(const char *path, size_t max_bytes, char **data, size_t *len);
+
+/* The same relative to a directory the caller holds open (dirfd, not owned),
+ * for folders from outside such as a USB stick's: `name` is one component in
+ * that directory and a symbolic link there is never followed. */
+/* Writes `name` atomically: a new temporary name "NAME.tmp.XXXXXX" (created
+ * O_EXCL|O_NOFOLLOW, so never through an existing file or link), fchmod to
+ * `mode`, fsync, renameat over `name` (a link there is replaced, not
+ * followed), fsync of dirfd. Returns 0 or -errno. */
+int sc_write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len,
+                            unsigned mode);
+/* Reads the regular file `name` as sc_read_file does. -ELOOP if `name` is a
+ * symbolic link, -EINVAL if it is not a regular file (a FIFO or a device is
+ * never waited on). */
+int sc_read_file_at(int dirfd, const char *name, size_t max_bytes, char **data, size_t *len);
 
 /* ---- JSON reader (json_parse.c) ------------------------------------------ */
 

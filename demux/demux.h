@@ -182,6 +182,9 @@ struct dmx_options {
                                      (Unix seconds; default 2015-01-01) */
     int udp_rcvbuf;               /* SO_RCVBUF for UDP/RTP (4 MiB) */
     int dvb_lock_timeout_ms;      /* wait for frontend lock at open (5000) */
+    int window_ms;                /* recent packets of every PID kept for a service's
+                                     start (1500; 0: none, wait for the next keyframe) */
+    size_t window_bytes;          /* and at most this much of them (8 MiB) */
 };
 void dmx_options_default(struct dmx_options *options);
 
@@ -223,7 +226,12 @@ bool dmx_pipeline_is_live(const struct dmx_pipeline *p);
 
 /* Passes only the PAT, the service's PMT, its elementary streams and PCR
  * (the PAT rewritten to this one program so libavformat probes nothing
- * else), or everything when service_id < 0. Takes effect at the next read. */
+ * else), or everything when service_id < 0. Takes effect at the next read:
+ * what is waiting for the reader is dropped. As soon as the service's PMT is
+ * known, the read starts with a PAT, that PMT, then the service's packets
+ * still in the window from a keyframe on: the earliest one when the PMT
+ * arrived after the selection (nothing received is lost), the latest when it
+ * was known already (a service change shows a picture at once). */
 void dmx_pipeline_select_service(struct dmx_pipeline *p, int service_id);
 
 /* The service the source address itself names (a dvb:// channel's service

@@ -87,6 +87,24 @@ void dmx_ts_stats(const struct dmx_ts *ts, struct dmx_stats *out);
 int dmx_ts_pid_stats(const struct dmx_ts *ts, struct dmx_pid_stats **out, size_t *count);
 /* Clean packets that carried something other than null padding since the last call. */
 uint64_t dmx_ts_take_good(struct dmx_ts *ts);
+/* Stream time so far (ms), from the PCR of the first PID that carried one. */
+int64_t dmx_ts_clock_ms(const struct dmx_ts *ts);
+
+/* ---- the packet window (window.c) ---------------------------------------------
+ * The last max_ms of stream time (and at most max_bytes) of clean packets of
+ * every PID, oldest first. Used under the pipeline's lock. */
+struct dmx_window;
+/* NULL when out of memory or when the bounds are zero (no window). */
+struct dmx_window *dmx_window_create(size_t max_bytes, int max_ms);
+void dmx_window_destroy(struct dmx_window *w);
+void dmx_window_push(struct dmx_window *w, const uint8_t *pkt, int64_t now_ms);
+size_t dmx_window_count(const struct dmx_window *w); /* 0 for NULL */
+const uint8_t *dmx_window_at(const struct dmx_window *w, size_t i);
+void dmx_window_clear(struct dmx_window *w);
+/* Whether this packet starts a PES whose picture a decoder can start at
+ * (sequence header, SPS/IDR, VPS/SPS/IRAP; the random_access_indicator for
+ * other stream types). */
+bool dmx_window_keyframe(const uint8_t *pkt, uint8_t stream_type);
 
 /* ---- the guide --------------------------------------------------------------- */
 
@@ -127,6 +145,10 @@ int dmx_si_time(const struct dmx_si *si, struct dmx_time *out);
  * sets the bits in `pids` (PID_COUNT bits). Returns false if unknown. */
 bool dmx_si_service_pids(const struct dmx_si *si, uint16_t service_id, uint8_t *pids,
                          uint16_t *pmt_pid);
+/* How many elementary streams the service's PMT lists (0 before its PMT),
+ * and its first video stream's PID and stream_type (*video_pid = 0: none). */
+size_t dmx_si_service_streams(const struct dmx_si *si, uint16_t service_id, uint16_t *video_pid,
+                              uint8_t *video_type);
 /* Sections dropped for a bad CRC so far. */
 uint64_t dmx_si_crc_errors(const struct dmx_si *si);
 /* The NIT's network name (NULL before one) and id. */

@@ -43,6 +43,11 @@ struct dmx_pipeline {
     uint8_t mask[PID_COUNT / 8];
     uint16_t pmt_pid;
     uint8_t pat_cc, pat_version;
+    struct dmx_window *window; /* NULL: no window */
+    int replayed;              /* the service the window was replayed for, or -1 */
+    bool replay_latest;        /* its PMT was known at the selection: a service change */
+    uint16_t gate_pid;         /* video held back until its next keyframe, 0: none */
+    uint8_t gate_type;
 
     int64_t last_good_ns;
     uint64_t bytes_since_good;
@@ -63,6 +68,8 @@ void dmx_options_default(struct dmx_options *o)
         .time_floor = 1420070400, /* 2015-01-01 */
         .udp_rcvbuf = 4 << 20,
         .dvb_lock_timeout_ms = 5000,
+        .window_ms = 1500,
+        .window_bytes = 8u << 20,
     };
 }
 
@@ -80,9 +87,8 @@ static void out_append(struct dmx_pipeline *p, const uint8_t *pkt)
 }
 
 /* A PAT listing only the selected program, so libavformat probes nothing else. */
-static void emit_single_pat(struct dmx_pipeline *p, const uint8_t *orig)
+static void emit_single_pat(struct dmx_pipeline *p, uint16_t ts_id)
 {
-    uint16_t ts_id = (uint16_t)((orig[5 + orig[4] + 3] << 8) | orig[5 + orig[4] + 4]);
     uint8_t pkt[TS_PACKET];
     memset(pkt, 0xFF, sizeof pkt);
     pkt[0] = 0x47;
@@ -123,10 +129,68 @@ static void rebuild_mask(struct dmx_pipeline *p)
     p->mask_dirty = false;
 }
 
+static unsigned pid_of(const uint8_t *pkt)
+{
+    return ((unsigned)(pkt[1] & 0x1F) << 8) | pkt[2];
+}
+
+static bool selected_pid(const struct dmx_pipeline *p, unsigned pid)
+{
+    return p->mask[pid / 8] & (1u << (pid % 8));
+}
+
+/* Once the selected service's PMT is known: a PAT, its PMT and its packets
+ * still in the window from a keyframe on, so that libavformat (which drops
+ * whatever precedes the PMT) gets them in an order it can use. Returns
+ * false while the PMT is unknown (or without a window). From on_packet, the
+ * window's newest packet is the one being handled: it is passed here or not
+ * at all; from a selection, it was passed (if at all) for the old one. */
+static bool replay_window(struct dmx_pipeline *p)
+{
+    uint16_t video_pid, ts_id = 0;
+    uint8_t video_type;
+    if (!p->pmt_pid ||
+        !dmx_si_service_streams(p->si, (uint16_t)p->selected, &video_pid, &video_type))
+        return false;
+    p->replayed = p->selected;
+    size_t n = dmx_window_count(p->window);
+    if (n == 0) return false; /* no window: the packets flow from now on */
+    size_t start = video_pid ? n : 0, pmt_start = n;
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *pkt = dmx_window_at(p->window, i);
+        unsigned pid = pid_of(pkt);
+        if (pid == p->pmt_pid && (pkt[1] & 0x40)) pmt_start = i;
+        if (video_pid && pid == video_pid && (start == n || p->replay_latest) &&
+            dmx_window_keyframe(pkt, video_type))
+            start = i;
+    }
+    /* no keyframe in the window: the pictures start at the next one (a
+     * recording then starts at a keyframe too; decoders skip the rest anyway) */
+    p->gate_pid = start == n ? video_pid : 0;
+    p->gate_type = video_type;
+    if (start == n) start = n - 1; /* the sound from this packet on */
+    dmx_si_ts_id(p->si, &ts_id);
+    emit_single_pat(p, ts_id);
+    for (size_t i = pmt_start; i < n; i++) {
+        const uint8_t *pkt = dmx_window_at(p->window, i);
+        if (pid_of(pkt) == p->pmt_pid) out_append(p, pkt);
+    }
+    /* the other streams (sound) from the window's start when nothing may be
+     * lost, else from the picture's start */
+    for (size_t i = p->replay_latest ? start : 0; i < n; i++) {
+        const uint8_t *pkt = dmx_window_at(p->window, i);
+        unsigned pid = pid_of(pkt);
+        if (pid == video_pid && (i < start || p->gate_pid)) continue;
+        if (pid != 0 && pid != p->pmt_pid && selected_pid(p, pid)) out_append(p, pkt);
+    }
+    return true;
+}
+
 /* Called by the TS reader for each clean packet, with the lock held. */
 static void on_packet(void *opaque, const uint8_t *pkt)
 {
     struct dmx_pipeline *p = opaque;
+    if (p->window) dmx_window_push(p->window, pkt, dmx_ts_clock_ms(p->ts));
     dmx_si_push(p->si, pkt);
     unsigned changes = dmx_si_take_changes(p->si);
     if (changes) {
@@ -138,14 +202,22 @@ static void on_packet(void *opaque, const uint8_t *pkt)
         return;
     }
     if (p->mask_dirty || p->filter_service != p->selected) rebuild_mask(p);
-    unsigned pid = ((unsigned)(pkt[1] & 0x1F) << 8) | pkt[2];
+    if (p->replayed != p->selected && replay_window(p) && p->window) return;
+    unsigned pid = pid_of(pkt);
     if (pid == 0) {
-        /* one rewritten PAT per PAT start, once the service's PMT is known */
+        /* one rewritten PAT per PAT start, once the service's PMT is known
+         * (with a window, once it was replayed: it starts with its own) */
         bool start = pkt[1] & 0x40, payload_only = (pkt[3] & 0x30) == 0x10;
-        if (start && payload_only && pkt[4] < 170 && p->pmt_pid) emit_single_pat(p, pkt);
+        bool ready = p->pmt_pid && (!p->window || p->replayed == p->selected);
+        if (start && payload_only && pkt[4] < 170 && ready)
+            emit_single_pat(p, (uint16_t)((pkt[5 + pkt[4] + 3] << 8) | pkt[5 + pkt[4] + 4]));
         return;
     }
-    if (p->mask[pid / 8] & (1u << (pid % 8))) out_append(p, pkt);
+    if (pid == p->gate_pid) {
+        if (!(pkt[1] & 0x40) || !dmx_window_keyframe(pkt, p->gate_type)) return;
+        p->gate_pid = 0;
+    }
+    if (selected_pid(p, pid)) out_append(p, pkt);
 }
 
 int dmx_pipeline_create(struct dmx_pipeline **out, const char *url,
@@ -165,7 +237,7 @@ int dmx_pipeline_create(struct dmx_pipeline **out, const char *url,
         dmx_options_default(&p->opt);
     if (callbacks) p->cb = *callbacks;
     atomic_init(&p->aborted, false);
-    p->selected = p->filter_service = -1;
+    p->selected = p->filter_service = p->replayed = -1;
     pthread_mutex_init(&p->lock, NULL);
     p->in = malloc(READ_CHUNK);
     p->guide = dmx_guide_create(p->opt.guide_max_per_service, p->opt.guide_max_total);
@@ -173,6 +245,10 @@ int dmx_pipeline_create(struct dmx_pipeline **out, const char *url,
     p->si = p->guide ? dmx_si_create(&p->opt, p->guide, log) : NULL;
     p->outages = calloc(16, sizeof *p->outages);
     p->outage_cap = 16;
+    if (p->opt.window_ms > 0 && p->opt.window_bytes >= TS_PACKET) {
+        p->window = dmx_window_create(p->opt.window_bytes, p->opt.window_ms);
+        if (!p->window) goto fail;
+    }
     if (!p->in || !p->guide || !p->ts || !p->si || !p->outages) goto fail;
     r = drv->open(&p->src, url, &p->opt, log);
     if (r < 0) goto fail;
@@ -193,6 +269,7 @@ void dmx_pipeline_destroy(struct dmx_pipeline *p)
     dmx_si_destroy(p->si);
     dmx_ts_destroy(p->ts);
     dmx_guide_destroy(p->guide);
+    dmx_window_destroy(p->window);
     pthread_mutex_destroy(&p->lock);
     free(p->in);
     free(p->out);
@@ -326,6 +403,16 @@ void dmx_pipeline_select_service(struct dmx_pipeline *p, int service_id)
     pthread_mutex_lock(&p->lock);
     p->selected = service_id < 0 ? -1 : service_id;
     p->mask_dirty = true;
+    /* what waits for the reader was filtered for the old selection */
+    p->out_pos = p->out_len = 0;
+    p->replayed = -1;
+    p->gate_pid = 0;
+    if (p->selected >= 0) {
+        rebuild_mask(p);
+        /* a PMT known already: start at once, from the latest keyframe */
+        p->replay_latest = true;
+        if (!replay_window(p)) p->replay_latest = false;
+    }
     pthread_mutex_unlock(&p->lock);
 }
 

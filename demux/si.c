@@ -718,6 +718,25 @@ bool dmx_si_service_pids(const struct dmx_si *si, uint16_t service_id, uint8_t *
     return false;
 }
 
+size_t dmx_si_service_streams(const struct dmx_si *si, uint16_t service_id, uint16_t *video_pid,
+                              uint8_t *video_type)
+{
+    static const uint8_t video_types[] = {0x01, 0x02, 0x10, 0x1B, 0x24, 0x42, 0xD1, 0xEA};
+    *video_pid = 0;
+    *video_type = 0;
+    for (size_t i = 0; i < si->service_count; i++) {
+        const struct dmx_service *s = &si->services[i].s;
+        if (!s->actual || s->id != service_id || !s->pmt_pid) continue;
+        for (size_t k = 0; k < s->stream_count && !*video_pid; k++)
+            if (memchr(video_types, s->streams[k].stream_type, sizeof video_types)) {
+                *video_pid = s->streams[k].pid;
+                *video_type = s->streams[k].stream_type;
+            }
+        return s->stream_count;
+    }
+    return 0;
+}
+
 bool dmx_si_ts_id(const struct dmx_si *si, uint16_t *ts_id)
 {
     *ts_id = si->ts_id;

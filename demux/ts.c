@@ -318,3 +318,8 @@ uint64_t dmx_ts_take_good(struct dmx_ts *ts)
     ts->good = 0;
     return g;
 }
+
+int64_t dmx_ts_clock_ms(const struct dmx_ts *ts)
+{
+    return ts->stream_ticks / (PCR_HZ / 1000);
+}

@@ -302,6 +302,8 @@ static int cmd_export(const struct args *a, struct sc_log *log)
         rec_close(rec);
         return 2;
     }
+    /* staged: written beside --out, verified, then put in place; a failure
+     * leaves a previous export there as it was (rec_export_staged) */
     int rc = rec_export(rec, a->out, from, to, formats);
     if (rc == REC_ECHAIN)
         fprintf(stderr,
@@ -309,6 +311,11 @@ static int cmd_export(const struct args *a, struct sc_log *log)
                 "by the station as if the record were sound. `studycast record report` still "
                 "shows the record, with this warning.\n",
                 rec_chain_fault(rec)->message);
+    else if (rc == -ELOOP)
+        fprintf(stderr,
+                "studycast: export to %s refused: it is a symbolic link, and studycast does not "
+                "follow links when it writes an export. Name the real folder instead.\n",
+                a->out);
     else if (rc != 0)
         fprintf(stderr,
                 "studycast: export to %s failed: %s. The study record itself is unchanged; "

@@ -169,6 +169,38 @@ static int64_t seconds_to_ns(int64_t s)
     return s * 1000000000;
 }
 
+/* The growing result of rec_sessions. */
+struct sessions_out {
+    struct rec_session_summary **list;
+    size_t *n, *cap;
+};
+
+/* A session_opened row (its course in column 5, its time in column 1): a new
+ * summary at the end of the list, which the state then follows. */
+static int open_summary(struct session_state *state, struct sessions_out *out, sqlite3_stmt *st,
+                        const char *session, int64_t mono, const char *boot)
+{
+    if (*out->n == *out->cap) {
+        size_t grown_cap = *out->cap ? 2 * *out->cap : 32;
+        struct rec_session_summary *grown = realloc(*out->list, grown_cap * sizeof(*grown));
+        if (!grown) return -ENOMEM;
+        *out->list = grown;
+        *out->cap = grown_cap;
+    }
+    struct rec_session_summary *s = &(*out->list)[(*out->n)++];
+    memset(s, 0, sizeof(*s));
+    snprintf(s->id, sizeof(s->id), "%s", session);
+    const char *course = text_or_null(st, 5);
+    s->course = strdup(course ? course : "");
+    if (!s->course) return -ENOMEM;
+    s->start_utc = sqlite3_column_int64(st, 1) / 1000000000;
+    state->out = s;
+    state->open_mono = state->last_mono = mono;
+    state->signal_ok = true;
+    snprintf(state->boot_id, sizeof(state->boot_id), "%s", boot);
+    return 0;
+}
+
 int rec_sessions(struct rec *rec, int64_t from_utc, int64_t to_utc,
                  struct rec_session_summary **sessions, size_t *count)
 {
@@ -201,30 +233,8 @@ int rec_sessions(struct rec *rec, int64_t from_utc, int64_t to_utc,
         if (strcmp(type, "session_opened") == 0) {
             if (state.out && (result = finish(&state)) != 0) break;
             state_free(&state);
-            if (n == cap) {
-                size_t grown_cap = cap ? 2 * cap : 32;
-                struct rec_session_summary *grown = realloc(list, grown_cap * sizeof(*grown));
-                if (!grown) {
-                    result = -ENOMEM;
-                    break;
-                }
-                list = grown;
-                cap = grown_cap;
-            }
-            struct rec_session_summary *s = &list[n++];
-            memset(s, 0, sizeof(*s));
-            snprintf(s->id, sizeof(s->id), "%s", session);
-            const char *course = text_or_null(st, 5);
-            s->course = strdup(course ? course : "");
-            if (!s->course) {
-                result = -ENOMEM;
-                break;
-            }
-            s->start_utc = sqlite3_column_int64(st, 1) / 1000000000;
-            state.out = s;
-            state.open_mono = state.last_mono = mono;
-            state.signal_ok = true;
-            snprintf(state.boot_id, sizeof(state.boot_id), "%s", boot);
+            struct sessions_out out = {&list, &n, &cap};
+            if ((result = open_summary(&state, &out, st, session, mono, boot)) != 0) break;
             continue;
         }
         if (!state.out || strcmp(state.out->id, session) != 0 || state.closed)

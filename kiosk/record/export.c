@@ -1,31 +1,23 @@
 /* Export: the chosen formats, the event chain and the station's public key,
  * listed with sizes and SHA-256 in a manifest signed with the station's
- * Ed25519 key. Every file is written to a temporary name, fsynced, renamed
- * and the directory fsynced; the database is only read. */
+ * Ed25519 key, written into a folder the caller holds open (export_stage.c
+ * makes it and puts it in place). Every file is written to a temporary name,
+ * fsynced, renamed and the directory fsynced; the database is only read. */
 #include "kiosk/record/internal.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 int rec_export_file(struct rec_export_ctx *ctx, const char *name, const void *data, size_t len)
 {
-    size_t n = strlen(ctx->dir) + strlen(name) + 2;
-    char *path = malloc(n);
-    if (!path) return -ENOMEM;
-    snprintf(path, n, "%s/%s", ctx->dir, name);
-    int rc = sc_write_file_atomic(path, data, len);
+    /* 0644: the export is for others to read */
+    int rc = sc_write_file_atomic_at(ctx->dirfd, name, data, len, 0644);
     if (rc != 0) {
-        SC_ERR(ctx->rec->log, "export: cannot write %s: %s", path, rec_strerror(rc));
-        free(path);
+        SC_ERR(ctx->rec->log, "export: cannot write %s/%s: %s", ctx->label, name, rec_strerror(rc));
         return rc;
     }
-    chmod(path, 0644); /* the export is for others to read */
-    free(path);
     unsigned char digest[crypto_hash_sha256_BYTES];
     char hex[2 * crypto_hash_sha256_BYTES + 1];
     crypto_hash_sha256(digest, data, len);
@@ -167,77 +159,6 @@ static int export_chain(struct rec_export_ctx *ctx, struct chain_range *range)
     return rc;
 }
 
-/* Names an export writes (and the temporary names of an interrupted one). */
-static bool is_export_name(const char *name)
-{
-    static const char *const fixed[] = {
-        "sessions.csv", "attendance.csv", "member_hours.csv", "xapi-statements.json",
-        "events.tsv",   REC_PUBLIC_NAME,  "manifest.json",    "manifest.sig"};
-    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
-        size_t n = strlen(fixed[i]);
-        if (strncmp(name, fixed[i], n) == 0 &&
-            (name[n] == '\0' || strncmp(name + n, ".tmp.", 5) == 0))
-            return true;
-    }
-    int year, month;
-    char tail[32] = "";
-    return sscanf(name, "record-book-%4d-%2d.pd%31s", &year, &month, tail) == 3 &&
-           (strcmp(tail, "f") == 0 || strncmp(tail, "f.tmp.", 6) == 0);
-}
-
-/* The target must be new, empty, or hold only an export's files (a previous
- * export, which this one replaces): a stranger's file in it would make
- * `verify` fail, and deleting it is not ours to do. */
-static int make_export_dir(struct rec *rec, const char *dir)
-{
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        int rc = -errno;
-        SC_ERR(rec->log, "export: cannot create %s: %s", dir, rec_strerror(rc));
-        return rc;
-    }
-    DIR *d = opendir(dir);
-    if (!d) {
-        int rc = -errno;
-        SC_ERR(rec->log, "export: cannot open %s: %s", dir, rec_strerror(rc));
-        return rc;
-    }
-    int rc = 0;
-    struct dirent *entry;
-    while (rc == 0 && (entry = readdir(d)) != NULL) {
-        if (strcmp(entry->d_name, ".") != 0 && strcmp(entry->d_name, "..") != 0 &&
-            !is_export_name(entry->d_name)) {
-            SC_ERR(rec->log,
-                   "export: %s already holds other files (%s); export into a new or empty "
-                   "folder, for example %s/studycast",
-                   dir, entry->d_name, dir);
-            rc = -EEXIST;
-        }
-    }
-    closedir(d);
-    return rc;
-}
-
-/* Removes what an earlier export left that this one did not rewrite (other
- * months' record books, formats not chosen now, temporary files). */
-static void remove_stale(struct rec_export_ctx *ctx)
-{
-    DIR *d = opendir(ctx->dir);
-    if (!d) return;
-    struct dirent *entry;
-    while ((entry = readdir(d)) != NULL) {
-        const char *name = entry->d_name;
-        bool kept = !is_export_name(name) || strcmp(name, "manifest.json") == 0 ||
-                    strcmp(name, "manifest.sig") == 0;
-        for (size_t k = 0; !kept && k < ctx->n_files; k++)
-            kept = strcmp(ctx->files[k].name, name) == 0;
-        if (kept) continue;
-        if (unlinkat(dirfd(d), name, 0) != 0 && errno != ENOENT)
-            SC_WARN(ctx->rec->log, "export: cannot remove the old %s/%s: %s", ctx->dir, name,
-                    strerror(errno));
-    }
-    closedir(d);
-}
-
 static void iso_or_null(struct sc_json *json, const char *key, int64_t utc, bool open_end)
 {
     if (open_end) {
@@ -301,41 +222,30 @@ static int write_manifest(struct rec_export_ctx *ctx, const struct chain_range *
     }
     /* the signature goes first: a manifest never stands without one that
      * matches, and a crash between the two leaves a mismatch verify reports */
-    size_t n = strlen(ctx->dir) + 32;
-    char *path = malloc(n);
-    if (rc == 0 && !path) rc = -ENOMEM;
+    const char *name = "manifest.sig";
+    if (rc == 0) rc = sc_write_file_atomic_at(ctx->dirfd, name, sig_hex, strlen(sig_hex), 0644);
     if (rc == 0) {
-        snprintf(path, n, "%s/manifest.sig", ctx->dir);
-        rc = sc_write_file_atomic(path, sig_hex, strlen(sig_hex));
-        if (rc == 0) chmod(path, 0644);
-    }
-    if (rc == 0) {
-        snprintf(path, n, "%s/manifest.json", ctx->dir);
-        rc = sc_write_file_atomic(path, out.data, out.len);
-        if (rc == 0) chmod(path, 0644);
+        name = "manifest.json";
+        rc = sc_write_file_atomic_at(ctx->dirfd, name, out.data, out.len, 0644);
     }
     if (rc != 0 && rc != -ENOMEM)
-        SC_ERR(ctx->rec->log, "export: cannot write %s: %s", path, rec_strerror(rc));
-    free(path);
+        SC_ERR(ctx->rec->log, "export: cannot write %s/%s: %s", ctx->label, name, rec_strerror(rc));
     sc_buf_free(&out);
     return rc;
 }
 
-int rec_export(struct rec *rec, const char *dir, int64_t from_utc, int64_t to_utc, int formats)
+int rec_export_into(struct rec *rec, int dirfd, const char *label, int64_t from_utc, int64_t to_utc,
+                    int formats)
 {
-    struct rec_export_ctx ctx = {.rec = rec, .dir = dir, .from_utc = from_utc, .to_utc = to_utc};
+    struct rec_export_ctx ctx = {
+        .rec = rec, .dirfd = dirfd, .label = label, .from_utc = from_utc, .to_utc = to_utc};
     if (formats <= 0 || formats > REC_EXPORT_ALL) return -EINVAL;
-    /* Nothing is signed from an altered record: the export carries only its
-     * range, so an edit before it would verify as intact (docs/record.md). */
-    int rc = rec_chain_check_db(rec);
-    if (rc == 0) rc = make_export_dir(rec, dir);
-    if (rc != 0) return rc;
     if (rec_setting_get(rec, "station_name", ctx.station_name, sizeof(ctx.station_name)) != 0)
         ctx.station_name[0] = '\0';
     if (rec_setting_get(rec, "station_type", ctx.station_type, sizeof(ctx.station_type)) != 0)
         snprintf(ctx.station_type, sizeof(ctx.station_type), "village");
     ctx.utc_offset = rec_utc_offset_seconds(rec);
-    rc = rec_sessions(rec, from_utc, to_utc, &ctx.sessions, &ctx.n_sessions);
+    int rc = rec_sessions(rec, from_utc, to_utc, &ctx.sessions, &ctx.n_sessions);
     if (rc == 0) rc = rec_members_list(rec, &ctx.members, &ctx.n_members);
     if (rc == 0 && (formats & REC_EXPORT_CSV)) rc = rec_export_csv(&ctx);
     if (rc == 0 && (formats & REC_EXPORT_XAPI)) rc = rec_export_xapi(&ctx);
@@ -349,10 +259,9 @@ int rec_export(struct rec *rec, const char *dir, int64_t from_utc, int64_t to_ut
         rc = rec_export_file(&ctx, REC_PUBLIC_NAME, pk, strlen(pk));
     }
     if (rc == 0) rc = write_manifest(&ctx, &range);
-    if (rc == 0) remove_stale(&ctx);
     if (rc == 0)
         SC_INFO(rec->log, "export: %zu sessions, events %" PRId64 "..%" PRId64 " written to %s",
-                ctx.n_sessions, range.first_seq, range.last_seq, dir);
+                ctx.n_sessions, range.first_seq, range.last_seq, label);
     rec_sessions_free(ctx.sessions, ctx.n_sessions);
     rec_members_free(ctx.members, ctx.n_members);
     for (size_t i = 0; i < ctx.n_files; i++)

@@ -144,7 +144,8 @@ struct rec_export_entry {
 /* export_*.c: each writes one format's files through rec_export_file. */
 struct rec_export_ctx {
     struct rec *rec;
-    const char *dir;
+    int dirfd;         /* the (staging) folder written into; not owned */
+    const char *label; /* how messages name it */
     int64_t from_utc, to_utc;
     struct rec_session_summary *sessions;
     size_t n_sessions;
@@ -156,8 +157,14 @@ struct rec_export_ctx {
     char station_type[16];
     int utc_offset;
 };
-/* Writes data to dir/name, fsyncs it and adds it to the manifest. */
+/* Writes data to name in ctx->dirfd, fsyncs it and adds it to the manifest. */
 int rec_export_file(struct rec_export_ctx *ctx, const char *name, const void *data, size_t len);
+/* export.c: writes every chosen format, the chain, the key and the signed
+ * manifest into the empty folder dirfd (export_stage.c made it). */
+int rec_export_into(struct rec *rec, int dirfd, const char *label, int64_t from_utc, int64_t to_utc,
+                    int formats);
+/* export_stage.c: names an export writes (and their temporary names). */
+bool rec_is_export_name(const char *name);
 int rec_export_csv(struct rec_export_ctx *ctx);
 int rec_export_xapi(struct rec_export_ctx *ctx);
 int rec_export_pdf(struct rec_export_ctx *ctx);

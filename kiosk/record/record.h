@@ -306,23 +306,75 @@ int rec_requirement_for(struct rec *rec, const struct rec_session_summary *sessi
 /* ---- export and verification ------------------------------------------- */
 
 enum { REC_EXPORT_CSV = 1, REC_EXPORT_XAPI = 2, REC_EXPORT_PDF = 4, REC_EXPORT_ALL = 7 };
-/* Writes the formats chosen for sessions starting in [from_utc, to_utc)
- * (INT64_MIN/INT64_MAX: everything) into dir (made if missing), plus the
- * event chain, the station's public key and the signed manifest. Every file
- * is fsynced. Only reads the database. Checks the whole chain first and
- * refuses an altered record with REC_ECHAIN before touching dir
- * (rec_chain_fault() names the event). Returns 0 or a negative code
- * (-ENOSPC, -EROFS, -ENOENT ... with a logged message naming the file). */
-int rec_export(struct rec *rec, const char *dir, int64_t from_utc, int64_t to_utc, int formats);
+
+/* An export is written into a staging folder NAME.incomplete beside NAME (a
+ * folder the export creates itself), verified with the station's own key,
+ * and only then put in place: renamed to NAME, or exchanged with a previous
+ * export at NAME, which is then removed. A failure at any point removes the
+ * staging folder and leaves what was at NAME untouched. The target is
+ * treated as hostile (a USB stick): every name is opened relative to the
+ * parent folder with O_NOFOLLOW, NAME being a symbolic link is refused
+ * (-ELOOP), NAME holding anything but an export's regular files is refused
+ * (-EEXIST), and nothing is ever removed but an export's own regular files
+ * in a real folder. A NAME that is a mount point (a stick's root) cannot be
+ * renamed: the staging folder is then NAME/.studycast-staging and the
+ * verified files are moved into NAME. Before anything is written the whole
+ * chain is checked: an altered record is refused with REC_ECHAIN and nothing
+ * is created (rec_chain_fault() names the event; docs/record.md). */
+#define REC_EXPORT_STAGING_SUFFIX ".incomplete"
+
+enum rec_export_stage { REC_STAGE_WRITING, REC_STAGE_VERIFYING, REC_STAGE_PLACING };
 
 /* Verification callback: one line per problem found. */
 typedef void (*rec_problem_fn)(void *ctx, const char *message);
+
+struct rec_export_request {
+    int parent_fd;            /* the folder that receives the export (a stick's root):
+                               * not owned, open for the whole call */
+    const char *name;         /* the export folder's name in it: one component */
+    const char *label;        /* how messages name the export (a path); NULL: name */
+    int64_t from_utc, to_utc; /* sessions starting in [from, to); INT64_MIN/MAX: all */
+    int formats;              /* REC_EXPORT_* */
+    /* Optional, all called on the calling thread with ctx: */
+    void (*stage)(void *ctx, enum rec_export_stage stage); /* progress */
+    /* Asked just before the export is put in place: whether parent_fd is
+     * still where the caller found it (the stick was not pulled out). If
+     * not, the call fails with -ENODEV and leaves the staging folder as it
+     * is (its name says it is unfinished). */
+    bool (*still_there)(void *ctx);
+    rec_problem_fn problem; /* each verification problem; NULL: logged */
+    void *ctx;
+};
+
+/* Exports the formats chosen for the request's period, plus the event
+ * chain, the station's public key and the signed manifest, as described
+ * above. Every file and folder is fsynced; the database is only read.
+ * Call on the thread that owns rec (the menu's worker opens its own handle).
+ * Returns 0 or a negative code (-ENOSPC, -EROFS, -ELOOP, -EEXIST, -ENODEV,
+ * REC_ETAMPER ... with a logged message naming the file). */
+int rec_export_staged(struct rec *rec, const struct rec_export_request *request);
+/* The same into the folder at path `dir` (made if missing; its parent must
+ * exist), as `studycast record export --out DIR` does. Links in dir's parent
+ * path are followed (the caller's own path); dir itself must not be one. */
+int rec_export(struct rec *rec, const char *dir, int64_t from_utc, int64_t to_utc, int formats);
+/* Removes the folder `name` in parent_fd only if an export made it: a real
+ * folder (not a link) holding only an export's regular files. Returns 0 if
+ * removed or absent; -ENOTDIR (a link or not a folder) or -EEXIST (other
+ * files in it), having removed nothing; or another -errno. Any thread. */
+int rec_export_remove(int parent_fd, const char *name);
+
 /* Checks an export directory: manifest signature (against expected_key_hex
  * when given, else the station.pub carried in the export), each file's
- * size and SHA-256, missing and extra files, and the event chain. Returns 0
- * if everything holds, REC_ETAMPER if anything is wrong (each problem passed
- * to `problem`), or another negative code if dir cannot be read. */
+ * size and SHA-256, missing and extra files, and the event chain. Files are
+ * read relative to the folder with O_NOFOLLOW: a link or anything but a
+ * regular file in an export is a problem, never followed. Returns 0 if
+ * everything holds, REC_ETAMPER if anything is wrong (each problem passed
+ * to `problem`), or another negative code if dir cannot be read. Needs no
+ * record handle: any thread. dir itself is opened as given (links followed). */
 int rec_verify_export(const char *dir, const char *expected_key_hex, rec_problem_fn problem,
                       void *ctx);
+/* The same for a folder the caller holds open (dirfd, not owned). */
+int rec_verify_export_at(int dirfd, const char *expected_key_hex, rec_problem_fn problem,
+                         void *ctx);
 
 #endif

@@ -2,21 +2,26 @@
  * each listed file's size and SHA-256, missing and extra files, and the
  * event chain (edited, removed, reordered or appended events). The manifest
  * is JSON; it is read with SQLite's JSON functions on an in-memory database
- * rather than a second JSON parser. */
+ * rather than a second JSON parser. An export usually sits on a stick: every
+ * file is read relative to the export folder's fd with O_NOFOLLOW, so a link
+ * in it is reported, never followed. */
 #include "kiosk/record/internal.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_FILE_BYTES    (512u << 20)
 #define MAX_CHAIN_REPORTS 20
 
 struct verifier {
-    const char *dir;
+    int dirfd; /* the export folder: every file is read relative to it */
     rec_problem_fn problem;
     void *ctx;
     int problems;
@@ -37,15 +42,19 @@ static void report(struct verifier *v, const char *fmt, ...)
     if (v->problem) v->problem(v->ctx, message);
 }
 
+/* Reads a file of the export, never through a link (sc_read_file_at). */
 static int read_in(struct verifier *v, const char *name, size_t max, char **data, size_t *len)
 {
-    size_t n = strlen(v->dir) + strlen(name) + 2;
-    char *path = malloc(n);
-    if (!path) return -ENOMEM;
-    snprintf(path, n, "%s/%s", v->dir, name);
-    int rc = sc_read_file(path, max, data, len);
-    free(path);
-    return rc;
+    return sc_read_file_at(v->dirfd, name, max, data, len);
+}
+
+/* Why `name` could not be read, for a problem line. */
+static const char *unreadable(int rc)
+{
+    return rc == -ELOOP    ? "is a symbolic link (not followed: an export holds only files)"
+           : rc == -EINVAL ? "is not a regular file"
+           : rc == -ENOENT ? "is missing"
+                           : "cannot be read";
 }
 
 /* json_extract on the manifest; returns a malloc'd string or NULL. */
@@ -78,11 +87,11 @@ static int check_signature(struct verifier *v, const char *expected_key_hex)
     }
     const char *key = expected_key_hex ? expected_key_hex : carried;
     if (!key) {
-        report(v, "no public key: station.pub is missing and no --key was given");
+        report(v, "no public key: station.pub is missing or unreadable and no --key was given");
     } else if (rec_unhex(key, pk, sizeof(pk)) != 0) {
         report(v, "the public key is not 64 hex digits");
-    } else if (read_in(v, "manifest.sig", 4096, &sig_text, &len) != 0) {
-        report(v, "manifest.sig is missing");
+    } else if ((rc = read_in(v, "manifest.sig", 4096, &sig_text, &len)) != 0) {
+        report(v, "manifest.sig %s", unreadable(rc));
     } else {
         sig_text[strcspn(sig_text, "\r\n")] = '\0';
         if (rec_unhex(sig_text, sig, sizeof(sig)) != 0)
@@ -137,8 +146,8 @@ static int check_files(struct verifier *v)
         char *data = NULL;
         size_t len = 0;
         int read_rc = read_in(v, name, MAX_FILE_BYTES, &data, &len);
-        if (read_rc == -ENOENT) {
-            report(v, "%s is missing", name);
+        if (read_rc == -ENOENT || read_rc == -ELOOP || read_rc == -EINVAL) {
+            report(v, "%s %s", name, unreadable(read_rc));
             continue;
         }
         if (read_rc != 0) {
@@ -154,7 +163,10 @@ static int check_files(struct verifier *v)
         free(data);
     }
     sqlite3_finalize(st);
-    DIR *d = opendir(v->dir);
+    /* a listing with a file position of its own (a dup of dirfd would share it) */
+    int list_fd = openat(v->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = list_fd >= 0 ? fdopendir(list_fd) : NULL;
+    if (!d && list_fd >= 0) close(list_fd);
     if (d) {
         struct dirent *entry;
         while ((entry = readdir(d)) != NULL) {
@@ -164,8 +176,12 @@ static int check_files(struct verifier *v)
             if (strcmp(entry->d_name, "manifest.json") == 0 ||
                 strcmp(entry->d_name, "manifest.sig") == 0)
                 continue;
+            struct stat sb;
+            bool link = fstatat(v->dirfd, entry->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+                        S_ISLNK(sb.st_mode);
             if (!listed(names, n, entry->d_name))
-                report(v, "%s is not part of the export (extra file)", entry->d_name);
+                report(v, "%s is not part of the export (extra %s)", entry->d_name,
+                       link ? "symbolic link, not followed" : "file");
         }
         closedir(d);
     }
@@ -306,17 +322,17 @@ out:
     return 0;
 }
 
-int rec_verify_export(const char *dir, const char *expected_key_hex, rec_problem_fn problem,
-                      void *ctx)
+int rec_verify_export_at(int dirfd, const char *expected_key_hex, rec_problem_fn problem, void *ctx)
 {
     if (sodium_init() < 0) return -ENOMEM;
-    struct verifier v = {.dir = dir, .problem = problem, .ctx = ctx};
+    struct verifier v = {.dirfd = dirfd, .problem = problem, .ctx = ctx};
     int rc = read_in(&v, "manifest.json", 16u << 20, &v.manifest, &v.manifest_len);
     if (rc == -ENOENT) {
-        DIR *d = opendir(dir);
-        if (!d) return -errno;
-        closedir(d);
         report(&v, "manifest.json is missing: this is not a studycast export or it was removed");
+        return REC_ETAMPER;
+    }
+    if (rc == -ELOOP || rc == -EINVAL) {
+        report(&v, "manifest.json %s", unreadable(rc));
         return REC_ETAMPER;
     }
     if (rc != 0) return rc;
@@ -337,4 +353,14 @@ int rec_verify_export(const char *dir, const char *expected_key_hex, rec_problem
     sqlite3_close(v.db);
     free(v.manifest);
     return v.problems ? REC_ETAMPER : 0;
+}
+
+int rec_verify_export(const char *dir, const char *expected_key_hex, rec_problem_fn problem,
+                      void *ctx)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return -errno;
+    int rc = rec_verify_export_at(fd, expected_key_hex, problem, ctx);
+    close(fd);
+    return rc;
 }

@@ -3,6 +3,8 @@
 #include "tests/test.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void json_nested_and_escaped(void)
@@ -72,6 +74,51 @@ static void atomic_file_round_trip(void)
     rmdir(dir);
 }
 
+/* The fd-relative helpers never follow a link: a write replaces a link at
+ * its name (the file it points to stays as it was), a read refuses it, and
+ * a FIFO is refused without waiting for a writer. */
+static void file_at_no_follow(void)
+{
+    char dir[] = "/tmp/sc_base_XXXXXX";
+    ASSERT_NOT_NULL(mkdtemp(dir));
+    int dirfd = open(dir, O_RDONLY | O_DIRECTORY);
+    ASSERT_TRUE(dirfd >= 0);
+    char victim[128], link[128];
+    snprintf(victim, sizeof(victim), "%s/victim", dir);
+    snprintf(link, sizeof(link), "%s/out.csv", dir);
+    ASSERT_EQ(sc_write_file_atomic(victim, "precious", 8), 0);
+    ASSERT_EQ(symlink(victim, link), 0);
+    char *data;
+    size_t len;
+    ASSERT_EQ(sc_read_file_at(dirfd, "out.csv", 100, &data, &len), -ELOOP);
+    ASSERT_EQ(sc_write_file_atomic_at(dirfd, "out.csv", "new", 3, 0644), 0);
+    struct stat sb;
+    ASSERT_EQ(lstat(link, &sb), 0);
+    ASSERT_TRUE(S_ISREG(sb.st_mode)); /* the link was replaced by the file */
+    ASSERT_EQ(sb.st_mode & 0777, 0644);
+    ASSERT_EQ(sc_read_file(victim, 100, &data, &len), 0);
+    ASSERT_STR_EQ(data, "precious");
+    free(data);
+    ASSERT_EQ(sc_read_file_at(dirfd, "out.csv", 100, &data, &len), 0);
+    ASSERT_EQ(len, 3);
+    ASSERT_STR_EQ(data, "new");
+    free(data);
+    ASSERT_EQ(sc_read_file_at(dirfd, "out.csv", 2, &data, &len), -EFBIG);
+    ASSERT_EQ(sc_read_file_at(dirfd, "none", 2, &data, &len), -ENOENT);
+    ASSERT_EQ(mkfifoat(dirfd, "fifo", 0600), 0);
+    ASSERT_EQ(sc_read_file_at(dirfd, "fifo", 100, &data, &len), -EINVAL);
+    ASSERT_EQ(mkdirat(dirfd, "sub", 0700), 0);
+    ASSERT_EQ(sc_read_file_at(dirfd, "sub", 100, &data, &len), -EINVAL);
+    /* the temporary file never survives */
+    ASSERT_EQ(faccessat(dirfd, "out.csv.tmp", F_OK, 0), -1);
+    unlinkat(dirfd, "sub", AT_REMOVEDIR);
+    unlinkat(dirfd, "fifo", 0);
+    unlinkat(dirfd, "out.csv", 0);
+    unlinkat(dirfd, "victim", 0);
+    close(dirfd);
+    ASSERT_EQ(rmdir(dir), 0); /* nothing else was left in it */
+}
+
 static void log_rate_limit(void)
 {
     char *text = NULL;
@@ -101,6 +148,7 @@ int main(void)
     RUN_TEST(json_nested_and_escaped);
     RUN_TEST(iso8601_round_trip);
     RUN_TEST(atomic_file_round_trip);
+    RUN_TEST(file_at_no_follow);
     RUN_TEST(log_rate_limit);
     return 0;
 }

@@ -2,11 +2,19 @@
  * xAPI statement ids; a date range carries the chain anchor; and every kind
  * of tampering is detected: an edited, removed or extra file, an edited,
  * removed, reordered or truncated event, a bad signature, an edited manifest,
- * another station's key. Usage: test_record_export FIXTURE_PROGRAM. */
-#include "kiosk/record/internal.h"
+ * another station's key; links in an export are reported, never followed.
+ * The staged export (rec_export_staged) on a fake stick holding links named
+ * like its folders, pointing at the data dir: refused or elsewhere, the data
+ * dir intact; a previous export survives a failed one. Usage:
+ * test_record_export FIXTURE_PROGRAM. */
+#include "internal.h"
 #include "tests/record/rec_test_util.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 struct problems {
@@ -121,6 +129,197 @@ static void tamper_events(const char *good, const char *what, const char *needle
     expect_tamper(dir, NULL, "events.tsv was altered");
     free(data);
     free(dir);
+}
+
+static bool exists_in(const char *dir, const char *name)
+{
+    char *p = path_in(dir, name);
+    struct stat sb;
+    bool there = lstat(p, &sb) == 0;
+    free(p);
+    return there;
+}
+
+static void assert_data_intact(const char *data)
+{
+    static const char *const names[] = {"record.sqlite", "station.key", "station.pub"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (!exists_in(data, names[i])) TEST_FAIL("%s was removed from %s", names[i], data);
+}
+
+struct stages {
+    int seen[8];
+    int n;
+    bool there;
+};
+static void note_stage(void *ctx, enum rec_export_stage stage)
+{
+    struct stages *s = ctx;
+    if (s->n < 8) s->seen[s->n++] = (int)stage;
+}
+static bool still_there(void *ctx)
+{
+    return ((struct stages *)ctx)->there;
+}
+
+/* A fake stick with links named like the export's folders. */
+static void test_staged_links(struct rec *rec, const char *data, const char *key)
+{
+    char real_data[PATH_MAX];
+    ASSERT_NOT_NULL(realpath(data, real_data));
+    char *stick = test_dir("export-stick");
+    int stick_fd = open(stick, O_RDONLY | O_DIRECTORY);
+    ASSERT_TRUE(stick_fd >= 0);
+    struct stages st = {.there = true};
+    struct rec_export_request req = {.parent_fd = stick_fd,
+                                     .from_utc = INT64_MIN,
+                                     .to_utc = INT64_MAX,
+                                     .formats = REC_EXPORT_CSV,
+                                     .stage = note_stage,
+                                     .still_there = still_there,
+                                     .ctx = &st};
+
+    fprintf(stderr, "-- the unfinished folder's name is a link to the data dir: refused\n");
+    ASSERT_EQ(symlinkat(real_data, stick_fd, "a.incomplete"), 0);
+    req.name = "a";
+    ASSERT_EQ(rec_export_staged(rec, &req), -EEXIST);
+    ASSERT_EQ(rec_export_remove(stick_fd, "a.incomplete"), -ENOTDIR);
+    assert_data_intact(data);
+    ASSERT_TRUE(exists_in(stick, "a.incomplete") && !exists_in(stick, "a"));
+
+    fprintf(stderr, "-- the export's name is a link to the data dir: refused\n");
+    ASSERT_EQ(symlinkat(real_data, stick_fd, "b"), 0);
+    req.name = "b";
+    ASSERT_EQ(rec_export_staged(rec, &req), -ELOOP);
+    assert_data_intact(data);
+    ASSERT_TRUE(!exists_in(stick, "b.incomplete"));
+    ASSERT_TRUE(!exists_in(data, "sessions.csv"));
+
+    fprintf(stderr, "-- an unfinished folder of someone else's, or holding a link: left alone\n");
+    ASSERT_EQ(mkdirat(stick_fd, "c.incomplete", 0755), 0);
+    char *c = path_in(stick, "c.incomplete");
+    write_in(c, "notes.txt", "mine", 4);
+    req.name = "c";
+    ASSERT_EQ(rec_export_staged(rec, &req), -EEXIST);
+    ASSERT_TRUE(exists_in(c, "notes.txt"));
+    free(c);
+    ASSERT_EQ(mkdirat(stick_fd, "d.incomplete", 0755), 0);
+    char *d = path_in(stick, "d.incomplete");
+    char *d_link = path_in(d, "sessions.csv");
+    ASSERT_EQ(symlink(real_data, d_link), 0);
+    req.name = "d";
+    ASSERT_EQ(rec_export_staged(rec, &req), -EEXIST);
+    ASSERT_TRUE(exists_in(d, "sessions.csv"));
+    assert_data_intact(data);
+    free(d_link);
+    free(d);
+
+    fprintf(stderr, "-- our own unfinished folder is replaced; the stages in order\n");
+    ASSERT_EQ(mkdirat(stick_fd, "e.incomplete", 0755), 0);
+    char *e_partial = path_in(stick, "e.incomplete");
+    write_in(e_partial, "sessions.csv", "half", 4);
+    write_in(e_partial, "events.tsv.tmp.abc123", "half", 4);
+    free(e_partial);
+    req.name = "e";
+    st.n = 0;
+    ASSERT_EQ(rec_export_staged(rec, &req), 0);
+    ASSERT_EQ(st.n, 3);
+    ASSERT_EQ(st.seen[0], REC_STAGE_WRITING);
+    ASSERT_EQ(st.seen[1], REC_STAGE_VERIFYING);
+    ASSERT_EQ(st.seen[2], REC_STAGE_PLACING);
+    ASSERT_TRUE(!exists_in(stick, "e.incomplete"));
+    char *e = path_in(stick, "e");
+    struct problems p = {0};
+    ASSERT_EQ(rec_verify_export(e, key, collect, &p), 0);
+
+    fprintf(stderr, "-- exporting over a previous export exchanges them\n");
+    req.formats = REC_EXPORT_XAPI;
+    ASSERT_EQ(rec_export_staged(rec, &req), 0);
+    ASSERT_EQ(rec_verify_export(e, key, collect, &p), 0);
+    ASSERT_TRUE(exists_in(e, "xapi-statements.json") && !exists_in(e, "sessions.csv"));
+    ASSERT_TRUE(!exists_in(stick, "e.incomplete"));
+    req.formats = REC_EXPORT_CSV;
+
+    fprintf(stderr, "-- the stick went before the end: -ENODEV, the unfinished folder left\n");
+    st.there = false;
+    req.name = "f";
+    ASSERT_EQ(rec_export_staged(rec, &req), -ENODEV);
+    ASSERT_TRUE(exists_in(stick, "f.incomplete") && !exists_in(stick, "f"));
+    st.there = true;
+    ASSERT_EQ(rec_export_remove(stick_fd, "f.incomplete"), 0);
+    ASSERT_TRUE(!exists_in(stick, "f.incomplete"));
+
+    fprintf(stderr, "-- an export failing midway leaves the previous one as it was\n");
+    char *saved = copy_dir(e, "export-saved");
+    pid_t child = fork();
+    ASSERT_TRUE(child >= 0);
+    if (child == 0) {
+        /* the PDF record books do not fit under 64 KiB: the CSVs are written first */
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit limit = {.rlim_cur = 64 << 10, .rlim_max = 64 << 10};
+        struct rec *r = NULL;
+        struct rec_options o = {.data_dir = data};
+        if (rec_open(&o, NULL, &r) != 0 || setrlimit(RLIMIT_FSIZE, &limit) != 0) _exit(2);
+        int rc = rec_export(r, e, INT64_MIN, INT64_MAX, REC_EXPORT_ALL);
+        _exit(rc == -EFBIG ? 0 : 1);
+    }
+    int status;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ASSERT_EQ(rec_verify_export(e, key, collect, &p), 0);
+    DIR *dir = opendir(saved);
+    ASSERT_NOT_NULL(dir);
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        if (entry->d_name[0] == '.') continue;
+        size_t len1, len2;
+        char *old = read_all(saved, entry->d_name, &len1);
+        char *now = read_all(e, entry->d_name, &len2);
+        if (len1 != len2 || memcmp(old, now, len1) != 0)
+            TEST_FAIL("%s changed in the previous export", entry->d_name);
+        free(old);
+        free(now);
+    }
+    closedir(dir);
+    ASSERT_TRUE(!exists_in(stick, "e.incomplete"));
+    ASSERT_EQ(p.count, 0);
+    free(saved);
+    free(e);
+    assert_data_intact(data);
+    close(stick_fd);
+    free(stick);
+}
+
+/* Links and a FIFO in an export: reported, never followed or waited on. */
+static void test_verify_links(const char *good, const char *key, const char *data)
+{
+    char real_data[PATH_MAX];
+    ASSERT_NOT_NULL(realpath(data, real_data));
+    char *t = copy_dir(good, "export-links");
+    char *events = path_in(t, "events.tsv");
+    ASSERT_EQ(unlink(events), 0);
+    ASSERT_EQ(symlink("/etc/passwd", events), 0);
+    expect_tamper(t, key, "events.tsv is a symbolic link (not followed");
+    char *extra = path_in(t, "data");
+    ASSERT_EQ(symlink(real_data, extra), 0);
+    expect_tamper(t, key, "data is not part of the export (extra symbolic link, not followed)");
+    char *sessions = path_in(t, "sessions.csv");
+    ASSERT_EQ(unlink(sessions), 0);
+    ASSERT_EQ(mkfifo(sessions, 0600), 0);
+    expect_tamper(t, key, "sessions.csv is not a regular file");
+    char *manifest = path_in(t, "manifest.json");
+    ASSERT_EQ(unlink(manifest), 0);
+    char *genuine = path_in(good, "manifest.json");
+    char real_genuine[PATH_MAX];
+    ASSERT_NOT_NULL(realpath(genuine, real_genuine));
+    ASSERT_EQ(symlink(real_genuine, manifest), 0);
+    expect_tamper(t, key, "manifest.json is a symbolic link (not followed");
+    free(genuine);
+    free(manifest);
+    free(sessions);
+    free(extra);
+    free(events);
+    free(t);
 }
 
 static void run_fixture(const char *program, const char *dir)
@@ -309,6 +508,10 @@ int main(int argc, char **argv)
     expect_tamper(t, NULL, "manifest.json is missing");
     free(victim);
     free(t);
+
+    fprintf(stderr, "-- links in an export\n");
+    test_verify_links(good, key, data);
+    test_staged_links(rec, data, key);
 
     ASSERT_EQ(rec_check(rec), 0);
     rec_close(rec);

@@ -523,6 +523,21 @@ static void test_full_disk_tmpfs(const char *mnt)
     /* and to a directory whose parent vanished (stick pulled) */
     char *gone = path_in(ro, "no/such/dir");
     ASSERT_EQ(rec_export(rec, gone, INT64_MIN, INT64_MAX, REC_EXPORT_CSV), -ENOENT);
+    /* a mount point (a stick's root) cannot be renamed: the export is staged
+     * inside it and its files moved in; exporting again replaces them */
+    char *stick = test_dir("store-stick-root");
+    ASSERT_TRUE(try_mount_tmpfs(stick, "16m"));
+    ASSERT_EQ(rec_export(rec, stick, INT64_MIN, INT64_MAX, REC_EXPORT_ALL), 0);
+    ASSERT_EQ(rec_verify_export(stick, NULL, NULL, NULL), 0);
+    ASSERT_EQ(rec_export(rec, stick, INT64_MIN, INT64_MAX, REC_EXPORT_CSV), 0);
+    ASSERT_EQ(rec_verify_export(stick, NULL, NULL, NULL), 0);
+    char *staging = path_in(stick, ".studycast-staging");
+    char *xapi = path_in(stick, "xapi-statements.json");
+    ASSERT_TRUE(access(staging, F_OK) != 0 && access(xapi, F_OK) != 0);
+    ASSERT_EQ(umount2(stick, MNT_DETACH), 0);
+    free(xapi);
+    free(staging);
+    free(stick);
     ASSERT_EQ(rec_last_seq(rec), durable + 2);
     ASSERT_EQ(rec_check(rec), 0);
     rec_close(rec);

@@ -1,12 +1,16 @@
 /* Records: exporting a month to a USB stick. The administrator chooses the
- * stick; a worker thread writes CSV, xAPI, PDF, the event chain and the
- * signed manifest (rec_export, with its own record handle) into
- * STICK/studycast-<station>-<month>.incomplete, verifies what is on the stick
- * against the station's public key (rec_verify_export), and only then renames
- * the folder to its final name. Any failure removes the folder (or, if the
- * stick is gone, leaves it named .incomplete); the record on the receiver is
- * only read. The loop stays responsive: the worker wakes it when done
- * (sc_ui_wakeup) and the page shows the stage and the time taken meanwhile.
+ * stick; a worker thread runs the record's staged export
+ * (rec_export_staged, with its own record handle): CSV, xAPI, PDF, the
+ * event chain and the signed manifest written into
+ * STICK/studycast-<station>-<month>.incomplete, verified against the
+ * station's public key, and only then renamed to its final name. Any failure
+ * removes that folder (or, if the stick is gone, leaves it named
+ * .incomplete); the record on the receiver is only read. A stick is hostile
+ * ground: it is opened once and every name on it is looked at relative to
+ * that fd without following links, and nothing on it is removed but an
+ * unfinished export of ours. The loop stays responsive: the worker wakes it
+ * when done (sc_ui_wakeup) and the page shows the stage and the time taken
+ * meanwhile.
  *
  * Threads: the page on the loop's thread; export_main on the worker, which
  * touches only its job (inputs read-only, outputs read after pthread_join)
@@ -30,9 +34,11 @@ enum stage { STAGE_WRITING = 0, STAGE_VERIFYING, STAGE_FINISHING };
 struct export_job {
     /* inputs, set before the thread starts */
     char data_dir[PATH_MAX];
+    char stick[PATH_MAX];   /* the stick's mount point */
+    int stick_fd;           /* it, opened when the export started; owned */
+    char name[256];         /* NAME: the final folder's name on the stick */
     char partial[PATH_MAX]; /* STICK/NAME.incomplete */
     char final[PATH_MAX];   /* STICK/NAME */
-    char key_hex[65];
     int64_t from_utc, to_utc;
     struct sc_log *log;
     struct sc_ui *ui;
@@ -54,23 +60,24 @@ struct export_job {
     struct rec_chain_fault fault;
 };
 
-static void remove_tree(const char *dir)
+static void job_free(struct export_job *job)
 {
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)))
-            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-                unlinkat(dirfd(d), e->d_name, 0);
-        closedir(d);
-    }
-    rmdir(dir);
+    if (!job) return;
+    if (job->stick_fd >= 0) close(job->stick_fd);
+    pthread_mutex_destroy(&job->lock);
+    free(job);
 }
 
-static int count_files(const char *dir)
+/* Entries in the folder `name` on the stick (never through a link). */
+static int count_files(int stick_fd, const char *name)
 {
-    DIR *d = opendir(dir);
-    if (!d) return -errno;
+    int fd = openat(stick_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        int rc = -errno;
+        if (fd >= 0) close(fd);
+        return rc;
+    }
     int n = 0;
     struct dirent *e;
     while ((e = readdir(d)))
@@ -86,17 +93,22 @@ static void on_problem(void *opaque, const char *message)
     SC_WARN(job->log, "export check: %s", message);
 }
 
-static int sync_dir_of(const char *path)
+static void on_stage(void *opaque, enum rec_export_stage stage)
 {
-    char parent[PATH_MAX];
-    snprintf(parent, sizeof(parent), "%s", path);
-    char *slash = strrchr(parent, '/');
-    if (slash) *slash = '\0';
-    int fd = open(slash ? parent : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return -errno;
-    int rc = fsync(fd) == 0 ? 0 : -errno;
-    close(fd);
-    return rc;
+    struct export_job *job = opaque;
+    atomic_store(&job->stage, stage == REC_STAGE_WRITING     ? STAGE_WRITING
+                              : stage == REC_STAGE_VERIFYING ? STAGE_VERIFYING
+                                                             : STAGE_FINISHING);
+}
+
+/* Whether the stick's mount point still holds the folder we opened: a stick
+ * pulled out (or its directory moved away) no longer does. */
+static bool stick_still_there(void *opaque)
+{
+    struct export_job *job = opaque;
+    struct stat now, opened;
+    return stat(job->stick, &now) == 0 && fstat(job->stick_fd, &opened) == 0 &&
+           now.st_dev == opened.st_dev && now.st_ino == opened.st_ino;
 }
 
 static int run_export(struct export_job *job)
@@ -104,17 +116,24 @@ static int run_export(struct export_job *job)
     struct rec *rec = NULL;
     struct rec_options options = {.data_dir = job->data_dir};
     int rc = rec_open(&options, job->log, &rec); /* a handle of this thread's own */
-    if (rc == 0) rc = rec_export(rec, job->partial, job->from_utc, job->to_utc, REC_EXPORT_ALL);
-    if (rc == REC_ECHAIN && rec) job->fault = *rec_chain_fault(rec); /* the record's fault */
+    if (rc < 0) return rc;
+    struct rec_export_request req = {
+        .parent_fd = job->stick_fd,
+        .name = job->name,
+        .label = job->final,
+        .from_utc = job->from_utc,
+        .to_utc = job->to_utc,
+        .formats = REC_EXPORT_ALL,
+        .stage = on_stage,
+        .still_there = stick_still_there,
+        .problem = on_problem,
+        .ctx = job,
+    };
+    rc = rec_export_staged(rec, &req);
+    if (rc == REC_ECHAIN) job->fault = *rec_chain_fault(rec); /* the record's fault */
     rec_close(rec);
     if (rc < 0) return rc;
-    atomic_store(&job->stage, STAGE_VERIFYING);
-    rc = rec_verify_export(job->partial, job->key_hex, on_problem, job);
-    if (rc < 0) return rc;
-    atomic_store(&job->stage, STAGE_FINISHING);
-    if (rename(job->partial, job->final) != 0) return -errno;
-    if ((rc = sync_dir_of(job->final)) < 0) return rc;
-    job->n_files = count_files(job->final);
+    job->n_files = count_files(job->stick_fd, job->name);
     return job->n_files < 0 ? job->n_files : 0;
 }
 
@@ -126,9 +145,11 @@ static void *export_main(void *opaque)
     job->failed_stage = atomic_load(&job->stage);
     if (job->rc < 0) {
         SC_WARN(job->log, "export to %s failed: %s", job->final, rec_strerror(job->rc));
-        remove_tree(job->partial);
+        /* the export removed its staging folder, unless the stick went */
         struct stat sb;
-        job->partial_left = stat(job->partial, &sb) == 0;
+        char partial[sizeof(job->name) + 16];
+        snprintf(partial, sizeof(partial), "%s%s", job->name, REC_EXPORT_STAGING_SUFFIX);
+        job->partial_left = fstatat(job->stick_fd, partial, &sb, AT_SYMLINK_NOFOLLOW) == 0;
     } else {
         SC_INFO(job->log, "export to %s verified (%d files) in %.1f s", job->final, job->n_files,
                 (double)(sc_mono_ns() - t0) / 1e9);
@@ -138,10 +159,7 @@ static void *export_main(void *opaque)
     bool abandoned = job->abandoned;
     if (!abandoned) sc_ui_wakeup(job->ui);
     pthread_mutex_unlock(&job->lock);
-    if (abandoned) {
-        pthread_mutex_destroy(&job->lock);
-        free(job);
-    }
+    if (abandoned) job_free(job);
     return NULL;
 }
 
@@ -163,13 +181,6 @@ struct export_page {
     int64_t redraw_ns; /* running: the shown time's next second */
     char folder[256];  /* the final folder's name */
 };
-
-static void job_free(struct export_job *job)
-{
-    if (!job) return;
-    pthread_mutex_destroy(&job->lock);
-    free(job);
-}
 
 static bool errno_full(int rc)
 {
@@ -235,8 +246,11 @@ static void finish(struct sc_station *st, struct export_page *p)
                          rec_strerror(job->rc));
 }
 
-/* Picks STICK/studycast-<station>-<month>[-N], removing our own unfinished
- * folder of that name from an earlier attempt. */
+/* Picks STICK/studycast-<station>-<month>[-N]: the first N where nothing of
+ * that name is on the stick (a link of that name counts: it is never
+ * followed) and NAME.incomplete is absent or an unfinished export of ours
+ * from an earlier attempt, which is removed. Anything else of that name (a
+ * link, a stranger's folder) is left alone and the next N is tried. */
 static int choose_folder(struct sc_station *st, struct export_page *p, struct export_job *job)
 {
     char id[64] = "station";
@@ -246,18 +260,26 @@ static int choose_folder(struct sc_station *st, struct export_page *p, struct ex
         char suffix[8] = "";
         if (n > 1) snprintf(suffix, sizeof(suffix), "-%d", n);
         snprintf(p->folder, sizeof(p->folder), "studycast-%s-%s%s", id, p->label, suffix);
+        snprintf(job->name, sizeof(job->name), "%s", p->folder);
         if (snprintf(job->final, sizeof(job->final), "%s/%s", p->chosen.path, p->folder) >=
                 (int)sizeof(job->final) ||
-            snprintf(job->partial, sizeof(job->partial), "%s.incomplete", job->final) >=
-                (int)sizeof(job->partial))
+            snprintf(job->partial, sizeof(job->partial), "%s%s", job->final,
+                     REC_EXPORT_STAGING_SUFFIX) >= (int)sizeof(job->partial))
             return -ENAMETOOLONG;
         struct stat sb;
-        if (stat(job->final, &sb) == 0) continue;
-        if (stat(job->partial, &sb) == 0) {
-            SC_INFO(st->log, "menu: removing the unfinished export %s", job->partial);
-            remove_tree(job->partial);
+        if (fstatat(job->stick_fd, job->name, &sb, AT_SYMLINK_NOFOLLOW) == 0) continue;
+        if (errno != ENOENT) return -errno;
+        char partial[sizeof(job->name) + 16];
+        snprintf(partial, sizeof(partial), "%s%s", job->name, REC_EXPORT_STAGING_SUFFIX);
+        bool unfinished = fstatat(job->stick_fd, partial, &sb, AT_SYMLINK_NOFOLLOW) == 0;
+        int rc = rec_export_remove(job->stick_fd, partial);
+        if (rc == 0) {
+            if (unfinished)
+                SC_INFO(st->log, "menu: removed the unfinished export %s", job->partial);
+            return 0;
         }
-        return 0;
+        SC_WARN(st->log, "menu: %s is not an unfinished export of ours (%s): left alone",
+                job->partial, rc == -ENOTDIR ? "a link or not a folder" : rec_strerror(rc));
     }
     return -EEXIST;
 }
@@ -266,23 +288,25 @@ static int start(struct sc_station *st, struct export_page *p)
 {
     struct export_job *job = calloc(1, sizeof(*job));
     if (!job) return -ENOMEM;
-    int rc = choose_folder(st, p, job);
+    pthread_mutex_init(&job->lock, NULL);
+    snprintf(job->stick, sizeof(job->stick), "%s", p->chosen.path);
+    /* the mount point is ours (the drive list's); what is on it is not */
+    job->stick_fd = open(job->stick, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc = job->stick_fd < 0 ? -errno : choose_folder(st, p, job);
     if (rc < 0) {
-        free(job);
+        job_free(job);
         st_admin_message(st, true,
                          "The export failed: %s. The record on the receiver is unchanged.",
                          strerror(-rc));
         return 0;
     }
     snprintf(job->data_dir, sizeof(job->data_dir), "%s", st->data_dir);
-    rec_station_public_key_hex(st->rec, job->key_hex);
     job->from_utc = p->from_utc;
     job->to_utc = p->to_utc;
     job->log = st->log;
     job->ui = st->ui;
     atomic_init(&job->stage, STAGE_WRITING);
     atomic_init(&job->done, false);
-    pthread_mutex_init(&job->lock, NULL);
     job_free(p->job);
     p->job = job;
     SC_INFO(st->log, "menu: exporting %s to %s", p->label, job->final);
@@ -334,7 +358,10 @@ static void export_view(struct sc_station *st, struct st_page *page, struct st_m
         m->view.hint = st_tr(st, "Please wait: do not pull out the stick");
         st_menu_item(m, st_tr(st, "USB stick"), st_menu_str(m, "%s", p->chosen.label));
         st_menu_item(m, st_tr(st, "Folder"), st_menu_str(m, "%s", p->folder));
-        int written = count_files(p->job->partial);
+        char partial[sizeof(p->folder) + 16];
+        snprintf(partial, sizeof(partial), "%s%s", p->folder, REC_EXPORT_STAGING_SUFFIX);
+        int written =
+            count_files(p->job->stick_fd, partial); /* the fd is the job's: read-only use */
         st_menu_item(
             m,
             stage == STAGE_WRITING     ? st_tr(st, "Writing CSV, xAPI, PDF and the manifest…")
