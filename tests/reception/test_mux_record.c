@@ -7,7 +7,7 @@
  * packet window's bounds (bytes and stream time).
  *
  * usage: test_mux_record MULTIPLEX OUTDIR SERVICE... */
-#include "internal.h"
+#include "demux/internal.h"
 #include "tests/test.h"
 
 #include <stdio.h>

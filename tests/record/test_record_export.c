@@ -7,7 +7,7 @@
  * like its folders, pointing at the data dir: refused or elsewhere, the data
  * dir intact; a previous export survives a failed one. Usage:
  * test_record_export FIXTURE_PROGRAM. */
-#include "internal.h"
+#include "kiosk/record/internal.h"
 #include "tests/record/rec_test_util.h"
 
 #include <dirent.h>
