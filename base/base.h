@@ -141,13 +141,15 @@ int sc_read_file_at(int dirfd, const char *name, size_t max_bytes, char **data, 
 
 /* ---- JSON reader (json_parse.c) ------------------------------------------ */
 
-/* A strict RFC 8259 parser into a small DOM: no comments, no trailing commas,
- * no leading zeros, strings must be valid UTF-8 (\u escapes, surrogate pairs
- * included, are decoded to UTF-8; lone surrogates are rejected). Nesting is
- * limited to SC_JSON_MAX_DEPTH. Duplicate member names are kept; lookups
- * return the first. Numbers use strtod, so the process must keep a '.'
- * decimal point locale for LC_NUMERIC (C, or zh_CN/en_US). Not thread-bound:
- * a DOM belongs to whoever parsed it. */
+/* A strict RFC 8259 reader (jansson underneath) into a small DOM: no comments,
+ * no trailing commas, no leading zeros; strings must be valid UTF-8 (\u
+ * escapes, surrogate pairs included, are decoded; lone surrogates are
+ * rejected). Refused because the control socket reads from any local client:
+ * \u0000 in a string (every consumer treats strings as C strings), duplicate
+ * member names, integers outside int64 and reals outside a double, and
+ * nesting deeper than SC_JSON_MAX_DEPTH. There is no size limit here: the
+ * caller bounds the input (a request line, a file read). Numbers do not
+ * depend on the locale. Not thread-bound: a DOM belongs to whoever parsed it. */
 #define SC_JSON_MAX_DEPTH 64
 
 enum sc_jv_type { SC_JV_NULL, SC_JV_BOOL, SC_JV_NUMBER, SC_JV_STRING, SC_JV_ARRAY, SC_JV_OBJECT };
@@ -158,27 +160,28 @@ struct sc_jv {
     enum sc_jv_type type;
     bool boolean;
     double number;
-    bool is_integer; /* a number without fraction or exponent within +-2^53 */
-    int64_t integer; /* valid when is_integer */
-    char *string;    /* NUL-terminated UTF-8; may contain NUL bytes from \u0000 */
-    size_t length;   /* string length in bytes */
-    struct sc_jv *items;           /* array elements */
-    struct sc_jv_member *members;  /* object members, in document order */
-    size_t count;                  /* number of items or members */
+    bool is_integer;              /* a number without fraction or exponent */
+    int64_t integer;              /* valid when is_integer */
+    const char *string;           /* NUL-terminated UTF-8 without inner NULs */
+    size_t length;                /* string length in bytes */
+    struct sc_jv *items;          /* array elements */
+    struct sc_jv_member *members; /* object members, in document order */
+    size_t count;                 /* number of items or members */
 };
 
 struct sc_jv_member {
-    char *key;
+    const char *key;
     size_t key_len;
     struct sc_jv value;
 };
 
 /* Parses exactly one JSON value (surrounded by optional whitespace) from
- * text[0..len). On success *out is a DOM the caller frees with sc_jv_free().
- * On error returns -EINVAL (syntax; err receives "what at offset N") or
- * -ENOMEM, and *out is NULL. err may be NULL. */
+ * text[0..len). On success *out is a DOM the caller frees with sc_jv_free();
+ * its strings live as long as the DOM. On error returns -EINVAL (err receives
+ * "what at offset N", or "nesting too deep ...") or -ENOMEM, and *out is
+ * NULL. err may be NULL. */
 int sc_json_parse(const char *text, size_t len, struct sc_jv **out, char *err, size_t err_size);
-void sc_jv_free(struct sc_jv *value); /* accepts NULL */
+void sc_jv_free(struct sc_jv *value); /* a root from sc_json_parse(), or NULL */
 /* Lookups: NULL / -ENOENT when absent, NULL / -EINVAL when of another type. */
 const struct sc_jv *sc_jv_get(const struct sc_jv *object, const char *key);
 const char *sc_jv_get_string(const struct sc_jv *object, const char *key);

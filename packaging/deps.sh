@@ -10,7 +10,7 @@ build_pkgs="build-essential cmake pkg-config git
 libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libavfilter-dev
 libsdl2-dev libsdl2-ttf-dev libfontconfig-dev
 libdvbpsi-dev libdvbv5-dev
-libsqlite3-dev libsodium-dev libcairo2-dev libpango1.0-dev libsystemd-dev
+libsqlite3-dev libsodium-dev libcairo2-dev libpango1.0-dev libsystemd-dev libjansson-dev
 fonts-noto-cjk gettext ffmpeg"
 # the ffmpeg CLI makes the demo stream and test fixtures; Xvfb/xdotool drive the
 # real window; clang + compiler-rt give libFuzzer and the sanitizer runtimes;

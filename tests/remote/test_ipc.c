@@ -248,7 +248,7 @@ static void malformed_lines(void)
     struct sc_ipc_server *server = start(&core, path, 0);
     int fd = connect_raw(path);
     struct sc_buf pending = {0};
-    struct sc_jv *a[9];
+    struct sc_jv *a[11];
     exchange(&core, server, fd,
              "not json\n"
              "[1,2]\n"
@@ -260,8 +260,10 @@ static void malformed_lines(void)
              "{\"action\":\"ok\",\"request_id\":4}\n"
              "{\"command\":\"press\",\"action\":\"stop\",\"request_id\":5}\n"
              "{\"command\":\"press\",\"action\":\"OK\",\"request_id\":6}\r\n"
-             "{\"command\":\"actions\",\"request_id\":[1]}\n",
-             &pending, a, 9);
+             "{\"command\":\"actions\",\"request_id\":[1]}\n"
+             "{\"command\":\"press\",\"action\":\"ok\",\"action\":\"stop\"}\n"
+             "{\"command\":\"press\",\"action\":\"ok\\u0000stop\"}\n",
+             &pending, a, 11);
     ASSERT_TRUE(strncmp(sc_jv_get_string(a[0], "error"), "invalid JSON: ", 14) == 0);
     ASSERT_TRUE(sc_jv_get(a[0], "request_id") == NULL);
     ASSERT_STR_EQ(sc_jv_get_string(a[1], "error"), "a request must be a JSON object");
@@ -283,7 +285,12 @@ static void malformed_lines(void)
     ASSERT_EQ(sc_jv_get(a[8], "actions")->count, SC_ACTION_COUNT - 1);
     /* An error response carries nothing the handler may have written. */
     ASSERT_EQ(a[6]->count, 2);
-    for (int i = 0; i < 9; i++)
+    /* Requests two readers could take differently are refused, not pressed:
+     * a repeated name, and a NUL that would cut "ok\u0000stop" to "ok". */
+    ASSERT_TRUE(
+        strncmp(sc_jv_get_string(a[9], "error"), "invalid JSON: duplicate object key", 34) == 0);
+    ASSERT_TRUE(strncmp(sc_jv_get_string(a[10], "error"), "invalid JSON: \\u0000", 20) == 0);
+    for (int i = 0; i < 11; i++)
         sc_jv_free(a[i]);
     ASSERT_EQ(core.presses, 1);
     ASSERT_EQ(core.last, SC_ACTION_OK);
