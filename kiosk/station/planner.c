@@ -207,7 +207,8 @@ void st_planner_turn(struct sc_station *st, int64_t now_utc)
     int64_t since = st->plan.last_due_utc ? st->plan.last_due_utc : now_utc;
     if (since > now_utc) since = now_utc; /* the clock went back */
     struct sc_sched_due due[MAX_DUE];
-    int n = sc_sched_due(st->plan.entries, st->plan.n_entries, since, now_utc, &st->plan.query, due, MAX_DUE);
+    int n = sc_sched_due(st->plan.entries, st->plan.n_entries, since, now_utc, &st->plan.query, due,
+                         MAX_DUE);
     if (n < 0) {
         SC_WARN(st->log, "schedule query failed: %s", strerror(-n));
         return;
@@ -222,7 +223,8 @@ void st_planner_turn(struct sc_station *st, int64_t now_utc)
 
 int64_t st_planner_next_wakeup_utc(const struct sc_station *st, int64_t now_utc)
 {
-    int64_t next = sc_sched_next_wakeup(st->plan.entries, st->plan.n_entries, now_utc, &st->plan.query);
+    int64_t next =
+        sc_sched_next_wakeup(st->plan.entries, st->plan.n_entries, now_utc, &st->plan.query);
     int64_t alive = llabs(st->plan.alive_written_utc) + ST_ALIVE_EVERY_S;
     return alive < next ? alive : next;
 }
@@ -234,8 +236,8 @@ void st_planner_refresh_home(struct sc_station *st, int64_t now_utc)
     st->plan.next_start_utc = 0;
     struct sc_sched_occurrence *occ = NULL;
     size_t n = 0;
-    if (sc_sched_occurrences(st->plan.entries, st->plan.n_entries, now_utc, now_utc + 8 * 86400, &st->plan.query,
-                             &occ, &n) < 0)
+    if (sc_sched_occurrences(st->plan.entries, st->plan.n_entries, now_utc, now_utc + 8 * 86400,
+                             &st->plan.query, &occ, &n) < 0)
         return;
     for (size_t i = 0; i < n; i++) {
         if (occ[i].entry->kind == SC_SCHED_RECORD) continue;

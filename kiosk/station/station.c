@@ -93,8 +93,8 @@ static void update_clock(struct sc_station *st)
             state >= 0 && state != TIME_ERROR && !(tx.status & STA_UNSYNC) ? REC_CLOCK_NTP
                                                                            : REC_CLOCK_SYSTEM;
     }
-    bool changed =
-        source != st->clock.source || llabs(utc_minus_mono - st->clock.utc_minus_mono_ns) > 500000000LL;
+    bool changed = source != st->clock.source ||
+                   llabs(utc_minus_mono - st->clock.utc_minus_mono_ns) > 500000000LL;
     st->clock.utc_minus_mono_ns = utc_minus_mono;
     if (!changed) return;
     if (source != st->clock.source) SC_INFO(st->log, "clock: %s", rec_clock_source_name(source));
@@ -249,7 +249,8 @@ static int open_record(struct sc_station *st)
     /* The station's local time (the record's utc_offset setting, +08:00 by
      * default): schedule entries are wall-clock times at this offset. */
     st->utc_offset_s = rec_utc_offset_seconds(st->rec);
-    if (rec_setting_get(st->rec, "station_name", st->home.station_name, sizeof(st->home.station_name)) < 0)
+    if (rec_setting_get(st->rec, "station_name", st->home.station_name,
+                        sizeof(st->home.station_name)) < 0)
         st->home.station_name[0] = '\0';
     st_settings_load(st);
     rc = sc_schedule_open(st->data_dir, st->log, &st->plan.schedule);
@@ -297,9 +298,9 @@ int sc_station_create(const struct sc_station_opts *opts, struct sc_station **ou
     st->opts.language = dup_or_null(opts->language);
     st->source = dup_or_null(opts->source);
     st->opts.media_dir = dup_or_null(opts->media_dir);
-    if (!st->log || (opts->ipc_path && !st->opts.ipc_path) || (opts->keymap && !st->opts.keymap_path) ||
-        (opts->language && !st->opts.language) || (opts->source && !st->source) ||
-        (opts->media_dir && !st->opts.media_dir))
+    if (!st->log || (opts->ipc_path && !st->opts.ipc_path) ||
+        (opts->keymap && !st->opts.keymap_path) || (opts->language && !st->opts.language) ||
+        (opts->source && !st->source) || (opts->media_dir && !st->opts.media_dir))
         goto fail;
     snprintf(st->base_data_dir, sizeof(st->base_data_dir), "%s",
              opts->data_dir ? opts->data_dir : SC_STATION_DEFAULT_DATA_DIR);

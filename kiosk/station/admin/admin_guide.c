@@ -421,8 +421,8 @@ static void guide_status(struct sc_station *st, struct st_page *page, struct sc_
     sc_json_kv_string(j, "end", text);
     struct sc_sched_occurrence *occ = NULL;
     size_t n_occ = 0;
-    if (sc_sched_occurrences(st->plan.entries, st->plan.n_entries, e->start - 86400, e->start + e->duration,
-                             &st->plan.query, &occ, &n_occ) < 0)
+    if (sc_sched_occurrences(st->plan.entries, st->plan.n_entries, e->start - 86400,
+                             e->start + e->duration, &st->plan.query, &occ, &n_occ) < 0)
         n_occ = 0;
     sc_json_kv_bool(j, "scheduled", is_scheduled(st, g, e, occ, n_occ));
     free(occ);

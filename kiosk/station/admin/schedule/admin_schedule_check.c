@@ -226,8 +226,8 @@ int st_sched_delete_open(struct sc_station *st, const struct sc_sched_entry *ent
     if (!d) return -ENOMEM;
     d->id = entry->id;
     snprintf(d->title, sizeof(d->title), "%s", entry->title);
-    size_t n =
-        sc_sched_referrers(st->plan.entries, st->plan.n_entries, entry->id, d->referrers, MAX_REFERRERS);
+    size_t n = sc_sched_referrers(st->plan.entries, st->plan.n_entries, entry->id, d->referrers,
+                                  MAX_REFERRERS);
     d->n_referrers = n < MAX_REFERRERS ? n : MAX_REFERRERS;
     return st_admin_push(st, &delete_ops, d); /* focus 0: "keep it" */
 }

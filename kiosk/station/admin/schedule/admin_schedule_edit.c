@@ -370,7 +370,8 @@ static int finished_entry(struct sc_station *st, struct st_sched_editor *ed)
     }
     char err[200];
     if (sc_sched_entry_validate(&ed->e, err, sizeof(err)) < 0 ||
-        sc_sched_check_references(st->plan.entries, st->plan.n_entries, &ed->e, err, sizeof(err)) < 0) {
+        sc_sched_check_references(st->plan.entries, st->plan.n_entries, &ed->e, err, sizeof(err)) <
+            0) {
         st_admin_message(st, true, "Cannot save: %s", err);
         return -EINVAL;
     }
@@ -380,8 +381,8 @@ static int finished_entry(struct sc_station *st, struct st_sched_editor *ed)
 int st_sched_editor_commit(struct sc_station *st, struct st_sched_editor *ed)
 {
     bool added = ed->e.id == 0;
-    int rc =
-        added ? sc_schedule_add(st->plan.schedule, &ed->e) : sc_schedule_update(st->plan.schedule, &ed->e);
+    int rc = added ? sc_schedule_add(st->plan.schedule, &ed->e)
+                   : sc_schedule_update(st->plan.schedule, &ed->e);
     if (rc < 0) {
         st_admin_message(st, true, "Cannot save the course: %s", strerror(-rc));
         return 0;

@@ -160,11 +160,13 @@ int st_sched_find_conflicts(struct sc_station *st, const struct sc_sched_entry *
                             struct sc_sched_conflict **out)
 {
     *out = NULL;
-    int n = sc_sched_conflicts(st->plan.entries, st->plan.n_entries, candidate, &st->plan.query, NULL, 0);
+    int n = sc_sched_conflicts(st->plan.entries, st->plan.n_entries, candidate, &st->plan.query,
+                               NULL, 0);
     if (n <= 0) return n;
     struct sc_sched_conflict *c = calloc((size_t)n, sizeof(*c));
     if (!c) return -ENOMEM;
-    int again = sc_sched_conflicts(st->plan.entries, st->plan.n_entries, candidate, &st->plan.query, c, (size_t)n);
+    int again = sc_sched_conflicts(st->plan.entries, st->plan.n_entries, candidate, &st->plan.query,
+                                   c, (size_t)n);
     if (again < 0) {
         free(c);
         return again;
@@ -175,7 +177,8 @@ int st_sched_find_conflicts(struct sc_station *st, const struct sc_sched_entry *
 
 bool st_sched_entry_conflicts(struct sc_station *st, const struct sc_sched_entry *entry)
 {
-    return sc_sched_conflicts(st->plan.entries, st->plan.n_entries, entry, &st->plan.query, NULL, 0) > 0;
+    return sc_sched_conflicts(st->plan.entries, st->plan.n_entries, entry, &st->plan.query, NULL,
+                              0) > 0;
 }
 
 const char *st_sched_station_stream(struct sc_station *st)
