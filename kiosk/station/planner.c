@@ -159,7 +159,7 @@ static void act(struct sc_station *st, const struct sc_sched_due *d)
     case SC_DUE_MISSED:
         st_planner_mark(st, e->id, occ->start_utc);
         /* held (or begun, then cut by a crash) before the kiosk stopped */
-        if (e->kind != SC_SCHED_RECORD && previous_session(st, occ) != 0) return;
+        if (e->kind != SC_SCHED_CAPTURE && previous_session(st, occ) != 0) return;
         note_missed(st, occ, "the kiosk was not running during its slot");
         show_missed(st, occ);
         return;
@@ -167,9 +167,9 @@ static void act(struct sc_station *st, const struct sc_sched_due *d)
     case SC_DUE_LATE:
         break;
     }
-    if (e->kind == SC_SCHED_RECORD) {
+    if (e->kind == SC_SCHED_CAPTURE) {
         st_planner_mark(st, e->id, occ->start_utc);
-        st_recorder_start(st, occ);
+        st_capture_start(st, occ);
         return;
     }
     if (st->course.active && !st->course.pretune && !same_occurrence(&st->course, occ)) {
@@ -229,7 +229,7 @@ int64_t st_planner_next_wakeup_utc(const struct sc_station *st, int64_t now_utc)
     return alive < next ? alive : next;
 }
 
-/* HOME: the next course to watch (record entries are not watched). */
+/* HOME: the next course to watch (capture entries are not watched). */
 void st_planner_refresh_home(struct sc_station *st, int64_t now_utc)
 {
     st->plan.next_title[0] = '\0';
@@ -240,7 +240,7 @@ void st_planner_refresh_home(struct sc_station *st, int64_t now_utc)
                              &st->plan.query, &occ, &n) < 0)
         return;
     for (size_t i = 0; i < n; i++) {
-        if (occ[i].entry->kind == SC_SCHED_RECORD) continue;
+        if (occ[i].entry->kind == SC_SCHED_CAPTURE) continue;
         if (st->course.active && same_occurrence(&st->course, &occ[i]) && !st->course.pretune)
             continue;
         snprintf(st->plan.next_title, sizeof(st->plan.next_title), "%s", occ[i].entry->title);

@@ -354,7 +354,7 @@ void sc_station_destroy(struct sc_station *st)
     st_admin_close(st);
     free(st->admin);
     st_course_abort(st);
-    st_recorder_stop_all(st);
+    st_capture_stop_all(st);
     st_clock_scan_destroy(st);
     watch_finish(st);
     sc_ipc_server_destroy(st->ipc);
@@ -433,7 +433,7 @@ static int64_t turn(struct sc_station *st)
     }
     int64_t picture_wait = st_course_turn(st, now_ns, now_utc);
     st_planner_turn(st, now_utc);
-    st_recorder_turn(st, now_utc);
+    st_capture_turn(st, now_utc);
     st_screen_timeouts(st, now_ns);
     if (st->ipc) {
         struct sc_remote_callbacks callbacks = {
@@ -456,7 +456,7 @@ static int64_t turn(struct sc_station *st)
     int64_t deadline = INT64_MAX;
     if (picture_wait >= 0) deadline = now_ns + picture_wait;
     deadline = min64(deadline, st_utc_to_mono(st, st_planner_next_wakeup_utc(st, now_utc)));
-    deadline = min64(deadline, st_utc_to_mono(st, st_recorder_deadline_utc(st)));
+    deadline = min64(deadline, st_utc_to_mono(st, st_capture_deadline_utc(st)));
     deadline = min64(deadline, st_course_deadline_ns(st, now_ns));
     deadline = min64(deadline, st_screen_deadline_ns(st));
     deadline = min64(deadline, sc_ui_next_redraw_ns(st->ui));
@@ -509,6 +509,6 @@ int sc_station_run(struct sc_station *st)
     st_watchdog_stopping(st);
     st_clock_scan_release(st);
     st_course_abort(st);
-    st_recorder_stop_all(st);
+    st_capture_stop_all(st);
     return 0;
 }
