@@ -226,7 +226,7 @@ struct sc_ui_home {
     enum sc_ui_signal signal;
     const char *banner; /* status line, already translated (sc_ui_tr); NULL: none */
     bool banner_error;  /* shown as an error (red) */
-    /* what the receiver is tuned to (a broadcast being recorded), from the
+    /* what the receiver is tuned to (a broadcast being captured), from the
      * SDT and the EIT: shown beside the signal; NULL or "": unknown */
     const char *service_name;
     const char *event_title;

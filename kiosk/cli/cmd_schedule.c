@@ -20,7 +20,7 @@
 static const char usage[] =
     "usage: studycast schedule add --title T --source S --start ISO8601\n"
     "                              (--duration MIN | --until-event-end)\n"
-    "                              [--repeat daily|mon,wed,...] [--kind live|record|recording]\n"
+    "                              [--repeat daily|mon,wed,...] [--kind live|capture|replay]\n"
     "                              [--no-count] [--force] [--utc-offset +HH:MM] [--data-dir DIR]\n"
     "       studycast schedule list [--json] [--from DATE --to DATE] [--utc-offset +HH:MM]\n"
     "                              [--data-dir DIR]\n"
@@ -28,7 +28,10 @@ static const char usage[] =
     "\n"
     "Sources: service:N (a service on the broadcast stream), service:N@URL (on that\n"
     "stream), udp://... rtp://... http(s)://... (a stream), file:NAME (in the course\n"
-    "library) or /path, recording:ID (the newest recording made by record entry ID).\n"
+    "library) or /path, capture:ID (the newest capture made by capture entry ID).\n"
+    "Kinds: live (play at broadcast time), capture (write the broadcast into the\n"
+    "course library), replay (play a captured course at study time); the old names\n"
+    "record, recording and recording:ID are still read.\n"
     "A time with a zone (Z, +05:30, -0300, +08) is that instant, listed in station\n"
     "time; weekdays in --repeat are days in that zone. Times without a zone are\n"
     "station local time: --utc-offset, else the record's utc_offset setting\n"
@@ -198,7 +201,7 @@ static void describe_conflict(const struct sc_sched_conflict *c, const struct sc
             b_start, b_end,
             c->type == SC_CONFLICT_SCREEN
                 ? "both need the screen"
-                : "the receiver cannot record one broadcast while tuned to another");
+                : "the receiver cannot capture one broadcast while tuned to another");
 }
 
 static int cmd_add(const struct options *o, struct sc_log *log)
@@ -232,7 +235,7 @@ static int cmd_add(const struct options *o, struct sc_log *log)
         return bad_input("--repeat '%s' must be daily, once or weekdays like mon,wed,fri",
                          o->repeat);
     if (o->kind && sc_sched_kind_parse(o->kind, &e.kind))
-        return bad_input("--kind '%s' must be live, record or recording", o->kind);
+        return bad_input("--kind '%s' must be live, capture or replay", o->kind);
     /* After --repeat: its weekdays are days in the zone --start is written in. */
     char why[120], msg[240];
     if (sc_sched_entry_set_start(&e, o->start, offset, why, sizeof(why))) {
@@ -457,7 +460,7 @@ static int cmd_remove(const struct options *o, struct sc_log *log)
         for (size_t i = 0; i < n && i < 8; i++)
             fprintf(stderr,
                     "studycast schedule: warning: entry %" PRId64
-                    " plays recordings of entry %ld and will find no new ones\n",
+                    " replays captures of entry %ld and will find no new ones\n",
                     referrers[i], id);
         free(list);
     }

@@ -26,6 +26,12 @@ static const char *const migrations[] = {
     "  created_utc INTEGER NOT NULL,"
     "  updated_utc INTEGER NOT NULL"
     ");",
+    /* 2: "record" means only the study record now; a broadcast written to
+     * the library is a capture, playing it back a replay. */
+    "UPDATE entries SET kind = 'capture' WHERE kind = 'record';"
+    "UPDATE entries SET kind = 'replay' WHERE kind = 'recording';"
+    "UPDATE entries SET source = 'capture:' || substr(source, 11)"
+    "  WHERE substr(source, 1, 10) = 'recording:';",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

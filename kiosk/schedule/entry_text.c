@@ -8,7 +8,10 @@
 #include <string.h>
 #include <time.h>
 
-static const char *const kind_names[] = {"live", "record", "recording"};
+static const char *const kind_names[] = {"live", "capture", "replay"};
+/* The kinds' names before "record" came to mean only the study record;
+ * read (in scripts and by the schema migration), never written. */
+static const char *const old_kind_names[] = {NULL, "record", "recording"};
 static const char *const weekday_names[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
 const char *sc_sched_kind_name(enum sc_sched_kind kind)
@@ -19,7 +22,8 @@ const char *sc_sched_kind_name(enum sc_sched_kind kind)
 int sc_sched_kind_parse(const char *name, enum sc_sched_kind *kind)
 {
     for (int i = 0; i < 3; i++) {
-        if (strcmp(name, kind_names[i]) == 0) {
+        if (strcmp(name, kind_names[i]) == 0 ||
+            (old_kind_names[i] && strcmp(name, old_kind_names[i]) == 0)) {
             *kind = (enum sc_sched_kind)i;
             return 0;
         }
@@ -29,7 +33,7 @@ int sc_sched_kind_parse(const char *name, enum sc_sched_kind *kind)
 
 bool sc_sched_kind_counts_by_default(enum sc_sched_kind kind)
 {
-    return kind != SC_SCHED_RECORD;
+    return kind != SC_SCHED_CAPTURE;
 }
 
 int sc_sched_repeat_parse(const char *text, uint8_t *weekdays)
@@ -132,12 +136,16 @@ int sc_sched_source_parse(const char *text, struct sc_sched_source *source, char
         }
         return 0;
     }
-    if (strncmp(text, "recording:", 10) == 0) {
-        if (parse_positive(text + 10, &end, INT64_MAX, &number) || *end != '\0')
+    /* "recording:ID" is the old name of "capture:ID", still read. */
+    size_t prefix = strncmp(text, "capture:", 8) == 0      ? 8
+                    : strncmp(text, "recording:", 10) == 0 ? 10
+                                                           : 0;
+    if (prefix) {
+        if (parse_positive(text + prefix, &end, INT64_MAX, &number) || *end != '\0')
             return source_error(err, err_size,
-                                "a recording is 'recording:ID' with ID a record entry's id");
-        source->type = SC_SOURCE_RECORDING;
-        source->record_entry_id = number;
+                                "a capture is 'capture:ID' with ID a capture entry's id");
+        source->type = SC_SOURCE_CAPTURE;
+        source->capture_entry_id = number;
         return 0;
     }
     if (has_url_scheme(text)) {
@@ -169,8 +177,8 @@ void sc_sched_source_format(const struct sc_sched_source *source, char *buf, siz
         else
             snprintf(buf, size, "service:%d", source->service_id);
         break;
-    case SC_SOURCE_RECORDING:
-        snprintf(buf, size, "recording:%" PRId64, source->record_entry_id);
+    case SC_SOURCE_CAPTURE:
+        snprintf(buf, size, "capture:%" PRId64, source->capture_entry_id);
         break;
     case SC_SOURCE_URL:
         snprintf(buf, size, "%s", source->location);
@@ -365,7 +373,7 @@ int sc_sched_entry_validate(const struct sc_sched_entry *entry, char *err, size_
     for (size_t i = 0; i < title_len; i++)
         if ((unsigned char)entry->title[i] < 0x20)
             return invalid(err, err_size, "the title contains control characters");
-    if ((unsigned)entry->kind > SC_SCHED_RECORDING) return invalid(err, err_size, "unknown kind");
+    if ((unsigned)entry->kind > SC_SCHED_REPLAY) return invalid(err, err_size, "unknown kind");
     if (entry->utc_offset_s < -14 * 3600 || entry->utc_offset_s > 14 * 3600)
         return invalid(err, err_size, "the UTC offset is out of range (+-14:00)");
     /* 2000-01-01 .. 2100-01-01: anything else is a typo or a broken clock. */
@@ -381,14 +389,13 @@ int sc_sched_entry_validate(const struct sc_sched_entry *entry, char *err, size_
         if (s->type != SC_SOURCE_SERVICE && s->type != SC_SOURCE_URL && s->type != SC_SOURCE_FILE)
             return invalid(err, err_size, "a live course plays a service, a URL or a library file");
         break;
-    case SC_SCHED_RECORD:
+    case SC_SCHED_CAPTURE:
         if (s->type != SC_SOURCE_SERVICE && s->type != SC_SOURCE_URL)
-            return invalid(err, err_size, "a record entry records a service or a stream URL");
+            return invalid(err, err_size, "a capture entry captures a service or a stream URL");
         break;
-    case SC_SCHED_RECORDING:
-        if (s->type != SC_SOURCE_RECORDING && s->type != SC_SOURCE_FILE)
-            return invalid(err, err_size,
-                           "a recording entry plays 'recording:ID' or a library file");
+    case SC_SCHED_REPLAY:
+        if (s->type != SC_SOURCE_CAPTURE && s->type != SC_SOURCE_FILE)
+            return invalid(err, err_size, "a replay entry plays 'capture:ID' or a library file");
         break;
     }
     if (entry->until_event_end && s->type != SC_SOURCE_SERVICE)

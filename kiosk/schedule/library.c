@@ -1,7 +1,8 @@
 /* The course library: DATA_DIR/library holds the transport streams that
- * record entries write. Names are derived from the entry and the local
+ * capture entries write. Names are derived from the entry and the local
  * start of the occurrence, so they sort by time and a restart finds its
- * file again; the suffix tells the state. See schedule.h. */
+ * file again; the suffix tells the state. The names keep their old "rec-"
+ * prefix so that existing libraries stay found. See schedule.h. */
 #include "kiosk/schedule/schedule.h"
 
 #include <dirent.h>
@@ -42,28 +43,28 @@ static int base_name(int64_t entry_id, int64_t occurrence_utc, int32_t utc_offse
     return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
-int sc_library_recording_path(const char *data_dir, int64_t record_entry_id, int64_t occurrence_utc,
-                              int32_t utc_offset_s, enum sc_library_state state, char *buf,
-                              size_t size)
+int sc_library_capture_path(const char *data_dir, int64_t capture_entry_id, int64_t occurrence_utc,
+                            int32_t utc_offset_s, enum sc_library_state state, char *buf,
+                            size_t size)
 {
     if ((unsigned)state > SC_LIBRARY_PARTIAL) return -EINVAL;
     char name[64];
-    int rc = base_name(record_entry_id, occurrence_utc, utc_offset_s, name, sizeof(name));
+    int rc = base_name(capture_entry_id, occurrence_utc, utc_offset_s, name, sizeof(name));
     if (rc) return rc;
     int n = snprintf(buf, size, "%s/library/%s%s", data_dir, name, state_suffix[state]);
     return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
-int sc_library_finish_recording(const char *data_dir, int64_t record_entry_id,
-                                int64_t occurrence_utc, int32_t utc_offset_s, bool complete)
+int sc_library_finish_capture(const char *data_dir, int64_t capture_entry_id,
+                              int64_t occurrence_utc, int32_t utc_offset_s, bool complete)
 {
     char from[SC_SCHED_LOCATION_MAX], to[SC_SCHED_LOCATION_MAX];
-    int rc = sc_library_recording_path(data_dir, record_entry_id, occurrence_utc, utc_offset_s,
-                                       SC_LIBRARY_WRITING, from, sizeof(from));
+    int rc = sc_library_capture_path(data_dir, capture_entry_id, occurrence_utc, utc_offset_s,
+                                     SC_LIBRARY_WRITING, from, sizeof(from));
     if (!rc)
-        rc = sc_library_recording_path(data_dir, record_entry_id, occurrence_utc, utc_offset_s,
-                                       complete ? SC_LIBRARY_COMPLETE : SC_LIBRARY_PARTIAL, to,
-                                       sizeof(to));
+        rc = sc_library_capture_path(data_dir, capture_entry_id, occurrence_utc, utc_offset_s,
+                                     complete ? SC_LIBRARY_COMPLETE : SC_LIBRARY_PARTIAL, to,
+                                     sizeof(to));
     if (rc) return rc;
     return rename(from, to) == 0 ? 0 : -errno;
 }
@@ -93,7 +94,7 @@ static bool parse_name(const char *name, int32_t utc_offset_s, int64_t *entry_id
     return true;
 }
 
-int sc_library_find_newest(const char *data_dir, int64_t record_entry_id, int64_t before_utc,
+int sc_library_find_newest(const char *data_dir, int64_t capture_entry_id, int64_t before_utc,
                            int32_t utc_offset_s, bool allow_partial, struct sc_library_item *out)
 {
     char dir_path[SC_SCHED_LOCATION_MAX];
@@ -106,7 +107,7 @@ int sc_library_find_newest(const char *data_dir, int64_t record_entry_id, int64_
     while ((d = readdir(dir))) {
         int64_t id, when;
         enum sc_library_state state;
-        if (!parse_name(d->d_name, utc_offset_s, &id, &when, &state) || id != record_entry_id ||
+        if (!parse_name(d->d_name, utc_offset_s, &id, &when, &state) || id != capture_entry_id ||
             when >= before_utc || state == SC_LIBRARY_WRITING ||
             (state == SC_LIBRARY_PARTIAL && !allow_partial))
             continue;
@@ -116,7 +117,7 @@ int sc_library_find_newest(const char *data_dir, int64_t record_entry_id, int64_
             continue;
         int n = snprintf(out->path, sizeof(out->path), "%s/%s", dir_path, d->d_name);
         if (n < 0 || (size_t)n >= sizeof(out->path)) continue;
-        out->record_entry_id = id;
+        out->capture_entry_id = id;
         out->occurrence_utc = when;
         out->state = state;
         found = true;
@@ -154,9 +155,9 @@ int sc_library_list(const char *data_dir, int32_t utc_offset_s, struct sc_librar
         if (len < 0 || (size_t)len >= sizeof(item.path) || stat(item.path, &st) != 0 ||
             !S_ISREG(st.st_mode))
             continue;
-        if (!parse_name(d->d_name, utc_offset_s, &item.record_entry_id, &item.occurrence_utc,
+        if (!parse_name(d->d_name, utc_offset_s, &item.capture_entry_id, &item.occurrence_utc,
                         &item.state)) {
-            item.record_entry_id = 0;
+            item.capture_entry_id = 0;
             item.state = SC_LIBRARY_COMPLETE;
             item.occurrence_utc = st.st_mtime;
         }

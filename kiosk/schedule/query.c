@@ -40,7 +40,7 @@ static int64_t pretune_lead(const struct sc_sched_query *q, const struct sc_sche
 {
     /* Only broadcasts need the receiver tuned (and the signal shown) early. */
     bool broadcast = e->source.type == SC_SOURCE_SERVICE || e->source.type == SC_SOURCE_URL;
-    if (!broadcast || e->kind == SC_SCHED_RECORDING || q->pretune_lead_s < 0) return 0;
+    if (!broadcast || e->kind == SC_SCHED_REPLAY || q->pretune_lead_s < 0) return 0;
     return q->pretune_lead_s > 0 ? q->pretune_lead_s : 120;
 }
 
@@ -255,7 +255,7 @@ int sc_sched_due(const struct sc_sched_entry *entries, size_t count, int64_t sin
 
 static bool uses_tuner(const struct sc_sched_entry *e)
 {
-    return (e->kind == SC_SCHED_LIVE || e->kind == SC_SCHED_RECORD) &&
+    return (e->kind == SC_SCHED_LIVE || e->kind == SC_SCHED_CAPTURE) &&
            (e->source.type == SC_SOURCE_SERVICE || e->source.type == SC_SOURCE_URL);
 }
 
@@ -267,14 +267,14 @@ static bool same_broadcast(const struct sc_sched_source *a, const struct sc_sche
 
 static bool on_screen(const struct sc_sched_entry *e)
 {
-    return e->kind == SC_SCHED_LIVE || e->kind == SC_SCHED_RECORDING;
+    return e->kind == SC_SCHED_LIVE || e->kind == SC_SCHED_REPLAY;
 }
 
 /* Which conflict two entries can have, or -1 for none. */
 static int conflict_type(const struct sc_sched_entry *a, const struct sc_sched_entry *b)
 {
     if (on_screen(a) && on_screen(b)) return SC_CONFLICT_SCREEN;
-    if ((a->kind == SC_SCHED_RECORD || b->kind == SC_SCHED_RECORD) && uses_tuner(a) &&
+    if ((a->kind == SC_SCHED_CAPTURE || b->kind == SC_SCHED_CAPTURE) && uses_tuner(a) &&
         uses_tuner(b) && !same_broadcast(&a->source, &b->source))
         return SC_CONFLICT_TUNER;
     return -1;
@@ -334,17 +334,17 @@ int sc_sched_conflicts(const struct sc_sched_entry *entries, size_t count,
 int sc_sched_check_references(const struct sc_sched_entry *entries, size_t count,
                               const struct sc_sched_entry *candidate, char *err, size_t err_size)
 {
-    if (candidate->source.type != SC_SOURCE_RECORDING) return 0;
+    if (candidate->source.type != SC_SOURCE_CAPTURE) return 0;
     for (size_t i = 0; i < count; i++) {
-        if (entries[i].id != candidate->source.record_entry_id) continue;
-        if (entries[i].kind == SC_SCHED_RECORD) return 0;
+        if (entries[i].id != candidate->source.capture_entry_id) continue;
+        if (entries[i].kind == SC_SCHED_CAPTURE) return 0;
         if (err && err_size)
-            snprintf(err, err_size, "entry %lld is not a record entry", (long long)entries[i].id);
+            snprintf(err, err_size, "entry %lld is not a capture entry", (long long)entries[i].id);
         return -EINVAL;
     }
     if (err && err_size)
-        snprintf(err, err_size, "there is no entry %lld to play recordings of",
-                 (long long)candidate->source.record_entry_id);
+        snprintf(err, err_size, "there is no entry %lld to replay captures of",
+                 (long long)candidate->source.capture_entry_id);
     return -EINVAL;
 }
 
@@ -353,8 +353,7 @@ size_t sc_sched_referrers(const struct sc_sched_entry *entries, size_t count, in
 {
     size_t n = 0;
     for (size_t i = 0; i < count; i++) {
-        if (entries[i].source.type != SC_SOURCE_RECORDING ||
-            entries[i].source.record_entry_id != id)
+        if (entries[i].source.type != SC_SOURCE_CAPTURE || entries[i].source.capture_entry_id != id)
             continue;
         if (n < max) out[n] = entries[i].id;
         n++;

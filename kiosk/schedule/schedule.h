@@ -3,8 +3,8 @@
  * the kiosk's core loop and the administrator's menu need (occurrences in a
  * range, the next course, what is due now, conflicts) are pure functions over
  * an array of entries, so the core loop loads the list once after each change
- * and never runs SQL on its hot path. The course library (recordings made by
- * "record" entries) is a directory whose file names this module defines.
+ * and never runs SQL on its hot path. The course library (broadcasts captured
+ * by "capture" entries) is a directory whose file names this module defines.
  *
  * Time. The station runs on local wall-clock time (China: UTC+8, no DST).
  * An entry stores the instant the administrator entered (start_utc) and the
@@ -30,9 +30,9 @@
  * time, now) and act on PRETUNE (tune, show the signal), START/LATE (start
  * the course and the session, logging late_by_s), MISSED (log it), skipping
  * occurrences (entry id + start) it already handled; then sleep until
- * sc_sched_next_wakeup() or its own deadlines. Record entries write to
- * sc_library_recording_path(..WRITING..) and call
- * sc_library_finish_recording(); recording entries play what
+ * sc_sched_next_wakeup() or its own deadlines. Capture entries write to
+ * sc_library_capture_path(..WRITING..) and call
+ * sc_library_finish_capture(); replay entries play what
  * sc_library_find_newest() returns. The menu checks a new or edited entry
  * with sc_sched_entry_validate(), sc_sched_check_references() and
  * sc_sched_conflicts() before sc_schedule_add()/update(). */
@@ -50,22 +50,22 @@
 #define SC_SCHED_MAX_MINUTES  (24 * 60)
 
 enum sc_sched_kind {
-    SC_SCHED_LIVE,      /* play a broadcast or stream at broadcast time */
-    SC_SCHED_RECORD,    /* write a broadcast to the course library at broadcast time */
-    SC_SCHED_RECORDING, /* play a recording from the library at study time */
+    SC_SCHED_LIVE,    /* play a broadcast or stream at broadcast time */
+    SC_SCHED_CAPTURE, /* write a broadcast to the course library at broadcast time */
+    SC_SCHED_REPLAY,  /* play a captured course from the library at study time */
 };
 
 enum sc_sched_source_type {
-    SC_SOURCE_SERVICE,   /* "service:N" or "service:N@STREAM-URL" */
-    SC_SOURCE_URL,       /* "udp://...", "rtp://...", "http(s)://..." */
-    SC_SOURCE_FILE,      /* "file:NAME" (in the course library) or "/abs/path" */
-    SC_SOURCE_RECORDING, /* "recording:ID": the newest recording made by record entry ID */
+    SC_SOURCE_SERVICE, /* "service:N" or "service:N@STREAM-URL" */
+    SC_SOURCE_URL,     /* "udp://...", "rtp://...", "http(s)://..." */
+    SC_SOURCE_FILE,    /* "file:NAME" (in the course library) or "/abs/path" */
+    SC_SOURCE_CAPTURE, /* "capture:ID": the newest capture made by capture entry ID */
 };
 
 struct sc_sched_source {
     enum sc_sched_source_type type;
     int service_id;                       /* SERVICE: the service (program) number */
-    int64_t record_entry_id;              /* RECORDING: the record entry it plays */
+    int64_t capture_entry_id;             /* CAPTURE: the capture entry it plays */
     char location[SC_SCHED_LOCATION_MAX]; /* SERVICE: optional stream; URL; FILE */
 };
 
@@ -92,15 +92,17 @@ struct sc_sched_entry {
 
 /* ---- text forms (CLI, JSON, menu) ---------------------------------------- */
 
-const char *sc_sched_kind_name(enum sc_sched_kind kind); /* "live", "record", "recording" */
-int sc_sched_kind_parse(const char *name, enum sc_sched_kind *kind); /* 0 or -EINVAL */
+const char *sc_sched_kind_name(enum sc_sched_kind kind); /* "live", "capture", "replay" */
+/* Also reads the names before capture/replay ("record", "recording"): scripts
+ * in the field still write them. Returns 0 or -EINVAL. */
+int sc_sched_kind_parse(const char *name, enum sc_sched_kind *kind);
 /* Parses "daily", "once" or "mon,wed,..." (three-letter English names, any
  * order, no repeats). Returns 0 or -EINVAL. */
 int sc_sched_repeat_parse(const char *text, uint8_t *weekdays);
 /* Writes "once", "daily" or "mon,wed,fri" into buf (at least 28 bytes). */
 void sc_sched_repeat_format(uint8_t weekdays, char *buf, size_t size);
-/* Parses a source string (forms above). On error returns -EINVAL and puts a
- * reason into err. */
+/* Parses a source string (forms above; "recording:ID", the old name of
+ * "capture:ID", too). On error returns -EINVAL and puts a reason into err. */
 int sc_sched_source_parse(const char *text, struct sc_sched_source *source, char *err,
                           size_t err_size);
 /* The canonical string form of a source (what sc_sched_source_parse reads). */
@@ -139,7 +141,7 @@ int sc_sched_entry_set_start(struct sc_sched_entry *entry, const char *text, int
 int sc_sched_entry_validate(const struct sc_sched_entry *entry, char *err, size_t err_size);
 /* An entry with the defaults: once, 120 minutes, live, counts. */
 void sc_sched_entry_init(struct sc_sched_entry *entry);
-/* The default for `counts`: true for live and recording, false for record. */
+/* The default for `counts`: true for live and replay, false for capture. */
 bool sc_sched_kind_counts_by_default(enum sc_sched_kind kind);
 
 /* ---- the database --------------------------------------------------------- */
@@ -181,7 +183,7 @@ struct sc_sched_query {
     sc_sched_resolve_end_fn resolve_end; /* may be NULL */
     void *resolve_opaque;
     int fallback_event_minutes; /* until-event-end when unresolved; 0 means 120 */
-    int pretune_lead_s;         /* tune this long before live/record; <0 means 0, 0 default 120 */
+    int pretune_lead_s;         /* tune this long before live/capture; <0 means 0, 0 default 120 */
     int late_tolerance_s;       /* started within this after start is "on time"; 0 means 60 */
     int min_remaining_s;        /* a late start needs this much slot left; 0 means 60 */
 };
@@ -206,7 +208,7 @@ int sc_sched_next(const struct sc_sched_entry *entries, size_t count, int64_t af
                   const struct sc_sched_query *query, struct sc_sched_occurrence *out);
 
 enum sc_sched_due_state {
-    SC_DUE_PRETUNE, /* now is within the lead before a live/record start: tune now */
+    SC_DUE_PRETUNE, /* now is within the lead before a live/capture start: tune now */
     SC_DUE_START,   /* starts now (or started less than late_tolerance_s ago) */
     SC_DUE_LATE,    /* its slot is running: start late, record late_by_s */
     SC_DUE_MISSED,  /* its slot ended while the kiosk was not running */
@@ -238,9 +240,9 @@ int64_t sc_sched_next_wakeup(const struct sc_sched_entry *entries, size_t count,
                              const struct sc_sched_query *query);
 
 enum sc_sched_conflict_type {
-    SC_CONFLICT_SCREEN, /* two courses to watch (live/recording) overlap */
-    SC_CONFLICT_TUNER,  /* a broadcast recording overlaps a live course or another
-                           recording on a different source: one receiver */
+    SC_CONFLICT_SCREEN, /* two courses to watch (live/replay) overlap */
+    SC_CONFLICT_TUNER,  /* a capture overlaps a live course or another capture
+                           on a different source: one receiver */
 };
 
 struct sc_sched_conflict {
@@ -259,11 +261,11 @@ int sc_sched_conflicts(const struct sc_sched_entry *entries, size_t count,
                        const struct sc_sched_entry *candidate, const struct sc_sched_query *query,
                        struct sc_sched_conflict *out, size_t max);
 
-/* A recording entry's "recording:ID" must name an existing record entry.
+/* A replay entry's "capture:ID" must name an existing capture entry.
  * Returns 0, or -EINVAL with a reason in err. */
 int sc_sched_check_references(const struct sc_sched_entry *entries, size_t count,
                               const struct sc_sched_entry *candidate, char *err, size_t err_size);
-/* The entries whose source is "recording:ID" of record entry `id` (those a
+/* The entries whose source is "capture:ID" of capture entry `id` (those a
  * removal would orphan): returns how many, writing up to max ids to out. */
 size_t sc_sched_referrers(const struct sc_sched_entry *entries, size_t count, int64_t id,
                           int64_t *out, size_t max);
@@ -271,7 +273,7 @@ size_t sc_sched_referrers(const struct sc_sched_entry *entries, size_t count, in
 /* ---- the course library ----------------------------------------------------- */
 
 enum sc_library_state {
-    SC_LIBRARY_WRITING,  /* being recorded: "NAME.ts.part" */
+    SC_LIBRARY_WRITING,  /* being captured: "NAME.ts.part" */
     SC_LIBRARY_COMPLETE, /* the whole broadcast: "NAME.ts" */
     SC_LIBRARY_PARTIAL,  /* the broadcast was cut off (outage, power): "NAME.partial.ts" */
 };
@@ -279,36 +281,38 @@ enum sc_library_state {
 /* DATA_DIR/library, created on demand with sc_library_ensure(). */
 int sc_library_dir(const char *data_dir, char *buf, size_t size);
 int sc_library_ensure(const char *data_dir);
-/* The file a record entry writes for the occurrence starting at
+/* The file a capture entry writes for the occurrence starting at
  * occurrence_utc: "rec-<id>-<YYYYMMDD>-<HHMM>" in local time, plus the suffix
  * of the state, as a full path. Deterministic: the same entry and occurrence
- * give the same name, so a restarted kiosk resumes into the same file.
- * Returns 0 or -ENAMETOOLONG / -EINVAL. */
-int sc_library_recording_path(const char *data_dir, int64_t record_entry_id, int64_t occurrence_utc,
-                              int32_t utc_offset_s, enum sc_library_state state, char *buf,
-                              size_t size);
+ * give the same name, so a restarted kiosk resumes into the same file. The
+ * "rec-" prefix predates the word "capture" and stays: stations hold
+ * libraries of such files, and a capture paused by an upgrade resumes into
+ * its file. Returns 0 or -ENAMETOOLONG / -EINVAL. */
+int sc_library_capture_path(const char *data_dir, int64_t capture_entry_id, int64_t occurrence_utc,
+                            int32_t utc_offset_s, enum sc_library_state state, char *buf,
+                            size_t size);
 /* Moves the WRITING file to COMPLETE or PARTIAL. Returns 0 or -errno. */
-int sc_library_finish_recording(const char *data_dir, int64_t record_entry_id,
-                                int64_t occurrence_utc, int32_t utc_offset_s, bool complete);
+int sc_library_finish_capture(const char *data_dir, int64_t capture_entry_id,
+                              int64_t occurrence_utc, int32_t utc_offset_s, bool complete);
 
 struct sc_library_item {
     char path[SC_SCHED_LOCATION_MAX];
-    int64_t record_entry_id;
+    int64_t capture_entry_id;
     int64_t occurrence_utc; /* from the name, at the offset given to the lookup */
     enum sc_library_state state;
 };
 /* Everything in the library for the administrator's menu, newest first, as
- * a malloc'd array the caller frees: recordings (parsed from their names;
+ * a malloc'd array the caller frees: captures (parsed from their names;
  * those being written included) and other files copied there by hand
- * (record_entry_id 0, state COMPLETE, occurrence_utc = modification time).
+ * (capture_entry_id 0, state COMPLETE, occurrence_utc = modification time).
  * Hidden files are skipped. A missing library is an empty one. */
 int sc_library_list(const char *data_dir, int32_t utc_offset_s, struct sc_library_item **items,
                     size_t *count);
-/* The newest recording of record entry record_entry_id whose broadcast
+/* The newest capture of capture entry capture_entry_id whose broadcast
  * started before before_utc: complete ones only, or complete and partial ones
  * when allow_partial (out->state tells which). Files being written are never
  * returned. Returns 0, -ENOENT or -errno. */
-int sc_library_find_newest(const char *data_dir, int64_t record_entry_id, int64_t before_utc,
+int sc_library_find_newest(const char *data_dir, int64_t capture_entry_id, int64_t before_utc,
                            int32_t utc_offset_s, bool allow_partial, struct sc_library_item *out);
 
 #endif

@@ -7,9 +7,9 @@
  * (the monotonic clock carries it between scans); a course's player, when it
  * has the time, is newer and wins.
  *
- * The stream is given up to anyone else: a course or a recording opening it
+ * The stream is given up to anyone else: a course or a capture opening it
  * and the menu (whose Guide/Services pages scan it themselves: a DVB tuner
- * opens once) stop the scan first (st_clock_scan_release). A recording's
+ * opens once) stop the scan first (st_clock_scan_release). A captured
  * file tells when it was broadcast, not the time now: only live sources are
  * scanned. The scan's thread never calls back: the loop looks at it at most
  * every ST_CLOCK_SCAN_CHECK_NS, a deadline of its turn. Loop thread only. */
@@ -106,8 +106,8 @@ static const char *clock_stream(const struct sc_station *st)
 static bool stream_free(const struct sc_station *st)
 {
     if (st->course.active || st->screen == SC_UI_SCREEN_MENU) return false;
-    for (int i = 0; i < ST_MAX_RECORDERS; i++)
-        if (st->recorders[i]) return false;
+    for (int i = 0; i < ST_MAX_CAPTURES; i++)
+        if (st->captures[i]) return false;
     return true;
 }
 

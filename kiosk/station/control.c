@@ -88,24 +88,24 @@ void st_control_status(void *opaque, struct sc_json *j)
     }
     sc_json_kv_string(j, "next_course", st->plan.next_title[0] ? st->plan.next_title : NULL);
     if (st->plan.next_start_utc) kv_time(j, st, "next_start", st->plan.next_start_utc);
-    sc_json_key(j, "recording");
+    sc_json_key(j, "capturing");
     sc_json_array_begin(j);
-    const char *titles[ST_MAX_RECORDERS];
-    size_t n = st_recorder_titles(st, titles, ST_MAX_RECORDERS);
+    const char *titles[ST_MAX_CAPTURES];
+    size_t n = st_capture_titles(st, titles, ST_MAX_CAPTURES);
     for (size_t i = 0; i < n; i++)
         sc_json_string(j, titles[i]);
     sc_json_array_end(j);
     sc_json_kv_int(j, "volume", st->volume);
     sc_json_kv_bool(j, "muted", st->muted);
-    /* the SDT/EIT names of what plays (or is being recorded); "" unknown */
+    /* the SDT/EIT names of what plays (or is being captured); "" unknown */
     char service[128] = "", event[SC_SCHED_TITLE_MAX] = "";
-    enum sc_ui_signal recording_signal;
+    enum sc_ui_signal capture_signal;
     if (c->active) {
         snprintf(service, sizeof(service), "%s", st->reception.service_name);
         snprintf(event, sizeof(event), "%s", st->reception.event_title);
-    } else if (st_recorder_reception(st, &recording_signal, service, sizeof(service), event,
-                                     sizeof(event))) {
-        sc_json_kv_string(j, "recording_signal", signal_name(recording_signal));
+    } else if (st_capture_reception(st, &capture_signal, service, sizeof(service), event,
+                                    sizeof(event))) {
+        sc_json_kv_string(j, "capture_signal", signal_name(capture_signal));
     }
     sc_json_kv_string(j, "service_name", service);
     sc_json_kv_string(j, "event_title", event);

@@ -55,13 +55,13 @@ static int resolve_source(struct sc_station *st, struct st_course *c)
                 return -ENAMETOOLONG;
         }
         return 0;
-    case SC_SOURCE_RECORDING: {
+    case SC_SOURCE_CAPTURE: {
         struct sc_library_item item;
-        int rc = sc_library_find_newest(st->data_dir, s->record_entry_id, st_now_utc(st),
+        int rc = sc_library_find_newest(st->data_dir, s->capture_entry_id, st_now_utc(st),
                                         st->utc_offset_s, true, &item);
         if (rc < 0) {
-            SC_ERR(st->log, "course \"%s\": no recording of entry %lld in the library",
-                   c->entry.title, (long long)s->record_entry_id);
+            SC_ERR(st->log, "course \"%s\": no capture of entry %lld in the library",
+                   c->entry.title, (long long)s->capture_entry_id);
             return rc;
         }
         snprintf(c->source, sizeof(c->source), "%s", item.path);

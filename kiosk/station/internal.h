@@ -6,7 +6,7 @@
  *   screens.c   what each action does on each screen, and the views
  *   control.c   the control socket: status and press
  *   reception.c signal, outages, guide and broadcast time (the swap point)
- *   recorder.c  "record" entries: the service's TS into the course library
+ *   capture.c   "capture" entries: the service's TS into the course library
  *   demo.c      the demo: roster, schedule, course stream
  *   watchdog.c  systemd: READY, the loop's watchdog keep-alive, STATUS, STOPPING
  *   admin*.c    the administrator's menu (admin.h): pages behind the PIN
@@ -35,7 +35,7 @@
 #define ST_RETRY_NS        2000000000LL /* a failed live source is reopened after this */
 #define ST_MAX_DIGITS      24
 #define ST_LATENCY_RING    512
-#define ST_MAX_RECORDERS   4
+#define ST_MAX_CAPTURES    4
 #define ST_ALIVE_EVERY_S   60 /* kiosk.alive: when the kiosk last ran, for missed courses */
 
 /* ---- reception (reception.c): what the kiosk knows about the signal ---- */
@@ -127,9 +127,9 @@ struct st_watchdog {
     char status[SC_SCHED_TITLE_MAX + 48]; /* the last STATUS= sent */
 };
 
-/* ---- a broadcast being recorded (recorder.c) ---- */
+/* ---- a broadcast being captured (capture.c) ---- */
 
-struct st_recorder;
+struct st_capture;
 struct st_clock_scan;
 
 /* ---- the station, in parts ---- */
@@ -239,7 +239,7 @@ struct sc_station {
     bool muted;
     struct st_home home;
 
-    struct st_recorder *recorders[ST_MAX_RECORDERS];
+    struct st_capture *captures[ST_MAX_CAPTURES];
     struct st_watchdog watchdog;
     struct st_admin *admin; /* the administrator's menu (admin.h) */
     int service;            /* the station's service on its stream, 0: not chosen */
@@ -307,16 +307,16 @@ void st_control_status(void *opaque, struct sc_json *out);
 int st_control_press(void *opaque, enum sc_action action);
 void st_control_event(struct sc_station *st, const char *name);
 
-/* recorder.c */
-int st_recorder_start(struct sc_station *st, const struct sc_sched_occurrence *occ);
-void st_recorder_turn(struct sc_station *st, int64_t now_utc);
-int64_t st_recorder_deadline_utc(const struct sc_station *st);
-void st_recorder_stop_all(struct sc_station *st);
-size_t st_recorder_titles(const struct sc_station *st, const char **titles, size_t max);
-/* The first recording's reception for HOME: signal, service and event names
- * (empty when unknown). False when nothing is being recorded. */
-bool st_recorder_reception(const struct sc_station *st, enum sc_ui_signal *signal, char *service,
-                           size_t service_size, char *event, size_t event_size);
+/* capture.c */
+int st_capture_start(struct sc_station *st, const struct sc_sched_occurrence *occ);
+void st_capture_turn(struct sc_station *st, int64_t now_utc);
+int64_t st_capture_deadline_utc(const struct sc_station *st);
+void st_capture_stop_all(struct sc_station *st);
+size_t st_capture_titles(const struct sc_station *st, const char **titles, size_t max);
+/* The first capture's reception for HOME: signal, service and event names
+ * (empty when unknown). False when nothing is being captured. */
+bool st_capture_reception(const struct sc_station *st, enum sc_ui_signal *signal, char *service,
+                          size_t service_size, char *event, size_t event_size);
 
 /* clock_scan.c: the broadcast time learned at idle by a scan of the
  * station's live stream, or from a course's player */

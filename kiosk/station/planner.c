@@ -159,7 +159,7 @@ static void act(struct sc_station *st, const struct sc_sched_due *d)
     case SC_DUE_MISSED:
         st_planner_mark(st, e->id, occ->start_utc);
         /* held (or begun, then cut by a crash) before the kiosk stopped */
-        if (e->kind != SC_SCHED_RECORD && previous_session(st, occ) != 0) return;
+        if (e->kind != SC_SCHED_CAPTURE && previous_session(st, occ) != 0) return;
         note_missed(st, occ, "the kiosk was not running during its slot");
         show_missed(st, occ);
         return;
@@ -167,9 +167,9 @@ static void act(struct sc_station *st, const struct sc_sched_due *d)
     case SC_DUE_LATE:
         break;
     }
-    if (e->kind == SC_SCHED_RECORD) {
+    if (e->kind == SC_SCHED_CAPTURE) {
         st_planner_mark(st, e->id, occ->start_utc);
-        st_recorder_start(st, occ);
+        st_capture_start(st, occ);
         return;
     }
     if (st->course.active && !st->course.pretune && !same_occurrence(&st->course, occ)) {
@@ -207,7 +207,8 @@ void st_planner_turn(struct sc_station *st, int64_t now_utc)
     int64_t since = st->plan.last_due_utc ? st->plan.last_due_utc : now_utc;
     if (since > now_utc) since = now_utc; /* the clock went back */
     struct sc_sched_due due[MAX_DUE];
-    int n = sc_sched_due(st->plan.entries, st->plan.n_entries, since, now_utc, &st->plan.query, due, MAX_DUE);
+    int n = sc_sched_due(st->plan.entries, st->plan.n_entries, since, now_utc, &st->plan.query, due,
+                         MAX_DUE);
     if (n < 0) {
         SC_WARN(st->log, "schedule query failed: %s", strerror(-n));
         return;
@@ -222,23 +223,24 @@ void st_planner_turn(struct sc_station *st, int64_t now_utc)
 
 int64_t st_planner_next_wakeup_utc(const struct sc_station *st, int64_t now_utc)
 {
-    int64_t next = sc_sched_next_wakeup(st->plan.entries, st->plan.n_entries, now_utc, &st->plan.query);
+    int64_t next =
+        sc_sched_next_wakeup(st->plan.entries, st->plan.n_entries, now_utc, &st->plan.query);
     int64_t alive = llabs(st->plan.alive_written_utc) + ST_ALIVE_EVERY_S;
     return alive < next ? alive : next;
 }
 
-/* HOME: the next course to watch (record entries are not watched). */
+/* HOME: the next course to watch (capture entries are not watched). */
 void st_planner_refresh_home(struct sc_station *st, int64_t now_utc)
 {
     st->plan.next_title[0] = '\0';
     st->plan.next_start_utc = 0;
     struct sc_sched_occurrence *occ = NULL;
     size_t n = 0;
-    if (sc_sched_occurrences(st->plan.entries, st->plan.n_entries, now_utc, now_utc + 8 * 86400, &st->plan.query,
-                             &occ, &n) < 0)
+    if (sc_sched_occurrences(st->plan.entries, st->plan.n_entries, now_utc, now_utc + 8 * 86400,
+                             &st->plan.query, &occ, &n) < 0)
         return;
     for (size_t i = 0; i < n; i++) {
-        if (occ[i].entry->kind == SC_SCHED_RECORD) continue;
+        if (occ[i].entry->kind == SC_SCHED_CAPTURE) continue;
         if (st->course.active && same_occurrence(&st->course, &occ[i]) && !st->course.pretune)
             continue;
         snprintf(st->plan.next_title, sizeof(st->plan.next_title), "%s", occ[i].entry->title);

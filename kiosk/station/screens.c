@@ -212,16 +212,16 @@ static void home_view(struct sc_station *st, struct sc_ui_home *h, struct home_t
     h->next_start_utc = st->plan.next_start_utc;
     h->month = st->plan.month;
     h->signal = SC_UI_SIGNAL_UNKNOWN;
-    /* a broadcast being recorded: its signal and names */
-    if (st_recorder_reception(st, &h->signal, text->service, sizeof(text->service), text->event,
-                              sizeof(text->event))) {
+    /* a broadcast being captured: its signal and names */
+    if (st_capture_reception(st, &h->signal, text->service, sizeof(text->service), text->event,
+                             sizeof(text->event))) {
         h->service_name = text->service;
         h->event_title = text->event;
     }
-    const char *recording[ST_MAX_RECORDERS];
-    size_t n = st_recorder_titles(st, recording, ST_MAX_RECORDERS);
+    const char *capturing[ST_MAX_CAPTURES];
+    size_t n = st_capture_titles(st, capturing, ST_MAX_CAPTURES);
     if (n > 0) {
-        snprintf(banner, size, st_tr(st, "Recording: %s"), recording[0]);
+        snprintf(banner, size, st_tr(st, "Capturing: %s"), capturing[0]);
         h->banner = banner;
     } else if (st->home.banner[0]) {
         h->banner = st->home.banner;

@@ -93,8 +93,8 @@ static void update_clock(struct sc_station *st)
             state >= 0 && state != TIME_ERROR && !(tx.status & STA_UNSYNC) ? REC_CLOCK_NTP
                                                                            : REC_CLOCK_SYSTEM;
     }
-    bool changed =
-        source != st->clock.source || llabs(utc_minus_mono - st->clock.utc_minus_mono_ns) > 500000000LL;
+    bool changed = source != st->clock.source ||
+                   llabs(utc_minus_mono - st->clock.utc_minus_mono_ns) > 500000000LL;
     st->clock.utc_minus_mono_ns = utc_minus_mono;
     if (!changed) return;
     if (source != st->clock.source) SC_INFO(st->log, "clock: %s", rec_clock_source_name(source));
@@ -249,7 +249,8 @@ static int open_record(struct sc_station *st)
     /* The station's local time (the record's utc_offset setting, +08:00 by
      * default): schedule entries are wall-clock times at this offset. */
     st->utc_offset_s = rec_utc_offset_seconds(st->rec);
-    if (rec_setting_get(st->rec, "station_name", st->home.station_name, sizeof(st->home.station_name)) < 0)
+    if (rec_setting_get(st->rec, "station_name", st->home.station_name,
+                        sizeof(st->home.station_name)) < 0)
         st->home.station_name[0] = '\0';
     st_settings_load(st);
     rc = sc_schedule_open(st->data_dir, st->log, &st->plan.schedule);
@@ -297,9 +298,9 @@ int sc_station_create(const struct sc_station_opts *opts, struct sc_station **ou
     st->opts.language = dup_or_null(opts->language);
     st->source = dup_or_null(opts->source);
     st->opts.media_dir = dup_or_null(opts->media_dir);
-    if (!st->log || (opts->ipc_path && !st->opts.ipc_path) || (opts->keymap && !st->opts.keymap_path) ||
-        (opts->language && !st->opts.language) || (opts->source && !st->source) ||
-        (opts->media_dir && !st->opts.media_dir))
+    if (!st->log || (opts->ipc_path && !st->opts.ipc_path) ||
+        (opts->keymap && !st->opts.keymap_path) || (opts->language && !st->opts.language) ||
+        (opts->source && !st->source) || (opts->media_dir && !st->opts.media_dir))
         goto fail;
     snprintf(st->base_data_dir, sizeof(st->base_data_dir), "%s",
              opts->data_dir ? opts->data_dir : SC_STATION_DEFAULT_DATA_DIR);
@@ -353,7 +354,7 @@ void sc_station_destroy(struct sc_station *st)
     st_admin_close(st);
     free(st->admin);
     st_course_abort(st);
-    st_recorder_stop_all(st);
+    st_capture_stop_all(st);
     st_clock_scan_destroy(st);
     watch_finish(st);
     sc_ipc_server_destroy(st->ipc);
@@ -432,7 +433,7 @@ static int64_t turn(struct sc_station *st)
     }
     int64_t picture_wait = st_course_turn(st, now_ns, now_utc);
     st_planner_turn(st, now_utc);
-    st_recorder_turn(st, now_utc);
+    st_capture_turn(st, now_utc);
     st_screen_timeouts(st, now_ns);
     if (st->ipc) {
         struct sc_remote_callbacks callbacks = {
@@ -455,7 +456,7 @@ static int64_t turn(struct sc_station *st)
     int64_t deadline = INT64_MAX;
     if (picture_wait >= 0) deadline = now_ns + picture_wait;
     deadline = min64(deadline, st_utc_to_mono(st, st_planner_next_wakeup_utc(st, now_utc)));
-    deadline = min64(deadline, st_utc_to_mono(st, st_recorder_deadline_utc(st)));
+    deadline = min64(deadline, st_utc_to_mono(st, st_capture_deadline_utc(st)));
     deadline = min64(deadline, st_course_deadline_ns(st, now_ns));
     deadline = min64(deadline, st_screen_deadline_ns(st));
     deadline = min64(deadline, sc_ui_next_redraw_ns(st->ui));
@@ -508,6 +509,6 @@ int sc_station_run(struct sc_station *st)
     st_watchdog_stopping(st);
     st_clock_scan_release(st);
     st_course_abort(st);
-    st_recorder_stop_all(st);
+    st_capture_stop_all(st);
     return 0;
 }

@@ -2,7 +2,7 @@
 # The administrator's Guide through the control socket: the station's stream
 # (a TS with a Chinese SDT and an EIT schedule for tomorrow, written by the
 # demo's SI tool) is scanned while no course plays; the grid lists its
-# service and events; right moves to the next event; OK -> "record it for
+# service and events; right moves to the next event; OK -> "capture it for
 # later" opens the editor prefilled from the event (title, start, duration),
 # saved: `studycast schedule list --json` has it and the guide marks it
 # scheduled; "schedule it live" likewise, lasting until the event ends. A
@@ -45,7 +45,7 @@ expect menu.event.start "$(iso "$T0")"
 expect menu.event.scheduled false
 field menu.items > /dev/null
 
-# the second event, recorded for later
+# the second event, captured for later
 press right
 expect menu.event.title "基层党建工作实务"
 expect menu.event.start "$(iso $((T0 + 3600)))"
@@ -55,7 +55,7 @@ expect menu.page guide_choose
 press down ok
 expect menu.page schedule_edit
 expect menu.entry_title "基层党建工作实务"
-expect menu.entry_kind record
+expect menu.entry_kind capture
 expect menu.entry_source service:1
 goto_field save
 press ok
@@ -65,7 +65,7 @@ expect menu.event.scheduled true
 "$S" schedule list --json --data-dir "$D" > "$W/list.json" || fail "schedule list"
 json_check "$W/list.json" "len(d) == 2" \
   "[e for e in d if e['title'] == '基层党建工作实务' and e['start'] == '$(iso $((T0 + 3600)))'
-    and e['duration_minutes'] == 45 and e['kind'] == 'record' and e['source'] == 'service:1'
+    and e['duration_minutes'] == 45 and e['kind'] == 'capture' and e['source'] == 'service:1'
     and e['repeat'] == 'once']"
 
 # the first, live
@@ -99,4 +99,4 @@ press ok
 expect menu.page guide
 kiosk_stop
 trap - EXIT
-echo "PASS: guide from the stream's EIT, scheduled live and recorded, marked"
+echo "PASS: guide from the stream's EIT, scheduled live and captured, marked"

@@ -1,9 +1,9 @@
 #!/bin/sh
 # The administrator's Schedule section through the control socket: a course
 # added with the pickers (date, time and duration typed, weekdays toggled with
-# the arrows, kind record) is in `studycast schedule list --json`; a course
+# the arrows, kind capture) is in `studycast schedule list --json`; a course
 # overlapping another shows its conflict before saving (go back, change the
-# time, saved); a recording over a live course on another stream cannot be
+# time, saved); a capture over a live course on another stream cannot be
 # saved anyway (one receiver); editing and deleting (with its confirmation);
 # the calendar's per-day counts match the CLI's occurrences and its
 # navigation (days, weeks, months, the day's list) works.
@@ -94,8 +94,8 @@ press ok up right right up # Monday on, Wednesday on
 expect menu.entry_repeat "mon,wed"
 press ok
 goto_field kind
-press ok up # live -> record
-expect menu.entry_kind record
+press ok up # live -> capture
+expect menu.entry_kind capture
 press ok
 # an undone picker: BACK restores the value it had
 goto_field time
@@ -115,9 +115,9 @@ case "$(mfield message)" in *"FARM-1 A"*) ;; *) fail "no 'added' message: $(mfie
 listing
 json_check "$W/list.json" "len(d) == 3" \
   "[e for e in d if e['start'] == '$Y-03-${MD}T20:15:00+08:00' and e['duration_minutes'] == 90
-    and e['repeat'] == 'mon,wed' and e['kind'] == 'record' and e['source'] == 'service:1'
+    and e['repeat'] == 'mon,wed' and e['kind'] == 'capture' and e['source'] == 'service:1'
     and not e['counts'] and e['title'] == 'FARM-1 A']"
-REC=$(python3 -c 'import json,sys; print([e["id"] for e in json.load(open(sys.argv[1])) if e["kind"] == "record"][0])' "$W/list.json")
+CAP=$(python3 -c 'import json,sys; print([e["id"] for e in json.load(open(sys.argv[1])) if e["kind"] == "capture"][0])' "$W/list.json")
 
 # ---- a conflict, shown before saving ----
 press ok
@@ -149,7 +149,7 @@ json_check "$W/list.json" "len(d) == 4" \
   "[e for e in d if e['start'] == '$Y-03-20T22:00:00+08:00' and e['duration_minutes'] == 60
     and e['kind'] == 'live' and e['repeat'] == 'once']"
 
-# ---- one receiver: a recording over a live course on another stream ----
+# ---- one receiver: a capture over a live course on another stream ----
 press ok
 goto_field date
 press ok $(echo "$Y" | sed 's/./& /g') 0 3 2 3 ok
@@ -189,14 +189,14 @@ OVER=$(python3 -c 'import json,sys; print([e["id"] for e in json.load(open(sys.a
 
 # ---- edit, then delete ----
 goto_month "$Y-03" right
-open_entry "$REC"
+open_entry "$CAP"
 goto_field duration
 press ok 4 5 ok
 goto_field save
 press ok
 expect menu.page schedule
 listing
-json_check "$W/list.json" "[e for e in d if e['id'] == $REC and e['duration_minutes'] == 45]"
+json_check "$W/list.json" "[e for e in d if e['id'] == $CAP and e['duration_minutes'] == 45]"
 
 # ---- the calendar: counts per day as the CLI's occurrences ----
 press up # to the top, then "Calendar"
@@ -238,7 +238,7 @@ n=$(field menu.items | python3 -c 'import json,sys; print(len(json.load(sys.stdi
 [ "$n" = 2 ] || fail "03-$MD lists $n rows, expected its course and 'add'"
 press ok
 expect menu.page schedule_edit
-expect menu.entry_id "$REC"
+expect menu.entry_id "$CAP"
 press back
 expect menu.page calendar
 press back

@@ -4,7 +4,7 @@
 # (a conflict in the error colour), the editor with the date picker and the
 # weekday picker open, the conflict page before saving, the calendar (grid,
 # then the day's courses), the guide grid of a stream with a Chinese SDT/EIT,
-# the "live or record" choice and the editor prefilled from the event, which
+# the "live or capture" choice and the editor prefilled from the event, which
 # is then saved and marked in the grid. Screenshots in WORKDIR/shots (look at
 # them: Chinese must render, legible across a room).
 # usage: kiosk_x11_admin_schedule.sh STUDYCAST WORKDIR STUDYCAST_DEMO_SI

@@ -2,8 +2,9 @@
 # studycast schedule add/list/remove end to end on a real schedule.db in a
 # temporary data dir: ids printed, JSON listing with occurrences, bad input
 # refused with exit 2 and a message, conflicts refused with exit 3 unless
-# --force, remove of a missing id, the file holding what was added, and
-# starts written with a zone (that instant, listed in station time).
+# --force, remove of a missing id, the file holding what was added, the
+# kinds' old names (record, recording) read but never printed, and starts
+# written with a zone (that instant, listed in station time).
 set -eu
 studycast=$1
 dir=$(mktemp -d /tmp/sc_sched_cli.XXXXXX)
@@ -32,10 +33,10 @@ id1=$(s add --title "农业技术 第1讲" --source service:101 --start 2026-12-
   --duration 120 --repeat daily)
 [ "$id1" = 1 ] || fail "first id is '$id1'"
 id2=$(s add --title "新闻" --source service:5 --start 2026-12-02T10:00 --until-event-end \
-  --kind record --repeat mon,wed)
+  --kind capture --repeat mon,wed)
 [ "$id2" = 2 ] || fail "second id is '$id2'"
 [ -f "$data/schedule.db" ] || fail "no schedule.db"
-[ "$(sqlite3 "$data/schedule.db" 'PRAGMA user_version')" = 1 ] || fail "schema version"
+[ "$(sqlite3 "$data/schedule.db" 'PRAGMA user_version')" = 2 ] || fail "schema version"
 [ "$(sqlite3 "$data/schedule.db" 'SELECT count(*) FROM entries')" = 2 ] || fail "row count"
 
 # Bad input: exit 2 with a message naming the problem; nothing stored.
@@ -49,8 +50,10 @@ expect 2 "bad --source" s add --title t --source ftp://x --start 2026-12-01T08:0
 expect 2 "repeat" s add --title t --source service:1 --start 2026-12-01T08:00 --duration 5 \
   --repeat mon,funday
 expect 2 "kind" s add --title t --source service:1 --start 2026-12-01T08:00 --duration 5 --kind tv
-expect 2 "recording entry plays" s add --title t --source service:1 --start 2026-12-01T08:00 \
-  --duration 5 --kind recording
+expect 2 "replay entry plays" s add --title t --source service:1 --start 2026-12-01T08:00 \
+  --duration 5 --kind replay
+expect 2 "live, capture or replay" s add --title t --source service:1 --start 2026-12-01T08:00 \
+  --duration 5 --kind recorded
 expect 2 "needs --title" s add --source service:1 --start 2026-12-01T08:00 --duration 5
 expect 2 "unknown option" s add --title t --source service:1 --start 2026-12-01T08:00 --duration 5 \
   --colour red
@@ -59,22 +62,24 @@ expect 2 "utc-offset" "$studycast" schedule list --data-dir "$data" --utc-offset
 expect 2 "remove needs the id" s remove abc
 expect 2 "unknown subcommand" s edit 1
 expect 2 "go together" s list --from 2026-12-01
-# A recording must name an existing record entry.
-expect 2 "no entry 9 to play" s add --title t --source recording:9 --start 2026-12-01T08:00 \
-  --duration 5 --kind recording
-expect 2 "entry 1 is not a record entry" s add --title t --source recording:1 \
-  --start 2026-12-01T08:00 --duration 5 --kind recording
+# A replay must name an existing capture entry.
+expect 2 "no entry 9 to replay" s add --title t --source capture:9 --start 2026-12-01T08:00 \
+  --duration 5 --kind replay
+expect 2 "entry 1 is not a capture entry" s add --title t --source capture:1 \
+  --start 2026-12-01T08:00 --duration 5 --kind replay
 [ "$(sqlite3 "$data/schedule.db" 'SELECT count(*) FROM entries')" = 2 ] || fail "bad input stored"
 
-# A recording played during the daily live course: refused with exit 3, the
-# conflict named; --force stores it.
-expect 3 "overlaps entry 1" s add --title "回放" --source recording:2 --start 2026-12-04T20:00 \
-  --duration 30 --repeat fri --kind recording
+# A replay during the daily live course: refused with exit 3, the conflict
+# named; --force stores it.
+expect 3 "overlaps entry 1" s add --title "回放" --source capture:2 --start 2026-12-04T20:00 \
+  --duration 30 --repeat fri --kind replay
 grep -q "both need the screen" "$dir/err" || fail "screen conflict not explained"
 [ ! -s "$dir/out" ] || fail "a refused add printed an id"
-# A live course on another service while service 5 records (Wednesday 2nd).
-expect 3 "cannot record one broadcast" s add --title "x" --source service:9 \
+# A live course on another service while service 5 is captured (Wednesday 2nd).
+expect 3 "cannot capture one broadcast" s add --title "x" --source service:9 \
   --start 2026-12-02T10:30 --duration 20
+grep -q '"新闻" (capture,' "$dir/err" || fail "the conflict does not name the kind capture"
+# Written with the old words, as scripts in the field do: stored as replay.
 id3=$(s add --title "回放" --source recording:2 --start 2026-12-04T20:00 --duration 30 \
   --repeat fri --kind recording --force 2>/dev/null)
 [ "$id3" = 3 ] || fail "--force did not add: '$id3'"
@@ -90,8 +95,8 @@ assert e[1] == {"id": 1, "title": "农业技术 第1讲", "source": "service:101
                 "start": "2026-12-01T19:30:00+08:00", "duration_minutes": 120,
                 "repeat": "daily", "kind": "live", "counts": True}, e[1]
 assert e[2]["until_event_end"] is True and "duration_minutes" not in e[2], e[2]
-assert e[2]["repeat"] == "mon,wed" and e[2]["kind"] == "record" and e[2]["counts"] is False
-assert e[3]["kind"] == "recording" and e[3]["counts"] is True and e[3]["source"] == "recording:2"
+assert e[2]["repeat"] == "mon,wed" and e[2]["kind"] == "capture" and e[2]["counts"] is False
+assert e[3]["kind"] == "replay" and e[3]["counts"] is True and e[3]["source"] == "capture:2"
 occ = [(o["entry_id"], o["start"]) for o in doc["occurrences"]]
 assert occ == [(1, "2026-12-01T19:30:00+08:00"), (2, "2026-12-02T10:00:00+08:00"),
                (1, "2026-12-02T19:30:00+08:00"), (1, "2026-12-03T19:30:00+08:00"),
@@ -103,16 +108,27 @@ PY
 # Without a range: a plain array of entries.
 s list --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert [x["id"] for x in d]==[1,2,3], d'
 s list | grep -q "农业技术 第1讲" || fail "text list lacks the title"
+s list | grep -q "replay" || fail "text list lacks the kind replay"
+! s list | grep -q "record" || fail "the text list prints an old kind name"
+[ "$(sqlite3 "$data/schedule.db" 'SELECT group_concat(kind) FROM entries')" = live,capture,replay ] ||
+  fail "the old kind names were stored"
+s --help 2>&1 | grep -q -- "--kind live|capture|replay" || fail "help lacks the kinds"
 
-# Remove: gone from the list (removing a record entry warns about the
-# recording entry that plays it); a second remove reports the missing id.
+# Remove: gone from the list (removing a capture entry warns about the
+# replay entry that plays it); a second remove reports the missing id.
 s remove 2 2>"$dir/err"
-grep -q "entry 3 plays recordings of entry 2" "$dir/err" || fail "no orphan warning"
+grep -q "entry 3 replays captures of entry 2" "$dir/err" || fail "no orphan warning"
 expect 1 "no entry 2" s remove 2
 s list --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert [x["id"]for x in d]==[1,3], d'
 # A new entry never reuses a removed id.
 id4=$(s add --title "d" --source file:intro.ts --start 2026-12-01T06:00 --duration 10)
 [ "$id4" = 4 ] || fail "id reused: $id4"
+# The other old word: --kind record is a capture.
+id5=$(s add --title "e" --source service:6 --start 2026-12-20T06:00 --duration 10 --kind record)
+s list --json | python3 -c '
+import json, sys
+e = {x["id"]: x for x in json.load(sys.stdin)}
+assert e['"$id5"']["kind"] == "capture" and e['"$id5"']["counts"] is False, e'
 
 # Planned from a machine in UTC with the zone in --start: the entry keeps
 # the station's offset, so the daily course stays at 07:30 local.

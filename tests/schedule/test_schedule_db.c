@@ -1,7 +1,7 @@
 /* schedule: the SQLite file (add/get/list/update/remove, persistence across
  * reopen, WAL and schema version, a newer schema refused, a damaged row
- * skipped) and the course library (file names, partial recordings, finding
- * the newest). */
+ * skipped, the old kind names migrated) and the course library (file names,
+ * partial captures, finding the newest). */
 #include "kiosk/schedule/schedule.h"
 #include "tests/test.h"
 
@@ -77,11 +77,11 @@ static void crud_and_persistence(void)
     ASSERT_EQ(sc_schedule_open(dir, log, &s), 0);
 
     struct sc_sched_entry a = sample("农业技术 第3讲", "service:101", "daily");
-    struct sc_sched_entry b = sample("党课", "recording:1", "mon,wed");
-    b.kind = SC_SCHED_RECORDING;
+    struct sc_sched_entry b = sample("党课", "capture:1", "mon,wed");
+    b.kind = SC_SCHED_REPLAY;
     b.until_event_end = false;
     struct sc_sched_entry c = sample("新闻联播", "service:5@udp://239.0.0.1:1234", "once");
-    c.kind = SC_SCHED_RECORD;
+    c.kind = SC_SCHED_CAPTURE;
     c.until_event_end = true;
     c.counts = false;
     ASSERT_EQ(sc_schedule_add(s, &a), 0);
@@ -102,7 +102,7 @@ static void crud_and_persistence(void)
     ASSERT_EQ(got.source.service_id, 5);
     ASSERT_STR_EQ(got.source.location, "udp://239.0.0.1:1234");
     ASSERT_TRUE(got.until_event_end);
-    ASSERT_EQ(got.kind, SC_SCHED_RECORD);
+    ASSERT_EQ(got.kind, SC_SCHED_CAPTURE);
     ASSERT_FALSE(got.counts);
     ASSERT_EQ(got.start_utc, at("2026-12-01T11:30Z"));
     ASSERT_EQ(got.utc_offset_s, CST);
@@ -129,8 +129,8 @@ static void crud_and_persistence(void)
     ASSERT_STR_EQ(list[0].title, "党课（重播）");
     ASSERT_EQ(list[0].duration_min, 45);
     ASSERT_EQ(list[0].weekdays, 0x05);
-    ASSERT_EQ(list[0].kind, SC_SCHED_RECORDING);
-    ASSERT_EQ(list[0].source.record_entry_id, 1);
+    ASSERT_EQ(list[0].kind, SC_SCHED_REPLAY);
+    ASSERT_EQ(list[0].source.capture_entry_id, 1);
     ASSERT_EQ(list[1].id, 3);
     free(list);
     /* Ids are never reused, so a log that names entry 1 stays unambiguous. */
@@ -141,7 +141,7 @@ static void crud_and_persistence(void)
 
     char path[128];
     snprintf(path, sizeof(path), "%s/schedule.db", dir);
-    ASSERT_EQ(sql_int(path, "PRAGMA user_version"), 1);
+    ASSERT_EQ(sql_int(path, "PRAGMA user_version"), 2);
     sqlite3 *db;
     ASSERT_EQ(sqlite3_open(path, &db), SQLITE_OK);
     sqlite3_stmt *stmt;
@@ -171,7 +171,7 @@ static void crud_and_persistence(void)
     ASSERT_EQ(sql_int(path, "SELECT count(*) FROM entries"), 3);
 
     /* A missing data dir is an error, not a crash. */
-    sql_exec(path, "PRAGMA user_version = 1");
+    sql_exec(path, "PRAGMA user_version = 2");
     struct sc_schedule *kiosk, *cli;
     ASSERT_EQ(sc_schedule_open(dir, log, &kiosk), 0);
     ASSERT_FALSE(sc_schedule_changed_elsewhere(kiosk));
@@ -194,6 +194,81 @@ static void crud_and_persistence(void)
     remove_tree(dir);
 }
 
+static const char *sql_text(sqlite3 *db, sqlite3_stmt **stmt, const char *sql)
+{
+    ASSERT_EQ(sqlite3_prepare_v2(db, sql, -1, stmt, NULL), SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(*stmt), SQLITE_ROW);
+    return (const char *)sqlite3_column_text(*stmt, 0);
+}
+
+/* A schedule.db written by a studycast of schema 1, when a broadcast written
+ * to the library was a "record" entry and playing it a "recording" entry
+ * with the source "recording:ID": opened now, it lists capture and replay,
+ * and the file itself holds the new names. */
+static void migrates_old_kind_names(void)
+{
+    char dir[64], path[128];
+    make_temp_dir(dir, sizeof(dir));
+    snprintf(path, sizeof(path), "%s/schedule.db", dir);
+    sql_exec(path, "CREATE TABLE entries ("
+                   "  id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL,"
+                   "  source TEXT NOT NULL, start_utc INTEGER NOT NULL,"
+                   "  utc_offset_s INTEGER NOT NULL, duration_min INTEGER NOT NULL,"
+                   "  until_event_end INTEGER NOT NULL, weekdays INTEGER NOT NULL,"
+                   "  kind TEXT NOT NULL, counts INTEGER NOT NULL,"
+                   "  created_utc INTEGER NOT NULL, updated_utc INTEGER NOT NULL);"
+                   "INSERT INTO entries VALUES (1, '农业新闻（录制）', 'service:2', 1796124600,"
+                   "  28800, 30, 0, 127, 'record', 0, 1796000000, 1796000000);"
+                   "INSERT INTO entries VALUES (2, '农业新闻（回放）', 'recording:1', 1796149800,"
+                   "  28800, 30, 0, 127, 'recording', 1, 1796000000, 1796000000);"
+                   "INSERT INTO entries VALUES (3, '党课', 'service:5', 1796131800,"
+                   "  28800, 60, 0, 0, 'live', 1, 1796000000, 1796000000);"
+                   "PRAGMA user_version = 1;");
+    struct sc_log *log = sc_log_create(stderr, SC_LOG_WARN);
+    struct sc_schedule *s;
+    ASSERT_EQ(sc_schedule_open(dir, log, &s), 0);
+    struct sc_sched_entry *list;
+    size_t n;
+    ASSERT_EQ(sc_schedule_list(s, &list, &n), 0);
+    ASSERT_EQ(n, 3);
+    ASSERT_EQ(list[0].kind, SC_SCHED_CAPTURE);
+    ASSERT_STR_EQ(sc_sched_kind_name(list[0].kind), "capture");
+    ASSERT_FALSE(list[0].counts);
+    ASSERT_EQ(list[1].kind, SC_SCHED_REPLAY);
+    ASSERT_STR_EQ(sc_sched_kind_name(list[1].kind), "replay");
+    ASSERT_EQ(list[1].source.type, SC_SOURCE_CAPTURE);
+    ASSERT_EQ(list[1].source.capture_entry_id, 1);
+    ASSERT_EQ(list[2].kind, SC_SCHED_LIVE);
+    char source[64];
+    sc_sched_source_format(&list[1].source, source, sizeof(source));
+    ASSERT_STR_EQ(source, "capture:1");
+    /* The replay still names an existing capture entry. */
+    ASSERT_EQ(sc_sched_check_references(list, n, &list[1], NULL, 0), 0);
+    free(list);
+    sc_schedule_close(s);
+
+    /* Rewritten in the file, not only read through the aliases. */
+    ASSERT_EQ(sql_int(path, "PRAGMA user_version"), 2);
+    ASSERT_EQ(sql_int(path, "SELECT count(*) FROM entries WHERE kind IN ('record', 'recording')"
+                            " OR source LIKE 'recording:%'"),
+              0);
+    sqlite3 *db;
+    ASSERT_EQ(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_stmt *stmt;
+    ASSERT_STR_EQ(sql_text(db, &stmt,
+                           "SELECT group_concat(kind, ',') FROM"
+                           " (SELECT kind FROM entries ORDER BY id)"),
+                  "capture,replay,live");
+    sqlite3_finalize(stmt);
+    ASSERT_STR_EQ(sql_text(db, &stmt, "SELECT source FROM entries WHERE id = 2"), "capture:1");
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    /* Nothing else moved. */
+    ASSERT_EQ(sql_int(path, "SELECT updated_utc FROM entries WHERE id = 2"), 1796000000);
+    sc_log_destroy(log);
+    remove_tree(dir);
+}
+
 static void touch(const char *path)
 {
     FILE *f = fopen(path, "w");
@@ -211,59 +286,59 @@ static void library_names_and_partial(void)
 
     char path[1024], expected[1024];
     int64_t dec1 = at("2026-12-01T10:00+08:00");
-    ASSERT_EQ(sc_library_recording_path(dir, 7, dec1, CST, SC_LIBRARY_WRITING, path, sizeof(path)),
+    ASSERT_EQ(sc_library_capture_path(dir, 7, dec1, CST, SC_LIBRARY_WRITING, path, sizeof(path)),
               0);
     snprintf(expected, sizeof(expected), "%s/library/rec-7-20261201-1000.ts.part", dir);
     ASSERT_STR_EQ(path, expected);
     /* Deterministic: the same entry and occurrence, the same file. */
     char again[1024];
-    ASSERT_EQ(
-        sc_library_recording_path(dir, 7, dec1, CST, SC_LIBRARY_WRITING, again, sizeof(again)), 0);
+    ASSERT_EQ(sc_library_capture_path(dir, 7, dec1, CST, SC_LIBRARY_WRITING, again, sizeof(again)),
+              0);
     ASSERT_STR_EQ(again, path);
     /* The name is in local time: 01:30 UTC+8 is the previous day in UTC. */
-    ASSERT_EQ(sc_library_recording_path(dir, 7, at("2026-12-01T01:30+08:00"), CST,
-                                        SC_LIBRARY_COMPLETE, path, sizeof(path)),
+    ASSERT_EQ(sc_library_capture_path(dir, 7, at("2026-12-01T01:30+08:00"), CST,
+                                      SC_LIBRARY_COMPLETE, path, sizeof(path)),
               0);
     snprintf(expected, sizeof(expected), "%s/library/rec-7-20261201-0130.ts", dir);
     ASSERT_STR_EQ(path, expected);
-    ASSERT_EQ(sc_library_recording_path(dir, 0, dec1, CST, SC_LIBRARY_COMPLETE, path, 4), -EINVAL);
-    ASSERT_EQ(sc_library_recording_path(dir, 7, dec1, CST, SC_LIBRARY_COMPLETE, path, 10),
+    ASSERT_EQ(sc_library_capture_path(dir, 0, dec1, CST, SC_LIBRARY_COMPLETE, path, 4), -EINVAL);
+    ASSERT_EQ(sc_library_capture_path(dir, 7, dec1, CST, SC_LIBRARY_COMPLETE, path, 10),
               -ENAMETOOLONG);
 
     struct sc_library_item item;
     ASSERT_EQ(sc_library_find_newest(dir, 7, dec1 + 86400 * 10, CST, true, &item), -ENOENT);
 
-    /* Dec 1 recorded completely; Dec 2 cut off; Dec 3 still being written. */
+    /* Dec 1 captured completely; Dec 2 cut off; Dec 3 still being written. */
     int64_t dec2 = dec1 + 86400, dec3 = dec2 + 86400;
-    ASSERT_EQ(sc_library_recording_path(dir, 7, dec1, CST, SC_LIBRARY_WRITING, path, sizeof(path)),
+    ASSERT_EQ(sc_library_capture_path(dir, 7, dec1, CST, SC_LIBRARY_WRITING, path, sizeof(path)),
               0);
     touch(path);
-    ASSERT_EQ(sc_library_finish_recording(dir, 7, dec1, CST, true), 0);
+    ASSERT_EQ(sc_library_finish_capture(dir, 7, dec1, CST, true), 0);
     ASSERT_EQ(access(path, F_OK), -1);
-    ASSERT_EQ(sc_library_recording_path(dir, 7, dec2, CST, SC_LIBRARY_WRITING, path, sizeof(path)),
+    ASSERT_EQ(sc_library_capture_path(dir, 7, dec2, CST, SC_LIBRARY_WRITING, path, sizeof(path)),
               0);
     touch(path);
-    ASSERT_EQ(sc_library_finish_recording(dir, 7, dec2, CST, false), 0);
-    ASSERT_EQ(sc_library_recording_path(dir, 7, dec3, CST, SC_LIBRARY_WRITING, path, sizeof(path)),
+    ASSERT_EQ(sc_library_finish_capture(dir, 7, dec2, CST, false), 0);
+    ASSERT_EQ(sc_library_capture_path(dir, 7, dec3, CST, SC_LIBRARY_WRITING, path, sizeof(path)),
               0);
     touch(path);
-    /* Another entry's recording and stray files are ignored. */
-    ASSERT_EQ(sc_library_recording_path(dir, 8, dec3, CST, SC_LIBRARY_COMPLETE, path, sizeof(path)),
+    /* Another entry's capture and stray files are ignored. */
+    ASSERT_EQ(sc_library_capture_path(dir, 8, dec3, CST, SC_LIBRARY_COMPLETE, path, sizeof(path)),
               0);
     touch(path);
     snprintf(path, sizeof(path), "%s/library/rec-7-notes.txt", dir);
     touch(path);
     snprintf(path, sizeof(path), "%s/library/rec-7-20261209-1000.mp4", dir);
     touch(path);
-    /* Finishing a recording that was never started reports it. */
-    ASSERT_EQ(sc_library_finish_recording(dir, 7, dec3 + 86400, CST, true), -ENOENT);
+    /* Finishing a capture that was never started reports it. */
+    ASSERT_EQ(sc_library_finish_capture(dir, 7, dec3 + 86400, CST, true), -ENOENT);
 
     /* Study time on the 4th: the newest complete one is the 1st's. */
     int64_t study = dec3 + 86400;
     ASSERT_EQ(sc_library_find_newest(dir, 7, study, CST, false, &item), 0);
     ASSERT_EQ(item.occurrence_utc, dec1);
     ASSERT_EQ(item.state, SC_LIBRARY_COMPLETE);
-    ASSERT_EQ(item.record_entry_id, 7);
+    ASSERT_EQ(item.capture_entry_id, 7);
     snprintf(expected, sizeof(expected), "%s/library/rec-7-20261201-1000.ts", dir);
     ASSERT_STR_EQ(item.path, expected);
     /* Partial ones allowed: the 2nd's, marked partial. */
@@ -272,7 +347,7 @@ static void library_names_and_partial(void)
     ASSERT_EQ(item.state, SC_LIBRARY_PARTIAL);
     snprintf(expected, sizeof(expected), "%s/library/rec-7-20261202-1000.partial.ts", dir);
     ASSERT_STR_EQ(item.path, expected);
-    /* Only recordings made before the study time count. */
+    /* Only captures made before the study time count. */
     ASSERT_EQ(sc_library_find_newest(dir, 7, dec1, CST, true, &item), -ENOENT);
     ASSERT_EQ(sc_library_find_newest(dir, 8, study, CST, false, &item), 0);
     ASSERT_EQ(item.occurrence_utc, dec3);
@@ -296,15 +371,15 @@ static void library_names_and_partial(void)
     struct sc_library_item *items;
     size_t n;
     ASSERT_EQ(sc_library_list(dir, CST, &items, &n), 0);
-    ASSERT_EQ(n, 7);                          /* 4 recordings, notes.txt, the .mp4, 讲座.ts */
+    ASSERT_EQ(n, 7);                          /* 4 captures, notes.txt, the .mp4, 讲座.ts */
     ASSERT_EQ(items[0].occurrence_utc, dec3); /* the 3rd: two files, by name */
-    ASSERT_EQ(items[0].record_entry_id, 7);
+    ASSERT_EQ(items[0].capture_entry_id, 7);
     ASSERT_EQ(items[0].state, SC_LIBRARY_WRITING);
-    ASSERT_EQ(items[1].record_entry_id, 8);
+    ASSERT_EQ(items[1].capture_entry_id, 8);
     ASSERT_EQ(items[2].state, SC_LIBRARY_PARTIAL);
     ASSERT_EQ(items[3].state, SC_LIBRARY_COMPLETE);
     ASSERT_EQ(items[3].occurrence_utc, dec1);
-    ASSERT_EQ(items[4].record_entry_id, 0); /* 讲座.ts, 2021 */
+    ASSERT_EQ(items[4].capture_entry_id, 0); /* 讲座.ts, 2021 */
     ASSERT_TRUE(strstr(items[4].path, "讲座.ts") != NULL);
     ASSERT_EQ(items[4].occurrence_utc, at("2021-01-01T00:00Z"));
     ASSERT_TRUE(strstr(items[5].path, "rec-7-20261209-1000.mp4") != NULL); /* 2020, by name */
@@ -321,6 +396,7 @@ static void library_names_and_partial(void)
 int main(void)
 {
     RUN_TEST(crud_and_persistence);
+    RUN_TEST(migrates_old_kind_names);
     RUN_TEST(library_names_and_partial);
     return 0;
 }

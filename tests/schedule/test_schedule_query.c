@@ -194,7 +194,7 @@ static void next_occurrence(void)
 {
     struct sc_sched_entry list[3] = {
         entry(1, "2026-12-01T19:30", CST, 120, "daily", SC_SCHED_LIVE, "service:1"),
-        entry(2, "2026-12-03T08:00", CST, 60, "once", SC_SCHED_RECORD, "service:2"),
+        entry(2, "2026-12-03T08:00", CST, 60, "once", SC_SCHED_CAPTURE, "service:2"),
         entry(3, "2026-11-01T08:00", CST, 60, "once", SC_SCHED_LIVE, "service:2"),
     };
     struct sc_sched_query q;
@@ -225,7 +225,7 @@ static void due_pretune_start_late_missed(void)
 {
     struct sc_sched_entry list[2] = {
         entry(1, "2026-12-01T19:30", CST, 120, "daily", SC_SCHED_LIVE, "service:1"),
-        entry(2, "2026-12-01T19:30", CST, 60, "daily", SC_SCHED_RECORDING, "recording:9"),
+        entry(2, "2026-12-01T19:30", CST, 60, "daily", SC_SCHED_REPLAY, "capture:9"),
     };
     struct sc_sched_query q;
     sc_sched_query_init(&q, CST);
@@ -233,7 +233,7 @@ static void due_pretune_start_late_missed(void)
     int64_t now = at("2026-12-02T19:27:59+08:00");
     /* Before the 2-minute lead: nothing. */
     ASSERT_EQ(sc_sched_due(list, 2, now, now, &q, due, 8), 0);
-    /* In the lead: the live course pre-tunes; the recording needs no tuning. */
+    /* In the lead: the live course pre-tunes; the replay needs no tuning. */
     now = at("2026-12-02T19:28:00+08:00");
     ASSERT_EQ(sc_sched_due(list, 2, now, now, &q, due, 8), 1);
     ASSERT_EQ(due[0].state, SC_DUE_PRETUNE);
@@ -261,7 +261,7 @@ static void due_pretune_start_late_missed(void)
     ASSERT_EQ(due[0].remaining_s, 80 * 60);
     ASSERT_EQ(due[1].state, SC_DUE_LATE);
     ASSERT_EQ(due[1].remaining_s, 20 * 60);
-    /* At 20:29:30 the recording's slot has 30 s left: too little, missed. */
+    /* At 20:29:30 the replay's slot has 30 s left: too little, missed. */
     now = at("2026-12-02T20:29:30+08:00");
     ASSERT_EQ(sc_sched_due(list, 2, off_since, now, &q, due, 8), 2);
     ASSERT_EQ(due[0].state, SC_DUE_LATE);
@@ -314,7 +314,7 @@ static void until_event_end(void)
 {
     struct sc_sched_entry list[3] = {
         entry(1, "2026-12-01T19:30", CST, 1, "daily", SC_SCHED_LIVE, "service:5"),
-        entry(2, "2026-12-01T19:30", CST, 1, "daily", SC_SCHED_RECORD, "service:9"),
+        entry(2, "2026-12-01T19:30", CST, 1, "daily", SC_SCHED_CAPTURE, "service:9"),
         entry(3, "2026-12-01T19:30", CST, 1, "once", SC_SCHED_LIVE, "service:6"),
     };
     for (int i = 0; i < 3; i++)
@@ -364,18 +364,18 @@ static void conflicts(void)
 {
     struct sc_sched_entry list[5] = {
         entry(1, "2026-12-01T19:00", CST, 120, "daily", SC_SCHED_LIVE, "service:1"),
-        entry(2, "2026-12-01T10:00", CST, 60, "mon,wed", SC_SCHED_RECORD, "service:2"),
-        entry(3, "2026-12-01T14:00", CST, 60, "daily", SC_SCHED_RECORD, "service:1"),
+        entry(2, "2026-12-01T10:00", CST, 60, "mon,wed", SC_SCHED_CAPTURE, "service:2"),
+        entry(3, "2026-12-01T14:00", CST, 60, "daily", SC_SCHED_CAPTURE, "service:1"),
         entry(4, "2026-12-01T06:00", CST, 30, "daily", SC_SCHED_LIVE, "file:intro.ts"),
-        entry(5, "2026-12-02T08:00", CST, 60, "daily", SC_SCHED_RECORDING, "recording:2"),
+        entry(5, "2026-12-02T08:00", CST, 60, "daily", SC_SCHED_REPLAY, "capture:2"),
     };
     struct sc_sched_query q;
     sc_sched_query_init(&q, CST);
     struct sc_sched_conflict c[8];
 
-    /* A recording played on Fridays 20:00-20:30 overlaps the daily live course. */
+    /* A replay on Fridays 20:00-20:30 overlaps the daily live course. */
     struct sc_sched_entry cand =
-        entry(0, "2026-12-04T20:00", CST, 30, "fri", SC_SCHED_RECORDING, "recording:2");
+        entry(0, "2026-12-04T20:00", CST, 30, "fri", SC_SCHED_REPLAY, "capture:2");
     ASSERT_EQ(sc_sched_conflicts(list, 5, &cand, &q, c, 8), 1);
     ASSERT_EQ(c[0].type, SC_CONFLICT_SCREEN);
     ASSERT_EQ(c[0].a_id, 0);
@@ -384,7 +384,7 @@ static void conflicts(void)
     ASSERT_EQ(c[0].b_start, at("2026-12-04T19:00+08:00"));
     ASSERT_EQ(c[0].b_end, at("2026-12-04T21:00+08:00"));
 
-    /* A live course on service 3 on Wednesday 10:30 while service 2 records:
+    /* A live course on service 3 on Wednesday 10:30 while service 2 is captured:
      * one receiver cannot do both. Monday 10:30 would hit too, but Wednesday
      * comes first from the candidate's start. */
     cand = entry(0, "2026-12-02T10:30", CST, 60, "once", SC_SCHED_LIVE, "service:3");
@@ -392,23 +392,23 @@ static void conflicts(void)
     ASSERT_EQ(c[0].type, SC_CONFLICT_TUNER);
     ASSERT_EQ(c[0].b_id, 2);
     ASSERT_EQ(c[0].b_start, at("2026-12-02T10:00+08:00"));
-    /* The same live course on Tuesday: service 2 does not record then. */
+    /* The same live course on Tuesday: service 2 is not captured then. */
     cand = entry(0, "2026-12-01T10:30", CST, 60, "once", SC_SCHED_LIVE, "service:3");
     ASSERT_EQ(sc_sched_conflicts(list, 5, &cand, &q, c, 8), 0);
-    /* Watching the service being recorded is fine: same stream. */
+    /* Watching the service being captured is fine: same stream. */
     cand = entry(0, "2026-12-01T14:30", CST, 30, "once", SC_SCHED_LIVE, "service:1");
     ASSERT_EQ(sc_sched_conflicts(list, 5, &cand, &q, c, 8), 0);
-    /* ...but another service during that recording is not. */
+    /* ...but another service during that capture is not. */
     cand = entry(0, "2026-12-01T14:30", CST, 30, "once", SC_SCHED_LIVE, "service:4");
     ASSERT_EQ(sc_sched_conflicts(list, 5, &cand, &q, c, 8), 1);
     ASSERT_EQ(c[0].b_id, 3);
-    /* A record entry on another service during the daily live course. */
-    cand = entry(0, "2026-12-10T20:30", CST, 60, "once", SC_SCHED_RECORD, "service:8");
+    /* A capture entry on another service during the daily live course. */
+    cand = entry(0, "2026-12-10T20:30", CST, 60, "once", SC_SCHED_CAPTURE, "service:8");
     ASSERT_EQ(sc_sched_conflicts(list, 5, &cand, &q, c, 8), 1);
     ASSERT_EQ(c[0].type, SC_CONFLICT_TUNER);
     ASSERT_EQ(c[0].b_id, 1);
-    /* A library file needs no tuner: a recording may run meanwhile. */
-    cand = entry(0, "2026-12-01T06:10", CST, 60, "daily", SC_SCHED_RECORD, "service:9");
+    /* A library file needs no tuner: a capture may run meanwhile. */
+    cand = entry(0, "2026-12-01T06:10", CST, 60, "daily", SC_SCHED_CAPTURE, "service:9");
     ASSERT_EQ(sc_sched_conflicts(list, 5, &cand, &q, c, 8), 0);
     /* Touching slots (end == start) do not overlap. */
     cand = entry(0, "2026-12-05T21:00", CST, 30, "once", SC_SCHED_LIVE, "service:1");
@@ -432,10 +432,13 @@ static void sources_and_validation(void)
 {
     struct sc_sched_source s;
     char err[160], text[1200];
-    const char *round_trip[] = {"service:101",           "service:7@udp://239.0.0.1:1234",
-                                "udp://@239.1.1.1:5000", "http://10.0.0.1/live.ts",
-                                "file:courses/农业.ts",  "/srv/media/a.ts",
-                                "recording:12"};
+    const char *round_trip[] = {"service:101",
+                                "service:7@udp://239.0.0.1:1234",
+                                "udp://@239.1.1.1:5000",
+                                "http://10.0.0.1/live.ts",
+                                "file:courses/农业.ts",
+                                "/srv/media/a.ts",
+                                "capture:12"};
     for (size_t i = 0; i < sizeof(round_trip) / sizeof(round_trip[0]); i++) {
         ASSERT_EQ(sc_sched_source_parse(round_trip[i], &s, err, sizeof(err)), 0);
         sc_sched_source_format(&s, text, sizeof(text));
@@ -447,12 +450,20 @@ static void sources_and_validation(void)
     ASSERT_EQ(sc_sched_source_parse("a.ts", &s, err, sizeof(err)), 0);
     ASSERT_EQ(s.type, SC_SOURCE_FILE);
     ASSERT_STR_EQ(s.location, "a.ts");
+    /* The old name of a capture source is read and written anew. */
+    ASSERT_EQ(sc_sched_source_parse("recording:12", &s, err, sizeof(err)), 0);
+    ASSERT_EQ(s.type, SC_SOURCE_CAPTURE);
+    ASSERT_EQ(s.capture_entry_id, 12);
+    sc_sched_source_format(&s, text, sizeof(text));
+    ASSERT_STR_EQ(text, "capture:12");
     const char *bad[] = {"",
                          "service:",
                          "service:0",
                          "service:70000",
                          "service:1x",
                          "service:1@nowhere",
+                         "capture:",
+                         "capture:-1",
                          "recording:",
                          "recording:-1",
                          "ftp://x/y",
@@ -481,10 +492,10 @@ static void sources_and_validation(void)
     b.until_event_end = true; /* then the duration does not matter */
     ASSERT_EQ(sc_sched_entry_validate(&b, err, sizeof(err)), 0);
     b = e;
-    b.kind = SC_SCHED_RECORDING; /* a recording cannot play a service */
+    b.kind = SC_SCHED_REPLAY; /* a replay cannot play a service */
     ASSERT_EQ(sc_sched_entry_validate(&b, err, sizeof(err)), -EINVAL);
     b = e;
-    b.kind = SC_SCHED_RECORD;
+    b.kind = SC_SCHED_CAPTURE;
     ASSERT_EQ(sc_sched_source_parse("file:x.ts", &b.source, err, sizeof(err)), 0);
     ASSERT_EQ(sc_sched_entry_validate(&b, err, sizeof(err)), -EINVAL);
     b = e;
@@ -502,12 +513,23 @@ static void sources_and_validation(void)
     ASSERT_EQ(sc_sched_entry_validate(&b, err, sizeof(err)), -EINVAL);
 
     ASSERT_TRUE(sc_sched_kind_counts_by_default(SC_SCHED_LIVE));
-    ASSERT_TRUE(sc_sched_kind_counts_by_default(SC_SCHED_RECORDING));
-    ASSERT_FALSE(sc_sched_kind_counts_by_default(SC_SCHED_RECORD));
+    ASSERT_TRUE(sc_sched_kind_counts_by_default(SC_SCHED_REPLAY));
+    ASSERT_FALSE(sc_sched_kind_counts_by_default(SC_SCHED_CAPTURE));
     enum sc_sched_kind k;
+    ASSERT_EQ(sc_sched_kind_parse("capture", &k), 0);
+    ASSERT_EQ(k, SC_SCHED_CAPTURE);
+    ASSERT_EQ(sc_sched_kind_parse("replay", &k), 0);
+    ASSERT_EQ(k, SC_SCHED_REPLAY);
+    ASSERT_STR_EQ(sc_sched_kind_name(SC_SCHED_LIVE), "live");
+    ASSERT_STR_EQ(sc_sched_kind_name(SC_SCHED_CAPTURE), "capture");
+    ASSERT_STR_EQ(sc_sched_kind_name(SC_SCHED_REPLAY), "replay");
+    /* The old names are still read (scripts in the field), never written. */
+    ASSERT_EQ(sc_sched_kind_parse("record", &k), 0);
+    ASSERT_EQ(k, SC_SCHED_CAPTURE);
     ASSERT_EQ(sc_sched_kind_parse("recording", &k), 0);
-    ASSERT_EQ(k, SC_SCHED_RECORDING);
+    ASSERT_EQ(k, SC_SCHED_REPLAY);
     ASSERT_EQ(sc_sched_kind_parse("Live", &k), -EINVAL);
+    ASSERT_EQ(sc_sched_kind_parse("", &k), -EINVAL);
 
     int64_t t;
     ASSERT_EQ(sc_sched_parse_local("2026-12-01T19:30", CST, &t), 0);
@@ -534,20 +556,20 @@ static void sources_and_validation(void)
 static void references(void)
 {
     struct sc_sched_entry list[3] = {
-        entry(1, "2026-12-01T10:00", CST, 60, "daily", SC_SCHED_RECORD, "service:2"),
-        entry(2, "2026-12-01T19:30", CST, 60, "daily", SC_SCHED_RECORDING, "recording:1"),
-        entry(3, "2026-12-01T06:00", CST, 60, "sat", SC_SCHED_RECORDING, "recording:1"),
+        entry(1, "2026-12-01T10:00", CST, 60, "daily", SC_SCHED_CAPTURE, "service:2"),
+        entry(2, "2026-12-01T19:30", CST, 60, "daily", SC_SCHED_REPLAY, "capture:1"),
+        entry(3, "2026-12-01T06:00", CST, 60, "sat", SC_SCHED_REPLAY, "capture:1"),
     };
     char err[120];
     ASSERT_EQ(sc_sched_check_references(list, 3, &list[1], err, sizeof(err)), 0);
     ASSERT_EQ(sc_sched_check_references(list, 3, &list[0], err, sizeof(err)), 0);
     struct sc_sched_entry bad = list[1];
-    bad.source.record_entry_id = 2; /* a recording entry, not a record entry */
+    bad.source.capture_entry_id = 2; /* a replay entry, not a capture entry */
     ASSERT_EQ(sc_sched_check_references(list, 3, &bad, err, sizeof(err)), -EINVAL);
-    ASSERT_STR_EQ(err, "entry 2 is not a record entry");
-    bad.source.record_entry_id = 9;
+    ASSERT_STR_EQ(err, "entry 2 is not a capture entry");
+    bad.source.capture_entry_id = 9;
     ASSERT_EQ(sc_sched_check_references(list, 3, &bad, err, sizeof(err)), -EINVAL);
-    ASSERT_STR_EQ(err, "there is no entry 9 to play recordings of");
+    ASSERT_STR_EQ(err, "there is no entry 9 to replay captures of");
     int64_t ids[1];
     ASSERT_EQ(sc_sched_referrers(list, 3, 1, ids, 1), 2); /* counted past the array */
     ASSERT_EQ(ids[0], 2);

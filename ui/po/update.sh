@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 # wrappers around sc_ui_tr()
 xgettext --keyword=_ --keyword=N_ --keyword=st_tr:2 --keyword=st_toast:3 --keyword=st_admin_message:3 --from-code=UTF-8 --add-comments=TRANSLATORS \
   --package-name=studycast -o ui/po/studycast.pot \
-  $(ls ui/*.c kiosk/*.c kiosk/*/*.c 2>/dev/null | sort)
+  $(find ui kiosk -name '*.c' | LC_ALL=C sort)
 for po in ui/po/*.po; do
   msgmerge --quiet --update --backup=none "$po" ui/po/studycast.pot
   msgattrib --no-obsolete -o "$po" "$po"

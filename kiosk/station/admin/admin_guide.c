@@ -2,7 +2,7 @@
  * time, read by a background scan (scan.h) since the menu only opens while
  * no course plays. Left/right go through a service's events, up/down
  * between services, channel up/down a page of time; OK offers "schedule
- * live" or "record for later" and opens the editor prefilled from the event
+ * live" or "capture for later" and opens the editor prefilled from the event
  * (title, start, duration) for the administrator to confirm. Events already
  * in the schedule are marked. */
 #include "kiosk/station/admin/schedule/admin_schedule.h"
@@ -180,7 +180,7 @@ static void prefill(struct sc_station *st, const struct guide_page *g, const str
     }
 }
 
-/* True when a saved entry plays or records this event (same service, an
+/* True when a saved entry plays or captures this event (same service, an
  * occurrence overlapping it). */
 static bool is_scheduled(struct sc_station *st, const struct guide_page *g,
                          const struct dmx_event *e, const struct sc_sched_occurrence *occ,
@@ -199,7 +199,7 @@ static bool is_scheduled(struct sc_station *st, const struct guide_page *g,
     return false;
 }
 
-/* ---- "schedule live" / "record for later" ---- */
+/* ---- "schedule live" / "capture for later" ---- */
 
 struct choose_page {
     struct guide_page *guide; /* below this page */
@@ -217,7 +217,7 @@ static int choose_action(struct sc_station *st, struct st_page *page, enum sc_ac
     struct sc_sched_entry entry;
     struct dmx_event e = c->event;
     e.title = c->title;
-    prefill(st, c->guide, &e, page->focus == 0 ? SC_SCHED_LIVE : SC_SCHED_RECORD, &entry);
+    prefill(st, c->guide, &e, page->focus == 0 ? SC_SCHED_LIVE : SC_SCHED_CAPTURE, &entry);
     struct st_scan *scan = c->guide->scan;
     st_admin_pop(st); /* c is gone: the editor opens over the guide */
     return st_sched_editor_open(st, &entry, 0, scan);
@@ -235,7 +235,7 @@ static void choose_view(struct sc_station *st, struct st_page *page, struct st_m
         m->view.message = st_menu_str(m, "%02d-%02d %02d:%02d-%02d:%02d", from.month, from.day,
                                       from.hour, from.minute, to.hour, to.minute);
     st_menu_item(m, st_tr(st, "Schedule it live"), st_tr(st, "watch it when it airs"));
-    st_menu_item(m, st_tr(st, "Record it for later"), st_tr(st, "into the course library"));
+    st_menu_item(m, st_tr(st, "Capture it for later"), st_tr(st, "into the course library"));
     m->view.focus = page->focus;
 }
 
@@ -421,8 +421,8 @@ static void guide_status(struct sc_station *st, struct st_page *page, struct sc_
     sc_json_kv_string(j, "end", text);
     struct sc_sched_occurrence *occ = NULL;
     size_t n_occ = 0;
-    if (sc_sched_occurrences(st->plan.entries, st->plan.n_entries, e->start - 86400, e->start + e->duration,
-                             &st->plan.query, &occ, &n_occ) < 0)
+    if (sc_sched_occurrences(st->plan.entries, st->plan.n_entries, e->start - 86400,
+                             e->start + e->duration, &st->plan.query, &occ, &n_occ) < 0)
         n_occ = 0;
     sc_json_kv_bool(j, "scheduled", is_scheduled(st, g, e, occ, n_occ));
     free(occ);

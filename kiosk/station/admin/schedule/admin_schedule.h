@@ -28,14 +28,14 @@ int st_days_in_month(int year, int month);
 /* The first instant of a local month (month may be 0 or 13: wraps the year). */
 int64_t st_month_start_utc(int year, int month, int32_t utc_offset_s);
 
-/* "Live", "Record for later", "Recording" (translated). */
+/* "Live", "Capture for later", "Replay a captured course" (translated). */
 const char *st_sched_kind_label(struct sc_station *st, enum sc_sched_kind kind);
 /* "once", "daily" or "Mo We Fr" (translated) into buf. */
 void st_sched_repeat_label(struct sc_station *st, uint8_t weekdays, char *buf, size_t size);
 /* The short weekday name (0 Monday), translated. */
 const char *st_weekday_short(struct sc_station *st, int weekday);
 /* How a source reads on screen: a service's name when the scan knows it
- * ("乡村振兴课堂 (1)"), "Recording of <title>", a library file's name, the
+ * ("乡村振兴课堂 (1)"), "Capture of <title>", a library file's name, the
  * URL. scan may be NULL. */
 void st_sched_source_label(struct sc_station *st, const struct sc_sched_source *source,
                            struct st_scan *scan, char *buf, size_t size);
@@ -75,7 +75,7 @@ int st_sched_editor_commit(struct sc_station *st, struct st_sched_editor *ed);
 int st_sched_conflicts_open(struct sc_station *st, struct st_sched_editor *ed,
                             const struct sc_sched_entry *candidate,
                             struct sc_sched_conflict *conflicts, size_t n);
-/* Asks before removing entry (and names entries that play its recordings). */
+/* Asks before removing entry (and names entries that replay its captures). */
 int st_sched_delete_open(struct sc_station *st, const struct sc_sched_entry *entry);
 
 #endif

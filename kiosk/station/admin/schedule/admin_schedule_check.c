@@ -36,7 +36,7 @@ static int conflict_action(struct sc_station *st, struct st_page *page, enum sc_
     if ((size_t)page->focus == c->n + 1) {
         if (!c->save_allowed) {
             st_admin_message(st, true,
-                             "The receiver cannot record one service while showing another: "
+                             "The receiver cannot capture one service while showing another: "
                              "change the time or the source");
             return 0;
         }
@@ -141,7 +141,7 @@ int st_sched_conflicts_open(struct sc_station *st, struct st_sched_editor *ed,
 struct delete_page {
     int64_t id;
     char title[SC_SCHED_TITLE_MAX];
-    int64_t referrers[MAX_REFERRERS]; /* "recording" entries playing its recordings */
+    int64_t referrers[MAX_REFERRERS]; /* "replay" entries playing its captures */
     size_t n_referrers;
 };
 
@@ -192,7 +192,7 @@ static void delete_view(struct sc_station *st, struct st_page *page, struct st_m
     m->view.focus = page->focus;
     if (!m->view.message && d->n_referrers > 0) {
         m->view.message =
-            st_menu_str(m, st_tr(st, "%zu course(s) playing its recordings are deleted with it"),
+            st_menu_str(m, st_tr(st, "%zu course(s) replaying its captures are deleted with it"),
                         d->n_referrers);
         m->view.message_error = true;
     }
@@ -226,8 +226,8 @@ int st_sched_delete_open(struct sc_station *st, const struct sc_sched_entry *ent
     if (!d) return -ENOMEM;
     d->id = entry->id;
     snprintf(d->title, sizeof(d->title), "%s", entry->title);
-    size_t n =
-        sc_sched_referrers(st->plan.entries, st->plan.n_entries, entry->id, d->referrers, MAX_REFERRERS);
+    size_t n = sc_sched_referrers(st->plan.entries, st->plan.n_entries, entry->id, d->referrers,
+                                  MAX_REFERRERS);
     d->n_referrers = n < MAX_REFERRERS ? n : MAX_REFERRERS;
     return st_admin_push(st, &delete_ops, d); /* focus 0: "keep it" */
 }

@@ -98,9 +98,9 @@ static void source_choices(struct sc_station *st, struct st_sched_editor *ed)
         }
         st_scan_info_free(&info);
     }
-    for (size_t i = 0; i < st->plan.n_entries; i++) { /* recordings, then sources in use */
-        if (st->plan.entries[i].kind != SC_SCHED_RECORD) continue;
-        snprintf(text, sizeof(text), "recording:%lld", (long long)st->plan.entries[i].id);
+    for (size_t i = 0; i < st->plan.n_entries; i++) { /* captures, then sources in use */
+        if (st->plan.entries[i].kind != SC_SCHED_CAPTURE) continue;
+        snprintf(text, sizeof(text), "capture:%lld", (long long)st->plan.entries[i].id);
         if (sc_sched_source_parse(text, &s, NULL, 0) < 0) continue;
         st_sched_source_label(st, &s, ed->scan, label, sizeof(label));
         add_choice(ed, text, label);
@@ -109,7 +109,7 @@ static void source_choices(struct sc_station *st, struct st_sched_editor *ed)
     size_t n_items = 0;
     if (sc_library_list(st->data_dir, st->utc_offset_s, &items, &n_items) == 0) {
         for (size_t i = 0; i < n_items; i++) {
-            if (items[i].record_entry_id > 0 || items[i].state != SC_LIBRARY_COMPLETE) continue;
+            if (items[i].capture_entry_id > 0 || items[i].state != SC_LIBRARY_COMPLETE) continue;
             const char *slash = strrchr(items[i].path, '/');
             snprintf(text, sizeof(text), "file:%.1000s", slash ? slash + 1 : items[i].path);
             add_choice(ed, text, slash ? slash + 1 : items[i].path);
@@ -118,7 +118,7 @@ static void source_choices(struct sc_station *st, struct st_sched_editor *ed)
     }
     for (size_t i = 0; i < st->plan.n_entries; i++) {
         const struct sc_sched_source *es = &st->plan.entries[i].source;
-        if (es->type == SC_SOURCE_RECORDING) continue;
+        if (es->type == SC_SOURCE_CAPTURE) continue;
         sc_sched_source_format(es, text, sizeof(text));
         st_sched_source_label(st, es, ed->scan, label, sizeof(label));
         add_choice(ed, text, label);
@@ -149,7 +149,7 @@ static void title_choices(struct sc_station *st, struct st_sched_editor *ed)
     size_t n_items = 0;
     if (sc_library_list(st->data_dir, st->utc_offset_s, &items, &n_items) == 0) {
         for (size_t i = 0; i < n_items; i++) {
-            if (items[i].record_entry_id > 0) continue;
+            if (items[i].capture_entry_id > 0) continue;
             const char *name = strrchr(items[i].path, '/');
             snprintf(label, sizeof(label), "%.250s", name ? name + 1 : items[i].path);
             char *dot = strrchr(label, '.');
@@ -262,7 +262,7 @@ static void step(struct sc_station *st, struct st_sched_editor *ed, int field, i
         return;
     case F_KIND:
         ed->e.kind =
-            (enum sc_sched_kind)wrap((int)ed->e.kind + dir, SC_SCHED_LIVE, SC_SCHED_RECORDING);
+            (enum sc_sched_kind)wrap((int)ed->e.kind + dir, SC_SCHED_LIVE, SC_SCHED_REPLAY);
         if (!ed->counts_set) ed->e.counts = sc_sched_kind_counts_by_default(ed->e.kind);
         return;
     default:
@@ -354,23 +354,24 @@ static int finished_entry(struct sc_station *st, struct st_sched_editor *ed)
     ed->e.start_utc = st_local_to_utc(&ed->when, st->utc_offset_s);
     if (ed->title_auto) default_title(st, ed, ed->e.title, sizeof(ed->e.title));
     enum sc_sched_source_type t = ed->e.source.type;
-    bool fits = ed->e.kind == SC_SCHED_LIVE     ? t != SC_SOURCE_RECORDING
-                : ed->e.kind == SC_SCHED_RECORD ? t == SC_SOURCE_SERVICE || t == SC_SOURCE_URL
-                                                : t == SC_SOURCE_RECORDING || t == SC_SOURCE_FILE;
+    bool fits = ed->e.kind == SC_SCHED_LIVE      ? t != SC_SOURCE_CAPTURE
+                : ed->e.kind == SC_SCHED_CAPTURE ? t == SC_SOURCE_SERVICE || t == SC_SOURCE_URL
+                                                 : t == SC_SOURCE_CAPTURE || t == SC_SOURCE_FILE;
     if (!fits) {
         st_admin_message(
             st, true,
-            ed->e.kind == SC_SCHED_RECORDING
-                ? N_("A recording plays from the course library: choose a recording as the "
+            ed->e.kind == SC_SCHED_REPLAY
+                ? N_("A replay plays a capture from the course library: choose a capture as the "
                      "source")
-            : ed->e.kind == SC_SCHED_RECORD
-                ? N_("Only a broadcast service or a stream can be recorded: choose another source")
-                : N_("A recording is played with the kind 'Play a recording'"));
+            : ed->e.kind == SC_SCHED_CAPTURE
+                ? N_("Only a broadcast service or a stream can be captured: choose another source")
+                : N_("A capture is played with the kind 'Replay a captured course'"));
         return -EINVAL;
     }
     char err[200];
     if (sc_sched_entry_validate(&ed->e, err, sizeof(err)) < 0 ||
-        sc_sched_check_references(st->plan.entries, st->plan.n_entries, &ed->e, err, sizeof(err)) < 0) {
+        sc_sched_check_references(st->plan.entries, st->plan.n_entries, &ed->e, err, sizeof(err)) <
+            0) {
         st_admin_message(st, true, "Cannot save: %s", err);
         return -EINVAL;
     }
@@ -380,8 +381,8 @@ static int finished_entry(struct sc_station *st, struct st_sched_editor *ed)
 int st_sched_editor_commit(struct sc_station *st, struct st_sched_editor *ed)
 {
     bool added = ed->e.id == 0;
-    int rc =
-        added ? sc_schedule_add(st->plan.schedule, &ed->e) : sc_schedule_update(st->plan.schedule, &ed->e);
+    int rc = added ? sc_schedule_add(st->plan.schedule, &ed->e)
+                   : sc_schedule_update(st->plan.schedule, &ed->e);
     if (rc < 0) {
         st_admin_message(st, true, "Cannot save the course: %s", strerror(-rc));
         return 0;

@@ -58,10 +58,10 @@ const char *st_sched_kind_label(struct sc_station *st, enum sc_sched_kind kind)
     switch (kind) {
     case SC_SCHED_LIVE:
         return st_tr(st, "Live");
-    case SC_SCHED_RECORD:
-        return st_tr(st, "Record for later");
-    case SC_SCHED_RECORDING:
-        return st_tr(st, "Play a recording");
+    case SC_SCHED_CAPTURE:
+        return st_tr(st, "Capture for later");
+    case SC_SCHED_REPLAY:
+        return st_tr(st, "Replay a captured course");
     }
     return "?";
 }
@@ -119,14 +119,14 @@ void st_sched_source_label(struct sc_station *st, const struct sc_sched_source *
         else
             snprintf(buf, size, st_tr(st, "Service %d"), source->service_id);
         return;
-    case SC_SOURCE_RECORDING:
+    case SC_SOURCE_CAPTURE:
         for (size_t i = 0; i < st->plan.n_entries; i++)
-            if (st->plan.entries[i].id == source->record_entry_id) {
-                snprintf(buf, size, st_tr(st, "Recording of %s"), st->plan.entries[i].title);
+            if (st->plan.entries[i].id == source->capture_entry_id) {
+                snprintf(buf, size, st_tr(st, "Capture of %s"), st->plan.entries[i].title);
                 return;
             }
-        snprintf(buf, size, st_tr(st, "Recording of entry %lld"),
-                 (long long)source->record_entry_id);
+        snprintf(buf, size, st_tr(st, "Capture of entry %lld"),
+                 (long long)source->capture_entry_id);
         return;
     case SC_SOURCE_FILE: {
         const char *slash = strrchr(source->location, '/');
@@ -160,11 +160,13 @@ int st_sched_find_conflicts(struct sc_station *st, const struct sc_sched_entry *
                             struct sc_sched_conflict **out)
 {
     *out = NULL;
-    int n = sc_sched_conflicts(st->plan.entries, st->plan.n_entries, candidate, &st->plan.query, NULL, 0);
+    int n = sc_sched_conflicts(st->plan.entries, st->plan.n_entries, candidate, &st->plan.query,
+                               NULL, 0);
     if (n <= 0) return n;
     struct sc_sched_conflict *c = calloc((size_t)n, sizeof(*c));
     if (!c) return -ENOMEM;
-    int again = sc_sched_conflicts(st->plan.entries, st->plan.n_entries, candidate, &st->plan.query, c, (size_t)n);
+    int again = sc_sched_conflicts(st->plan.entries, st->plan.n_entries, candidate, &st->plan.query,
+                                   c, (size_t)n);
     if (again < 0) {
         free(c);
         return again;
@@ -175,7 +177,8 @@ int st_sched_find_conflicts(struct sc_station *st, const struct sc_sched_entry *
 
 bool st_sched_entry_conflicts(struct sc_station *st, const struct sc_sched_entry *entry)
 {
-    return sc_sched_conflicts(st->plan.entries, st->plan.n_entries, entry, &st->plan.query, NULL, 0) > 0;
+    return sc_sched_conflicts(st->plan.entries, st->plan.n_entries, entry, &st->plan.query, NULL,
+                              0) > 0;
 }
 
 const char *st_sched_station_stream(struct sc_station *st)

@@ -1,15 +1,16 @@
 #!/bin/sh
-# "Record at broadcast time, study in the evening", headless through the
+# "Capture at broadcast time, study in the evening", headless through the
 # control socket. A two-program stream arrives over real UDP on 127.0.0.1 at
-# its mux rate. A "record" entry writes service 2's transport stream, as it
+# its mux rate. A "capture" entry writes service 2's transport stream, as it
 # arrives, into the course library (NAME.ts.part while it airs, NAME.ts once
-# the slot is over); HOME shows the recording with the service's SDT name and
-# its signal. A "recording" entry later plays that file as a study session.
+# the slot is over); HOME shows the capture with the service's SDT name and
+# its signal (status: capturing, capture_signal). A "replay" entry later plays
+# that file as a study session.
 #  - the file is a valid TS of service 2 only (ffprobe: one program, number 2,
 #    with service 2's 320x240 video and its sound), about the slot long;
-#  - the record notes course_recorded (complete) and holds the session of the
-#    recording, with its course_started note of kind "recording".
-# usage: kiosk_record.sh STUDYCAST WORKDIR
+#  - the study record notes course_captured (complete) and holds the session
+#    of the replay, with its course_started note of kind "replay".
+# usage: kiosk_capture.sh STUDYCAST WORKDIR
 set -eu
 S=$1
 W=$2
@@ -35,31 +36,32 @@ roster_csv "$W/roster.csv"
 "$S" members import "$W/roster.csv" --data-dir "$W/data" > /dev/null || fail "import"
 # the kiosk is up before the broadcast, also in a slow sanitizer build
 SLACK=${STUDYCAST_TEST_SLACK:-1}
-rec_start=$(($(date +%s) + 4 + 4 * SLACK))
+cap_start=$(($(date +%s) + 4 + 4 * SLACK))
 local_at() { TZ=Asia/Shanghai date -d "@$1" +%Y-%m-%dT%H:%M:%S+08:00; }
-rec_id=$("$S" schedule add --title "农业新闻（录制）" --source "service:2@udp://127.0.0.1:$PORT" \
-  --start "$(local_at $rec_start)" --duration 1 --kind record --data-dir "$W/data") ||
-  fail "schedule add record"
-"$S" schedule add --title "农业新闻（回放）" --source "recording:$rec_id" \
-  --start "$(local_at $((rec_start + 75)))" --duration 1 --kind recording \
-  --data-dir "$W/data" > /dev/null || fail "schedule add recording"
+cap_id=$("$S" schedule add --title "农业新闻（录制）" --source "service:2@udp://127.0.0.1:$PORT" \
+  --start "$(local_at $cap_start)" --duration 1 --kind capture --data-dir "$W/data") ||
+  fail "schedule add capture"
+"$S" schedule add --title "农业新闻（回放）" --source "capture:$cap_id" \
+  --start "$(local_at $((cap_start + 75)))" --duration 1 --kind replay \
+  --data-dir "$W/data" > /dev/null || fail "schedule add replay"
 
 kiosk_start "$W/data"
-wait_for recording '["农业新闻（录制）"]' $((10 + 5 * SLACK))
+wait_for capturing '["农业新闻（录制）"]' $((10 + 5 * SLACK))
 expect screen home
 wait_for service_name "Two" 10
-wait_for recording_signal good 5
-part=$(ls "$W/data/library/"rec-"$rec_id"-*.ts.part) || fail "no file being written"
+wait_for capture_signal good 5
+# the library's file names keep their "rec-" prefix (existing libraries)
+part=$(ls "$W/data/library/"rec-"$cap_id"-*.ts.part) || fail "no file being written"
 sleep 3
 size1=$(stat -c %s "$part")
 sleep 2
 size2=$(stat -c %s "$part")
-[ "$size2" -gt "$size1" ] || fail "the recording does not grow as the broadcast arrives"
+[ "$size2" -gt "$size1" ] || fail "the capture does not grow as the broadcast arrives"
 
 # the slot ends: the file is complete
-wait_for recording '[]' 70
-ts=$(ls "$W/data/library/"rec-"$rec_id"-*.ts) || fail "no finished recording"
-case "$ts" in *.partial.ts) fail "the recording was cut: $ts" ;; esac
+wait_for capturing '[]' 70
+ts=$(ls "$W/data/library/"rec-"$cap_id"-*.ts) || fail "no finished capture"
+case "$ts" in *.partial.ts) fail "the capture was cut: $ts" ;; esac
 ffprobe -v error -show_programs -show_streams -show_format -of json "$ts" > "$W/probe.json" ||
   fail "ffprobe cannot read $ts"
 json_check "$W/probe.json" \
@@ -75,10 +77,10 @@ json_check "$W/probe_sc.json" \
   "[s['id'] for s in d['services']] == [2]" \
   "all(v['cc_errors'] == 0 for v in d['stats'].values())"
 
-# study time: the recording plays as a session
+# study time: the capture plays as a session
 wait_for screen rollcall 20
 session=$(field session_id)
-expect kind recording
+expect kind replay
 expect source "$ts"
 press 2 ok back
 wait_for playback_started true $((5 + 5 * SLACK))
@@ -92,7 +94,7 @@ kill -TERM "$SENDER_PID" 2>/dev/null || true
 
 "$S" record export --out "$W/export" --data-dir "$W/data" > /dev/null || fail "export"
 "$S" verify "$W/export" > /dev/null || fail "verify"
-month=$(TZ=Asia/Shanghai date -d "@$rec_start" +%Y-%m)
+month=$(TZ=Asia/Shanghai date -d "@$cap_start" +%Y-%m)
 "$S" record report --month "$month" --json --data-dir "$W/data" > "$W/report.json"
 json_check "$W/report.json" \
   "len(d['sessions']) == 1 and d['sessions'][0]['id'] == '$session'" \
@@ -101,18 +103,18 @@ json_check "$W/report.json" \
   "3 <= d['sessions'][0]['played_seconds'] <= 60" \
   "[a['member'] for a in d['sessions'][0]['attendance']] == ['002']" \
   "2 <= d['sessions'][0]['attendance'][0]['seconds'] <= d['sessions'][0]['played_seconds']"
-python3 - "$W/export/events.tsv" "$session" "$rec_id" <<'PY' || fail "the record's notes"
+python3 - "$W/export/events.tsv" "$session" "$cap_id" <<'PY' || fail "the record's notes"
 import json, sys
 events = [l.rstrip("\n").split("\t") for l in open(sys.argv[1], encoding="utf-8")
           if not l.startswith("#")]
-session, rec_id = sys.argv[2], int(sys.argv[3])
-recorded = [json.loads(e[7]) for e in events if e[1] == "course_recorded"]
-assert len(recorded) == 1, recorded
-r = recorded[0]
-assert r["entry"] == rec_id and r["complete"] is True and r["outages"] == 0, r
+session, cap_id = sys.argv[2], int(sys.argv[3])
+captured = [json.loads(e[7]) for e in events if e[1] == "course_captured"]
+assert len(captured) == 1, captured
+r = captured[0]
+assert r["entry"] == cap_id and r["complete"] is True and r["outages"] == 0, r
 assert r["bytes"] > 1000000, r
 started = [json.loads(e[7]) for e in events if e[1] == "course_started"]
-assert [s["kind"] for s in started] == ["recording"] and started[0]["session"] == session, started
-print("course_recorded:", r)
+assert [s["kind"] for s in started] == ["replay"] and started[0]["session"] == session, started
+print("course_captured:", r)
 PY
-echo "ok: recorded $ts and studied it"
+echo "ok: captured $ts and studied it"

@@ -1,10 +1,10 @@
-/* "record" entries: while the broadcast airs, the transport stream of the
+/* "capture" entries: while the broadcast airs, the transport stream of the
  * service (PAT rewritten to it, its PMT, streams and PCR: what the demux's
  * service filter passes) is written as it arrives to the course library's
- * WRITING file, then renamed COMPLETE, or PARTIAL when the recording was cut
+ * WRITING file, then renamed COMPLETE, or PARTIAL when the capture was cut
  * (outage, write error, or a restart that resumed into the same file).
- * One thread per recording reads and writes; the loop starts, watches and
- * finishes it. No session: nobody watches a recording being made. */
+ * One thread per capture reads and writes; the loop starts, watches and
+ * finishes it. No session: nobody watches a capture being made. */
 #include "kiosk/station/internal.h"
 
 #include "demux/demux.h"
@@ -20,7 +20,7 @@
 #define READ_SIZE     (188 * 348)
 #define SYNC_EVERY_NS 5000000000LL
 
-struct st_recorder {
+struct st_capture {
     char title[SC_SCHED_TITLE_MAX];
     char url[SC_SCHED_LOCATION_MAX];
     char path[PATH_MAX];
@@ -52,9 +52,9 @@ static int write_all(int fd, const uint8_t *data, size_t len)
     return 0;
 }
 
-static void *record_main(void *opaque)
+static void *capture_main(void *opaque)
 {
-    struct st_recorder *r = opaque;
+    struct st_capture *r = opaque;
     uint8_t *buf = malloc(READ_SIZE);
     int64_t synced = sc_mono_ns();
     int rc = buf ? 0 : -ENOMEM;
@@ -81,31 +81,31 @@ static void *record_main(void *opaque)
     return NULL;
 }
 
-static void destroy(struct st_recorder *r)
+static void destroy(struct st_capture *r)
 {
     if (r->pipeline) dmx_pipeline_destroy(r->pipeline);
     if (r->fd >= 0) close(r->fd);
     free(r);
 }
 
-int st_recorder_start(struct sc_station *st, const struct sc_sched_occurrence *occ)
+int st_capture_start(struct sc_station *st, const struct sc_sched_occurrence *occ)
 {
     size_t slot = 0;
-    while (slot < ST_MAX_RECORDERS && st->recorders[slot])
+    while (slot < ST_MAX_CAPTURES && st->captures[slot])
         slot++;
-    if (slot == ST_MAX_RECORDERS) {
-        SC_ERR(st->log, "too many recordings at once: \"%s\" not recorded", occ->entry->title);
+    if (slot == ST_MAX_CAPTURES) {
+        SC_ERR(st->log, "too many captures at once: \"%s\" not captured", occ->entry->title);
         return -EBUSY;
     }
     const struct sc_sched_source *s = &occ->entry->source;
     const char *url = s->location[0] ? s->location : st->source;
     if (!url) {
-        SC_ERR(st->log, "recording \"%s\": no stream (--source URL)", occ->entry->title);
-        st_toast(st, true, "The broadcast \"%s\" cannot be recorded: no stream is set.",
+        SC_ERR(st->log, "capture \"%s\": no stream (--source URL)", occ->entry->title);
+        st_toast(st, true, "The broadcast \"%s\" cannot be captured: no stream is set.",
                  occ->entry->title);
         return -ENOENT;
     }
-    struct st_recorder *r = calloc(1, sizeof(*r));
+    struct st_capture *r = calloc(1, sizeof(*r));
     if (!r) return -ENOMEM;
     r->fd = -1;
     r->ui = st->ui;
@@ -118,8 +118,8 @@ int st_recorder_start(struct sc_station *st, const struct sc_sched_occurrence *o
     r->service = s->type == SC_SOURCE_SERVICE ? s->service_id : -1;
     int rc = sc_library_ensure(st->data_dir);
     if (rc == 0)
-        rc = sc_library_recording_path(st->data_dir, r->entry_id, r->start_utc, st->utc_offset_s,
-                                       SC_LIBRARY_WRITING, r->path, sizeof(r->path));
+        rc = sc_library_capture_path(st->data_dir, r->entry_id, r->start_utc, st->utc_offset_s,
+                                     SC_LIBRARY_WRITING, r->path, sizeof(r->path));
     if (rc == 0) {
         r->fd = open(r->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
         if (r->fd < 0) rc = -errno;
@@ -131,26 +131,26 @@ int st_recorder_start(struct sc_station *st, const struct sc_sched_occurrence *o
         rc = dmx_pipeline_create(&r->pipeline, r->url, NULL, NULL, st->log);
         if (rc == 0 && r->service >= 0) dmx_pipeline_select_service(r->pipeline, r->service);
     }
-    if (rc == 0 && pthread_create(&r->thread, NULL, record_main, r) != 0) rc = -EAGAIN;
+    if (rc == 0 && pthread_create(&r->thread, NULL, capture_main, r) != 0) rc = -EAGAIN;
     if (rc < 0) {
-        SC_ERR(st->log, "cannot record \"%s\" from %s: %s", r->title, r->url,
+        SC_ERR(st->log, "cannot capture \"%s\" from %s: %s", r->title, r->url,
                rc <= DMX_EOF ? dmx_strerror(rc) : strerror(-rc));
-        st_toast(st, true, "The broadcast \"%s\" cannot be recorded.", r->title);
+        st_toast(st, true, "The broadcast \"%s\" cannot be captured.", r->title);
         destroy(r);
         return rc;
     }
-    SC_INFO(st->log, "recording \"%s\" from %s into %s%s", r->title, r->url, r->path,
+    SC_INFO(st->log, "capturing \"%s\" from %s into %s%s", r->title, r->url, r->path,
             r->resumed ? " (resumed)" : "");
-    st->recorders[slot] = r;
+    st->captures[slot] = r;
     st->view_dirty = true;
     return 0;
 }
 
-/* Ends a recording. Before its slot's end at shutdown the file stays WRITING,
+/* Ends a capture. Before its slot's end at shutdown the file stays WRITING,
  * so that a restart within the slot appends to it. */
 static void finish(struct sc_station *st, size_t slot, bool shutdown)
 {
-    struct st_recorder *r = st->recorders[slot];
+    struct st_capture *r = st->captures[slot];
     atomic_store(&r->stop, true);
     dmx_pipeline_abort(r->pipeline);
     pthread_join(r->thread, NULL);
@@ -162,16 +162,16 @@ static void finish(struct sc_station *st, size_t slot, bool shutdown)
     free(outages);
     bool cut_short = st_now_utc(st) < r->end_utc;
     if (shutdown && cut_short) {
-        SC_INFO(st->log, "recording \"%s\" paused at shutdown: %s stays open for a restart",
-                r->title, r->path);
+        SC_INFO(st->log, "capture \"%s\" paused at shutdown: %s stays open for a restart", r->title,
+                r->path);
         destroy(r);
-        st->recorders[slot] = NULL;
+        st->captures[slot] = NULL;
         return;
     }
     bool complete = error == 0 && !r->resumed && n_outages == 0 && !cut_short;
-    int rc = sc_library_finish_recording(st->data_dir, r->entry_id, r->start_utc, st->utc_offset_s,
-                                         complete);
-    SC_INFO(st->log, "recording \"%s\" finished: %lld bytes, %s%s", r->title,
+    int rc = sc_library_finish_capture(st->data_dir, r->entry_id, r->start_utc, st->utc_offset_s,
+                                       complete);
+    SC_INFO(st->log, "capture \"%s\" finished: %lld bytes, %s%s", r->title,
             (long long)atomic_load(&r->bytes), complete ? "complete" : "partial",
             rc < 0 ? " (could not rename the file)" : "");
     char note[SC_SCHED_TITLE_MAX + 200];
@@ -187,59 +187,59 @@ static void finish(struct sc_station *st, size_t slot, bool shutdown)
     sc_json_object_end(&j);
     snprintf(note, sizeof(note), "%s", buf.failed ? "{}" : buf.data);
     sc_buf_free(&buf);
-    rec_note(st->rec, "course_recorded", note);
+    rec_note(st->rec, "course_captured", note);
     destroy(r);
-    st->recorders[slot] = NULL;
+    st->captures[slot] = NULL;
     st->view_dirty = true;
 }
 
-void st_recorder_turn(struct sc_station *st, int64_t now_utc)
+void st_capture_turn(struct sc_station *st, int64_t now_utc)
 {
-    for (size_t i = 0; i < ST_MAX_RECORDERS; i++) {
-        struct st_recorder *r = st->recorders[i];
+    for (size_t i = 0; i < ST_MAX_CAPTURES; i++) {
+        struct st_capture *r = st->captures[i];
         if (!r) continue;
         int error = atomic_load(&r->error);
         if (error < 0 && !r->error_shown) {
             r->error_shown = true;
-            SC_ERR(st->log, "recording \"%s\": %s", r->title,
+            SC_ERR(st->log, "capture \"%s\": %s", r->title,
                    error <= DMX_EOF ? dmx_strerror(error) : strerror(-error));
             st_toast(st, true,
-                     error == -ENOSPC ? "Recording stopped: the disk is full."
-                                      : "Recording stopped: write error.");
+                     error == -ENOSPC ? "Capture stopped: the disk is full."
+                                      : "Capture stopped: write error.");
         }
         if (now_utc >= r->end_utc || atomic_load(&r->finished)) finish(st, i, false);
     }
 }
 
-int64_t st_recorder_deadline_utc(const struct sc_station *st)
+int64_t st_capture_deadline_utc(const struct sc_station *st)
 {
     int64_t deadline = INT64_MAX;
-    for (size_t i = 0; i < ST_MAX_RECORDERS; i++)
-        if (st->recorders[i] && st->recorders[i]->end_utc < deadline)
-            deadline = st->recorders[i]->end_utc;
+    for (size_t i = 0; i < ST_MAX_CAPTURES; i++)
+        if (st->captures[i] && st->captures[i]->end_utc < deadline)
+            deadline = st->captures[i]->end_utc;
     return deadline;
 }
 
-void st_recorder_stop_all(struct sc_station *st)
+void st_capture_stop_all(struct sc_station *st)
 {
-    for (size_t i = 0; i < ST_MAX_RECORDERS; i++)
-        if (st->recorders[i]) finish(st, i, true);
+    for (size_t i = 0; i < ST_MAX_CAPTURES; i++)
+        if (st->captures[i]) finish(st, i, true);
 }
 
-size_t st_recorder_titles(const struct sc_station *st, const char **titles, size_t max)
+size_t st_capture_titles(const struct sc_station *st, const char **titles, size_t max)
 {
     size_t n = 0;
-    for (size_t i = 0; i < ST_MAX_RECORDERS && n < max; i++)
-        if (st->recorders[i]) titles[n++] = st->recorders[i]->title;
+    for (size_t i = 0; i < ST_MAX_CAPTURES && n < max; i++)
+        if (st->captures[i]) titles[n++] = st->captures[i]->title;
     return n;
 }
 
-bool st_recorder_reception(const struct sc_station *st, enum sc_ui_signal *signal, char *service,
-                           size_t service_size, char *event, size_t event_size)
+bool st_capture_reception(const struct sc_station *st, enum sc_ui_signal *signal, char *service,
+                          size_t service_size, char *event, size_t event_size)
 {
-    const struct st_recorder *r = NULL;
-    for (size_t i = 0; i < ST_MAX_RECORDERS && !r; i++)
-        r = st->recorders[i];
+    const struct st_capture *r = NULL;
+    for (size_t i = 0; i < ST_MAX_CAPTURES && !r; i++)
+        r = st->captures[i];
     if (!r) return false;
     service[0] = event[0] = '\0';
     struct dmx_outage *outages = NULL;
