@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,65 +26,30 @@ struct bench_frames {
     int write_errors;
 };
 
-static void usage(FILE *out)
-{
-    fprintf(out, "usage: studycast bench SOURCE [OPTIONS]\n"
-                 "Decodes SOURCE as fast as possible (no pacing, no output) and reports the "
-                 "speed.\n\n"
-                 "  --json             one JSON object on standard output\n"
-                 "  --threads N        video decoder threads (default: one per core)\n"
-                 "  --service N        the program number (default: the first with video)\n"
-                 "  --no-audio         do not decode the sound\n"
-                 "  --framemd5 FILE    one line per decoded video frame with the MD5 of its\n"
-                 "                     planes (as ffmpeg -f framemd5 computes it); '-' = stdout\n");
-}
+static const struct cli_option options[] = {
+    {"json", 0, CLI_FLAG, offsetof(struct bench_args, json),
+     .help = "one JSON object on standard output"},
+    {"threads", 0, CLI_INT, offsetof(struct bench_args, threads), 0, 64, .def_str = "one per core",
+     .metavar = "N", .help = "video decoder threads"},
+    {"service", 0, CLI_INT, offsetof(struct bench_args, service), 0, 65535, .def = -1,
+     .def_str = "the first with video", .metavar = "N", .help = "the program number"},
+    {"no-audio", 0, CLI_FLAG, offsetof(struct bench_args, no_audio),
+     .help = "do not decode the sound"},
+    {"framemd5", 0, CLI_STRING, offsetof(struct bench_args, framemd5_path), .metavar = "FILE",
+     .help = "one line per decoded video frame with the MD5 of its\n"
+             "planes (as ffmpeg -f framemd5 computes it); '-' = stdout"},
+    {NULL},
+};
 
-static int parse_args(int argc, char **argv, struct bench_args *a)
-{
-    *a = (struct bench_args){.service = -1};
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        char *end;
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            usage(stdout);
-            return 1;
-        } else if (strcmp(arg, "--json") == 0) {
-            a->json = true;
-        } else if (strcmp(arg, "--no-audio") == 0) {
-            a->no_audio = true;
-        } else if (arg[0] == '-' && arg[1] == '-' && !val) {
-            fprintf(stderr, "studycast bench: %s needs a value\n", arg);
-            return -1;
-        } else if (strcmp(arg, "--threads") == 0 || strcmp(arg, "--service") == 0) {
-            errno = 0;
-            long v = strtol(val, &end, 10);
-            long max = strcmp(arg, "--threads") == 0 ? 64 : 65535;
-            if (errno || end == val || *end || v < 0 || v > max) {
-                fprintf(stderr, "studycast bench: %s wants a number 0..%ld\n", arg, max);
-                return -1;
-            }
-            *(strcmp(arg, "--threads") == 0 ? &a->threads : &a->service) = (int)v;
-            i++;
-        } else if (strcmp(arg, "--framemd5") == 0) {
-            a->framemd5_path = val;
-            i++;
-        } else if (arg[0] == '-' && arg[1] != '\0') {
-            fprintf(stderr, "studycast bench: unknown option '%s'\n", arg);
-            return -1;
-        } else if (a->source) {
-            fprintf(stderr, "studycast bench: one SOURCE only\n");
-            return -1;
-        } else {
-            a->source = arg;
-        }
-    }
-    if (!a->source) {
-        usage(stderr);
-        return -1;
-    }
-    return 0;
-}
+static const struct cli_spec spec = {
+    .prog = "studycast bench",
+    .usage = "bench SOURCE [OPTIONS]",
+    .about = "Decodes SOURCE as fast as possible (no pacing, no output) and reports the speed.\n",
+    .options = options,
+    .min_args = 1,
+    .max_args = 1,
+    .args_name = "SOURCE",
+};
 
 static void on_frame(void *opaque, const struct sc_picture *picture)
 {
@@ -112,11 +78,51 @@ static void stop_player(void *opaque)
     sc_player_stop(opaque);
 }
 
+/* The speed: on stdout, or stderr when the checksums went to stdout. */
+static void print_report(const struct bench_args *a, const struct sc_player_stats *s,
+                         const struct bench_frames *frames)
+{
+    double wall = s->seconds_played;
+    double media = frames->count > 1 ? frames->last_pts - frames->first_pts : 0;
+    if (frames->count > 1)
+        media += media / (double)(frames->count - 1); /* the last frame's own duration */
+    double fps = wall > 0 ? (double)s->frames_decoded / wall : 0;
+    double speed = wall > 0 ? media / wall : 0;
+    FILE *out = frames->md5_out == stdout ? stderr : stdout;
+    if (a->json) {
+        struct sc_buf buf = {0};
+        struct sc_json json;
+        sc_json_init(&json, &buf, false);
+        sc_json_object_begin(&json);
+        sc_json_kv_string(&json, "source", a->source);
+        sc_json_kv_int(&json, "video_frames", s->frames_decoded);
+        sc_json_kv_int(&json, "audio_frames", s->audio_frames_decoded);
+        sc_json_kv_double(&json, "seconds", wall);
+        sc_json_kv_double(&json, "fps", fps);
+        sc_json_kv_double(&json, "speed", speed);
+        sc_json_kv_double(&json, "media_seconds", media);
+        sc_json_kv_int(&json, "decode_errors", s->decode_errors);
+        sc_json_kv_int(&json, "video_width", s->video_width);
+        sc_json_kv_int(&json, "video_height", s->video_height);
+        sc_json_object_end(&json);
+        fprintf(out, "%s\n", buf.failed ? "{}" : buf.data);
+        sc_buf_free(&buf);
+    } else {
+        fprintf(out,
+                "%s: %" PRId64 " video frames, %" PRId64 " audio frames in %.3f s: %.1f fps, "
+                "%.2fx real time (%" PRId64 " decode errors)\n",
+                a->source, s->frames_decoded, s->audio_frames_decoded, wall, fps, speed,
+                s->decode_errors);
+    }
+}
+
 int cmd_bench(int argc, char **argv, struct sc_log *log)
 {
     struct bench_args a;
-    int ret = parse_args(argc, argv, &a);
-    if (ret != 0) return ret > 0 ? 0 : 2;
+    struct cli_args pos;
+    int ret = cli_parse(&spec, argc, argv, &a, &pos);
+    if (ret != 0) return cli_status(ret);
+    a.source = pos.v[0];
     struct bench_frames frames = {0};
     if (a.framemd5_path) {
         frames.md5_out = strcmp(a.framemd5_path, "-") == 0 ? stdout : fopen(a.framemd5_path, "w");
@@ -168,37 +174,6 @@ int cmd_bench(int argc, char **argv, struct sc_log *log)
     }
     if (status != 0) return status;
 
-    double wall = s.seconds_played;
-    double media = frames.count > 1 ? frames.last_pts - frames.first_pts : 0;
-    if (frames.count > 1)
-        media += media / (double)(frames.count - 1); /* the last frame's own duration */
-    double fps = wall > 0 ? (double)s.frames_decoded / wall : 0;
-    double speed = wall > 0 ? media / wall : 0;
-    FILE *out = frames.md5_out == stdout ? stderr : stdout;
-    if (a.json) {
-        struct sc_buf buf = {0};
-        struct sc_json json;
-        sc_json_init(&json, &buf, false);
-        sc_json_object_begin(&json);
-        sc_json_kv_string(&json, "source", a.source);
-        sc_json_kv_int(&json, "video_frames", s.frames_decoded);
-        sc_json_kv_int(&json, "audio_frames", s.audio_frames_decoded);
-        sc_json_kv_double(&json, "seconds", wall);
-        sc_json_kv_double(&json, "fps", fps);
-        sc_json_kv_double(&json, "speed", speed);
-        sc_json_kv_double(&json, "media_seconds", media);
-        sc_json_kv_int(&json, "decode_errors", s.decode_errors);
-        sc_json_kv_int(&json, "video_width", s.video_width);
-        sc_json_kv_int(&json, "video_height", s.video_height);
-        sc_json_object_end(&json);
-        fprintf(out, "%s\n", buf.failed ? "{}" : buf.data);
-        sc_buf_free(&buf);
-    } else {
-        fprintf(out,
-                "%s: %" PRId64 " video frames, %" PRId64 " audio frames in %.3f s: %.1f fps, "
-                "%.2fx real time (%" PRId64 " decode errors)\n",
-                a.source, s.frames_decoded, s.audio_frames_decoded, wall, fps, speed,
-                s.decode_errors);
-    }
+    print_report(&a, &s, &frames);
     return 0;
 }

@@ -4,20 +4,37 @@
 #include "kiosk/remote/remote.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_TIMEOUT_MS 3000
+struct ctl_args {
+    const char *ipc;
+    int timeout_ms;
+};
 
-static const char usage[] =
-    "usage: studycast ctl --ipc PATH [--timeout MS] status\n"
-    "       studycast ctl --ipc PATH [--timeout MS] press ACTION\n"
-    "       studycast ctl --ipc PATH [--timeout MS] actions\n"
-    "\n"
-    "status prints the kiosk's state as one JSON object (screen, course, session_id,\n"
-    "present, signal ...). press acts exactly as the remote does; ACTION is one of\n"
-    "up down left right ok back menu info 0-9 play_pause stop channel_up\n"
-    "channel_down volume_up volume_down mute. The timeout defaults to 3000 ms.\n";
+static const struct cli_option options[] = {
+    {"ipc", 0, CLI_STRING, offsetof(struct ctl_args, ipc), .required = true, .metavar = "PATH",
+     .help = "the kiosk's control socket (studycast kiosk --ipc PATH)"},
+    {"timeout", 0, CLI_INT, offsetof(struct ctl_args, timeout_ms), 1, 600000, .def = 3000,
+     .metavar = "MS", .help = "how long to wait for the answer"},
+    {NULL},
+};
+
+static const struct cli_spec spec = {
+    .prog = "studycast ctl",
+    .usage = "ctl --ipc PATH [--timeout MS] status\n"
+             "       studycast ctl --ipc PATH [--timeout MS] press ACTION\n"
+             "       studycast ctl --ipc PATH [--timeout MS] actions",
+    .about = "\nstatus prints the kiosk's state as one JSON object (screen, course, session_id,\n"
+             "present, signal ...). press acts exactly as the remote does; ACTION is one of\n"
+             "up down left right ok back menu info 0-9 play_pause stop channel_up\n"
+             "channel_down volume_up volume_down mute. The timeout defaults to 3000 ms.\n",
+    .options = options,
+    .min_args = 1,
+    .max_args = 2,
+    .args_name = "a command: status, press ACTION or actions",
+};
 
 /* Writes a parsed value back as JSON (the response minus our bookkeeping). */
 static void write_value(struct sc_json *j, const struct sc_jv *v, bool top)
@@ -57,95 +74,75 @@ static void write_value(struct sc_json *j, const struct sc_jv *v, bool top)
     }
 }
 
-int cmd_ctl(int argc, char **argv, struct sc_log *log)
+/* The request for `command [argument]`; 0, or 2 after a usage error. */
+static int build_request(const char *command, const char *argument, struct sc_buf *request)
 {
-    (void)log;
-    const char *ipc = NULL, *command = NULL, *argument = NULL;
-    long timeout_ms = DEFAULT_TIMEOUT_MS;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage, stdout);
-            return 0;
-        } else if (strcmp(argv[i], "--ipc") == 0 && i + 1 < argc) {
-            ipc = argv[++i];
-        } else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
-            char *end;
-            timeout_ms = strtol(argv[++i], &end, 10);
-            if (*end || timeout_ms < 1 || timeout_ms > 600000) {
-                fprintf(stderr, "studycast ctl: --timeout must be 1 to 600000 ms\n");
-                return 2;
-            }
-        } else if (argv[i][0] == '-' && argv[i][1] == '-') {
-            fprintf(stderr, "studycast ctl: unknown option or missing value: %s\n%s", argv[i],
-                    usage);
-            return 2;
-        } else if (!command) {
-            command = argv[i];
-        } else if (!argument) {
-            argument = argv[i];
-        } else {
-            fprintf(stderr, "studycast ctl: unexpected argument '%s'\n", argv[i]);
-            return 2;
-        }
-    }
-    if (!ipc || !command) {
-        fputs(usage, stderr);
-        return 2;
-    }
-
-    struct sc_buf request = {0};
     struct sc_json j;
-    sc_json_init(&j, &request, false);
+    sc_json_init(&j, request, false);
     sc_json_object_begin(&j);
     if (strcmp(command, "press") == 0) {
         enum sc_action action;
-        if (!argument || sc_action_parse(argument, &action) || action == SC_ACTION_NONE) {
-            fprintf(stderr, "studycast ctl: press needs an action: up down left right ok back "
-                            "menu info 0-9 play_pause stop channel_up channel_down volume_up "
-                            "volume_down mute\n");
-            sc_buf_free(&request);
-            return 2;
-        }
+        if (!argument || sc_action_parse(argument, &action) || action == SC_ACTION_NONE)
+            return cli_error(&spec, "press needs an action: up down left right ok back "
+                                    "menu info 0-9 play_pause stop channel_up channel_down "
+                                    "volume_up volume_down mute");
         sc_json_kv_string(&j, "command", "press");
         sc_json_kv_string(&j, "action", sc_action_name(action));
     } else if ((strcmp(command, "status") == 0 || strcmp(command, "actions") == 0) && !argument) {
         sc_json_kv_string(&j, "command", command);
     } else {
-        fprintf(stderr, "studycast ctl: unknown command '%s' (status, press ACTION, actions)\n",
-                command);
-        sc_buf_free(&request);
-        return 2;
+        return cli_error(&spec, "unknown command '%s' (status, press ACTION, actions)", command);
     }
     sc_json_object_end(&j);
+    return 0;
+}
 
-    struct sc_jv *response = NULL;
-    int rc =
-        request.failed ? -ENOMEM : sc_remote_request(ipc, request.data, (int)timeout_ms, &response);
-    sc_buf_free(&request);
+/* Says why talking to the kiosk failed (rc from sc_remote_request). */
+static void report_failure(const char *ipc, int rc, int timeout_ms)
+{
     switch (rc) {
-    case 0:
-        break;
     case -ENOENT:
         fprintf(stderr,
                 "studycast ctl: no kiosk at %s (the socket does not exist; is "
                 "'studycast kiosk --ipc %s' running?)\n",
                 ipc, ipc);
-        return 1;
+        break;
     case -ECONNREFUSED:
         fprintf(stderr, "studycast ctl: no kiosk listening at %s (stale socket)\n", ipc);
-        return 1;
+        break;
     case -ETIMEDOUT:
-        fprintf(stderr, "studycast ctl: the kiosk at %s did not answer within %ld ms\n", ipc,
+        fprintf(stderr, "studycast ctl: the kiosk at %s did not answer within %d ms\n", ipc,
                 timeout_ms);
-        return 1;
+        break;
     case -ECONNRESET:
         fprintf(stderr, "studycast ctl: the kiosk at %s closed the connection\n", ipc);
-        return 1;
+        break;
     case -EPROTO:
         fprintf(stderr, "studycast ctl: %s answered with something that is not JSON\n", ipc);
-        return 1;
+        break;
     default:
         fprintf(stderr, "studycast ctl: cannot talk to %s: %s\n", ipc, strerror(-rc));
+    }
+}
+
+int cmd_ctl(int argc, char **argv, struct sc_log *log)
+{
+    (void)log;
+    struct ctl_args a;
+    struct cli_args pos;
+    int rc = cli_parse(&spec, argc, argv, &a, &pos);
+    if (rc) return cli_status(rc);
+    const char *command = pos.v[0], *argument = pos.count > 1 ? pos.v[1] : NULL;
+    struct sc_buf request = {0};
+    if ((rc = build_request(command, argument, &request))) {
+        sc_buf_free(&request);
+        return rc;
+    }
+    struct sc_jv *response = NULL;
+    rc = request.failed ? -ENOMEM : sc_remote_request(a.ipc, request.data, a.timeout_ms, &response);
+    sc_buf_free(&request);
+    if (rc) {
+        report_failure(a.ipc, rc, a.timeout_ms);
         return 1;
     }
     const char *error = sc_jv_get_string(response, "error");
@@ -155,6 +152,7 @@ int cmd_ctl(int argc, char **argv, struct sc_log *log)
         status = 1;
     } else if (strcmp(command, "press") != 0) {
         struct sc_buf out = {0};
+        struct sc_json j;
         sc_json_init(&j, &out, true);
         write_value(&j, response, true);
         printf("%s\n", out.data ? out.data : "{}");

@@ -2,20 +2,44 @@
 #include "kiosk/cli/cli.h"
 #include "kiosk/record/record.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
-static void usage(FILE *out)
-{
-    fprintf(out, "usage: studycast members import FILE [--data-dir DIR]\n"
-                 "       studycast members list [--json] [--data-dir DIR]\n"
-                 "\n"
-                 "FILE is CSV (UTF-8, with or without BOM, or GB18030) with the header\n"
-                 "number,name,category,card; category is 党员/干部/群众 or\n"
-                 "party_member/cadre/villager; card may be empty. The file is the whole\n"
-                 "roster: members missing from it are removed (their records stay). If any\n"
-                 "row is bad, every problem is listed and nothing is imported.\n");
-}
+struct members_args {
+    const char *data_dir; /* NULL: the record's default */
+    bool json;
+};
+
+#define DATA_DIR                                                                                   \
+    {                                                                                              \
+        "data-dir", 0, CLI_STRING, offsetof(struct members_args, data_dir),                        \
+            .metavar = "DIR", .def_str = REC_DEFAULT_DATA_DIR, .help = "the station's data"        \
+    }
+static const struct cli_option import_options[] = {DATA_DIR, {NULL}};
+static const struct cli_option list_options[] = {
+    {"json", 0, CLI_FLAG, offsetof(struct members_args, json), .help = "a JSON array"},
+    DATA_DIR,
+    {NULL},
+};
+
+static const struct cli_spec subs[] = {
+    {"studycast members", "import", "members import FILE [--data-dir DIR]",
+     .options = import_options, 1, 1, "FILE"},
+    {"studycast members", "list", "members list [--json] [--data-dir DIR]",
+     .options = list_options},
+    {NULL},
+};
+
+static const struct cli_group group = {
+    .prog = "studycast members",
+    .about = "\nFILE is CSV (UTF-8, with or without BOM, or GB18030) with the header\n"
+             "number,name,category,card; category is 党员/干部/群众 or\n"
+             "party_member/cadre/villager; card may be empty. The file is the whole\n"
+             "roster: members missing from it are removed (their records stay). If any\n"
+             "row is bad, every problem is listed and nothing is imported.\n",
+    .subs = subs,
+};
 
 static int list_members(struct rec *rec, bool json_out)
 {
@@ -82,44 +106,23 @@ static int import_members(struct rec *rec, const char *path)
 
 int cmd_members(int argc, char **argv, struct sc_log *log)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
-    }
-    const char *data_dir = NULL, *file = NULL;
-    bool json_out = false;
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            usage(stdout);
-            return 0;
-        }
-        if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc)
-            data_dir = argv[++i];
-        else if (strncmp(argv[i], "--data-dir=", 11) == 0)
-            data_dir = argv[i] + 11;
-        else if (strcmp(argv[i], "--json") == 0)
-            json_out = true;
-        else if (argv[i][0] != '-' && !file)
-            file = argv[i];
-        else {
-            fprintf(stderr, "studycast members: unexpected argument '%s'\n", argv[i]);
-            usage(stderr);
-            return 2;
-        }
-    }
-    bool import = strcmp(argv[1], "import") == 0, list = strcmp(argv[1], "list") == 0;
-    if ((!import && !list) || (import && !file) || (list && file) || (import && json_out)) {
-        usage(stderr);
-        return 2;
-    }
+    struct members_args a = {0};
+    struct cli_args pos;
+    const struct cli_spec *sub = NULL;
+    int rc = cli_parse_group(&group, argc, argv, &a, &pos, &sub);
+    if (rc) return cli_status(rc);
+    const char *data_dir = a.data_dir;
+    bool import = strcmp(sub->name, "import") == 0;
+    const char *file = pos.v[0];
+    bool json_out = a.json;
     struct sc_log *rlog = sc_log_child(log, "record");
     struct rec_options options = {.data_dir = data_dir};
     struct rec *rec = NULL;
-    int rc = rec_open(&options, rlog, &rec);
+    rc = rec_open(&options, rlog, &rec);
     int status;
     if (rc != 0) {
-        fprintf(stderr, "studycast: cannot open the study record in %s: %s\n",
-                data_dir ? data_dir : REC_DEFAULT_DATA_DIR, rec_strerror(rc));
+        fprintf(stderr, "studycast: cannot open the study record in %s: %s\n", data_dir,
+                rec_strerror(rc));
         status = 1;
     } else {
         status = import ? import_members(rec, file) : list_members(rec, json_out);

@@ -5,22 +5,48 @@
 #include "kiosk/station/station.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "usage: studycast pin set [--data-dir DIR]      (reads the PIN from stdin)\n"
-            "       studycast pin status [--data-dir DIR]\n"
-            "\n"
-            "The PIN guards the administrator's menu: %d to %d digits, stored as an\n"
-            "Argon2id hash in DIR/admin-pin.json. %d wrong entries in a row lock the\n"
-            "menu for %d minutes, across restarts; setting a new PIN ends a lock-out.\n",
-            SC_PIN_MIN_DIGITS, SC_PIN_MAX_DIGITS, SC_PIN_MAX_TRIES, SC_PIN_LOCK_S / 60);
-}
+struct pin_args {
+    const char *data_dir;
+};
+
+static const struct cli_option options[] = {
+    {"data-dir", 0, CLI_STRING, offsetof(struct pin_args, data_dir),
+     .def_str = SC_STATION_DEFAULT_DATA_DIR, .metavar = "DIR", .help = "the station's data"},
+    {NULL},
+};
+
+static const struct cli_spec subs[] = {
+    {"studycast pin", "set", "pin set [--data-dir DIR]      (reads the PIN from stdin)",
+     .options = options},
+    {"studycast pin", "status", "pin status [--data-dir DIR]", .options = options},
+    {NULL},
+};
+
+/* The PIN's limits are the station's: the help text is made from them. */
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+_Static_assert(SC_PIN_LOCK_S == 15 * 60, "the help says 15 minutes");
+static const struct cli_group group =
+    {
+        .prog = "studycast pin",
+        .about =
+            "\nThe PIN guards the administrator's menu: " STR(SC_PIN_MIN_DIGITS) " to " STR(
+                SC_PIN_MAX_DIGITS) " digits, stored as an\nArgon2id hash in "
+                                   "DIR/admin-pin.json. " STR(SC_PIN_MAX_TRIES) " wrong entries in "
+                                                                                "a row lock "
+                                                                                "the\nmenu for 15 "
+                                                                                "minutes, across "
+                                                                                "restarts; setting "
+                                                                                "a new PIN ends a "
+                                                                                "lock-out.\n",
+        .subs = subs,
+};
 
 static int read_pin(char *pin, size_t size)
 {
@@ -59,29 +85,15 @@ static int pin_status(const char *data_dir)
 int cmd_pin(int argc, char **argv, struct sc_log *log)
 {
     (void)log;
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
-    }
-    const char *data_dir = SC_STATION_DEFAULT_DATA_DIR;
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc) {
-            data_dir = argv[++i];
-        } else if (strncmp(argv[i], "--data-dir=", 11) == 0) {
-            data_dir = argv[i] + 11;
-        } else {
-            fprintf(stderr, "studycast pin: unexpected argument '%s'\n", argv[i]);
-            usage(stderr);
-            return 2;
-        }
-    }
-    if (strcmp(argv[1], "status") == 0) return pin_status(data_dir);
-    if (strcmp(argv[1], "set") != 0) {
-        usage(stderr);
-        return 2;
-    }
+    struct pin_args a = {0};
+    struct cli_args pos;
+    const struct cli_spec *sub = NULL;
+    int rc = cli_parse_group(&group, argc, argv, &a, &pos, &sub);
+    if (rc) return cli_status(rc);
+    const char *data_dir = a.data_dir;
+    if (strcmp(sub->name, "status") == 0) return pin_status(data_dir);
     char pin[64];
-    int rc = read_pin(pin, sizeof(pin));
+    rc = read_pin(pin, sizeof(pin));
     if (rc == 0) rc = sc_station_pin_set(data_dir, pin);
     memset(pin, 0, sizeof(pin));
     if (rc == -EINVAL) {

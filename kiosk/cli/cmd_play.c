@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,165 +32,106 @@ struct play_args {
     struct play_session_opts session; /* session.title set: record a study session */
 };
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "usage: studycast play [SOURCE] [OPTIONS]\n"
-            "Plays SOURCE (a file, '-' for standard input, udp://, rtp://, http:// ...);\n"
-            "without SOURCE the built-in demo stream.\n\n"
-            "  --window WxH          a window of that size instead of fullscreen\n"
-            "  --service N           the program number to play (default: the first with video)\n"
-            "  --duration S          stop after S seconds\n"
-            "  --stats FILE          write playback statistics as JSON at exit\n"
-            "  --no-audio            do not play the sound\n"
-            "  --volume N            initial volume, 0..100 (default 100)\n"
-            "  --audio-channels N    ask the audio device for N channels (default: the stream's)\n"
-            "  --audio-rate HZ       ask the audio device for this rate (default: the stream's)\n"
-            "  --deinterlace MODE    field (one picture per field), frame, or off\n"
-            "                        (default: field if the display runs at >= 50 Hz)\n"
-            "  --renderer R          auto, gpu or software (default auto)\n"
-            "  --threads N           video decoder threads (default: one per core)\n"
-            "  --session TITLE       record this playback as a study session of course TITLE\n"
-            "  --members 001,002     with --session: roster members present throughout\n"
-            "  --data-dir DIR        with --session: the station's data (default %s)\n"
-            "  --heartbeat S         with --session: seconds between heartbeats, 1..10\n"
-            "                        (default 10; at most this much is lost in a power cut)\n\n"
-            "keys: Space pause, Esc/q quit, m mute, +/- volume, f fullscreen, i info,\n"
-            "      PageUp/PageDown the next/previous service with video\n"
-            "exit status: 0 played (to the end, --duration, or stopped); 1 the source\n"
-            "cannot be opened or played; 2 bad arguments\n",
-            "/var/lib/studycast");
-}
+/* What the table parses into; parse_args turns it into play_args. */
+struct play_opts {
+    struct cli_size window;
+    int service, threads, volume, audio_channels, audio_rate, heartbeat;
+    int deinterlace, renderer; /* indexes into the choices below */
+    double duration;
+    bool no_audio;
+    const char *stats, *session, *members, *data_dir;
+};
 
-static int parse_int(const char *text, int min, int max, int *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (errno || end == text || *end || v < min || v > max) return -1;
-    *out = (int)v;
-    return 0;
-}
+static const char *const deinterlace_modes[] = {"field", "frame", "off", NULL};
+static const char *const renderers[] = {"auto", "gpu", "software", NULL}; /* sc_ui_renderer */
 
+#define O(field) offsetof(struct play_opts, field)
+static const struct cli_option options[] = {
+    {"window", 0, CLI_SIZE, O(window), 16, 16384, .metavar = "WxH",
+     .help = "a window of that size instead of fullscreen"},
+    {"service", 0, CLI_INT, O(service), 0, 65535, .def = -1, .def_str = "the first with video",
+     .metavar = "N", .help = "the program number to play"},
+    {"duration", 0, CLI_DOUBLE, O(duration), 0.001, 1e7, .metavar = "S",
+     .help = "stop after S seconds"},
+    {"stats", 0, CLI_STRING, O(stats), .metavar = "FILE",
+     .help = "write playback statistics as JSON at exit"},
+    {"no-audio", 0, CLI_FLAG, O(no_audio), .help = "do not play the sound"},
+    {"volume", 0, CLI_INT, O(volume), 0, 100, .def = 100, .metavar = "N", .help = "initial volume"},
+    {"audio-channels", 0, CLI_INT, O(audio_channels), 1, 8, .def_str = "the stream's",
+     .metavar = "N", .help = "ask the audio device for N channels"},
+    {"audio-rate", 0, CLI_INT, O(audio_rate), 8000, 192000, .def_str = "the stream's",
+     .metavar = "HZ", .help = "ask the audio device for this rate"},
+    {"deinterlace", 0, CLI_CHOICE, O(deinterlace), .choices = deinterlace_modes, .def = -1,
+     .def_str = "field if the display runs at >= 50 Hz", .metavar = "MODE",
+     .help = "field (one picture per field), frame, or off"},
+    {"renderer", 0, CLI_CHOICE, O(renderer), .choices = renderers, .def = SC_UI_RENDERER_AUTO,
+     .metavar = "R", .help = "how pictures reach the screen"},
+    {"threads", 0, CLI_INT, O(threads), 0, 64, .def_str = "one per core", .metavar = "N",
+     .help = "video decoder threads"},
+    {"session", 0, CLI_STRING, O(session), 1, .metavar = "TITLE",
+     .help = "record this playback as a study session of course TITLE"},
+    {"members", 0, CLI_STRING, O(members), .metavar = "001,002",
+     .help = "with --session: roster members present throughout"},
+    {"data-dir", 0, CLI_STRING, O(data_dir), .metavar = "DIR",
+     .help = "with --session: the station's data (default /var/lib/studycast)"},
+    {"heartbeat", 0, CLI_INT, O(heartbeat), 1, 10, .def_str = "10", .metavar = "S",
+     .help = "with --session: seconds between heartbeats\n"
+             "(at most this much is lost in a power cut)"},
+    {NULL},
+};
+#undef O
+
+static const struct cli_spec spec = {
+    .prog = "studycast play",
+    .usage = "play [SOURCE] [OPTIONS]",
+    .about = "Plays SOURCE (a file, '-' for standard input, udp://, rtp://, http:// ...);\n"
+             "without SOURCE the built-in demo stream.\n",
+    .epilog = "keys: Space pause, Esc/q quit, m mute, +/- volume, f fullscreen, i info,\n"
+              "      PageUp/PageDown the next/previous service with video\n"
+              "exit status: 0 played (to the end, --duration, or stopped); 1 the source\n"
+              "cannot be opened or played; 2 bad arguments\n",
+    .options = options,
+    .max_args = 1,
+};
+
+/* Returns -1 to play, else the exit status: 0 after --help, 2 for bad
+ * arguments, 1 without SOURCE when the demo stream is not installed. */
 static int parse_args(int argc, char **argv, struct play_args *a)
 {
-    *a = (struct play_args){.service = -1, .field_rate = -1, .volume = 100};
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        bool takes_value = true;
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            usage(stdout);
-            return 1;
-        } else if (strcmp(arg, "--no-audio") == 0) {
-            a->no_audio = true;
-            takes_value = false;
-        } else if (arg[0] == '-' && arg[1] == '-' && !val) {
-            fprintf(stderr, "studycast play: %s needs a value\n", arg);
-            return -1;
-        } else if (strcmp(arg, "--window") == 0) {
-            char extra;
-            if (sscanf(val, "%dx%d%c", &a->window_w, &a->window_h, &extra) != 2 ||
-                a->window_w < 16 || a->window_h < 16 || a->window_w > 16384 ||
-                a->window_h > 16384) {
-                fprintf(stderr, "studycast play: --window wants WxH, e.g. 1024x576\n");
-                return -1;
-            }
-            a->windowed = true;
-        } else if (strcmp(arg, "--service") == 0) {
-            if (parse_int(val, 0, 65535, &a->service) < 0) {
-                fprintf(stderr, "studycast play: --service wants a program number 0..65535\n");
-                return -1;
-            }
-        } else if (strcmp(arg, "--threads") == 0) {
-            if (parse_int(val, 0, 64, &a->threads) < 0) {
-                fprintf(stderr, "studycast play: --threads wants 0..64\n");
-                return -1;
-            }
-        } else if (strcmp(arg, "--volume") == 0) {
-            if (parse_int(val, 0, 100, &a->volume) < 0) {
-                fprintf(stderr, "studycast play: --volume wants 0..100\n");
-                return -1;
-            }
-        } else if (strcmp(arg, "--audio-channels") == 0) {
-            if (parse_int(val, 1, 8, &a->audio_channels) < 0) {
-                fprintf(stderr, "studycast play: --audio-channels wants 1..8\n");
-                return -1;
-            }
-        } else if (strcmp(arg, "--audio-rate") == 0) {
-            if (parse_int(val, 8000, 192000, &a->audio_rate) < 0) {
-                fprintf(stderr, "studycast play: --audio-rate wants 8000..192000\n");
-                return -1;
-            }
-        } else if (strcmp(arg, "--duration") == 0) {
-            char *end;
-            a->duration = strtod(val, &end);
-            if (end == val || *end || !(a->duration > 0) || a->duration > 1e7) {
-                fprintf(stderr, "studycast play: --duration wants seconds > 0\n");
-                return -1;
-            }
-        } else if (strcmp(arg, "--stats") == 0) {
-            a->stats_path = val;
-        } else if (strcmp(arg, "--deinterlace") == 0) {
-            if (strcmp(val, "field") == 0)
-                a->field_rate = 1;
-            else if (strcmp(val, "frame") == 0)
-                a->field_rate = 0;
-            else if (strcmp(val, "off") == 0)
-                a->no_deinterlace = true;
-            else {
-                fprintf(stderr, "studycast play: --deinterlace wants field, frame or off\n");
-                return -1;
-            }
-        } else if (strcmp(arg, "--renderer") == 0) {
-            if (strcmp(val, "auto") == 0)
-                a->renderer = SC_UI_RENDERER_AUTO;
-            else if (strcmp(val, "gpu") == 0)
-                a->renderer = SC_UI_RENDERER_GPU;
-            else if (strcmp(val, "software") == 0)
-                a->renderer = SC_UI_RENDERER_SOFTWARE;
-            else {
-                fprintf(stderr, "studycast play: --renderer wants auto, gpu or software\n");
-                return -1;
-            }
-        } else if (strcmp(arg, "--session") == 0) {
-            if (!*val) {
-                fprintf(stderr, "studycast play: --session wants the course title\n");
-                return -1;
-            }
-            a->session.title = val;
-        } else if (strcmp(arg, "--members") == 0) {
-            a->session.members = val;
-        } else if (strcmp(arg, "--data-dir") == 0) {
-            a->session.data_dir = val;
-        } else if (strcmp(arg, "--heartbeat") == 0) {
-            int seconds;
-            if (parse_int(val, 1, 10, &seconds) < 0) {
-                fprintf(stderr, "studycast play: --heartbeat wants 1..10 seconds\n");
-                return -1;
-            }
-            a->session.heartbeat_ms = seconds * 1000;
-        } else if (arg[0] == '-' && arg[1] != '\0') {
-            fprintf(stderr, "studycast play: unknown option '%s'\n", arg);
-            return -1;
-        } else {
-            if (a->source) {
-                fprintf(stderr, "studycast play: one SOURCE only ('%s' and '%s')\n", a->source,
-                        arg);
-                return -1;
-            }
-            a->source = arg;
-            takes_value = false;
-        }
-        if (takes_value) i++;
+    struct play_opts o;
+    struct cli_args pos;
+    int rc = cli_parse(&spec, argc, argv, &o, &pos);
+    if (rc) return cli_status(rc);
+    if ((o.members || o.data_dir || o.heartbeat) && !o.session)
+        return cli_error(&spec, "--members, --data-dir and --heartbeat go with --session");
+    *a = (struct play_args){
+        .source = pos.count ? pos.v[0] : sc_player_demo_path(),
+        .stats_path = o.stats,
+        .window_w = o.window.w,
+        .window_h = o.window.h,
+        .windowed = o.window.w > 0,
+        .service = o.service,
+        .threads = o.threads,
+        .duration = o.duration,
+        .no_audio = o.no_audio,
+        .no_deinterlace = o.deinterlace == 2,
+        .field_rate = o.deinterlace == 0   ? 1
+                      : o.deinterlace == 1 ? 0
+                                           : -1,
+        .volume = o.volume,
+        .audio_channels = o.audio_channels,
+        .audio_rate = o.audio_rate,
+        .renderer = (enum sc_ui_renderer)o.renderer,
+        .session = {.title = o.session,
+                    .members = o.members,
+                    .data_dir = o.data_dir,
+                    .heartbeat_ms = o.heartbeat * 1000},
+    };
+    if (!a->source) {
+        fprintf(stderr, "studycast: no SOURCE given and the demo stream is not installed\n");
+        return 1;
     }
-    if ((a->session.members || a->session.data_dir || a->session.heartbeat_ms) &&
-        !a->session.title) {
-        fprintf(stderr, "studycast play: --members, --data-dir and --heartbeat go with "
-                        "--session\n");
-        return -1;
-    }
-    return 0;
+    return -1;
 }
 
 static void write_outages(struct sc_json *json, struct sc_player *player)
@@ -389,6 +331,23 @@ static int run(struct sc_player *player, struct sc_ui *ui, const struct play_arg
     }
 }
 
+/* The window (or the screen); NULL after saying why not. */
+static struct sc_ui *open_ui(const struct play_args *a, struct sc_log *log)
+{
+    struct sc_ui_opts ui_opts = {.fullscreen = !a->windowed,
+                                 .width = a->window_w,
+                                 .height = a->window_h,
+                                 .title = "studycast",
+                                 .renderer = a->renderer,
+                                 .log = log};
+    struct sc_ui *ui = NULL;
+    if (sc_ui_create(&ui_opts, &ui) < 0) {
+        fprintf(stderr, "studycast: cannot open a window (no display?)\n");
+        return NULL;
+    }
+    return ui;
+}
+
 int cmd_play(int argc, char **argv, struct sc_log *log)
 {
     int64_t start_ns = process_start_mono_ns(sc_mono_ns());
@@ -396,16 +355,9 @@ int cmd_play(int argc, char **argv, struct sc_log *log)
              (double)(sc_mono_ns() - start_ns) / 1e6);
     struct play_args a;
     int ret = parse_args(argc, argv, &a);
-    if (ret != 0) return ret > 0 ? 0 : 2;
+    if (ret >= 0) return ret;
     /* before anything calls SDL: its window-sized buffers on huge pages */
     if (sc_ui_memory_use_huge_pages() < 0) SC_DEBUG(log, "SDL keeps its own allocator");
-    if (!a.source) {
-        a.source = sc_player_demo_path();
-        if (!a.source) {
-            fprintf(stderr, "studycast: no SOURCE given and the demo stream is not installed\n");
-            return 1;
-        }
-    }
     /* The player starts first: the reader opens and probes the source while
      * the window opens, both take time. Its wakeups reach the ui once there is one. */
     /* The record first: opening it closes a session a crash left open, and
@@ -443,15 +395,8 @@ int cmd_play(int argc, char **argv, struct sc_log *log)
         play_session_finish(session, false);
         return 1;
     }
-    struct sc_ui *ui = NULL;
-    struct sc_ui_opts ui_opts = {.fullscreen = !a.windowed,
-                                 .width = a.window_w,
-                                 .height = a.window_h,
-                                 .title = "studycast",
-                                 .renderer = a.renderer,
-                                 .log = log};
-    if (sc_ui_create(&ui_opts, &ui) < 0) {
-        fprintf(stderr, "studycast: cannot open a window (no display?)\n");
+    struct sc_ui *ui = open_ui(&a, log);
+    if (!ui) {
         sc_player_destroy(player);
         stop_signals_finish(&signals);
         play_session_finish(session, false);

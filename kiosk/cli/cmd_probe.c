@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,16 +25,32 @@ static void on_outage(void *opaque, const struct dmx_outage *o)
         po->list[po->count - 1] = *o;
 }
 
-static void usage(FILE *out)
-{
-    fprintf(out, "usage: studycast probe SOURCE [--duration S] [--json] [--charset NAME]\n"
-                 "  SOURCE      a file, '-', udp://[@]HOST:PORT[?iface=IF], rtp://...,\n"
-                 "              http://..., dvb://CHANNEL?channels=FILE[&adapter=N]\n"
-                 "  --duration  seconds to read (default 10): stream time for a file\n"
-                 "  --json      one JSON object on stdout\n"
-                 "  --charset   table for DVB text without a selector (default iso6937;\n"
-                 "              e.g. gb2312, utf-8, iso8859-9)\n");
-}
+struct probe_args {
+    double duration;
+    bool json;
+    const char *charset;
+};
+
+static const struct cli_option options[] = {
+    {"duration", 0, CLI_DOUBLE, offsetof(struct probe_args, duration), 0.001, 1e7, .def = 10,
+     .metavar = "S", .help = "seconds to read: stream time for a file"},
+    {"json", 0, CLI_FLAG, offsetof(struct probe_args, json), .help = "one JSON object on stdout"},
+    {"charset", 0, CLI_STRING, offsetof(struct probe_args, charset), .metavar = "NAME",
+     .help = "table for DVB text without a selector (default iso6937;\n"
+             "e.g. gb2312, utf-8, iso8859-9)"},
+    {NULL},
+};
+
+static const struct cli_spec spec = {
+    .prog = "studycast probe",
+    .usage = "probe SOURCE [--duration S] [--json] [--charset NAME]",
+    .about = "  SOURCE      a file, '-', udp://[@]HOST:PORT[?iface=IF], rtp://...,\n"
+             "              http://..., dvb://CHANNEL?channels=FILE[&adapter=N]\n",
+    .options = options,
+    .min_args = 1,
+    .max_args = 1,
+    .args_name = "SOURCE",
+};
 
 static void iso(int64_t t, char *buf, size_t size)
 {
@@ -281,58 +298,10 @@ static int collect(struct dmx_pipeline *p, struct probe_result *r)
     return 0;
 }
 
-int cmd_probe(int argc, char **argv, struct sc_log *log)
+/* Reads until the source ends or `duration` seconds have passed: stream
+ * time for a file, wall time for a live source. Returns 0 or 1. */
+static int read_for(struct dmx_pipeline *p, const char *source, double duration, int64_t t0)
 {
-    const char *source = NULL;
-    double duration = 10;
-    bool json = false;
-    struct dmx_options opts;
-    dmx_options_default(&opts);
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0) {
-            json = true;
-        } else if (strcmp(argv[i], "--duration") == 0 && i + 1 < argc) {
-            char *end;
-            duration = strtod(argv[++i], &end);
-            if (*end || !(duration > 0)) {
-                fprintf(stderr, "studycast probe: --duration needs a positive number\n");
-                return 2;
-            }
-        } else if (strcmp(argv[i], "--charset") == 0 && i + 1 < argc) {
-            opts.default_charset = dmx_charset_parse(argv[++i]);
-            if (opts.default_charset < 0) {
-                fprintf(stderr, "studycast probe: unknown charset '%s'\n", argv[i]);
-                return 2;
-            }
-        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            usage(stdout);
-            return 0;
-        } else if (argv[i][0] == '-' && argv[i][1] != 0) {
-            fprintf(stderr, "studycast probe: unknown option '%s'\n", argv[i]);
-            usage(stderr);
-            return 2;
-        } else if (!source) {
-            source = argv[i];
-        } else {
-            usage(stderr);
-            return 2;
-        }
-    }
-    if (!source) {
-        usage(stderr);
-        return 2;
-    }
-    struct probe_outages outages = {.count = 0};
-    struct dmx_callbacks cb = {.opaque = &outages, .outage = on_outage};
-    struct sc_log *dlog = sc_log_child(log, "demux");
-    struct dmx_pipeline *p;
-    int64_t t0 = sc_mono_ns();
-    int r = dmx_pipeline_create(&p, source, &opts, &cb, dlog);
-    if (r < 0) {
-        fprintf(stderr, "studycast probe: cannot open %s: %s\n", source, dmx_strerror(r));
-        sc_log_destroy(dlog);
-        return 1;
-    }
     bool live = dmx_pipeline_is_live(p);
     uint8_t *buf = malloc(188 * 256);
     int status = buf ? 0 : 1;
@@ -353,11 +322,39 @@ int cmd_probe(int argc, char **argv, struct sc_log *log)
         }
     }
     free(buf);
+    return status;
+}
+
+int cmd_probe(int argc, char **argv, struct sc_log *log)
+{
+    struct probe_args a;
+    struct cli_args pos;
+    int rc = cli_parse(&spec, argc, argv, &a, &pos);
+    if (rc) return cli_status(rc);
+    const char *source = pos.v[0];
+    struct dmx_options opts;
+    dmx_options_default(&opts);
+    if (a.charset) {
+        opts.default_charset = dmx_charset_parse(a.charset);
+        if (opts.default_charset < 0) return cli_error(&spec, "unknown charset '%s'", a.charset);
+    }
+    struct probe_outages outages = {.count = 0};
+    struct dmx_callbacks cb = {.opaque = &outages, .outage = on_outage};
+    struct sc_log *dlog = sc_log_child(log, "demux");
+    struct dmx_pipeline *p;
+    int64_t t0 = sc_mono_ns();
+    int r = dmx_pipeline_create(&p, source, &opts, &cb, dlog);
+    if (r < 0) {
+        fprintf(stderr, "studycast probe: cannot open %s: %s\n", source, dmx_strerror(r));
+        sc_log_destroy(dlog);
+        return 1;
+    }
+    int status = read_for(p, source, a.duration, t0);
     struct probe_result res = {0};
     if (collect(p, &res) < 0) {
         fprintf(stderr, "studycast probe: out of memory\n");
         status = 1;
-    } else if (json) {
+    } else if (a.json) {
         print_json(source, &res, &outages, t0);
     } else {
         print_text(&res, &outages, t0);

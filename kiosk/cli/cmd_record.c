@@ -10,75 +10,73 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void usage(FILE *out)
-{
-    fprintf(
-        out,
-        "usage: studycast record report (--month YYYY-MM | --quarter YYYY-Qn | --half YYYY-Hn)\n"
-        "                               [--json] [--data-dir DIR]\n"
-        "       studycast record export --out DIR [--from DATE --to DATE]\n"
-        "                               [--format csv,xapi,pdf] [--data-dir DIR]\n"
-        "       studycast record settings [--station-name NAME] [--station-type village|township]\n"
-        "                               [--utc-offset +08:00] [--data-dir DIR]\n"
-        "       studycast record check [--data-dir DIR]\n"
-        "\n"
-        "Months, quarters and DATEs (YYYY-MM-DD, --to inclusive) are in the station's local\n"
-        "time (setting utc_offset, default +08:00); a session belongs to the month it\n"
-        "started in. The data dir defaults to " REC_DEFAULT_DATA_DIR ".\n");
-}
-
 struct args {
     const char *data_dir, *month, *quarter, *half, *out, *from, *to, *format;
     const char *station_name, *station_type, *utc_offset;
     bool json;
 };
 
-/* Accepts "--name value" and "--name=value". Returns 0, or 2 for a usage error. */
-static int parse_args(int argc, char **argv, struct args *a)
-{
-    static const struct {
-        const char *name;
-        size_t offset;
-    } options[] = {
-        {"--data-dir", offsetof(struct args, data_dir)},
-        {"--month", offsetof(struct args, month)},
-        {"--quarter", offsetof(struct args, quarter)},
-        {"--half", offsetof(struct args, half)},
-        {"--out", offsetof(struct args, out)},
-        {"--from", offsetof(struct args, from)},
-        {"--to", offsetof(struct args, to)},
-        {"--format", offsetof(struct args, format)},
-        {"--station-name", offsetof(struct args, station_name)},
-        {"--station-type", offsetof(struct args, station_type)},
-        {"--utc-offset", offsetof(struct args, utc_offset)},
-    };
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0) {
-            a->json = true;
-            continue;
-        }
-        size_t k = 0, n = sizeof(options) / sizeof(options[0]);
-        const char *value = NULL;
-        for (; k < n; k++) {
-            size_t len = strlen(options[k].name);
-            if (strncmp(argv[i], options[k].name, len) != 0) continue;
-            if (argv[i][len] == '=') {
-                value = argv[i] + len + 1;
-                break;
-            }
-            if (argv[i][len] == '\0' && i + 1 < argc) {
-                value = argv[++i];
-                break;
-            }
-        }
-        if (k == n || !value) {
-            fprintf(stderr, "studycast record: unknown or incomplete option '%s'\n", argv[i]);
-            return 2;
-        }
-        *(const char **)((char *)a + options[k].offset) = value;
+#define O(field) offsetof(struct args, field)
+#define DATA_DIR                                                                                   \
+    {                                                                                              \
+        "data-dir", 0, CLI_STRING, O(data_dir), .def_str = REC_DEFAULT_DATA_DIR, .metavar = "DIR", \
+                                                .help = "the station's data"                       \
     }
-    return 0;
-}
+static const struct cli_option report_options[] = {
+    {"month", 0, CLI_STRING, O(month), .metavar = "YYYY-MM", .help = "a month"},
+    {"quarter", 0, CLI_STRING, O(quarter), .metavar = "YYYY-Qn", .help = "a quarter"},
+    {"half", 0, CLI_STRING, O(half), .metavar = "YYYY-Hn", .help = "a half year"},
+    {"json", 0, CLI_FLAG, O(json), .help = "one JSON object"},
+    DATA_DIR,
+    {NULL},
+};
+static const struct cli_option export_options[] = {
+    {"out", 0, CLI_STRING, O(out), .metavar = "DIR", .help = "where the export goes (required)"},
+    {"from", 0, CLI_STRING, O(from), .metavar = "DATE", .help = "the first day (YYYY-MM-DD)"},
+    {"to", 0, CLI_STRING, O(to), .metavar = "DATE", .help = "the last day, included"},
+    {"format", 0, CLI_STRING, O(format), .metavar = "LIST",
+     .help = "a comma list of csv, xapi, pdf (default all)"},
+    DATA_DIR,
+    {NULL},
+};
+static const struct cli_option settings_options[] = {
+    {"station-name", 0, CLI_STRING, O(station_name), .metavar = "NAME",
+     .help = "the station's name"},
+    {"station-type", 0, CLI_STRING, O(station_type), .metavar = "village|township",
+     .help = "what the study requirement counts"},
+    {"utc-offset", 0, CLI_STRING, O(utc_offset), .metavar = "+08:00",
+     .help = "the station's local time"},
+    DATA_DIR,
+    {NULL},
+};
+static const struct cli_option check_options[] = {DATA_DIR, {NULL}};
+#undef O
+
+static const struct cli_spec subs[] = {
+    {"studycast record", "report",
+     "record report (--month YYYY-MM | --quarter YYYY-Qn | --half YYYY-Hn)\n"
+     "                               [--json] [--data-dir DIR]",
+     .options = report_options},
+    {"studycast record", "export",
+     "record export --out DIR [--from DATE --to DATE]\n"
+     "                               [--format csv,xapi,pdf] [--data-dir DIR]",
+     .options = export_options},
+    {"studycast record", "settings",
+     "record settings [--station-name NAME] [--station-type village|township]\n"
+     "                               [--utc-offset +08:00] [--data-dir DIR]",
+     .options = settings_options},
+    {"studycast record", "check", "record check [--data-dir DIR]", .options = check_options},
+    {NULL},
+};
+
+static const struct cli_group group = {
+    .prog = "studycast record",
+    .about =
+        "\nMonths, quarters and DATEs (YYYY-MM-DD, --to inclusive) are in the station's local\n"
+        "time (setting utc_offset, default +08:00); a session belongs to the month it\n"
+        "started in. The data dir defaults to " REC_DEFAULT_DATA_DIR ".\n",
+    .subs = subs,
+};
 
 static int open_record(const struct args *a, struct sc_log *log, struct rec **rec)
 {
@@ -376,36 +374,21 @@ static int cmd_check(const struct args *a, struct sc_log *log)
 
 int cmd_record(int argc, char **argv, struct sc_log *log)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
-    }
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            usage(stdout);
-            return 0;
-        }
-    }
     struct args a = {0};
-    if (parse_args(argc - 2, argv + 2, &a) != 0) {
-        usage(stderr);
-        return 2;
-    }
+    struct cli_args pos;
+    const struct cli_spec *sub = NULL;
+    int rc = cli_parse_group(&group, argc, argv, &a, &pos, &sub);
+    if (rc) return cli_status(rc);
     struct sc_log *rlog = sc_log_child(log, "record");
     int status;
-    if (strcmp(argv[1], "report") == 0)
+    if (sub == &subs[0])
         status = cmd_report(&a, rlog);
-    else if (strcmp(argv[1], "export") == 0)
+    else if (sub == &subs[1])
         status = cmd_export(&a, rlog);
-    else if (strcmp(argv[1], "settings") == 0)
+    else if (sub == &subs[2])
         status = cmd_settings(&a, rlog);
-    else if (strcmp(argv[1], "check") == 0)
+    else
         status = cmd_check(&a, rlog);
-    else {
-        fprintf(stderr, "studycast record: unknown subcommand '%s'\n", argv[1]);
-        usage(stderr);
-        status = 2;
-    }
     sc_log_destroy(rlog);
     return status;
 }

@@ -17,99 +17,93 @@
 #define DEFAULT_DATA_DIR "/var/lib/studycast"
 #define MAX_CONFLICTS    32
 
-static const char usage[] =
-    "usage: studycast schedule add --title T --source S --start ISO8601\n"
-    "                              (--duration MIN | --until-event-end)\n"
-    "                              [--repeat daily|mon,wed,...] [--kind live|capture|replay]\n"
-    "                              [--no-count] [--force] [--utc-offset +HH:MM] [--data-dir DIR]\n"
-    "       studycast schedule list [--json] [--from DATE --to DATE] [--utc-offset +HH:MM]\n"
-    "                              [--data-dir DIR]\n"
-    "       studycast schedule remove ID [--data-dir DIR]\n"
-    "\n"
-    "Sources: service:N (a service on the broadcast stream), service:N@URL (on that\n"
-    "stream), udp://... rtp://... http(s)://... (a stream), file:NAME (in the course\n"
-    "library) or /path, capture:ID (the newest capture made by capture entry ID).\n"
-    "Kinds: live (play at broadcast time), capture (write the broadcast into the\n"
-    "course library), replay (play a captured course at study time); the old names\n"
-    "record, recording and recording:ID are still read.\n"
-    "A time with a zone (Z, +05:30, -0300, +08) is that instant, listed in station\n"
-    "time; weekdays in --repeat are days in that zone. Times without a zone are\n"
-    "station local time: --utc-offset, else the record's utc_offset setting\n"
-    "(default +08:00), as the kiosk uses; never the system time zone.\n"
-    "A daily course keeps its local time of day. --to DATE includes that day.\n"
-    "list --json prints an array of entries; with --from/--to an object\n"
-    "{\"entries\": [...], \"occurrences\": [...]}.\n"
-    "Exit status: 0 done, 1 failure, 2 bad input, 3 refused because of conflicts.\n";
-
 struct options {
     const char *data_dir;
-    const char *title, *source, *start, *duration, *repeat, *kind, *from, *to, *offset;
+    const char *title, *source, *start, *repeat, *kind, *from, *to, *offset;
+    int duration; /* minutes; 0: not given */
     bool until_event_end, no_count, force, json;
-    const char *positional;
+    const char *positional;      /* remove: the id */
+    const struct cli_spec *spec; /* the sub-command, for its usage errors */
 };
 
-static int bad_input(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "studycast schedule: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n(see 'studycast schedule --help')\n");
-    return 2;
-}
-
-/* Parses the arguments after the subcommand; returns 0 or an exit status. */
-static int parse_options(int argc, char **argv, struct options *o)
-{
-    static const struct {
-        const char *name;
-        size_t offset;
-    } valued[] = {
-        {"--data-dir", offsetof(struct options, data_dir)},
-        {"--title", offsetof(struct options, title)},
-        {"--source", offsetof(struct options, source)},
-        {"--start", offsetof(struct options, start)},
-        {"--duration", offsetof(struct options, duration)},
-        {"--repeat", offsetof(struct options, repeat)},
-        {"--kind", offsetof(struct options, kind)},
-        {"--from", offsetof(struct options, from)},
-        {"--to", offsetof(struct options, to)},
-        {"--utc-offset", offsetof(struct options, offset)},
-    };
-    for (int i = 0; i < argc; i++) {
-        const char *arg = argv[i];
-        bool matched = false;
-        for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]) && !matched; k++) {
-            size_t n = strlen(valued[k].name);
-            const char **slot = (const char **)((char *)o + valued[k].offset);
-            if (strcmp(arg, valued[k].name) == 0) {
-                /* "--title --start ..." is a forgotten value, not a title
-                 * (one that starts with "--" can be given as --title=--x). */
-                if (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0)
-                    return bad_input("%s needs a value", arg);
-                *slot = argv[++i];
-                matched = true;
-            } else if (strncmp(arg, valued[k].name, n) == 0 && arg[n] == '=') {
-                *slot = arg + n + 1;
-                matched = true;
-            }
-        }
-        if (matched) continue;
-        if (strcmp(arg, "--until-event-end") == 0)
-            o->until_event_end = true;
-        else if (strcmp(arg, "--no-count") == 0)
-            o->no_count = true;
-        else if (strcmp(arg, "--force") == 0)
-            o->force = true;
-        else if (strcmp(arg, "--json") == 0)
-            o->json = true;
-        else if (arg[0] == '-' && arg[1] == '-')
-            return bad_input("unknown option '%s'", arg);
-        else if (!o->positional)
-            o->positional = arg;
-        else
-            return bad_input("unexpected argument '%s'", arg);
+#define O(field) offsetof(struct options, field)
+#define DATA_DIR                                                                                   \
+    {                                                                                              \
+        "data-dir", 0, CLI_STRING, O(data_dir), .def_str = DEFAULT_DATA_DIR, .metavar = "DIR",     \
+                                                .help = "the station's data"                       \
     }
-    return 0;
-}
+#define UTC_OFFSET                                                                                 \
+    {                                                                                              \
+        "utc-offset", 0, CLI_STRING, O(offset),                                                    \
+            .metavar = "+HH:MM",                                                                   \
+            .help = "station local time (default: the record's utc_offset, +08:00)"                \
+    }
+static const struct cli_option add_options[] = {
+    {"title", 0, CLI_STRING, O(title), .required = true, .metavar = "T", .help = "the course"},
+    {"source", 0, CLI_STRING, O(source), .required = true, .metavar = "S",
+     .help = "what plays (see Sources)"},
+    {"start", 0, CLI_STRING, O(start), .required = true, .metavar = "ISO8601",
+     .help = "the first start, e.g. 2026-12-01T19:30"},
+    {"duration", 0, CLI_INT, O(duration), 1, SC_SCHED_MAX_MINUTES, .metavar = "MIN",
+     .help = "minutes (or --until-event-end)"},
+    {"until-event-end", 0, CLI_FLAG, O(until_event_end),
+     .help = "until the broadcast's guide says the event ends"},
+    {"repeat", 0, CLI_STRING, O(repeat), .metavar = "RULE", .help = "daily, once, or weekdays"},
+    {"kind", 0, CLI_STRING, O(kind), .metavar = "KIND",
+     .help = "live (default), capture or replay"},
+    {"no-count", 0, CLI_FLAG, O(no_count), .help = "does not count toward the study record"},
+    {"force", 0, CLI_FLAG, O(force), .help = "add it despite conflicts"},
+    UTC_OFFSET,
+    DATA_DIR,
+    {NULL},
+};
+static const struct cli_option list_options[] = {
+    {"json", 0, CLI_FLAG, O(json), .help = "JSON (see above)"},
+    {"from", 0, CLI_STRING, O(from), .metavar = "DATE", .help = "with --to: the occurrences"},
+    {"to", 0, CLI_STRING, O(to), .metavar = "DATE", .help = "inclusive"},
+    UTC_OFFSET,
+    DATA_DIR,
+    {NULL},
+};
+/* --utc-offset is accepted and unused: scripts pass one set of options */
+static const struct cli_option remove_options[] = {UTC_OFFSET, DATA_DIR, {NULL}};
+#undef O
+
+static const struct cli_spec subs[] = {
+    {"studycast schedule", "add",
+     "schedule add --title T --source S --start ISO8601\n"
+     "                              (--duration MIN | --until-event-end)\n"
+     "                              [--repeat daily|mon,wed,...] [--kind live|record|recording]\n"
+     "                              [--no-count] [--force] [--utc-offset +HH:MM] [--data-dir DIR]",
+     .options = add_options},
+    {"studycast schedule", "list",
+     "schedule list [--json] [--from DATE --to DATE] [--utc-offset +HH:MM]\n"
+     "                              [--data-dir DIR]",
+     .options = list_options},
+    {"studycast schedule", "remove", "schedule remove ID [--data-dir DIR]",
+     .options = remove_options, 0, 1},
+    {NULL},
+};
+
+static const struct cli_group group = {
+    .prog = "studycast schedule",
+    .about = "\n"
+             "Sources: service:N (a service on the broadcast stream), service:N@URL (on that\n"
+             "stream), udp://... rtp://... http(s)://... (a stream), file:NAME (in the course\n"
+             "library) or /path, capture:ID (the newest capture made by capture entry ID).\n"
+             "Kinds: live (play at broadcast time), capture (write the broadcast into the\n"
+             "course library), replay (play a captured course at study time); the old names\n"
+             "record, recording and recording:ID are still read.\n"
+             "A time with a zone (Z, +05:30, -0300, +08) is that instant, listed in station\n"
+             "time; weekdays in --repeat are days in that zone. Times without a zone are\n"
+             "station local time: --utc-offset, else the record's utc_offset setting\n"
+             "(default +08:00), as the kiosk uses; never the system time zone.\n"
+             "A daily course keeps its local time of day. --to DATE includes that day.\n"
+             "list --json prints an array of entries; with --from/--to an object\n"
+             "{\"entries\": [...], \"occurrences\": [...]}.\n",
+    .epilog = "Exit status: 0 done, 1 failure, 2 bad input, 3 refused because of conflicts.\n",
+    .subs = subs,
+};
 
 /* "+08:00", "-03:30", "+0800", "+08", "Z", "UTC" -> seconds. */
 static int parse_offset(const char *text, int32_t *offset)
@@ -129,14 +123,15 @@ static int station_offset(const struct options *o, struct sc_log *log, int32_t *
 {
     if (o->offset) {
         if (parse_offset(o->offset, offset))
-            return bad_input("--utc-offset '%s' is not a zone like +08:00 (-14:00 to +14:00)",
+            return cli_error(o->spec,
+                             "--utc-offset '%s' is not a zone like +08:00 (-14:00 to +14:00)",
                              o->offset);
         return 0;
     }
     *offset = 8 * 3600;
     char path[PATH_MAX];
     if (snprintf(path, sizeof(path), "%s/record.sqlite", o->data_dir) >= (int)sizeof(path))
-        return bad_input("--data-dir '%s' is too long", o->data_dir);
+        return cli_error(o->spec, "--data-dir '%s' is too long", o->data_dir);
     if (access(path, F_OK) != 0) return 0;
     struct rec_options ro = {.data_dir = o->data_dir};
     struct rec *rec = NULL;
@@ -150,16 +145,6 @@ static int station_offset(const struct options *o, struct sc_log *log, int32_t *
     }
     *offset = rec_utc_offset_seconds(rec);
     rec_close(rec);
-    return 0;
-}
-
-static int parse_int_arg(const char *text, long min, long max, long *value)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (errno || end == text || *end != '\0' || v < min || v > max) return -EINVAL;
-    *value = v;
     return 0;
 }
 
@@ -206,11 +191,8 @@ static void describe_conflict(const struct sc_sched_conflict *c, const struct sc
 
 static int cmd_add(const struct options *o, struct sc_log *log)
 {
-    if (!o->title || !o->source || !o->start)
-        return bad_input("%s", "add needs --title, --source and --start");
     if (!o->duration == !o->until_event_end)
-        return bad_input("%s", "add needs exactly one of --duration MIN and --until-event-end");
-    if (o->positional) return bad_input("unexpected argument '%s'", o->positional);
+        return cli_error(o->spec, "add needs exactly one of --duration MIN and --until-event-end");
     /* The entry keeps the station's offset even when --start has a zone:
      * that zone only says which instant is meant. Stored with the zone
      * instead, the course would play at the written wall time in station
@@ -221,30 +203,27 @@ static int cmd_add(const struct options *o, struct sc_log *log)
     struct sc_sched_entry e;
     sc_sched_entry_init(&e);
     if (strlen(o->title) >= sizeof(e.title))
-        return bad_input("%s", "the title is too long (255 bytes at most)");
+        return cli_error(o->spec, "the title is too long (255 bytes at most)");
     snprintf(e.title, sizeof(e.title), "%s", o->title);
     char err[200];
     if (sc_sched_source_parse(o->source, &e.source, err, sizeof(err)))
-        return bad_input("bad --source: %s", err);
-    long minutes = 0;
-    if (o->duration && parse_int_arg(o->duration, 1, SC_SCHED_MAX_MINUTES, &minutes))
-        return bad_input("--duration '%s' must be 1 to 1440 minutes", o->duration);
-    e.duration_min = o->duration ? (int)minutes : 0;
+        return cli_error(o->spec, "bad --source: %s", err);
+    e.duration_min = o->duration;
     e.until_event_end = o->until_event_end;
     if (o->repeat && sc_sched_repeat_parse(o->repeat, &e.weekdays))
-        return bad_input("--repeat '%s' must be daily, once or weekdays like mon,wed,fri",
+        return cli_error(o->spec, "--repeat '%s' must be daily, once or weekdays like mon,wed,fri",
                          o->repeat);
     if (o->kind && sc_sched_kind_parse(o->kind, &e.kind))
-        return bad_input("--kind '%s' must be live, capture or replay", o->kind);
+        return cli_error(o->spec, "--kind '%s' must be live, capture or replay", o->kind);
     /* After --repeat: its weekdays are days in the zone --start is written in. */
     char why[120], msg[240];
     if (sc_sched_entry_set_start(&e, o->start, offset, why, sizeof(why))) {
         snprintf(msg, sizeof(msg), "--start '%.60s' is not an ISO 8601 date and time: %s", o->start,
                  why);
-        return bad_input("%s", msg);
+        return cli_error(o->spec, "%s", msg);
     }
     e.counts = o->no_count ? false : sc_sched_kind_counts_by_default(e.kind);
-    if (sc_sched_entry_validate(&e, err, sizeof(err))) return bad_input("%s", err);
+    if (sc_sched_entry_validate(&e, err, sizeof(err))) return cli_error(o->spec, "%s", err);
 
     struct sc_schedule *schedule;
     if ((rc = open_schedule(o->data_dir, log, true, &schedule))) return rc;
@@ -256,7 +235,7 @@ static int cmd_add(const struct options *o, struct sc_log *log)
         goto done;
     }
     if (sc_sched_check_references(list, count, &e, err, sizeof(err))) {
-        status = bad_input("bad --source: %s", err);
+        status = cli_error(o->spec, "bad --source: %s", err);
         goto done;
     }
     struct sc_sched_query query;
@@ -342,8 +321,8 @@ static void print_entry_text(const struct sc_sched_entry *e)
 
 /* --from/--to: a date is a whole local day (--to includes it); a date and
  * time is an instant (local without a zone). Exit status 0 or 2. */
-static int parse_range_end(const char *name, const char *text, int32_t offset, bool is_end,
-                           int64_t *t)
+static int parse_range_end(const struct options *o, const char *name, const char *text,
+                           int32_t offset, bool is_end, int64_t *t)
 {
     char why[120], msg[240];
     if (sc_sched_parse_time(text, offset, t, NULL, why, sizeof(why)) == 0) {
@@ -352,22 +331,21 @@ static int parse_range_end(const char *name, const char *text, int32_t offset, b
     }
     snprintf(msg, sizeof(msg), "%s '%.60s' is not a date (2026-12-01) or a time: %s", name, text,
              why);
-    return bad_input("%s", msg);
+    return cli_error(o->spec, "%s", msg);
 }
 
 static int cmd_list(const struct options *o, struct sc_log *log)
 {
-    if (o->positional) return bad_input("unexpected argument '%s'", o->positional);
-    if (!o->from != !o->to) return bad_input("%s", "--from and --to go together");
+    if (!o->from != !o->to) return cli_error(o->spec, "--from and --to go together");
     int32_t offset;
     int rc = station_offset(o, log, &offset);
     if (rc) return rc;
     int64_t from = 0, to = 0;
-    if (o->from && (rc = parse_range_end("--from", o->from, offset, false, &from))) return rc;
-    if (o->to && (rc = parse_range_end("--to", o->to, offset, true, &to))) return rc;
-    if (o->from && to <= from) return bad_input("%s", "--to is before --from");
+    if (o->from && (rc = parse_range_end(o, "--from", o->from, offset, false, &from))) return rc;
+    if (o->to && (rc = parse_range_end(o, "--to", o->to, offset, true, &to))) return rc;
+    if (o->from && to <= from) return cli_error(o->spec, "--to is before --from");
     if (o->from && to - from > 400LL * 86400)
-        return bad_input("%s", "the range is limited to 400 days");
+        return cli_error(o->spec, "the range is limited to 400 days");
 
     struct sc_sched_entry *list = NULL;
     size_t count = 0;
@@ -440,13 +418,13 @@ static int cmd_list(const struct options *o, struct sc_log *log)
 
 static int cmd_remove(const struct options *o, struct sc_log *log)
 {
-    long id;
-    if (!o->positional || parse_int_arg(o->positional, 1, LONG_MAX, &id))
-        return bad_input("%s", "remove needs the id of an entry (see 'schedule list')");
+    long long id;
+    if (!o->positional || cli_parse_long(o->positional, 1, INT64_MAX, &id))
+        return cli_error(o->spec, "remove needs the id of an entry (see 'schedule list')");
     char db_path[PATH_MAX];
     snprintf(db_path, sizeof(db_path), "%s/schedule.db", o->data_dir);
     if (access(db_path, F_OK) != 0) {
-        fprintf(stderr, "studycast schedule: no entry %ld (no schedule in %s)\n", id, o->data_dir);
+        fprintf(stderr, "studycast schedule: no entry %lld (no schedule in %s)\n", id, o->data_dir);
         return 1;
     }
     struct sc_schedule *schedule;
@@ -460,18 +438,18 @@ static int cmd_remove(const struct options *o, struct sc_log *log)
         for (size_t i = 0; i < n && i < 8; i++)
             fprintf(stderr,
                     "studycast schedule: warning: entry %" PRId64
-                    " replays captures of entry %ld and will find no new ones\n",
+                    " replays captures of entry %lld and will find no new ones\n",
                     referrers[i], id);
         free(list);
     }
     rc = sc_schedule_remove(schedule, id);
     sc_schedule_close(schedule);
     if (rc == -ENOENT) {
-        fprintf(stderr, "studycast schedule: no entry %ld\n", id);
+        fprintf(stderr, "studycast schedule: no entry %lld\n", id);
         return 1;
     }
     if (rc) {
-        fprintf(stderr, "studycast schedule: cannot remove entry %ld\n", id);
+        fprintf(stderr, "studycast schedule: cannot remove entry %lld\n", id);
         return 1;
     }
     return 0;
@@ -479,28 +457,18 @@ static int cmd_remove(const struct options *o, struct sc_log *log)
 
 int cmd_schedule(int argc, char **argv, struct sc_log *log)
 {
-    if (argc < 2) {
-        fputs(usage, stderr);
-        return 2;
-    }
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage, stdout);
-            return 0;
-        }
-    }
-    struct options o = {.data_dir = DEFAULT_DATA_DIR};
-    int rc = parse_options(argc - 2, argv + 2, &o);
-    if (rc) return rc;
+    struct options o = {0};
+    struct cli_args pos;
+    int rc = cli_parse_group(&group, argc, argv, &o, &pos, &o.spec);
+    if (rc) return cli_status(rc);
+    o.positional = pos.count ? pos.v[0] : NULL;
     struct sc_log *child = sc_log_child(log, "schedule");
-    if (strcmp(argv[1], "add") == 0)
+    if (o.spec == &subs[0])
         rc = cmd_add(&o, child);
-    else if (strcmp(argv[1], "list") == 0)
+    else if (o.spec == &subs[1])
         rc = cmd_list(&o, child);
-    else if (strcmp(argv[1], "remove") == 0)
-        rc = cmd_remove(&o, child);
     else
-        rc = bad_input("unknown subcommand '%s' (add, list, remove)", argv[1]);
+        rc = cmd_remove(&o, child);
     sc_log_destroy(child);
     return rc;
 }

@@ -3,6 +3,7 @@
 #include "kiosk/cli/cli.h"
 #include "kiosk/record/record.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,38 +26,42 @@ static int load_key(const char *arg, char out[65])
     return n == 64 ? 0 : -1;
 }
 
+struct verify_args {
+    const char *key;
+};
+
+static const struct cli_option options[] = {
+    {"key", 0, CLI_STRING, offsetof(struct verify_args, key), .metavar = "HEX|FILE",
+     .help = "the station's public key as kept by the inspector: 64 hex digits\n"
+             "or a station.pub file (default: the station.pub carried in DIR)"},
+    {NULL},
+};
+
+static const struct cli_spec spec = {
+    .prog = "studycast verify",
+    .usage = "verify DIR [--key HEX|FILE]",
+    .about = "Checks an export: the manifest signature (against --key, the station's\n"
+             "public key as kept by the inspector, or else the station.pub carried in\n"
+             "DIR), every file's SHA-256, missing and extra files, and the event chain.\n",
+    .epilog = "Exit status 0 only if everything holds.\n",
+    .options = options,
+    .min_args = 1,
+    .max_args = 1,
+    .args_name = "DIR",
+};
+
 int cmd_verify(int argc, char **argv, struct sc_log *log)
 {
     (void)log;
-    const char *dir = NULL, *key_arg = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            printf("usage: studycast verify DIR [--key HEX|FILE]\n\n"
-                   "Checks an export: the manifest signature (against --key, the station's\n"
-                   "public key as kept by the inspector, or else the station.pub carried in\n"
-                   "DIR), every file's SHA-256, missing and extra files, and the event chain.\n"
-                   "Exit status 0 only if everything holds.\n");
-            return 0;
-        }
-        if (strcmp(argv[i], "--key") == 0 && i + 1 < argc)
-            key_arg = argv[++i];
-        else if (argv[i][0] != '-' && !dir)
-            dir = argv[i];
-        else {
-            fprintf(stderr, "studycast verify: unexpected argument '%s'\n", argv[i]);
-            return 2;
-        }
-    }
-    if (!dir) {
-        fprintf(stderr, "usage: studycast verify DIR [--key HEX|FILE]\n");
-        return 2;
-    }
+    struct verify_args a;
+    struct cli_args pos;
+    int rc = cli_parse(&spec, argc, argv, &a, &pos);
+    if (rc) return cli_status(rc);
+    const char *dir = pos.v[0], *key_arg = a.key;
     char key[65];
-    if (key_arg && load_key(key_arg, key) != 0) {
-        fprintf(stderr, "studycast verify: --key needs 64 hex digits or a station.pub file\n");
-        return 2;
-    }
-    int rc = rec_verify_export(dir, key_arg ? key : NULL, print_problem, (void *)dir);
+    if (key_arg && load_key(key_arg, key) != 0)
+        return cli_error(&spec, "--key needs 64 hex digits or a station.pub file");
+    rc = rec_verify_export(dir, key_arg ? key : NULL, print_problem, (void *)dir);
     if (rc == 0) {
         printf("%s: export verified: signature, files and event chain are intact%s\n", dir,
                key_arg ? "" : " (signed by the key it carries; pass --key to check the station)");

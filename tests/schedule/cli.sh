@@ -44,8 +44,8 @@ expect 2 "needs exactly one of" s add --title t --source service:1 --start 2026-
 expect 2 "needs exactly one of" s add --title t --source service:1 --start 2026-12-01T08:00 \
   --duration 5 --until-event-end
 expect 2 "not an ISO 8601" s add --title t --source service:1 --start 2026-02-30T08:00 --duration 5
-expect 2 "must be 1 to 1440" s add --title t --source service:1 --start 2026-12-01T08:00 --duration 0
-expect 2 "must be 1 to 1440" s add --title t --source service:1 --start 2026-12-01T08:00 --duration 9x
+expect 2 "--duration: 0 is out of range 1..1440" s add --title t --source service:1 --start 2026-12-01T08:00 --duration 0
+expect 2 "--duration: '9x' is not a whole number" s add --title t --source service:1 --start 2026-12-01T08:00 --duration 9x
 expect 2 "bad --source" s add --title t --source ftp://x --start 2026-12-01T08:00 --duration 5
 expect 2 "repeat" s add --title t --source service:1 --start 2026-12-01T08:00 --duration 5 \
   --repeat mon,funday
