@@ -1,5 +1,5 @@
-/* Input events for the kiosk: key presses by name with their text and time,
- * wakeups, quit and window changes, one at a time and in order. */
+/* Input events for the kiosk and `play`: key presses by name with their text
+ * and time, wakeups, quit and window changes, one at a time and in order. */
 #include "ui/screens.h"
 
 #include <string.h>

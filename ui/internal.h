@@ -48,7 +48,4 @@ int sc_video_texture_update(struct sc_ui *ui, const struct sc_picture *picture);
 void sc_video_texture_layout(struct sc_ui *ui);
 void sc_video_texture_draw(struct sc_ui *ui);
 
-/* input.c */
-enum sc_ui_action sc_ui_map_event(struct sc_ui *ui, const SDL_Event *event);
-
 #endif

@@ -1,11 +1,14 @@
 /* ui: the window on the TV. Owns SDL video: the window, the renderer, the
  * video texture, text (SDL2_ttf with a CJK font found through fontconfig)
- * and the kiosk's screens; turns key presses into actions (`play`) or input
- * events (the kiosk). Messages are translated with gettext (domain
- * "studycast", Chinese by default): the first sc_ui_show(),
- * sc_ui_set_language() or sc_ui_tr() binds the catalog and, if LC_MESSAGES is
- * "C", moves it to C.UTF-8 and sets LANGUAGE (see i18n.c): the kiosk makes
- * one of these calls before it starts threads that read the environment.
+ * and the kiosk's screens; reports input as events, a key press by its
+ * name. What a key means is not the ui's business: the kiosk and `play` map
+ * the name through the remote's keymap (kiosk/remote/remote.h holds the one
+ * action vocabulary; ui/ sits below it and cannot include it). Messages are
+ * translated with gettext (domain "studycast", Chinese by default): the
+ * first sc_ui_show(), sc_ui_set_language() or sc_ui_tr() binds the catalog
+ * and, if LC_MESSAGES is "C", moves it to C.UTF-8 and sets LANGUAGE (see
+ * i18n.c): the kiosk makes one of these calls before it starts threads that
+ * read the environment.
  *
  * Threads: everything on the main thread (the one that created the ui), except
  * sc_ui_wakeup(), which any thread may call. No SDL_* type crosses this header. */
@@ -55,27 +58,10 @@ int sc_ui_memory_use_huge_pages(void);
 int sc_ui_create(const struct sc_ui_opts *opts, struct sc_ui **out);
 void sc_ui_destroy(struct sc_ui *ui); /* accepts NULL */
 
-/* Any thread: makes the main thread's sc_ui_wait() return SC_UI_WAKEUP soon.
- * Cheap and coalescing: pass it as the player's wakeup callback. */
+/* Any thread: makes the main thread's sc_ui_wait_event() return an
+ * SC_UI_EVENT_WAKEUP soon. Cheap and coalescing: pass it as the player's
+ * wakeup callback. */
 void sc_ui_wakeup(void *ui);
-
-enum sc_ui_action {
-    SC_UI_NONE = 0, /* the timeout passed, or an event the ui handled itself */
-    SC_UI_WAKEUP,   /* someone called sc_ui_wakeup() */
-    SC_UI_QUIT,     /* Esc, q, or the window was closed */
-    SC_UI_PAUSE,    /* Space */
-    SC_UI_MUTE,     /* m */
-    SC_UI_VOLUME_UP,
-    SC_UI_VOLUME_DOWN,
-    SC_UI_FULLSCREEN,   /* f (the ui has already toggled it) */
-    SC_UI_INFO,         /* i */
-    SC_UI_CHANNEL_UP,   /* Page Up: the next service */
-    SC_UI_CHANNEL_DOWN, /* Page Down: the previous service */
-};
-
-/* Waits for input or a wakeup for at most timeout_ns (< 0: no limit) and
- * returns the first action. Window events (resize, expose) are handled here. */
-enum sc_ui_action sc_ui_wait(struct sc_ui *ui, int64_t timeout_ns);
 
 /* Takes ownership of the picture (freeing the previous one) and converts or
  * uploads it into the video texture now. The picture stays valid, for the
@@ -92,7 +78,7 @@ int sc_ui_refresh_rate(const struct sc_ui *ui);
 /* "gpu (opengl)" or "software": what presents the pictures. */
 const char *sc_ui_renderer_name(const struct sc_ui *ui);
 
-/* ==== The kiosk's contract: input events, screens, language ================
+/* ==== Input events (the kiosk and play), the kiosk's screens, language =====
  * The kiosk core owns the model (record, schedule, player state) and fills in
  * plain structs; the ui copies what it needs and draws. Nothing in ui/ reads
  * a database or calls the player for a screen. All calls on the main thread. */
@@ -127,7 +113,8 @@ struct sc_ui_event {
 
 /* Waits at most timeout_ns (< 0: no limit) for one event; key presses are
  * returned one by one in order. Returns 1 with *ev filled in, 0 if the
- * timeout passed (ev->type NONE). The `play` command keeps sc_ui_wait(). */
+ * timeout passed (ev->type NONE). Window changes (resize, expose) are
+ * handled here before they are returned. */
 int sc_ui_wait_event(struct sc_ui *ui, int64_t timeout_ns, struct sc_ui_event *ev);
 
 /* ---- language ---- */

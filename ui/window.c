@@ -181,27 +181,6 @@ void sc_ui_wakeup(void *opaque)
     if (SDL_PushEvent(&event) < 0) atomic_store(&ui->wakeup_pending, false);
 }
 
-enum sc_ui_action sc_ui_wait(struct sc_ui *ui, int64_t timeout_ns)
-{
-    SDL_Event event;
-    int timeout_ms = timeout_ns < 0 ? -1 : (int)((timeout_ns + 999999) / 1000000);
-    int got = timeout_ms < 0 ? SDL_WaitEvent(&event) : SDL_WaitEventTimeout(&event, timeout_ms);
-    enum sc_ui_action action = SC_UI_NONE;
-    while (got) {
-        if (event.type == ui->wakeup_event) {
-            atomic_store(&ui->wakeup_pending, false);
-            action = SC_UI_WAKEUP;
-        } else {
-            enum sc_ui_action a = sc_ui_map_event(ui, &event);
-            if (a != SC_UI_NONE) /* an input action outranks a wakeup */
-                return a;
-        }
-        if (action != SC_UI_NONE) break;
-        got = SDL_PollEvent(&event);
-    }
-    return action;
-}
-
 int sc_ui_set_picture(struct sc_ui *ui, struct sc_picture *picture)
 {
     sc_picture_free(ui->picture);

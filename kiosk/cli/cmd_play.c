@@ -2,6 +2,7 @@
  * fullscreen; without SOURCE the built-in demo stream. */
 #include "kiosk/cli/cli.h"
 #include "kiosk/cli/play_session.h"
+#include "kiosk/remote/remote.h"
 #include "player/player.h"
 #include "kiosk/cli/stop_signals.h"
 #include "ui/ui.h"
@@ -18,6 +19,7 @@
 struct play_args {
     const char *source;
     const char *stats_path;
+    const char *keymap; /* NULL: SC_KEYMAP_DEFAULT_PATH if present, as the kiosk */
     int window_w, window_h;
     bool windowed;
     int service;
@@ -39,7 +41,7 @@ struct play_opts {
     int deinterlace, renderer; /* indexes into the choices below */
     double duration;
     bool no_audio;
-    const char *stats, *session, *members, *data_dir;
+    const char *stats, *session, *members, *data_dir, *keymap;
 };
 
 static const char *const deinterlace_modes[] = {"field", "frame", "off", NULL};
@@ -68,6 +70,8 @@ static const struct cli_option options[] = {
      .metavar = "R", .help = "how pictures reach the screen"},
     {"threads", 0, CLI_INT, O(threads), 0, 64, .def_str = "one per core", .metavar = "N",
      .help = "video decoder threads"},
+    {"keymap", 0, CLI_STRING, O(keymap), .def_str = SC_KEYMAP_DEFAULT_PATH " if present",
+     .metavar = "FILE", .help = "key bindings, as the kiosk's"},
     {"session", 0, CLI_STRING, O(session), 1, .metavar = "TITLE",
      .help = "record this playback as a study session of course TITLE"},
     {"members", 0, CLI_STRING, O(members), .metavar = "001,002",
@@ -87,9 +91,11 @@ static const struct cli_spec spec = {
     .about = "Plays SOURCE (a file, '-' for standard input, udp://, rtp://, http:// ...);\n"
              "without SOURCE the built-in demo stream.\n",
     .epilog = "keys: Space pause, Esc/q quit, m mute, +/- volume, f fullscreen, i info,\n"
-              "      PageUp/PageDown the next/previous service with video\n"
+              "      PageUp/PageDown the next/previous service with video, and the remote's\n"
+              "      keys; the keymap file changes them as it does the kiosk's\n"
               "exit status: 0 played (to the end, --duration, or stopped); 1 the source\n"
-              "cannot be opened or played; 2 bad arguments\n",
+              "cannot be opened or played, or the --keymap file cannot be read; 2 bad\n"
+              "arguments\n",
     .options = options,
     .max_args = 1,
 };
@@ -122,6 +128,7 @@ static int parse_args(int argc, char **argv, struct play_args *a)
         .audio_channels = o.audio_channels,
         .audio_rate = o.audio_rate,
         .renderer = (enum sc_ui_renderer)o.renderer,
+        .keymap = o.keymap,
         .session = {.title = o.session,
                     .members = o.members,
                     .data_dir = o.data_dir,
@@ -228,36 +235,60 @@ static void change_channel(struct sc_player *player, int step)
     fflush(stdout);
 }
 
-static void handle_action(enum sc_ui_action action, struct sc_player *player,
+/* What a remote action does in play. Returns true to quit. Actions that
+ * need the kiosk's screens (menu, ok, digits ...) do nothing here. */
+static bool handle_action(enum sc_action action, struct sc_player *player, struct sc_ui *ui,
                           struct play_session *session)
 {
     char info[512];
     switch (action) {
-    case SC_UI_PAUSE:
+    case SC_ACTION_QUIT:
+        return true;
+    case SC_ACTION_PLAY_PAUSE:
         sc_player_set_paused(player, !sc_player_paused(player));
         play_session_paused(session, sc_player_paused(player));
         break;
-    case SC_UI_MUTE:
+    case SC_ACTION_MUTE:
         sc_player_set_muted(player, !sc_player_muted(player));
         break;
-    case SC_UI_VOLUME_UP:
+    case SC_ACTION_VOLUME_UP:
         sc_player_set_volume(player, sc_player_volume(player) + 10);
         break;
-    case SC_UI_VOLUME_DOWN:
+    case SC_ACTION_VOLUME_DOWN:
         sc_player_set_volume(player, sc_player_volume(player) - 10);
         break;
-    case SC_UI_INFO:
+    case SC_ACTION_FULLSCREEN:
+        sc_ui_toggle_fullscreen(ui);
+        break;
+    case SC_ACTION_INFO:
         sc_player_info(player, info, sizeof(info));
         printf("%s\n", info);
         fflush(stdout);
         break;
-    case SC_UI_CHANNEL_UP:
-    case SC_UI_CHANNEL_DOWN:
-        change_channel(player, action == SC_UI_CHANNEL_UP ? 1 : -1);
+    case SC_ACTION_CHANNEL_UP:
+    case SC_ACTION_CHANNEL_DOWN:
+        change_channel(player, action == SC_ACTION_CHANNEL_UP ? 1 : -1);
         break;
     default:
         break;
     }
+    return false;
+}
+
+/* Returns true to quit: the window was closed, or a key meant quit. Window
+ * changes need nothing: the ui marked itself for the next present. */
+static bool handle_event(const struct sc_ui_event *ev, const struct sc_keymap *keymap,
+                         struct sc_player *player, struct sc_ui *ui, struct play_session *session,
+                         struct sc_log *log)
+{
+    if (ev->type == SC_UI_EVENT_QUIT) return true;
+    if (ev->type != SC_UI_EVENT_KEY) return false;
+    enum sc_action action = sc_keymap_lookup(keymap, ev->key_name);
+    if (action == SC_ACTION_NONE) {
+        SC_DEBUG(log, "key '%s' is not mapped", ev->key_name);
+        return false;
+    }
+    return handle_action(action, player, ui, session);
 }
 
 /* Wakeups from the player and the signal watcher, before and after the ui exists. */
@@ -286,8 +317,9 @@ static void show_signal(struct sc_ui *ui, const char *source, bool signal, bool 
 
 /* The core loop: present what is due, then sleep until the next deadline,
  * an input event or a wakeup. Returns the exit status. */
-static int run(struct sc_player *player, struct sc_ui *ui, const struct play_args *a,
-               struct stop_signals *signals, struct play_session *session)
+static int run(struct sc_player *player, struct sc_ui *ui, const struct sc_keymap *keymap,
+               const struct play_args *a, struct stop_signals *signals,
+               struct play_session *session, struct sc_log *log)
 {
     int64_t stop_at = a->duration > 0 ? sc_mono_ns() + (int64_t)(a->duration * 1e9) : 0;
     bool outage_shown = false;
@@ -325,27 +357,94 @@ static int run(struct sc_player *player, struct sc_ui *ui, const struct play_arg
         }
         if (picture && wait_ns < 0)
             wait_ns = 0; /* look again right away: the next one may be due too */
-        enum sc_ui_action action = sc_ui_wait(ui, wait_ns);
-        if (action == SC_UI_QUIT) return 0;
-        handle_action(action, player, session);
+        struct sc_ui_event ev;
+        /* take every event that is already there before the next turn */
+        if (sc_ui_wait_event(ui, wait_ns, &ev) > 0) {
+            do
+                if (handle_event(&ev, keymap, player, ui, session, log)) return 0;
+            while (sc_ui_wait_event(ui, 0, &ev) > 0);
+        }
     }
 }
 
-/* The window (or the screen); NULL after saying why not. */
-static struct sc_ui *open_ui(const struct play_args *a, struct sc_log *log)
+/* Plays a->source in a window until it ends, a key quits or a signal stops. */
+static int play(const struct play_args *a, const struct sc_keymap *keymap, int64_t start_ns,
+                struct sc_log *log)
 {
+    /* The player starts first: the reader opens and probes the source while
+     * the window opens, both take time. Its wakeups reach the ui once there is one. */
+    /* The record first: opening it closes a session a crash left open, and
+     * bad members are refused before anything plays. */
+    struct play_session *session = NULL;
+    if (a->session.title) {
+        int prep = play_session_prepare(&a->session, log, &session);
+        if (prep != 0) return prep;
+    }
+    struct wakeup_target target = {.ui = NULL};
+    struct stop_signals signals;
+    if (stop_signals_start(&signals, wake_ui) < 0) {
+        fprintf(stderr, "studycast: cannot set up signal handling\n");
+        play_session_finish(session, false);
+        return 1;
+    }
+    stop_signals_set_opaque(&signals, &target);
+    struct sc_player_opts opts = {.source = a->source,
+                                  .service = a->service,
+                                  .threads = a->threads,
+                                  .no_audio = a->no_audio,
+                                  .no_deinterlace = a->no_deinterlace,
+                                  .field_rate = a->field_rate != 0, /* TVs run at >= 50 Hz */
+                                  .volume = a->volume,
+                                  .audio_channels = a->audio_channels,
+                                  .audio_rate = a->audio_rate,
+                                  .wakeup = wake_ui,
+                                  .wakeup_opaque = &target,
+                                  .start_ns = start_ns,
+                                  .log = log};
+    struct sc_player *player = NULL;
+    if (sc_player_create(&opts, &player) < 0) {
+        fprintf(stderr, "studycast: cannot start the player: out of memory\n");
+        stop_signals_finish(&signals);
+        play_session_finish(session, false);
+        return 1;
+    }
+    struct sc_ui *ui = NULL;
     struct sc_ui_opts ui_opts = {.fullscreen = !a->windowed,
                                  .width = a->window_w,
                                  .height = a->window_h,
                                  .title = "studycast",
                                  .renderer = a->renderer,
                                  .log = log};
-    struct sc_ui *ui = NULL;
     if (sc_ui_create(&ui_opts, &ui) < 0) {
         fprintf(stderr, "studycast: cannot open a window (no display?)\n");
-        return NULL;
+        sc_player_destroy(player);
+        stop_signals_finish(&signals);
+        play_session_finish(session, false);
+        return 1;
     }
-    return ui;
+    SC_DEBUG(log, "window ready %.0f ms after the process start",
+             (double)(sc_mono_ns() - start_ns) / 1e6);
+    int refresh = sc_ui_refresh_rate(ui);
+    if (a->field_rate < 0 && refresh > 0 && refresh < 50)
+        sc_player_set_field_rate(player, false); /* fields faster than the display */
+    atomic_store(&target.ui, ui);
+    sc_ui_wakeup(ui); /* whatever the player reported before the ui existed */
+    int status = run(player, ui, keymap, a, &signals, session, log);
+    /* Quitting, a stop signal, --duration and the end of the stream all close
+     * the session as complete (its played time says how much was seen); a
+     * source that failed during playback leaves it interrupted. */
+    play_session_finish(session, status == 0);
+    struct sc_player_stats stats;
+    sc_player_get_stats(player, &stats);
+    if (a->stats_path &&
+        write_stats(a->stats_path, a->source, sc_ui_renderer_name(ui), player, &stats, status) <
+            0 &&
+        status == 0)
+        status = 1;
+    sc_player_destroy(player);
+    stop_signals_finish(&signals); /* before the ui they wake goes away */
+    sc_ui_destroy(ui);
+    return status;
 }
 
 int cmd_play(int argc, char **argv, struct sc_log *log)
@@ -358,70 +457,15 @@ int cmd_play(int argc, char **argv, struct sc_log *log)
     if (ret >= 0) return ret;
     /* before anything calls SDL: its window-sized buffers on huge pages */
     if (sc_ui_memory_use_huge_pages() < 0) SC_DEBUG(log, "SDL keeps its own allocator");
-    /* The player starts first: the reader opens and probes the source while
-     * the window opens, both take time. Its wakeups reach the ui once there is one. */
-    /* The record first: opening it closes a session a crash left open, and
-     * bad members are refused before anything plays. */
-    struct play_session *session = NULL;
-    if (a.session.title) {
-        int prep = play_session_prepare(&a.session, log, &session);
-        if (prep != 0) return prep;
+    /* The keys as the kiosk has them: a remote set up for the station works
+     * here too. A --keymap that cannot be read stops play before anything. */
+    struct sc_keymap *keymap = NULL;
+    ret = sc_keymap_open(SC_KEYMAP_PLAY, a.keymap, log, &keymap);
+    if (ret < 0) {
+        if (!a.keymap) fprintf(stderr, "studycast: cannot make the keymap: %s\n", strerror(-ret));
+        return 1; /* else sc_keymap_open logged "keymap FILE: why" */
     }
-    struct wakeup_target target = {.ui = NULL};
-    struct stop_signals signals;
-    if (stop_signals_start(&signals, wake_ui) < 0) {
-        fprintf(stderr, "studycast: cannot set up signal handling\n");
-        play_session_finish(session, false);
-        return 1;
-    }
-    stop_signals_set_opaque(&signals, &target);
-    struct sc_player_opts opts = {.source = a.source,
-                                  .service = a.service,
-                                  .threads = a.threads,
-                                  .no_audio = a.no_audio,
-                                  .no_deinterlace = a.no_deinterlace,
-                                  .field_rate = a.field_rate != 0, /* TVs run at >= 50 Hz */
-                                  .volume = a.volume,
-                                  .audio_channels = a.audio_channels,
-                                  .audio_rate = a.audio_rate,
-                                  .wakeup = wake_ui,
-                                  .wakeup_opaque = &target,
-                                  .start_ns = start_ns,
-                                  .log = log};
-    struct sc_player *player = NULL;
-    if (sc_player_create(&opts, &player) < 0) {
-        fprintf(stderr, "studycast: cannot start the player: out of memory\n");
-        stop_signals_finish(&signals);
-        play_session_finish(session, false);
-        return 1;
-    }
-    struct sc_ui *ui = open_ui(&a, log);
-    if (!ui) {
-        sc_player_destroy(player);
-        stop_signals_finish(&signals);
-        play_session_finish(session, false);
-        return 1;
-    }
-    SC_DEBUG(log, "window ready %.0f ms after the process start",
-             (double)(sc_mono_ns() - start_ns) / 1e6);
-    int refresh = sc_ui_refresh_rate(ui);
-    if (a.field_rate < 0 && refresh > 0 && refresh < 50)
-        sc_player_set_field_rate(player, false); /* fields faster than the display */
-    atomic_store(&target.ui, ui);
-    sc_ui_wakeup(ui); /* whatever the player reported before the ui existed */
-    int status = run(player, ui, &a, &signals, session);
-    /* Quitting, a stop signal, --duration and the end of the stream all close
-     * the session as complete (its played time says how much was seen); a
-     * source that failed during playback leaves it interrupted. */
-    play_session_finish(session, status == 0);
-    struct sc_player_stats stats;
-    sc_player_get_stats(player, &stats);
-    if (a.stats_path &&
-        write_stats(a.stats_path, a.source, sc_ui_renderer_name(ui), player, &stats, status) < 0 &&
-        status == 0)
-        status = 1;
-    sc_player_destroy(player);
-    stop_signals_finish(&signals); /* before the ui they wake goes away */
-    sc_ui_destroy(ui);
+    int status = play(&a, keymap, start_ns, log);
+    sc_keymap_destroy(keymap);
     return status;
 }

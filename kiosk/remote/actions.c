@@ -1,4 +1,4 @@
-/* Remote-control action names; see remote.h. */
+/* The action vocabulary's names; see remote.h. */
 #include "kiosk/remote/remote.h"
 
 #include <errno.h>
@@ -31,6 +31,8 @@ static const char *const action_names[SC_ACTION_COUNT] = {
     [SC_ACTION_VOLUME_UP] = "volume_up",
     [SC_ACTION_VOLUME_DOWN] = "volume_down",
     [SC_ACTION_MUTE] = "mute",
+    [SC_ACTION_QUIT] = "quit",
+    [SC_ACTION_FULLSCREEN] = "fullscreen",
 };
 
 const char *sc_action_name(enum sc_action action)

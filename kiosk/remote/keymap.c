@@ -1,5 +1,5 @@
-/* The keymap: SDL key names -> actions, built-in defaults plus keymap.conf;
- * see remote.h. */
+/* The keymap: SDL key names -> actions, built-in defaults (per profile)
+ * plus keymap.conf; see remote.h. */
 #include "kiosk/remote/remote.h"
 
 #include <errno.h>
@@ -84,6 +84,19 @@ static const struct {
     {"AudioPrev", SC_ACTION_CHANNEL_DOWN},
 };
 
+/* SC_KEYMAP_PLAY: applied over the defaults above. Esc/q quit, m mute and
+ * f fullscreen are what `play` has always answered to (README); the kiosk
+ * keeps Escape for back and M for the menu, and has nothing that quits. */
+static const struct {
+    const char *key;
+    enum sc_action action;
+} play_bindings[] = {
+    {"Escape", SC_ACTION_QUIT},
+    {"Q", SC_ACTION_QUIT},
+    {"M", SC_ACTION_MUTE},
+    {"F", SC_ACTION_FULLSCREEN},
+};
+
 /* Sets key -> action, replacing an earlier binding of the same key. */
 static int bind(struct sc_keymap *map, const char *key, enum sc_action action)
 {
@@ -106,19 +119,22 @@ static int bind(struct sc_keymap *map, const char *key, enum sc_action action)
     return 0;
 }
 
-int sc_keymap_create(struct sc_keymap **out)
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+int sc_keymap_create(enum sc_keymap_profile profile, struct sc_keymap **out)
 {
     *out = NULL;
     struct sc_keymap *map = calloc(1, sizeof(*map));
     if (!map) return -ENOMEM;
-    for (size_t i = 0; i < sizeof(default_bindings) / sizeof(default_bindings[0]); i++) {
-        if (bind(map, default_bindings[i].key, default_bindings[i].action)) {
-            sc_keymap_destroy(map);
-            return -ENOMEM;
-        }
-    }
+    for (size_t i = 0; i < COUNT(default_bindings); i++)
+        if (bind(map, default_bindings[i].key, default_bindings[i].action)) goto fail;
+    for (size_t i = 0; profile == SC_KEYMAP_PLAY && i < COUNT(play_bindings); i++)
+        if (bind(map, play_bindings[i].key, play_bindings[i].action)) goto fail;
     *out = map;
     return 0;
+fail:
+    sc_keymap_destroy(map);
+    return -ENOMEM;
 }
 
 void sc_keymap_destroy(struct sc_keymap *map)
@@ -186,7 +202,8 @@ static const char *parse_line(char *line, char *end, char *key, enum sc_action *
     name[value_len] = '\0';
     if (sc_action_parse(name, action))
         return "unknown action (up, down, left, right, ok, back, menu, info, 0-9, play_pause, "
-               "stop, channel_up, channel_down, volume_up, volume_down, mute, none)";
+               "stop, channel_up, channel_down, volume_up, volume_down, mute, quit, fullscreen, "
+               "none)";
     return NULL;
 }
 
@@ -243,4 +260,24 @@ int sc_keymap_load_file(struct sc_keymap *map, const char *path, struct sc_log *
     rc = sc_keymap_load_text(map, text, len, path, log);
     free(text);
     return rc;
+}
+
+int sc_keymap_open(enum sc_keymap_profile profile, const char *path, struct sc_log *log,
+                   struct sc_keymap **out)
+{
+    *out = NULL;
+    struct sc_keymap *map;
+    int rc = sc_keymap_create(profile, &map);
+    if (rc < 0) return rc;
+    const char *file = path ? path : SC_KEYMAP_DEFAULT_PATH;
+    rc = sc_keymap_load_file(map, file, log);
+    if (rc < 0 && (path || rc != -ENOENT)) {
+        SC_ERR(log, "keymap %s: %s", file, strerror(-rc));
+        if (path) { /* asked for by name: running without it would surprise */
+            sc_keymap_destroy(map);
+            return rc;
+        }
+    }
+    *out = map;
+    return 0;
 }

@@ -1,10 +1,12 @@
 /* remote: what the TV remote means to studycast, independent of SDL.
  *
- *  - Actions (up, ok, menu, digits ...) and their names.
+ *  - Actions (up, ok, menu, digits ...) and their names: THE action
+ *    vocabulary of studycast. The kiosk, `studycast play`, the keymap file
+ *    and the control socket all speak it; there is no other.
  *  - The keymap: key names as SDL_GetKeyName() reports them ("Return",
  *    "Keypad 5", "AC Back", "VolumeUp") -> actions, with built-in defaults for
- *    keyboards and remotes, overridden by a text file (keymap.conf). The ui
- *    turns an SDL key event into a name and asks sc_keymap_lookup().
+ *    keyboards and remotes (a kiosk and a play profile), overridden by a text
+ *    file (keymap.conf).
  *  - The control socket (`--ipc PATH`, JSON lines in the spirit of mpv's JSON
  *    IPC): a Unix socket server whose own thread accepts clients and reads
  *    requests, while the requests are HANDLED ON THE CORE LOOP'S THREAD: the
@@ -13,9 +15,17 @@
  *    hands the response back to the server thread to write.
  *  - The client side (`studycast ctl`): one request, one response, a timeout.
  *
- * How the kiosk uses it: sc_keymap_create() then sc_keymap_load_file(
- * SC_KEYMAP_DEFAULT_PATH or --keymap); on SDL_KEYDOWN,
- * sc_keymap_lookup(map, SDL_GetKeyName(event.key.keysym.sym)). With --ipc,
+ * Why the vocabulary lives here and not in ui/: ui sits below kiosk and must
+ * not include kiosk headers, and the vocabulary belongs with the keymap and
+ * the socket that speak it. So ui knows no actions at all: it reports a key
+ * press by name (sc_ui_wait_event(), struct sc_ui_event.key_name) and the
+ * command above it, kiosk or play, maps the name through its keymap.
+ * Dependencies still point one way (kiosk/cli, kiosk/station -> ui and
+ * -> remote; remote -> base only).
+ *
+ * How the kiosk and play use it: sc_keymap_open(profile, --keymap or NULL
+ * for SC_KEYMAP_DEFAULT_PATH); on a key event, sc_keymap_lookup(map,
+ * ev.key_name). With --ipc (the kiosk),
  * sc_ipc_server_create() with a wakeup that wakes the core loop (an eventfd
  * it polls, or SDL_PushEvent of a user event); when woken, the core loop calls
  * sc_ipc_server_poll(server, sc_remote_handle_request, &callbacks), whose
@@ -64,12 +74,16 @@ enum sc_action {
     SC_ACTION_VOLUME_UP,
     SC_ACTION_VOLUME_DOWN,
     SC_ACTION_MUTE,
+    /* `play` only: the kiosk is an appliance, it neither quits nor leaves
+     * fullscreen on a key (its screens refuse these, -ENOTSUP). */
+    SC_ACTION_QUIT,
+    SC_ACTION_FULLSCREEN,
     SC_ACTION_COUNT
 };
 
 /* "none", "up", "down", "left", "right", "ok", "back", "menu", "info", "0".."9",
  * "play_pause", "stop", "channel_up", "channel_down", "volume_up",
- * "volume_down", "mute". */
+ * "volume_down", "mute", "quit", "fullscreen". */
 const char *sc_action_name(enum sc_action action);
 /* Parses a name above (case-insensitive; "digit_5" is accepted for "5").
  * Returns 0 or -EINVAL. "none" parses to SC_ACTION_NONE. */
@@ -86,9 +100,26 @@ int sc_action_digit(enum sc_action action);
  * from any thread are safe while nobody loads into it. */
 struct sc_keymap;
 
-/* A keymap holding the built-in defaults. Returns 0 or -ENOMEM. */
-int sc_keymap_create(struct sc_keymap **out);
+/* The built-in defaults a keymap starts from. Both profiles share every
+ * keyboard and remote binding except the few keys whose meaning differs
+ * between the kiosk and a player; a keymap file applies to both. */
+enum sc_keymap_profile {
+    SC_KEYMAP_KIOSK = 0, /* Escape/Backspace back, M menu; nothing quits */
+    SC_KEYMAP_PLAY,      /* the kiosk's, but Escape and Q quit, M mute, F fullscreen */
+};
+
+/* A keymap holding the profile's built-in defaults. Returns 0 or -ENOMEM. */
+int sc_keymap_create(enum sc_keymap_profile profile, struct sc_keymap **out);
 void sc_keymap_destroy(struct sc_keymap *map); /* accepts NULL */
+
+/* The keymap a command starts with: the profile's defaults, then the file at
+ * path (--keymap), or SC_KEYMAP_DEFAULT_PATH when path is NULL, whose absence
+ * is normal. Bad lines are logged and skipped (sc_keymap_load_text). Returns
+ * 0, -ENOMEM, or -errno when a path given cannot be read (logged as
+ * "keymap PATH: reason"; *out is NULL then). An unreadable default file is
+ * logged and the defaults are used. */
+int sc_keymap_open(enum sc_keymap_profile profile, const char *path, struct sc_log *log,
+                   struct sc_keymap **out);
 
 /* Applies keymap text on top of what the map holds. One binding per line:
  *     KEYNAME = action

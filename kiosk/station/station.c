@@ -225,19 +225,6 @@ static int open_ipc(struct sc_station *st)
     return rc;
 }
 
-static int open_keymap(struct sc_station *st)
-{
-    int rc = sc_keymap_create(&st->keymap);
-    if (rc < 0) return rc;
-    const char *path = st->opts.keymap_path ? st->opts.keymap_path : SC_KEYMAP_DEFAULT_PATH;
-    rc = sc_keymap_load_file(st->keymap, path, st->log);
-    if (rc < 0 && (st->opts.keymap_path || rc != -ENOENT)) {
-        SC_ERR(st->log, "keymap %s: %s", path, strerror(-rc));
-        return st->opts.keymap_path ? rc : 0;
-    }
-    return 0;
-}
-
 static int open_record(struct sc_station *st)
 {
     struct rec_options ro = {.data_dir = st->data_dir};
@@ -333,7 +320,8 @@ int sc_station_create(const struct sc_station_opts *opts, struct sc_station **ou
     st->plan.query.pretune_lead_s = st->opts.lead_s > 0 ? st->opts.lead_s : -1;
     if ((rc = st_planner_load(st)) < 0) goto fail;
     if ((rc = st_roster_load(st)) < 0) goto fail;
-    if ((rc = open_keymap(st)) < 0) goto fail;
+    if ((rc = sc_keymap_open(SC_KEYMAP_KIOSK, st->opts.keymap_path, st->log, &st->keymap)) < 0)
+        goto fail;
     if ((rc = open_ui(st)) < 0) goto fail;
     if ((rc = open_ipc(st)) < 0) goto fail;
     st_watchdog_init(st);

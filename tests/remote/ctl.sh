@@ -54,7 +54,7 @@ assert s["handled_on_core_thread"] is True, s'
 ctl actions | python3 -c '
 import json, sys
 a = json.load(sys.stdin)["actions"]
-assert "ok" in a and "volume_down" in a and "9" in a and len(a) == 25, a'
+assert "ok" in a and "volume_down" in a and "9" in a and len(a) == 27, a'
 
 # Refused locally: nothing is sent.
 expect 2 "press needs an action" ctl press warp

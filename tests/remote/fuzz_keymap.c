@@ -11,7 +11,7 @@
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     struct sc_keymap *map;
-    if (sc_keymap_create(&map) != 0) return 0;
+    if (sc_keymap_create(SC_KEYMAP_KIOSK, &map) != 0) return 0;
     int bad = sc_keymap_load_text(map, (const char *)data, size, "fuzz", NULL);
     if (bad < 0 && bad != -ENOMEM) abort();
     /* A text that never mentions "Escape" leaves it as a default. */

@@ -1,6 +1,6 @@
 /* remote: action names, the built-in keymap (keyboards and the names SDL
- * gives remote keys), keymap files overriding it, and bad lines reported by
- * line number with the defaults kept. */
+ * gives remote keys) in its kiosk and play profiles, keymap files overriding
+ * it, and bad lines reported by line number with the defaults kept. */
 #include "kiosk/remote/remote.h"
 #include "tests/test.h"
 
@@ -22,6 +22,10 @@ static void action_names(void)
     ASSERT_EQ(sc_action_parse("play_pause", &a), 0);
     ASSERT_EQ(a, SC_ACTION_PLAY_PAUSE);
     ASSERT_EQ(sc_action_digit(a), -1);
+    ASSERT_EQ(sc_action_parse("Quit", &a), 0); /* play's, in the one vocabulary */
+    ASSERT_EQ(a, SC_ACTION_QUIT);
+    ASSERT_EQ(sc_action_parse("fullscreen", &a), 0);
+    ASSERT_EQ(a, SC_ACTION_FULLSCREEN);
     ASSERT_STR_EQ(sc_action_name(SC_ACTION_CHANNEL_DOWN), "channel_down");
     ASSERT_STR_EQ(sc_action_name(SC_ACTION_DIGIT_0 + 3), "3");
     ASSERT_EQ(sc_action_parse("10", &a), -EINVAL);
@@ -33,7 +37,7 @@ static void action_names(void)
 static void defaults(void)
 {
     struct sc_keymap *map;
-    ASSERT_EQ(sc_keymap_create(&map), 0);
+    ASSERT_EQ(sc_keymap_create(SC_KEYMAP_KIOSK, &map), 0);
     static const struct {
         const char *key;
         enum sc_action action;
@@ -111,7 +115,7 @@ static char *load_logged(struct sc_keymap *map, const char *text, int *bad)
 static void file_overrides(void)
 {
     struct sc_keymap *map;
-    ASSERT_EQ(sc_keymap_create(&map), 0);
+    ASSERT_EQ(sc_keymap_create(SC_KEYMAP_KIOSK, &map), 0);
     const char *text = "# studycast keymap\n"
                        "\n"
                        "   # indented comment\n"
@@ -154,7 +158,7 @@ static void file_overrides(void)
 static void errors_by_line(void)
 {
     struct sc_keymap *map;
-    ASSERT_EQ(sc_keymap_create(&map), 0);
+    ASSERT_EQ(sc_keymap_create(SC_KEYMAP_KIOSK, &map), 0);
     const char *text = "Return = ok\n"        /* 1 fine */
                        "Escape\n"             /* 2 no '=' */
                        "F2 = teleport\n"      /* 3 unknown action */
@@ -199,11 +203,82 @@ static void errors_by_line(void)
     sc_keymap_destroy(map);
 }
 
+/* play: the kiosk's bindings, except the keys play has always answered to
+ * differently (README); the kiosk keeps nothing that quits. */
+static void play_profile(void)
+{
+    struct sc_keymap *play, *kiosk;
+    ASSERT_EQ(sc_keymap_create(SC_KEYMAP_PLAY, &play), 0);
+    ASSERT_EQ(sc_keymap_create(SC_KEYMAP_KIOSK, &kiosk), 0);
+    static const struct {
+        const char *key;
+        enum sc_action action;
+    } expected[] = {
+        {"Space", SC_ACTION_PLAY_PAUSE},
+        {"Escape", SC_ACTION_QUIT},
+        {"Q", SC_ACTION_QUIT},
+        {"M", SC_ACTION_MUTE},
+        {"+", SC_ACTION_VOLUME_UP},
+        {"=", SC_ACTION_VOLUME_UP},
+        {"Keypad +", SC_ACTION_VOLUME_UP},
+        {"-", SC_ACTION_VOLUME_DOWN},
+        {"Keypad -", SC_ACTION_VOLUME_DOWN},
+        {"F", SC_ACTION_FULLSCREEN},
+        {"I", SC_ACTION_INFO},
+        {"PageUp", SC_ACTION_CHANNEL_UP},
+        {"PageDown", SC_ACTION_CHANNEL_DOWN},
+        /* the remote's keys, as in the kiosk */
+        {"Mute", SC_ACTION_MUTE},
+        {"VolumeUp", SC_ACTION_VOLUME_UP},
+        {"AudioPlay", SC_ACTION_PLAY_PAUSE},
+        {"AudioNext", SC_ACTION_CHANNEL_UP},
+        {"Help", SC_ACTION_INFO},
+        {"AC Back", SC_ACTION_BACK},
+    };
+    for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
+        if (sc_keymap_lookup(play, expected[i].key) != expected[i].action)
+            TEST_FAIL("play's default for '%s' is %s, expected %s", expected[i].key,
+                      sc_action_name(sc_keymap_lookup(play, expected[i].key)),
+                      sc_action_name(expected[i].action));
+    }
+    ASSERT_EQ(sc_keymap_lookup(kiosk, "Escape"), SC_ACTION_BACK);
+    ASSERT_EQ(sc_keymap_lookup(kiosk, "M"), SC_ACTION_MENU);
+    ASSERT_EQ(sc_keymap_lookup(kiosk, "Q"), SC_ACTION_NONE);
+    ASSERT_EQ(sc_keymap_lookup(kiosk, "F"), SC_ACTION_NONE);
+    sc_keymap_destroy(play);
+    sc_keymap_destroy(kiosk);
+}
+
+/* sc_keymap_open: the profile, then the file; a file named but missing is
+ * an error, the default file missing is not. */
+static void open_with_file(void)
+{
+    char path[] = "/tmp/sc_keymap_XXXXXX";
+    int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    const char *text = "N = channel_down\nPageDown = none\nX = quit\n";
+    ASSERT_EQ(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    struct sc_keymap *map;
+    ASSERT_EQ(sc_keymap_open(SC_KEYMAP_PLAY, path, NULL, &map), 0);
+    ASSERT_EQ(sc_keymap_lookup(map, "N"), SC_ACTION_CHANNEL_DOWN);
+    ASSERT_EQ(sc_keymap_lookup(map, "PageDown"), SC_ACTION_NONE);
+    ASSERT_EQ(sc_keymap_lookup(map, "X"), SC_ACTION_QUIT);
+    ASSERT_EQ(sc_keymap_lookup(map, "Q"), SC_ACTION_QUIT); /* the profile stays */
+    sc_keymap_destroy(map);
+    unlink(path);
+    map = (struct sc_keymap *)1;
+    ASSERT_EQ(sc_keymap_open(SC_KEYMAP_KIOSK, path, NULL, &map), -ENOENT);
+    ASSERT_TRUE(map == NULL);
+}
+
 int main(void)
 {
     RUN_TEST(action_names);
     RUN_TEST(defaults);
     RUN_TEST(file_overrides);
     RUN_TEST(errors_by_line);
+    RUN_TEST(play_profile);
+    RUN_TEST(open_with_file);
     return 0;
 }
