@@ -90,7 +90,7 @@ uint64_t dmx_ts_take_good(struct dmx_ts *ts);
 /* Stream time so far (ms), from the PCR of the first PID that carried one. */
 int64_t dmx_ts_clock_ms(const struct dmx_ts *ts);
 
-/* ---- the packet window (window.c) ---------------------------------------------
+/* ---- the packet window (packet_window.c) ----------------------------------
  * The last max_ms of stream time (and at most max_bytes) of clean packets of
  * every PID, oldest first. Used under the pipeline's lock. */
 struct dmx_window;

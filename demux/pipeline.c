@@ -20,6 +20,16 @@ struct pending {
     struct dmx_time time;
 };
 
+/* Outages of the whole stream: nothing clean for outage_ms (guarded by the
+ * pipeline's lock). */
+struct outage_watch {
+    int64_t last_good_ns;
+    uint64_t bytes_since_good;
+    bool active;
+    struct dmx_outage *list;
+    size_t count, cap;
+};
+
 struct dmx_pipeline {
     struct sc_log *log;
     struct dmx_options opt;
@@ -49,11 +59,7 @@ struct dmx_pipeline {
     uint16_t gate_pid;         /* video held back until its next keyframe, 0: none */
     uint8_t gate_type;
 
-    int64_t last_good_ns;
-    uint64_t bytes_since_good;
-    bool in_outage;
-    struct dmx_outage *outages;
-    size_t outage_count, outage_cap;
+    struct outage_watch outage;
     struct dmx_signal signal;
     struct pending pending;
 };
@@ -243,18 +249,18 @@ int dmx_pipeline_create(struct dmx_pipeline **out, const char *url,
     p->guide = dmx_guide_create(p->opt.guide_max_per_service, p->opt.guide_max_total);
     p->ts = dmx_ts_create(on_packet, p, log);
     p->si = p->guide ? dmx_si_create(&p->opt, p->guide, log) : NULL;
-    p->outages = calloc(16, sizeof *p->outages);
-    p->outage_cap = 16;
+    p->outage.list = calloc(16, sizeof *p->outage.list);
+    p->outage.cap = 16;
     if (p->opt.window_ms > 0 && p->opt.window_bytes >= TS_PACKET) {
         p->window = dmx_window_create(p->opt.window_bytes, p->opt.window_ms);
         if (!p->window) goto fail;
     }
-    if (!p->in || !p->guide || !p->ts || !p->si || !p->outages) goto fail;
+    if (!p->in || !p->guide || !p->ts || !p->si || !p->outage.list) goto fail;
     r = drv->open(&p->src, url, &p->opt, log);
     if (r < 0) goto fail;
     p->drv = drv;
     p->live = drv->is_live(p->src);
-    p->last_good_ns = sc_mono_ns();
+    p->outage.last_good_ns = sc_mono_ns();
     *out = p;
     return 0;
 fail:
@@ -273,26 +279,26 @@ void dmx_pipeline_destroy(struct dmx_pipeline *p)
     pthread_mutex_destroy(&p->lock);
     free(p->in);
     free(p->out);
-    free(p->outages);
+    free(p->outage.list);
     free(p);
 }
 
 static void record_outage(struct dmx_pipeline *p, const struct dmx_outage *o)
 {
     if (o->end_mono_ns == 0) {
-        if (p->outage_count == MAX_OUTAGES) { /* keep the latest */
-            p->outage_count--;
-            memmove(p->outages, p->outages + 1, p->outage_count * sizeof *p->outages);
+        if (p->outage.count == MAX_OUTAGES) { /* keep the latest */
+            p->outage.count--;
+            memmove(p->outage.list, p->outage.list + 1, p->outage.count * sizeof *p->outage.list);
         }
-        if (p->outage_count == p->outage_cap) {
-            struct dmx_outage *n = realloc(p->outages, 2 * p->outage_cap * sizeof *n);
+        if (p->outage.count == p->outage.cap) {
+            struct dmx_outage *n = realloc(p->outage.list, 2 * p->outage.cap * sizeof *n);
             if (!n) return;
-            p->outages = n;
-            p->outage_cap *= 2;
+            p->outage.list = n;
+            p->outage.cap *= 2;
         }
-        p->outages[p->outage_count++] = *o;
-    } else if (p->outage_count) {
-        p->outages[p->outage_count - 1] = *o;
+        p->outage.list[p->outage.count++] = *o;
+    } else if (p->outage.count) {
+        p->outage.list[p->outage.count - 1] = *o;
     }
     if (p->pending.outage_count < 4) p->pending.outages[p->pending.outage_count++] = *o;
 }
@@ -304,11 +310,11 @@ static void check_outage(struct dmx_pipeline *p, uint64_t good, size_t bytes)
     if (p->drv->signal) p->drv->signal(p->src, &p->signal);
     bool no_lock = p->signal.valid && !p->signal.locked;
     if (good && !no_lock) {
-        p->last_good_ns = now;
-        p->bytes_since_good = 0;
-        if (p->in_outage) {
-            p->in_outage = false;
-            struct dmx_outage o = p->outages[p->outage_count - 1];
+        p->outage.last_good_ns = now;
+        p->outage.bytes_since_good = 0;
+        if (p->outage.active) {
+            p->outage.active = false;
+            struct dmx_outage o = p->outage.list[p->outage.count - 1];
             o.end_mono_ns = now;
             record_outage(p, &o);
             SC_INFO(p->log, "signal back after %.1f s", (now - o.start_mono_ns) / 1e9);
@@ -317,14 +323,16 @@ static void check_outage(struct dmx_pipeline *p, uint64_t good, size_t bytes)
     }
     /* bytes that still trickle in right after the last clean packet (padding,
      * a held-back partial packet) do not make a silent source "undecodable" */
-    if (now - p->last_good_ns > (int64_t)POLL_SLICE_MS * 2 * 1000000) p->bytes_since_good += bytes;
-    if (!p->live || p->in_outage || now - p->last_good_ns < (int64_t)p->opt.outage_ms * 1000000)
+    if (now - p->outage.last_good_ns > (int64_t)POLL_SLICE_MS * 2 * 1000000)
+        p->outage.bytes_since_good += bytes;
+    if (!p->live || p->outage.active ||
+        now - p->outage.last_good_ns < (int64_t)p->opt.outage_ms * 1000000)
         return;
-    struct dmx_outage o = {.start_mono_ns = p->last_good_ns,
-                           .cause = no_lock               ? DMX_OUTAGE_NO_LOCK
-                                    : p->bytes_since_good ? DMX_OUTAGE_UNDECODABLE
-                                                          : DMX_OUTAGE_NO_DATA};
-    p->in_outage = true;
+    struct dmx_outage o = {.start_mono_ns = p->outage.last_good_ns,
+                           .cause = no_lock                      ? DMX_OUTAGE_NO_LOCK
+                                    : p->outage.bytes_since_good ? DMX_OUTAGE_UNDECODABLE
+                                                                 : DMX_OUTAGE_NO_DATA};
+    p->outage.active = true;
     record_outage(p, &o);
     /* info: the layer above (the player) reports outages to the user */
     SC_INFO(p->log, "signal lost (%s)", dmx_outage_cause_name(o.cause));
@@ -471,10 +479,10 @@ int dmx_pipeline_time(struct dmx_pipeline *p, struct dmx_time *out)
 int dmx_pipeline_outages(struct dmx_pipeline *p, struct dmx_outage **out, size_t *count)
 {
     pthread_mutex_lock(&p->lock);
-    *count = p->outage_count;
-    *out = malloc((p->outage_count ? p->outage_count : 1) * sizeof **out);
+    *count = p->outage.count;
+    *out = malloc((p->outage.count ? p->outage.count : 1) * sizeof **out);
     if (*out)
-        memcpy(*out, p->outages, p->outage_count * sizeof **out);
+        memcpy(*out, p->outage.list, p->outage.count * sizeof **out);
     else
         *count = 0;
     pthread_mutex_unlock(&p->lock);

@@ -224,6 +224,74 @@ static void chain_problem(struct verifier *v, int *reported, const char *fmt, ..
     report(v, "%s", message);
 }
 
+/* Where the walk over events.tsv stands. */
+struct chain_walk {
+    int64_t expected;                   /* the seq the next line must carry */
+    unsigned char prev[REC_HASH_BYTES]; /* the hash the next event must follow */
+    int reported;
+};
+
+/* One line of events.tsv (changed in place): ten fields, hashed and linked. */
+static void check_line(struct verifier *v, struct chain_walk *w, char *line)
+{
+    char *fields[10];
+    int nf = 0;
+    for (char *f = line; nf < 10; nf++) {
+        fields[nf] = f;
+        char *tab = strchr(f, '\t');
+        if (!tab) {
+            nf++;
+            break;
+        }
+        *tab = '\0';
+        f = tab + 1;
+    }
+    if (nf != 10) {
+        chain_problem(v, &w->reported,
+                      "event chain: a line near event %" PRId64 " is malformed (%d fields)",
+                      w->expected, nf);
+        return;
+    }
+    for (int i = 0; i < 10; i++)
+        unescape(fields[i]);
+    struct rec_event e = {
+        .seq = strtoll(fields[0], NULL, 10),
+        .type = fields[1],
+        .utc_ns = strtoll(fields[2], NULL, 10),
+        .clock_source = fields[3],
+        .mono_ns = strtoll(fields[4], NULL, 10),
+        .boot_id = fields[5],
+        .session = fields[6],
+        .payload = fields[7],
+    };
+    unsigned char stored_prev[REC_HASH_BYTES], stored_hash[REC_HASH_BYTES];
+    if (rec_unhex(fields[8], stored_prev, REC_HASH_BYTES) != 0 ||
+        rec_unhex(fields[9], stored_hash, REC_HASH_BYTES) != 0) {
+        chain_problem(v, &w->reported, "event chain: event %" PRId64 " has a malformed hash",
+                      e.seq);
+        return;
+    }
+    if (e.seq != w->expected)
+        chain_problem(v, &w->reported,
+                      "event chain: expected event %" PRId64 ", found event %" PRId64
+                      " (events removed or reordered)",
+                      w->expected, e.seq);
+    else if (memcmp(stored_prev, w->prev, REC_HASH_BYTES) != 0)
+        chain_problem(v, &w->reported,
+                      "event chain: event %" PRId64 " does not follow its predecessor "
+                      "(an event before it was changed, removed or reordered)",
+                      e.seq);
+    memcpy(e.prev_hash, stored_prev, REC_HASH_BYTES);
+    rec_event_hash(&e, e.hash);
+    if (memcmp(e.hash, stored_hash, REC_HASH_BYTES) != 0)
+        chain_problem(v, &w->reported,
+                      "event chain: event %" PRId64 " was edited (its contents do not "
+                      "match its hash)",
+                      e.seq);
+    memcpy(w->prev, stored_hash, REC_HASH_BYTES);
+    w->expected = e.seq + 1;
+}
+
 static int check_chain(struct verifier *v)
 {
     char *first_text = manifest_text(v, "$.chain.first_seq");
@@ -232,84 +300,28 @@ static int check_chain(struct verifier *v)
     char *last_hex = manifest_text(v, "$.chain.last_hash");
     char *data = NULL;
     size_t len = 0;
-    unsigned char prev[REC_HASH_BYTES], last[REC_HASH_BYTES];
+    struct chain_walk w = {0};
+    unsigned char last[REC_HASH_BYTES];
     if (!first_text || !last_text || !prev_hex || !last_hex ||
-        rec_unhex(prev_hex, prev, REC_HASH_BYTES) != 0 ||
+        rec_unhex(prev_hex, w.prev, REC_HASH_BYTES) != 0 ||
         rec_unhex(last_hex, last, REC_HASH_BYTES) != 0) {
         report(v, "manifest.json does not describe the event chain");
         goto out;
     }
     if (read_in(v, "events.tsv", MAX_FILE_BYTES, &data, &len) != 0)
         goto out; /* already reported as missing */
-    int64_t expected = strtoll(first_text, NULL, 10), last_seq = strtoll(last_text, NULL, 10);
-    int reported = 0;
+    w.expected = strtoll(first_text, NULL, 10);
+    int64_t last_seq = strtoll(last_text, NULL, 10);
     char *save = NULL;
-    for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        if (line[0] == '#') continue;
-        char *fields[10];
-        int nf = 0;
-        for (char *f = line; nf < 10; nf++) {
-            fields[nf] = f;
-            char *tab = strchr(f, '\t');
-            if (!tab) {
-                nf++;
-                break;
-            }
-            *tab = '\0';
-            f = tab + 1;
-        }
-        if (nf != 10) {
-            chain_problem(v, &reported,
-                          "event chain: a line near event %" PRId64 " is malformed (%d fields)",
-                          expected, nf);
-            continue;
-        }
-        for (int i = 0; i < 10; i++)
-            unescape(fields[i]);
-        struct rec_event e = {
-            .seq = strtoll(fields[0], NULL, 10),
-            .type = fields[1],
-            .utc_ns = strtoll(fields[2], NULL, 10),
-            .clock_source = fields[3],
-            .mono_ns = strtoll(fields[4], NULL, 10),
-            .boot_id = fields[5],
-            .session = fields[6],
-            .payload = fields[7],
-        };
-        unsigned char stored_prev[REC_HASH_BYTES], stored_hash[REC_HASH_BYTES];
-        if (rec_unhex(fields[8], stored_prev, REC_HASH_BYTES) != 0 ||
-            rec_unhex(fields[9], stored_hash, REC_HASH_BYTES) != 0) {
-            chain_problem(v, &reported, "event chain: event %" PRId64 " has a malformed hash",
-                          e.seq);
-            continue;
-        }
-        if (e.seq != expected)
-            chain_problem(v, &reported,
-                          "event chain: expected event %" PRId64 ", found event %" PRId64
-                          " (events removed or reordered)",
-                          expected, e.seq);
-        else if (memcmp(stored_prev, prev, REC_HASH_BYTES) != 0)
-            chain_problem(v, &reported,
-                          "event chain: event %" PRId64 " does not follow its predecessor "
-                          "(an event before it was changed, removed or reordered)",
-                          e.seq);
-        memcpy(e.prev_hash, stored_prev, REC_HASH_BYTES);
-        rec_event_hash(&e, e.hash);
-        if (memcmp(e.hash, stored_hash, REC_HASH_BYTES) != 0)
-            chain_problem(v, &reported,
-                          "event chain: event %" PRId64 " was edited (its contents do not "
-                          "match its hash)",
-                          e.seq);
-        memcpy(prev, stored_hash, REC_HASH_BYTES);
-        expected = e.seq + 1;
-    }
-    if (expected - 1 != last_seq)
-        chain_problem(v, &reported,
+    for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+        if (line[0] != '#') check_line(v, &w, line);
+    if (w.expected - 1 != last_seq)
+        chain_problem(v, &w.reported,
                       "event chain: the chain ends at event %" PRId64
                       " but the manifest says %" PRId64 " (events removed or added at the end)",
-                      expected - 1, last_seq);
-    else if (memcmp(prev, last, REC_HASH_BYTES) != 0)
-        chain_problem(v, &reported,
+                      w.expected - 1, last_seq);
+    else if (memcmp(w.prev, last, REC_HASH_BYTES) != 0)
+        chain_problem(v, &w.reported,
                       "event chain: the last event %" PRId64 " is not the one the manifest "
                       "signed",
                       last_seq);

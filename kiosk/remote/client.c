@@ -59,44 +59,13 @@ static bool matches(const struct sc_jv *response, int64_t request_id)
     return sc_jv_get_int(response, "request_id", &id) == 0 && id == request_id;
 }
 
-int sc_remote_request(const char *path, const char *request_json, int timeout_ms,
-                      struct sc_jv **response)
+/* Reads lines until the one answering request_id (events and other
+ * clients' answers are skipped) or the deadline. */
+static int await_response(int fd, int64_t request_id, int64_t deadline, struct sc_jv **response)
 {
-    *response = NULL;
-    struct sc_jv *request;
-    if (sc_json_parse(request_json, strlen(request_json), &request, NULL, 0) != 0) return -EINVAL;
-    bool empty = request->type == SC_JV_OBJECT && request->count == 0;
-    bool is_object = request->type == SC_JV_OBJECT;
-    sc_jv_free(request);
-    if (!is_object) return -EINVAL;
-
-    struct stat st;
-    if (stat(path, &st) != 0) return -errno;
-    int fd = -1, rc = connect_to(path, &fd);
-    if (rc) return rc;
-    int64_t deadline = sc_mono_ns() + (int64_t)timeout_ms * 1000000;
-    /* Unique enough among the clients of one kiosk. */
-    int64_t request_id = ((int64_t)getpid() << 20) ^ (sc_mono_ns() & 0xfffff);
-
-    struct sc_buf line = {0};
-    const char *brace = strchr(request_json, '{');
-    sc_buf_append(&line, request_json, (size_t)(brace - request_json) + 1);
-    sc_buf_printf(&line, "\"request_id\":%lld%s", (long long)request_id, empty ? "" : ",");
-    sc_buf_puts(&line, brace + 1);
-    sc_buf_puts(&line, "\n");
-    if (line.failed) {
-        rc = -ENOMEM;
-        goto done;
-    }
-    /* One line: the request must not contain raw newlines (JSON strings
-     * cannot; whitespace between tokens can, so flatten it). */
-    for (size_t i = 0; i + 1 < line.len; i++)
-        if (line.data[i] == '\n' || line.data[i] == '\r') line.data[i] = ' ';
-    if ((rc = send_all(fd, line.data, line.len, deadline))) goto done;
-
     struct sc_buf in = {0};
     size_t scanned = 0;
-    rc = -ETIMEDOUT;
+    int rc = -ETIMEDOUT;
     for (;;) {
         char *nl = in.len > scanned ? memchr(in.data + scanned, '\n', in.len - scanned) : NULL;
         if (nl) {
@@ -145,6 +114,44 @@ int sc_remote_request(const char *path, const char *request_json, int timeout_ms
         }
     }
     sc_buf_free(&in);
+    return rc;
+}
+
+int sc_remote_request(const char *path, const char *request_json, int timeout_ms,
+                      struct sc_jv **response)
+{
+    *response = NULL;
+    struct sc_jv *request;
+    if (sc_json_parse(request_json, strlen(request_json), &request, NULL, 0) != 0) return -EINVAL;
+    bool empty = request->type == SC_JV_OBJECT && request->count == 0;
+    bool is_object = request->type == SC_JV_OBJECT;
+    sc_jv_free(request);
+    if (!is_object) return -EINVAL;
+
+    struct stat st;
+    if (stat(path, &st) != 0) return -errno;
+    int fd = -1, rc = connect_to(path, &fd);
+    if (rc) return rc;
+    int64_t deadline = sc_mono_ns() + (int64_t)timeout_ms * 1000000;
+    /* Unique enough among the clients of one kiosk. */
+    int64_t request_id = ((int64_t)getpid() << 20) ^ (sc_mono_ns() & 0xfffff);
+
+    struct sc_buf line = {0};
+    const char *brace = strchr(request_json, '{');
+    sc_buf_append(&line, request_json, (size_t)(brace - request_json) + 1);
+    sc_buf_printf(&line, "\"request_id\":%lld%s", (long long)request_id, empty ? "" : ",");
+    sc_buf_puts(&line, brace + 1);
+    sc_buf_puts(&line, "\n");
+    if (line.failed) {
+        rc = -ENOMEM;
+        goto done;
+    }
+    /* One line: the request must not contain raw newlines (JSON strings
+     * cannot; whitespace between tokens can, so flatten it). */
+    for (size_t i = 0; i + 1 < line.len; i++)
+        if (line.data[i] == '\n' || line.data[i] == '\r') line.data[i] = ' ';
+    if ((rc = send_all(fd, line.data, line.len, deadline)) == 0)
+        rc = await_response(fd, request_id, deadline, response);
 done:
     sc_buf_free(&line);
     close(fd);
