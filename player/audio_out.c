@@ -11,8 +11,8 @@
 #define AUDIO_DIFF_AVG_NB             20
 #define SAMPLE_CORRECTION_PERCENT_MAX 10
 
-struct sc_audio_out {
-    struct sc_player *p;
+struct player_audio_out {
+    struct player *p;
     SDL_AudioDeviceID dev;
     SDL_AudioSpec spec;
     AVChannelLayout out_layout;
@@ -33,7 +33,7 @@ struct sc_audio_out {
     bool had_data, in_underrun;
 };
 
-static int configure_swr(struct sc_audio_out *ao, const AVFrame *f)
+static int configure_swr(struct player_audio_out *ao, const AVFrame *f)
 {
     if (ao->swr && f->format == ao->swr_in_format && f->sample_rate == ao->swr_in_rate &&
         !av_channel_layout_compare(&f->ch_layout, &ao->swr_in_layout))
@@ -60,17 +60,17 @@ static int configure_swr(struct sc_audio_out *ao, const AVFrame *f)
 }
 
 /* How many samples this frame should become to follow the master clock. */
-static int wanted_samples(struct sc_audio_out *ao, int nb_samples, int sample_rate)
+static int wanted_samples(struct player_audio_out *ao, int nb_samples, int sample_rate)
 {
-    struct sc_player *p = ao->p;
-    if (p->master == SC_MASTER_AUDIO) {
+    struct player *p = ao->p;
+    if (p->master == PLAYER_MASTER_AUDIO) {
         if (!p->live) return nb_samples;
         /* live: play faster or slower as the buffer says (speed 1.01 = 1 % fewer samples) */
         double speed = (double)atomic_load(&p->live_speed_ppm) / 1e6;
         return speed > 0 ? (int)lrint(nb_samples / speed) : nb_samples;
     }
-    double diff = sc_clock_get(&p->audio_clock) - sc_player_master_clock(p);
-    if (isnan(diff) || fabs(diff) >= SC_NOSYNC_THRESHOLD) {
+    double diff = player_clock_get(&p->audio_clock) - player_master_clock(p);
+    if (isnan(diff) || fabs(diff) >= PLAYER_NOSYNC_THRESHOLD) {
         ao->diff_avg_count = 0;
         ao->diff_cum = 0;
         return nb_samples;
@@ -89,16 +89,16 @@ static int wanted_samples(struct sc_audio_out *ao, int nb_samples, int sample_ra
 }
 
 /* Converts the next frame into ao->buf; returns its size in bytes or -1. */
-static int next_chunk(struct sc_audio_out *ao)
+static int next_chunk(struct player_audio_out *ao)
 {
-    struct sc_player *p = ao->p;
-    struct sc_decoder *d = &p->audio;
-    struct sc_frame *af;
+    struct player *p = ao->p;
+    struct player_decoder *d = &p->audio;
+    struct player_frame *af;
     for (;;) {
-        af = sc_frameq_peek(&d->frames);
+        af = player_frameq_peek(&d->frames);
         if (!af) return -1;
-        if (af->serial == sc_pktq_serial(&d->packets)) break;
-        sc_frameq_next(&d->frames); /* stale: from before a flush */
+        if (af->serial == player_pktq_serial(&d->packets)) break;
+        player_frameq_next(&d->frames); /* stale: from before a flush */
     }
     AVFrame *f = af->frame;
     int size = -1;
@@ -126,11 +126,11 @@ static int next_chunk(struct sc_audio_out *ao)
     ao->audio_clock = isnan(af->pts) ? NAN : af->pts + af->duration;
     ao->clock_serial = af->serial;
 out:
-    sc_frameq_next(&d->frames);
+    player_frameq_next(&d->frames);
     return size < 0 ? 0 : size;
 }
 
-static void mix(struct sc_audio_out *ao, Uint8 *stream, int len)
+static void mix(struct player_audio_out *ao, Uint8 *stream, int len)
 {
     int volume = atomic_load(&ao->p->volume);
     if (ao->silence || atomic_load(&ao->p->muted) || volume == 0) {
@@ -146,9 +146,9 @@ static void mix(struct sc_audio_out *ao, Uint8 *stream, int len)
 
 static void audio_callback(void *opaque, Uint8 *stream, int len)
 {
-    struct sc_audio_out *ao = opaque;
-    struct sc_player *p = ao->p;
-    double callback_time = sc_clock_now();
+    struct player_audio_out *ao = opaque;
+    struct player *p = ao->p;
+    double callback_time = player_clock_now();
     bool got_data = false;
     while (len > 0) {
         if (ao->buf_index >= ao->buf_size) {
@@ -156,10 +156,10 @@ static void audio_callback(void *opaque, Uint8 *stream, int len)
             if (size < 0) {
                 /* nothing decoded: play silence for the rest of this call */
                 bool ended =
-                    atomic_load(&p->audio.finished_serial) == sc_pktq_serial(&p->audio.packets);
+                    atomic_load(&p->audio.finished_serial) == player_pktq_serial(&p->audio.packets);
                 if (ended) {
                     atomic_store(&p->audio_drained, true);
-                    sc_player_wakeup(p);
+                    player_wakeup(p);
                 } else if (ao->had_data && !ao->in_underrun) {
                     atomic_fetch_add(&p->count.underruns, 1);
                     ao->in_underrun = true;
@@ -186,19 +186,19 @@ static void audio_callback(void *opaque, Uint8 *stream, int len)
      * not freeze the pictures. */
     if (got_data && !isnan(ao->audio_clock)) {
         int unplayed = ao->buf_size - ao->buf_index;
-        sc_clock_set_at(&p->audio_clock,
-                        ao->audio_clock -
-                            (double)(2 * ao->hw_buf_size + unplayed) / ao->bytes_per_sec,
-                        ao->clock_serial, callback_time);
-        if (p->master == SC_MASTER_EXTERNAL)
-            sc_clock_sync_to(&p->external_clock, &p->audio_clock, SC_NOSYNC_THRESHOLD);
+        player_clock_set_at(&p->audio_clock,
+                            ao->audio_clock -
+                                (double)(2 * ao->hw_buf_size + unplayed) / ao->bytes_per_sec,
+                            ao->clock_serial, callback_time);
+        if (p->master == PLAYER_MASTER_EXTERNAL)
+            player_clock_sync_to(&p->external_clock, &p->audio_clock, PLAYER_NOSYNC_THRESHOLD);
     }
 }
 
-int sc_audio_out_open(struct sc_player *p, struct sc_audio_out **out)
+int player_audio_out_open(struct player *p, struct player_audio_out **out)
 {
     const AVCodecParameters *par = p->audio.stream->codecpar;
-    struct sc_audio_out *ao = av_mallocz(sizeof(*ao));
+    struct player_audio_out *ao = av_mallocz(sizeof(*ao));
     if (!ao) return AVERROR(ENOMEM);
     ao->p = p;
     ao->audio_clock = NAN;
@@ -235,14 +235,14 @@ int sc_audio_out_open(struct sc_player *p, struct sc_audio_out **out)
     return 0;
 }
 
-void sc_audio_out_pause(struct sc_audio_out *ao, bool paused)
+void player_audio_out_pause(struct player_audio_out *ao, bool paused)
 {
     SDL_PauseAudioDevice(ao->dev, paused ? 1 : 0);
 }
 
-void sc_audio_out_close(struct sc_audio_out **out)
+void player_audio_out_close(struct player_audio_out **out)
 {
-    struct sc_audio_out *ao = *out;
+    struct player_audio_out *ao = *out;
     if (!ao) return;
     SDL_CloseAudioDevice(ao->dev); /* waits for the callback to return */
     swr_free(&ao->swr);

@@ -7,7 +7,7 @@
 
 /* A decoder context for the stream: frame threads for video (as many as
  * asked, 0: libavcodec's choice, as ffmpeg's), pictures from d's frame pool. */
-static int open_context(struct sc_decoder *d, AVStream *stream, AVCodecContext **out)
+static int open_context(struct player_decoder *d, AVStream *stream, AVCodecContext **out)
 {
     const AVCodec *codec = avcodec_find_decoder(stream->codecpar->codec_id);
     if (!codec) return AVERROR_DECODER_NOT_FOUND;
@@ -26,7 +26,7 @@ static int open_context(struct sc_decoder *d, AVStream *stream, AVCodecContext *
         avctx->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
         if (d->frame_pool_ready) {
             avctx->opaque = &d->frame_pool;
-            avctx->get_buffer2 = sc_frame_pool_get_buffer;
+            avctx->get_buffer2 = player_frame_pool_get_buffer;
         }
     }
     if (ret >= 0) ret = avcodec_open2(avctx, codec, &opts);
@@ -39,12 +39,12 @@ static int open_context(struct sc_decoder *d, AVStream *stream, AVCodecContext *
     return 0;
 }
 
-int sc_decoder_open(struct sc_decoder *d, struct sc_player *p, AVStream *stream)
+int player_decoder_open(struct player_decoder *d, struct player *p, AVStream *stream)
 {
     d->player = p;
     d->is_video = stream->codecpar->codec_type == AVMEDIA_TYPE_VIDEO;
     if (d->is_video && !d->frame_pool_ready)
-        d->frame_pool_ready = sc_frame_pool_init(&d->frame_pool) == 0;
+        d->frame_pool_ready = player_frame_pool_init(&d->frame_pool) == 0;
     int ret = open_context(d, stream, &d->avctx);
     if (ret < 0) return ret;
     d->stream = stream;
@@ -56,9 +56,9 @@ int sc_decoder_open(struct sc_decoder *d, struct sc_player *p, AVStream *stream)
     return 0;
 }
 
-int sc_decoder_prepare_switch(struct sc_decoder *d, AVStream *stream, int serial)
+int player_decoder_prepare_switch(struct player_decoder *d, AVStream *stream, int serial)
 {
-    struct sc_player *p = d->player;
+    struct player *p = d->player;
     if ((stream->codecpar->codec_type == AVMEDIA_TYPE_VIDEO) != d->is_video) return AVERROR(EINVAL);
     AVCodecContext *avctx;
     int ret = open_context(d, stream, &avctx);
@@ -80,7 +80,7 @@ int sc_decoder_prepare_switch(struct sc_decoder *d, AVStream *stream, int serial
 }
 
 /* Decoder thread, at a new serial: takes the context a service change left. */
-static void take_switch(struct sc_decoder *d, int serial)
+static void take_switch(struct player_decoder *d, int serial)
 {
     pthread_mutex_lock(&d->packets.lock);
     AVCodecContext *next = d->next_serial == serial ? d->next_avctx : NULL;
@@ -96,23 +96,23 @@ static void take_switch(struct sc_decoder *d, int serial)
     }
 }
 
-void sc_decoder_close(struct sc_decoder *d)
+void player_decoder_close(struct player_decoder *d)
 {
     avcodec_free_context(&d->avctx);
     avcodec_free_context(&d->next_avctx);
-    sc_deinterlacer_free(&d->deint);
-    sc_avfilter_loader_finish(&d->filters);
-    if (d->frame_pool_ready) sc_frame_pool_destroy(&d->frame_pool);
+    player_deinterlacer_free(&d->deint);
+    player_avfilter_loader_finish(&d->filters);
+    if (d->frame_pool_ready) player_frame_pool_destroy(&d->frame_pool);
     d->frame_pool_ready = false;
 }
 
-bool sc_decoder_done(struct sc_decoder *d)
+bool player_decoder_done(struct player_decoder *d)
 {
-    return atomic_load(&d->finished_serial) == sc_pktq_serial(&d->packets) &&
-           sc_frameq_size(&d->frames) == 0;
+    return atomic_load(&d->finished_serial) == player_pktq_serial(&d->packets) &&
+           player_frameq_size(&d->frames) == 0;
 }
 
-static void count_error(struct sc_decoder *d, int err, const char *what)
+static void count_error(struct player_decoder *d, int err, const char *what)
 {
     atomic_fetch_add(&d->player->count.decode_errors, 1);
     sc_logf_limited(d->player->log, &d->error_limit, SC_LOG_INFO, "%s %s: %s",
@@ -125,10 +125,10 @@ static double to_seconds(int64_t ts, AVRational tb)
 }
 
 /* Hands one picture to the presenter; waits for a free slot. */
-static int queue_picture(struct sc_decoder *d, AVFrame *frame, int64_t ts, AVRational tb,
+static int queue_picture(struct player_decoder *d, AVFrame *frame, int64_t ts, AVRational tb,
                          AVRational frame_rate, int per_source_frame)
 {
-    struct sc_frame *slot = sc_frameq_peek_writable(&d->frames);
+    struct player_frame *slot = player_frameq_peek_writable(&d->frames);
     if (!slot) {
         av_frame_unref(frame);
         return AVERROR_EXIT;
@@ -138,18 +138,18 @@ static int queue_picture(struct sc_decoder *d, AVFrame *frame, int64_t ts, AVRat
             (long long)ts, tb.num, tb.den);
     slot->duration = frame_rate.num > 0 && frame_rate.den > 0 ? av_q2d(av_inv_q(frame_rate)) : 0;
     slot->serial = d->pkt_serial;
-    slot->flags = ++d->output_count % per_source_frame == 0 ? SC_FRAME_ENDS_SOURCE_FRAME : 0;
+    slot->flags = ++d->output_count % per_source_frame == 0 ? PLAYER_FRAME_ENDS_SOURCE_FRAME : 0;
     av_frame_move_ref(slot->frame, frame);
-    sc_frameq_push(&d->frames);
-    sc_player_wakeup(d->player);
+    player_frameq_push(&d->frames);
+    player_wakeup(d->player);
     return 0;
 }
 
-static int pull_filtered(struct sc_decoder *d, AVFrame *out)
+static int pull_filtered(struct player_decoder *d, AVFrame *out)
 {
     for (;;) {
         AVRational tb, frame_rate;
-        int ret = sc_deinterlacer_pull(d->deint, out, &tb, &frame_rate);
+        int ret = player_deinterlacer_pull(d->deint, out, &tb, &frame_rate);
         if (ret <= 0) return ret == AVERROR_EOF ? 0 : ret;
         /* filters keep best_effort_timestamp in the input's time base: use pts */
         ret = queue_picture(d, out, out->pts, tb, frame_rate, d->outputs_per_frame);
@@ -157,31 +157,31 @@ static int pull_filtered(struct sc_decoder *d, AVFrame *out)
     }
 }
 
-static bool late_already(struct sc_decoder *d, const AVFrame *frame)
+static bool late_already(struct player_decoder *d, const AVFrame *frame)
 {
-    struct sc_player *p = d->player;
+    struct player *p = d->player;
     double pts = to_seconds(frame->best_effort_timestamp, d->time_base);
-    double diff = pts - sc_player_master_clock(p);
+    double diff = pts - player_master_clock(p);
     int queued = 0;
-    sc_pktq_level(&d->packets, &queued, NULL, NULL);
+    player_pktq_level(&d->packets, &queued, NULL, NULL);
     /* ffplay's early drop: behind the master clock, with more packets waiting,
      * and the presenter running on this serial */
-    return !isnan(diff) && fabs(diff) < SC_NOSYNC_THRESHOLD && diff < 0 &&
-           sc_clock_serial(&p->video_clock) == d->pkt_serial && queued > 0;
+    return !isnan(diff) && fabs(diff) < PLAYER_NOSYNC_THRESHOLD && diff < 0 &&
+           player_clock_serial(&p->video_clock) == d->pkt_serial && queued > 0;
 }
 
-static int handle_video_frame(struct sc_decoder *d, AVFrame *frame, AVFrame *out)
+static int handle_video_frame(struct player_decoder *d, AVFrame *frame, AVFrame *out)
 {
-    struct sc_player *p = d->player;
+    struct player *p = d->player;
     if (atomic_fetch_add(&p->count.frames_decoded, 1) == 0)
-        sc_player_milestone(p, "first picture decoded");
+        player_milestone(p, "first picture decoded");
     atomic_store(&p->video_width, frame->width);
     atomic_store(&p->video_height, frame->height);
     if (frame->decode_error_flags || (frame->flags & AV_FRAME_FLAG_CORRUPT))
         atomic_fetch_add(&p->count.decode_errors, 1);
     if (p->opts.on_decoded_frame) {
-        struct sc_picture lent = {.frame = frame,
-                                  .pts = to_seconds(frame->best_effort_timestamp, d->time_base)};
+        struct player_picture lent = {
+            .frame = frame, .pts = to_seconds(frame->best_effort_timestamp, d->time_base)};
         p->opts.on_decoded_frame(p->opts.decoded_opaque, &lent);
     }
     if (p->opts.bench) {
@@ -195,13 +195,13 @@ static int handle_video_frame(struct sc_decoder *d, AVFrame *frame, AVFrame *out
     }
     AVRational frame_rate = d->frame_rate;
     bool deinterlace = !p->opts.no_deinterlace && (frame->interlaced_frame || d->deint);
-    bool presentable = sc_pixfmt_presentable(frame->format);
-    const struct sc_avfilter_api *filters = NULL;
+    bool presentable = player_pixfmt_presentable(frame->format);
+    const struct player_avfilter_api *filters = NULL;
     if (deinterlace || !presentable) {
         /* a presentable picture does not wait for libavfilter to load: the
          * first ones are shown woven (a fraction of a second), the rest
          * deinterlaced; one that cannot be shown without it waits */
-        filters = sc_avfilter_loader_get(&d->filters, p->log, !presentable);
+        filters = player_avfilter_loader_get(&d->filters, p->log, !presentable);
         if (!filters && !presentable) {
             count_error(d, AVERROR(ENOSYS), "filter");
             av_frame_unref(frame);
@@ -216,9 +216,9 @@ static int handle_video_frame(struct sc_decoder *d, AVFrame *frame, AVFrame *out
         bool field_rate = atomic_load(&p->field_rate);
         if (d->deint && field_rate != d->deint_field_rate) {
             /* the rate changed: finish the fields in flight, then rebuild */
-            sc_deinterlacer_drain(d->deint);
+            player_deinterlacer_drain(d->deint);
             int ret = pull_filtered(d, out);
-            sc_deinterlacer_free(&d->deint);
+            player_deinterlacer_free(&d->deint);
             d->output_count = 0;
             if (ret < 0) return ret;
         }
@@ -226,8 +226,8 @@ static int handle_video_frame(struct sc_decoder *d, AVFrame *frame, AVFrame *out
             d->output_count = 0; /* the pictures so far were one per frame: all complete */
         d->deint_field_rate = field_rate;
         d->outputs_per_frame = deinterlace && field_rate ? 2 : 1;
-        int ret = sc_deinterlacer_push(&d->deint, filters, frame, d->time_base, frame_rate,
-                                       deinterlace, d->deint_field_rate, p->log);
+        int ret = player_deinterlacer_push(&d->deint, filters, frame, d->time_base, frame_rate,
+                                           deinterlace, d->deint_field_rate, p->log);
         av_frame_unref(frame);
         if (ret < 0) {
             count_error(d, ret, "filter");
@@ -238,9 +238,9 @@ static int handle_video_frame(struct sc_decoder *d, AVFrame *frame, AVFrame *out
     return queue_picture(d, frame, frame->best_effort_timestamp, d->time_base, frame_rate, 1);
 }
 
-static int handle_audio_frame(struct sc_decoder *d, AVFrame *frame)
+static int handle_audio_frame(struct player_decoder *d, AVFrame *frame)
 {
-    struct sc_player *p = d->player;
+    struct player *p = d->player;
     atomic_fetch_add(&p->count.audio_frames_decoded, 1);
     if (frame->decode_error_flags || (frame->flags & AV_FRAME_FLAG_CORRUPT))
         atomic_fetch_add(&p->count.decode_errors, 1);
@@ -248,7 +248,7 @@ static int handle_audio_frame(struct sc_decoder *d, AVFrame *frame)
         av_frame_unref(frame);
         return 0;
     }
-    struct sc_frame *slot = sc_frameq_peek_writable(&d->frames);
+    struct player_frame *slot = player_frameq_peek_writable(&d->frames);
     if (!slot) {
         av_frame_unref(frame);
         return AVERROR_EXIT;
@@ -258,26 +258,26 @@ static int handle_audio_frame(struct sc_decoder *d, AVFrame *frame)
     slot->serial = d->pkt_serial;
     slot->flags = 0;
     av_frame_move_ref(slot->frame, frame);
-    sc_frameq_push(&d->frames);
+    player_frameq_push(&d->frames);
     if (!atomic_load(&p->audio_started))
-        sc_player_wakeup(p); /* the main thread starts the device once enough is here */
+        player_wakeup(p); /* the main thread starts the device once enough is here */
     return 0;
 }
 
-static void finish(struct sc_decoder *d, AVFrame *out)
+static void finish(struct player_decoder *d, AVFrame *out)
 {
-    struct sc_player *p = d->player;
-    if (d->deint && sc_deinterlacer_drain(d->deint) >= 0) pull_filtered(d, out);
-    sc_deinterlacer_free(&d->deint);
+    struct player *p = d->player;
+    if (d->deint && player_deinterlacer_drain(d->deint) >= 0) pull_filtered(d, out);
+    player_deinterlacer_free(&d->deint);
     avcodec_flush_buffers(d->avctx); /* ready for the next serial */
     atomic_store(&d->finished_serial, d->pkt_serial);
-    if (p->opts.bench) sc_player_check_bench_end(p);
-    sc_player_wakeup(p);
+    if (p->opts.bench) player_check_bench_end(p);
+    player_wakeup(p);
 }
 
 static void *decoder_main(void *arg)
 {
-    struct sc_decoder *d = arg;
+    struct player_decoder *d = arg;
     AVPacket *pkt = av_packet_alloc();
     AVFrame *frame = av_frame_alloc();
     AVFrame *out = av_frame_alloc();
@@ -287,12 +287,12 @@ static void *decoder_main(void *arg)
     }
     for (;;) {
         int serial;
-        if (sc_pktq_get(&d->packets, pkt, &serial, true) < 0) break;
+        if (player_pktq_get(&d->packets, pkt, &serial, true) < 0) break;
         if (serial != d->pkt_serial) {
             /* a flush: forget the old stream position without restarting */
             take_switch(d, serial);
             avcodec_flush_buffers(d->avctx);
-            sc_deinterlacer_free(&d->deint);
+            player_deinterlacer_free(&d->deint);
             d->output_count = 0;
             d->pkt_serial = serial;
         }
@@ -322,7 +322,7 @@ done:
     return NULL;
 }
 
-int sc_decoder_start(struct sc_decoder *d)
+int player_decoder_start(struct player_decoder *d)
 {
     int ret = pthread_create(&d->thread, NULL, decoder_main, d);
     if (ret != 0) return AVERROR(ret);
@@ -330,10 +330,10 @@ int sc_decoder_start(struct sc_decoder *d)
     return 0;
 }
 
-void sc_decoder_stop(struct sc_decoder *d)
+void player_decoder_stop(struct player_decoder *d)
 {
-    sc_pktq_abort(&d->packets);
-    sc_frameq_abort(&d->frames);
+    player_pktq_abort(&d->packets);
+    player_frameq_abort(&d->frames);
     if (d->thread_started) {
         pthread_join(d->thread, NULL);
         d->thread_started = false;

@@ -27,7 +27,7 @@
         memcpy(&(api)->field, &sym_, sizeof(sym_));                                                \
     } while (0)
 
-int sc_avfilter_load(struct sc_avfilter_api *api, struct sc_log *log)
+int player_avfilter_load(struct player_avfilter_api *api, struct sc_log *log)
 {
     if (api->handle) return 0;
     if (api->failed) return AVERROR(ENOSYS);
@@ -52,19 +52,19 @@ int sc_avfilter_load(struct sc_avfilter_api *api, struct sc_log *log)
 fail:
     SC_WARN(log, "cannot load %s (%s): interlaced pictures are shown as they are", AVFILTER_SONAME,
             dlerror());
-    *api = (struct sc_avfilter_api){.failed = true};
+    *api = (struct player_avfilter_api){.failed = true};
     return AVERROR(ENOSYS);
 }
 
 static void *load_main(void *arg)
 {
-    struct sc_avfilter_loader *l = arg;
-    sc_avfilter_load(&l->api, l->log);
+    struct player_avfilter_loader *l = arg;
+    player_avfilter_load(&l->api, l->log);
     atomic_store(&l->done, true);
     return NULL;
 }
 
-void sc_avfilter_loader_start(struct sc_avfilter_loader *l, struct sc_log *log)
+void player_avfilter_loader_start(struct player_avfilter_loader *l, struct sc_log *log)
 {
     if (l->started) return;
     l->log = log;
@@ -75,24 +75,24 @@ void sc_avfilter_loader_start(struct sc_avfilter_loader *l, struct sc_log *log)
     }
 }
 
-const struct sc_avfilter_api *sc_avfilter_loader_get(struct sc_avfilter_loader *l,
-                                                     struct sc_log *log, bool wait)
+const struct player_avfilter_api *player_avfilter_loader_get(struct player_avfilter_loader *l,
+                                                             struct sc_log *log, bool wait)
 {
-    sc_avfilter_loader_start(l, log);
+    player_avfilter_loader_start(l, log);
     if (!wait && !atomic_load(&l->done)) return NULL;
-    sc_avfilter_loader_finish(l);
+    player_avfilter_loader_finish(l);
     return l->api.handle ? &l->api : NULL;
 }
 
-void sc_avfilter_loader_finish(struct sc_avfilter_loader *l)
+void player_avfilter_loader_finish(struct player_avfilter_loader *l)
 {
     if (!l->started || l->joined) return;
     pthread_join(l->thread, NULL);
     l->joined = true;
 }
 
-struct sc_deinterlacer {
-    const struct sc_avfilter_api *api;
+struct player_deinterlacer {
+    const struct player_avfilter_api *api;
     AVFilterGraph *graph;
     AVFilterContext *src, *sink;
     /* the input the graph was built for */
@@ -101,23 +101,23 @@ struct sc_deinterlacer {
     bool deinterlace, field_rate;
 };
 
-bool sc_pixfmt_presentable(int av_pix_fmt)
+bool player_pixfmt_presentable(int av_pix_fmt)
 {
     return av_pix_fmt == AV_PIX_FMT_YUV420P || av_pix_fmt == AV_PIX_FMT_YUVJ420P ||
            av_pix_fmt == AV_PIX_FMT_NV12;
 }
 
-void sc_deinterlacer_free(struct sc_deinterlacer **deint)
+void player_deinterlacer_free(struct player_deinterlacer **deint)
 {
     if (!*deint) return;
     (*deint)->api->graph_free(&(*deint)->graph);
     av_freep(deint);
 }
 
-static int build(struct sc_deinterlacer *d, const AVFrame *frame, AVRational tb,
+static int build(struct player_deinterlacer *d, const AVFrame *frame, AVRational tb,
                  AVRational frame_rate, struct sc_log *log)
 {
-    const struct sc_avfilter_api *api = d->api;
+    const struct player_avfilter_api *api = d->api;
     char args[256];
     d->graph = api->graph_alloc();
     if (!d->graph) return AVERROR(ENOMEM);
@@ -139,7 +139,7 @@ static int build(struct sc_deinterlacer *d, const AVFrame *frame, AVRational tb,
     if (d->deinterlace)
         snprintf(chain, sizeof(chain), "bwdif=mode=%s:parity=auto:deint=all",
                  d->field_rate ? "send_field" : "send_frame");
-    if (!sc_pixfmt_presentable(frame->format))
+    if (!player_pixfmt_presentable(frame->format))
         av_strlcatf(chain, sizeof(chain), "%sformat=yuv420p", chain[0] ? "," : "");
     if (!chain[0]) snprintf(chain, sizeof(chain), "null");
 
@@ -165,40 +165,41 @@ static int build(struct sc_deinterlacer *d, const AVFrame *frame, AVRational tb,
     return 0;
 }
 
-int sc_deinterlacer_push(struct sc_deinterlacer **deint, const struct sc_avfilter_api *api,
-                         const AVFrame *frame, AVRational tb, AVRational frame_rate,
-                         bool deinterlace, bool field_rate, struct sc_log *log)
+int player_deinterlacer_push(struct player_deinterlacer **deint,
+                             const struct player_avfilter_api *api, const AVFrame *frame,
+                             AVRational tb, AVRational frame_rate, bool deinterlace,
+                             bool field_rate, struct sc_log *log)
 {
-    struct sc_deinterlacer *d = *deint;
+    struct player_deinterlacer *d = *deint;
     AVRational sar = frame->sample_aspect_ratio;
     if (d &&
         (d->width != frame->width || d->height != frame->height || d->format != frame->format ||
          av_cmp_q(d->sar, sar) != 0 || av_cmp_q(d->tb, tb) != 0 || d->deinterlace != deinterlace ||
          d->field_rate != field_rate))
-        sc_deinterlacer_free(deint);
+        player_deinterlacer_free(deint);
     if (!*deint) {
         d = av_mallocz(sizeof(*d));
         if (!d) return AVERROR(ENOMEM);
-        *d = (struct sc_deinterlacer){.api = api,
-                                      .width = frame->width,
-                                      .height = frame->height,
-                                      .format = frame->format,
-                                      .sar = sar,
-                                      .tb = tb,
-                                      .deinterlace = deinterlace,
-                                      .field_rate = field_rate};
+        *d = (struct player_deinterlacer){.api = api,
+                                          .width = frame->width,
+                                          .height = frame->height,
+                                          .format = frame->format,
+                                          .sar = sar,
+                                          .tb = tb,
+                                          .deinterlace = deinterlace,
+                                          .field_rate = field_rate};
         *deint = d;
         int ret = build(d, frame, tb, frame_rate, log);
         if (ret < 0) {
-            sc_deinterlacer_free(deint);
+            player_deinterlacer_free(deint);
             return ret;
         }
     }
     return d->api->buffersrc_write_frame(d->src, frame);
 }
 
-int sc_deinterlacer_pull(struct sc_deinterlacer *d, AVFrame *out, AVRational *tb,
-                         AVRational *frame_rate)
+int player_deinterlacer_pull(struct player_deinterlacer *d, AVFrame *out, AVRational *tb,
+                             AVRational *frame_rate)
 {
     int ret = d->api->buffersink_get_frame_flags(d->sink, out, 0);
     if (ret == AVERROR(EAGAIN)) return 0;
@@ -208,7 +209,7 @@ int sc_deinterlacer_pull(struct sc_deinterlacer *d, AVFrame *out, AVRational *tb
     return 1;
 }
 
-int sc_deinterlacer_drain(struct sc_deinterlacer *d)
+int player_deinterlacer_drain(struct player_deinterlacer *d)
 {
     return d->api->buffersrc_add_frame(d->src, NULL);
 }

@@ -3,7 +3,7 @@
 
 #include <unistd.h>
 
-const char *sc_player_demo_path(void)
+const char *player_demo_path(void)
 {
     if (access(STUDYCAST_DEMO_BUILD_PATH, R_OK) == 0) return STUDYCAST_DEMO_BUILD_PATH;
     if (access(STUDYCAST_DEMO_INSTALL_PATH, R_OK) == 0) return STUDYCAST_DEMO_INSTALL_PATH;

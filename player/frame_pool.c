@@ -90,13 +90,13 @@ static void slabs_free(void *opaque)
     free(slabs);
 }
 
-int sc_frame_pool_init(struct sc_frame_pool *fp)
+int player_frame_pool_init(struct player_frame_pool *fp)
 {
-    *fp = (struct sc_frame_pool){.format = AV_PIX_FMT_NONE};
+    *fp = (struct player_frame_pool){.format = AV_PIX_FMT_NONE};
     return pthread_mutex_init(&fp->lock, NULL) == 0 ? 0 : AVERROR(ENOMEM);
 }
 
-void sc_frame_pool_destroy(struct sc_frame_pool *fp)
+void player_frame_pool_destroy(struct player_frame_pool *fp)
 {
     /* pictures still out (in queues, on screen) keep the slabs until they return */
     av_buffer_pool_uninit(&fp->pool);
@@ -135,9 +135,9 @@ static int layout(AVCodecContext *avctx, const AVFrame *frame, int linesize[4], 
     return 0;
 }
 
-int sc_frame_pool_get_buffer(AVCodecContext *avctx, AVFrame *frame, int flags)
+int player_frame_pool_get_buffer(AVCodecContext *avctx, AVFrame *frame, int flags)
 {
-    struct sc_frame_pool *fp = avctx->opaque;
+    struct player_frame_pool *fp = avctx->opaque;
     const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(frame->format);
     if (!fp || !desc || !(avctx->codec->capabilities & AV_CODEC_CAP_DR1) ||
         (desc->flags & (AV_PIX_FMT_FLAG_HWACCEL | AV_PIX_FMT_FLAG_PAL)))

@@ -1,9 +1,10 @@
 /* The small frame ring between a decoder thread and the presenter/audio callback. */
 #include "player/queue.h"
 
-int sc_frameq_init(struct sc_frameq *q, int capacity)
+int player_frameq_init(struct player_frameq *q, int capacity)
 {
-    *q = (struct sc_frameq){.capacity = capacity < SC_FRAMEQ_MAX ? capacity : SC_FRAMEQ_MAX};
+    *q = (struct player_frameq){.capacity =
+                                    capacity < PLAYER_FRAMEQ_MAX ? capacity : PLAYER_FRAMEQ_MAX};
     for (int i = 0; i < q->capacity; i++) {
         q->slots[i].frame = av_frame_alloc();
         if (!q->slots[i].frame) goto fail;
@@ -21,7 +22,7 @@ fail:
     return AVERROR(ENOMEM);
 }
 
-void sc_frameq_destroy(struct sc_frameq *q)
+void player_frameq_destroy(struct player_frameq *q)
 {
     for (int i = 0; i < q->capacity; i++)
         av_frame_free(&q->slots[i].frame);
@@ -29,7 +30,7 @@ void sc_frameq_destroy(struct sc_frameq *q)
     pthread_mutex_destroy(&q->lock);
 }
 
-struct sc_frame *sc_frameq_peek_writable(struct sc_frameq *q)
+struct player_frame *player_frameq_peek_writable(struct player_frameq *q)
 {
     pthread_mutex_lock(&q->lock);
     while (q->size >= q->capacity && !q->aborted)
@@ -40,7 +41,7 @@ struct sc_frame *sc_frameq_peek_writable(struct sc_frameq *q)
     return aborted ? NULL : &q->slots[q->write_index];
 }
 
-void sc_frameq_push(struct sc_frameq *q)
+void player_frameq_push(struct player_frameq *q)
 {
     pthread_mutex_lock(&q->lock);
     q->write_index = (q->write_index + 1) % q->capacity;
@@ -49,23 +50,23 @@ void sc_frameq_push(struct sc_frameq *q)
     pthread_mutex_unlock(&q->lock);
 }
 
-struct sc_frame *sc_frameq_peek(struct sc_frameq *q)
+struct player_frame *player_frameq_peek(struct player_frameq *q)
 {
     pthread_mutex_lock(&q->lock);
-    struct sc_frame *f = q->size > 0 ? &q->slots[q->read_index] : NULL;
+    struct player_frame *f = q->size > 0 ? &q->slots[q->read_index] : NULL;
     pthread_mutex_unlock(&q->lock);
     return f;
 }
 
-struct sc_frame *sc_frameq_peek_next(struct sc_frameq *q)
+struct player_frame *player_frameq_peek_next(struct player_frameq *q)
 {
     pthread_mutex_lock(&q->lock);
-    struct sc_frame *f = q->size > 1 ? &q->slots[(q->read_index + 1) % q->capacity] : NULL;
+    struct player_frame *f = q->size > 1 ? &q->slots[(q->read_index + 1) % q->capacity] : NULL;
     pthread_mutex_unlock(&q->lock);
     return f;
 }
 
-void sc_frameq_next(struct sc_frameq *q)
+void player_frameq_next(struct player_frameq *q)
 {
     pthread_mutex_lock(&q->lock);
     if (q->size > 0) {
@@ -77,7 +78,7 @@ void sc_frameq_next(struct sc_frameq *q)
     pthread_mutex_unlock(&q->lock);
 }
 
-int sc_frameq_size(struct sc_frameq *q)
+int player_frameq_size(struct player_frameq *q)
 {
     pthread_mutex_lock(&q->lock);
     int size = q->size;
@@ -85,7 +86,7 @@ int sc_frameq_size(struct sc_frameq *q)
     return size;
 }
 
-void sc_frameq_drop_stale(struct sc_frameq *q, int serial)
+void player_frameq_drop_stale(struct player_frameq *q, int serial)
 {
     pthread_mutex_lock(&q->lock);
     while (q->size > 0 && q->slots[q->read_index].serial != serial) {
@@ -97,7 +98,7 @@ void sc_frameq_drop_stale(struct sc_frameq *q, int serial)
     pthread_mutex_unlock(&q->lock);
 }
 
-void sc_frameq_abort(struct sc_frameq *q)
+void player_frameq_abort(struct player_frameq *q)
 {
     pthread_mutex_lock(&q->lock);
     q->aborted = true;
@@ -105,7 +106,7 @@ void sc_frameq_abort(struct sc_frameq *q)
     pthread_mutex_unlock(&q->lock);
 }
 
-void sc_frameq_start(struct sc_frameq *q)
+void player_frameq_start(struct player_frameq *q)
 {
     pthread_mutex_lock(&q->lock);
     q->aborted = false;

@@ -15,19 +15,19 @@
 #include "demux/demux.h"
 
 /* Sync thresholds (seconds), as ffplay tuned them. */
-#define SC_SYNC_THRESHOLD_MIN      0.04
-#define SC_SYNC_THRESHOLD_MAX      0.1
-#define SC_SYNC_FRAMEDUP_THRESHOLD 0.1
-#define SC_NOSYNC_THRESHOLD        10.0
-#define SC_LIVE_TARGET_BUFFER      0.3
-#define AUDIO_START_FRAMES         6
-#define AUDIO_START_TIMEOUT        0.5 /* seconds after the first picture */
+#define PLAYER_SYNC_THRESHOLD_MIN      0.04
+#define PLAYER_SYNC_THRESHOLD_MAX      0.1
+#define PLAYER_SYNC_FRAMEDUP_THRESHOLD 0.1
+#define PLAYER_NOSYNC_THRESHOLD        10.0
+#define PLAYER_LIVE_TARGET_BUFFER      0.3
+#define AUDIO_START_FRAMES             6
+#define AUDIO_START_TIMEOUT            0.5 /* seconds after the first picture */
 
-struct sc_picture {
+struct player_picture {
     AVFrame *frame;
     double pts, duration;
     int serial;
-    int flags; /* SC_FRAME_ENDS_SOURCE_FRAME */
+    int flags; /* PLAYER_FRAME_ENDS_SOURCE_FRAME */
 };
 
 /* ---- source.c: the one place that opens the input ----------------------
@@ -35,7 +35,7 @@ struct sc_picture {
  * through the demux pipeline: a custom AVIOContext over dmx_pipeline_read()
  * with libavformat's mpegts demuxer on top. Any other file is opened by
  * libavformat directly. Reader thread only, except where noted. */
-struct sc_source {
+struct player_source {
     struct dmx_pipeline *pipeline; /* NULL: not a TS; set before streams_open, freed at close */
     AVIOContext *avio;             /* over the pipeline */
     uint8_t stage[188 * 64];       /* whole packets from the pipeline, handed out to avio */
@@ -48,18 +48,18 @@ struct sc_source {
 /* Opens p->opts.source into p->ic (probing limits set for a fast start) and
  * p->src; selects `service` in the pipeline first when >= 0. Returns 0 or a
  * negative AVERROR; interrupt_cb is installed. */
-int sc_source_open(struct sc_player *p, int service);
+int player_source_open(struct player *p, int service);
 /* Reopens libavformat over the same pipeline (a service change). */
-int sc_source_reopen(struct sc_player *p, int service);
+int player_source_reopen(struct player *p, int service);
 /* Whether the pipeline's SI lists the service (false when not a TS). */
-bool sc_source_has_service(struct sc_player *p, int service);
+bool player_source_has_service(struct player *p, int service);
 /* Closes p->ic and the pipeline. */
-void sc_source_close(struct sc_player *p);
+void player_source_close(struct player *p);
 
 /* ---- reception.c: signal, outages and the SI pass-throughs -------------- */
-struct sc_reception {
+struct player_reception {
     pthread_mutex_t lock; /* guards outages/count/cap */
-    struct sc_player_outage *outages;
+    struct player_outage *outages;
     size_t count, cap;
     atomic_bool signal_ok;
     atomic_int service;           /* playing, -1 */
@@ -73,37 +73,37 @@ struct sc_reception {
     int pipeline_cause; /* enum dmx_outage_cause while the pipeline reports one, else 0 */
     int outage_ms;
 };
-int sc_reception_init(struct sc_reception *r);
-void sc_reception_destroy(struct sc_reception *r);
+int player_reception_init(struct player_reception *r);
+void player_reception_destroy(struct player_reception *r);
 /* Reader thread: the callbacks the pipeline calls. */
-void sc_reception_callbacks(struct sc_player *p, struct dmx_callbacks *cb);
+void player_reception_callbacks(struct player *p, struct dmx_callbacks *cb);
 /* Reader thread: the playing streams' PIDs changed (open, service change). */
-void sc_reception_watch(struct sc_player *p, const int *pids, int n);
+void player_reception_watch(struct player *p, const int *pids, int n);
 /* Reader thread: after each pipeline read (bytes may be NULL/0 on a timeout). */
-void sc_reception_saw(struct sc_player *p, const uint8_t *bytes, size_t len);
+void player_reception_saw(struct player *p, const uint8_t *bytes, size_t len);
 /* Main thread: the first picture after a resync was presented. */
-void sc_reception_picture_shown(struct sc_player *p, int64_t now);
+void player_reception_picture_shown(struct player *p, int64_t now);
 /* Any thread: the TS reader's continuity errors so far (0 if not a TS). */
-int64_t sc_reception_cc_errors(struct sc_player *p);
+int64_t player_reception_cc_errors(struct player *p);
 
 /* ---- frame_pool.c: the video decoder's picture buffers ------------------
  * Installed as the decoder context's get_buffer2 (avctx->opaque points here);
  * called on libavcodec's decoding threads. */
-struct sc_frame_pool {
+struct player_frame_pool {
     pthread_mutex_t lock; /* guards the fields below */
     AVBufferPool *pool;   /* for the current layout; NULL until the first picture */
     size_t size;
     int format;
 };
-int sc_frame_pool_init(struct sc_frame_pool *fp);
+int player_frame_pool_init(struct player_frame_pool *fp);
 /* After the decoder contexts are freed; pictures still out keep their memory. */
-void sc_frame_pool_destroy(struct sc_frame_pool *fp);
-int sc_frame_pool_get_buffer(AVCodecContext *avctx, AVFrame *frame, int flags);
+void player_frame_pool_destroy(struct player_frame_pool *fp);
+int player_frame_pool_get_buffer(AVCodecContext *avctx, AVFrame *frame, int flags);
 
 /* ---- deinterlace.c ----------------------------------------------------- */
-struct sc_deinterlacer;
+struct player_deinterlacer;
 /* libavfilter's functions, from dlopen() on first use (see deinterlace.c). */
-struct sc_avfilter_api {
+struct player_avfilter_api {
     void *handle;
     bool failed; /* tried once and could not: do not try again */
     AVFilterGraph *(*graph_alloc)(void);
@@ -124,51 +124,52 @@ struct sc_avfilter_api {
 };
 /* Loads libavfilter into api once (one thread at a time). Returns 0, or a
  * negative error code (logged once) when it cannot be loaded. */
-int sc_avfilter_load(struct sc_avfilter_api *api, struct sc_log *log);
+int player_avfilter_load(struct player_avfilter_api *api, struct sc_log *log);
 
 /* Loading libavfilter on a thread of its own (~1000 page faults: tens of
  * milliseconds, more on a loaded machine), so that the first pictures of an
  * interlaced stream need not wait for it. Owned by the video decoder: started
  * by the reader before the decoder thread exists, or by the decoder thread;
  * everything else on the decoder thread (and at close, after it ended). */
-struct sc_avfilter_loader {
-    struct sc_avfilter_api api; /* written by the loading thread until done */
+struct player_avfilter_loader {
+    struct player_avfilter_api api; /* written by the loading thread until done */
     struct sc_log *log;
     pthread_t thread;
     bool started, joined;
     atomic_bool done;
 };
 /* Starts loading if not started yet. */
-void sc_avfilter_loader_start(struct sc_avfilter_loader *l, struct sc_log *log);
+void player_avfilter_loader_start(struct player_avfilter_loader *l, struct sc_log *log);
 /* The functions once loaded (waiting for the load when `wait`), else NULL:
  * still loading, or libavfilter cannot be loaded. Starts loading if needed. */
-const struct sc_avfilter_api *sc_avfilter_loader_get(struct sc_avfilter_loader *l,
-                                                     struct sc_log *log, bool wait);
+const struct player_avfilter_api *player_avfilter_loader_get(struct player_avfilter_loader *l,
+                                                             struct sc_log *log, bool wait);
 /* Joins the loading thread. Accepts a never-started loader. */
-void sc_avfilter_loader_finish(struct sc_avfilter_loader *l);
+void player_avfilter_loader_finish(struct player_avfilter_loader *l);
 
 /* A libavfilter graph (bwdif, and a format conversion when the decoder's
  * format is not presentable), rebuilt when the input format changes. api must
  * be loaded and outlive the graph. */
-int sc_deinterlacer_push(struct sc_deinterlacer **deint, const struct sc_avfilter_api *api,
-                         const AVFrame *frame, AVRational tb, AVRational frame_rate,
-                         bool deinterlace, bool field_rate, struct sc_log *log);
+int player_deinterlacer_push(struct player_deinterlacer **deint,
+                             const struct player_avfilter_api *api, const AVFrame *frame,
+                             AVRational tb, AVRational frame_rate, bool deinterlace,
+                             bool field_rate, struct sc_log *log);
 /* Returns 1 with a frame, 0 when it needs more input, or < 0 (EOF/error). */
-int sc_deinterlacer_pull(struct sc_deinterlacer *deint, AVFrame *out, AVRational *tb,
-                         AVRational *frame_rate);
-int sc_deinterlacer_drain(struct sc_deinterlacer *deint);
-void sc_deinterlacer_free(struct sc_deinterlacer **deint);
+int player_deinterlacer_pull(struct player_deinterlacer *deint, AVFrame *out, AVRational *tb,
+                             AVRational *frame_rate);
+int player_deinterlacer_drain(struct player_deinterlacer *deint);
+void player_deinterlacer_free(struct player_deinterlacer **deint);
 /* Whether the ui can present this format as is (else it goes through the graph). */
-bool sc_pixfmt_presentable(int av_pix_fmt);
+bool player_pixfmt_presentable(int av_pix_fmt);
 
 /* ---- decoder.c --------------------------------------------------------- */
 
-struct sc_decoder {
-    struct sc_player *player;
+struct player_decoder {
+    struct player *player;
     AVCodecContext *avctx;            /* decoder thread only after start */
     AVStream *stream;                 /* reader thread only (the decoder uses the copies below) */
     AVRational time_base, frame_rate; /* decoder thread after start */
-    atomic_int codec_id;              /* for sc_player_info */
+    atomic_int codec_id;              /* for player_info */
     bool is_video;
     /* A service change: the decoder context for the streams of serial
      * next_serial, taken by the decoder thread when that serial arrives.
@@ -176,64 +177,64 @@ struct sc_decoder {
     AVCodecContext *next_avctx;
     AVRational next_time_base, next_frame_rate;
     int next_serial;
-    struct sc_pktq packets;
-    struct sc_frameq frames;
+    struct player_pktq packets;
+    struct player_frameq frames;
     pthread_t thread;
     bool thread_started;
-    atomic_int finished_serial;        /* serial of the packets drained to the end, -1 */
-    int pkt_serial;                    /* decoder thread */
-    int64_t output_count;              /* decoder thread: pictures out of the deinterlacer */
-    struct sc_deinterlacer *deint;     /* decoder thread */
-    bool deint_field_rate;             /* decoder thread: how deint was built */
-    int outputs_per_frame;             /* decoder thread: pictures per decoded frame */
-    struct sc_log_limit error_limit;   /* decoder thread */
-    struct sc_frame_pool frame_pool;   /* video: the pictures' memory */
-    struct sc_avfilter_loader filters; /* video: libavfilter, loaded when first needed */
+    atomic_int finished_serial;            /* serial of the packets drained to the end, -1 */
+    int pkt_serial;                        /* decoder thread */
+    int64_t output_count;                  /* decoder thread: pictures out of the deinterlacer */
+    struct player_deinterlacer *deint;     /* decoder thread */
+    bool deint_field_rate;                 /* decoder thread: how deint was built */
+    int outputs_per_frame;                 /* decoder thread: pictures per decoded frame */
+    struct sc_log_limit error_limit;       /* decoder thread */
+    struct player_frame_pool frame_pool;   /* video: the pictures' memory */
+    struct player_avfilter_loader filters; /* video: libavfilter, loaded when first needed */
     bool frame_pool_ready;
 };
 
-int sc_decoder_open(struct sc_decoder *d, struct sc_player *p, AVStream *stream);
+int player_decoder_open(struct player_decoder *d, struct player *p, AVStream *stream);
 /* Reader thread, decoder running: the streams of `serial` on are `stream`
  * (a service change); the decoder swaps its context when that serial arrives. */
-int sc_decoder_prepare_switch(struct sc_decoder *d, AVStream *stream, int serial);
-int sc_decoder_start(struct sc_decoder *d);
+int player_decoder_prepare_switch(struct player_decoder *d, AVStream *stream, int serial);
+int player_decoder_start(struct player_decoder *d);
 /* Aborts the queues and joins the thread. */
-void sc_decoder_stop(struct sc_decoder *d);
-void sc_decoder_close(struct sc_decoder *d);
+void player_decoder_stop(struct player_decoder *d);
+void player_decoder_close(struct player_decoder *d);
 /* True when the decoder has drained its current serial and its frames are gone. */
-bool sc_decoder_done(struct sc_decoder *d);
+bool player_decoder_done(struct player_decoder *d);
 
 /* ---- audio_out.c ------------------------------------------------------- */
-struct sc_audio_out;
+struct player_audio_out;
 /* Opens the SDL audio device for this stream's parameters (paused). */
-int sc_audio_out_open(struct sc_player *p, struct sc_audio_out **out);
-void sc_audio_out_close(struct sc_audio_out **out);
-void sc_audio_out_pause(struct sc_audio_out *ao, bool paused);
-void sc_player_check_bench_end(struct sc_player *p);
+int player_audio_out_open(struct player *p, struct player_audio_out **out);
+void player_audio_out_close(struct player_audio_out **out);
+void player_audio_out_pause(struct player_audio_out *ao, bool paused);
+void player_check_bench_end(struct player *p);
 
 /* ---- stats.c ----------------------------------------------------------- */
-#define SC_OFFSET_BINS 5000 /* 0.1 ms bins up to 500 ms; beyond: the last bin */
-struct sc_offset_stats {
+#define PLAYER_OFFSET_BINS 5000 /* 0.1 ms bins up to 500 ms; beyond: the last bin */
+struct player_offset_stats {
     int64_t count;
     double sum_ms, max_ms;
-    uint32_t bins[SC_OFFSET_BINS];
+    uint32_t bins[PLAYER_OFFSET_BINS];
 };
-void sc_offset_add(struct sc_offset_stats *s, double offset_ms);
-double sc_offset_percentile(const struct sc_offset_stats *s, double fraction);
+void player_offset_add(struct player_offset_stats *s, double offset_ms);
+double player_offset_percentile(const struct player_offset_stats *s, double fraction);
 
 /* ---- the player context ------------------------------------------------ */
-enum sc_sync_master { SC_MASTER_AUDIO, SC_MASTER_EXTERNAL };
+enum player_sync_master { PLAYER_MASTER_AUDIO, PLAYER_MASTER_EXTERNAL };
 
-/* The player's life cycle, for sc_player_state/_wait (player.c). */
-struct sc_player_status {
-    atomic_int state; /* enum sc_player_state */
+/* The player's life cycle, for player_state/_wait (player.c). */
+struct player_status {
+    atomic_int state; /* enum player_state */
     pthread_mutex_t lock;
-    pthread_cond_t cond; /* state changes, for sc_player_wait */
+    pthread_cond_t cond; /* state changes, for player_wait */
     char error[256];     /* written once by the reader before state FAILED */
 };
 
 /* Presentation: main thread only (present.c, player.c). */
-struct sc_presentation {
+struct player_presentation {
     double frame_timer;
     double last_pts, last_duration, last_frame_duration;
     int last_serial;
@@ -247,64 +248,64 @@ struct sc_presentation {
 
 /* What happened, for --stats and bench (stats.c): each counter is written
  * by one thread, read by any. */
-struct sc_player_counters {
+struct player_counters {
     atomic_llong frames_decoded, audio_frames_decoded, decode_errors;
     atomic_llong dropped_early, dropped_late, presented, underruns;
     atomic_llong first_picture_ns; /* -1 until then */
     atomic_llong bench_start_ns, bench_end_ns;
     pthread_mutex_t offsets_lock;
-    struct sc_offset_stats offsets; /* guarded by offsets_lock */
+    struct player_offset_stats offsets; /* guarded by offsets_lock */
 };
 
-struct sc_player {
-    struct sc_player_opts opts; /* const after create; source is our copy */
+struct player {
+    struct player_opts opts; /* const after create; source is our copy */
     struct sc_log *log;
 
     pthread_t reader;
     bool reader_started;
     atomic_bool abort_request; /* any thread sets; everyone reads */
-    struct sc_player_status status;
+    struct player_status status;
 
     /* Written by the reader before state becomes PLAYING, const afterwards
      * (except ic and the decoders' streams, which a service change replaces on
      * the reader thread). */
     AVFormatContext *ic;
-    struct sc_source src;
-    struct sc_reception rx;
+    struct player_source src;
+    struct player_reception rx;
     atomic_int resync;  /* reader bumps after an outage/service change flush */
     int resync_seen;    /* main thread */
     bool await_picture; /* main thread: a resync happened, no picture since */
     bool live;
-    enum sc_sync_master master;
-    struct sc_decoder video, audio;
+    enum player_sync_master master;
+    struct player_decoder video, audio;
     bool has_video, has_audio;
     atomic_bool streams_open;             /* set (release) once the fields above are final */
     atomic_int video_width, video_height; /* of the last decoded picture */
     atomic_bool reader_eof;
     atomic_bool audio_drained; /* the callback found the sound ended */
 
-    struct sc_clock audio_clock, video_clock, external_clock;
-    struct sc_audio_out *audio_out; /* opened by the reader, started by the main thread */
-    atomic_bool audio_started;      /* written by the main thread */
+    struct player_clock audio_clock, video_clock, external_clock;
+    struct player_audio_out *audio_out; /* opened by the reader, started by the main thread */
+    atomic_bool audio_started;          /* written by the main thread */
 
-    struct sc_presentation present;
+    struct player_presentation present;
 
     atomic_int volume; /* 0..100 */
     atomic_bool field_rate;
     atomic_int live_speed_ppm; /* live sources: the master's speed, 1e6 = real time */
     atomic_bool muted;
 
-    struct sc_player_counters count;
+    struct player_counters count;
 };
 
-void sc_player_wakeup(struct sc_player *p);
+void player_wakeup(struct player *p);
 /* Debug log: a start-up milestone, its time since opts.start_ns, the process's
  * CPU time and page faults so far. Any thread. */
-void sc_player_milestone(struct sc_player *p, const char *what);
-void sc_player_set_state(struct sc_player *p, enum sc_player_state state);
+void player_milestone(struct player *p, const char *what);
+void player_set_state(struct player *p, enum player_state state);
 /* The master clock's value now (NAN if unknown). Any thread. */
-double sc_player_master_clock(struct sc_player *p);
+double player_master_clock(struct player *p);
 /* Reader thread body (reader.c). */
-void *sc_reader_main(void *arg);
+void *player_reader_main(void *arg);
 
 #endif

@@ -67,8 +67,8 @@ static bool is_live_url(const char *source)
  * pipeline, staged so that any size libavformat asks for can be served. */
 static int read_pipeline(void *opaque, uint8_t *buf, int size)
 {
-    struct sc_player *p = opaque;
-    struct sc_source *src = &p->src;
+    struct player *p = opaque;
+    struct player_source *src = &p->src;
     for (;;) {
         if (atomic_load(&p->abort_request)) return AVERROR_EXIT;
         if (atomic_load(&p->rx.requested_service) >= 0 && atomic_load(&p->streams_open))
@@ -85,7 +85,7 @@ static int read_pipeline(void *opaque, uint8_t *buf, int size)
             src->got_data = true;
             src->stage_pos = 0;
             src->stage_len = (size_t)n;
-            sc_reception_saw(p, src->stage, (size_t)n);
+            player_reception_saw(p, src->stage, (size_t)n);
             continue;
         }
         if (n == DMX_EOF) return AVERROR_EOF;
@@ -94,7 +94,7 @@ static int read_pipeline(void *opaque, uint8_t *buf, int size)
             SC_WARN(p->log, "reading %s: %s", p->opts.source, dmx_strerror(n));
             return AVERROR(EIO);
         }
-        sc_reception_saw(p, NULL, 0);
+        player_reception_saw(p, NULL, 0);
         if (src->live && !src->got_data && sc_mono_ns() - src->opened_ns > NOTHING_ARRIVED)
             return AVERROR(ETIMEDOUT);
     }
@@ -109,12 +109,12 @@ static void set_probe_limits(AVDictionary **opts)
     av_dict_set(opts, "fpsprobesize", "0", 0);
 }
 
-static void interrupt_setup(struct sc_player *p, AVFormatContext *ic);
+static void interrupt_setup(struct player *p, AVFormatContext *ic);
 
 /* libavformat's mpegts demuxer over the pipeline (a fresh AVIOContext). */
-static int open_over_pipeline(struct sc_player *p)
+static int open_over_pipeline(struct player *p)
 {
-    struct sc_source *src = &p->src;
+    struct player_source *src = &p->src;
     uint8_t *buffer = av_malloc(AVIO_BUFFER);
     if (!buffer) return AVERROR(ENOMEM);
     src->avio = avio_alloc_context(buffer, AVIO_BUFFER, 0, p, read_pipeline, NULL, NULL);
@@ -139,16 +139,16 @@ static int open_over_pipeline(struct sc_player *p)
 
 static int interrupt_cb(void *opaque)
 {
-    struct sc_player *p = opaque;
+    struct player *p = opaque;
     return atomic_load(&p->abort_request);
 }
 
-static void interrupt_setup(struct sc_player *p, AVFormatContext *ic)
+static void interrupt_setup(struct player *p, AVFormatContext *ic)
 {
     ic->interrupt_callback = (AVIOInterruptCB){interrupt_cb, p};
 }
 
-static int open_directly(struct sc_player *p)
+static int open_directly(struct player *p)
 {
     AVFormatContext *ic = avformat_alloc_context();
     if (!ic) return AVERROR(ENOMEM);
@@ -184,17 +184,17 @@ static int pipeline_error(int code)
     }
 }
 
-int sc_source_open(struct sc_player *p, int service)
+int player_source_open(struct player *p, int service)
 {
     const char *source = p->opts.source;
     bool through_pipeline = pipeline_scheme(source) || (!is_url(source) && file_holds_ts(source));
     if (!through_pipeline) return open_directly(p);
-    struct sc_source *src = &p->src;
+    struct player_source *src = &p->src;
     struct dmx_options dopts;
     dmx_options_default(&dopts);
     p->rx.outage_ms = dopts.outage_ms;
     struct dmx_callbacks cb;
-    sc_reception_callbacks(p, &cb);
+    player_reception_callbacks(p, &cb);
     src->opened_ns = sc_mono_ns();
     int ret = dmx_pipeline_create(&src->pipeline, source, &dopts, &cb, p->log);
     if (ret < 0) {
@@ -208,7 +208,7 @@ int sc_source_open(struct sc_player *p, int service)
     return open_over_pipeline(p);
 }
 
-bool sc_source_has_service(struct sc_player *p, int service)
+bool player_source_has_service(struct player *p, int service)
 {
     struct dmx_service *services = NULL;
     size_t count = 0;
@@ -221,7 +221,7 @@ bool sc_source_has_service(struct sc_player *p, int service)
     return found;
 }
 
-static void close_format(struct sc_player *p)
+static void close_format(struct player *p)
 {
     avformat_close_input(&p->ic);
     if (p->src.avio) {
@@ -230,7 +230,7 @@ static void close_format(struct sc_player *p)
     }
 }
 
-int sc_source_reopen(struct sc_player *p, int service)
+int player_source_reopen(struct player *p, int service)
 {
     close_format(p);
     dmx_pipeline_select_service(p->src.pipeline, service);
@@ -239,7 +239,7 @@ int sc_source_reopen(struct sc_player *p, int service)
     return open_over_pipeline(p);
 }
 
-void sc_source_close(struct sc_player *p)
+void player_source_close(struct player *p)
 {
     close_format(p);
     atomic_store(&p->rx.pipeline_ready, false);

@@ -15,9 +15,9 @@
 
 #define TS_PACKET 188
 
-int sc_reception_init(struct sc_reception *r)
+int player_reception_init(struct player_reception *r)
 {
-    *r = (struct sc_reception){.outage_ms = 2000};
+    *r = (struct player_reception){.outage_ms = 2000};
     atomic_init(&r->signal_ok, true);
     atomic_init(&r->service, -1);
     atomic_init(&r->requested_service, -1);
@@ -26,13 +26,13 @@ int sc_reception_init(struct sc_reception *r)
     return 0;
 }
 
-void sc_reception_destroy(struct sc_reception *r)
+void player_reception_destroy(struct player_reception *r)
 {
     pthread_mutex_destroy(&r->lock);
     free(r->outages);
 }
 
-static double since_start(const struct sc_player *p, int64_t mono_ns)
+static double since_start(const struct player *p, int64_t mono_ns)
 {
     return (double)(mono_ns - p->opts.start_ns) / 1e9;
 }
@@ -42,37 +42,37 @@ static const char *cause_name(int cause)
     return cause ? dmx_outage_cause_name((enum dmx_outage_cause)cause) : "no_service_data";
 }
 
-static void begin_outage(struct sc_player *p, int64_t start_ns, int cause)
+static void begin_outage(struct player *p, int64_t start_ns, int cause)
 {
-    struct sc_reception *r = &p->rx;
+    struct player_reception *r = &p->rx;
     r->in_outage = true;
     pthread_mutex_lock(&r->lock);
     if (r->count == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 8;
-        struct sc_player_outage *n = realloc(r->outages, cap * sizeof(*n));
+        struct player_outage *n = realloc(r->outages, cap * sizeof(*n));
         if (n) {
             r->outages = n;
             r->cap = cap;
         }
     }
     if (r->count < r->cap)
-        r->outages[r->count++] = (struct sc_player_outage){.start = since_start(p, start_ns),
-                                                           .end = -1,
-                                                           .picture = -1,
-                                                           .cause = cause_name(cause)};
+        r->outages[r->count++] = (struct player_outage){.start = since_start(p, start_ns),
+                                                        .end = -1,
+                                                        .picture = -1,
+                                                        .cause = cause_name(cause)};
     pthread_mutex_unlock(&r->lock);
     atomic_store(&r->signal_ok, false);
     SC_WARN(p->log, "no signal (%s)", cause_name(cause));
-    sc_player_wakeup(p);
+    player_wakeup(p);
 }
 
 /* The pipeline named the cause of an outage already under way. */
-static void refine_outage(struct sc_player *p, int64_t start_ns, int cause)
+static void refine_outage(struct player *p, int64_t start_ns, int cause)
 {
-    struct sc_reception *r = &p->rx;
+    struct player_reception *r = &p->rx;
     pthread_mutex_lock(&r->lock);
     if (r->count) {
-        struct sc_player_outage *o = &r->outages[r->count - 1];
+        struct player_outage *o = &r->outages[r->count - 1];
         o->cause = cause_name(cause);
         double start = since_start(p, start_ns);
         if (start < o->start) o->start = start;
@@ -80,9 +80,9 @@ static void refine_outage(struct sc_player *p, int64_t start_ns, int cause)
     pthread_mutex_unlock(&r->lock);
 }
 
-static void end_outage(struct sc_player *p, int64_t now)
+static void end_outage(struct player *p, int64_t now)
 {
-    struct sc_reception *r = &p->rx;
+    struct player_reception *r = &p->rx;
     r->in_outage = false;
     pthread_mutex_lock(&r->lock);
     if (r->count) r->outages[r->count - 1].end = since_start(p, now);
@@ -91,19 +91,19 @@ static void end_outage(struct sc_player *p, int64_t now)
     SC_INFO(p->log, "signal back after %.1f s", length);
     /* what was queued before the gap is stale: a new serial drops it, and the
      * main thread restarts its clocks and the sound from the new data */
-    if (p->has_video) sc_pktq_flush(&p->video.packets);
-    if (p->has_audio) sc_pktq_flush(&p->audio.packets);
+    if (p->has_video) player_pktq_flush(&p->video.packets);
+    if (p->has_audio) player_pktq_flush(&p->audio.packets);
     atomic_fetch_add(&p->resync, 1);
     atomic_store(&r->signal_ok, true);
-    sc_player_wakeup(p);
+    player_wakeup(p);
 }
 
 static void on_outage(void *opaque, const struct dmx_outage *o)
 {
-    struct sc_player *p = opaque;
-    struct sc_reception *r = &p->rx;
+    struct player *p = opaque;
+    struct player_reception *r = &p->rx;
     if (o->end_mono_ns != 0) {
-        r->pipeline_cause = 0; /* the service's own data ends ours (sc_reception_saw) */
+        r->pipeline_cause = 0; /* the service's own data ends ours (player_reception_saw) */
         return;
     }
     r->pipeline_cause = (int)o->cause;
@@ -115,25 +115,25 @@ static void on_outage(void *opaque, const struct dmx_outage *o)
 
 static void on_services_changed(void *opaque)
 {
-    sc_player_wakeup(opaque); /* the kiosk may look at the list again */
+    player_wakeup(opaque); /* the kiosk may look at the list again */
 }
 
-void sc_reception_callbacks(struct sc_player *p, struct dmx_callbacks *cb)
+void player_reception_callbacks(struct player *p, struct dmx_callbacks *cb)
 {
     *cb = (struct dmx_callbacks){
         .opaque = p, .outage = on_outage, .services_changed = on_services_changed};
 }
 
-void sc_reception_watch(struct sc_player *p, const int *pids, int n)
+void player_reception_watch(struct player *p, const int *pids, int n)
 {
-    struct sc_reception *r = &p->rx;
+    struct player_reception *r = &p->rx;
     r->n_watch = 0;
     for (int i = 0; i < n && r->n_watch < 2; i++)
         if (pids[i] > 0 && pids[i] < 0x1FFF) r->watch_pids[r->n_watch++] = (uint16_t)pids[i];
     r->last_data_ns = sc_mono_ns();
 }
 
-static bool carries_service_data(const struct sc_reception *r, const uint8_t *bytes, size_t len)
+static bool carries_service_data(const struct player_reception *r, const uint8_t *bytes, size_t len)
 {
     for (size_t off = 0; off + TS_PACKET <= len; off += TS_PACKET) {
         unsigned pid = ((unsigned)(bytes[off + 1] & 0x1F) << 8) | bytes[off + 2];
@@ -143,9 +143,9 @@ static bool carries_service_data(const struct sc_reception *r, const uint8_t *by
     return false;
 }
 
-void sc_reception_saw(struct sc_player *p, const uint8_t *bytes, size_t len)
+void player_reception_saw(struct player *p, const uint8_t *bytes, size_t len)
 {
-    struct sc_reception *r = &p->rx;
+    struct player_reception *r = &p->rx;
     if (!p->src.live || r->n_watch == 0) return;
     int64_t now = sc_mono_ns();
     if (len && carries_service_data(r, bytes, len)) {
@@ -159,23 +159,23 @@ void sc_reception_saw(struct sc_player *p, const uint8_t *bytes, size_t len)
 
 /* ---- the public calls ---------------------------------------------------- */
 
-void sc_reception_picture_shown(struct sc_player *p, int64_t now)
+void player_reception_picture_shown(struct player *p, int64_t now)
 {
-    struct sc_reception *r = &p->rx;
+    struct player_reception *r = &p->rx;
     pthread_mutex_lock(&r->lock);
-    struct sc_player_outage *o = r->count ? &r->outages[r->count - 1] : NULL;
+    struct player_outage *o = r->count ? &r->outages[r->count - 1] : NULL;
     if (o && o->end >= 0 && o->picture < 0) o->picture = since_start(p, now);
     pthread_mutex_unlock(&r->lock);
 }
 
-bool sc_player_signal(struct sc_player *p)
+bool player_signal(struct player *p)
 {
     return atomic_load(&p->rx.signal_ok);
 }
 
-int sc_player_outages(struct sc_player *p, struct sc_player_outage **out, size_t *count)
+int player_outages(struct player *p, struct player_outage **out, size_t *count)
 {
-    struct sc_reception *r = &p->rx;
+    struct player_reception *r = &p->rx;
     pthread_mutex_lock(&r->lock);
     *count = r->count;
     *out = malloc((r->count ? r->count : 1) * sizeof(**out));
@@ -185,18 +185,18 @@ int sc_player_outages(struct sc_player *p, struct sc_player_outage **out, size_t
     return *out ? 0 : -ENOMEM;
 }
 
-static int pipeline_of(struct sc_player *p, struct dmx_pipeline **pl)
+static int pipeline_of(struct player *p, struct dmx_pipeline **pl)
 {
     if (!atomic_load(&p->rx.pipeline_ready)) {
         int state = atomic_load(&p->status.state);
         /* still opening, or never a TS */
-        return state == SC_PLAYER_OPENING ? -EAGAIN : -ENOENT;
+        return state == PLAYER_OPENING ? -EAGAIN : -ENOENT;
     }
     *pl = p->src.pipeline;
     return 0;
 }
 
-int sc_player_services(struct sc_player *p, struct dmx_service **out, size_t *count)
+int player_services(struct player *p, struct dmx_service **out, size_t *count)
 {
     struct dmx_pipeline *pl;
     int ret = pipeline_of(p, &pl);
@@ -204,7 +204,7 @@ int sc_player_services(struct sc_player *p, struct dmx_service **out, size_t *co
     return dmx_pipeline_services(pl, out, count);
 }
 
-int sc_player_events(struct sc_player *p, int service_id, struct dmx_event **out, size_t *count)
+int player_events(struct player *p, int service_id, struct dmx_event **out, size_t *count)
 {
     struct dmx_pipeline *pl;
     int ret = pipeline_of(p, &pl);
@@ -212,7 +212,7 @@ int sc_player_events(struct sc_player *p, int service_id, struct dmx_event **out
     return dmx_pipeline_events(pl, service_id, out, count);
 }
 
-int sc_player_broadcast_time(struct sc_player *p, struct dmx_time *out)
+int player_broadcast_time(struct player *p, struct dmx_time *out)
 {
     struct dmx_pipeline *pl;
     int ret = pipeline_of(p, &pl);
@@ -220,7 +220,7 @@ int sc_player_broadcast_time(struct sc_player *p, struct dmx_time *out)
     return dmx_pipeline_time(pl, out);
 }
 
-int sc_player_reception(struct sc_player *p, struct dmx_signal *out)
+int player_reception(struct player *p, struct dmx_signal *out)
 {
     struct dmx_pipeline *pl;
     int ret = pipeline_of(p, &pl);
@@ -229,7 +229,7 @@ int sc_player_reception(struct sc_player *p, struct dmx_signal *out)
     return 0;
 }
 
-int64_t sc_reception_cc_errors(struct sc_player *p)
+int64_t player_reception_cc_errors(struct player *p)
 {
     struct dmx_pipeline *pl;
     if (pipeline_of(p, &pl) < 0) return 0;
@@ -238,12 +238,12 @@ int64_t sc_reception_cc_errors(struct sc_player *p)
     return (int64_t)stats.cc_errors;
 }
 
-int sc_player_service(struct sc_player *p)
+int player_service(struct player *p)
 {
     return atomic_load(&p->rx.service);
 }
 
-int sc_player_select_service(struct sc_player *p, int service_id)
+int player_select_service(struct player *p, int service_id)
 {
     if (service_id < 0 || service_id > 65535) return -EINVAL;
     struct dmx_pipeline *pl;

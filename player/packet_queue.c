@@ -3,17 +3,17 @@
 
 #include <stdlib.h>
 
-struct sc_pktq_entry {
+struct player_pktq_entry {
     AVPacket *pkt;
     int serial;
     int64_t duration_us;
-    struct sc_pktq_entry *next;
+    struct player_pktq_entry *next;
 };
 
-int sc_pktq_init(struct sc_pktq *q, int64_t max_bytes, int64_t max_duration_us,
-                 AVRational time_base)
+int player_pktq_init(struct player_pktq *q, int64_t max_bytes, int64_t max_duration_us,
+                     AVRational time_base)
 {
-    *q = (struct sc_pktq){
+    *q = (struct player_pktq){
         .max_bytes = max_bytes, .max_duration_us = max_duration_us, .time_base = time_base};
     if (pthread_mutex_init(&q->lock, NULL) != 0) return AVERROR(ENOMEM);
     if (pthread_cond_init(&q->cond, NULL) != 0) {
@@ -23,11 +23,11 @@ int sc_pktq_init(struct sc_pktq *q, int64_t max_bytes, int64_t max_duration_us,
     return 0;
 }
 
-static void drop_all_locked(struct sc_pktq *q)
+static void drop_all_locked(struct player_pktq *q)
 {
-    struct sc_pktq_entry *e = q->first;
+    struct player_pktq_entry *e = q->first;
     while (e) {
-        struct sc_pktq_entry *next = e->next;
+        struct player_pktq_entry *next = e->next;
         av_packet_free(&e->pkt);
         free(e);
         e = next;
@@ -38,22 +38,22 @@ static void drop_all_locked(struct sc_pktq *q)
     q->duration_us = 0;
 }
 
-void sc_pktq_destroy(struct sc_pktq *q)
+void player_pktq_destroy(struct player_pktq *q)
 {
     drop_all_locked(q);
     pthread_cond_destroy(&q->cond);
     pthread_mutex_destroy(&q->lock);
 }
 
-static bool full_locked(const struct sc_pktq *q)
+static bool full_locked(const struct player_pktq *q)
 {
     if (q->packets == 0) return false;
     return q->bytes >= q->max_bytes || q->duration_us >= q->max_duration_us;
 }
 
-int sc_pktq_put(struct sc_pktq *q, AVPacket *pkt)
+int player_pktq_put(struct player_pktq *q, AVPacket *pkt)
 {
-    struct sc_pktq_entry *e = malloc(sizeof(*e));
+    struct player_pktq_entry *e = malloc(sizeof(*e));
     AVPacket *copy = av_packet_alloc();
     if (!e || !copy) {
         free(e);
@@ -91,7 +91,7 @@ int sc_pktq_put(struct sc_pktq *q, AVPacket *pkt)
     return 0;
 }
 
-int sc_pktq_get(struct sc_pktq *q, AVPacket *pkt, int *serial, bool block)
+int player_pktq_get(struct player_pktq *q, AVPacket *pkt, int *serial, bool block)
 {
     int ret;
     pthread_mutex_lock(&q->lock);
@@ -100,7 +100,7 @@ int sc_pktq_get(struct sc_pktq *q, AVPacket *pkt, int *serial, bool block)
             ret = AVERROR_EXIT;
             break;
         }
-        struct sc_pktq_entry *e = q->first;
+        struct player_pktq_entry *e = q->first;
         if (e) {
             q->first = e->next;
             if (!q->first) q->last = NULL;
@@ -125,7 +125,7 @@ int sc_pktq_get(struct sc_pktq *q, AVPacket *pkt, int *serial, bool block)
     return ret;
 }
 
-int sc_pktq_flush(struct sc_pktq *q)
+int player_pktq_flush(struct player_pktq *q)
 {
     pthread_mutex_lock(&q->lock);
     drop_all_locked(q);
@@ -135,7 +135,7 @@ int sc_pktq_flush(struct sc_pktq *q)
     return serial;
 }
 
-void sc_pktq_abort(struct sc_pktq *q)
+void player_pktq_abort(struct player_pktq *q)
 {
     pthread_mutex_lock(&q->lock);
     q->aborted = true;
@@ -143,14 +143,14 @@ void sc_pktq_abort(struct sc_pktq *q)
     pthread_mutex_unlock(&q->lock);
 }
 
-void sc_pktq_start(struct sc_pktq *q)
+void player_pktq_start(struct player_pktq *q)
 {
     pthread_mutex_lock(&q->lock);
     q->aborted = false;
     pthread_mutex_unlock(&q->lock);
 }
 
-int sc_pktq_serial(struct sc_pktq *q)
+int player_pktq_serial(struct player_pktq *q)
 {
     pthread_mutex_lock(&q->lock);
     int serial = q->serial;
@@ -158,7 +158,7 @@ int sc_pktq_serial(struct sc_pktq *q)
     return serial;
 }
 
-void sc_pktq_level(struct sc_pktq *q, int *packets, int64_t *bytes, int64_t *duration_us)
+void player_pktq_level(struct player_pktq *q, int *packets, int64_t *bytes, int64_t *duration_us)
 {
     pthread_mutex_lock(&q->lock);
     if (packets) *packets = q->packets;

@@ -5,52 +5,52 @@
 #include <libavutil/md5.h>
 #include <math.h>
 
-void sc_picture_free(struct sc_picture *picture)
+void player_picture_free(struct player_picture *picture)
 {
     if (!picture) return;
     av_frame_free(&picture->frame);
     av_free(picture);
 }
 
-int sc_picture_width(const struct sc_picture *picture)
+int player_picture_width(const struct player_picture *picture)
 {
     return picture->frame->width;
 }
 
-int sc_picture_height(const struct sc_picture *picture)
+int player_picture_height(const struct player_picture *picture)
 {
     return picture->frame->height;
 }
 
-enum sc_pixfmt sc_picture_format(const struct sc_picture *picture)
+enum player_pixfmt player_picture_format(const struct player_picture *picture)
 {
     switch (picture->frame->format) {
     case AV_PIX_FMT_YUV420P:
     case AV_PIX_FMT_YUVJ420P:
-        return SC_PIXFMT_YUV420P;
+        return PLAYER_PIXFMT_YUV420P;
     case AV_PIX_FMT_NV12:
-        return SC_PIXFMT_NV12;
+        return PLAYER_PIXFMT_NV12;
     default:
-        return SC_PIXFMT_OTHER;
+        return PLAYER_PIXFMT_OTHER;
     }
 }
 
-enum sc_colorspace sc_picture_colorspace(const struct sc_picture *picture)
+enum player_colorspace player_picture_colorspace(const struct player_picture *picture)
 {
     const AVFrame *f = picture->frame;
-    if (f->colorspace == AVCOL_SPC_BT709) return SC_COLORSPACE_BT709;
+    if (f->colorspace == AVCOL_SPC_BT709) return PLAYER_COLORSPACE_BT709;
     if (f->colorspace == AVCOL_SPC_UNSPECIFIED && f->height > 576)
-        return SC_COLORSPACE_BT709; /* HD without signalling: assume BT.709 */
-    return SC_COLORSPACE_BT601;
+        return PLAYER_COLORSPACE_BT709; /* HD without signalling: assume BT.709 */
+    return PLAYER_COLORSPACE_BT601;
 }
 
-bool sc_picture_full_range(const struct sc_picture *picture)
+bool player_picture_full_range(const struct player_picture *picture)
 {
     return picture->frame->color_range == AVCOL_RANGE_JPEG ||
            picture->frame->format == AV_PIX_FMT_YUVJ420P;
 }
 
-void sc_picture_sample_aspect(const struct sc_picture *picture, int *num, int *den)
+void player_picture_sample_aspect(const struct player_picture *picture, int *num, int *den)
 {
     AVRational sar = picture->frame->sample_aspect_ratio;
     if (sar.num <= 0 || sar.den <= 0) sar = (AVRational){1, 1};
@@ -58,7 +58,7 @@ void sc_picture_sample_aspect(const struct sc_picture *picture, int *num, int *d
     *den = sar.den;
 }
 
-const uint8_t *sc_picture_plane(const struct sc_picture *picture, int i, int *pitch)
+const uint8_t *player_picture_plane(const struct player_picture *picture, int i, int *pitch)
 {
     if (i < 0 || i >= AV_NUM_DATA_POINTERS || !picture->frame->data[i]) {
         *pitch = 0;
@@ -68,17 +68,17 @@ const uint8_t *sc_picture_plane(const struct sc_picture *picture, int i, int *pi
     return picture->frame->data[i];
 }
 
-double sc_picture_pts(const struct sc_picture *picture)
+double player_picture_pts(const struct player_picture *picture)
 {
     return picture->pts;
 }
 
-int64_t sc_picture_pts_raw(const struct sc_picture *picture)
+int64_t player_picture_pts_raw(const struct player_picture *picture)
 {
     return picture->frame->best_effort_timestamp;
 }
 
-int sc_picture_md5(const struct sc_picture *picture, char hex[33], int *packed_size)
+int player_picture_md5(const struct player_picture *picture, char hex[33], int *packed_size)
 {
     const AVFrame *f = picture->frame;
     int size = av_image_get_buffer_size(f->format, f->width, f->height, 1);

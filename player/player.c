@@ -14,12 +14,12 @@
 #define VIDEO_PICTURES    3
 #define AUDIO_FRAMES      9
 
-void sc_player_wakeup(struct sc_player *p)
+void player_wakeup(struct player *p)
 {
     if (p->opts.wakeup) p->opts.wakeup(p->opts.wakeup_opaque);
 }
 
-void sc_player_milestone(struct sc_player *p, const char *what)
+void player_milestone(struct player *p, const char *what)
 {
     if (!sc_log_enabled(p->log, SC_LOG_DEBUG)) return;
     /* page faults are what start-up costs most on a VM: count them too */
@@ -31,58 +31,58 @@ void sc_player_milestone(struct sc_player *p, const char *what)
              (double)(sc_mono_ns() - p->opts.start_ns) / 1e6, cpu_ms, ru.ru_minflt);
 }
 
-void sc_player_set_state(struct sc_player *p, enum sc_player_state state)
+void player_set_state(struct player *p, enum player_state state)
 {
     pthread_mutex_lock(&p->status.lock);
     int old = atomic_load(&p->status.state);
     /* ENDED and FAILED are final */
-    if (old != SC_PLAYER_ENDED && old != SC_PLAYER_FAILED)
-        atomic_store(&p->status.state, (int)state);
+    if (old != PLAYER_ENDED && old != PLAYER_FAILED) atomic_store(&p->status.state, (int)state);
     pthread_cond_broadcast(&p->status.cond);
     pthread_mutex_unlock(&p->status.lock);
-    sc_player_wakeup(p);
+    player_wakeup(p);
 }
 
-void sc_player_check_bench_end(struct sc_player *p)
+void player_check_bench_end(struct player *p)
 {
     if (!atomic_load(&p->reader_eof)) return;
     bool video_done = !p->has_video || atomic_load(&p->video.finished_serial) >= 0;
     bool audio_done = !p->has_audio || atomic_load(&p->audio.finished_serial) >= 0;
     if (video_done && audio_done) {
         atomic_store(&p->count.bench_end_ns, sc_mono_ns());
-        sc_player_set_state(p, SC_PLAYER_ENDED);
+        player_set_state(p, PLAYER_ENDED);
     }
 }
 
-double sc_player_master_clock(struct sc_player *p)
+double player_master_clock(struct player *p)
 {
-    return sc_clock_get(p->master == SC_MASTER_AUDIO ? &p->audio_clock : &p->external_clock);
+    return player_clock_get(p->master == PLAYER_MASTER_AUDIO ? &p->audio_clock
+                                                             : &p->external_clock);
 }
 
-static int init_decoder_queues(struct sc_decoder *d, int64_t max_bytes, int pictures)
+static int init_decoder_queues(struct player_decoder *d, int64_t max_bytes, int pictures)
 {
     atomic_init(&d->finished_serial, -1);
-    int ret = sc_pktq_init(&d->packets, max_bytes, QUEUE_DURATION_US, (AVRational){1, 90000});
+    int ret = player_pktq_init(&d->packets, max_bytes, QUEUE_DURATION_US, (AVRational){1, 90000});
     if (ret < 0) return ret;
-    ret = sc_frameq_init(&d->frames, pictures);
-    if (ret < 0) sc_pktq_destroy(&d->packets);
+    ret = player_frameq_init(&d->frames, pictures);
+    if (ret < 0) player_pktq_destroy(&d->packets);
     return ret;
 }
 
-static void destroy_decoder_queues(struct sc_decoder *d)
+static void destroy_decoder_queues(struct player_decoder *d)
 {
-    sc_frameq_destroy(&d->frames);
-    sc_pktq_destroy(&d->packets);
+    player_frameq_destroy(&d->frames);
+    player_pktq_destroy(&d->packets);
 }
 
-int sc_player_create(const struct sc_player_opts *opts, struct sc_player **out)
+int player_create(const struct player_opts *opts, struct player **out)
 {
-    struct sc_player *p = calloc(1, sizeof(*p));
+    struct player *p = calloc(1, sizeof(*p));
     if (!p) return AVERROR(ENOMEM);
     p->opts = *opts;
     p->opts.source = strdup(opts->source ? opts->source : "");
     p->log = sc_log_child(opts->log, "player");
-    sc_player_milestone(p, "player starting");
+    player_milestone(p, "player starting");
     /* libav's own messages (one per damaged packet) only when debugging; the
      * player reports what matters itself, rate-limited */
     av_log_set_level(sc_log_enabled(opts->log, SC_LOG_TRACE)   ? AV_LOG_VERBOSE
@@ -92,11 +92,11 @@ int sc_player_create(const struct sc_player_opts *opts, struct sc_player **out)
     atomic_init(&p->count.first_picture_ns, -1);
     atomic_init(&p->field_rate, opts->field_rate);
     atomic_init(&p->live_speed_ppm, 1000000);
-    atomic_init(&p->status.state, SC_PLAYER_OPENING);
+    atomic_init(&p->status.state, PLAYER_OPENING);
     bool locks = false, queues_video = false, queues_audio = false, clocks = false, rx = false;
     atomic_init(&p->resync, 0);
     if (!p->opts.source) goto fail;
-    if (sc_reception_init(&p->rx) < 0) goto fail;
+    if (player_reception_init(&p->rx) < 0) goto fail;
     rx = true;
     if (pthread_mutex_init(&p->status.lock, NULL) != 0) goto fail;
     pthread_cond_init(&p->status.cond, NULL);
@@ -106,25 +106,25 @@ int sc_player_create(const struct sc_player_opts *opts, struct sc_player **out)
     queues_video = true;
     if (init_decoder_queues(&p->audio, AUDIO_QUEUE_BYTES, AUDIO_FRAMES) < 0) goto fail;
     queues_audio = true;
-    if (sc_clock_init(&p->audio_clock) < 0) goto fail;
-    sc_clock_init(&p->video_clock);
-    sc_clock_init(&p->external_clock);
+    if (player_clock_init(&p->audio_clock) < 0) goto fail;
+    player_clock_init(&p->video_clock);
+    player_clock_init(&p->external_clock);
     clocks = true;
     if (!opts->no_audio && !opts->bench && SDL_InitSubSystem(SDL_INIT_AUDIO) < 0) {
         SC_WARN(p->log, "no audio: %s", SDL_GetError());
         p->opts.no_audio = true;
     }
     atomic_store(&p->count.bench_start_ns, sc_mono_ns());
-    int ret = pthread_create(&p->reader, NULL, sc_reader_main, p);
+    int ret = pthread_create(&p->reader, NULL, player_reader_main, p);
     if (ret != 0) goto fail;
     p->reader_started = true;
     *out = p;
     return 0;
 fail:
     if (clocks) {
-        sc_clock_destroy(&p->audio_clock);
-        sc_clock_destroy(&p->video_clock);
-        sc_clock_destroy(&p->external_clock);
+        player_clock_destroy(&p->audio_clock);
+        player_clock_destroy(&p->video_clock);
+        player_clock_destroy(&p->external_clock);
         if (!p->opts.no_audio && !opts->bench) SDL_QuitSubSystem(SDL_INIT_AUDIO);
     }
     if (queues_audio) destroy_decoder_queues(&p->audio);
@@ -134,60 +134,60 @@ fail:
         pthread_mutex_destroy(&p->status.lock);
         pthread_mutex_destroy(&p->count.offsets_lock);
     }
-    if (rx) sc_reception_destroy(&p->rx);
+    if (rx) player_reception_destroy(&p->rx);
     sc_log_destroy(p->log);
     free((char *)p->opts.source);
     free(p);
     return AVERROR(ENOMEM);
 }
 
-void sc_player_stop(struct sc_player *p)
+void player_stop(struct player *p)
 {
     atomic_store(&p->abort_request, true);
-    sc_pktq_abort(&p->video.packets);
-    sc_pktq_abort(&p->audio.packets);
-    sc_frameq_abort(&p->video.frames);
-    sc_frameq_abort(&p->audio.frames);
-    sc_player_set_state(p, SC_PLAYER_ENDED);
+    player_pktq_abort(&p->video.packets);
+    player_pktq_abort(&p->audio.packets);
+    player_frameq_abort(&p->video.frames);
+    player_frameq_abort(&p->audio.frames);
+    player_set_state(p, PLAYER_ENDED);
 }
 
-void sc_player_destroy(struct sc_player *p)
+void player_destroy(struct player *p)
 {
     if (!p) return;
-    sc_player_stop(p);
+    player_stop(p);
     if (p->reader_started) pthread_join(p->reader, NULL);
-    sc_decoder_stop(&p->video);
-    sc_decoder_stop(&p->audio);
-    sc_audio_out_close(&p->audio_out);
-    sc_decoder_close(&p->video);
-    sc_decoder_close(&p->audio);
-    sc_source_close(p);
+    player_decoder_stop(&p->video);
+    player_decoder_stop(&p->audio);
+    player_audio_out_close(&p->audio_out);
+    player_decoder_close(&p->video);
+    player_decoder_close(&p->audio);
+    player_source_close(p);
     if (!p->opts.no_audio && !p->opts.bench) SDL_QuitSubSystem(SDL_INIT_AUDIO);
-    sc_clock_destroy(&p->audio_clock);
-    sc_clock_destroy(&p->video_clock);
-    sc_clock_destroy(&p->external_clock);
+    player_clock_destroy(&p->audio_clock);
+    player_clock_destroy(&p->video_clock);
+    player_clock_destroy(&p->external_clock);
     destroy_decoder_queues(&p->audio);
     destroy_decoder_queues(&p->video);
     pthread_cond_destroy(&p->status.cond);
     pthread_mutex_destroy(&p->status.lock);
     pthread_mutex_destroy(&p->count.offsets_lock);
-    sc_reception_destroy(&p->rx);
+    player_reception_destroy(&p->rx);
     sc_log_destroy(p->log);
     free((char *)p->opts.source);
     free(p);
 }
 
-enum sc_player_state sc_player_state(struct sc_player *p)
+enum player_state player_state(struct player *p)
 {
-    return (enum sc_player_state)atomic_load(&p->status.state);
+    return (enum player_state)atomic_load(&p->status.state);
 }
 
-const char *sc_player_error(struct sc_player *p)
+const char *player_error(struct player *p)
 {
-    return sc_player_state(p) == SC_PLAYER_FAILED ? p->status.error : "";
+    return player_state(p) == PLAYER_FAILED ? p->status.error : "";
 }
 
-enum sc_player_state sc_player_wait(struct sc_player *p, int64_t timeout_ns)
+enum player_state player_wait(struct player *p, int64_t timeout_ns)
 {
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
@@ -199,44 +199,44 @@ enum sc_player_state sc_player_wait(struct sc_player *p, int64_t timeout_ns)
     pthread_mutex_lock(&p->status.lock);
     for (;;) {
         int state = atomic_load(&p->status.state);
-        if (state == SC_PLAYER_ENDED || state == SC_PLAYER_FAILED) break;
+        if (state == PLAYER_ENDED || state == PLAYER_FAILED) break;
         if (timeout_ns < 0)
             pthread_cond_wait(&p->status.cond, &p->status.lock);
         else if (pthread_cond_timedwait(&p->status.cond, &p->status.lock, &deadline) == ETIMEDOUT)
             break;
     }
     pthread_mutex_unlock(&p->status.lock);
-    return sc_player_state(p);
+    return player_state(p);
 }
 
-void sc_player_set_field_rate(struct sc_player *p, bool field_rate)
+void player_set_field_rate(struct player *p, bool field_rate)
 {
     atomic_store(&p->field_rate, field_rate);
 }
 
-void sc_player_set_volume(struct sc_player *p, int volume)
+void player_set_volume(struct player *p, int volume)
 {
     atomic_store(&p->volume, volume < 0 ? 0 : volume > 100 ? 100 : volume);
 }
 
-int sc_player_volume(struct sc_player *p)
+int player_volume(struct player *p)
 {
     return atomic_load(&p->volume);
 }
 
-void sc_player_set_muted(struct sc_player *p, bool muted)
+void player_set_muted(struct player *p, bool muted)
 {
     atomic_store(&p->muted, muted);
 }
 
-bool sc_player_muted(struct sc_player *p)
+bool player_muted(struct player *p)
 {
     return atomic_load(&p->muted);
 }
 
-void sc_player_get_stats(struct sc_player *p, struct sc_player_stats *s)
+void player_get_stats(struct player *p, struct player_stats *s)
 {
-    *s = (struct sc_player_stats){0};
+    *s = (struct player_stats){0};
     s->frames_decoded = atomic_load(&p->count.frames_decoded);
     s->frames_presented = atomic_load(&p->count.presented);
     s->frames_dropped_early = atomic_load(&p->count.dropped_early);
@@ -249,7 +249,7 @@ void sc_player_get_stats(struct sc_player *p, struct sc_player_stats *s)
     pthread_mutex_lock(&p->count.offsets_lock);
     if (p->count.offsets.count > 0) {
         s->av_offset_mean_ms = p->count.offsets.sum_ms / (double)p->count.offsets.count;
-        s->av_offset_p99_ms = sc_offset_percentile(&p->count.offsets, 0.99);
+        s->av_offset_p99_ms = player_offset_percentile(&p->count.offsets, 0.99);
         s->av_offset_max_ms = p->count.offsets.max_ms;
     }
     pthread_mutex_unlock(&p->count.offsets_lock);
@@ -265,7 +265,7 @@ void sc_player_get_stats(struct sc_player *p, struct sc_player_stats *s)
     if (atomic_load(&p->streams_open)) s->live = p->live;
     s->video_width = atomic_load(&p->video_width);
     s->video_height = atomic_load(&p->video_height);
-    s->cc_errors = sc_reception_cc_errors(p);
+    s->cc_errors = player_reception_cc_errors(p);
     pthread_mutex_lock(&p->rx.lock);
     s->outages = (int)p->rx.count;
     pthread_mutex_unlock(&p->rx.lock);

@@ -3,11 +3,11 @@
  * pictures, plays the sound through SDL audio and keeps the clocks; the layer
  * above (ui/kiosk) pulls the pictures that are due and presents them.
  *
- * Threads: every sc_player_* call is made from one thread, the "main" thread
+ * Threads: every player_* call is made from one thread, the "main" thread
  * that presents, except where a comment says "any thread". The player calls
- * back on its own threads only through the callbacks in sc_player_opts.
+ * back on its own threads only through the callbacks in player_opts.
  * No AV* or SDL_* type crosses this header: pictures are opaque, read through
- * the sc_picture_* accessors. */
+ * the player_picture_* accessors. */
 #ifndef STUDYCAST_PLAYER_H
 #define STUDYCAST_PLAYER_H
 
@@ -18,27 +18,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct sc_player;
-/* A decoded picture. Either owned by the caller (from sc_player_next_picture,
- * release with sc_picture_free) or lent for the duration of a callback. */
-struct sc_picture;
+struct player;
+/* A decoded picture. Either owned by the caller (from player_next_picture,
+ * release with player_picture_free) or lent for the duration of a callback. */
+struct player_picture;
 
-enum sc_pixfmt {
-    SC_PIXFMT_OTHER = 0, /* only in on_decoded_frame; presented pictures are never OTHER */
-    SC_PIXFMT_YUV420P,   /* 3 planes, chroma halved both ways */
-    SC_PIXFMT_NV12,      /* luma plane + interleaved CbCr plane */
+enum player_pixfmt {
+    PLAYER_PIXFMT_OTHER = 0, /* only in on_decoded_frame; presented pictures are never OTHER */
+    PLAYER_PIXFMT_YUV420P,   /* 3 planes, chroma halved both ways */
+    PLAYER_PIXFMT_NV12,      /* luma plane + interleaved CbCr plane */
 };
 
-enum sc_colorspace { SC_COLORSPACE_BT601 = 0, SC_COLORSPACE_BT709 };
+enum player_colorspace { PLAYER_COLORSPACE_BT601 = 0, PLAYER_COLORSPACE_BT709 };
 
-enum sc_player_state {
-    SC_PLAYER_OPENING = 0, /* the reader is opening and probing the source */
-    SC_PLAYER_PLAYING,     /* streams are open; pictures/sound flow */
-    SC_PLAYER_ENDED,       /* end of stream reached and everything played/decoded */
-    SC_PLAYER_FAILED,      /* the source could not be opened or holds nothing playable */
+enum player_state {
+    PLAYER_OPENING = 0, /* the reader is opening and probing the source */
+    PLAYER_PLAYING,     /* streams are open; pictures/sound flow */
+    PLAYER_ENDED,       /* end of stream reached and everything played/decoded */
+    PLAYER_FAILED,      /* the source could not be opened or holds nothing playable */
 };
 
-struct sc_player_opts {
+struct player_opts {
     const char *source;  /* path, "-" (standard input) or URL; copied */
     int service;         /* program number to play; < 0: the first program with video */
     int threads;         /* video decoder threads; 0: one per core */
@@ -57,7 +57,7 @@ struct sc_player_opts {
     /* Called on the video decoder thread for every decoded video frame, in
      * decode-output order, before deinterlacing; the picture is lent for the
      * call only. May be NULL. */
-    void (*on_decoded_frame)(void *opaque, const struct sc_picture *picture);
+    void (*on_decoded_frame)(void *opaque, const struct player_picture *picture);
     void *decoded_opaque;
     /* Monotonic time (sc_mono_ns) of the process start, for first_picture_ms. */
     int64_t start_ns;
@@ -65,41 +65,41 @@ struct sc_player_opts {
 };
 
 /* Creates the player and starts the reader thread, which opens the source
- * (asynchronously: sc_player_state() says when it is open or has failed).
+ * (asynchronously: player_state() says when it is open or has failed).
  * Returns 0 or a negative error code. */
-int sc_player_create(const struct sc_player_opts *opts, struct sc_player **out);
+int player_create(const struct player_opts *opts, struct player **out);
 /* Stops every thread and frees everything. Accepts NULL. */
-void sc_player_destroy(struct sc_player *player);
+void player_destroy(struct player *player);
 
 /* Any thread. */
-enum sc_player_state sc_player_state(struct sc_player *player);
-/* The reason for SC_PLAYER_FAILED, one line; "" otherwise. Valid until destroy. */
-const char *sc_player_error(struct sc_player *player);
+enum player_state player_state(struct player *player);
+/* The reason for PLAYER_FAILED, one line; "" otherwise. Valid until destroy. */
+const char *player_error(struct player *player);
 /* Any thread: stops reading and decoding; the state becomes ENDED. */
-void sc_player_stop(struct sc_player *player);
+void player_stop(struct player *player);
 /* Blocks until the state is ENDED or FAILED or timeout_ns passed (< 0: no
  * limit). Returns the state. For callers without an event loop (bench). */
-enum sc_player_state sc_player_wait(struct sc_player *player, int64_t timeout_ns);
+enum player_state player_wait(struct player *player, int64_t timeout_ns);
 
 /* Presentation (main thread). Returns the picture due now, or NULL if none is
  * due; late pictures are dropped here. *wait_ns is how long the caller may
  * sleep before calling again (-1: until the next wakeup). The caller owns the
- * picture, shows it, then calls sc_player_presented() right after the flip. */
-struct sc_picture *sc_player_next_picture(struct sc_player *player, int64_t *wait_ns);
+ * picture, shows it, then calls player_presented() right after the flip. */
+struct player_picture *player_next_picture(struct player *player, int64_t *wait_ns);
 /* Records a presentation: counts it and measures the A/V offset now. */
-void sc_player_presented(struct sc_player *player, const struct sc_picture *picture);
+void player_presented(struct player *player, const struct player_picture *picture);
 
 /* Any thread: deinterlace to field rate (true) or frame rate from the next
  * interlaced picture on (e.g. once the display's refresh rate is known). */
-void sc_player_set_field_rate(struct sc_player *player, bool field_rate);
-void sc_player_set_paused(struct sc_player *player, bool paused);
-bool sc_player_paused(struct sc_player *player);
-void sc_player_set_volume(struct sc_player *player, int volume); /* 0..100, clamped */
-int sc_player_volume(struct sc_player *player);
-void sc_player_set_muted(struct sc_player *player, bool muted);
-bool sc_player_muted(struct sc_player *player);
+void player_set_field_rate(struct player *player, bool field_rate);
+void player_set_paused(struct player *player, bool paused);
+bool player_paused(struct player *player);
+void player_set_volume(struct player *player, int volume); /* 0..100, clamped */
+int player_volume(struct player *player);
+void player_set_muted(struct player *player, bool muted);
+bool player_muted(struct player *player);
 
-struct sc_player_stats {
+struct player_stats {
     int64_t frames_decoded; /* video frames out of the decoder */
     int64_t frames_presented;
     int64_t frames_dropped_early; /* dropped before deinterlacing: already late */
@@ -113,12 +113,12 @@ struct sc_player_stats {
     int video_width, video_height;
     bool live;         /* the source is live (clock slaved to the stream) */
     int64_t cc_errors; /* continuity errors the TS reader found (all PIDs); 0 if not a TS */
-    int outages;       /* signal outages so far (see sc_player_outages) */
+    int outages;       /* signal outages so far (see player_outages) */
 };
 /* Any thread; a consistent snapshot. */
-void sc_player_get_stats(struct sc_player *player, struct sc_player_stats *stats);
+void player_get_stats(struct player *player, struct player_stats *stats);
 /* Main thread: one human-readable line (codec, size, clocks, queues). */
-void sc_player_info(struct sc_player *player, char *buf, size_t size);
+void player_info(struct player *player, char *buf, size_t size);
 
 /* ---- reception: signal, outages, service information ----------------------
  * Transport streams (files, "-", udp://, rtp://, http://, dvb://) are read
@@ -134,9 +134,9 @@ void sc_player_info(struct sc_player *player, char *buf, size_t size);
  * opts.wakeup is called whenever the signal state changes. */
 
 /* Any thread: false while an outage lasts (true before the first byte). */
-bool sc_player_signal(struct sc_player *player);
+bool player_signal(struct player *player);
 
-struct sc_player_outage {
+struct player_outage {
     double start;   /* seconds since opts.start_ns: the last data before the outage */
     double end;     /* seconds since opts.start_ns: the data back; < 0 while it lasts */
     double picture; /* seconds since opts.start_ns: the first picture presented after it;
@@ -148,22 +148,21 @@ struct sc_player_outage {
 };
 /* Any thread: copies the outages so far, oldest first (an ongoing one last).
  * The caller frees *out with free(). Returns 0 or -ENOMEM. */
-int sc_player_outages(struct sc_player *player, struct sc_player_outage **out, size_t *count);
+int player_outages(struct player *player, struct player_outage **out, size_t *count);
 
 /* Thin pass-throughs to the demux pipeline's snapshots (any thread; the copies
  * belong to the caller, freed as demux.h says). They return -ENOENT when the
  * source is not a transport stream, -EAGAIN while it is still being opened. */
-int sc_player_services(struct sc_player *player, struct dmx_service **out, size_t *count);
+int player_services(struct player *player, struct dmx_service **out, size_t *count);
 /* service_id < 0: the events of every service. */
-int sc_player_events(struct sc_player *player, int service_id, struct dmx_event **out,
-                     size_t *count);
+int player_events(struct player *player, int service_id, struct dmx_event **out, size_t *count);
 /* The broadcast time (UTC + local offset); -ENOENT also when none arrived yet. */
-int sc_player_broadcast_time(struct sc_player *player, struct dmx_time *out);
+int player_broadcast_time(struct player *player, struct dmx_time *out);
 /* The DVB frontend's strength/quality (out->valid false for other sources). */
-int sc_player_reception(struct sc_player *player, struct dmx_signal *out);
+int player_reception(struct player *player, struct dmx_signal *out);
 
 /* Any thread: the program number playing, or -1 (not known yet, or not a TS). */
-int sc_player_service(struct sc_player *player);
+int player_service(struct player *player);
 /* Main thread: switches to another service of the same stream without
  * stopping: the pipeline passes the new service's PIDs, stale packets and
  * pictures are dropped (serials), libavformat is reopened over the same
@@ -174,28 +173,28 @@ int sc_player_service(struct sc_player *player);
  * and creates a new one. Returns 0 (the switch happens on the reader thread),
  * -ENOENT when the source is not a transport stream, or -EAGAIN while the
  * player is still opening. */
-int sc_player_select_service(struct sc_player *player, int service_id);
+int player_select_service(struct player *player, int service_id);
 
 /* The built-in demo stream (made at build time, installed with studycast), or
  * NULL when neither the build tree's nor the installed copy is there. */
-const char *sc_player_demo_path(void);
+const char *player_demo_path(void);
 
 /* ---- pictures ------------------------------------------------------------ */
-void sc_picture_free(struct sc_picture *picture); /* accepts NULL */
-int sc_picture_width(const struct sc_picture *picture);
-int sc_picture_height(const struct sc_picture *picture);
-enum sc_pixfmt sc_picture_format(const struct sc_picture *picture);
-enum sc_colorspace sc_picture_colorspace(const struct sc_picture *picture);
-bool sc_picture_full_range(const struct sc_picture *picture);
+void player_picture_free(struct player_picture *picture); /* accepts NULL */
+int player_picture_width(const struct player_picture *picture);
+int player_picture_height(const struct player_picture *picture);
+enum player_pixfmt player_picture_format(const struct player_picture *picture);
+enum player_colorspace player_picture_colorspace(const struct player_picture *picture);
+bool player_picture_full_range(const struct player_picture *picture);
 /* Sample (pixel) aspect ratio; 0/1 or 1/1 when square or unknown. */
-void sc_picture_sample_aspect(const struct sc_picture *picture, int *num, int *den);
+void player_picture_sample_aspect(const struct player_picture *picture, int *num, int *den);
 /* Plane i (0..2): its first byte and its pitch in bytes; NULL past the last. */
-const uint8_t *sc_picture_plane(const struct sc_picture *picture, int i, int *pitch);
-double sc_picture_pts(const struct sc_picture *picture);      /* seconds; NAN if unknown */
-int64_t sc_picture_pts_raw(const struct sc_picture *picture); /* stream time base */
+const uint8_t *player_picture_plane(const struct player_picture *picture, int i, int *pitch);
+double player_picture_pts(const struct player_picture *picture);      /* seconds; NAN if unknown */
+int64_t player_picture_pts_raw(const struct player_picture *picture); /* stream time base */
 /* The MD5 of the picture's planes packed without padding (as ffmpeg's rawvideo
  * encoder and framemd5 muxer hash a frame), as 32 hex digits + NUL; and the
  * packed size in bytes. Returns 0 or a negative error code. */
-int sc_picture_md5(const struct sc_picture *picture, char hex[33], int *packed_size);
+int player_picture_md5(const struct player_picture *picture, char hex[33], int *packed_size);
 
 #endif

@@ -7,7 +7,7 @@
 
 #define MAX_FRAME_DURATION 10.0 /* beyond this a pts jump is a discontinuity */
 
-static double picture_duration(const struct sc_frame *cur, const struct sc_frame *next)
+static double picture_duration(const struct player_frame *cur, const struct player_frame *next)
 {
     if (cur->serial != next->serial) return 0.0;
     double d = next->pts - cur->pts;
@@ -16,24 +16,24 @@ static double picture_duration(const struct sc_frame *cur, const struct sc_frame
 }
 
 /* How long to show the previous picture, corrected towards the master clock. */
-static double target_delay(struct sc_player *p, double delay)
+static double target_delay(struct player *p, double delay)
 {
-    double diff = sc_clock_get(&p->video_clock) - sc_player_master_clock(p);
-    double threshold = FFMAX(SC_SYNC_THRESHOLD_MIN, FFMIN(SC_SYNC_THRESHOLD_MAX, delay));
+    double diff = player_clock_get(&p->video_clock) - player_master_clock(p);
+    double threshold = FFMAX(PLAYER_SYNC_THRESHOLD_MIN, FFMIN(PLAYER_SYNC_THRESHOLD_MAX, delay));
     if (isnan(diff) || fabs(diff) >= MAX_FRAME_DURATION) return delay;
     if (diff <= -threshold) return FFMAX(0, delay + diff);
-    if (diff >= threshold && delay > SC_SYNC_FRAMEDUP_THRESHOLD) return delay + diff;
+    if (diff >= threshold && delay > PLAYER_SYNC_FRAMEDUP_THRESHOLD) return delay + diff;
     if (diff >= threshold) return 2 * delay;
     return delay;
 }
 
-static void start_playing_clock(struct sc_player *p)
+static void start_playing_clock(struct player *p)
 {
     if (!p->present.playing_since_ns && !p->present.paused)
         p->present.playing_since_ns = sc_mono_ns();
 }
 
-static void stop_playing_clock(struct sc_player *p)
+static void stop_playing_clock(struct player *p)
 {
     if (p->present.playing_since_ns) {
         p->present.played_ns += sc_mono_ns() - p->present.playing_since_ns;
@@ -42,66 +42,67 @@ static void stop_playing_clock(struct sc_player *p)
 }
 
 /* Seconds of the master's stream received but not yet played. */
-static double live_buffered(struct sc_player *p)
+static double live_buffered(struct player *p)
 {
-    struct sc_decoder *d = p->has_audio ? &p->audio : &p->video;
+    struct player_decoder *d = p->has_audio ? &p->audio : &p->video;
     int64_t buffered_us = 0;
-    sc_pktq_level(&d->packets, NULL, NULL, &buffered_us);
-    return (double)buffered_us / 1e6 + sc_frameq_size(&d->frames) * (p->has_audio ? 0.024 : 0.04);
+    player_pktq_level(&d->packets, NULL, NULL, &buffered_us);
+    return (double)buffered_us / 1e6 +
+           player_frameq_size(&d->frames) * (p->has_audio ? 0.024 : 0.04);
 }
 
 /* The sound starts once a few frames are decoded, so that the device does not
  * begin with an underrun. */
-static void maybe_start_audio(struct sc_player *p)
+static void maybe_start_audio(struct player *p)
 {
     if (!p->audio_out || p->audio_started || p->present.paused) return;
-    bool filled = sc_frameq_size(&p->audio.frames) >= AUDIO_START_FRAMES;
+    bool filled = player_frameq_size(&p->audio.frames) >= AUDIO_START_FRAMES;
     bool ended = atomic_load(&p->audio.finished_serial) >= 0;
     /* sound and picture begin together; but a stream whose pictures (or sound)
      * never come must not hold the other back for long */
-    double now = sc_clock_now();
+    double now = player_clock_now();
     if (p->present.opened_at == 0) p->present.opened_at = now;
     bool picture_up = !p->has_video || p->present.have_last;
     bool overdue = now - (p->present.have_last ? p->present.first_shown_at : p->present.opened_at) >
                    AUDIO_START_TIMEOUT;
     /* live: begin with a cushion, so that jitter in arrival is no underrun */
-    bool cushioned = !p->live || live_buffered(p) >= SC_LIVE_TARGET_BUFFER / 2;
+    bool cushioned = !p->live || live_buffered(p) >= PLAYER_LIVE_TARGET_BUFFER / 2;
     if ((filled && picture_up && cushioned) || ended || overdue) {
-        sc_audio_out_pause(p->audio_out, false);
+        player_audio_out_pause(p->audio_out, false);
         p->audio_started = true;
         start_playing_clock(p);
     }
 }
 
-static void update_live_speed(struct sc_player *p)
+static void update_live_speed(struct player *p)
 {
-    double speed = sc_clock_live_speed(live_buffered(p), SC_LIVE_TARGET_BUFFER);
+    double speed = player_clock_live_speed(live_buffered(p), PLAYER_LIVE_TARGET_BUFFER);
     atomic_store(&p->live_speed_ppm, (int)lrint(speed * 1e6));
-    if (p->master == SC_MASTER_EXTERNAL)
-        sc_clock_set_speed_at(&p->external_clock, speed, sc_clock_now());
+    if (p->master == PLAYER_MASTER_EXTERNAL)
+        player_clock_set_speed_at(&p->external_clock, speed, player_clock_now());
 }
 
-static bool check_end(struct sc_player *p, int64_t *wait_ns)
+static bool check_end(struct player *p, int64_t *wait_ns)
 {
     if (!atomic_load(&p->reader_eof)) return false;
-    if (p->has_video && !sc_decoder_done(&p->video)) return false;
+    if (p->has_video && !player_decoder_done(&p->video)) return false;
     if (p->audio_out && !atomic_load(&p->audio_drained)) return false;
     if (p->has_video && p->present.have_last) {
-        double remaining = p->present.frame_timer + p->present.last_duration - sc_clock_now();
+        double remaining = p->present.frame_timer + p->present.last_duration - player_clock_now();
         if (remaining > 0) {
             *wait_ns = (int64_t)(remaining * 1e9);
             return false;
         }
     }
     stop_playing_clock(p);
-    sc_player_set_state(p, SC_PLAYER_ENDED);
+    player_set_state(p, PLAYER_ENDED);
     return true;
 }
 
-static void count_handled(struct sc_player *p, const struct sc_frame *f, bool presented)
+static void count_handled(struct player *p, const struct player_frame *f, bool presented)
 {
     if (presented) p->present.frame_presented_any = true;
-    if (!(f->flags & SC_FRAME_ENDS_SOURCE_FRAME)) return;
+    if (!(f->flags & PLAYER_FRAME_ENDS_SOURCE_FRAME)) return;
     atomic_fetch_add(p->present.frame_presented_any ? &p->count.presented : &p->count.dropped_late,
                      1);
     p->present.frame_presented_any = false;
@@ -110,16 +111,16 @@ static void count_handled(struct sc_player *p, const struct sc_frame *f, bool pr
 /* After an outage or a service change the reader flushed the queues (a new
  * serial): start over as at the beginning, the sound waiting for a cushion
  * and the clocks unknown until the new data sets them. */
-static void resync(struct sc_player *p)
+static void resync(struct player *p)
 {
     if (p->audio_out && p->audio_started) {
-        sc_audio_out_pause(p->audio_out, true); /* the callback is not running after this */
+        player_audio_out_pause(p->audio_out, true); /* the callback is not running after this */
         p->audio_started = false;
     }
-    double now = sc_clock_now();
-    sc_clock_set_at(&p->audio_clock, NAN, -1, now);
-    sc_clock_set_at(&p->video_clock, NAN, -1, now);
-    sc_clock_set_at(&p->external_clock, NAN, -1, now);
+    double now = player_clock_now();
+    player_clock_set_at(&p->audio_clock, NAN, -1, now);
+    player_clock_set_at(&p->video_clock, NAN, -1, now);
+    player_clock_set_at(&p->external_clock, NAN, -1, now);
     p->present.have_last = false;
     p->await_picture = true;
     p->present.opened_at = now;
@@ -129,10 +130,10 @@ static void resync(struct sc_player *p)
 
 /* Whether vp is due now (by the master clock, or by the pictures' own
  * durations while there is none); if not, *wait_ns says how long to sleep. */
-static bool picture_due(struct sc_player *p, const struct sc_frame *vp, double now,
+static bool picture_due(struct player *p, const struct player_frame *vp, double now,
                         int64_t *wait_ns)
 {
-    double master = sc_player_master_clock(p);
+    double master = player_master_clock(p);
     double lead = p->present.render_lead; /* present this much early: drawing takes time */
     double speed = p->live ? (double)atomic_load(&p->live_speed_ppm) / 1e6 : 1.0;
     double due_in = (vp->pts - master) / speed - lead;
@@ -150,9 +151,9 @@ static bool picture_due(struct sc_player *p, const struct sc_frame *vp, double n
         p->present.frame_timer = now;
         p->present.last_duration = 0;
     } else {
-        struct sc_frame last = {.pts = p->present.last_pts,
-                                .duration = p->present.last_frame_duration,
-                                .serial = p->present.last_serial};
+        struct player_frame last = {.pts = p->present.last_pts,
+                                    .duration = p->present.last_frame_duration,
+                                    .serial = p->present.last_serial};
         p->present.last_duration = picture_duration(&last, vp);
     }
     double delay = p->present.have_last ? target_delay(p, p->present.last_duration) : 0;
@@ -161,17 +162,17 @@ static bool picture_due(struct sc_player *p, const struct sc_frame *vp, double n
         return false;
     }
     p->present.frame_timer += delay;
-    if (delay > 0 && now - p->present.frame_timer > SC_SYNC_THRESHOLD_MAX)
+    if (delay > 0 && now - p->present.frame_timer > PLAYER_SYNC_THRESHOLD_MAX)
         p->present.frame_timer = now;
     return true;
 }
 
 /* vp is shown: the video clock and the last-shown state follow it. */
-static void note_shown(struct sc_player *p, const struct sc_frame *vp, double now)
+static void note_shown(struct player *p, const struct player_frame *vp, double now)
 {
-    if (!isnan(vp->pts)) sc_clock_set_at(&p->video_clock, vp->pts, vp->serial, now);
-    if (p->master == SC_MASTER_EXTERNAL)
-        sc_clock_sync_to(&p->external_clock, &p->video_clock, SC_NOSYNC_THRESHOLD);
+    if (!isnan(vp->pts)) player_clock_set_at(&p->video_clock, vp->pts, vp->serial, now);
+    if (p->master == PLAYER_MASTER_EXTERNAL)
+        player_clock_sync_to(&p->external_clock, &p->video_clock, PLAYER_NOSYNC_THRESHOLD);
     if (!p->present.have_last) p->present.first_shown_at = now;
     p->present.have_last = true;
     p->present.last_pts = vp->pts;
@@ -181,10 +182,10 @@ static void note_shown(struct sc_player *p, const struct sc_frame *vp, double no
 
 /* Moves vp out of the ring into a picture for the caller; *wait_ns becomes
  * the time until the next one is due (if one is queued). */
-static struct sc_picture *take_picture(struct sc_player *p, struct sc_frameq *fq,
-                                       struct sc_frame *vp, double now, int64_t *wait_ns)
+static struct player_picture *take_picture(struct player *p, struct player_frameq *fq,
+                                           struct player_frame *vp, double now, int64_t *wait_ns)
 {
-    struct sc_picture *pic = av_mallocz(sizeof(*pic));
+    struct player_picture *pic = av_mallocz(sizeof(*pic));
     AVFrame *frame = av_frame_alloc();
     if (!pic || !frame) {
         av_free(pic);
@@ -192,15 +193,15 @@ static struct sc_picture *take_picture(struct sc_player *p, struct sc_frameq *fq
         return NULL;
     }
     av_frame_move_ref(frame, vp->frame);
-    *pic = (struct sc_picture){.frame = frame,
-                               .pts = vp->pts,
-                               .duration = vp->duration,
-                               .serial = vp->serial,
-                               .flags = vp->flags};
-    struct sc_frame shown = {.pts = vp->pts, .duration = vp->duration, .serial = vp->serial};
-    sc_frameq_next(fq); /* vp's slot belongs to the decoder again */
+    *pic = (struct player_picture){.frame = frame,
+                                   .pts = vp->pts,
+                                   .duration = vp->duration,
+                                   .serial = vp->serial,
+                                   .flags = vp->flags};
+    struct player_frame shown = {.pts = vp->pts, .duration = vp->duration, .serial = vp->serial};
+    player_frameq_next(fq); /* vp's slot belongs to the decoder again */
     p->present.returned_at = now;
-    struct sc_frame *next = sc_frameq_peek(fq);
+    struct player_frame *next = player_frameq_peek(fq);
     if (next) {
         double until = p->present.frame_timer + picture_duration(&shown, next) - now;
         *wait_ns = until > 0 ? (int64_t)(until * 1e9) : 0;
@@ -208,10 +209,10 @@ static struct sc_picture *take_picture(struct sc_player *p, struct sc_frameq *fq
     return pic;
 }
 
-struct sc_picture *sc_player_next_picture(struct sc_player *p, int64_t *wait_ns)
+struct player_picture *player_next_picture(struct player *p, int64_t *wait_ns)
 {
     *wait_ns = -1;
-    if (!atomic_load(&p->streams_open) || sc_player_state(p) != SC_PLAYER_PLAYING) return NULL;
+    if (!atomic_load(&p->streams_open) || player_state(p) != PLAYER_PLAYING) return NULL;
     int resyncs = atomic_load(&p->resync);
     if (resyncs != p->resync_seen) {
         p->resync_seen = resyncs;
@@ -225,30 +226,30 @@ struct sc_picture *sc_player_next_picture(struct sc_player *p, int64_t *wait_ns)
         *wait_ns = (int64_t)(AUDIO_START_TIMEOUT * 1e9 / 4);
         return NULL;
     }
-    struct sc_frameq *fq = &p->video.frames;
-    int serial = sc_pktq_serial(&p->video.packets);
+    struct player_frameq *fq = &p->video.frames;
+    int serial = player_pktq_serial(&p->video.packets);
     for (;;) {
-        struct sc_frame *vp = sc_frameq_peek(fq);
+        struct player_frame *vp = player_frameq_peek(fq);
         if (!vp) return NULL; /* the decoder wakes us when it queues one */
         if (vp->serial != serial) {
             count_handled(p, vp, false); /* stale: from before a flush */
-            sc_frameq_next(fq);
+            player_frameq_next(fq);
             continue;
         }
-        double now = sc_clock_now();
+        double now = player_clock_now();
         if (!picture_due(p, vp, now, wait_ns)) return NULL;
         note_shown(p, vp, now);
-        struct sc_frame *next = sc_frameq_peek_next(fq);
+        struct player_frame *next = player_frameq_peek_next(fq);
         if (next && now > p->present.frame_timer + picture_duration(vp, next)) {
             count_handled(p, vp, false); /* too late: the next one is already due */
-            sc_frameq_next(fq);
+            player_frameq_next(fq);
             continue;
         }
         return take_picture(p, fq, vp, now, wait_ns);
     }
 }
 
-void sc_player_presented(struct sc_player *p, const struct sc_picture *pic)
+void player_presented(struct player *p, const struct player_picture *pic)
 {
     int64_t now = sc_mono_ns();
     /* how long drawing takes, smoothed: the next pictures are returned that early */
@@ -256,51 +257,51 @@ void sc_player_presented(struct sc_player *p, const struct sc_picture *pic)
     if (took >= 0 && took < 0.1) p->present.render_lead = p->present.render_lead * 0.9 + took * 0.1;
     long long unset = -1;
     if (atomic_compare_exchange_strong(&p->count.first_picture_ns, &unset, now))
-        sc_player_milestone(p, "first picture presented");
+        player_milestone(p, "first picture presented");
     start_playing_clock(p);
     if (p->await_picture) {
         p->await_picture = false;
-        sc_reception_picture_shown(p, now);
+        player_reception_picture_shown(p, now);
     }
-    struct sc_frame f = {.flags = pic->flags};
+    struct player_frame f = {.flags = pic->flags};
     count_handled(p, &f, true);
-    struct sc_clock *reference = p->audio_started ? &p->audio_clock : &p->external_clock;
-    double offset = pic->pts - sc_clock_get(reference);
+    struct player_clock *reference = p->audio_started ? &p->audio_clock : &p->external_clock;
+    double offset = pic->pts - player_clock_get(reference);
     if (fabs(offset) > 0.05)
         SC_DEBUG(p->log, "picture %.3f presented %.0f ms off the %s clock", pic->pts, offset * 1000,
                  p->audio_started ? "audio" : "external");
-    if (!isnan(offset) && fabs(offset) < SC_NOSYNC_THRESHOLD) {
+    if (!isnan(offset) && fabs(offset) < PLAYER_NOSYNC_THRESHOLD) {
         pthread_mutex_lock(&p->count.offsets_lock);
-        sc_offset_add(&p->count.offsets, offset * 1000.0);
+        player_offset_add(&p->count.offsets, offset * 1000.0);
         pthread_mutex_unlock(&p->count.offsets_lock);
     }
 }
 
-void sc_player_set_paused(struct sc_player *p, bool paused)
+void player_set_paused(struct player *p, bool paused)
 {
     if (paused == p->present.paused) return;
-    double now = sc_clock_now();
+    double now = player_clock_now();
     if (!paused)
         p->present.frame_timer += now - p->present.paused_at;
     else
         p->present.paused_at = now;
     p->present.paused = paused;
-    sc_clock_set_paused_at(&p->audio_clock, paused, now);
-    sc_clock_set_paused_at(&p->video_clock, paused, now);
-    sc_clock_set_paused_at(&p->external_clock, paused, now);
-    if (p->audio_out && p->audio_started) sc_audio_out_pause(p->audio_out, paused);
+    player_clock_set_paused_at(&p->audio_clock, paused, now);
+    player_clock_set_paused_at(&p->video_clock, paused, now);
+    player_clock_set_paused_at(&p->external_clock, paused, now);
+    if (p->audio_out && p->audio_started) player_audio_out_pause(p->audio_out, paused);
     if (paused)
         stop_playing_clock(p);
     else if (p->audio_started || p->present.have_last)
         start_playing_clock(p);
 }
 
-bool sc_player_paused(struct sc_player *p)
+bool player_paused(struct player *p)
 {
     return p->present.paused;
 }
 
-void sc_player_info(struct sc_player *p, char *buf, size_t size)
+void player_info(struct player *p, char *buf, size_t size)
 {
     if (!atomic_load(&p->streams_open)) {
         snprintf(buf, size, "%s: opening", p->opts.source);
@@ -308,17 +309,17 @@ void sc_player_info(struct sc_player *p, char *buf, size_t size)
     }
     int vpk = 0, apk = 0;
     int64_t vdur = 0, adur = 0;
-    sc_pktq_level(&p->video.packets, &vpk, NULL, &vdur);
-    sc_pktq_level(&p->audio.packets, &apk, NULL, &adur);
-    double master = sc_player_master_clock(p);
-    double av = sc_clock_get(&p->video_clock) - sc_clock_get(&p->audio_clock);
+    player_pktq_level(&p->video.packets, &vpk, NULL, &vdur);
+    player_pktq_level(&p->audio.packets, &apk, NULL, &adur);
+    double master = player_master_clock(p);
+    double av = player_clock_get(&p->video_clock) - player_clock_get(&p->audio_clock);
     snprintf(buf, size,
              "%s | %s %dx%d | %s | clock %.2f s (%s%s) A-V %+.3f s | queues v %d/%.1fs a "
              "%d/%.1fs | vol %d%s%s",
              p->opts.source, p->has_video ? avcodec_get_name(atomic_load(&p->video.codec_id)) : "-",
              atomic_load(&p->video_width), atomic_load(&p->video_height),
              p->has_audio ? avcodec_get_name(atomic_load(&p->audio.codec_id)) : "-", master,
-             p->master == SC_MASTER_AUDIO ? "audio" : "stream", p->live ? ", live" : "",
+             p->master == PLAYER_MASTER_AUDIO ? "audio" : "stream", p->live ? ", live" : "",
              isnan(av) ? 0.0 : av, vpk, (double)vdur / 1e6, apk, (double)adur / 1e6,
              atomic_load(&p->volume), atomic_load(&p->muted) ? " muted" : "",
              p->present.paused ? " paused" : "");

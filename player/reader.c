@@ -5,14 +5,14 @@
 #include <stdarg.h>
 #include <string.h>
 
-static void fail(struct sc_player *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(struct sc_player *p, const char *fmt, ...)
+static void fail(struct player *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(struct player *p, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(p->status.error, sizeof(p->status.error), fmt, ap);
     va_end(ap);
-    sc_player_set_state(p, SC_PLAYER_FAILED);
+    player_set_state(p, PLAYER_FAILED);
 }
 
 static bool usable(const AVStream *st, enum AVMediaType type)
@@ -48,7 +48,7 @@ static bool program_has(AVFormatContext *ic, const AVProgram *prog, enum AVMedia
     return false;
 }
 
-static int select_streams(struct sc_player *p, int service, int *video, int *audio)
+static int select_streams(struct player *p, int service, int *video, int *audio)
 {
     AVFormatContext *ic = p->ic;
     const AVProgram *prog = NULL;
@@ -83,13 +83,13 @@ static int select_streams(struct sc_player *p, int service, int *video, int *aud
 /* The PID the outage watch follows (mpegts gives a stream its PID as id):
  * the pictures when there are any (a course without them is not being
  * received, even if its sound still is), else the sound. */
-static void watch_streams(struct sc_player *p, int video, int audio)
+static void watch_streams(struct player *p, int video, int audio)
 {
     int pid = video >= 0 ? p->ic->streams[video]->id : audio >= 0 ? p->ic->streams[audio]->id : -1;
-    sc_reception_watch(p, &pid, pid >= 0 ? 1 : 0);
+    player_reception_watch(p, &pid, pid >= 0 ? 1 : 0);
 }
 
-static int open_streams(struct sc_player *p)
+static int open_streams(struct player *p)
 {
     int video, audio;
     if (select_streams(p, p->opts.service, &video, &audio) < 0) {
@@ -104,7 +104,7 @@ static int open_streams(struct sc_player *p)
         p->ic->streams[i]->discard =
             (int)i == video || (int)i == audio ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
     if (video >= 0) {
-        int ret = sc_decoder_open(&p->video, p, p->ic->streams[video]);
+        int ret = player_decoder_open(&p->video, p, p->ic->streams[video]);
         if (ret < 0) SC_WARN(p->log, "cannot open the video decoder: %s", av_err2str(ret));
         p->has_video = ret >= 0;
         /* an interlaced stream needs libavfilter: load it now, before the
@@ -112,15 +112,15 @@ static int open_streams(struct sc_player *p)
         enum AVFieldOrder order = p->ic->streams[video]->codecpar->field_order;
         if (p->has_video && !p->opts.bench && !p->opts.no_deinterlace &&
             order != AV_FIELD_UNKNOWN && order != AV_FIELD_PROGRESSIVE)
-            sc_avfilter_loader_get(&p->video.filters, p->log, true);
+            player_avfilter_loader_get(&p->video.filters, p->log, true);
     }
     if (audio >= 0) {
-        int ret = sc_decoder_open(&p->audio, p, p->ic->streams[audio]);
+        int ret = player_decoder_open(&p->audio, p, p->ic->streams[audio]);
         if (ret < 0) SC_WARN(p->log, "cannot open the audio decoder: %s", av_err2str(ret));
         p->has_audio = ret >= 0;
     }
-    if (p->has_audio && !p->opts.bench && sc_audio_out_open(p, &p->audio_out) < 0) {
-        sc_decoder_close(&p->audio); /* no device: play the pictures alone */
+    if (p->has_audio && !p->opts.bench && player_audio_out_open(p, &p->audio_out) < 0) {
+        player_decoder_close(&p->audio); /* no device: play the pictures alone */
         p->has_audio = false;
     }
     if (!p->has_video && !p->has_audio) {
@@ -131,7 +131,7 @@ static int open_streams(struct sc_player *p)
      * own. For a live source that master runs slightly faster or slower (the
      * sound resampled by up to 3 %) as the buffer fills or drains, so that it
      * follows the sender's clock. */
-    p->master = p->has_audio ? SC_MASTER_AUDIO : SC_MASTER_EXTERNAL;
+    p->master = p->has_audio ? PLAYER_MASTER_AUDIO : PLAYER_MASTER_EXTERNAL;
     if (p->has_video)
         SC_INFO(p->log, "video: %s %dx%d, stream %d", avcodec_get_name(p->video.avctx->codec_id),
                 p->video.avctx->width, p->video.avctx->height, video);
@@ -144,10 +144,10 @@ static int open_streams(struct sc_player *p)
 /* A service change (reader thread): drop what is queued, reopen libavformat
  * over the same pipeline for the new service, hand the decoders their new
  * contexts for the new serial. The threads keep running. */
-static int change_service(struct sc_player *p, int service)
+static int change_service(struct player *p, int service)
 {
     SC_INFO(p->log, "changing to service %d", service);
-    int ret = sc_source_reopen(p, service);
+    int ret = player_source_reopen(p, service);
     if (ret >= 0) ret = avformat_find_stream_info(p->ic, NULL);
     if (ret < 0) {
         SC_WARN(p->log, "service %d: cannot read its streams: %s", service, av_err2str(ret));
@@ -163,23 +163,23 @@ static int change_service(struct sc_player *p, int service)
     for (unsigned i = 0; i < p->ic->nb_streams; i++)
         p->ic->streams[i]->discard =
             (int)i == video || (int)i == audio ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
-    int vserial = p->has_video ? sc_pktq_flush(&p->video.packets) : 0;
-    int aserial = p->has_audio ? sc_pktq_flush(&p->audio.packets) : 0;
-    if (video >= 0 && sc_decoder_prepare_switch(&p->video, p->ic->streams[video], vserial) < 0)
+    int vserial = p->has_video ? player_pktq_flush(&p->video.packets) : 0;
+    int aserial = p->has_audio ? player_pktq_flush(&p->audio.packets) : 0;
+    if (video >= 0 && player_decoder_prepare_switch(&p->video, p->ic->streams[video], vserial) < 0)
         video = -1;
-    if (audio >= 0 && sc_decoder_prepare_switch(&p->audio, p->ic->streams[audio], aserial) < 0)
+    if (audio >= 0 && player_decoder_prepare_switch(&p->audio, p->ic->streams[audio], aserial) < 0)
         audio = -1;
     if (video < 0) p->video.stream = NULL; /* the old one went with the old context */
     if (audio < 0) p->audio.stream = NULL;
     watch_streams(p, video, audio);
     atomic_fetch_add(&p->resync, 1);
-    sc_player_wakeup(p);
+    player_wakeup(p);
     return 0;
 }
 
 /* Packets without a duration (MPEG-2 video in TS) get the nominal frame
  * duration, so that the queue's duration bound holds. */
-static void fill_duration(struct sc_decoder *d, AVPacket *pkt)
+static void fill_duration(struct player_decoder *d, AVPacket *pkt)
 {
     if (pkt->duration > 0) return;
     AVRational rate =
@@ -193,7 +193,7 @@ static void fill_duration(struct sc_decoder *d, AVPacket *pkt)
                          (AVRational){1, d->stream->codecpar->sample_rate}, d->stream->time_base);
 }
 
-static void read_loop(struct sc_player *p)
+static void read_loop(struct player *p)
 {
     AVPacket *pkt = av_packet_alloc();
     if (!pkt) return;
@@ -217,7 +217,7 @@ static void read_loop(struct sc_player *p)
             continue;
         }
         consecutive_errors = 0;
-        struct sc_decoder *d = NULL;
+        struct player_decoder *d = NULL;
         if (p->has_video && p->video.stream && pkt->stream_index == p->video.stream->index)
             d = &p->video;
         else if (p->has_audio && p->audio.stream && pkt->stream_index == p->audio.stream->index)
@@ -229,25 +229,25 @@ static void read_loop(struct sc_player *p)
         fill_duration(d, pkt);
         if (d == &p->video && !logged_first_video) {
             logged_first_video = true;
-            sc_player_milestone(p, "first video packet queued");
+            player_milestone(p, "first video packet queued");
         }
-        if (sc_pktq_put(&d->packets, pkt) < 0) break;
+        if (player_pktq_put(&d->packets, pkt) < 0) break;
     }
     /* end of stream: an empty packet tells each decoder to drain */
     atomic_store(&p->reader_eof, true);
     if (!atomic_load(&p->abort_request)) {
-        if (p->has_video) sc_pktq_put(&p->video.packets, pkt);
-        if (p->has_audio) sc_pktq_put(&p->audio.packets, pkt);
+        if (p->has_video) player_pktq_put(&p->video.packets, pkt);
+        if (p->has_audio) player_pktq_put(&p->audio.packets, pkt);
     }
     av_packet_free(&pkt);
-    sc_player_wakeup(p);
+    player_wakeup(p);
 }
 
-void *sc_reader_main(void *arg)
+void *player_reader_main(void *arg)
 {
-    struct sc_player *p = arg;
-    int ret = sc_source_open(p, p->opts.service);
-    sc_player_milestone(p, "source open");
+    struct player *p = arg;
+    int ret = player_source_open(p, p->opts.service);
+    player_milestone(p, "source open");
     /* standard input counts as live even from a file: nobody can tell its pace */
     p->live = p->src.live || strcmp(p->opts.source, "-") == 0;
     if (ret < 0) {
@@ -262,7 +262,7 @@ void *sc_reader_main(void *arg)
         return NULL;
     }
     ret = avformat_find_stream_info(p->ic, NULL);
-    if (ret < 0 && p->opts.service >= 0 && !sc_source_has_service(p, p->opts.service)) {
+    if (ret < 0 && p->opts.service >= 0 && !player_source_has_service(p, p->opts.service)) {
         fail(p, "%s: no service %d in this stream", p->opts.source, p->opts.service);
         return NULL;
     }
@@ -274,15 +274,15 @@ void *sc_reader_main(void *arg)
         fail(p, "%s: cannot read its streams: %s", p->opts.source, av_err2str(ret));
         return NULL;
     }
-    sc_player_milestone(p, "streams probed");
+    player_milestone(p, "streams probed");
     if (open_streams(p) < 0) return NULL;
-    if ((p->has_video && sc_decoder_start(&p->video) < 0) ||
-        (p->has_audio && sc_decoder_start(&p->audio) < 0)) {
+    if ((p->has_video && player_decoder_start(&p->video) < 0) ||
+        (p->has_audio && player_decoder_start(&p->audio) < 0)) {
         fail(p, "cannot start the decoder threads");
         return NULL;
     }
     atomic_store(&p->streams_open, true);
-    sc_player_set_state(p, SC_PLAYER_PLAYING);
+    player_set_state(p, PLAYER_PLAYING);
     read_loop(p);
     return NULL;
 }

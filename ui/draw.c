@@ -6,27 +6,27 @@
 
 /* Dark blue-grey background, near-white text, amber focus: readable on a
  * washed-out village TV and for older eyes. */
-const SDL_Color SC_COL_BG = {16, 28, 48, 255};
-const SDL_Color SC_COL_PANEL = {32, 52, 84, 255};
-const SDL_Color SC_COL_PANEL_DIM = {24, 40, 64, 230};
-const SDL_Color SC_COL_TEXT = {245, 245, 240, 255};
-const SDL_Color SC_COL_DIM = {180, 195, 215, 255};
-const SDL_Color SC_COL_ACCENT = {90, 170, 255, 255};
-const SDL_Color SC_COL_FOCUS = {255, 196, 0, 255};
-const SDL_Color SC_COL_COUNTDOWN = {255, 214, 96, 255}; /* not the focus colour */
-const SDL_Color SC_COL_OK = {70, 200, 110, 255};
-const SDL_Color SC_COL_WARN = {255, 170, 40, 255};
-const SDL_Color SC_COL_ERROR = {235, 70, 60, 255};
-const SDL_Color SC_COL_SCRIM = {8, 14, 26, 200};
-const SDL_Color SC_COL_BLACK = {0, 0, 0, 255};
+const SDL_Color UI_COL_BG = {16, 28, 48, 255};
+const SDL_Color UI_COL_PANEL = {32, 52, 84, 255};
+const SDL_Color UI_COL_PANEL_DIM = {24, 40, 64, 230};
+const SDL_Color UI_COL_TEXT = {245, 245, 240, 255};
+const SDL_Color UI_COL_DIM = {180, 195, 215, 255};
+const SDL_Color UI_COL_ACCENT = {90, 170, 255, 255};
+const SDL_Color UI_COL_FOCUS = {255, 196, 0, 255};
+const SDL_Color UI_COL_COUNTDOWN = {255, 214, 96, 255}; /* not the focus colour */
+const SDL_Color UI_COL_OK = {70, 200, 110, 255};
+const SDL_Color UI_COL_WARN = {255, 170, 40, 255};
+const SDL_Color UI_COL_ERROR = {235, 70, 60, 255};
+const SDL_Color UI_COL_SCRIM = {8, 14, 26, 200};
+const SDL_Color UI_COL_BLACK = {0, 0, 0, 255};
 
-static void set_color(const struct sc_frame *f, SDL_Color c)
+static void set_color(const struct ui_frame *f, SDL_Color c)
 {
     SDL_SetRenderDrawBlendMode(f->r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
     SDL_SetRenderDrawColor(f->r, c.r, c.g, c.b, c.a);
 }
 
-void sc_draw_fill(const struct sc_frame *f, SDL_Rect rect, SDL_Color color)
+void ui_draw_fill(const struct ui_frame *f, SDL_Rect rect, SDL_Color color)
 {
     if (rect.w <= 0 || rect.h <= 0) return;
     set_color(f, color);
@@ -41,7 +41,7 @@ static int corner_inset(int r, int y)
     return r - (int)(dx + 0.5);
 }
 
-void sc_draw_round(const struct sc_frame *f, SDL_Rect rect, int radius, SDL_Color color)
+void ui_draw_round(const struct ui_frame *f, SDL_Rect rect, int radius, SDL_Color color)
 {
     if (rect.w <= 0 || rect.h <= 0) return;
     if (radius * 2 > rect.h) radius = rect.h / 2;
@@ -60,7 +60,7 @@ void sc_draw_round(const struct sc_frame *f, SDL_Rect rect, int radius, SDL_Colo
     SDL_RenderFillRect(f->r, &body);
 }
 
-void sc_draw_round_outline(const struct sc_frame *f, SDL_Rect rect, int radius, int thick,
+void ui_draw_round_outline(const struct ui_frame *f, SDL_Rect rect, int radius, int thick,
                            SDL_Color color)
 {
     if (rect.w <= 0 || rect.h <= 0) return;
@@ -90,7 +90,7 @@ void sc_draw_round_outline(const struct sc_frame *f, SDL_Rect rect, int radius, 
     }
 }
 
-void sc_fmt_duration(char *buf, size_t size, int64_t s)
+void ui_fmt_duration(char *buf, size_t size, int64_t s)
 {
     if (s < 0) s = 0;
     if (s >= 3600)
@@ -99,7 +99,7 @@ void sc_fmt_duration(char *buf, size_t size, int64_t s)
         snprintf(buf, size, "%02d:%02d", (int)(s / 60), (int)(s % 60));
 }
 
-void sc_fmt_countdown(struct sc_ui *ui, char *buf, size_t size, int64_t s)
+void ui_fmt_countdown(struct ui *ui, char *buf, size_t size, int64_t s)
 {
     if (s < 0) s = 0;
     if (s >= 86400) {
@@ -108,24 +108,24 @@ void sc_fmt_countdown(struct sc_ui *ui, char *buf, size_t size, int64_t s)
                  (int)(s / 60 % 60), (int)(s % 60));
         return;
     }
-    sc_fmt_duration(buf, size, s);
+    ui_fmt_duration(buf, size, s);
 }
 
-const char *sc_signal_text(struct sc_ui *ui, enum sc_ui_signal signal)
+const char *ui_signal_text(struct ui *ui, enum ui_signal signal)
 {
     switch (signal) {
-    case SC_UI_SIGNAL_GOOD:
+    case UI_SIGNAL_GOOD:
         return _("Signal OK");
-    case SC_UI_SIGNAL_NONE:
+    case UI_SIGNAL_NONE:
         return _("No signal");
     default:
         return _("Not tuned");
     }
 }
 
-SDL_Color sc_signal_color(enum sc_ui_signal signal)
+SDL_Color ui_signal_color(enum ui_signal signal)
 {
-    return signal == SC_UI_SIGNAL_GOOD   ? SC_COL_OK
-           : signal == SC_UI_SIGNAL_NONE ? SC_COL_ERROR
-                                         : SC_COL_DIM;
+    return signal == UI_SIGNAL_GOOD   ? UI_COL_OK
+           : signal == UI_SIGNAL_NONE ? UI_COL_ERROR
+                                      : UI_COL_DIM;
 }

@@ -27,21 +27,21 @@ static void take_text(char *text, size_t size)
 }
 
 /* 1 if the event becomes *ev, 0 if it is nothing for the core. */
-static int convert(struct sc_ui *ui, const SDL_Event *e, struct sc_ui_event *ev)
+static int convert(struct ui *ui, const SDL_Event *e, struct ui_event *ev)
 {
     if (e->type == ui->wakeup_event) {
         atomic_store(&ui->wakeup_pending, false);
-        ev->type = SC_UI_EVENT_WAKEUP;
+        ev->type = UI_EVENT_WAKEUP;
         ev->time_ns = sc_mono_ns();
         return 1;
     }
     switch (e->type) {
     case SDL_QUIT:
-        ev->type = SC_UI_EVENT_QUIT;
+        ev->type = UI_EVENT_QUIT;
         ev->time_ns = sc_mono_ns();
         return 1;
     case SDL_KEYDOWN:
-        ev->type = SC_UI_EVENT_KEY;
+        ev->type = UI_EVENT_KEY;
         snprintf(ev->key_name, sizeof(ev->key_name), "%s", SDL_GetKeyName(e->key.keysym.sym));
         ev->repeat = e->key.repeat != 0;
         ev->time_ns = event_time_ns(e->key.timestamp);
@@ -50,15 +50,15 @@ static int convert(struct sc_ui *ui, const SDL_Event *e, struct sc_ui_event *ev)
     case SDL_WINDOWEVENT:
         switch (e->window.event) {
         case SDL_WINDOWEVENT_SIZE_CHANGED:
-            sc_video_texture_layout(ui);
+            ui_video_texture_layout(ui);
             /* fall through */
         case SDL_WINDOWEVENT_EXPOSED:
             ui->dirty = true;
-            ev->type = SC_UI_EVENT_WINDOW;
+            ev->type = UI_EVENT_WINDOW;
             ev->time_ns = event_time_ns(e->window.timestamp);
             return 1;
         case SDL_WINDOWEVENT_CLOSE:
-            ev->type = SC_UI_EVENT_QUIT;
+            ev->type = UI_EVENT_QUIT;
             ev->time_ns = sc_mono_ns();
             return 1;
         default:
@@ -69,7 +69,7 @@ static int convert(struct sc_ui *ui, const SDL_Event *e, struct sc_ui_event *ev)
     }
 }
 
-int sc_ui_wait_event(struct sc_ui *ui, int64_t timeout_ns, struct sc_ui_event *ev)
+int ui_wait_event(struct ui *ui, int64_t timeout_ns, struct ui_event *ev)
 {
     memset(ev, 0, sizeof(*ev));
     int64_t deadline = timeout_ns < 0 ? INT64_MAX : sc_mono_ns() + timeout_ns;

@@ -1,12 +1,12 @@
 /* Language: gettext's "studycast" domain, Chinese by default.
  *
- * The msgids are English, so English needs no catalog: sc_ui_tr() returns
+ * The msgids are English, so English needs no catalog: ui_tr() returns
  * the msgid. For Chinese, glibc's gettext picks the catalog from LANGUAGE,
  * but ignores LANGUAGE while LC_MESSAGES is the "C" locale, which is what a
  * systemd service or a fresh box without generated locales has. "C.UTF-8"
  * exists in every glibc since 2.35 and is not "C" for that test, so LC_MESSAGES
  * is moved there when it is C/POSIX, and LANGUAGE is set once, here, on the
- * first sc_ui_show(), sc_ui_set_language() or sc_ui_tr() (so `play`, which
+ * first ui_show(), ui_set_language() or ui_tr() (so `play`, which
  * shows no text, never touches the locale or the environment). Switching at run time then never
  * touches the environment (setenv is not thread-safe): English simply bypasses gettext. */
 #include "ui/screens.h"
@@ -23,17 +23,17 @@
 static bool has_catalog(const char *dir)
 {
     char path[PATH_MAX];
-    snprintf(path, sizeof(path), "%s/zh_CN/LC_MESSAGES/" SC_UI_TEXT_DOMAIN ".mo", dir);
+    snprintf(path, sizeof(path), "%s/zh_CN/LC_MESSAGES/" UI_TEXT_DOMAIN ".mo", dir);
     return access(path, R_OK) == 0;
 }
 
-void sc_ui_i18n_init(const struct sc_ui *ui)
+void ui_i18n_init(const struct ui *ui)
 {
-    struct sc_ui_kiosk *k = ui->kiosk;
+    struct ui_kiosk *k = ui->kiosk;
     if (k->i18n_done) return;
     k->i18n_done = true;
     /* without a Chinese font, Chinese text would be boxes: stay English */
-    if (!sc_ui_text_ensure(ui) || !sc_text_has_cjk(k->text)) return;
+    if (!ui_text_ensure(ui) || !ui_text_has_cjk(k->text)) return;
     const char *candidates[] = {k->locale_dir_opt, STUDYCAST_LOCALEDIR_INSTALL,
                                 STUDYCAST_LOCALEDIR_BUILD};
     const char *dir = NULL;
@@ -62,14 +62,13 @@ void sc_ui_i18n_init(const struct sc_ui *ui)
     char name[64];
     snprintf(name, sizeof(name), "%s", setlocale(LC_MESSAGES, NULL));
     setlocale(LC_MESSAGES, name);
-    if (!bindtextdomain(SC_UI_TEXT_DOMAIN, dir) ||
-        !bind_textdomain_codeset(SC_UI_TEXT_DOMAIN, "UTF-8")) {
+    if (!bindtextdomain(UI_TEXT_DOMAIN, dir) || !bind_textdomain_codeset(UI_TEXT_DOMAIN, "UTF-8")) {
         SC_WARN(ui->log, "gettext: cannot bind the catalog in %s: showing English", dir);
         return;
     }
     /* the catalog is in use only if a known message comes back translated */
     const char *probe = N_("Study station");
-    k->catalog = dgettext(SC_UI_TEXT_DOMAIN, probe) != probe;
+    k->catalog = dgettext(UI_TEXT_DOMAIN, probe) != probe;
     if (!k->catalog)
         SC_WARN(ui->log, "gettext does not use %s (locale %s): showing English", dir,
                 setlocale(LC_MESSAGES, NULL));
@@ -77,24 +76,24 @@ void sc_ui_i18n_init(const struct sc_ui *ui)
         SC_INFO(ui->log, "messages: %s", dir);
 }
 
-int sc_ui_set_language(struct sc_ui *ui, const char *language)
+int ui_set_language(struct ui *ui, const char *language)
 {
     if (!language || (strcmp(language, "zh_CN") != 0 && strcmp(language, "en") != 0))
         return -EINVAL;
-    sc_ui_i18n_init(ui);
+    ui_i18n_init(ui);
     snprintf(ui->kiosk->language, sizeof(ui->kiosk->language), "%s", language);
     ui->dirty = true;
     return 0;
 }
 
-const char *sc_ui_language(const struct sc_ui *ui)
+const char *ui_language(const struct ui *ui)
 {
     return ui->kiosk->language;
 }
 
-const char *sc_ui_tr(const struct sc_ui *ui, const char *msgid)
+const char *ui_tr(const struct ui *ui, const char *msgid)
 {
-    sc_ui_i18n_init(ui);
+    ui_i18n_init(ui);
     if (!ui->kiosk->catalog || strcmp(ui->kiosk->language, "zh_CN") != 0) return msgid;
-    return dgettext(SC_UI_TEXT_DOMAIN, msgid);
+    return dgettext(UI_TEXT_DOMAIN, msgid);
 }

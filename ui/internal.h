@@ -10,7 +10,7 @@
 struct SwsContext;
 
 /* The video texture and where it goes in the window (video.c). */
-struct sc_video_texture {
+struct ui_video_texture {
     bool software; /* convert with libswscale into a window-format texture */
     SDL_Texture *texture;
     Uint32 texture_format;
@@ -25,7 +25,7 @@ struct sc_video_texture {
     SDL_Rect dst; /* the picture's rectangle in the output, aspect kept */
 };
 
-struct sc_ui {
+struct ui {
     struct sc_log *log;
     SDL_Window *window;
     SDL_Renderer *renderer;
@@ -33,19 +33,19 @@ struct sc_ui {
     Uint32 wakeup_event; /* const after create */
     atomic_bool wakeup_pending;
     bool fullscreen;
-    int window_w, window_h;     /* the size when not fullscreen */
-    bool dirty;                 /* something changed since the last flip */
-    struct sc_picture *picture; /* the one on screen, owned */
-    struct sc_video_texture video;
-    struct sc_ui_kiosk *kiosk; /* screens, text, language (screens.h) */
+    int window_w, window_h;         /* the size when not fullscreen */
+    bool dirty;                     /* something changed since the last flip */
+    struct player_picture *picture; /* the one on screen, owned */
+    struct ui_video_texture video;
+    struct ui_kiosk *kiosk; /* screens, text, language (screens.h) */
 };
 
 /* video.c */
-void sc_video_texture_init(struct sc_video_texture *v, bool software);
-void sc_video_texture_free(struct sc_video_texture *v);
-int sc_video_texture_update(struct sc_ui *ui, const struct sc_picture *picture);
+void ui_video_texture_init(struct ui_video_texture *v, bool software);
+void ui_video_texture_free(struct ui_video_texture *v);
+int ui_video_texture_update(struct ui *ui, const struct player_picture *picture);
 /* Recomputes the picture rectangle for the current output size. */
-void sc_video_texture_layout(struct sc_ui *ui);
-void sc_video_texture_draw(struct sc_ui *ui);
+void ui_video_texture_layout(struct ui *ui);
+void ui_video_texture_draw(struct ui *ui);
 
 #endif

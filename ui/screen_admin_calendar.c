@@ -11,63 +11,63 @@
 #define ROW_H  100
 #define GAP    8
 
-static void cell(struct sc_ui *ui, const struct sc_frame *f, SDL_Rect r, int day,
-                 const struct sc_ui_calendar *cal)
+static void cell(struct ui *ui, const struct ui_frame *f, SDL_Rect r, int day,
+                 const struct ui_calendar *cal)
 {
     (void)ui;
-    const struct sc_ui_calendar_day *d = &cal->days[day - 1];
+    const struct ui_calendar_day *d = &cal->days[day - 1];
     bool focused = day == cal->focus_day;
     bool today = day == cal->today;
-    SDL_Color bg = focused && !cal->items_focused ? SC_COL_ACCENT : SC_COL_PANEL;
-    sc_draw_round(f, r, sc_px(f, 10), bg);
+    SDL_Color bg = focused && !cal->items_focused ? UI_COL_ACCENT : UI_COL_PANEL;
+    ui_draw_round(f, r, ui_px(f, 10), bg);
     if (today) /* today: a thick outline in the accent colour (the focus is yellow) */
-        sc_draw_round_outline(f, r, sc_px(f, 10), sc_px(f, 5),
-                              focused && !cal->items_focused ? SC_COL_TEXT : SC_COL_ACCENT);
+        ui_draw_round_outline(f, r, ui_px(f, 10), ui_px(f, 5),
+                              focused && !cal->items_focused ? UI_COL_TEXT : UI_COL_ACCENT);
     char num[8];
     snprintf(num, sizeof(num), "%d", day);
-    SDL_Color c = focused && !cal->items_focused ? SC_COL_BLACK : SC_COL_TEXT;
-    int px = sc_px(f, SC_PX_SMALL);
-    int pad = sc_px(f, 10), edge = sc_px(f, 4);
+    SDL_Color c = focused && !cal->items_focused ? UI_COL_BLACK : UI_COL_TEXT;
+    int px = ui_px(f, UI_PX_SMALL);
+    int pad = ui_px(f, 10), edge = ui_px(f, 4);
     /* the number in the top-left corner, the count in the bottom-right one:
      * a cell is ~90 design units high, room for both stacked */
-    sc_text_draw(f->text, num, px, SC_TEXT_BOLD, c, r.x + pad, r.y + edge + sc_px(f, 18),
+    ui_text_draw(f->text, num, px, UI_TEXT_BOLD, c, r.x + pad, r.y + edge + ui_px(f, 18),
                  r.w - 2 * pad, 0);
     if (d->courses > 0) {
         char count[12];
         snprintf(count, sizeof(count), d->conflict ? "!%d" : "%d", d->courses);
         int w = 0, h = 0;
-        int count_px = sc_px(f, 38); /* a digit or two inside the badge */
-        sc_text_size(f->text, count, count_px, SC_TEXT_BOLD, &w, &h);
-        int bh = sc_px(f, 38), bw = w + sc_px(f, 16);
+        int count_px = ui_px(f, 38); /* a digit or two inside the badge */
+        ui_text_size(f->text, count, count_px, UI_TEXT_BOLD, &w, &h);
+        int bh = ui_px(f, 38), bw = w + ui_px(f, 16);
         if (bw < bh) bw = bh;
         if (bh > r.h / 2) bh = r.h / 2;
         SDL_Rect badge = {r.x + r.w - bw - edge, r.y + r.h - bh - edge, bw, bh};
-        sc_draw_round(f, badge, bh / 2, d->conflict ? SC_COL_ERROR : SC_COL_OK);
-        sc_text_draw(f->text, count, count_px, SC_TEXT_BOLD, SC_COL_BLACK, badge.x + bw / 2,
+        ui_draw_round(f, badge, bh / 2, d->conflict ? UI_COL_ERROR : UI_COL_OK);
+        ui_text_draw(f->text, count, count_px, UI_TEXT_BOLD, UI_COL_BLACK, badge.x + bw / 2,
                      badge.y + bh / 2, 0, 1);
     }
-    if (focused) sc_focus_ring(f, r, sc_px(f, 10));
+    if (focused) ui_focus_ring(f, r, ui_px(f, 10));
 }
 
-void sc_screen_menu_calendar(struct sc_ui *ui, const struct sc_frame *f, const struct sc_ui_menu *m)
+void ui_screen_menu_calendar(struct ui *ui, const struct ui_frame *f, const struct ui_menu *m)
 {
-    const struct sc_ui_calendar *cal = &m->u.calendar;
-    SDL_Rect area = sc_screen_menu_area(f);
+    const struct ui_calendar *cal = &m->u.calendar;
+    SDL_Rect area = ui_screen_menu_area(f);
     int split = f->narrow ? area.w * 56 / 100 : area.w * 50 / 100;
-    SDL_Rect grid = {area.x, area.y, split - sc_px(f, 20), area.h};
+    SDL_Rect grid = {area.x, area.y, split - ui_px(f, 20), area.h};
     SDL_Rect list = {area.x + split, area.y, area.w - split, area.h};
     static const char *const heads[7] = {N_("Mo"), N_("Tu"), N_("We"), N_("Th"),
                                          N_("Fr"), N_("Sa"), N_("Su")};
     int cols = 7, weeks = (cal->first_weekday + cal->days_in_month + 6) / 7;
     if (weeks < 4) weeks = 4;
-    int head = sc_px(f, HEAD_H), gap = sc_px(f, GAP);
+    int head = ui_px(f, HEAD_H), gap = ui_px(f, GAP);
     int cw = (grid.w - (cols - 1) * gap) / cols;
     int ch = (grid.h - head - weeks * gap) / weeks;
     for (int c = 0; c < cols; c++)
-        sc_text_draw(f->text, _(heads[c]), sc_px(f, SC_PX_SMALL), SC_TEXT_BOLD,
-                     c >= 5 ? SC_COL_WARN : SC_COL_DIM, grid.x + c * (cw + gap) + cw / 2,
+        ui_text_draw(f->text, _(heads[c]), ui_px(f, UI_PX_SMALL), UI_TEXT_BOLD,
+                     c >= 5 ? UI_COL_WARN : UI_COL_DIM, grid.x + c * (cw + gap) + cw / 2,
                      grid.y + head / 2, cw, 1);
-    for (int day = 1; day <= cal->days_in_month && day <= SC_UI_CALENDAR_DAYS; day++) {
+    for (int day = 1; day <= cal->days_in_month && day <= UI_CALENDAR_DAYS; day++) {
         int pos = cal->first_weekday + day - 1;
         SDL_Rect r = {grid.x + (pos % 7) * (cw + gap), grid.y + head + gap + (pos / 7) * (ch + gap),
                       cw, ch};
@@ -78,11 +78,11 @@ void sc_screen_menu_calendar(struct sc_ui *ui, const struct sc_frame *f, const s
     int wd = (cal->first_weekday + cal->focus_day - 1) % 7;
     snprintf(date, sizeof(date), "%d-%02d-%02d  %s", cal->year, cal->month, cal->focus_day,
              _(heads[wd]));
-    sc_text_draw(f->text, date, sc_px(f, SC_PX_BODY), SC_TEXT_BOLD, SC_COL_TEXT,
-                 list.x + sc_px(f, 20), list.y + head / 2, list.w, 0);
+    ui_text_draw(f->text, date, ui_px(f, UI_PX_BODY), UI_TEXT_BOLD, UI_COL_TEXT,
+                 list.x + ui_px(f, 20), list.y + head / 2, list.w, 0);
     SDL_Rect rows = {list.x, list.y + head, list.w, list.h - head};
-    struct sc_ui_menu_item items[32];
-    struct sc_ui_menu day = *m;
+    struct ui_menu_item items[32];
+    struct ui_menu day = *m;
     size_t n = m->n_items < 32 ? m->n_items : 32;
     for (size_t i = 0; i < n; i++) {
         items[i] = m->items[i];
@@ -91,6 +91,6 @@ void sc_screen_menu_calendar(struct sc_ui *ui, const struct sc_frame *f, const s
     day.items = items;
     day.n_items = n;
     day.focus = cal->items_focused ? m->focus : -1;
-    sc_screen_menu_rows(ui, f, &day, rows, ROW_H);
-    sc_screen_hint(ui, f, m->hint ? m->hint : _("Arrows: day · OK: open · BACK: return"));
+    ui_screen_menu_rows(ui, f, &day, rows, ROW_H);
+    ui_screen_hint(ui, f, m->hint ? m->hint : _("Arrows: day · OK: open · BACK: return"));
 }

@@ -11,20 +11,20 @@
 #define CARD_H     190
 #define GAP        24
 
-static void clock_source_text(struct sc_ui *ui, char *buf, size_t size)
+static void clock_source_text(struct ui *ui, char *buf, size_t size)
 {
-    const struct sc_ui_clock *c = &ui->kiosk->clock;
-    const char *what = c->source == SC_UI_CLOCK_BROADCAST ? _("broadcast time")
-                       : c->source == SC_UI_CLOCK_NTP     ? _("network time")
-                                                          : _("system clock");
+    const struct ui_clock *c = &ui->kiosk->clock;
+    const char *what = c->source == UI_CLOCK_BROADCAST ? _("broadcast time")
+                       : c->source == UI_CLOCK_NTP     ? _("network time")
+                                                       : _("system clock");
     snprintf(buf, size, "%s", what);
 }
 
-static void draw_clock(struct sc_ui *ui, const struct sc_frame *f)
+static void draw_clock(struct ui *ui, const struct ui_frame *f)
 {
     int64_t local;
     char time_text[32] = "--:--", date_text[96] = "", source[64];
-    if (sc_ui_local_now(ui, &local, NULL)) {
+    if (ui_local_now(ui, &local, NULL)) {
         time_t t = (time_t)local;
         struct tm tm;
         gmtime_r(&t, &tm);
@@ -37,109 +37,108 @@ static void draw_clock(struct sc_ui *ui, const struct sc_frame *f)
     }
     clock_source_text(ui, source, sizeof(source));
     int right = f->safe.x + f->safe.w;
-    sc_text_draw(f->text, time_text, sc_px(f, SC_PX_TITLE), SC_TEXT_BOLD, SC_COL_TEXT, right,
-                 sc_y(f, 42), 0, 2);
+    ui_text_draw(f->text, time_text, ui_px(f, UI_PX_TITLE), UI_TEXT_BOLD, UI_COL_TEXT, right,
+                 ui_y(f, 42), 0, 2);
     char line[192];
     snprintf(line, sizeof(line), "%s · %s", date_text, source);
-    sc_text_draw(f->text, line, sc_px(f, SC_PX_SMALL), SC_TEXT_REGULAR, SC_COL_DIM, right,
-                 sc_y(f, 112), 0, 2);
+    ui_text_draw(f->text, line, ui_px(f, UI_PX_SMALL), UI_TEXT_REGULAR, UI_COL_DIM, right,
+                 ui_y(f, 112), 0, 2);
 }
 
-void sc_screen_header(struct sc_ui *ui, const struct sc_frame *f, const char *title)
+void ui_screen_header(struct ui *ui, const struct ui_frame *f, const char *title)
 {
-    int clock_w = sc_px(f, 620);
-    sc_text_draw(f->text, title, sc_px(f, SC_PX_TITLE), SC_TEXT_BOLD, SC_COL_TEXT, f->safe.x,
-                 sc_y(f, 42), f->safe.w - clock_w, 0);
+    int clock_w = ui_px(f, 620);
+    ui_text_draw(f->text, title, ui_px(f, UI_PX_TITLE), UI_TEXT_BOLD, UI_COL_TEXT, f->safe.x,
+                 ui_y(f, 42), f->safe.w - clock_w, 0);
     draw_clock(ui, f);
-    sc_draw_fill(f, (SDL_Rect){f->safe.x, sc_y(f, SC_HEADER_H - 6), f->safe.w, sc_px(f, 3)},
-                 SC_COL_PANEL);
+    ui_draw_fill(f, (SDL_Rect){f->safe.x, ui_y(f, UI_HEADER_H - 6), f->safe.w, ui_px(f, 3)},
+                 UI_COL_PANEL);
 }
 
 /* The second header line, left: a subtitle (course, station status). */
-static void header_subtitle(const struct sc_frame *f, const char *text, SDL_Color color)
+static void header_subtitle(const struct ui_frame *f, const char *text, SDL_Color color)
 {
-    sc_text_draw(f->text, text, sc_px(f, SC_PX_SMALL), SC_TEXT_REGULAR, color, f->safe.x,
-                 sc_y(f, 112), f->safe.w - sc_px(f, 760), 0);
+    ui_text_draw(f->text, text, ui_px(f, UI_PX_SMALL), UI_TEXT_REGULAR, color, f->safe.x,
+                 ui_y(f, 112), f->safe.w - ui_px(f, 760), 0);
 }
 
-void sc_screen_subtitle(struct sc_ui *ui, const struct sc_frame *f, const char *text,
-                        SDL_Color color)
+void ui_screen_subtitle(struct ui *ui, const struct ui_frame *f, const char *text, SDL_Color color)
 {
     (void)ui;
     header_subtitle(f, text, color);
 }
 
-void sc_screen_hint(struct sc_ui *ui, const struct sc_frame *f, const char *hint)
+void ui_screen_hint(struct ui *ui, const struct ui_frame *f, const char *hint)
 {
     (void)ui;
     int bottom = f->safe.y + f->safe.h;
-    sc_text_draw(f->text, hint, sc_px(f, SC_PX_SMALL), SC_TEXT_REGULAR, SC_COL_DIM,
-                 f->safe.x + f->safe.w / 2, bottom - sc_px(f, SC_HINT_H / 2), f->safe.w, 1);
+    ui_text_draw(f->text, hint, ui_px(f, UI_PX_SMALL), UI_TEXT_REGULAR, UI_COL_DIM,
+                 f->safe.x + f->safe.w / 2, bottom - ui_px(f, UI_HINT_H / 2), f->safe.w, 1);
 }
 
-int sc_screen_roster_columns(const struct sc_frame *f)
+int ui_screen_roster_columns(const struct ui_frame *f)
 {
     int width = (int)(f->safe.w / f->u);
     int cols = (width + GAP) / (CARD_MIN_W + GAP);
     return cols < 2 ? 2 : cols;
 }
 
-static const char *category_text(struct sc_ui *ui, enum sc_ui_category c)
+static const char *category_text(struct ui *ui, enum ui_category c)
 {
     switch (c) {
-    case SC_UI_CATEGORY_PARTY_MEMBER:
+    case UI_CATEGORY_PARTY_MEMBER:
         return _("Party member");
-    case SC_UI_CATEGORY_CADRE:
+    case UI_CATEGORY_CADRE:
         return _("Cadre");
-    case SC_UI_CATEGORY_VILLAGER:
+    case UI_CATEGORY_VILLAGER:
         return _("Villager");
     default:
         return "";
     }
 }
 
-static void draw_card(struct sc_ui *ui, const struct sc_frame *f, SDL_Rect card,
-                      const struct sc_ui_member *m, bool focused, int guests)
+static void draw_card(struct ui *ui, const struct ui_frame *f, SDL_Rect card,
+                      const struct ui_member *m, bool focused, int guests)
 {
-    int radius = sc_px(f, 18), pad = sc_px(f, 18);
+    int radius = ui_px(f, 18), pad = ui_px(f, 18);
     bool present = m && m->present;
-    SDL_Color fill = present ? (SDL_Color){28, 110, 64, 255} : SC_COL_PANEL;
-    sc_draw_round(f, card, radius, fill);
+    SDL_Color fill = present ? (SDL_Color){28, 110, 64, 255} : UI_COL_PANEL;
+    ui_draw_round(f, card, radius, fill);
     int inner_w = card.w - 2 * pad;
     if (m) {
-        sc_text_draw(f->text, m->number, sc_px(f, SC_PX_SMALL), SC_TEXT_REGULAR, SC_COL_DIM,
-                     card.x + pad, card.y + sc_px(f, 38), inner_w - sc_px(f, 60), 0);
+        ui_text_draw(f->text, m->number, ui_px(f, UI_PX_SMALL), UI_TEXT_REGULAR, UI_COL_DIM,
+                     card.x + pad, card.y + ui_px(f, 38), inner_w - ui_px(f, 60), 0);
         if (present)
-            sc_text_draw(f->text, "✓", sc_px(f, SC_PX_TITLE), SC_TEXT_BOLD, SC_COL_TEXT,
-                         card.x + card.w - pad, card.y + sc_px(f, 44), 0, 2);
-        sc_text_draw(f->text, m->name, sc_px(f, SC_PX_BODY), SC_TEXT_BOLD, SC_COL_TEXT,
-                     card.x + pad, card.y + sc_px(f, 100), inner_w, 0);
-        sc_text_draw(f->text, present ? _("Checked in") : category_text(ui, m->category),
-                     sc_px(f, SC_PX_SMALL), SC_TEXT_REGULAR, present ? SC_COL_TEXT : SC_COL_DIM,
-                     card.x + pad, card.y + sc_px(f, 156), inner_w, 0);
+            ui_text_draw(f->text, "✓", ui_px(f, UI_PX_TITLE), UI_TEXT_BOLD, UI_COL_TEXT,
+                         card.x + card.w - pad, card.y + ui_px(f, 44), 0, 2);
+        ui_text_draw(f->text, m->name, ui_px(f, UI_PX_BODY), UI_TEXT_BOLD, UI_COL_TEXT,
+                     card.x + pad, card.y + ui_px(f, 100), inner_w, 0);
+        ui_text_draw(f->text, present ? _("Checked in") : category_text(ui, m->category),
+                     ui_px(f, UI_PX_SMALL), UI_TEXT_REGULAR, present ? UI_COL_TEXT : UI_COL_DIM,
+                     card.x + pad, card.y + ui_px(f, 156), inner_w, 0);
     } else {
-        sc_text_draw(f->text, _("+ Guest"), sc_px(f, SC_PX_BODY), SC_TEXT_BOLD, SC_COL_TEXT,
-                     card.x + pad, card.y + sc_px(f, 70), inner_w, 0);
+        ui_text_draw(f->text, _("+ Guest"), ui_px(f, UI_PX_BODY), UI_TEXT_BOLD, UI_COL_TEXT,
+                     card.x + pad, card.y + ui_px(f, 70), inner_w, 0);
         char line[64];
         snprintf(line, sizeof(line), _("Guests: %d"), guests);
-        sc_text_draw(f->text, line, sc_px(f, SC_PX_SMALL), SC_TEXT_REGULAR, SC_COL_DIM,
-                     card.x + pad, card.y + sc_px(f, 145), inner_w, 0);
+        ui_text_draw(f->text, line, ui_px(f, UI_PX_SMALL), UI_TEXT_REGULAR, UI_COL_DIM,
+                     card.x + pad, card.y + ui_px(f, 145), inner_w, 0);
     }
     if (focused) {
         /* thick amber ring outside the card: unmistakable from across a room */
-        int t = sc_px(f, 8);
+        int t = ui_px(f, 8);
         SDL_Rect ring = {card.x - t, card.y - t, card.w + 2 * t, card.h + 2 * t};
-        sc_draw_round_outline(f, ring, radius + t, t + sc_px(f, 2), SC_COL_FOCUS);
+        ui_draw_round_outline(f, ring, radius + t, t + ui_px(f, 2), UI_COL_FOCUS);
     }
 }
 
-void sc_screen_roster(struct sc_ui *ui, const struct sc_frame *f, const struct sc_ui_roster *r,
+void ui_screen_roster(struct ui *ui, const struct ui_frame *f, const struct ui_roster *r,
                       SDL_Rect area)
 {
-    int cols = sc_screen_roster_columns(f);
-    int gap = sc_px(f, GAP), card_h = sc_px(f, CARD_H);
+    int cols = ui_screen_roster_columns(f);
+    int gap = ui_px(f, GAP), card_h = ui_px(f, CARD_H);
     /* room for the focus ring around the outer cards */
-    int ring = sc_px(f, 10);
+    int ring = ui_px(f, 10);
     area.x += ring;
     area.w -= 2 * ring;
     area.y += ring;
@@ -164,29 +163,29 @@ void sc_screen_roster(struct sc_ui *ui, const struct sc_frame *f, const struct s
     /* more rows above or below: arrows in the gap to the right of the grid */
     int ax = area.x + area.w + ring / 2;
     if (first > 0)
-        sc_text_draw(f->text, "▲", sc_px(f, SC_PX_SMALL), SC_TEXT_REGULAR, SC_COL_TEXT, ax,
-                     area.y + sc_px(f, 20), 0, 2);
+        ui_text_draw(f->text, "▲", ui_px(f, UI_PX_SMALL), UI_TEXT_REGULAR, UI_COL_TEXT, ax,
+                     area.y + ui_px(f, 20), 0, 2);
     if (first + visible < rows)
-        sc_text_draw(f->text, "▼", sc_px(f, SC_PX_SMALL), SC_TEXT_REGULAR, SC_COL_TEXT, ax,
-                     area.y + area.h - sc_px(f, 20), 0, 2);
+        ui_text_draw(f->text, "▼", ui_px(f, UI_PX_SMALL), UI_TEXT_REGULAR, UI_COL_TEXT, ax,
+                     area.y + area.h - ui_px(f, 20), 0, 2);
 }
 
-void sc_screen_toast(struct sc_ui *ui, const struct sc_frame *f)
+void ui_screen_toast(struct ui *ui, const struct ui_frame *f)
 {
-    struct sc_ui_kiosk *k = ui->kiosk;
-    int px = sc_px(f, SC_PX_BODY), w, h;
-    sc_text_size(f->text, k->toast, px, SC_TEXT_BOLD, &w, &h);
-    int pad = sc_px(f, 40);
-    int rim = sc_px(f, 6), room = f->safe.w - 2 * rim;
+    struct ui_kiosk *k = ui->kiosk;
+    int px = ui_px(f, UI_PX_BODY), w, h;
+    ui_text_size(f->text, k->toast, px, UI_TEXT_BOLD, &w, &h);
+    int pad = ui_px(f, 40);
+    int rim = ui_px(f, 6), room = f->safe.w - 2 * rim;
     int box_w = w + 2 * pad < room ? w + 2 * pad : room;
-    int box_h = sc_px(f, 110);
+    int box_h = ui_px(f, 110);
     SDL_Rect box = {f->safe.x + (f->safe.w - box_w) / 2,
-                    f->safe.y + f->safe.h - sc_px(f, SC_HINT_H) - box_h - sc_px(f, 20), box_w,
+                    f->safe.y + f->safe.h - ui_px(f, UI_HINT_H) - box_h - ui_px(f, 20), box_w,
                     box_h};
     /* a dark rim separates it from whatever it covers */
-    sc_draw_round(f, (SDL_Rect){box.x - rim, box.y - rim, box.w + 2 * rim, box.h + 2 * rim},
-                  sc_px(f, 24) + rim, SC_COL_BG);
-    sc_draw_round(f, box, sc_px(f, 24), k->toast_error ? SC_COL_ERROR : SC_COL_ACCENT);
-    sc_text_draw(f->text, k->toast, px, SC_TEXT_BOLD, k->toast_error ? SC_COL_TEXT : SC_COL_BLACK,
+    ui_draw_round(f, (SDL_Rect){box.x - rim, box.y - rim, box.w + 2 * rim, box.h + 2 * rim},
+                  ui_px(f, 24) + rim, UI_COL_BG);
+    ui_draw_round(f, box, ui_px(f, 24), k->toast_error ? UI_COL_ERROR : UI_COL_ACCENT);
+    ui_text_draw(f->text, k->toast, px, UI_TEXT_BOLD, k->toast_error ? UI_COL_TEXT : UI_COL_BLACK,
                  box.x + box.w / 2, box.y + box.h / 2, box.w - 2 * pad, 1);
 }

@@ -1,4 +1,4 @@
-/* SDL's memory on huge pages for large blocks (sc_ui_memory_use_huge_pages in
+/* SDL's memory on huge pages for large blocks (ui_memory_use_huge_pages in
  * ui.h). Every block carries a header just before the pointer handed to SDL:
  * its size and whether it is a mapping of its own. No state besides the
  * blocks. */
@@ -90,7 +90,7 @@ static void *mem_realloc(void *ptr, size_t size)
     return moved;
 }
 
-int sc_ui_memory_use_huge_pages(void)
+int ui_memory_use_huge_pages(void)
 {
     return SDL_SetMemoryFunctions(mem_malloc, mem_calloc, mem_realloc, mem_free) == 0 ? 0 : -EINVAL;
 }

@@ -9,9 +9,9 @@
 #define TOAST_DEFAULT_NS 3000000000LL
 #define NS               1000000000LL
 
-int sc_ui_kiosk_init(struct sc_ui *ui, const struct sc_ui_opts *opts)
+int ui_kiosk_init(struct ui *ui, const struct ui_opts *opts)
 {
-    struct sc_ui_kiosk *k = calloc(1, sizeof(*k));
+    struct ui_kiosk *k = calloc(1, sizeof(*k));
     if (!k) return -ENOMEM;
     ui->kiosk = k;
     snprintf(k->language, sizeof(k->language), "zh_CN");
@@ -22,11 +22,11 @@ int sc_ui_kiosk_init(struct sc_ui *ui, const struct sc_ui_opts *opts)
     return 0;
 }
 
-void sc_ui_kiosk_free(struct sc_ui *ui)
+void ui_kiosk_free(struct ui *ui)
 {
-    struct sc_ui_kiosk *k = ui->kiosk;
+    struct ui_kiosk *k = ui->kiosk;
     if (!k) return;
-    sc_text_destroy(k->text);
+    ui_text_destroy(k->text);
     free(k->arena);
     free(k->font_path);
     free(k->locale_dir_opt);
@@ -57,11 +57,10 @@ static const char *copy_str(struct arena *a, const char *s)
     return p;
 }
 
-static const struct sc_ui_member *copy_members(struct arena *a, const struct sc_ui_member *m,
-                                               size_t n)
+static const struct ui_member *copy_members(struct arena *a, const struct ui_member *m, size_t n)
 {
     if (!m || n == 0) return NULL;
-    struct sc_ui_member *out = arena_take(a, sizeof(*m) * n);
+    struct ui_member *out = arena_take(a, sizeof(*m) * n);
     for (size_t i = 0; i < n; i++) {
         const char *number = copy_str(a, m[i].number), *name = copy_str(a, m[i].name);
         if (out) {
@@ -73,7 +72,7 @@ static const struct sc_ui_member *copy_members(struct arena *a, const struct sc_
     return out;
 }
 
-static void copy_roster(struct arena *a, struct sc_ui_roster *dst, const struct sc_ui_roster *src)
+static void copy_roster(struct arena *a, struct ui_roster *dst, const struct ui_roster *src)
 {
     *dst = *src;
     dst->members = copy_members(a, src->members, src->n_members);
@@ -81,12 +80,12 @@ static void copy_roster(struct arena *a, struct sc_ui_roster *dst, const struct 
     dst->digits = copy_str(a, src->digits);
 }
 
-static void copy_menu(struct arena *a, struct sc_ui_menu *dst, const struct sc_ui_menu *m)
+static void copy_menu(struct arena *a, struct ui_menu *dst, const struct ui_menu *m)
 {
     dst->title = copy_str(a, m->title);
     dst->hint = copy_str(a, m->hint);
     dst->message = copy_str(a, m->message);
-    struct sc_ui_menu_item *items =
+    struct ui_menu_item *items =
         m->items && m->n_items ? arena_take(a, sizeof(*items) * m->n_items) : NULL;
     for (size_t i = 0; m->items && i < m->n_items; i++) {
         const char *label = copy_str(a, m->items[i].label);
@@ -99,20 +98,19 @@ static void copy_menu(struct arena *a, struct sc_ui_menu *dst, const struct sc_u
     }
     dst->items = items;
     if (!m->items) dst->n_items = 0;
-    if (m->kind == SC_UI_MENU_KEYBOARD) dst->u.keyboard.text = copy_str(a, m->u.keyboard.text);
-    if (m->kind == SC_UI_MENU_REPORT) dst->u.report.period = copy_str(a, m->u.report.period);
-    if (m->kind == SC_UI_MENU_GUIDE) {
-        const struct sc_ui_guide *g = &m->u.guide;
-        struct sc_ui_guide *out = &dst->u.guide;
+    if (m->kind == UI_MENU_KEYBOARD) dst->u.keyboard.text = copy_str(a, m->u.keyboard.text);
+    if (m->kind == UI_MENU_REPORT) dst->u.report.period = copy_str(a, m->u.report.period);
+    if (m->kind == UI_MENU_GUIDE) {
+        const struct ui_guide *g = &m->u.guide;
+        struct ui_guide *out = &dst->u.guide;
         out->description = copy_str(a, g->description);
-        struct sc_ui_guide_service *services =
+        struct ui_guide_service *services =
             g->services && g->n_services ? arena_take(a, sizeof(*services) * g->n_services) : NULL;
         for (size_t i = 0; g->services && i < g->n_services; i++) {
             const char *name = copy_str(a, g->services[i].name);
-            if (services)
-                services[i] = (struct sc_ui_guide_service){name, g->services[i].service_id};
+            if (services) services[i] = (struct ui_guide_service){name, g->services[i].service_id};
         }
-        struct sc_ui_guide_event *events =
+        struct ui_guide_event *events =
             g->events && g->n_events ? arena_take(a, sizeof(*events) * g->n_events) : NULL;
         for (size_t i = 0; g->events && i < g->n_events; i++) {
             const char *title = copy_str(a, g->events[i].title);
@@ -128,42 +126,42 @@ static void copy_menu(struct arena *a, struct sc_ui_menu *dst, const struct sc_u
     }
 }
 
-static void copy_view(struct arena *a, struct sc_ui_view *dst, const struct sc_ui_view *src)
+static void copy_view(struct arena *a, struct ui_view *dst, const struct ui_view *src)
 {
     *dst = *src;
     switch (src->screen) {
-    case SC_UI_SCREEN_HOME:
+    case UI_SCREEN_HOME:
         dst->u.home.station_name = copy_str(a, src->u.home.station_name);
         dst->u.home.next_course = copy_str(a, src->u.home.next_course);
         dst->u.home.banner = copy_str(a, src->u.home.banner);
         dst->u.home.service_name = copy_str(a, src->u.home.service_name);
         dst->u.home.event_title = copy_str(a, src->u.home.event_title);
         break;
-    case SC_UI_SCREEN_ROLLCALL:
+    case UI_SCREEN_ROLLCALL:
         dst->u.rollcall.course = copy_str(a, src->u.rollcall.course);
         copy_roster(a, &dst->u.rollcall.roster, &src->u.rollcall.roster);
         break;
-    case SC_UI_SCREEN_PLAYING:
+    case UI_SCREEN_PLAYING:
         dst->u.playing.course = copy_str(a, src->u.playing.course);
         dst->u.playing.service_name = copy_str(a, src->u.playing.service_name);
         dst->u.playing.event_title = copy_str(a, src->u.playing.event_title);
         copy_roster(a, &dst->u.playing.roster, &src->u.playing.roster);
         break;
-    case SC_UI_SCREEN_OUTAGE:
+    case UI_SCREEN_OUTAGE:
         dst->u.outage.course = copy_str(a, src->u.outage.course);
         break;
-    case SC_UI_SCREEN_SUMMARY:
+    case UI_SCREEN_SUMMARY:
         dst->u.summary.course = copy_str(a, src->u.summary.course);
         dst->u.summary.attendees =
             copy_members(a, src->u.summary.attendees, src->u.summary.n_attendees);
         if (!src->u.summary.attendees) dst->u.summary.n_attendees = 0;
         break;
-    case SC_UI_SCREEN_PRETUNE:
+    case UI_SCREEN_PRETUNE:
         dst->u.pretune.course = copy_str(a, src->u.pretune.course);
         dst->u.pretune.service_name = copy_str(a, src->u.pretune.service_name);
         dst->u.pretune.event_title = copy_str(a, src->u.pretune.event_title);
         break;
-    case SC_UI_SCREEN_MENU:
+    case UI_SCREEN_MENU:
         copy_menu(a, &dst->u.menu, &src->u.menu);
         break;
     default:
@@ -171,13 +169,13 @@ static void copy_view(struct arena *a, struct sc_ui_view *dst, const struct sc_u
     }
 }
 
-int sc_ui_show(struct sc_ui *ui, const struct sc_ui_view *view)
+int ui_show(struct ui *ui, const struct ui_view *view)
 {
-    struct sc_ui_kiosk *k = ui->kiosk;
-    if (!view || (unsigned)view->screen >= SC_UI_SCREEN_COUNT) return -EINVAL;
-    sc_ui_i18n_init(ui);
+    struct ui_kiosk *k = ui->kiosk;
+    if (!view || (unsigned)view->screen >= UI_SCREEN_COUNT) return -EINVAL;
+    ui_i18n_init(ui);
     struct arena measure = {0};
-    struct sc_ui_view scratch;
+    struct ui_view scratch;
     copy_view(&measure, &scratch, view);
     struct arena a = {malloc(measure.used ? measure.used : 1), 0};
     if (!a.base) return -ENOMEM;
@@ -189,36 +187,36 @@ int sc_ui_show(struct sc_ui *ui, const struct sc_ui_view *view)
     return 0;
 }
 
-enum sc_ui_screen sc_ui_current_screen(const struct sc_ui *ui)
+enum ui_screen ui_current_screen(const struct ui *ui)
 {
-    return ui->kiosk->has_view ? ui->kiosk->view.screen : SC_UI_SCREEN_HOME;
+    return ui->kiosk->has_view ? ui->kiosk->view.screen : UI_SCREEN_HOME;
 }
 
-const char *sc_ui_screen_name(enum sc_ui_screen screen)
+const char *ui_screen_name(enum ui_screen screen)
 {
-    static const char *const names[SC_UI_SCREEN_COUNT] = {
-        "home", "rollcall", "playing", "outage", "summary", "pretune", "menu"};
-    return (unsigned)screen < SC_UI_SCREEN_COUNT ? names[screen] : "unknown";
+    static const char *const names[UI_SCREEN_COUNT] = {"home",    "rollcall", "playing", "outage",
+                                                       "summary", "pretune",  "menu"};
+    return (unsigned)screen < UI_SCREEN_COUNT ? names[screen] : "unknown";
 }
 
-void sc_ui_set_clock(struct sc_ui *ui, const struct sc_ui_clock *clock)
+void ui_set_clock(struct ui *ui, const struct ui_clock *clock)
 {
     ui->kiosk->clock = *clock;
     ui->dirty = true;
 }
 
-void sc_ui_toast(struct sc_ui *ui, const char *text, bool error, int64_t duration_ns)
+void ui_toast(struct ui *ui, const char *text, bool error, int64_t duration_ns)
 {
-    struct sc_ui_kiosk *k = ui->kiosk;
+    struct ui_kiosk *k = ui->kiosk;
     snprintf(k->toast, sizeof(k->toast), "%s", text ? text : "");
     k->toast_error = error;
     k->toast_until_ns = sc_mono_ns() + (duration_ns > 0 ? duration_ns : TOAST_DEFAULT_NS);
     ui->dirty = true;
 }
 
-bool sc_ui_local_now(const struct sc_ui *ui, int64_t *local_s, int64_t *utc_s)
+bool ui_local_now(const struct ui *ui, int64_t *local_s, int64_t *utc_s)
 {
-    const struct sc_ui_clock *c = &ui->kiosk->clock;
+    const struct ui_clock *c = &ui->kiosk->clock;
     if (!c->valid) return false;
     int64_t utc_ns = sc_mono_ns() + c->utc_minus_mono_ns;
     int64_t utc = utc_ns >= 0 ? utc_ns / NS : -((-utc_ns + NS - 1) / NS);
@@ -232,19 +230,19 @@ bool sc_ui_local_now(const struct sc_ui *ui, int64_t *local_s, int64_t *utc_s)
  * shifted by a view's reference (elapsed playing time, outage duration).
  * The key combines them with the toast's visibility: when it changes, the
  * screen is redrawn. `next` receives when it changes next. */
-static int64_t time_key(struct sc_ui *ui, int64_t now, int64_t *next)
+static int64_t time_key(struct ui *ui, int64_t now, int64_t *next)
 {
-    struct sc_ui_kiosk *k = ui->kiosk;
+    struct ui_kiosk *k = ui->kiosk;
     int64_t key = 0, soonest = INT64_MAX;
     bool toast = k->toast_until_ns > now;
     if (toast && k->toast_until_ns < soonest) soonest = k->toast_until_ns;
     key = toast;
     if (!k->has_view) goto done;
-    enum sc_ui_screen s = k->view.screen;
+    enum ui_screen s = k->view.screen;
     /* MENU: its header clock and the PIN page's lock-out countdown */
-    bool wall = s == SC_UI_SCREEN_HOME || s == SC_UI_SCREEN_ROLLCALL || s == SC_UI_SCREEN_PRETUNE ||
-                (s == SC_UI_SCREEN_PLAYING && k->view.u.playing.show_info) ||
-                s == SC_UI_SCREEN_OUTAGE || s == SC_UI_SCREEN_MENU;
+    bool wall = s == UI_SCREEN_HOME || s == UI_SCREEN_ROLLCALL || s == UI_SCREEN_PRETUNE ||
+                (s == UI_SCREEN_PLAYING && k->view.u.playing.show_info) || s == UI_SCREEN_OUTAGE ||
+                s == UI_SCREEN_MENU;
     if (wall && k->clock.valid) {
         int64_t t = now + k->clock.utc_minus_mono_ns;
         int64_t sec = t >= 0 ? t / NS : -((-t + NS - 1) / NS);
@@ -253,9 +251,9 @@ static int64_t time_key(struct sc_ui *ui, int64_t now, int64_t *next)
         if (at < soonest) soonest = at;
     }
     int64_t ref = INT64_MIN;
-    if (s == SC_UI_SCREEN_PLAYING && k->view.u.playing.show_info && k->view.u.playing.advancing)
+    if (s == UI_SCREEN_PLAYING && k->view.u.playing.show_info && k->view.u.playing.advancing)
         ref = k->view.u.playing.played_mono_ns;
-    if (s == SC_UI_SCREEN_OUTAGE) ref = k->view.u.outage.since_mono_ns;
+    if (s == UI_SCREEN_OUTAGE) ref = k->view.u.outage.since_mono_ns;
     if (ref != INT64_MIN && now >= ref) {
         int64_t sec = (now - ref) / NS;
         key = key * 31 + sec;
@@ -267,7 +265,7 @@ done:
     return key;
 }
 
-bool sc_ui_kiosk_due(struct sc_ui *ui)
+bool ui_kiosk_due(struct ui *ui)
 {
     if (!ui->kiosk) return false;
     int64_t key = time_key(ui, sc_mono_ns(), NULL);
@@ -275,14 +273,14 @@ bool sc_ui_kiosk_due(struct sc_ui *ui)
     return ui->dirty;
 }
 
-int64_t sc_ui_next_redraw_ns(struct sc_ui *ui)
+int64_t ui_next_redraw_ns(struct ui *ui)
 {
     int64_t next;
     time_key(ui, sc_mono_ns(), &next);
     return next;
 }
 
-static void frame_init(struct sc_ui *ui, struct sc_frame *f)
+static void frame_init(struct ui *ui, struct ui_frame *f)
 {
     int w = 0, h = 0;
     SDL_GetRendererOutputSize(ui->renderer, &w, &h);
@@ -298,57 +296,57 @@ static void frame_init(struct sc_ui *ui, struct sc_frame *f)
     f->narrow = w * 9 < h * 14; /* narrower than ~14:9 */
 }
 
-int sc_ui_roster_columns(struct sc_ui *ui)
+int ui_roster_columns(struct ui *ui)
 {
-    struct sc_frame f;
+    struct ui_frame f;
     frame_init(ui, &f);
-    return sc_screen_roster_columns(&f);
+    return ui_screen_roster_columns(&f);
 }
 
-bool sc_ui_text_ensure(const struct sc_ui *ui)
+bool ui_text_ensure(const struct ui *ui)
 {
-    struct sc_ui_kiosk *k = ui->kiosk;
+    struct ui_kiosk *k = ui->kiosk;
     if (k->text) return true;
     if (k->text_failed) return false;
-    if (sc_text_create(ui->renderer, k->font_path, ui->log, &k->text) != 0) {
+    if (ui_text_create(ui->renderer, k->font_path, ui->log, &k->text) != 0) {
         k->text_failed = true; /* logged; screens show without text rather than crash */
         return false;
     }
     return true;
 }
 
-void sc_ui_kiosk_draw(struct sc_ui *ui)
+void ui_kiosk_draw(struct ui *ui)
 {
-    struct sc_ui_kiosk *k = ui->kiosk;
+    struct ui_kiosk *k = ui->kiosk;
     k->drawn_key = time_key(ui, sc_mono_ns(), NULL);
-    if (!k->has_view || !sc_ui_text_ensure(ui)) return;
-    struct sc_frame f;
+    if (!k->has_view || !ui_text_ensure(ui)) return;
+    struct ui_frame f;
     frame_init(ui, &f);
-    const struct sc_ui_view *v = &k->view;
+    const struct ui_view *v = &k->view;
     switch (v->screen) {
-    case SC_UI_SCREEN_HOME:
-        sc_screen_home(ui, &f, &v->u.home);
+    case UI_SCREEN_HOME:
+        ui_screen_home(ui, &f, &v->u.home);
         break;
-    case SC_UI_SCREEN_ROLLCALL:
-        sc_screen_rollcall(ui, &f, &v->u.rollcall);
+    case UI_SCREEN_ROLLCALL:
+        ui_screen_rollcall(ui, &f, &v->u.rollcall);
         break;
-    case SC_UI_SCREEN_PLAYING:
-        sc_screen_playing(ui, &f, &v->u.playing);
+    case UI_SCREEN_PLAYING:
+        ui_screen_playing(ui, &f, &v->u.playing);
         break;
-    case SC_UI_SCREEN_OUTAGE:
-        sc_screen_outage(ui, &f, &v->u.outage);
+    case UI_SCREEN_OUTAGE:
+        ui_screen_outage(ui, &f, &v->u.outage);
         break;
-    case SC_UI_SCREEN_SUMMARY:
-        sc_screen_summary(ui, &f, &v->u.summary);
+    case UI_SCREEN_SUMMARY:
+        ui_screen_summary(ui, &f, &v->u.summary);
         break;
-    case SC_UI_SCREEN_PRETUNE:
-        sc_screen_pretune(ui, &f, &v->u.pretune);
+    case UI_SCREEN_PRETUNE:
+        ui_screen_pretune(ui, &f, &v->u.pretune);
         break;
-    case SC_UI_SCREEN_MENU:
-        sc_screen_menu(ui, &f, &v->u.menu);
+    case UI_SCREEN_MENU:
+        ui_screen_menu(ui, &f, &v->u.menu);
         break;
     default:
         break;
     }
-    if (k->toast_until_ns > sc_mono_ns()) sc_screen_toast(ui, &f);
+    if (k->toast_until_ns > sc_mono_ns()) ui_screen_toast(ui, &f);
 }

@@ -29,7 +29,7 @@ struct sized_font {
     TTF_Font *font;
 };
 
-struct sc_text {
+struct ui_text {
     struct sc_log *log;
     SDL_Renderer *renderer;
     char file[PATH_MAX], bold_file[PATH_MAX];
@@ -82,7 +82,7 @@ static int match_font(FcConfig *config, const char *pattern_text, const FcChar32
 }
 
 /* The regular and bold faces for a pattern; bold falls back to regular. */
-static int match_pair(struct sc_text *t, FcConfig *config, const char *regular, const char *bold,
+static int match_pair(struct ui_text *t, FcConfig *config, const char *regular, const char *bold,
                       const FcChar32 *needed, size_t n_needed)
 {
     int ret = match_font(config, regular, needed, n_needed, t->file, sizeof(t->file), &t->index);
@@ -94,7 +94,7 @@ static int match_pair(struct sc_text *t, FcConfig *config, const char *regular, 
     return ret;
 }
 
-static int find_fonts(struct sc_text *t)
+static int find_fonts(struct ui_text *t)
 {
     FcConfig *config = FcInitLoadConfigAndFonts();
     if (!config) return -ENOMEM;
@@ -117,10 +117,10 @@ static int find_fonts(struct sc_text *t)
     return ret;
 }
 
-int sc_text_create(SDL_Renderer *renderer, const char *font_path, struct sc_log *log,
-                   struct sc_text **out)
+int ui_text_create(SDL_Renderer *renderer, const char *font_path, struct sc_log *log,
+                   struct ui_text **out)
 {
-    struct sc_text *t = calloc(1, sizeof(*t));
+    struct ui_text *t = calloc(1, sizeof(*t));
     if (!t) return -ENOMEM;
     t->log = log;
     t->renderer = renderer;
@@ -158,11 +158,11 @@ int sc_text_create(SDL_Renderer *renderer, const char *font_path, struct sc_log 
     *out = t;
     return 0;
 fail:
-    sc_text_destroy(t);
+    ui_text_destroy(t);
     return ret;
 }
 
-void sc_text_destroy(struct sc_text *t)
+void ui_text_destroy(struct ui_text *t)
 {
     if (!t) return;
     for (int i = 0; i < t->n_cached; i++) {
@@ -175,23 +175,23 @@ void sc_text_destroy(struct sc_text *t)
     free(t);
 }
 
-bool sc_text_has_cjk(const struct sc_text *t)
+bool ui_text_has_cjk(const struct ui_text *t)
 {
     return t->cjk;
 }
 
-const char *sc_text_font_file(const struct sc_text *t)
+const char *ui_text_font_file(const struct ui_text *t)
 {
     return t->file;
 }
 
 /* The font at a pixel size (SDL2_ttf sizes are points at 72 dpi = pixels);
  * a few sizes are kept open, the least useful one is closed for a new one. */
-static TTF_Font *font_at(struct sc_text *t, int px, int style)
+static TTF_Font *font_at(struct ui_text *t, int px, int style)
 {
     for (int i = 0; i < t->n_fonts; i++)
         if (t->fonts[i].px == px && t->fonts[i].style == style) return t->fonts[i].font;
-    bool bold = style == SC_TEXT_BOLD;
+    bool bold = style == UI_TEXT_BOLD;
     TTF_Font *font =
         TTF_OpenFontIndex(bold ? t->bold_file : t->file, px, bold ? t->bold_index : t->index);
     if (!font) {
@@ -221,7 +221,7 @@ static uint64_t hash_key(const char *utf8, int px, int style, uint32_t rgba)
     return (h ^ rgba) * 1099511628211ULL;
 }
 
-static struct cached_text *cached(struct sc_text *t, const char *utf8, int px, int style,
+static struct cached_text *cached(struct ui_text *t, const char *utf8, int px, int style,
                                   SDL_Color c)
 {
     uint32_t rgba = (uint32_t)c.r << 24 | (uint32_t)c.g << 16 | (uint32_t)c.b << 8 | c.a;
@@ -267,7 +267,7 @@ static struct cached_text *cached(struct sc_text *t, const char *utf8, int px, i
     return slot;
 }
 
-void sc_text_size(struct sc_text *t, const char *utf8, int px, enum sc_text_style style, int *w,
+void ui_text_size(struct ui_text *t, const char *utf8, int px, enum ui_text_style style, int *w,
                   int *h)
 {
     *w = *h = 0;
@@ -277,7 +277,7 @@ void sc_text_size(struct sc_text *t, const char *utf8, int px, enum sc_text_styl
 }
 
 /* utf8 cut to fit max_w with "…" appended, into buf. */
-static void ellipsize(struct sc_text *t, const char *utf8, int px, int style, int max_w, char *buf,
+static void ellipsize(struct ui_text *t, const char *utf8, int px, int style, int max_w, char *buf,
                       size_t size)
 {
     TTF_Font *font = font_at(t, px, style);
@@ -300,13 +300,13 @@ static void ellipsize(struct sc_text *t, const char *utf8, int px, int style, in
     snprintf(buf + best, size - best, "…");
 }
 
-int sc_text_draw(struct sc_text *t, const char *utf8, int px, enum sc_text_style style,
+int ui_text_draw(struct ui_text *t, const char *utf8, int px, enum ui_text_style style,
                  SDL_Color color, int x, int cy, int max_w, int align)
 {
     if (!utf8 || !*utf8 || px <= 0) return 0;
     char buf[512];
     int w, h;
-    sc_text_size(t, utf8, px, style, &w, &h);
+    ui_text_size(t, utf8, px, style, &w, &h);
     if (max_w > 0 && w > max_w) {
         ellipsize(t, utf8, px, style, max_w, buf, sizeof(buf));
         utf8 = buf;
@@ -331,7 +331,7 @@ static size_t utf8_bytes(const char *s, int chars)
     return i;
 }
 
-int sc_text_draw_wrapped(struct sc_text *t, const char *utf8, int px, enum sc_text_style style,
+int ui_text_draw_wrapped(struct ui_text *t, const char *utf8, int px, enum ui_text_style style,
                          SDL_Color color, int x, int first_cy, int line_h, int max_w, int max_lines,
                          int align)
 {
@@ -347,7 +347,7 @@ int sc_text_draw_wrapped(struct sc_text *t, const char *utf8, int px, enum sc_te
         int extent = 0, count = 0;
         if (lines == max_lines - 1 || TTF_MeasureUTF8(font, p, max_w, &extent, &count) != 0 ||
             p[utf8_bytes(p, count)] == 0) {
-            sc_text_draw(t, p, px, style, color, x, cy, max_w, align); /* the rest, ellipsized */
+            ui_text_draw(t, p, px, style, color, x, cy, max_w, align); /* the rest, ellipsized */
             return lines + 1;
         }
         size_t cut = utf8_bytes(p, count);
@@ -361,16 +361,16 @@ int sc_text_draw_wrapped(struct sc_text *t, const char *utf8, int px, enum sc_te
         if (cut >= sizeof(buf)) cut = sizeof(buf) - 1;
         memcpy(buf, p, cut);
         buf[cut] = 0;
-        sc_text_draw(t, buf, px, style, color, x, cy, max_w, align);
+        ui_text_draw(t, buf, px, style, color, x, cy, max_w, align);
         p += cut;
         lines++;
     }
     return lines;
 }
 
-bool sc_text_has_glyphs(struct sc_text *t, const char *utf8)
+bool ui_text_has_glyphs(struct ui_text *t, const char *utf8)
 {
-    TTF_Font *font = font_at(t, 20, SC_TEXT_REGULAR);
+    TTF_Font *font = font_at(t, 20, UI_TEXT_REGULAR);
     if (!font) return false;
     const unsigned char *p = (const unsigned char *)utf8;
     while (*p) {
@@ -387,7 +387,7 @@ bool sc_text_has_glyphs(struct sc_text *t, const char *utf8)
     return true;
 }
 
-void sc_text_cache_stats(const struct sc_text *t, int *entries, long *renders, size_t *bytes)
+void ui_text_cache_stats(const struct ui_text *t, int *entries, long *renders, size_t *bytes)
 {
     *entries = t->n_cached;
     *renders = t->renders;

@@ -7,12 +7,12 @@
 #include <libavutil/pixfmt.h>
 #include <libswscale/swscale.h>
 
-void sc_video_texture_init(struct sc_video_texture *v, bool software)
+void ui_video_texture_init(struct ui_video_texture *v, bool software)
 {
-    *v = (struct sc_video_texture){.software = software};
+    *v = (struct ui_video_texture){.software = software};
 }
 
-void sc_video_texture_free(struct sc_video_texture *v)
+void ui_video_texture_free(struct ui_video_texture *v)
 {
     if (v->texture) SDL_DestroyTexture(v->texture);
     sws_freeContext(v->sws);
@@ -20,9 +20,9 @@ void sc_video_texture_free(struct sc_video_texture *v)
     v->sws = NULL;
 }
 
-void sc_video_texture_layout(struct sc_ui *ui)
+void ui_video_texture_layout(struct ui *ui)
 {
-    struct sc_video_texture *v = &ui->video;
+    struct ui_video_texture *v = &ui->video;
     int out_w = 0, out_h = 0;
     SDL_GetRendererOutputSize(ui->renderer, &out_w, &out_h);
     if (!v->has_picture || out_w <= 0 || out_h <= 0) {
@@ -41,9 +41,9 @@ void sc_video_texture_layout(struct sc_ui *ui)
     v->dst = (SDL_Rect){(out_w - w) / 2, (out_h - h) / 2, w, h};
 }
 
-static enum AVPixelFormat av_format(enum sc_pixfmt f)
+static enum AVPixelFormat av_format(enum player_pixfmt f)
 {
-    return f == SC_PIXFMT_NV12 ? AV_PIX_FMT_NV12 : AV_PIX_FMT_YUV420P;
+    return f == PLAYER_PIXFMT_NV12 ? AV_PIX_FMT_NV12 : AV_PIX_FMT_YUV420P;
 }
 
 /* The libswscale output format that matches an SDL texture format. */
@@ -63,9 +63,9 @@ static enum AVPixelFormat sdl_to_av(Uint32 format)
     }
 }
 
-static int ensure_texture(struct sc_ui *ui, Uint32 format, int w, int h)
+static int ensure_texture(struct ui *ui, Uint32 format, int w, int h)
 {
-    struct sc_video_texture *v = &ui->video;
+    struct ui_video_texture *v = &ui->video;
     if (v->texture && v->texture_format == format && v->texture_w == w && v->texture_h == h)
         return 0;
     if (v->texture) SDL_DestroyTexture(v->texture);
@@ -80,34 +80,34 @@ static int ensure_texture(struct sc_ui *ui, Uint32 format, int w, int h)
     return 0;
 }
 
-static int upload_yuv(struct sc_ui *ui, const struct sc_picture *pic)
+static int upload_yuv(struct ui *ui, const struct player_picture *pic)
 {
-    struct sc_video_texture *v = &ui->video;
-    enum sc_pixfmt fmt = sc_picture_format(pic);
-    Uint32 format = fmt == SC_PIXFMT_NV12 ? SDL_PIXELFORMAT_NV12 : SDL_PIXELFORMAT_IYUV;
+    struct ui_video_texture *v = &ui->video;
+    enum player_pixfmt fmt = player_picture_format(pic);
+    Uint32 format = fmt == PLAYER_PIXFMT_NV12 ? SDL_PIXELFORMAT_NV12 : SDL_PIXELFORMAT_IYUV;
     if (ensure_texture(ui, format, v->picture_w, v->picture_h) < 0) return -1;
-    SDL_SetYUVConversionMode(sc_picture_full_range(pic) ? SDL_YUV_CONVERSION_JPEG
-                             : sc_picture_colorspace(pic) == SC_COLORSPACE_BT709
+    SDL_SetYUVConversionMode(player_picture_full_range(pic) ? SDL_YUV_CONVERSION_JPEG
+                             : player_picture_colorspace(pic) == PLAYER_COLORSPACE_BT709
                                  ? SDL_YUV_CONVERSION_BT709
                                  : SDL_YUV_CONVERSION_BT601);
     int p0, p1, p2;
-    const uint8_t *y = sc_picture_plane(pic, 0, &p0);
-    const uint8_t *u = sc_picture_plane(pic, 1, &p1);
-    if (fmt == SC_PIXFMT_NV12) return SDL_UpdateNVTexture(v->texture, NULL, y, p0, u, p1);
-    const uint8_t *vv = sc_picture_plane(pic, 2, &p2);
+    const uint8_t *y = player_picture_plane(pic, 0, &p0);
+    const uint8_t *u = player_picture_plane(pic, 1, &p1);
+    if (fmt == PLAYER_PIXFMT_NV12) return SDL_UpdateNVTexture(v->texture, NULL, y, p0, u, p1);
+    const uint8_t *vv = player_picture_plane(pic, 2, &p2);
     if (p0 < 0 || p1 < 0 || p2 < 0)
         return -1; /* bottom-up pictures are never produced by our decoders */
     return SDL_UpdateYUVTexture(v->texture, NULL, y, p0, u, p1, vv, p2);
 }
 
-static struct SwsContext *make_sws(struct sc_ui *ui, const struct sc_picture *pic,
+static struct SwsContext *make_sws(struct ui *ui, const struct player_picture *pic,
                                    enum AVPixelFormat dst_format)
 {
-    struct sc_video_texture *v = &ui->video;
-    enum AVPixelFormat src_format = av_format(sc_picture_format(pic));
+    struct ui_video_texture *v = &ui->video;
+    enum AVPixelFormat src_format = av_format(player_picture_format(pic));
     int colorspace =
-        sc_picture_colorspace(pic) == SC_COLORSPACE_BT709 ? SWS_CS_ITU709 : SWS_CS_ITU601;
-    bool full_range = sc_picture_full_range(pic);
+        player_picture_colorspace(pic) == PLAYER_COLORSPACE_BT709 ? SWS_CS_ITU709 : SWS_CS_ITU601;
+    bool full_range = player_picture_full_range(pic);
     if (v->sws && v->sws_src_w == v->picture_w && v->sws_src_h == v->picture_h &&
         v->sws_src_format == src_format && v->sws_dst_w == v->dst.w && v->sws_dst_h == v->dst.h &&
         v->sws_colorspace == colorspace && v->sws_full_range == full_range)
@@ -142,9 +142,9 @@ static struct SwsContext *make_sws(struct sc_ui *ui, const struct sc_picture *pi
     return v->sws;
 }
 
-static int convert_into_texture(struct sc_ui *ui, const struct sc_picture *pic)
+static int convert_into_texture(struct ui *ui, const struct player_picture *pic)
 {
-    struct sc_video_texture *v = &ui->video;
+    struct ui_video_texture *v = &ui->video;
     if (v->dst.w <= 0 || v->dst.h <= 0) return 0;
     Uint32 format = SDL_GetWindowPixelFormat(ui->window);
     if (sdl_to_av(format) == AV_PIX_FMT_NONE) format = SDL_PIXELFORMAT_ARGB8888;
@@ -154,7 +154,7 @@ static int convert_into_texture(struct sc_ui *ui, const struct sc_picture *pic)
     const uint8_t *src[4] = {NULL};
     int src_pitch[4] = {0};
     for (int i = 0; i < 3; i++)
-        src[i] = sc_picture_plane(pic, i, &src_pitch[i]);
+        src[i] = player_picture_plane(pic, i, &src_pitch[i]);
     void *pixels;
     int pitch;
     if (SDL_LockTexture(v->texture, NULL, &pixels, &pitch) != 0) return -1;
@@ -165,12 +165,12 @@ static int convert_into_texture(struct sc_ui *ui, const struct sc_picture *pic)
     return 0;
 }
 
-int sc_video_texture_update(struct sc_ui *ui, const struct sc_picture *pic)
+int ui_video_texture_update(struct ui *ui, const struct player_picture *pic)
 {
-    struct sc_video_texture *v = &ui->video;
+    struct ui_video_texture *v = &ui->video;
     int sar_num, sar_den;
-    sc_picture_sample_aspect(pic, &sar_num, &sar_den);
-    int w = sc_picture_width(pic), h = sc_picture_height(pic);
+    player_picture_sample_aspect(pic, &sar_num, &sar_den);
+    int w = player_picture_width(pic), h = player_picture_height(pic);
     if (!v->has_picture || w != v->picture_w || h != v->picture_h || sar_num != v->sar_num ||
         sar_den != v->sar_den) {
         v->picture_w = w;
@@ -178,16 +178,16 @@ int sc_video_texture_update(struct sc_ui *ui, const struct sc_picture *pic)
         v->sar_num = sar_num;
         v->sar_den = sar_den;
         v->has_picture = true;
-        sc_video_texture_layout(ui);
+        ui_video_texture_layout(ui);
     }
-    if (sc_picture_format(pic) == SC_PIXFMT_OTHER)
+    if (player_picture_format(pic) == PLAYER_PIXFMT_OTHER)
         return -1; /* the player converts everything else before it gets here */
     return v->software ? convert_into_texture(ui, pic) : upload_yuv(ui, pic);
 }
 
-void sc_video_texture_draw(struct sc_ui *ui)
+void ui_video_texture_draw(struct ui *ui)
 {
-    struct sc_video_texture *v = &ui->video;
+    struct ui_video_texture *v = &ui->video;
     if (!v->texture || !v->has_picture) return;
     if (v->software && (v->texture_w != v->dst.w || v->texture_h != v->dst.h) && ui->picture &&
         convert_into_texture(ui, ui->picture) < 0)

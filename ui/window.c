@@ -35,14 +35,14 @@ static bool has_render_node(void)
     return false;
 }
 
-static int create_renderer(struct sc_ui *ui, enum sc_ui_renderer wanted)
+static int create_renderer(struct ui *ui, enum ui_renderer wanted)
 {
     bool software =
-        wanted == SC_UI_RENDERER_SOFTWARE || (wanted == SC_UI_RENDERER_AUTO && !has_render_node());
+        wanted == UI_RENDERER_SOFTWARE || (wanted == UI_RENDERER_AUTO && !has_render_node());
     if (!software) {
         ui->renderer = SDL_CreateRenderer(ui->window, -1,
                                           SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
-        if (ui->renderer && wanted == SC_UI_RENDERER_AUTO && gl_is_software(ui->renderer)) {
+        if (ui->renderer && wanted == UI_RENDERER_AUTO && gl_is_software(ui->renderer)) {
             SDL_DestroyRenderer(ui->renderer);
             ui->renderer = NULL;
         }
@@ -54,7 +54,7 @@ static int create_renderer(struct sc_ui *ui, enum sc_ui_renderer wanted)
     SDL_GetRendererInfo(ui->renderer, &info);
     snprintf(ui->renderer_name, sizeof(ui->renderer_name), "%s (%s)", software ? "software" : "gpu",
              info.name);
-    sc_video_texture_init(&ui->video, software);
+    ui_video_texture_init(&ui->video, software);
     return 0;
 }
 
@@ -83,12 +83,11 @@ static const char *open_video(struct sc_log *log)
     return driver ? driver : "?";
 }
 
-static int create_window(struct sc_ui *ui, const struct sc_ui_opts *opts, const char *driver)
+static int create_window(struct ui *ui, const struct ui_opts *opts, const char *driver)
 {
     int w = opts->width > 0 ? opts->width : 1024, h = opts->height > 0 ? opts->height : 576;
-    if (strcmp(driver, "x11") == 0 &&
-        (opts->renderer == SC_UI_RENDERER_SOFTWARE ||
-         (opts->renderer == SC_UI_RENDERER_AUTO && !has_render_node())))
+    if (strcmp(driver, "x11") == 0 && (opts->renderer == UI_RENDERER_SOFTWARE ||
+                                       (opts->renderer == UI_RENDERER_AUTO && !has_render_node())))
         /* draw into the X11 framebuffer (XShm) directly; otherwise SDL first
          * creates an OpenGL context to decide (~0.5 s with llvmpipe). Must be
          * set before the window exists. Only X11 has such a framebuffer:
@@ -118,9 +117,9 @@ static int create_window(struct sc_ui *ui, const struct sc_ui_opts *opts, const 
     return 0;
 }
 
-int sc_ui_create(const struct sc_ui_opts *opts, struct sc_ui **out)
+int ui_create(const struct ui_opts *opts, struct ui **out)
 {
-    struct sc_ui *ui = calloc(1, sizeof(*ui));
+    struct ui *ui = calloc(1, sizeof(*ui));
     if (!ui) return -ENOMEM;
     ui->log = sc_log_child(opts->log, "ui");
     int ret = -ENODEV;
@@ -143,13 +142,13 @@ int sc_ui_create(const struct sc_ui_opts *opts, struct sc_ui **out)
     SDL_RenderPresent(ui->renderer);
     SC_INFO(ui->log, "renderer: %s (window %.0f ms, renderer %.0f ms)", ui->renderer_name,
             (double)(t1 - t0) / 1e6, (double)(sc_mono_ns() - t1) / 1e6);
-    ret = sc_ui_kiosk_init(ui, opts);
+    ret = ui_kiosk_init(ui, opts);
     if (ret < 0) goto fail;
     ui->dirty = true;
     *out = ui;
     return 0;
 fail:
-    sc_ui_kiosk_free(ui);
+    ui_kiosk_free(ui);
     if (ui->renderer) SDL_DestroyRenderer(ui->renderer);
     if (ui->window) SDL_DestroyWindow(ui->window);
     SDL_QuitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS);
@@ -159,12 +158,12 @@ fail_log:
     return ret;
 }
 
-void sc_ui_destroy(struct sc_ui *ui)
+void ui_destroy(struct ui *ui)
 {
     if (!ui) return;
-    sc_ui_kiosk_free(ui); /* its textures before the renderer */
-    sc_video_texture_free(&ui->video);
-    sc_picture_free(ui->picture);
+    ui_kiosk_free(ui); /* its textures before the renderer */
+    ui_video_texture_free(&ui->video);
+    player_picture_free(ui->picture);
     SDL_DestroyRenderer(ui->renderer);
     SDL_DestroyWindow(ui->window);
     SDL_QuitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS);
@@ -172,45 +171,45 @@ void sc_ui_destroy(struct sc_ui *ui)
     free(ui);
 }
 
-void sc_ui_wakeup(void *opaque)
+void ui_wakeup(void *opaque)
 {
-    struct sc_ui *ui = opaque;
+    struct ui *ui = opaque;
     /* one pending wakeup is enough: the main thread looks at everything */
     if (atomic_exchange(&ui->wakeup_pending, true)) return;
     SDL_Event event = {.type = ui->wakeup_event};
     if (SDL_PushEvent(&event) < 0) atomic_store(&ui->wakeup_pending, false);
 }
 
-int sc_ui_set_picture(struct sc_ui *ui, struct sc_picture *picture)
+int ui_set_picture(struct ui *ui, struct player_picture *picture)
 {
-    sc_picture_free(ui->picture);
+    player_picture_free(ui->picture);
     ui->picture = picture;
-    int ret = sc_video_texture_update(ui, picture);
+    int ret = ui_video_texture_update(ui, picture);
     if (ret == 0) ui->dirty = true;
     return ret;
 }
 
-void sc_ui_set_picture_none(struct sc_ui *ui)
+void ui_set_picture_none(struct ui *ui)
 {
-    sc_picture_free(ui->picture);
+    player_picture_free(ui->picture);
     ui->picture = NULL;
     ui->video.has_picture = false;
     ui->dirty = true;
 }
 
-int sc_ui_present(struct sc_ui *ui)
+int ui_present(struct ui *ui)
 {
-    if (!ui->dirty && !sc_ui_kiosk_due(ui)) return 0;
+    if (!ui->dirty && !ui_kiosk_due(ui)) return 0;
     SDL_SetRenderDrawColor(ui->renderer, 0, 0, 0, 255);
     SDL_RenderClear(ui->renderer);
-    sc_video_texture_draw(ui);
-    sc_ui_kiosk_draw(ui);
+    ui_video_texture_draw(ui);
+    ui_kiosk_draw(ui);
     SDL_RenderPresent(ui->renderer);
     ui->dirty = false;
     return 1;
 }
 
-void sc_ui_toggle_fullscreen(struct sc_ui *ui)
+void ui_toggle_fullscreen(struct ui *ui)
 {
     ui->fullscreen = !ui->fullscreen;
     SDL_SetWindowBordered(ui->window, ui->fullscreen ? SDL_FALSE : SDL_TRUE);
@@ -224,11 +223,11 @@ void sc_ui_toggle_fullscreen(struct sc_ui *ui)
         SDL_SetWindowPosition(ui->window, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED);
     }
     SDL_ShowCursor(ui->fullscreen ? SDL_DISABLE : SDL_ENABLE);
-    sc_video_texture_layout(ui);
+    ui_video_texture_layout(ui);
     ui->dirty = true;
 }
 
-int sc_ui_refresh_rate(const struct sc_ui *ui)
+int ui_refresh_rate(const struct ui *ui)
 {
     SDL_DisplayMode mode;
     int display = SDL_GetWindowDisplayIndex(ui->window);
@@ -236,7 +235,7 @@ int sc_ui_refresh_rate(const struct sc_ui *ui)
     return mode.refresh_rate;
 }
 
-const char *sc_ui_renderer_name(const struct sc_ui *ui)
+const char *ui_renderer_name(const struct ui *ui)
 {
     return ui->renderer_name;
 }

@@ -51,10 +51,10 @@ static const struct cli_spec spec = {
     .args_name = "SOURCE",
 };
 
-static void on_frame(void *opaque, const struct sc_picture *picture)
+static void on_frame(void *opaque, const struct player_picture *picture)
 {
     struct bench_frames *f = opaque;
-    double pts = sc_picture_pts(picture);
+    double pts = player_picture_pts(picture);
     if (!isnan(pts)) {
         if (f->count == 0 || pts < f->first_pts) f->first_pts = pts;
         if (f->count == 0 || pts > f->last_pts) f->last_pts = pts;
@@ -63,11 +63,11 @@ static void on_frame(void *opaque, const struct sc_picture *picture)
     if (!f->md5_out) return;
     char hex[33];
     int size = 0;
-    if (sc_picture_md5(picture, hex, &size) < 0) {
+    if (player_picture_md5(picture, hex, &size) < 0) {
         f->write_errors++;
         return;
     }
-    int64_t pts_raw = sc_picture_pts_raw(picture);
+    int64_t pts_raw = player_picture_pts_raw(picture);
     if (fprintf(f->md5_out, "0, %10" PRId64 ", %10" PRId64 ", %8d, %8d, %s\n", pts_raw, pts_raw, 1,
                 size, hex) < 0)
         f->write_errors++;
@@ -75,11 +75,11 @@ static void on_frame(void *opaque, const struct sc_picture *picture)
 
 static void stop_player(void *opaque)
 {
-    sc_player_stop(opaque);
+    player_stop(opaque);
 }
 
 /* The speed: on stdout, or stderr when the checksums went to stdout. */
-static void print_report(const struct bench_args *a, const struct sc_player_stats *s,
+static void print_report(const struct bench_args *a, const struct player_stats *s,
                          const struct bench_frames *frames)
 {
     double wall = s->seconds_played;
@@ -139,32 +139,32 @@ int cmd_bench(int argc, char **argv, struct sc_log *log)
         fprintf(stderr, "studycast: cannot set up signal handling\n");
         return 1;
     }
-    struct sc_player_opts opts = {.source = a.source,
-                                  .service = a.service,
-                                  .threads = a.threads,
-                                  .no_audio = a.no_audio,
-                                  .bench = true,
-                                  .on_decoded_frame = on_frame,
-                                  .decoded_opaque = &frames,
-                                  .start_ns = sc_mono_ns(),
-                                  .log = log};
-    struct sc_player *player = NULL;
-    if (sc_player_create(&opts, &player) < 0) {
+    struct player_opts opts = {.source = a.source,
+                               .service = a.service,
+                               .threads = a.threads,
+                               .no_audio = a.no_audio,
+                               .bench = true,
+                               .on_decoded_frame = on_frame,
+                               .decoded_opaque = &frames,
+                               .start_ns = sc_mono_ns(),
+                               .log = log};
+    struct player *player = NULL;
+    if (player_create(&opts, &player) < 0) {
         fprintf(stderr, "studycast: cannot start the player: out of memory\n");
         stop_signals_finish(&signals);
         return 1;
     }
     stop_signals_set_opaque(&signals, player);
     int status = 0;
-    if (sc_player_wait(player, -1) == SC_PLAYER_FAILED) {
-        fprintf(stderr, "studycast: %s\n", sc_player_error(player));
+    if (player_wait(player, -1) == PLAYER_FAILED) {
+        fprintf(stderr, "studycast: %s\n", player_error(player));
         status = 1;
     }
-    struct sc_player_stats s;
-    sc_player_get_stats(player, &s);
+    struct player_stats s;
+    player_get_stats(player, &s);
     stop_signals_set_opaque(&signals, NULL);
     stop_signals_finish(&signals);
-    sc_player_destroy(player); /* joins the decoder threads: `frames` is ours again */
+    player_destroy(player); /* joins the decoder threads: `frames` is ours again */
     if (frames.md5_out && frames.md5_out != stdout && fclose(frames.md5_out) != 0)
         frames.write_errors++;
     if (frames.write_errors) {

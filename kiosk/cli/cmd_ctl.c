@@ -81,13 +81,13 @@ static int build_request(const char *command, const char *argument, struct sc_bu
     sc_json_init(&j, request, false);
     sc_json_object_begin(&j);
     if (strcmp(command, "press") == 0) {
-        enum sc_action action;
-        if (!argument || sc_action_parse(argument, &action) || action == SC_ACTION_NONE)
+        enum rc_action action;
+        if (!argument || rc_action_parse(argument, &action) || action == RC_ACTION_NONE)
             return cli_error(&spec, "press needs an action: up down left right ok back "
                                     "menu info 0-9 play_pause stop channel_up channel_down "
                                     "volume_up volume_down mute");
         sc_json_kv_string(&j, "command", "press");
-        sc_json_kv_string(&j, "action", sc_action_name(action));
+        sc_json_kv_string(&j, "action", rc_action_name(action));
     } else if ((strcmp(command, "status") == 0 || strcmp(command, "actions") == 0) && !argument) {
         sc_json_kv_string(&j, "command", command);
     } else {
@@ -97,7 +97,7 @@ static int build_request(const char *command, const char *argument, struct sc_bu
     return 0;
 }
 
-/* Says why talking to the kiosk failed (rc from sc_remote_request). */
+/* Says why talking to the kiosk failed (rc from rc_request). */
 static void report_failure(const char *ipc, int rc, int timeout_ms)
 {
     switch (rc) {
@@ -139,7 +139,7 @@ int cmd_ctl(int argc, char **argv, struct sc_log *log)
         return rc;
     }
     struct sc_jv *response = NULL;
-    rc = request.failed ? -ENOMEM : sc_remote_request(a.ipc, request.data, a.timeout_ms, &response);
+    rc = request.failed ? -ENOMEM : rc_request(a.ipc, request.data, a.timeout_ms, &response);
     sc_buf_free(&request);
     if (rc) {
         report_failure(a.ipc, rc, a.timeout_ms);

@@ -11,7 +11,7 @@
 #include <string.h>
 
 struct kiosk_args {
-    struct sc_station_opts station;
+    struct st_station_opts station;
     struct cli_size window;
     int language;
 };
@@ -62,19 +62,19 @@ int cmd_kiosk(int argc, char **argv, struct sc_log *log)
     struct cli_args pos;
     int rc = cli_parse(&spec, argc, argv, &args, &pos);
     if (rc != 0) return cli_status(rc);
-    struct sc_station_opts opts = args.station;
+    struct st_station_opts opts = args.station;
     opts.start_ns = process_start_mono_ns(sc_mono_ns());
     opts.windowed = args.window.w > 0;
     opts.width = args.window.w;
     opts.height = args.window.h;
     if (args.language >= 0) opts.language = languages[args.language];
     struct stop_signals signals;
-    if (stop_signals_start(&signals, sc_station_stop) < 0) {
+    if (stop_signals_start(&signals, st_station_stop) < 0) {
         fprintf(stderr, "studycast: cannot set up signal handling\n");
         return 1;
     }
-    struct sc_station *station = NULL;
-    rc = sc_station_create(&opts, &station);
+    struct st_station *station = NULL;
+    rc = st_station_create(&opts, &station);
     if (rc < 0) {
         fprintf(stderr, "studycast: the kiosk cannot start (%s); see the messages above\n",
                 strerror(-rc));
@@ -82,9 +82,9 @@ int cmd_kiosk(int argc, char **argv, struct sc_log *log)
         return 1;
     }
     stop_signals_set_opaque(&signals, station);
-    if (atomic_load(&signals.stop)) sc_station_stop(station); /* arrived during start-up */
-    rc = sc_station_run(station);
+    if (atomic_load(&signals.stop)) st_station_stop(station); /* arrived during start-up */
+    rc = st_station_run(station);
     stop_signals_finish(&signals);
-    sc_station_destroy(station);
+    st_station_destroy(station);
     return rc < 0 ? 1 : 0;
 }

@@ -16,8 +16,8 @@ struct pin_args {
 };
 
 static const struct cli_option options[] = {
-    {"data-dir", 0, CLI_STRING, offsetof(struct pin_args, data_dir),
-     .def_str = SC_STATION_DEFAULT_DATA_DIR, .metavar = "DIR", .help = "the station's data"},
+    {"data-dir", 0, CLI_STRING, offsetof(struct pin_args, data_dir), .def_str = ST_DEFAULT_DATA_DIR,
+     .metavar = "DIR", .help = "the station's data"},
     {NULL},
 };
 
@@ -31,27 +31,25 @@ static const struct cli_spec subs[] = {
 /* The PIN's limits are the station's: the help text is made from them. */
 #define STR_(x) #x
 #define STR(x)  STR_(x)
-_Static_assert(SC_PIN_LOCK_S == 15 * 60, "the help says 15 minutes");
-static const struct cli_group group =
-    {
-        .prog = "studycast pin",
-        .about =
-            "\nThe PIN guards the administrator's menu: " STR(SC_PIN_MIN_DIGITS) " to " STR(
-                SC_PIN_MAX_DIGITS) " digits, stored as an\nArgon2id hash in "
-                                   "DIR/admin-pin.json. " STR(SC_PIN_MAX_TRIES) " wrong entries in "
-                                                                                "a row lock "
-                                                                                "the\nmenu for 15 "
-                                                                                "minutes, across "
-                                                                                "restarts; setting "
-                                                                                "a new PIN ends a "
-                                                                                "lock-out.\n",
-        .subs = subs,
+_Static_assert(ST_PIN_LOCK_S == 15 * 60, "the help says 15 minutes");
+static const struct cli_group group = {
+    .prog = "studycast pin",
+    .about = "\nThe PIN guards the administrator's menu: " STR(ST_PIN_MIN_DIGITS) " to " STR(
+        ST_PIN_MAX_DIGITS) " digits, stored as an\nArgon2id hash in "
+                           "DIR/admin-pin.json. " STR(ST_PIN_MAX_TRIES) " wrong entries in "
+                                                                        "a row lock "
+                                                                        "the\nmenu for 15 "
+                                                                        "minutes, across "
+                                                                        "restarts; setting "
+                                                                        "a new PIN ends a "
+                                                                        "lock-out.\n",
+    .subs = subs,
 };
 
 static int read_pin(char *pin, size_t size)
 {
     if (isatty(STDIN_FILENO))
-        fprintf(stderr, "new PIN (%d-%d digits): ", SC_PIN_MIN_DIGITS, SC_PIN_MAX_DIGITS);
+        fprintf(stderr, "new PIN (%d-%d digits): ", ST_PIN_MIN_DIGITS, ST_PIN_MAX_DIGITS);
     if (!fgets(pin, (int)size, stdin)) return -EINVAL;
     pin[strcspn(pin, "\r\n")] = '\0';
     return 0;
@@ -59,8 +57,8 @@ static int read_pin(char *pin, size_t size)
 
 static int pin_status(const char *data_dir)
 {
-    struct sc_pin_state state;
-    int rc = sc_station_pin_state(data_dir, &state);
+    struct st_pin_state state;
+    int rc = st_station_pin_state(data_dir, &state);
     if (rc == -EBADMSG) {
         printf("damaged: set a new PIN with 'studycast pin set'\n");
         return 1;
@@ -94,11 +92,11 @@ int cmd_pin(int argc, char **argv, struct sc_log *log)
     if (strcmp(sub->name, "status") == 0) return pin_status(data_dir);
     char pin[64];
     rc = read_pin(pin, sizeof(pin));
-    if (rc == 0) rc = sc_station_pin_set(data_dir, pin);
+    if (rc == 0) rc = st_station_pin_set(data_dir, pin);
     memset(pin, 0, sizeof(pin));
     if (rc == -EINVAL) {
-        fprintf(stderr, "studycast pin: a PIN has %d to %d digits\n", SC_PIN_MIN_DIGITS,
-                SC_PIN_MAX_DIGITS);
+        fprintf(stderr, "studycast pin: a PIN has %d to %d digits\n", ST_PIN_MIN_DIGITS,
+                ST_PIN_MAX_DIGITS);
         return 1;
     }
     if (rc < 0) {

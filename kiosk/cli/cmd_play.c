@@ -19,7 +19,7 @@
 struct play_args {
     const char *source;
     const char *stats_path;
-    const char *keymap; /* NULL: SC_KEYMAP_DEFAULT_PATH if present, as the kiosk */
+    const char *keymap; /* NULL: RC_KEYMAP_DEFAULT_PATH if present, as the kiosk */
     int window_w, window_h;
     bool windowed;
     int service;
@@ -30,7 +30,7 @@ struct play_args {
     int field_rate; /* -1 auto, 0 frame rate, 1 field rate */
     int volume;
     int audio_channels, audio_rate;
-    enum sc_ui_renderer renderer;
+    enum ui_renderer renderer;
     struct play_session_opts session; /* session.title set: record a study session */
 };
 
@@ -45,7 +45,7 @@ struct play_opts {
 };
 
 static const char *const deinterlace_modes[] = {"field", "frame", "off", NULL};
-static const char *const renderers[] = {"auto", "gpu", "software", NULL}; /* sc_ui_renderer */
+static const char *const renderers[] = {"auto", "gpu", "software", NULL}; /* ui_renderer */
 
 #define O(field) offsetof(struct play_opts, field)
 static const struct cli_option options[] = {
@@ -66,12 +66,12 @@ static const struct cli_option options[] = {
     {"deinterlace", 0, CLI_CHOICE, O(deinterlace), .choices = deinterlace_modes, .def = -1,
      .def_str = "field if the display runs at >= 50 Hz", .metavar = "MODE",
      .help = "field (one picture per field), frame, or off"},
-    {"renderer", 0, CLI_CHOICE, O(renderer), .choices = renderers, .def = SC_UI_RENDERER_AUTO,
+    {"renderer", 0, CLI_CHOICE, O(renderer), .choices = renderers, .def = UI_RENDERER_AUTO,
      .metavar = "R", .help = "how pictures reach the screen"},
     {"threads", 0, CLI_INT, O(threads), 0, 64, .def_str = "one per core", .metavar = "N",
      .help = "video decoder threads"},
     {"keymap", 0, CLI_STRING, O(keymap), .metavar = "FILE",
-     .help = "key bindings, as the kiosk's (default " SC_KEYMAP_DEFAULT_PATH " if present)"},
+     .help = "key bindings, as the kiosk's (default " RC_KEYMAP_DEFAULT_PATH " if present)"},
     {"session", 0, CLI_STRING, O(session), 1, .metavar = "TITLE",
      .help = "record this playback as a study session of course TITLE"},
     {"members", 0, CLI_STRING, O(members), .metavar = "001,002",
@@ -111,7 +111,7 @@ static int parse_args(int argc, char **argv, struct play_args *a)
     if ((o.members || o.data_dir || o.heartbeat) && !o.session)
         return cli_error(&spec, "--members, --data-dir and --heartbeat go with --session");
     *a = (struct play_args){
-        .source = pos.count ? pos.v[0] : sc_player_demo_path(),
+        .source = pos.count ? pos.v[0] : player_demo_path(),
         .stats_path = o.stats,
         .window_w = o.window.w,
         .window_h = o.window.h,
@@ -127,7 +127,7 @@ static int parse_args(int argc, char **argv, struct play_args *a)
         .volume = o.volume,
         .audio_channels = o.audio_channels,
         .audio_rate = o.audio_rate,
-        .renderer = (enum sc_ui_renderer)o.renderer,
+        .renderer = (enum ui_renderer)o.renderer,
         .keymap = o.keymap,
         .session = {.title = o.session,
                     .members = o.members,
@@ -141,11 +141,11 @@ static int parse_args(int argc, char **argv, struct play_args *a)
     return -1;
 }
 
-static void write_outages(struct sc_json *json, struct sc_player *player)
+static void write_outages(struct sc_json *json, struct player *player)
 {
-    struct sc_player_outage *outages = NULL;
+    struct player_outage *outages = NULL;
     size_t count = 0;
-    sc_player_outages(player, &outages, &count);
+    player_outages(player, &outages, &count);
     sc_json_key(json, "outages");
     sc_json_array_begin(json);
     for (size_t i = 0; i < count; i++) {
@@ -169,7 +169,7 @@ static void write_outages(struct sc_json *json, struct sc_player *player)
 }
 
 static int write_stats(const char *path, const char *source, const char *renderer,
-                       struct sc_player *player, const struct sc_player_stats *s, int exit_status)
+                       struct player *player, const struct player_stats *s, int exit_status)
 {
     struct sc_buf buf = {0};
     struct sc_json json;
@@ -200,7 +200,7 @@ static int write_stats(const char *path, const char *source, const char *rendere
     sc_json_kv_bool(&json, "live", s->live);
     sc_json_kv_int(&json, "cc_errors", s->cc_errors);
     write_outages(&json, player);
-    sc_json_kv_int(&json, "service", sc_player_service(player));
+    sc_json_kv_int(&json, "service", player_service(player));
     sc_json_kv_string(&json, "renderer", renderer);
     sc_json_kv_int(&json, "exit_status", exit_status);
     sc_json_object_end(&json);
@@ -212,11 +212,11 @@ static int write_stats(const char *path, const char *source, const char *rendere
 }
 
 /* The next (step 1) or previous (-1) service with video after the one playing. */
-static void change_channel(struct sc_player *player, int step)
+static void change_channel(struct player *player, int step)
 {
     struct dmx_service *services = NULL;
     size_t count = 0;
-    if (sc_player_services(player, &services, &count) < 0) return;
+    if (player_services(player, &services, &count) < 0) return;
     int ids[256], n = 0, current = -1;
     for (size_t i = 0; i < count && n < 256; i++) {
         bool video = false;
@@ -225,49 +225,49 @@ static void change_channel(struct sc_player *player, int step)
             video |= t == 0x01 || t == 0x02 || t == 0x10 || t == 0x1B || t == 0x24;
         }
         if (!services[i].actual || !services[i].pmt_pid || !video) continue;
-        if (services[i].id == sc_player_service(player)) current = n;
+        if (services[i].id == player_service(player)) current = n;
         ids[n++] = services[i].id;
     }
     dmx_services_free(services, count);
     if (n == 0 || (n == 1 && current == 0)) return;
     int next = current < 0 ? 0 : ((current + step) % n + n) % n;
-    if (sc_player_select_service(player, ids[next]) == 0) printf("service %d\n", ids[next]);
+    if (player_select_service(player, ids[next]) == 0) printf("service %d\n", ids[next]);
     fflush(stdout);
 }
 
 /* What a remote action does in play. Returns true to quit. Actions that
  * need the kiosk's screens (menu, ok, digits ...) do nothing here. */
-static bool handle_action(enum sc_action action, struct sc_player *player, struct sc_ui *ui,
+static bool handle_action(enum rc_action action, struct player *player, struct ui *ui,
                           struct play_session *session)
 {
     char info[512];
     switch (action) {
-    case SC_ACTION_QUIT:
+    case RC_ACTION_QUIT:
         return true;
-    case SC_ACTION_PLAY_PAUSE:
-        sc_player_set_paused(player, !sc_player_paused(player));
-        play_session_paused(session, sc_player_paused(player));
+    case RC_ACTION_PLAY_PAUSE:
+        player_set_paused(player, !player_paused(player));
+        play_session_paused(session, player_paused(player));
         break;
-    case SC_ACTION_MUTE:
-        sc_player_set_muted(player, !sc_player_muted(player));
+    case RC_ACTION_MUTE:
+        player_set_muted(player, !player_muted(player));
         break;
-    case SC_ACTION_VOLUME_UP:
-        sc_player_set_volume(player, sc_player_volume(player) + 10);
+    case RC_ACTION_VOLUME_UP:
+        player_set_volume(player, player_volume(player) + 10);
         break;
-    case SC_ACTION_VOLUME_DOWN:
-        sc_player_set_volume(player, sc_player_volume(player) - 10);
+    case RC_ACTION_VOLUME_DOWN:
+        player_set_volume(player, player_volume(player) - 10);
         break;
-    case SC_ACTION_FULLSCREEN:
-        sc_ui_toggle_fullscreen(ui);
+    case RC_ACTION_FULLSCREEN:
+        ui_toggle_fullscreen(ui);
         break;
-    case SC_ACTION_INFO:
-        sc_player_info(player, info, sizeof(info));
+    case RC_ACTION_INFO:
+        player_info(player, info, sizeof(info));
         printf("%s\n", info);
         fflush(stdout);
         break;
-    case SC_ACTION_CHANNEL_UP:
-    case SC_ACTION_CHANNEL_DOWN:
-        change_channel(player, action == SC_ACTION_CHANNEL_UP ? 1 : -1);
+    case RC_ACTION_CHANNEL_UP:
+    case RC_ACTION_CHANNEL_DOWN:
+        change_channel(player, action == RC_ACTION_CHANNEL_UP ? 1 : -1);
         break;
     default:
         break;
@@ -277,14 +277,14 @@ static bool handle_action(enum sc_action action, struct sc_player *player, struc
 
 /* Returns true to quit: the window was closed, or a key meant quit. Window
  * changes need nothing: the ui marked itself for the next present. */
-static bool handle_event(const struct sc_ui_event *ev, const struct sc_keymap *keymap,
-                         struct sc_player *player, struct sc_ui *ui, struct play_session *session,
+static bool handle_event(const struct ui_event *ev, const struct rc_keymap *keymap,
+                         struct player *player, struct ui *ui, struct play_session *session,
                          struct sc_log *log)
 {
-    if (ev->type == SC_UI_EVENT_QUIT) return true;
-    if (ev->type != SC_UI_EVENT_KEY) return false;
-    enum sc_action action = sc_keymap_lookup(keymap, ev->key_name);
-    if (action == SC_ACTION_NONE) {
+    if (ev->type == UI_EVENT_QUIT) return true;
+    if (ev->type != UI_EVENT_KEY) return false;
+    enum rc_action action = rc_keymap_lookup(keymap, ev->key_name);
+    if (action == RC_ACTION_NONE) {
         SC_DEBUG(log, "key '%s' is not mapped", ev->key_name);
         return false;
     }
@@ -293,31 +293,31 @@ static bool handle_event(const struct sc_ui_event *ev, const struct sc_keymap *k
 
 /* Wakeups from the player and the signal watcher, before and after the ui exists. */
 struct wakeup_target {
-    struct sc_ui *_Atomic ui;
+    struct ui *_Atomic ui;
 };
 
 static void wake_ui(void *opaque)
 {
     struct wakeup_target *target = opaque;
-    struct sc_ui *ui = atomic_load(&target->ui);
-    if (ui) sc_ui_wakeup(ui);
+    struct ui *ui = atomic_load(&target->ui);
+    if (ui) ui_wakeup(ui);
 }
 
 /* No signal: the OUTAGE screen over black until the player resumes by itself. */
-static void show_signal(struct sc_ui *ui, const char *source, bool signal, bool *outage_shown)
+static void show_signal(struct ui *ui, const char *source, bool signal, bool *outage_shown)
 {
     if (signal == !*outage_shown) return;
-    struct sc_ui_view view = {.screen = signal ? SC_UI_SCREEN_PLAYING : SC_UI_SCREEN_OUTAGE};
+    struct ui_view view = {.screen = signal ? UI_SCREEN_PLAYING : UI_SCREEN_OUTAGE};
     if (!signal) {
-        view.u.outage = (struct sc_ui_outage){.course = source, .since_mono_ns = sc_mono_ns()};
-        sc_ui_set_picture_none(ui);
+        view.u.outage = (struct ui_outage){.course = source, .since_mono_ns = sc_mono_ns()};
+        ui_set_picture_none(ui);
     }
-    if (sc_ui_show(ui, &view) == 0) *outage_shown = !signal;
+    if (ui_show(ui, &view) == 0) *outage_shown = !signal;
 }
 
 /* The core loop: present what is due, then sleep until the next deadline,
  * an input event or a wakeup. Returns the exit status. */
-static int run(struct sc_player *player, struct sc_ui *ui, const struct sc_keymap *keymap,
+static int run(struct player *player, struct ui *ui, const struct rc_keymap *keymap,
                const struct play_args *a, struct stop_signals *signals,
                struct play_session *session, struct sc_log *log)
 {
@@ -325,26 +325,25 @@ static int run(struct sc_player *player, struct sc_ui *ui, const struct sc_keyma
     bool outage_shown = false;
     for (;;) {
         if (atomic_load(&signals->stop)) return 0;
-        enum sc_player_state state = sc_player_state(player);
-        if (state == SC_PLAYER_FAILED) {
-            fprintf(stderr, "studycast: %s\n", sc_player_error(player));
+        enum player_state state = player_state(player);
+        if (state == PLAYER_FAILED) {
+            fprintf(stderr, "studycast: %s\n", player_error(player));
             return 1;
         }
-        if (state == SC_PLAYER_ENDED) return 0;
-        bool signal = sc_player_signal(player);
+        if (state == PLAYER_ENDED) return 0;
+        bool signal = player_signal(player);
         show_signal(ui, a->source, signal, &outage_shown);
         play_session_signal(session, signal); /* an outage is not credited */
         int64_t wait_ns;
-        struct sc_picture *picture = sc_player_next_picture(player, &wait_ns);
-        if (picture)
-            sc_ui_set_picture(ui, picture); /* the ui owns it now, and keeps it on screen */
-        if (sc_ui_present(ui) && picture) {
-            sc_player_presented(player, picture);
+        struct player_picture *picture = player_next_picture(player, &wait_ns);
+        if (picture) ui_set_picture(ui, picture); /* the ui owns it now, and keeps it on screen */
+        if (ui_present(ui) && picture) {
+            player_presented(player, picture);
             play_session_first_picture(session);
         }
         int64_t next_heartbeat = play_session_tick(session);
         const char *problem = play_session_take_problem(session);
-        if (problem) sc_ui_toast(ui, problem, true, 0);
+        if (problem) ui_toast(ui, problem, true, 0);
         if (next_heartbeat != INT64_MAX) {
             int64_t until = next_heartbeat - sc_mono_ns();
             if (until < 0) until = 0;
@@ -357,18 +356,18 @@ static int run(struct sc_player *player, struct sc_ui *ui, const struct sc_keyma
         }
         if (picture && wait_ns < 0)
             wait_ns = 0; /* look again right away: the next one may be due too */
-        struct sc_ui_event ev;
+        struct ui_event ev;
         /* take every event that is already there before the next turn */
-        if (sc_ui_wait_event(ui, wait_ns, &ev) > 0) {
+        if (ui_wait_event(ui, wait_ns, &ev) > 0) {
             do
                 if (handle_event(&ev, keymap, player, ui, session, log)) return 0;
-            while (sc_ui_wait_event(ui, 0, &ev) > 0);
+            while (ui_wait_event(ui, 0, &ev) > 0);
         }
     }
 }
 
 /* Plays a->source in a window until it ends, a key quits or a signal stops. */
-static int play(const struct play_args *a, const struct sc_keymap *keymap, int64_t start_ns,
+static int play(const struct play_args *a, const struct rc_keymap *keymap, int64_t start_ns,
                 struct sc_log *log)
 {
     /* The player starts first: the reader opens and probes the source while
@@ -388,62 +387,61 @@ static int play(const struct play_args *a, const struct sc_keymap *keymap, int64
         return 1;
     }
     stop_signals_set_opaque(&signals, &target);
-    struct sc_player_opts opts = {.source = a->source,
-                                  .service = a->service,
-                                  .threads = a->threads,
-                                  .no_audio = a->no_audio,
-                                  .no_deinterlace = a->no_deinterlace,
-                                  .field_rate = a->field_rate != 0, /* TVs run at >= 50 Hz */
-                                  .volume = a->volume,
-                                  .audio_channels = a->audio_channels,
-                                  .audio_rate = a->audio_rate,
-                                  .wakeup = wake_ui,
-                                  .wakeup_opaque = &target,
-                                  .start_ns = start_ns,
-                                  .log = log};
-    struct sc_player *player = NULL;
-    if (sc_player_create(&opts, &player) < 0) {
+    struct player_opts opts = {.source = a->source,
+                               .service = a->service,
+                               .threads = a->threads,
+                               .no_audio = a->no_audio,
+                               .no_deinterlace = a->no_deinterlace,
+                               .field_rate = a->field_rate != 0, /* TVs run at >= 50 Hz */
+                               .volume = a->volume,
+                               .audio_channels = a->audio_channels,
+                               .audio_rate = a->audio_rate,
+                               .wakeup = wake_ui,
+                               .wakeup_opaque = &target,
+                               .start_ns = start_ns,
+                               .log = log};
+    struct player *player = NULL;
+    if (player_create(&opts, &player) < 0) {
         fprintf(stderr, "studycast: cannot start the player: out of memory\n");
         stop_signals_finish(&signals);
         play_session_finish(session, false);
         return 1;
     }
-    struct sc_ui *ui = NULL;
-    struct sc_ui_opts ui_opts = {.fullscreen = !a->windowed,
-                                 .width = a->window_w,
-                                 .height = a->window_h,
-                                 .title = "studycast",
-                                 .renderer = a->renderer,
-                                 .log = log};
-    if (sc_ui_create(&ui_opts, &ui) < 0) {
+    struct ui *ui = NULL;
+    struct ui_opts ui_opts = {.fullscreen = !a->windowed,
+                              .width = a->window_w,
+                              .height = a->window_h,
+                              .title = "studycast",
+                              .renderer = a->renderer,
+                              .log = log};
+    if (ui_create(&ui_opts, &ui) < 0) {
         fprintf(stderr, "studycast: cannot open a window (no display?)\n");
-        sc_player_destroy(player);
+        player_destroy(player);
         stop_signals_finish(&signals);
         play_session_finish(session, false);
         return 1;
     }
     SC_DEBUG(log, "window ready %.0f ms after the process start",
              (double)(sc_mono_ns() - start_ns) / 1e6);
-    int refresh = sc_ui_refresh_rate(ui);
+    int refresh = ui_refresh_rate(ui);
     if (a->field_rate < 0 && refresh > 0 && refresh < 50)
-        sc_player_set_field_rate(player, false); /* fields faster than the display */
+        player_set_field_rate(player, false); /* fields faster than the display */
     atomic_store(&target.ui, ui);
-    sc_ui_wakeup(ui); /* whatever the player reported before the ui existed */
+    ui_wakeup(ui); /* whatever the player reported before the ui existed */
     int status = run(player, ui, keymap, a, &signals, session, log);
     /* Quitting, a stop signal, --duration and the end of the stream all close
      * the session as complete (its played time says how much was seen); a
      * source that failed during playback leaves it interrupted. */
     play_session_finish(session, status == 0);
-    struct sc_player_stats stats;
-    sc_player_get_stats(player, &stats);
+    struct player_stats stats;
+    player_get_stats(player, &stats);
     if (a->stats_path &&
-        write_stats(a->stats_path, a->source, sc_ui_renderer_name(ui), player, &stats, status) <
-            0 &&
+        write_stats(a->stats_path, a->source, ui_renderer_name(ui), player, &stats, status) < 0 &&
         status == 0)
         status = 1;
-    sc_player_destroy(player);
+    player_destroy(player);
     stop_signals_finish(&signals); /* before the ui they wake goes away */
-    sc_ui_destroy(ui);
+    ui_destroy(ui);
     return status;
 }
 
@@ -456,16 +454,16 @@ int cmd_play(int argc, char **argv, struct sc_log *log)
     int ret = parse_args(argc, argv, &a);
     if (ret >= 0) return ret;
     /* before anything calls SDL: its window-sized buffers on huge pages */
-    if (sc_ui_memory_use_huge_pages() < 0) SC_DEBUG(log, "SDL keeps its own allocator");
+    if (ui_memory_use_huge_pages() < 0) SC_DEBUG(log, "SDL keeps its own allocator");
     /* The keys as the kiosk has them: a remote set up for the station works
      * here too. A --keymap that cannot be read stops play before anything. */
-    struct sc_keymap *keymap = NULL;
-    ret = sc_keymap_open(SC_KEYMAP_PLAY, a.keymap, log, &keymap);
+    struct rc_keymap *keymap = NULL;
+    ret = rc_keymap_open(RC_KEYMAP_PLAY, a.keymap, log, &keymap);
     if (ret < 0) {
         if (!a.keymap) fprintf(stderr, "studycast: cannot make the keymap: %s\n", strerror(-ret));
-        return 1; /* else sc_keymap_open logged "keymap FILE: why" */
+        return 1; /* else rc_keymap_open logged "keymap FILE: why" */
     }
     int status = play(&a, keymap, start_ns, log);
-    sc_keymap_destroy(keymap);
+    rc_keymap_destroy(keymap);
     return status;
 }

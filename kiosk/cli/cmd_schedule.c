@@ -44,7 +44,7 @@ static const struct cli_option add_options[] = {
      .help = "what plays (see Sources)"},
     {"start", 0, CLI_STRING, O(start), .required = true, .metavar = "ISO8601",
      .help = "the first start, e.g. 2026-12-01T19:30"},
-    {"duration", 0, CLI_INT, O(duration), 1, SC_SCHED_MAX_MINUTES, .metavar = "MIN",
+    {"duration", 0, CLI_INT, O(duration), 1, SCH_MAX_MINUTES, .metavar = "MIN",
      .help = "minutes (or --until-event-end)"},
     {"until-event-end", 0, CLI_FLAG, O(until_event_end),
      .help = "until the broadcast's guide says the event ends"},
@@ -73,7 +73,7 @@ static const struct cli_spec subs[] = {
     {"studycast schedule", "add",
      "schedule add --title T --source S --start ISO8601\n"
      "                              (--duration MIN | --until-event-end)\n"
-     "                              [--repeat daily|mon,wed,...] [--kind live|record|recording]\n"
+     "                              [--repeat daily|mon,wed,...] [--kind live|capture|replay]\n"
      "                              [--no-count] [--force] [--utc-offset +HH:MM] [--data-dir DIR]",
      .options = add_options},
     {"studycast schedule", "list",
@@ -112,7 +112,7 @@ static int parse_offset(const char *text, int32_t *offset)
         *offset = 0;
         return 0;
     }
-    return sc_sched_parse_zone(text, offset);
+    return sch_parse_zone(text, offset);
 }
 
 /* The station's local time: --utc-offset, else the study record's
@@ -149,14 +149,14 @@ static int station_offset(const struct options *o, struct sc_log *log, int32_t *
 }
 
 static int open_schedule(const char *data_dir, struct sc_log *log, bool create,
-                         struct sc_schedule **schedule)
+                         struct sch_db **schedule)
 {
     if (create && mkdir(data_dir, 0755) != 0 && errno != EEXIST) {
         fprintf(stderr, "studycast schedule: cannot create %s: %s\n", data_dir, strerror(errno));
         return 1;
     }
-    int rc = sc_schedule_open(data_dir, log, schedule);
-    if (rc == SC_SCHED_ESCHEMA) {
+    int rc = sch_db_open(data_dir, log, schedule);
+    if (rc == SCH_ESCHEMA) {
         fprintf(stderr, "studycast schedule: %s/schedule.db was written by a newer studycast\n",
                 data_dir);
         return 1;
@@ -169,22 +169,22 @@ static int open_schedule(const char *data_dir, struct sc_log *log, bool create,
     return 0;
 }
 
-static void describe_conflict(const struct sc_sched_conflict *c, const struct sc_sched_entry *list,
+static void describe_conflict(const struct sch_conflict *c, const struct sch_entry *list,
                               size_t count, int32_t offset)
 {
-    const struct sc_sched_entry *other = NULL;
+    const struct sch_entry *other = NULL;
     for (size_t i = 0; i < count; i++)
         if (list[i].id == c->b_id) other = &list[i];
     char a[40], b_start[40], b_end[40];
-    sc_sched_format_local(c->a_start, offset, a, sizeof(a));
-    sc_sched_format_local(c->b_start, offset, b_start, sizeof(b_start));
-    sc_sched_format_local(c->b_end, offset, b_end, sizeof(b_end));
+    sch_format_local(c->a_start, offset, a, sizeof(a));
+    sch_format_local(c->b_start, offset, b_start, sizeof(b_start));
+    sch_format_local(c->b_end, offset, b_end, sizeof(b_end));
     fprintf(stderr,
             "studycast schedule: conflict: the course at %s overlaps entry %" PRId64
             " \"%s\" (%s, %s to %s): %s\n",
-            a, c->b_id, other ? other->title : "?", other ? sc_sched_kind_name(other->kind) : "?",
+            a, c->b_id, other ? other->title : "?", other ? sch_kind_name(other->kind) : "?",
             b_start, b_end,
-            c->type == SC_CONFLICT_SCREEN
+            c->type == SCH_CONFLICT_SCREEN
                 ? "both need the screen"
                 : "the receiver cannot capture one broadcast while tuned to another");
 }
@@ -200,48 +200,48 @@ static int cmd_add(const struct options *o, struct sc_log *log)
     int32_t offset;
     int rc = station_offset(o, log, &offset);
     if (rc) return rc;
-    struct sc_sched_entry e;
-    sc_sched_entry_init(&e);
+    struct sch_entry e;
+    sch_entry_init(&e);
     if (strlen(o->title) >= sizeof(e.title))
         return cli_error(o->spec, "the title is too long (255 bytes at most)");
     snprintf(e.title, sizeof(e.title), "%s", o->title);
     char err[200];
-    if (sc_sched_source_parse(o->source, &e.source, err, sizeof(err)))
+    if (sch_source_parse(o->source, &e.source, err, sizeof(err)))
         return cli_error(o->spec, "bad --source: %s", err);
     e.duration_min = o->duration;
     e.until_event_end = o->until_event_end;
-    if (o->repeat && sc_sched_repeat_parse(o->repeat, &e.weekdays))
+    if (o->repeat && sch_repeat_parse(o->repeat, &e.weekdays))
         return cli_error(o->spec, "--repeat '%s' must be daily, once or weekdays like mon,wed,fri",
                          o->repeat);
-    if (o->kind && sc_sched_kind_parse(o->kind, &e.kind))
+    if (o->kind && sch_kind_parse(o->kind, &e.kind))
         return cli_error(o->spec, "--kind '%s' must be live, capture or replay", o->kind);
     /* After --repeat: its weekdays are days in the zone --start is written in. */
     char why[120], msg[240];
-    if (sc_sched_entry_set_start(&e, o->start, offset, why, sizeof(why))) {
+    if (sch_entry_set_start(&e, o->start, offset, why, sizeof(why))) {
         snprintf(msg, sizeof(msg), "--start '%.60s' is not an ISO 8601 date and time: %s", o->start,
                  why);
         return cli_error(o->spec, "%s", msg);
     }
-    e.counts = o->no_count ? false : sc_sched_kind_counts_by_default(e.kind);
-    if (sc_sched_entry_validate(&e, err, sizeof(err))) return cli_error(o->spec, "%s", err);
+    e.counts = o->no_count ? false : sch_kind_counts_by_default(e.kind);
+    if (sch_entry_validate(&e, err, sizeof(err))) return cli_error(o->spec, "%s", err);
 
-    struct sc_schedule *schedule;
+    struct sch_db *schedule;
     if ((rc = open_schedule(o->data_dir, log, true, &schedule))) return rc;
-    struct sc_sched_entry *list = NULL;
+    struct sch_entry *list = NULL;
     size_t count = 0;
     int status = 1;
-    if ((rc = sc_schedule_list(schedule, &list, &count))) {
+    if ((rc = sch_db_list(schedule, &list, &count))) {
         fprintf(stderr, "studycast schedule: cannot read the schedule\n");
         goto done;
     }
-    if (sc_sched_check_references(list, count, &e, err, sizeof(err))) {
+    if (sch_check_references(list, count, &e, err, sizeof(err))) {
         status = cli_error(o->spec, "bad --source: %s", err);
         goto done;
     }
-    struct sc_sched_query query;
-    sc_sched_query_init(&query, offset);
-    struct sc_sched_conflict conflicts[MAX_CONFLICTS];
-    int found = sc_sched_conflicts(list, count, &e, &query, conflicts, MAX_CONFLICTS);
+    struct sch_query query;
+    sch_query_init(&query, offset);
+    struct sch_conflict conflicts[MAX_CONFLICTS];
+    int found = sch_conflicts(list, count, &e, &query, conflicts, MAX_CONFLICTS);
     if (found < 0) {
         fprintf(stderr, "studycast schedule: cannot check conflicts: %s\n", strerror(-found));
         goto done;
@@ -254,7 +254,7 @@ static int cmd_add(const struct options *o, struct sc_log *log)
         status = 3;
         goto done;
     }
-    if ((rc = sc_schedule_add(schedule, &e))) {
+    if ((rc = sch_db_add(schedule, &e))) {
         fprintf(stderr, "studycast schedule: cannot store the entry: %s\n",
                 rc == -EIO ? "database error" : strerror(-rc));
         goto done;
@@ -263,60 +263,59 @@ static int cmd_add(const struct options *o, struct sc_log *log)
     status = 0;
 done:
     free(list);
-    sc_schedule_close(schedule);
+    sch_db_close(schedule);
     return status;
 }
 
-static void write_entry_json(struct sc_json *j, const struct sc_sched_entry *e)
+static void write_entry_json(struct sc_json *j, const struct sch_entry *e)
 {
-    char text[SC_SCHED_LOCATION_MAX + 32];
+    char text[SCH_LOCATION_MAX + 32];
     sc_json_object_begin(j);
     sc_json_kv_int(j, "id", e->id);
     sc_json_kv_string(j, "title", e->title);
-    sc_sched_source_format(&e->source, text, sizeof(text));
+    sch_source_format(&e->source, text, sizeof(text));
     sc_json_kv_string(j, "source", text);
-    sc_sched_format_local(e->start_utc, e->utc_offset_s, text, sizeof(text));
+    sch_format_local(e->start_utc, e->utc_offset_s, text, sizeof(text));
     sc_json_kv_string(j, "start", text);
     if (e->until_event_end)
         sc_json_kv_bool(j, "until_event_end", true);
     else
         sc_json_kv_int(j, "duration_minutes", e->duration_min);
-    sc_sched_repeat_format(e->weekdays, text, sizeof(text));
+    sch_repeat_format(e->weekdays, text, sizeof(text));
     sc_json_kv_string(j, "repeat", text);
-    sc_json_kv_string(j, "kind", sc_sched_kind_name(e->kind));
+    sc_json_kv_string(j, "kind", sch_kind_name(e->kind));
     sc_json_kv_bool(j, "counts", e->counts);
     sc_json_object_end(j);
 }
 
-static void write_occurrence_json(struct sc_json *j, const struct sc_sched_occurrence *o,
-                                  int32_t offset)
+static void write_occurrence_json(struct sc_json *j, const struct sch_occurrence *o, int32_t offset)
 {
     char text[40];
     sc_json_object_begin(j);
     sc_json_kv_int(j, "entry_id", o->entry->id);
     sc_json_kv_string(j, "title", o->entry->title);
-    sc_json_kv_string(j, "kind", sc_sched_kind_name(o->entry->kind));
-    sc_sched_format_local(o->start_utc, offset, text, sizeof(text));
+    sc_json_kv_string(j, "kind", sch_kind_name(o->entry->kind));
+    sch_format_local(o->start_utc, offset, text, sizeof(text));
     sc_json_kv_string(j, "start", text);
-    sc_sched_format_local(o->end_utc, offset, text, sizeof(text));
+    sch_format_local(o->end_utc, offset, text, sizeof(text));
     sc_json_kv_string(j, "end", text);
     sc_json_kv_bool(j, "end_known", o->end_known);
     sc_json_kv_bool(j, "counts", o->entry->counts);
     sc_json_object_end(j);
 }
 
-static void print_entry_text(const struct sc_sched_entry *e)
+static void print_entry_text(const struct sch_entry *e)
 {
-    char start[40], repeat[32], source[SC_SCHED_LOCATION_MAX + 32], duration[16];
-    sc_sched_format_local(e->start_utc, e->utc_offset_s, start, sizeof(start));
-    sc_sched_repeat_format(e->weekdays, repeat, sizeof(repeat));
-    sc_sched_source_format(&e->source, source, sizeof(source));
+    char start[40], repeat[32], source[SCH_LOCATION_MAX + 32], duration[16];
+    sch_format_local(e->start_utc, e->utc_offset_s, start, sizeof(start));
+    sch_repeat_format(e->weekdays, repeat, sizeof(repeat));
+    sch_source_format(&e->source, source, sizeof(source));
     if (e->until_event_end)
         snprintf(duration, sizeof(duration), "event");
     else
         snprintf(duration, sizeof(duration), "%dmin", e->duration_min);
     printf("%-4" PRId64 " %s %-7s %-12s %-9s %-8s %s  [%s]\n", e->id, start, duration, repeat,
-           sc_sched_kind_name(e->kind), e->counts ? "counts" : "-", e->title, source);
+           sch_kind_name(e->kind), e->counts ? "counts" : "-", e->title, source);
 }
 
 /* --from/--to: a date is a whole local day (--to includes it); a date and
@@ -325,7 +324,7 @@ static int parse_range_end(const struct options *o, const char *name, const char
                            int32_t offset, bool is_end, int64_t *t)
 {
     char why[120], msg[240];
-    if (sc_sched_parse_time(text, offset, t, NULL, why, sizeof(why)) == 0) {
+    if (sch_parse_time(text, offset, t, NULL, why, sizeof(why)) == 0) {
         if (is_end && strlen(text) == 10) *t += 86400;
         return 0;
     }
@@ -347,27 +346,27 @@ static int cmd_list(const struct options *o, struct sc_log *log)
     if (o->from && to - from > 400LL * 86400)
         return cli_error(o->spec, "the range is limited to 400 days");
 
-    struct sc_sched_entry *list = NULL;
+    struct sch_entry *list = NULL;
     size_t count = 0;
-    struct sc_schedule *schedule = NULL;
+    struct sch_db *schedule = NULL;
     char db_path[PATH_MAX];
     snprintf(db_path, sizeof(db_path), "%s/schedule.db", o->data_dir);
     /* No schedule yet is an empty schedule, not an error (and not a new file). */
     if (access(db_path, F_OK) == 0) {
         if ((rc = open_schedule(o->data_dir, log, false, &schedule))) return rc;
-        rc = sc_schedule_list(schedule, &list, &count);
-        sc_schedule_close(schedule);
+        rc = sch_db_list(schedule, &list, &count);
+        sch_db_close(schedule);
         if (rc) {
             fprintf(stderr, "studycast schedule: cannot read the schedule\n");
             return 1;
         }
     }
-    struct sc_sched_occurrence *occ = NULL;
+    struct sch_occurrence *occ = NULL;
     size_t occ_count = 0;
     if (o->from) {
-        struct sc_sched_query query;
-        sc_sched_query_init(&query, offset);
-        if ((rc = sc_sched_occurrences(list, count, from, to, &query, &occ, &occ_count))) {
+        struct sch_query query;
+        sch_query_init(&query, offset);
+        if ((rc = sch_occurrences(list, count, from, to, &query, &occ, &occ_count))) {
             fprintf(stderr, "studycast schedule: cannot list occurrences: %s\n", strerror(-rc));
             free(list);
             return 1;
@@ -405,8 +404,8 @@ static int cmd_list(const struct options *o, struct sc_log *log)
         if (count == 0) printf("no courses planned\n");
         for (size_t i = 0; i < occ_count; i++) {
             char start[40], end[40];
-            sc_sched_format_local(occ[i].start_utc, offset, start, sizeof(start));
-            sc_sched_format_local(occ[i].end_utc, offset, end, sizeof(end));
+            sch_format_local(occ[i].start_utc, offset, start, sizeof(start));
+            sch_format_local(occ[i].end_utc, offset, end, sizeof(end));
             printf("%s - %s%s  #%" PRId64 " %s\n", start, end + 11, occ[i].end_known ? "" : "?",
                    occ[i].entry->id, occ[i].entry->title);
         }
@@ -427,14 +426,14 @@ static int cmd_remove(const struct options *o, struct sc_log *log)
         fprintf(stderr, "studycast schedule: no entry %lld (no schedule in %s)\n", id, o->data_dir);
         return 1;
     }
-    struct sc_schedule *schedule;
+    struct sch_db *schedule;
     int rc = open_schedule(o->data_dir, log, false, &schedule);
     if (rc) return rc;
-    struct sc_sched_entry *list = NULL;
+    struct sch_entry *list = NULL;
     size_t count = 0;
-    if (sc_schedule_list(schedule, &list, &count) == 0) {
+    if (sch_db_list(schedule, &list, &count) == 0) {
         int64_t referrers[8];
-        size_t n = sc_sched_referrers(list, count, id, referrers, 8);
+        size_t n = sch_referrers(list, count, id, referrers, 8);
         for (size_t i = 0; i < n && i < 8; i++)
             fprintf(stderr,
                     "studycast schedule: warning: entry %" PRId64
@@ -442,8 +441,8 @@ static int cmd_remove(const struct options *o, struct sc_log *log)
                     referrers[i], id);
         free(list);
     }
-    rc = sc_schedule_remove(schedule, id);
-    sc_schedule_close(schedule);
+    rc = sch_db_remove(schedule, id);
+    sch_db_close(schedule);
     if (rc == -ENOENT) {
         fprintf(stderr, "studycast schedule: no entry %lld\n", id);
         return 1;

@@ -4,61 +4,61 @@
 #include <errno.h>
 #include <strings.h>
 
-static const char *const action_names[SC_ACTION_COUNT] = {
-    [SC_ACTION_NONE] = "none",
-    [SC_ACTION_UP] = "up",
-    [SC_ACTION_DOWN] = "down",
-    [SC_ACTION_LEFT] = "left",
-    [SC_ACTION_RIGHT] = "right",
-    [SC_ACTION_OK] = "ok",
-    [SC_ACTION_BACK] = "back",
-    [SC_ACTION_MENU] = "menu",
-    [SC_ACTION_INFO] = "info",
-    [SC_ACTION_DIGIT_0] = "0",
-    [SC_ACTION_DIGIT_0 + 1] = "1",
-    [SC_ACTION_DIGIT_0 + 2] = "2",
-    [SC_ACTION_DIGIT_0 + 3] = "3",
-    [SC_ACTION_DIGIT_0 + 4] = "4",
-    [SC_ACTION_DIGIT_0 + 5] = "5",
-    [SC_ACTION_DIGIT_0 + 6] = "6",
-    [SC_ACTION_DIGIT_0 + 7] = "7",
-    [SC_ACTION_DIGIT_0 + 8] = "8",
-    [SC_ACTION_DIGIT_9] = "9",
-    [SC_ACTION_PLAY_PAUSE] = "play_pause",
-    [SC_ACTION_STOP] = "stop",
-    [SC_ACTION_CHANNEL_UP] = "channel_up",
-    [SC_ACTION_CHANNEL_DOWN] = "channel_down",
-    [SC_ACTION_VOLUME_UP] = "volume_up",
-    [SC_ACTION_VOLUME_DOWN] = "volume_down",
-    [SC_ACTION_MUTE] = "mute",
-    [SC_ACTION_QUIT] = "quit",
-    [SC_ACTION_FULLSCREEN] = "fullscreen",
+static const char *const action_names[RC_ACTION_COUNT] = {
+    [RC_ACTION_NONE] = "none",
+    [RC_ACTION_UP] = "up",
+    [RC_ACTION_DOWN] = "down",
+    [RC_ACTION_LEFT] = "left",
+    [RC_ACTION_RIGHT] = "right",
+    [RC_ACTION_OK] = "ok",
+    [RC_ACTION_BACK] = "back",
+    [RC_ACTION_MENU] = "menu",
+    [RC_ACTION_INFO] = "info",
+    [RC_ACTION_DIGIT_0] = "0",
+    [RC_ACTION_DIGIT_0 + 1] = "1",
+    [RC_ACTION_DIGIT_0 + 2] = "2",
+    [RC_ACTION_DIGIT_0 + 3] = "3",
+    [RC_ACTION_DIGIT_0 + 4] = "4",
+    [RC_ACTION_DIGIT_0 + 5] = "5",
+    [RC_ACTION_DIGIT_0 + 6] = "6",
+    [RC_ACTION_DIGIT_0 + 7] = "7",
+    [RC_ACTION_DIGIT_0 + 8] = "8",
+    [RC_ACTION_DIGIT_9] = "9",
+    [RC_ACTION_PLAY_PAUSE] = "play_pause",
+    [RC_ACTION_STOP] = "stop",
+    [RC_ACTION_CHANNEL_UP] = "channel_up",
+    [RC_ACTION_CHANNEL_DOWN] = "channel_down",
+    [RC_ACTION_VOLUME_UP] = "volume_up",
+    [RC_ACTION_VOLUME_DOWN] = "volume_down",
+    [RC_ACTION_MUTE] = "mute",
+    [RC_ACTION_QUIT] = "quit",
+    [RC_ACTION_FULLSCREEN] = "fullscreen",
 };
 
-const char *sc_action_name(enum sc_action action)
+const char *rc_action_name(enum rc_action action)
 {
-    return (unsigned)action < SC_ACTION_COUNT ? action_names[action] : "none";
+    return (unsigned)action < RC_ACTION_COUNT ? action_names[action] : "none";
 }
 
-int sc_action_parse(const char *name, enum sc_action *action)
+int rc_action_parse(const char *name, enum rc_action *action)
 {
     if (!name) return -EINVAL;
     if (strncasecmp(name, "digit_", 6) == 0 && name[6] >= '0' && name[6] <= '9' && !name[7]) {
-        *action = (enum sc_action)(SC_ACTION_DIGIT_0 + (name[6] - '0'));
+        *action = (enum rc_action)(RC_ACTION_DIGIT_0 + (name[6] - '0'));
         return 0;
     }
-    for (int i = 0; i < SC_ACTION_COUNT; i++) {
+    for (int i = 0; i < RC_ACTION_COUNT; i++) {
         if (strcasecmp(name, action_names[i]) == 0) {
-            *action = (enum sc_action)i;
+            *action = (enum rc_action)i;
             return 0;
         }
     }
     return -EINVAL;
 }
 
-int sc_action_digit(enum sc_action action)
+int rc_action_digit(enum rc_action action)
 {
-    if (action >= SC_ACTION_DIGIT_0 && action <= SC_ACTION_DIGIT_9)
-        return (int)(action - SC_ACTION_DIGIT_0);
+    if (action >= RC_ACTION_DIGIT_0 && action <= RC_ACTION_DIGIT_9)
+        return (int)(action - RC_ACTION_DIGIT_0);
     return -1;
 }

@@ -117,8 +117,7 @@ static int await_response(int fd, int64_t request_id, int64_t deadline, struct s
     return rc;
 }
 
-int sc_remote_request(const char *path, const char *request_json, int timeout_ms,
-                      struct sc_jv **response)
+int rc_request(const char *path, const char *request_json, int timeout_ms, struct sc_jv **response)
 {
     *response = NULL;
     struct sc_jv *request;

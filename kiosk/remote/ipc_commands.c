@@ -3,19 +3,19 @@
 
 #include <string.h>
 
-const char *sc_remote_handle_request(void *opaque, const struct sc_jv *request, struct sc_json *out)
+const char *rc_handle_request(void *opaque, const struct sc_jv *request, struct sc_json *out)
 {
-    const struct sc_remote_callbacks *cb = opaque;
+    const struct rc_callbacks *cb = opaque;
     const char *command = sc_jv_get_string(request, "command");
     if (!command) return "missing \"command\"";
     if (strcmp(command, "press") == 0) {
         const char *name = sc_jv_get_string(request, "action");
-        enum sc_action action;
+        enum rc_action action;
         if (!name) return "missing \"action\"";
-        if (sc_action_parse(name, &action) || action == SC_ACTION_NONE) return "unknown action";
+        if (rc_action_parse(name, &action) || action == RC_ACTION_NONE) return "unknown action";
         if (!cb->press) return "not supported";
         if (cb->press(cb->opaque, action) != 0) return "action not possible now";
-        sc_json_kv_string(out, "action", sc_action_name(action));
+        sc_json_kv_string(out, "action", rc_action_name(action));
         return NULL;
     }
     if (strcmp(command, "status") == 0) {
@@ -26,8 +26,8 @@ const char *sc_remote_handle_request(void *opaque, const struct sc_jv *request, 
     if (strcmp(command, "actions") == 0) {
         sc_json_key(out, "actions");
         sc_json_array_begin(out);
-        for (int a = SC_ACTION_NONE + 1; a < SC_ACTION_COUNT; a++)
-            sc_json_string(out, sc_action_name((enum sc_action)a));
+        for (int a = RC_ACTION_NONE + 1; a < RC_ACTION_COUNT; a++)
+            sc_json_string(out, rc_action_name((enum rc_action)a));
         sc_json_array_end(out);
         return NULL;
     }

@@ -1,6 +1,6 @@
 /* The control socket server: a thread that accepts clients on a Unix socket
  * and reads JSON lines; requests are queued for the core loop's thread,
- * which answers them in sc_ipc_server_poll(); the thread writes the answers.
+ * which answers them in rc_ipc_server_poll(); the thread writes the answers.
  * See remote.h.
  *
  * Locking: server->lock guards the request queue, every client's output
@@ -42,7 +42,7 @@ struct client {
     bool overflow;     /* guarded by lock */
 };
 
-struct sc_ipc_server {
+struct rc_ipc_server {
     char *path;
     size_t max_line;
     void (*wakeup)(void *opaque);
@@ -58,10 +58,10 @@ struct sc_ipc_server {
     size_t pending_count;
     int client_count;
     uint64_t next_client_id;
-    struct client clients[SC_IPC_MAX_CLIENTS];
+    struct client clients[RC_IPC_MAX_CLIENTS];
 };
 
-static void poke(struct sc_ipc_server *s)
+static void poke(struct rc_ipc_server *s)
 {
     uint64_t one = 1;
     ssize_t n = write(s->event_fd, &one, sizeof(one));
@@ -69,10 +69,10 @@ static void poke(struct sc_ipc_server *s)
 }
 
 /* Appends a response line for a client; called with the lock held. */
-static void queue_output_locked(struct sc_ipc_server *s, uint64_t client_id, const char *text,
+static void queue_output_locked(struct rc_ipc_server *s, uint64_t client_id, const char *text,
                                 size_t len, bool answers_request)
 {
-    for (int i = 0; i < SC_IPC_MAX_CLIENTS; i++) {
+    for (int i = 0; i < RC_IPC_MAX_CLIENTS; i++) {
         struct client *c = &s->clients[i];
         if (c->fd < 0 || c->id != client_id) continue;
         if (answers_request) c->in_flight--;
@@ -88,7 +88,7 @@ static void queue_output_locked(struct sc_ipc_server *s, uint64_t client_id, con
     /* The client left before its answer was ready: nothing to do. */
 }
 
-static void answer_error_now(struct sc_ipc_server *s, struct client *c, const char *error)
+static void answer_error_now(struct rc_ipc_server *s, struct client *c, const char *error)
 {
     struct sc_buf buf = {0};
     struct sc_json j;
@@ -105,7 +105,7 @@ static void answer_error_now(struct sc_ipc_server *s, struct client *c, const ch
 }
 
 /* Queues one complete line from client c. Returns true if queued. */
-static bool queue_line(struct sc_ipc_server *s, struct client *c, const char *line, size_t len,
+static bool queue_line(struct rc_ipc_server *s, struct client *c, const char *line, size_t len,
                        const char *error)
 {
     if (!error) {
@@ -136,7 +136,7 @@ static bool queue_line(struct sc_ipc_server *s, struct client *c, const char *li
         }
     }
     pthread_mutex_lock(&s->lock);
-    bool full = s->pending_count >= SC_IPC_MAX_PENDING;
+    bool full = s->pending_count >= RC_IPC_MAX_PENDING;
     if (!full) {
         if (s->tail)
             s->tail->next = p;
@@ -156,7 +156,7 @@ static bool queue_line(struct sc_ipc_server *s, struct client *c, const char *li
     return true;
 }
 
-static void close_client(struct sc_ipc_server *s, struct client *c)
+static void close_client(struct rc_ipc_server *s, struct client *c)
 {
     close(c->fd);
     free(c->line);
@@ -176,7 +176,7 @@ static void close_client(struct sc_ipc_server *s, struct client *c)
 }
 
 /* Splits what arrived into lines. Returns the number of requests queued. */
-static int take_input(struct sc_ipc_server *s, struct client *c, const char *data, size_t len)
+static int take_input(struct rc_ipc_server *s, struct client *c, const char *data, size_t len)
 {
     int queued = 0;
     while (len > 0) {
@@ -202,14 +202,14 @@ static int take_input(struct sc_ipc_server *s, struct client *c, const char *dat
     return queued;
 }
 
-static void accept_client(struct sc_ipc_server *s)
+static void accept_client(struct rc_ipc_server *s)
 {
     int fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) return;
     char *line = malloc(s->max_line);
     pthread_mutex_lock(&s->lock);
     struct client *slot = NULL;
-    for (int i = 0; i < SC_IPC_MAX_CLIENTS && !slot; i++)
+    for (int i = 0; i < RC_IPC_MAX_CLIENTS && !slot; i++)
         if (s->clients[i].fd < 0) slot = &s->clients[i];
     if (slot && line) {
         slot->fd = fd;
@@ -230,7 +230,7 @@ static void accept_client(struct sc_ipc_server *s)
 }
 
 /* Writes what is queued for c. Returns false if the client must go. */
-static bool flush_client(struct sc_ipc_server *s, struct client *c)
+static bool flush_client(struct rc_ipc_server *s, struct client *c)
 {
     bool keep = true;
     pthread_mutex_lock(&s->lock);
@@ -259,10 +259,10 @@ static bool flush_client(struct sc_ipc_server *s, struct client *c)
 
 static void *server_thread(void *arg)
 {
-    struct sc_ipc_server *s = arg;
-    struct pollfd fds[2 + SC_IPC_MAX_CLIENTS];
-    struct client *owners[2 + SC_IPC_MAX_CLIENTS];
-    struct client *finished[SC_IPC_MAX_CLIENTS];
+    struct rc_ipc_server *s = arg;
+    struct pollfd fds[2 + RC_IPC_MAX_CLIENTS];
+    struct client *owners[2 + RC_IPC_MAX_CLIENTS];
+    struct client *finished[RC_IPC_MAX_CLIENTS];
     char chunk[4096];
     for (;;) {
         int n = 0, n_finished = 0;
@@ -272,7 +272,7 @@ static void *server_thread(void *arg)
         owners[n++] = NULL;
         pthread_mutex_lock(&s->lock);
         bool stop = s->stop;
-        for (int i = 0; i < SC_IPC_MAX_CLIENTS; i++) {
+        for (int i = 0; i < RC_IPC_MAX_CLIENTS; i++) {
             struct client *c = &s->clients[i];
             if (c->fd < 0) continue;
             bool output = c->out_sent < c->out.len || c->overflow;
@@ -341,7 +341,7 @@ static int clear_path(const char *path, const struct sockaddr_un *addr)
     return unlink(path) == 0 || errno == ENOENT ? 0 : -errno;
 }
 
-int sc_ipc_server_create(const struct sc_ipc_server_config *config, struct sc_ipc_server **out)
+int rc_ipc_server_create(const struct rc_ipc_server_config *config, struct rc_ipc_server **out)
 {
     *out = NULL;
     struct sockaddr_un addr = {.sun_family = AF_UNIX};
@@ -349,14 +349,14 @@ int sc_ipc_server_create(const struct sc_ipc_server_config *config, struct sc_ip
     if (strlen(config->path) >= sizeof(addr.sun_path)) return -ENAMETOOLONG;
     memcpy(addr.sun_path, config->path, strlen(config->path) + 1);
 
-    struct sc_ipc_server *s = calloc(1, sizeof(*s));
+    struct rc_ipc_server *s = calloc(1, sizeof(*s));
     if (!s) return -ENOMEM;
     s->listen_fd = -1;
     s->event_fd = -1;
-    for (int i = 0; i < SC_IPC_MAX_CLIENTS; i++)
+    for (int i = 0; i < RC_IPC_MAX_CLIENTS; i++)
         s->clients[i].fd = -1;
     pthread_mutex_init(&s->lock, NULL);
-    s->max_line = config->max_line ? config->max_line : SC_IPC_DEFAULT_MAX_LINE;
+    s->max_line = config->max_line ? config->max_line : RC_IPC_DEFAULT_MAX_LINE;
     s->wakeup = config->wakeup;
     s->wakeup_opaque = config->wakeup_opaque;
     s->log = config->log;
@@ -395,11 +395,11 @@ int sc_ipc_server_create(const struct sc_ipc_server_config *config, struct sc_ip
     *out = s;
     return 0;
 fail:
-    sc_ipc_server_destroy(s);
+    rc_ipc_server_destroy(s);
     return rc;
 }
 
-void sc_ipc_server_destroy(struct sc_ipc_server *s)
+void rc_ipc_server_destroy(struct rc_ipc_server *s)
 {
     if (!s) return;
     if (s->thread_started) {
@@ -409,7 +409,7 @@ void sc_ipc_server_destroy(struct sc_ipc_server *s)
         poke(s);
         pthread_join(s->thread, NULL);
     }
-    for (int i = 0; i < SC_IPC_MAX_CLIENTS; i++) {
+    for (int i = 0; i < RC_IPC_MAX_CLIENTS; i++) {
         if (s->clients[i].fd >= 0) {
             close(s->clients[i].fd);
             free(s->clients[i].line);
@@ -432,7 +432,7 @@ void sc_ipc_server_destroy(struct sc_ipc_server *s)
     free(s);
 }
 
-int sc_ipc_server_client_count(struct sc_ipc_server *s)
+int rc_ipc_server_client_count(struct rc_ipc_server *s)
 {
     pthread_mutex_lock(&s->lock);
     int n = s->client_count;
@@ -451,7 +451,7 @@ static void write_request_id(struct sc_json *j, const struct sc_jv *request)
 }
 
 /* Builds the response line for one pending request. */
-static void answer(struct pending *p, sc_ipc_handler_fn handler, void *opaque, struct sc_buf *buf)
+static void answer(struct pending *p, rc_ipc_handler_fn handler, void *opaque, struct sc_buf *buf)
 {
     struct sc_json j;
     sc_json_init(&j, buf, false);
@@ -471,7 +471,7 @@ static void answer(struct pending *p, sc_ipc_handler_fn handler, void *opaque, s
     sc_json_object_end(&j);
 }
 
-int sc_ipc_server_poll(struct sc_ipc_server *s, sc_ipc_handler_fn handler, void *opaque)
+int rc_ipc_server_poll(struct rc_ipc_server *s, rc_ipc_handler_fn handler, void *opaque)
 {
     pthread_mutex_lock(&s->lock);
     struct pending *list = s->head;
@@ -502,7 +502,7 @@ int sc_ipc_server_poll(struct sc_ipc_server *s, sc_ipc_handler_fn handler, void 
     return answered;
 }
 
-int sc_ipc_server_send_event(struct sc_ipc_server *s, const char *json_object)
+int rc_ipc_server_send_event(struct rc_ipc_server *s, const char *json_object)
 {
     size_t len = strlen(json_object);
     struct sc_jv *check;
@@ -513,7 +513,7 @@ int sc_ipc_server_send_event(struct sc_ipc_server *s, const char *json_object)
     if (!is_object) return -EINVAL;
     int sent = 0;
     pthread_mutex_lock(&s->lock);
-    for (int i = 0; i < SC_IPC_MAX_CLIENTS; i++) {
+    for (int i = 0; i < RC_IPC_MAX_CLIENTS; i++) {
         if (s->clients[i].fd < 0) continue;
         queue_output_locked(s, s->clients[i].id, json_object, len, false);
         sent++;

@@ -8,11 +8,11 @@
 #include <strings.h>
 
 struct binding {
-    char key[SC_KEY_NAME_MAX];
-    enum sc_action action;
+    char key[RC_KEY_NAME_MAX];
+    enum rc_action action;
 };
 
-struct sc_keymap {
+struct rc_keymap {
     struct binding *bindings;
     size_t count, cap;
 };
@@ -20,85 +20,85 @@ struct sc_keymap {
 /* Key names exactly as SDL 2.26's SDL_GetKeyName() reports them. */
 static const struct {
     const char *key;
-    enum sc_action action;
+    enum rc_action action;
 } default_bindings[] = {
     /* keyboards (and card readers, which type digits and Enter) */
-    {"Up", SC_ACTION_UP},
-    {"Down", SC_ACTION_DOWN},
-    {"Left", SC_ACTION_LEFT},
-    {"Right", SC_ACTION_RIGHT},
-    {"Return", SC_ACTION_OK},
-    {"Keypad Enter", SC_ACTION_OK},
-    {"Escape", SC_ACTION_BACK},
-    {"Backspace", SC_ACTION_BACK},
-    {"M", SC_ACTION_MENU},
-    {"Home", SC_ACTION_MENU},
-    {"I", SC_ACTION_INFO},
-    {"F1", SC_ACTION_INFO},
-    {"Space", SC_ACTION_PLAY_PAUSE},
-    {"P", SC_ACTION_PLAY_PAUSE},
-    {"S", SC_ACTION_STOP},
-    {"PageUp", SC_ACTION_CHANNEL_UP},
-    {"PageDown", SC_ACTION_CHANNEL_DOWN},
-    {"=", SC_ACTION_VOLUME_UP},
-    {"+", SC_ACTION_VOLUME_UP},
-    {"Keypad +", SC_ACTION_VOLUME_UP},
-    {"-", SC_ACTION_VOLUME_DOWN},
-    {"Keypad -", SC_ACTION_VOLUME_DOWN},
-    {"0", SC_ACTION_DIGIT_0},
-    {"1", SC_ACTION_DIGIT_0 + 1},
-    {"2", SC_ACTION_DIGIT_0 + 2},
-    {"3", SC_ACTION_DIGIT_0 + 3},
-    {"4", SC_ACTION_DIGIT_0 + 4},
-    {"5", SC_ACTION_DIGIT_0 + 5},
-    {"6", SC_ACTION_DIGIT_0 + 6},
-    {"7", SC_ACTION_DIGIT_0 + 7},
-    {"8", SC_ACTION_DIGIT_0 + 8},
-    {"9", SC_ACTION_DIGIT_9},
-    {"Keypad 0", SC_ACTION_DIGIT_0},
-    {"Keypad 1", SC_ACTION_DIGIT_0 + 1},
-    {"Keypad 2", SC_ACTION_DIGIT_0 + 2},
-    {"Keypad 3", SC_ACTION_DIGIT_0 + 3},
-    {"Keypad 4", SC_ACTION_DIGIT_0 + 4},
-    {"Keypad 5", SC_ACTION_DIGIT_0 + 5},
-    {"Keypad 6", SC_ACTION_DIGIT_0 + 6},
-    {"Keypad 7", SC_ACTION_DIGIT_0 + 7},
-    {"Keypad 8", SC_ACTION_DIGIT_0 + 8},
-    {"Keypad 9", SC_ACTION_DIGIT_9},
+    {"Up", RC_ACTION_UP},
+    {"Down", RC_ACTION_DOWN},
+    {"Left", RC_ACTION_LEFT},
+    {"Right", RC_ACTION_RIGHT},
+    {"Return", RC_ACTION_OK},
+    {"Keypad Enter", RC_ACTION_OK},
+    {"Escape", RC_ACTION_BACK},
+    {"Backspace", RC_ACTION_BACK},
+    {"M", RC_ACTION_MENU},
+    {"Home", RC_ACTION_MENU},
+    {"I", RC_ACTION_INFO},
+    {"F1", RC_ACTION_INFO},
+    {"Space", RC_ACTION_PLAY_PAUSE},
+    {"P", RC_ACTION_PLAY_PAUSE},
+    {"S", RC_ACTION_STOP},
+    {"PageUp", RC_ACTION_CHANNEL_UP},
+    {"PageDown", RC_ACTION_CHANNEL_DOWN},
+    {"=", RC_ACTION_VOLUME_UP},
+    {"+", RC_ACTION_VOLUME_UP},
+    {"Keypad +", RC_ACTION_VOLUME_UP},
+    {"-", RC_ACTION_VOLUME_DOWN},
+    {"Keypad -", RC_ACTION_VOLUME_DOWN},
+    {"0", RC_ACTION_DIGIT_0},
+    {"1", RC_ACTION_DIGIT_0 + 1},
+    {"2", RC_ACTION_DIGIT_0 + 2},
+    {"3", RC_ACTION_DIGIT_0 + 3},
+    {"4", RC_ACTION_DIGIT_0 + 4},
+    {"5", RC_ACTION_DIGIT_0 + 5},
+    {"6", RC_ACTION_DIGIT_0 + 6},
+    {"7", RC_ACTION_DIGIT_0 + 7},
+    {"8", RC_ACTION_DIGIT_0 + 8},
+    {"9", RC_ACTION_DIGIT_9},
+    {"Keypad 0", RC_ACTION_DIGIT_0},
+    {"Keypad 1", RC_ACTION_DIGIT_0 + 1},
+    {"Keypad 2", RC_ACTION_DIGIT_0 + 2},
+    {"Keypad 3", RC_ACTION_DIGIT_0 + 3},
+    {"Keypad 4", RC_ACTION_DIGIT_0 + 4},
+    {"Keypad 5", RC_ACTION_DIGIT_0 + 5},
+    {"Keypad 6", RC_ACTION_DIGIT_0 + 6},
+    {"Keypad 7", RC_ACTION_DIGIT_0 + 7},
+    {"Keypad 8", RC_ACTION_DIGIT_0 + 8},
+    {"Keypad 9", RC_ACTION_DIGIT_9},
     /* remotes through rc-core and media keyboards (see remote.h) */
-    {"Menu", SC_ACTION_MENU},
-    {"Application", SC_ACTION_MENU},
-    {"AC Home", SC_ACTION_MENU},
-    {"AC Back", SC_ACTION_BACK},
-    {"Help", SC_ACTION_INFO},
-    {"Select", SC_ACTION_OK},
-    {"Mute", SC_ACTION_MUTE},
-    {"AudioMute", SC_ACTION_MUTE},
-    {"VolumeUp", SC_ACTION_VOLUME_UP},
-    {"VolumeDown", SC_ACTION_VOLUME_DOWN},
-    {"AudioPlay", SC_ACTION_PLAY_PAUSE},
-    {"Pause", SC_ACTION_PLAY_PAUSE},
-    {"AudioStop", SC_ACTION_STOP},
-    {"Stop", SC_ACTION_STOP},
-    {"AudioNext", SC_ACTION_CHANNEL_UP},
-    {"AudioPrev", SC_ACTION_CHANNEL_DOWN},
+    {"Menu", RC_ACTION_MENU},
+    {"Application", RC_ACTION_MENU},
+    {"AC Home", RC_ACTION_MENU},
+    {"AC Back", RC_ACTION_BACK},
+    {"Help", RC_ACTION_INFO},
+    {"Select", RC_ACTION_OK},
+    {"Mute", RC_ACTION_MUTE},
+    {"AudioMute", RC_ACTION_MUTE},
+    {"VolumeUp", RC_ACTION_VOLUME_UP},
+    {"VolumeDown", RC_ACTION_VOLUME_DOWN},
+    {"AudioPlay", RC_ACTION_PLAY_PAUSE},
+    {"Pause", RC_ACTION_PLAY_PAUSE},
+    {"AudioStop", RC_ACTION_STOP},
+    {"Stop", RC_ACTION_STOP},
+    {"AudioNext", RC_ACTION_CHANNEL_UP},
+    {"AudioPrev", RC_ACTION_CHANNEL_DOWN},
 };
 
-/* SC_KEYMAP_PLAY: applied over the defaults above. Esc/q quit, m mute and
+/* RC_KEYMAP_PLAY: applied over the defaults above. Esc/q quit, m mute and
  * f fullscreen are what `play` has always answered to (README); the kiosk
  * keeps Escape for back and M for the menu, and has nothing that quits. */
 static const struct {
     const char *key;
-    enum sc_action action;
+    enum rc_action action;
 } play_bindings[] = {
-    {"Escape", SC_ACTION_QUIT},
-    {"Q", SC_ACTION_QUIT},
-    {"M", SC_ACTION_MUTE},
-    {"F", SC_ACTION_FULLSCREEN},
+    {"Escape", RC_ACTION_QUIT},
+    {"Q", RC_ACTION_QUIT},
+    {"M", RC_ACTION_MUTE},
+    {"F", RC_ACTION_FULLSCREEN},
 };
 
 /* Sets key -> action, replacing an earlier binding of the same key. */
-static int bind(struct sc_keymap *map, const char *key, enum sc_action action)
+static int bind(struct rc_keymap *map, const char *key, enum rc_action action)
 {
     for (size_t i = 0; i < map->count; i++) {
         if (strcasecmp(map->bindings[i].key, key) == 0) {
@@ -121,35 +121,35 @@ static int bind(struct sc_keymap *map, const char *key, enum sc_action action)
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-int sc_keymap_create(enum sc_keymap_profile profile, struct sc_keymap **out)
+int rc_keymap_create(enum rc_keymap_profile profile, struct rc_keymap **out)
 {
     *out = NULL;
-    struct sc_keymap *map = calloc(1, sizeof(*map));
+    struct rc_keymap *map = calloc(1, sizeof(*map));
     if (!map) return -ENOMEM;
     for (size_t i = 0; i < COUNT(default_bindings); i++)
         if (bind(map, default_bindings[i].key, default_bindings[i].action)) goto fail;
-    for (size_t i = 0; profile == SC_KEYMAP_PLAY && i < COUNT(play_bindings); i++)
+    for (size_t i = 0; profile == RC_KEYMAP_PLAY && i < COUNT(play_bindings); i++)
         if (bind(map, play_bindings[i].key, play_bindings[i].action)) goto fail;
     *out = map;
     return 0;
 fail:
-    sc_keymap_destroy(map);
+    rc_keymap_destroy(map);
     return -ENOMEM;
 }
 
-void sc_keymap_destroy(struct sc_keymap *map)
+void rc_keymap_destroy(struct rc_keymap *map)
 {
     if (!map) return;
     free(map->bindings);
     free(map);
 }
 
-enum sc_action sc_keymap_lookup(const struct sc_keymap *map, const char *key_name)
+enum rc_action rc_keymap_lookup(const struct rc_keymap *map, const char *key_name)
 {
-    if (!map || !key_name) return SC_ACTION_NONE;
+    if (!map || !key_name) return RC_ACTION_NONE;
     for (size_t i = 0; i < map->count; i++)
         if (strcasecmp(map->bindings[i].key, key_name) == 0) return map->bindings[i].action;
-    return SC_ACTION_NONE;
+    return RC_ACTION_NONE;
 }
 
 static void trim(char **start, char **end)
@@ -161,7 +161,7 @@ static void trim(char **start, char **end)
 }
 
 /* Parses one non-comment line into key and action; returns NULL or why not. */
-static const char *parse_line(char *line, char *end, char *key, enum sc_action *action)
+static const char *parse_line(char *line, char *end, char *key, enum rc_action *action)
 {
     char *p = line, *key_end, *rest;
     if (*p == '"') {
@@ -189,7 +189,7 @@ static const char *parse_line(char *line, char *end, char *key, enum sc_action *
     }
     size_t key_len = (size_t)(key_end - p);
     if (key_len == 0) return "the key name is empty";
-    if (key_len >= SC_KEY_NAME_MAX) return "the key name is too long";
+    if (key_len >= RC_KEY_NAME_MAX) return "the key name is too long";
     memcpy(key, p, key_len);
     key[key_len] = '\0';
     char *value = rest + 1, *value_end = end;
@@ -200,14 +200,14 @@ static const char *parse_line(char *line, char *end, char *key, enum sc_action *
     if (value_len >= sizeof(name)) return "unknown action";
     memcpy(name, value, value_len);
     name[value_len] = '\0';
-    if (sc_action_parse(name, action))
+    if (rc_action_parse(name, action))
         return "unknown action (up, down, left, right, ok, back, menu, info, 0-9, play_pause, "
                "stop, channel_up, channel_down, volume_up, volume_down, mute, quit, fullscreen, "
                "none)";
     return NULL;
 }
 
-int sc_keymap_load_text(struct sc_keymap *map, const char *text, size_t len, const char *name,
+int rc_keymap_load_text(struct rc_keymap *map, const char *text, size_t len, const char *name,
                         struct sc_log *log)
 {
     char *copy = malloc(len + 1);
@@ -229,8 +229,8 @@ int sc_keymap_load_text(struct sc_keymap *map, const char *text, size_t len, con
             bad++;
             continue;
         }
-        char key[SC_KEY_NAME_MAX];
-        enum sc_action action;
+        char key[RC_KEY_NAME_MAX];
+        enum rc_action action;
         const char *why = parse_line(start, end, key, &action);
         if (why) {
             SC_WARN(log, "%s:%d: %s; line ignored", name, line_no, why);
@@ -246,7 +246,7 @@ int sc_keymap_load_text(struct sc_keymap *map, const char *text, size_t len, con
     return bad;
 }
 
-int sc_keymap_load_file(struct sc_keymap *map, const char *path, struct sc_log *log)
+int rc_keymap_load_file(struct rc_keymap *map, const char *path, struct sc_log *log)
 {
     char *text;
     size_t len;
@@ -257,24 +257,24 @@ int sc_keymap_load_file(struct sc_keymap *map, const char *path, struct sc_log *
                 "cannot read the keymap %s: %s; keeping the defaults", path, strerror(-rc));
         return rc;
     }
-    rc = sc_keymap_load_text(map, text, len, path, log);
+    rc = rc_keymap_load_text(map, text, len, path, log);
     free(text);
     return rc;
 }
 
-int sc_keymap_open(enum sc_keymap_profile profile, const char *path, struct sc_log *log,
-                   struct sc_keymap **out)
+int rc_keymap_open(enum rc_keymap_profile profile, const char *path, struct sc_log *log,
+                   struct rc_keymap **out)
 {
     *out = NULL;
-    struct sc_keymap *map;
-    int rc = sc_keymap_create(profile, &map);
+    struct rc_keymap *map;
+    int rc = rc_keymap_create(profile, &map);
     if (rc < 0) return rc;
-    const char *file = path ? path : SC_KEYMAP_DEFAULT_PATH;
-    rc = sc_keymap_load_file(map, file, log);
+    const char *file = path ? path : RC_KEYMAP_DEFAULT_PATH;
+    rc = rc_keymap_load_file(map, file, log);
     if (rc < 0 && (path || rc != -ENOENT)) {
         SC_ERR(log, "keymap %s: %s", file, strerror(-rc));
         if (path) { /* asked for by name: running without it would surprise */
-            sc_keymap_destroy(map);
+            rc_keymap_destroy(map);
             return rc;
         }
     }

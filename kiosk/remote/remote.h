@@ -11,24 +11,24 @@
  *    IPC): a Unix socket server whose own thread accepts clients and reads
  *    requests, while the requests are HANDLED ON THE CORE LOOP'S THREAD: the
  *    server queues them and calls the wakeup callback; the core loop calls
- *    sc_ipc_server_poll(), which runs the handler for each pending request and
+ *    rc_ipc_server_poll(), which runs the handler for each pending request and
  *    hands the response back to the server thread to write.
  *  - The client side (`studycast ctl`): one request, one response, a timeout.
  *
  * Why the vocabulary lives here and not in ui/: ui sits below kiosk and must
  * not include kiosk headers, and the vocabulary belongs with the keymap and
  * the socket that speak it. So ui knows no actions at all: it reports a key
- * press by name (sc_ui_wait_event(), struct sc_ui_event.key_name) and the
+ * press by name (ui_wait_event(), struct ui_event.key_name) and the
  * command above it, kiosk or play, maps the name through its keymap.
  * Dependencies still point one way (kiosk/cli, kiosk/station -> ui and
  * -> remote; remote -> base only).
  *
- * How the kiosk and play use it: sc_keymap_open(profile, --keymap or NULL
- * for SC_KEYMAP_DEFAULT_PATH); on a key event, sc_keymap_lookup(map,
+ * How the kiosk and play use it: rc_keymap_open(profile, --keymap or NULL
+ * for RC_KEYMAP_DEFAULT_PATH); on a key event, rc_keymap_lookup(map,
  * ev.key_name). With --ipc (the kiosk),
- * sc_ipc_server_create() with a wakeup that wakes the core loop (an eventfd
+ * rc_ipc_server_create() with a wakeup that wakes the core loop (an eventfd
  * it polls, or SDL_PushEvent of a user event); when woken, the core loop calls
- * sc_ipc_server_poll(server, sc_remote_handle_request, &callbacks), whose
+ * rc_ipc_server_poll(server, rc_handle_request, &callbacks), whose
  * press callback feeds the same action path as the keys, so a socket press
  * acts exactly as the remote does.
  *
@@ -55,71 +55,71 @@
 
 /* ---- actions ------------------------------------------------------------- */
 
-enum sc_action {
-    SC_ACTION_NONE = 0,
-    SC_ACTION_UP,
-    SC_ACTION_DOWN,
-    SC_ACTION_LEFT,
-    SC_ACTION_RIGHT,
-    SC_ACTION_OK,
-    SC_ACTION_BACK,
-    SC_ACTION_MENU,
-    SC_ACTION_INFO,
-    SC_ACTION_DIGIT_0, /* DIGIT_0 + n is digit n */
-    SC_ACTION_DIGIT_9 = SC_ACTION_DIGIT_0 + 9,
-    SC_ACTION_PLAY_PAUSE,
-    SC_ACTION_STOP,
-    SC_ACTION_CHANNEL_UP,
-    SC_ACTION_CHANNEL_DOWN,
-    SC_ACTION_VOLUME_UP,
-    SC_ACTION_VOLUME_DOWN,
-    SC_ACTION_MUTE,
+enum rc_action {
+    RC_ACTION_NONE = 0,
+    RC_ACTION_UP,
+    RC_ACTION_DOWN,
+    RC_ACTION_LEFT,
+    RC_ACTION_RIGHT,
+    RC_ACTION_OK,
+    RC_ACTION_BACK,
+    RC_ACTION_MENU,
+    RC_ACTION_INFO,
+    RC_ACTION_DIGIT_0, /* DIGIT_0 + n is digit n */
+    RC_ACTION_DIGIT_9 = RC_ACTION_DIGIT_0 + 9,
+    RC_ACTION_PLAY_PAUSE,
+    RC_ACTION_STOP,
+    RC_ACTION_CHANNEL_UP,
+    RC_ACTION_CHANNEL_DOWN,
+    RC_ACTION_VOLUME_UP,
+    RC_ACTION_VOLUME_DOWN,
+    RC_ACTION_MUTE,
     /* `play` only: the kiosk is an appliance, it neither quits nor leaves
      * fullscreen on a key (its screens refuse these, -ENOTSUP). */
-    SC_ACTION_QUIT,
-    SC_ACTION_FULLSCREEN,
-    SC_ACTION_COUNT
+    RC_ACTION_QUIT,
+    RC_ACTION_FULLSCREEN,
+    RC_ACTION_COUNT
 };
 
 /* "none", "up", "down", "left", "right", "ok", "back", "menu", "info", "0".."9",
  * "play_pause", "stop", "channel_up", "channel_down", "volume_up",
  * "volume_down", "mute", "quit", "fullscreen". */
-const char *sc_action_name(enum sc_action action);
+const char *rc_action_name(enum rc_action action);
 /* Parses a name above (case-insensitive; "digit_5" is accepted for "5").
- * Returns 0 or -EINVAL. "none" parses to SC_ACTION_NONE. */
-int sc_action_parse(const char *name, enum sc_action *action);
+ * Returns 0 or -EINVAL. "none" parses to RC_ACTION_NONE. */
+int rc_action_parse(const char *name, enum rc_action *action);
 /* The digit of a digit action (0-9), or -1. */
-int sc_action_digit(enum sc_action action);
+int rc_action_digit(enum rc_action action);
 
 /* ---- keymap -------------------------------------------------------------- */
 
-#define SC_KEYMAP_DEFAULT_PATH "/etc/studycast/keymap.conf"
-#define SC_KEY_NAME_MAX        64
+#define RC_KEYMAP_DEFAULT_PATH "/etc/studycast/keymap.conf"
+#define RC_KEY_NAME_MAX        64
 
 /* Key name -> action. Built once at start-up and then only read: lookups
  * from any thread are safe while nobody loads into it. */
-struct sc_keymap;
+struct rc_keymap;
 
 /* The built-in defaults a keymap starts from. Both profiles share every
  * keyboard and remote binding except the few keys whose meaning differs
  * between the kiosk and a player; a keymap file applies to both. */
-enum sc_keymap_profile {
-    SC_KEYMAP_KIOSK = 0, /* Escape/Backspace back, M menu; nothing quits */
-    SC_KEYMAP_PLAY,      /* the kiosk's, but Escape and Q quit, M mute, F fullscreen */
+enum rc_keymap_profile {
+    RC_KEYMAP_KIOSK = 0, /* Escape/Backspace back, M menu; nothing quits */
+    RC_KEYMAP_PLAY,      /* the kiosk's, but Escape and Q quit, M mute, F fullscreen */
 };
 
 /* A keymap holding the profile's built-in defaults. Returns 0 or -ENOMEM. */
-int sc_keymap_create(enum sc_keymap_profile profile, struct sc_keymap **out);
-void sc_keymap_destroy(struct sc_keymap *map); /* accepts NULL */
+int rc_keymap_create(enum rc_keymap_profile profile, struct rc_keymap **out);
+void rc_keymap_destroy(struct rc_keymap *map); /* accepts NULL */
 
 /* The keymap a command starts with: the profile's defaults, then the file at
- * path (--keymap), or SC_KEYMAP_DEFAULT_PATH when path is NULL, whose absence
- * is normal. Bad lines are logged and skipped (sc_keymap_load_text). Returns
+ * path (--keymap), or RC_KEYMAP_DEFAULT_PATH when path is NULL, whose absence
+ * is normal. Bad lines are logged and skipped (rc_keymap_load_text). Returns
  * 0, -ENOMEM, or -errno when a path given cannot be read (logged as
  * "keymap PATH: reason"; *out is NULL then). An unreadable default file is
  * logged and the defaults are used. */
-int sc_keymap_open(enum sc_keymap_profile profile, const char *path, struct sc_log *log,
-                   struct sc_keymap **out);
+int rc_keymap_open(enum rc_keymap_profile profile, const char *path, struct sc_log *log,
+                   struct rc_keymap **out);
 
 /* Applies keymap text on top of what the map holds. One binding per line:
  *     KEYNAME = action
@@ -130,33 +130,33 @@ int sc_keymap_open(enum sc_keymap_profile profile, const char *path, struct sc_l
  * logged as "NAME:LINE: reason" (NAME is the file name given) and skipped;
  * the good lines and the defaults stay. Returns the number of bad lines
  * (0 when all is well) or -ENOMEM. */
-int sc_keymap_load_text(struct sc_keymap *map, const char *text, size_t len, const char *name,
+int rc_keymap_load_text(struct rc_keymap *map, const char *text, size_t len, const char *name,
                         struct sc_log *log);
 /* The same from a file (at most 64 KiB). Returns the number of bad lines,
  * or -errno when the file cannot be read (the map is unchanged then). */
-int sc_keymap_load_file(struct sc_keymap *map, const char *path, struct sc_log *log);
+int rc_keymap_load_file(struct rc_keymap *map, const char *path, struct sc_log *log);
 
-/* The action for an SDL key name, or SC_ACTION_NONE. */
-enum sc_action sc_keymap_lookup(const struct sc_keymap *map, const char *key_name);
+/* The action for an SDL key name, or RC_ACTION_NONE. */
+enum rc_action rc_keymap_lookup(const struct rc_keymap *map, const char *key_name);
 
 /* ---- control socket server ------------------------------------------------- */
 
-#define SC_IPC_DEFAULT_MAX_LINE 65536
-#define SC_IPC_MAX_CLIENTS      32
-#define SC_IPC_MAX_PENDING      256
+#define RC_IPC_DEFAULT_MAX_LINE 65536
+#define RC_IPC_MAX_CLIENTS      32
+#define RC_IPC_MAX_PENDING      256
 
-/* Answers one request, ON THE THREAD CALLING sc_ipc_server_poll(). request is
+/* Answers one request, ON THE THREAD CALLING rc_ipc_server_poll(). request is
  * the parsed JSON object (borrowed for the call). The handler writes the
  * response's own members into `out`, an object already opened; the server
  * adds "error" and "request_id". Returns NULL for success, or an error text
  * with static lifetime ("unknown command"), in which case what was written
  * into out is discarded and the response is {"error": text}. */
-typedef const char *(*sc_ipc_handler_fn)(void *opaque, const struct sc_jv *request,
+typedef const char *(*rc_ipc_handler_fn)(void *opaque, const struct sc_jv *request,
                                          struct sc_json *out);
 
-struct sc_ipc_server_config {
+struct rc_ipc_server_config {
     const char *path; /* the socket file; a stale one is replaced */
-    size_t max_line;  /* request line limit in bytes; 0 means SC_IPC_DEFAULT_MAX_LINE */
+    size_t max_line;  /* request line limit in bytes; 0 means RC_IPC_DEFAULT_MAX_LINE */
     /* Called on the server thread whenever requests were queued; must be
      * cheap and thread-safe (an eventfd write, SDL_PushEvent ...). */
     void (*wakeup)(void *opaque);
@@ -164,47 +164,46 @@ struct sc_ipc_server_config {
     struct sc_log *log; /* borrowed; may be NULL */
 };
 
-struct sc_ipc_server;
+struct rc_ipc_server;
 
 /* Binds and listens on config->path and starts the server thread. If the
  * path is a socket nobody answers on, it is replaced; if a server answers
  * there, returns -EADDRINUSE; if it is some other file, -EEXIST (never
  * deleted). Also -ENAMETOOLONG, -errno. */
-int sc_ipc_server_create(const struct sc_ipc_server_config *config, struct sc_ipc_server **out);
+int rc_ipc_server_create(const struct rc_ipc_server_config *config, struct rc_ipc_server **out);
 /* Stops the thread, closes every client and removes the socket file.
- * Accepts NULL. Not concurrently with sc_ipc_server_poll(). */
-void sc_ipc_server_destroy(struct sc_ipc_server *server);
+ * Accepts NULL. Not concurrently with rc_ipc_server_poll(). */
+void rc_ipc_server_destroy(struct rc_ipc_server *server);
 /* Runs handler for every queued request, in arrival order, and queues the
  * responses for writing. Malformed requests are answered here too, without
  * calling the handler, so each client gets its answers in order. Returns the
  * number of requests answered. Call from one thread (the core loop). */
-int sc_ipc_server_poll(struct sc_ipc_server *server, sc_ipc_handler_fn handler, void *opaque);
+int rc_ipc_server_poll(struct rc_ipc_server *server, rc_ipc_handler_fn handler, void *opaque);
 /* Sends an event line (a JSON object such as {"event":"screen","screen":
  * "rollcall"}, without newline) to every connected client, as mpv's IPC
  * does, so a test or a bridge can wait for a change instead of polling
  * status. Clients match responses by request_id and skip events. Any thread.
  * Returns the number of clients it was queued for, or -EINVAL for text that
  * is not one JSON object on one line. */
-int sc_ipc_server_send_event(struct sc_ipc_server *server, const char *json_object);
+int rc_ipc_server_send_event(struct rc_ipc_server *server, const char *json_object);
 /* The number of connected clients (for tests and the status screen). */
-int sc_ipc_server_client_count(struct sc_ipc_server *server);
+int rc_ipc_server_client_count(struct rc_ipc_server *server);
 
 /* The standard commands, for the kiosk to plug its state into:
  *   {"command":"press","action":"ok"}   -> callbacks->press(action)
  *   {"command":"status"}                -> {"error":"success", ...status members}
  *   {"command":"actions"}               -> {"actions":["up","down",...]}
- * Pass sc_remote_handle_request as the handler and the callbacks as opaque. */
-struct sc_remote_callbacks {
+ * Pass rc_handle_request as the handler and the callbacks as opaque. */
+struct rc_callbacks {
     /* Acts as the remote does. Returns 0, or a negative code: the response
      * is then {"error":"action not possible now"}. */
-    int (*press)(void *opaque, enum sc_action action);
+    int (*press)(void *opaque, enum rc_action action);
     /* Writes the status members ("screen", "course", "session_id",
      * "present", "signal" ...) into out, an open object. */
     void (*status)(void *opaque, struct sc_json *out);
     void *opaque;
 };
-const char *sc_remote_handle_request(void *callbacks, const struct sc_jv *request,
-                                     struct sc_json *out);
+const char *rc_handle_request(void *callbacks, const struct sc_jv *request, struct sc_json *out);
 
 /* ---- client ----------------------------------------------------------------- */
 
@@ -214,7 +213,6 @@ const char *sc_remote_handle_request(void *callbacks, const struct sc_jv *reques
  * Returns 0, -ENOENT (no socket file), -ECONNREFUSED (nobody listening),
  * -ETIMEDOUT, -EPROTO (an answer that is not JSON), -EINVAL (bad request
  * text) or -errno. Lines without our request_id (events) are skipped. */
-int sc_remote_request(const char *path, const char *request_json, int timeout_ms,
-                      struct sc_jv **response);
+int rc_request(const char *path, const char *request_json, int timeout_ms, struct sc_jv **response);
 
 #endif

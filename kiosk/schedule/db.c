@@ -39,7 +39,7 @@ static const char *const migrations[] = {
     "id, title, source, start_utc, utc_offset_s, duration_min, until_event_end, weekdays, "        \
     "kind, counts"
 
-struct sc_schedule {
+struct sch_db {
     sqlite3 *db;
     struct sc_log *log;
     sqlite3_stmt *insert;
@@ -51,13 +51,13 @@ struct sc_schedule {
     int64_t seen_version;
 };
 
-static int db_error(struct sc_schedule *s, const char *what)
+static int db_error(struct sch_db *s, const char *what)
 {
     SC_ERR(s->log, "schedule.db: %s: %s", what, sqlite3_errmsg(s->db));
     return -EIO;
 }
 
-static int exec(struct sc_schedule *s, const char *sql)
+static int exec(struct sch_db *s, const char *sql)
 {
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
@@ -68,7 +68,7 @@ static int exec(struct sc_schedule *s, const char *sql)
     return 0;
 }
 
-static int schema_version(struct sc_schedule *s, int *version)
+static int schema_version(struct sch_db *s, int *version)
 {
     sqlite3_stmt *stmt;
     if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
@@ -79,7 +79,7 @@ static int schema_version(struct sc_schedule *s, int *version)
     return rc;
 }
 
-static int migrate(struct sc_schedule *s)
+static int migrate(struct sch_db *s)
 {
     int rc = exec(s, "BEGIN IMMEDIATE");
     if (rc) return rc;
@@ -88,7 +88,7 @@ static int migrate(struct sc_schedule *s)
     if (version > SCHEMA_VERSION) {
         SC_ERR(s->log, "schedule.db has schema version %d; this studycast knows up to %d", version,
                SCHEMA_VERSION);
-        rc = SC_SCHED_ESCHEMA;
+        rc = SCH_ESCHEMA;
         goto fail;
     }
     for (int v = version; v < SCHEMA_VERSION; v++) {
@@ -104,17 +104,17 @@ fail:
     return rc;
 }
 
-static int prepare(struct sc_schedule *s, sqlite3_stmt **stmt, const char *sql)
+static int prepare(struct sch_db *s, sqlite3_stmt **stmt, const char *sql)
 {
     if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) != SQLITE_OK)
         return db_error(s, "preparing a statement");
     return 0;
 }
 
-int sc_schedule_open(const char *data_dir, struct sc_log *log, struct sc_schedule **out)
+int sch_db_open(const char *data_dir, struct sc_log *log, struct sch_db **out)
 {
     *out = NULL;
-    struct sc_schedule *s = calloc(1, sizeof(*s));
+    struct sch_db *s = calloc(1, sizeof(*s));
     if (!s) return -ENOMEM;
     s->log = log;
     int rc;
@@ -149,15 +149,15 @@ int sc_schedule_open(const char *data_dir, struct sc_log *log, struct sc_schedul
         (rc = prepare(s, &s->list, "SELECT " ENTRY_COLUMNS " FROM entries ORDER BY id")) ||
         (rc = prepare(s, &s->data_version, "PRAGMA data_version")))
         goto fail;
-    sc_schedule_changed_elsewhere(s); /* remember the version we start from */
+    sch_db_changed_elsewhere(s); /* remember the version we start from */
     *out = s;
     return 0;
 fail:
-    sc_schedule_close(s);
+    sch_db_close(s);
     return rc;
 }
 
-void sc_schedule_close(struct sc_schedule *s)
+void sch_db_close(struct sch_db *s)
 {
     if (!s) return;
     sqlite3_finalize(s->insert);
@@ -170,10 +170,10 @@ void sc_schedule_close(struct sc_schedule *s)
     free(s);
 }
 
-static void bind_entry(sqlite3_stmt *stmt, const struct sc_sched_entry *e)
+static void bind_entry(sqlite3_stmt *stmt, const struct sch_entry *e)
 {
-    char source[SC_SCHED_LOCATION_MAX + 32];
-    sc_sched_source_format(&e->source, source, sizeof(source));
+    char source[SCH_LOCATION_MAX + 32];
+    sch_source_format(&e->source, source, sizeof(source));
     sqlite3_bind_text(stmt, 1, e->title, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(stmt, 2, source, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(stmt, 3, e->start_utc);
@@ -181,16 +181,16 @@ static void bind_entry(sqlite3_stmt *stmt, const struct sc_sched_entry *e)
     sqlite3_bind_int(stmt, 5, e->until_event_end ? 0 : e->duration_min);
     sqlite3_bind_int(stmt, 6, e->until_event_end);
     sqlite3_bind_int(stmt, 7, e->weekdays);
-    sqlite3_bind_text(stmt, 8, sc_sched_kind_name(e->kind), -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 8, sch_kind_name(e->kind), -1, SQLITE_STATIC);
     sqlite3_bind_int(stmt, 9, e->counts);
     sqlite3_bind_int64(stmt, 10, sc_utc_ns() / 1000000000);
 }
 
 /* Reads a row; a row that no longer parses (edited by hand, say) is an
  * error for that row, reported by id, rather than a silently wrong course. */
-static int read_entry(struct sc_schedule *s, sqlite3_stmt *stmt, struct sc_sched_entry *e)
+static int read_entry(struct sch_db *s, sqlite3_stmt *stmt, struct sch_entry *e)
 {
-    sc_sched_entry_init(e);
+    sch_entry_init(e);
     e->id = sqlite3_column_int64(stmt, 0);
     const char *title = (const char *)sqlite3_column_text(stmt, 1);
     const char *source = (const char *)sqlite3_column_text(stmt, 2);
@@ -203,19 +203,18 @@ static int read_entry(struct sc_schedule *s, sqlite3_stmt *stmt, struct sc_sched
     e->weekdays = (uint8_t)sqlite3_column_int(stmt, 7);
     e->counts = sqlite3_column_int(stmt, 9) != 0;
     char err[160];
-    if (sc_sched_source_parse(source ? source : "", &e->source, err, sizeof(err)) ||
-        sc_sched_kind_parse(kind ? kind : "", &e->kind) ||
-        sc_sched_entry_validate(e, err, sizeof(err))) {
+    if (sch_source_parse(source ? source : "", &e->source, err, sizeof(err)) ||
+        sch_kind_parse(kind ? kind : "", &e->kind) || sch_entry_validate(e, err, sizeof(err))) {
         SC_ERR(s->log, "schedule.db: entry %lld is damaged and skipped", (long long)e->id);
         return -EINVAL;
     }
     return 0;
 }
 
-int sc_schedule_add(struct sc_schedule *s, struct sc_sched_entry *entry)
+int sch_db_add(struct sch_db *s, struct sch_entry *entry)
 {
     char err[160];
-    if (sc_sched_entry_validate(entry, err, sizeof(err))) {
+    if (sch_entry_validate(entry, err, sizeof(err))) {
         SC_WARN(s->log, "schedule: refusing an entry: %s", err);
         return -EINVAL;
     }
@@ -231,10 +230,10 @@ int sc_schedule_add(struct sc_schedule *s, struct sc_sched_entry *entry)
     return 0;
 }
 
-int sc_schedule_update(struct sc_schedule *s, const struct sc_sched_entry *entry)
+int sch_db_update(struct sch_db *s, const struct sch_entry *entry)
 {
     char err[160];
-    if (sc_sched_entry_validate(entry, err, sizeof(err))) {
+    if (sch_entry_validate(entry, err, sizeof(err))) {
         SC_WARN(s->log, "schedule: refusing an entry: %s", err);
         return -EINVAL;
     }
@@ -247,7 +246,7 @@ int sc_schedule_update(struct sc_schedule *s, const struct sc_sched_entry *entry
     return sqlite3_changes(s->db) == 1 ? 0 : -ENOENT;
 }
 
-int sc_schedule_remove(struct sc_schedule *s, int64_t id)
+int sch_db_remove(struct sch_db *s, int64_t id)
 {
     sqlite3_reset(s->remove);
     sqlite3_bind_int64(s->remove, 1, id);
@@ -257,7 +256,7 @@ int sc_schedule_remove(struct sc_schedule *s, int64_t id)
     return sqlite3_changes(s->db) == 1 ? 0 : -ENOENT;
 }
 
-int sc_schedule_get(struct sc_schedule *s, int64_t id, struct sc_sched_entry *entry)
+int sch_db_get(struct sch_db *s, int64_t id, struct sch_entry *entry)
 {
     sqlite3_reset(s->get);
     sqlite3_bind_int64(s->get, 1, id);
@@ -273,18 +272,18 @@ int sc_schedule_get(struct sc_schedule *s, int64_t id, struct sc_sched_entry *en
     return rc;
 }
 
-int sc_schedule_list(struct sc_schedule *s, struct sc_sched_entry **entries, size_t *count)
+int sch_db_list(struct sch_db *s, struct sch_entry **entries, size_t *count)
 {
     *entries = NULL;
     *count = 0;
-    struct sc_sched_entry *list = NULL;
+    struct sch_entry *list = NULL;
     size_t n = 0, cap = 0;
     int rc = 0, step;
     sqlite3_reset(s->list);
     while ((step = sqlite3_step(s->list)) == SQLITE_ROW) {
         if (n == cap) {
             size_t new_cap = cap ? cap * 2 : 16;
-            struct sc_sched_entry *bigger = realloc(list, new_cap * sizeof(*list));
+            struct sch_entry *bigger = realloc(list, new_cap * sizeof(*list));
             if (!bigger) {
                 rc = -ENOMEM;
                 break;
@@ -305,7 +304,7 @@ int sc_schedule_list(struct sc_schedule *s, struct sc_sched_entry **entries, siz
     return 0;
 }
 
-bool sc_schedule_changed_elsewhere(struct sc_schedule *s)
+bool sch_db_changed_elsewhere(struct sch_db *s)
 {
     sqlite3_reset(s->data_version);
     if (sqlite3_step(s->data_version) != SQLITE_ROW) {

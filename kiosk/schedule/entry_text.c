@@ -14,36 +14,36 @@ static const char *const kind_names[] = {"live", "capture", "replay"};
 static const char *const old_kind_names[] = {NULL, "record", "recording"};
 static const char *const weekday_names[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
-const char *sc_sched_kind_name(enum sc_sched_kind kind)
+const char *sch_kind_name(enum sch_kind kind)
 {
     return (unsigned)kind < 3 ? kind_names[kind] : "unknown";
 }
 
-int sc_sched_kind_parse(const char *name, enum sc_sched_kind *kind)
+int sch_kind_parse(const char *name, enum sch_kind *kind)
 {
     for (int i = 0; i < 3; i++) {
         if (strcmp(name, kind_names[i]) == 0 ||
             (old_kind_names[i] && strcmp(name, old_kind_names[i]) == 0)) {
-            *kind = (enum sc_sched_kind)i;
+            *kind = (enum sch_kind)i;
             return 0;
         }
     }
     return -EINVAL;
 }
 
-bool sc_sched_kind_counts_by_default(enum sc_sched_kind kind)
+bool sch_kind_counts_by_default(enum sch_kind kind)
 {
-    return kind != SC_SCHED_CAPTURE;
+    return kind != SCH_CAPTURE;
 }
 
-int sc_sched_repeat_parse(const char *text, uint8_t *weekdays)
+int sch_repeat_parse(const char *text, uint8_t *weekdays)
 {
     if (strcmp(text, "daily") == 0) {
-        *weekdays = SC_SCHED_DAILY;
+        *weekdays = SCH_DAILY;
         return 0;
     }
     if (strcmp(text, "once") == 0) {
-        *weekdays = SC_SCHED_ONCE;
+        *weekdays = SCH_ONCE;
         return 0;
     }
     uint8_t set = 0;
@@ -61,13 +61,13 @@ int sc_sched_repeat_parse(const char *text, uint8_t *weekdays)
     return 0;
 }
 
-void sc_sched_repeat_format(uint8_t weekdays, char *buf, size_t size)
+void sch_repeat_format(uint8_t weekdays, char *buf, size_t size)
 {
-    if (weekdays == SC_SCHED_ONCE) {
+    if (weekdays == SCH_ONCE) {
         snprintf(buf, size, "once");
         return;
     }
-    if ((weekdays & SC_SCHED_DAILY) == SC_SCHED_DAILY) {
+    if ((weekdays & SCH_DAILY) == SCH_DAILY) {
         snprintf(buf, size, "daily");
         return;
     }
@@ -110,12 +110,11 @@ static int parse_positive(const char *text, const char **end, int64_t max, int64
     return 0;
 }
 
-int sc_sched_source_parse(const char *text, struct sc_sched_source *source, char *err,
-                          size_t err_size)
+int sch_source_parse(const char *text, struct sch_source *source, char *err, size_t err_size)
 {
     memset(source, 0, sizeof(*source));
     if (!text || !*text) return source_error(err, err_size, "the source is empty");
-    if (strlen(text) >= SC_SCHED_LOCATION_MAX)
+    if (strlen(text) >= SCH_LOCATION_MAX)
         return source_error(err, err_size, "the source is too long");
     const char *end;
     int64_t number;
@@ -123,7 +122,7 @@ int sc_sched_source_parse(const char *text, struct sc_sched_source *source, char
         if (parse_positive(text + 8, &end, 65535, &number))
             return source_error(err, err_size,
                                 "a service is 'service:N' with N the service number 1-65535");
-        source->type = SC_SOURCE_SERVICE;
+        source->type = SCH_SOURCE_SERVICE;
         source->service_id = (int)number;
         if (*end == '@') {
             if (!has_url_scheme(end + 1))
@@ -144,12 +143,12 @@ int sc_sched_source_parse(const char *text, struct sc_sched_source *source, char
         if (parse_positive(text + prefix, &end, INT64_MAX, &number) || *end != '\0')
             return source_error(err, err_size,
                                 "a capture is 'capture:ID' with ID a capture entry's id");
-        source->type = SC_SOURCE_CAPTURE;
+        source->type = SCH_SOURCE_CAPTURE;
         source->capture_entry_id = number;
         return 0;
     }
     if (has_url_scheme(text)) {
-        source->type = SC_SOURCE_URL;
+        source->type = SCH_SOURCE_URL;
         snprintf(source->location, sizeof(source->location), "%s", text);
         return 0;
     }
@@ -163,27 +162,27 @@ int sc_sched_source_parse(const char *text, struct sc_sched_source *source, char
     if (path[0] != '/' &&
         (strncmp(path, "../", 3) == 0 || strstr(path, "/../") || strcmp(path, "..") == 0))
         return source_error(err, err_size, "a library file name may not contain '..'");
-    source->type = SC_SOURCE_FILE;
+    source->type = SCH_SOURCE_FILE;
     snprintf(source->location, sizeof(source->location), "%s", path);
     return 0;
 }
 
-void sc_sched_source_format(const struct sc_sched_source *source, char *buf, size_t size)
+void sch_source_format(const struct sch_source *source, char *buf, size_t size)
 {
     switch (source->type) {
-    case SC_SOURCE_SERVICE:
+    case SCH_SOURCE_SERVICE:
         if (source->location[0])
             snprintf(buf, size, "service:%d@%s", source->service_id, source->location);
         else
             snprintf(buf, size, "service:%d", source->service_id);
         break;
-    case SC_SOURCE_CAPTURE:
+    case SCH_SOURCE_CAPTURE:
         snprintf(buf, size, "capture:%" PRId64, source->capture_entry_id);
         break;
-    case SC_SOURCE_URL:
+    case SCH_SOURCE_URL:
         snprintf(buf, size, "%s", source->location);
         break;
-    case SC_SOURCE_FILE:
+    case SCH_SOURCE_FILE:
         snprintf(buf, size, "%s%s", source->location[0] == '/' ? "" : "file:", source->location);
         break;
     default:
@@ -192,7 +191,7 @@ void sc_sched_source_format(const struct sc_sched_source *source, char *buf, siz
     }
 }
 
-void sc_sched_format_local(int64_t utc, int32_t utc_offset_s, char *buf, size_t size)
+void sch_format_local(int64_t utc, int32_t utc_offset_s, char *buf, size_t size)
 {
     time_t t = (time_t)(utc + utc_offset_s);
     struct tm tm;
@@ -236,7 +235,7 @@ static bool digits(const char **p, int n, int *value)
     return true;
 }
 
-int sc_sched_parse_zone(const char *text, int32_t *offset)
+int sch_parse_zone(const char *text, int32_t *offset)
 {
     if (!text) return -EINVAL;
     if ((text[0] == 'Z' || text[0] == 'z') && text[1] == '\0') {
@@ -281,7 +280,7 @@ static int parse_time(const char *text, int64_t *wall, bool *zoned, int32_t *zon
         if (*p != 'Z' && *p != 'z' && *p != '+' && *p != '-')
             return reason(err, err_size, "unexpected '%s' after the time", p);
         if (!has_time) return reason(err, err_size, "%s", "a zone needs a time of day");
-        int rc = sc_sched_parse_zone(p, zone);
+        int rc = sch_parse_zone(p, zone);
         if (rc == -ERANGE)
             return reason(err, err_size, "the zone '%s' is out of range (-14:00 to +14:00)", p);
         if (rc) return reason(err, err_size, "the zone '%s' is not " ZONE_FORMS, p);
@@ -303,8 +302,8 @@ static int parse_time(const char *text, int64_t *wall, bool *zoned, int32_t *zon
     return 0;
 }
 
-int sc_sched_parse_time(const char *text, int32_t utc_offset_s, int64_t *utc, int32_t *zone,
-                        char *err, size_t err_size)
+int sch_parse_time(const char *text, int32_t utc_offset_s, int64_t *utc, int32_t *zone, char *err,
+                   size_t err_size)
 {
     int64_t wall;
     bool zoned;
@@ -317,12 +316,12 @@ int sc_sched_parse_time(const char *text, int32_t utc_offset_s, int64_t *utc, in
     return 0;
 }
 
-int sc_sched_parse_local(const char *text, int32_t utc_offset_s, int64_t *utc)
+int sch_parse_local(const char *text, int32_t utc_offset_s, int64_t *utc)
 {
-    return sc_sched_parse_time(text, utc_offset_s, utc, NULL, NULL, 0);
+    return sch_parse_time(text, utc_offset_s, utc, NULL, NULL, 0);
 }
 
-int sc_sched_zone_offset(const char *text, int32_t *offset)
+int sch_zone_offset(const char *text, int32_t *offset)
 {
     int64_t wall;
     bool zoned;
@@ -330,33 +329,33 @@ int sc_sched_zone_offset(const char *text, int32_t *offset)
     return rc ? rc : zoned ? 0 : -ENOENT;
 }
 
-int sc_sched_entry_set_start(struct sc_sched_entry *entry, const char *text, int32_t utc_offset_s,
-                             char *err, size_t err_size)
+int sch_entry_set_start(struct sch_entry *entry, const char *text, int32_t utc_offset_s, char *err,
+                        size_t err_size)
 {
     int64_t utc;
     int32_t zone;
-    int rc = sc_sched_parse_time(text, utc_offset_s, &utc, &zone, err, err_size);
+    int rc = sch_parse_time(text, utc_offset_s, &utc, &zone, err, err_size);
     if (rc) return rc;
     entry->start_utc = utc;
     entry->utc_offset_s = utc_offset_s;
     /* "mon" meant Mondays where the time was written; the station may
      * already be on Tuesday then (at most two days apart). */
     int shift = (int)(floor_div(utc + utc_offset_s, DAY_S) - floor_div(utc + zone, DAY_S));
-    uint8_t days = entry->weekdays & SC_SCHED_DAILY, moved = 0;
+    uint8_t days = entry->weekdays & SCH_DAILY, moved = 0;
     for (int i = 0; i < 7; i++)
         if (days & (1u << i)) moved |= (uint8_t)(1u << ((i + shift % 7 + 7) % 7));
-    entry->weekdays = (uint8_t)((entry->weekdays & ~SC_SCHED_DAILY) | moved);
+    entry->weekdays = (uint8_t)((entry->weekdays & ~SCH_DAILY) | moved);
     return 0;
 }
 
-void sc_sched_entry_init(struct sc_sched_entry *entry)
+void sch_entry_init(struct sch_entry *entry)
 {
     memset(entry, 0, sizeof(*entry));
     entry->duration_min = 120;
-    entry->weekdays = SC_SCHED_ONCE;
-    entry->kind = SC_SCHED_LIVE;
+    entry->weekdays = SCH_ONCE;
+    entry->kind = SCH_LIVE;
     entry->counts = true;
-    entry->source.type = SC_SOURCE_SERVICE;
+    entry->source.type = SCH_SOURCE_SERVICE;
 }
 
 static int invalid(char *err, size_t err_size, const char *what)
@@ -365,7 +364,7 @@ static int invalid(char *err, size_t err_size, const char *what)
     return -EINVAL;
 }
 
-int sc_sched_entry_validate(const struct sc_sched_entry *entry, char *err, size_t err_size)
+int sch_entry_validate(const struct sch_entry *entry, char *err, size_t err_size)
 {
     size_t title_len = strnlen(entry->title, sizeof(entry->title));
     if (title_len == 0) return invalid(err, err_size, "the title is empty");
@@ -373,32 +372,33 @@ int sc_sched_entry_validate(const struct sc_sched_entry *entry, char *err, size_
     for (size_t i = 0; i < title_len; i++)
         if ((unsigned char)entry->title[i] < 0x20)
             return invalid(err, err_size, "the title contains control characters");
-    if ((unsigned)entry->kind > SC_SCHED_REPLAY) return invalid(err, err_size, "unknown kind");
+    if ((unsigned)entry->kind > SCH_REPLAY) return invalid(err, err_size, "unknown kind");
     if (entry->utc_offset_s < -14 * 3600 || entry->utc_offset_s > 14 * 3600)
         return invalid(err, err_size, "the UTC offset is out of range (+-14:00)");
     /* 2000-01-01 .. 2100-01-01: anything else is a typo or a broken clock. */
     if (entry->start_utc < 946684800 || entry->start_utc >= 4102444800)
         return invalid(err, err_size, "the start is not between 2000 and 2100");
     if (!entry->until_event_end &&
-        (entry->duration_min < 1 || entry->duration_min > SC_SCHED_MAX_MINUTES))
+        (entry->duration_min < 1 || entry->duration_min > SCH_MAX_MINUTES))
         return invalid(err, err_size, "the duration must be 1 to 1440 minutes");
     if (entry->weekdays & 0x80) return invalid(err, err_size, "bad weekday set");
-    const struct sc_sched_source *s = &entry->source;
+    const struct sch_source *s = &entry->source;
     switch (entry->kind) {
-    case SC_SCHED_LIVE:
-        if (s->type != SC_SOURCE_SERVICE && s->type != SC_SOURCE_URL && s->type != SC_SOURCE_FILE)
+    case SCH_LIVE:
+        if (s->type != SCH_SOURCE_SERVICE && s->type != SCH_SOURCE_URL &&
+            s->type != SCH_SOURCE_FILE)
             return invalid(err, err_size, "a live course plays a service, a URL or a library file");
         break;
-    case SC_SCHED_CAPTURE:
-        if (s->type != SC_SOURCE_SERVICE && s->type != SC_SOURCE_URL)
+    case SCH_CAPTURE:
+        if (s->type != SCH_SOURCE_SERVICE && s->type != SCH_SOURCE_URL)
             return invalid(err, err_size, "a capture entry captures a service or a stream URL");
         break;
-    case SC_SCHED_REPLAY:
-        if (s->type != SC_SOURCE_CAPTURE && s->type != SC_SOURCE_FILE)
+    case SCH_REPLAY:
+        if (s->type != SCH_SOURCE_CAPTURE && s->type != SCH_SOURCE_FILE)
             return invalid(err, err_size, "a replay entry plays 'capture:ID' or a library file");
         break;
     }
-    if (entry->until_event_end && s->type != SC_SOURCE_SERVICE)
+    if (entry->until_event_end && s->type != SCH_SOURCE_SERVICE)
         return invalid(err, err_size,
                        "'until the broadcast event ends' needs a broadcast service source");
     return 0;

@@ -16,16 +16,16 @@
 
 static const char *const state_suffix[] = {".ts.part", ".ts", ".partial.ts"};
 
-int sc_library_dir(const char *data_dir, char *buf, size_t size)
+int sch_library_dir(const char *data_dir, char *buf, size_t size)
 {
     int n = snprintf(buf, size, "%s/library", data_dir);
     return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
-int sc_library_ensure(const char *data_dir)
+int sch_library_ensure(const char *data_dir)
 {
-    char dir[SC_SCHED_LOCATION_MAX];
-    int rc = sc_library_dir(data_dir, dir, sizeof(dir));
+    char dir[SCH_LOCATION_MAX];
+    int rc = sch_library_dir(data_dir, dir, sizeof(dir));
     if (rc) return rc;
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) return -errno;
     return 0;
@@ -43,11 +43,11 @@ static int base_name(int64_t entry_id, int64_t occurrence_utc, int32_t utc_offse
     return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
-int sc_library_capture_path(const char *data_dir, int64_t capture_entry_id, int64_t occurrence_utc,
-                            int32_t utc_offset_s, enum sc_library_state state, char *buf,
-                            size_t size)
+int sch_library_capture_path(const char *data_dir, int64_t capture_entry_id, int64_t occurrence_utc,
+                             int32_t utc_offset_s, enum sch_library_state state, char *buf,
+                             size_t size)
 {
-    if ((unsigned)state > SC_LIBRARY_PARTIAL) return -EINVAL;
+    if ((unsigned)state > SCH_LIBRARY_PARTIAL) return -EINVAL;
     char name[64];
     int rc = base_name(capture_entry_id, occurrence_utc, utc_offset_s, name, sizeof(name));
     if (rc) return rc;
@@ -55,23 +55,23 @@ int sc_library_capture_path(const char *data_dir, int64_t capture_entry_id, int6
     return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
-int sc_library_finish_capture(const char *data_dir, int64_t capture_entry_id,
-                              int64_t occurrence_utc, int32_t utc_offset_s, bool complete)
+int sch_library_finish_capture(const char *data_dir, int64_t capture_entry_id,
+                               int64_t occurrence_utc, int32_t utc_offset_s, bool complete)
 {
-    char from[SC_SCHED_LOCATION_MAX], to[SC_SCHED_LOCATION_MAX];
-    int rc = sc_library_capture_path(data_dir, capture_entry_id, occurrence_utc, utc_offset_s,
-                                     SC_LIBRARY_WRITING, from, sizeof(from));
+    char from[SCH_LOCATION_MAX], to[SCH_LOCATION_MAX];
+    int rc = sch_library_capture_path(data_dir, capture_entry_id, occurrence_utc, utc_offset_s,
+                                      SCH_LIBRARY_WRITING, from, sizeof(from));
     if (!rc)
-        rc = sc_library_capture_path(data_dir, capture_entry_id, occurrence_utc, utc_offset_s,
-                                     complete ? SC_LIBRARY_COMPLETE : SC_LIBRARY_PARTIAL, to,
-                                     sizeof(to));
+        rc = sch_library_capture_path(data_dir, capture_entry_id, occurrence_utc, utc_offset_s,
+                                      complete ? SCH_LIBRARY_COMPLETE : SCH_LIBRARY_PARTIAL, to,
+                                      sizeof(to));
     if (rc) return rc;
     return rename(from, to) == 0 ? 0 : -errno;
 }
 
 /* Parses "rec-<id>-YYYYMMDD-HHMM<suffix>"; returns false for other names. */
 static bool parse_name(const char *name, int32_t utc_offset_s, int64_t *entry_id,
-                       int64_t *occurrence_utc, enum sc_library_state *state)
+                       int64_t *occurrence_utc, enum sch_library_state *state)
 {
     long long id;
     int year, mon, day, hour, min, consumed = 0;
@@ -87,18 +87,18 @@ static bool parse_name(const char *name, int32_t utc_offset_s, int64_t *entry_id
     char iso[32];
     snprintf(iso, sizeof(iso), "%04d-%02d-%02dT%02d:%02d", year, mon, day, hour, min);
     int64_t t;
-    if (sc_sched_parse_local(iso, utc_offset_s, &t) != 0) return false;
+    if (sch_parse_local(iso, utc_offset_s, &t) != 0) return false;
     *entry_id = id;
     *occurrence_utc = t;
-    *state = (enum sc_library_state)found;
+    *state = (enum sch_library_state)found;
     return true;
 }
 
-int sc_library_find_newest(const char *data_dir, int64_t capture_entry_id, int64_t before_utc,
-                           int32_t utc_offset_s, bool allow_partial, struct sc_library_item *out)
+int sch_library_find_newest(const char *data_dir, int64_t capture_entry_id, int64_t before_utc,
+                            int32_t utc_offset_s, bool allow_partial, struct sch_library_item *out)
 {
-    char dir_path[SC_SCHED_LOCATION_MAX];
-    int rc = sc_library_dir(data_dir, dir_path, sizeof(dir_path));
+    char dir_path[SCH_LOCATION_MAX];
+    int rc = sch_library_dir(data_dir, dir_path, sizeof(dir_path));
     if (rc) return rc;
     DIR *dir = opendir(dir_path);
     if (!dir) return errno == ENOENT ? -ENOENT : -errno;
@@ -106,14 +106,14 @@ int sc_library_find_newest(const char *data_dir, int64_t capture_entry_id, int64
     struct dirent *d;
     while ((d = readdir(dir))) {
         int64_t id, when;
-        enum sc_library_state state;
+        enum sch_library_state state;
         if (!parse_name(d->d_name, utc_offset_s, &id, &when, &state) || id != capture_entry_id ||
-            when >= before_utc || state == SC_LIBRARY_WRITING ||
-            (state == SC_LIBRARY_PARTIAL && !allow_partial))
+            when >= before_utc || state == SCH_LIBRARY_WRITING ||
+            (state == SCH_LIBRARY_PARTIAL && !allow_partial))
             continue;
         /* Newest wins; at the same time a complete file beats a partial one. */
         if (found && (when < out->occurrence_utc ||
-                      (when == out->occurrence_utc && state != SC_LIBRARY_COMPLETE)))
+                      (when == out->occurrence_utc && state != SCH_LIBRARY_COMPLETE)))
             continue;
         int n = snprintf(out->path, sizeof(out->path), "%s/%s", dir_path, d->d_name);
         if (n < 0 || (size_t)n >= sizeof(out->path)) continue;
@@ -128,28 +128,28 @@ int sc_library_find_newest(const char *data_dir, int64_t capture_entry_id, int64
 
 static int compare_newest_first(const void *a, const void *b)
 {
-    const struct sc_library_item *x = a, *y = b;
+    const struct sch_library_item *x = a, *y = b;
     if (x->occurrence_utc != y->occurrence_utc)
         return x->occurrence_utc > y->occurrence_utc ? -1 : 1;
     return strcmp(x->path, y->path);
 }
 
-int sc_library_list(const char *data_dir, int32_t utc_offset_s, struct sc_library_item **items,
-                    size_t *count)
+int sch_library_list(const char *data_dir, int32_t utc_offset_s, struct sch_library_item **items,
+                     size_t *count)
 {
     *items = NULL;
     *count = 0;
-    char dir_path[SC_SCHED_LOCATION_MAX];
-    int rc = sc_library_dir(data_dir, dir_path, sizeof(dir_path));
+    char dir_path[SCH_LOCATION_MAX];
+    int rc = sch_library_dir(data_dir, dir_path, sizeof(dir_path));
     if (rc) return rc;
     DIR *dir = opendir(dir_path);
     if (!dir) return errno == ENOENT ? 0 : -errno;
-    struct sc_library_item *list = NULL;
+    struct sch_library_item *list = NULL;
     size_t n = 0, cap = 0;
     struct dirent *d;
     while ((d = readdir(dir))) {
         if (d->d_name[0] == '.') continue;
-        struct sc_library_item item = {0};
+        struct sch_library_item item = {0};
         int len = snprintf(item.path, sizeof(item.path), "%s/%s", dir_path, d->d_name);
         struct stat st;
         if (len < 0 || (size_t)len >= sizeof(item.path) || stat(item.path, &st) != 0 ||
@@ -158,12 +158,12 @@ int sc_library_list(const char *data_dir, int32_t utc_offset_s, struct sc_librar
         if (!parse_name(d->d_name, utc_offset_s, &item.capture_entry_id, &item.occurrence_utc,
                         &item.state)) {
             item.capture_entry_id = 0;
-            item.state = SC_LIBRARY_COMPLETE;
+            item.state = SCH_LIBRARY_COMPLETE;
             item.occurrence_utc = st.st_mtime;
         }
         if (n == cap) {
             size_t new_cap = cap ? cap * 2 : 32;
-            struct sc_library_item *bigger = realloc(list, new_cap * sizeof(*bigger));
+            struct sch_library_item *bigger = realloc(list, new_cap * sizeof(*bigger));
             if (!bigger) {
                 free(list);
                 closedir(dir);

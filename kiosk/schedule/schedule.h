@@ -19,23 +19,23 @@
  * the station's offset is later corrected, courses stay at the wall-clock
  * time that was planned. All instants are Unix seconds (UTC).
  *
- * Threads: a struct sc_schedule (the database) is used by one thread at a
+ * Threads: a struct sch_db (the database) is used by one thread at a
  * time. The query functions are pure and reentrant.
  *
- * How the kiosk's core loop uses it: open once; sc_schedule_list() into its
- * own array (again whenever sc_schedule_changed_elsewhere() says the CLI or
+ * How the kiosk's core loop uses it: open once; sch_db_list() into its
+ * own array (again whenever sch_db_changed_elsewhere() says the CLI or
  * another process changed the file, and after the menu saved); keep a
- * struct sc_sched_query with the current offset and a resolve_end callback
- * into the guide; on every turn call sc_sched_due(since = its last turn's
+ * struct sch_query with the current offset and a resolve_end callback
+ * into the guide; on every turn call sch_due(since = its last turn's
  * time, now) and act on PRETUNE (tune, show the signal), START/LATE (start
  * the course and the session, logging late_by_s), MISSED (log it), skipping
  * occurrences (entry id + start) it already handled; then sleep until
- * sc_sched_next_wakeup() or its own deadlines. Capture entries write to
- * sc_library_capture_path(..WRITING..) and call
- * sc_library_finish_capture(); replay entries play what
- * sc_library_find_newest() returns. The menu checks a new or edited entry
- * with sc_sched_entry_validate(), sc_sched_check_references() and
- * sc_sched_conflicts() before sc_schedule_add()/update(). */
+ * sch_next_wakeup() or its own deadlines. Capture entries write to
+ * sch_library_capture_path(..WRITING..) and call
+ * sch_library_finish_capture(); replay entries play what
+ * sch_library_find_newest() returns. The menu checks a new or edited entry
+ * with sch_entry_validate(), sch_check_references() and
+ * sch_conflicts() before sch_db_add()/update(). */
 #ifndef STUDYCAST_KIOSK_SCHEDULE_H
 #define STUDYCAST_KIOSK_SCHEDULE_H
 
@@ -45,70 +45,69 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SC_SCHED_TITLE_MAX    256  /* bytes of UTF-8, NUL included */
-#define SC_SCHED_LOCATION_MAX 1024 /* URL, file path or stream, NUL included */
-#define SC_SCHED_MAX_MINUTES  (24 * 60)
+#define SCH_TITLE_MAX    256  /* bytes of UTF-8, NUL included */
+#define SCH_LOCATION_MAX 1024 /* URL, file path or stream, NUL included */
+#define SCH_MAX_MINUTES  (24 * 60)
 
-enum sc_sched_kind {
-    SC_SCHED_LIVE,    /* play a broadcast or stream at broadcast time */
-    SC_SCHED_CAPTURE, /* write a broadcast to the course library at broadcast time */
-    SC_SCHED_REPLAY,  /* play a captured course from the library at study time */
+enum sch_kind {
+    SCH_LIVE,    /* play a broadcast or stream at broadcast time */
+    SCH_CAPTURE, /* write a broadcast to the course library at broadcast time */
+    SCH_REPLAY,  /* play a captured course from the library at study time */
 };
 
-enum sc_sched_source_type {
-    SC_SOURCE_SERVICE, /* "service:N" or "service:N@STREAM-URL" */
-    SC_SOURCE_URL,     /* "udp://...", "rtp://...", "http(s)://..." */
-    SC_SOURCE_FILE,    /* "file:NAME" (in the course library) or "/abs/path" */
-    SC_SOURCE_CAPTURE, /* "capture:ID": the newest capture made by capture entry ID */
+enum sch_source_type {
+    SCH_SOURCE_SERVICE, /* "service:N" or "service:N@STREAM-URL" */
+    SCH_SOURCE_URL,     /* "udp://...", "rtp://...", "http(s)://..." */
+    SCH_SOURCE_FILE,    /* "file:NAME" (in the course library) or "/abs/path" */
+    SCH_SOURCE_CAPTURE, /* "capture:ID": the newest capture made by capture entry ID */
 };
 
-struct sc_sched_source {
-    enum sc_sched_source_type type;
-    int service_id;                       /* SERVICE: the service (program) number */
-    int64_t capture_entry_id;             /* CAPTURE: the capture entry it plays */
-    char location[SC_SCHED_LOCATION_MAX]; /* SERVICE: optional stream; URL; FILE */
+struct sch_source {
+    enum sch_source_type type;
+    int service_id;                  /* SERVICE: the service (program) number */
+    int64_t capture_entry_id;        /* CAPTURE: the capture entry it plays */
+    char location[SCH_LOCATION_MAX]; /* SERVICE: optional stream; URL; FILE */
 };
 
 /* Weekday bits: bit 0 Monday .. bit 6 Sunday. 0 means once. */
-#define SC_SCHED_ONCE  0x00
-#define SC_SCHED_DAILY 0x7f
+#define SCH_ONCE  0x00
+#define SCH_DAILY 0x7f
 
-struct sc_sched_entry {
-    int64_t id; /* assigned by sc_schedule_add(); 0 for an unsaved entry */
-    char title[SC_SCHED_TITLE_MAX];
-    struct sc_sched_source source;
+struct sch_entry {
+    int64_t id; /* assigned by sch_db_add(); 0 for an unsaved entry */
+    char title[SCH_TITLE_MAX];
+    struct sch_source source;
     int64_t start_utc;    /* first occurrence, as entered */
     int32_t utc_offset_s; /* station offset when entered: start_utc + offset = wall time */
-    int duration_min;     /* 1..SC_SCHED_MAX_MINUTES; ignored when until_event_end */
+    int duration_min;     /* 1..SCH_MAX_MINUTES; ignored when until_event_end */
     bool until_event_end; /* lasts until the EIT event airing at the start ends */
-    uint8_t weekdays;     /* SC_SCHED_ONCE, SC_SCHED_DAILY or a set of weekday bits */
-    enum sc_sched_kind kind;
+    uint8_t weekdays;     /* SCH_ONCE, SCH_DAILY or a set of weekday bits */
+    enum sch_kind kind;
     bool counts; /* counts toward the monthly requirement */
 };
 
 /* Error codes beyond -errno. */
-#define SC_SCHED_ECONFLICT (-10001) /* sc_schedule_add refused: conflicts found */
-#define SC_SCHED_ESCHEMA   (-10002) /* schedule.db is from a newer studycast */
+#define SCH_ECONFLICT (-10001) /* sch_db_add refused: conflicts found */
+#define SCH_ESCHEMA   (-10002) /* schedule.db is from a newer studycast */
 
 /* ---- text forms (CLI, JSON, menu) ---------------------------------------- */
 
-const char *sc_sched_kind_name(enum sc_sched_kind kind); /* "live", "capture", "replay" */
+const char *sch_kind_name(enum sch_kind kind); /* "live", "capture", "replay" */
 /* Also reads the names before capture/replay ("record", "recording"): scripts
  * in the field still write them. Returns 0 or -EINVAL. */
-int sc_sched_kind_parse(const char *name, enum sc_sched_kind *kind);
+int sch_kind_parse(const char *name, enum sch_kind *kind);
 /* Parses "daily", "once" or "mon,wed,..." (three-letter English names, any
  * order, no repeats). Returns 0 or -EINVAL. */
-int sc_sched_repeat_parse(const char *text, uint8_t *weekdays);
+int sch_repeat_parse(const char *text, uint8_t *weekdays);
 /* Writes "once", "daily" or "mon,wed,fri" into buf (at least 28 bytes). */
-void sc_sched_repeat_format(uint8_t weekdays, char *buf, size_t size);
+void sch_repeat_format(uint8_t weekdays, char *buf, size_t size);
 /* Parses a source string (forms above; "recording:ID", the old name of
  * "capture:ID", too). On error returns -EINVAL and puts a reason into err. */
-int sc_sched_source_parse(const char *text, struct sc_sched_source *source, char *err,
-                          size_t err_size);
-/* The canonical string form of a source (what sc_sched_source_parse reads). */
-void sc_sched_source_format(const struct sc_sched_source *source, char *buf, size_t size);
+int sch_source_parse(const char *text, struct sch_source *source, char *err, size_t err_size);
+/* The canonical string form of a source (what sch_source_parse reads). */
+void sch_source_format(const struct sch_source *source, char *buf, size_t size);
 /* Formats an instant as local ISO 8601 with its offset: "2026-12-01T19:30:00+08:00". */
-void sc_sched_format_local(int64_t utc, int32_t utc_offset_s, char *buf, size_t size);
+void sch_format_local(int64_t utc, int32_t utc_offset_s, char *buf, size_t size);
 /* Parses "YYYY-MM-DD" or "YYYY-MM-DDThh:mm[:ss][zone]" ('T' or a space) with
  * the zone "Z", "+hh:mm", "+hhmm" or "+hh" (-14:00 to +14:00; 'T' and 'Z' in
  * either case). A time with a zone is that instant; a time without one, or a
@@ -116,57 +115,57 @@ void sc_sched_format_local(int64_t utc, int32_t utc_offset_s, char *buf, size_t 
  * NULL) gets the zone written, or utc_offset_s without one. Returns 0, or
  * -EINVAL with a one-line reason in err (may be NULL): a malformed zone is
  * refused, never read as local time. */
-int sc_sched_parse_time(const char *text, int32_t utc_offset_s, int64_t *utc, int32_t *zone,
-                        char *err, size_t err_size);
-/* sc_sched_parse_time without the zone and the reason. */
-int sc_sched_parse_local(const char *text, int32_t utc_offset_s, int64_t *utc);
-/* The zone written in a time as sc_sched_parse_time reads it ("Z" 0,
+int sch_parse_time(const char *text, int32_t utc_offset_s, int64_t *utc, int32_t *zone, char *err,
+                   size_t err_size);
+/* sch_parse_time without the zone and the reason. */
+int sch_parse_local(const char *text, int32_t utc_offset_s, int64_t *utc);
+/* The zone written in a time as sch_parse_time reads it ("Z" 0,
  * "+08:00" 28800): 0 and *offset, -ENOENT when the text has no zone, -EINVAL
  * when it does not parse. */
-int sc_sched_zone_offset(const char *text, int32_t *offset);
+int sch_zone_offset(const char *text, int32_t *offset);
 /* A zone alone ("Z", "+08:00", "+0800", "+08"): 0 and *offset, -ERANGE
  * beyond +-14:00, -EINVAL when it does not parse. */
-int sc_sched_parse_zone(const char *text, int32_t *offset);
-/* Sets entry->start_utc from text (sc_sched_parse_time at the station's
+int sch_parse_zone(const char *text, int32_t *offset);
+/* Sets entry->start_utc from text (sch_parse_time at the station's
  * offset utc_offset_s) and entry->utc_offset_s to the station's offset. The
  * weekday names of a set are days where the time was written: set
  * entry->weekdays first; when the station's date differs there ("mon
  * 19:30Z" is Tuesday 03:30 at +08:00) the set moves to the station's days,
  * so every occurrence is the instant written plus whole days. Returns 0 or
  * -EINVAL with a reason in err. */
-int sc_sched_entry_set_start(struct sc_sched_entry *entry, const char *text, int32_t utc_offset_s,
-                             char *err, size_t err_size);
+int sch_entry_set_start(struct sch_entry *entry, const char *text, int32_t utc_offset_s, char *err,
+                        size_t err_size);
 /* Checks an entry (title, source, duration, weekdays, kind/source fit) and
  * returns 0 or -EINVAL with a reason in err (English, for logs and the CLI). */
-int sc_sched_entry_validate(const struct sc_sched_entry *entry, char *err, size_t err_size);
+int sch_entry_validate(const struct sch_entry *entry, char *err, size_t err_size);
 /* An entry with the defaults: once, 120 minutes, live, counts. */
-void sc_sched_entry_init(struct sc_sched_entry *entry);
+void sch_entry_init(struct sch_entry *entry);
 /* The default for `counts`: true for live and replay, false for capture. */
-bool sc_sched_kind_counts_by_default(enum sc_sched_kind kind);
+bool sch_kind_counts_by_default(enum sch_kind kind);
 
 /* ---- the database --------------------------------------------------------- */
 
-struct sc_schedule;
+struct sch_db;
 
 /* Opens (creating when needed) DATA_DIR/schedule.db, migrating older schemas.
  * data_dir must exist. log is borrowed (may be NULL). Returns 0, -errno,
- * -EIO (SQLite error, logged) or SC_SCHED_ESCHEMA. */
-int sc_schedule_open(const char *data_dir, struct sc_log *log, struct sc_schedule **out);
-void sc_schedule_close(struct sc_schedule *schedule); /* accepts NULL */
+ * -EIO (SQLite error, logged) or SCH_ESCHEMA. */
+int sch_db_open(const char *data_dir, struct sc_log *log, struct sch_db **out);
+void sch_db_close(struct sch_db *schedule); /* accepts NULL */
 /* Validates and stores a new entry; sets entry->id. -EINVAL for a bad entry. */
-int sc_schedule_add(struct sc_schedule *schedule, struct sc_sched_entry *entry);
+int sch_db_add(struct sch_db *schedule, struct sch_entry *entry);
 /* Replaces the entry with entry->id. -ENOENT if there is none. */
-int sc_schedule_update(struct sc_schedule *schedule, const struct sc_sched_entry *entry);
-int sc_schedule_remove(struct sc_schedule *schedule, int64_t id); /* -ENOENT if none */
-int sc_schedule_get(struct sc_schedule *schedule, int64_t id, struct sc_sched_entry *entry);
+int sch_db_update(struct sch_db *schedule, const struct sch_entry *entry);
+int sch_db_remove(struct sch_db *schedule, int64_t id); /* -ENOENT if none */
+int sch_db_get(struct sch_db *schedule, int64_t id, struct sch_entry *entry);
 /* All entries ordered by id into a malloc'd array the caller frees (free()). */
-int sc_schedule_list(struct sc_schedule *schedule, struct sc_sched_entry **entries, size_t *count);
+int sch_db_list(struct sch_db *schedule, struct sch_entry **entries, size_t *count);
 
 /* True once after another connection (`studycast schedule add` while the
  * kiosk runs, say) changed the file since the last call (or since open):
  * the core loop then reloads its list. Cheap (PRAGMA data_version); false
  * on error. */
-bool sc_schedule_changed_elsewhere(struct sc_schedule *schedule);
+bool sch_db_changed_elsewhere(struct sch_db *schedule);
 
 /* ---- queries over a list of entries --------------------------------------- */
 
@@ -175,12 +174,12 @@ bool sc_schedule_changed_elsewhere(struct sc_schedule *schedule);
  * Returns 0 and sets *end_utc (> start_utc), or a negative code when the
  * guide does not know (the fallback duration is used then). Called on the
  * thread running the query. */
-typedef int (*sc_sched_resolve_end_fn)(void *opaque, const struct sc_sched_entry *entry,
-                                       int64_t start_utc, int64_t *end_utc);
+typedef int (*sch_resolve_end_fn)(void *opaque, const struct sch_entry *entry, int64_t start_utc,
+                                  int64_t *end_utc);
 
-struct sc_sched_query {
-    int32_t utc_offset_s;                /* the station's offset now */
-    sc_sched_resolve_end_fn resolve_end; /* may be NULL */
+struct sch_query {
+    int32_t utc_offset_s;           /* the station's offset now */
+    sch_resolve_end_fn resolve_end; /* may be NULL */
     void *resolve_opaque;
     int fallback_event_minutes; /* until-event-end when unresolved; 0 means 120 */
     int pretune_lead_s;         /* tune this long before live/capture; <0 means 0, 0 default 120 */
@@ -188,10 +187,10 @@ struct sc_sched_query {
     int min_remaining_s;        /* a late start needs this much slot left; 0 means 60 */
 };
 /* A query with the defaults at the given offset. */
-void sc_sched_query_init(struct sc_sched_query *query, int32_t utc_offset_s);
+void sch_query_init(struct sch_query *query, int32_t utc_offset_s);
 
-struct sc_sched_occurrence {
-    const struct sc_sched_entry *entry; /* points into the array queried */
+struct sch_occurrence {
+    const struct sch_entry *entry; /* points into the array queried */
     int64_t start_utc;
     int64_t end_utc;
     bool end_known; /* false: until-event-end not resolved, fallback duration used */
@@ -199,24 +198,23 @@ struct sc_sched_occurrence {
 
 /* Occurrences starting in [from_utc, to_utc), sorted by start (then entry
  * id), as a malloc'd array the caller frees. At most 100000 (-E2BIG beyond). */
-int sc_sched_occurrences(const struct sc_sched_entry *entries, size_t count, int64_t from_utc,
-                         int64_t to_utc, const struct sc_sched_query *query,
-                         struct sc_sched_occurrence **out, size_t *out_count);
+int sch_occurrences(const struct sch_entry *entries, size_t count, int64_t from_utc, int64_t to_utc,
+                    const struct sch_query *query, struct sch_occurrence **out, size_t *out_count);
 /* The first occurrence starting at or after after_utc (earliest start, then
  * lowest id). Returns 0, or -ENOENT when nothing is planned. */
-int sc_sched_next(const struct sc_sched_entry *entries, size_t count, int64_t after_utc,
-                  const struct sc_sched_query *query, struct sc_sched_occurrence *out);
+int sch_next(const struct sch_entry *entries, size_t count, int64_t after_utc,
+             const struct sch_query *query, struct sch_occurrence *out);
 
-enum sc_sched_due_state {
-    SC_DUE_PRETUNE, /* now is within the lead before a live/capture start: tune now */
-    SC_DUE_START,   /* starts now (or started less than late_tolerance_s ago) */
-    SC_DUE_LATE,    /* its slot is running: start late, record late_by_s */
-    SC_DUE_MISSED,  /* its slot ended while the kiosk was not running */
+enum sch_due_state {
+    SCH_DUE_PRETUNE, /* now is within the lead before a live/capture start: tune now */
+    SCH_DUE_START,   /* starts now (or started less than late_tolerance_s ago) */
+    SCH_DUE_LATE,    /* its slot is running: start late, record late_by_s */
+    SCH_DUE_MISSED,  /* its slot ended while the kiosk was not running */
 };
 
-struct sc_sched_due {
-    struct sc_sched_occurrence occurrence;
-    enum sc_sched_due_state state;
+struct sch_due {
+    struct sch_occurrence occurrence;
+    enum sch_due_state state;
     int64_t late_by_s;   /* START/LATE: now - start */
     int64_t remaining_s; /* START/LATE: end - now */
 };
@@ -230,23 +228,22 @@ struct sc_sched_due {
  * (since_utc, now_utc] (MISSED). The kiosk remembers which occurrences
  * (entry id + start) it already started and skips them. Sorted by start.
  * Returns the number written to out (at most max), or a negative code. */
-int sc_sched_due(const struct sc_sched_entry *entries, size_t count, int64_t since_utc,
-                 int64_t now_utc, const struct sc_sched_query *query, struct sc_sched_due *out,
-                 size_t max);
+int sch_due(const struct sch_entry *entries, size_t count, int64_t since_utc, int64_t now_utc,
+            const struct sch_query *query, struct sch_due *out, size_t max);
 
 /* When the core loop should look again: the earliest future pre-tune moment
  * or start after now_utc, or INT64_MAX when nothing is planned. */
-int64_t sc_sched_next_wakeup(const struct sc_sched_entry *entries, size_t count, int64_t now_utc,
-                             const struct sc_sched_query *query);
+int64_t sch_next_wakeup(const struct sch_entry *entries, size_t count, int64_t now_utc,
+                        const struct sch_query *query);
 
-enum sc_sched_conflict_type {
-    SC_CONFLICT_SCREEN, /* two courses to watch (live/replay) overlap */
-    SC_CONFLICT_TUNER,  /* a capture overlaps a live course or another capture
+enum sch_conflict_type {
+    SCH_CONFLICT_SCREEN, /* two courses to watch (live/replay) overlap */
+    SCH_CONFLICT_TUNER,  /* a capture overlaps a live course or another capture
                            on a different source: one receiver */
 };
 
-struct sc_sched_conflict {
-    enum sc_sched_conflict_type type;
+struct sch_conflict {
+    enum sch_conflict_type type;
     int64_t a_id, b_id; /* a: the candidate (0 when unsaved), b: the existing entry */
     int64_t a_start, a_end, b_start, b_end; /* the first overlapping occurrences */
 };
@@ -257,30 +254,29 @@ struct sc_sched_conflict {
  * first overlap found. Returns the number of conflicts, of which the first
  * max are written to out (call again with a bigger array if it is larger),
  * or a negative code. */
-int sc_sched_conflicts(const struct sc_sched_entry *entries, size_t count,
-                       const struct sc_sched_entry *candidate, const struct sc_sched_query *query,
-                       struct sc_sched_conflict *out, size_t max);
+int sch_conflicts(const struct sch_entry *entries, size_t count, const struct sch_entry *candidate,
+                  const struct sch_query *query, struct sch_conflict *out, size_t max);
 
 /* A replay entry's "capture:ID" must name an existing capture entry.
  * Returns 0, or -EINVAL with a reason in err. */
-int sc_sched_check_references(const struct sc_sched_entry *entries, size_t count,
-                              const struct sc_sched_entry *candidate, char *err, size_t err_size);
+int sch_check_references(const struct sch_entry *entries, size_t count,
+                         const struct sch_entry *candidate, char *err, size_t err_size);
 /* The entries whose source is "capture:ID" of capture entry `id` (those a
  * removal would orphan): returns how many, writing up to max ids to out. */
-size_t sc_sched_referrers(const struct sc_sched_entry *entries, size_t count, int64_t id,
-                          int64_t *out, size_t max);
+size_t sch_referrers(const struct sch_entry *entries, size_t count, int64_t id, int64_t *out,
+                     size_t max);
 
 /* ---- the course library ----------------------------------------------------- */
 
-enum sc_library_state {
-    SC_LIBRARY_WRITING,  /* being captured: "NAME.ts.part" */
-    SC_LIBRARY_COMPLETE, /* the whole broadcast: "NAME.ts" */
-    SC_LIBRARY_PARTIAL,  /* the broadcast was cut off (outage, power): "NAME.partial.ts" */
+enum sch_library_state {
+    SCH_LIBRARY_WRITING,  /* being captured: "NAME.ts.part" */
+    SCH_LIBRARY_COMPLETE, /* the whole broadcast: "NAME.ts" */
+    SCH_LIBRARY_PARTIAL,  /* the broadcast was cut off (outage, power): "NAME.partial.ts" */
 };
 
-/* DATA_DIR/library, created on demand with sc_library_ensure(). */
-int sc_library_dir(const char *data_dir, char *buf, size_t size);
-int sc_library_ensure(const char *data_dir);
+/* DATA_DIR/library, created on demand with sch_library_ensure(). */
+int sch_library_dir(const char *data_dir, char *buf, size_t size);
+int sch_library_ensure(const char *data_dir);
 /* The file a capture entry writes for the occurrence starting at
  * occurrence_utc: "rec-<id>-<YYYYMMDD>-<HHMM>" in local time, plus the suffix
  * of the state, as a full path. Deterministic: the same entry and occurrence
@@ -288,31 +284,31 @@ int sc_library_ensure(const char *data_dir);
  * "rec-" prefix predates the word "capture" and stays: stations hold
  * libraries of such files, and a capture paused by an upgrade resumes into
  * its file. Returns 0 or -ENAMETOOLONG / -EINVAL. */
-int sc_library_capture_path(const char *data_dir, int64_t capture_entry_id, int64_t occurrence_utc,
-                            int32_t utc_offset_s, enum sc_library_state state, char *buf,
-                            size_t size);
+int sch_library_capture_path(const char *data_dir, int64_t capture_entry_id, int64_t occurrence_utc,
+                             int32_t utc_offset_s, enum sch_library_state state, char *buf,
+                             size_t size);
 /* Moves the WRITING file to COMPLETE or PARTIAL. Returns 0 or -errno. */
-int sc_library_finish_capture(const char *data_dir, int64_t capture_entry_id,
-                              int64_t occurrence_utc, int32_t utc_offset_s, bool complete);
+int sch_library_finish_capture(const char *data_dir, int64_t capture_entry_id,
+                               int64_t occurrence_utc, int32_t utc_offset_s, bool complete);
 
-struct sc_library_item {
-    char path[SC_SCHED_LOCATION_MAX];
+struct sch_library_item {
+    char path[SCH_LOCATION_MAX];
     int64_t capture_entry_id;
     int64_t occurrence_utc; /* from the name, at the offset given to the lookup */
-    enum sc_library_state state;
+    enum sch_library_state state;
 };
 /* Everything in the library for the administrator's menu, newest first, as
  * a malloc'd array the caller frees: captures (parsed from their names;
  * those being written included) and other files copied there by hand
  * (capture_entry_id 0, state COMPLETE, occurrence_utc = modification time).
  * Hidden files are skipped. A missing library is an empty one. */
-int sc_library_list(const char *data_dir, int32_t utc_offset_s, struct sc_library_item **items,
-                    size_t *count);
+int sch_library_list(const char *data_dir, int32_t utc_offset_s, struct sch_library_item **items,
+                     size_t *count);
 /* The newest capture of capture entry capture_entry_id whose broadcast
  * started before before_utc: complete ones only, or complete and partial ones
  * when allow_partial (out->state tells which). Files being written are never
  * returned. Returns 0, -ENOENT or -errno. */
-int sc_library_find_newest(const char *data_dir, int64_t capture_entry_id, int64_t before_utc,
-                           int32_t utc_offset_s, bool allow_partial, struct sc_library_item *out);
+int sch_library_find_newest(const char *data_dir, int64_t capture_entry_id, int64_t before_utc,
+                            int32_t utc_offset_s, bool allow_partial, struct sch_library_item *out);
 
 #endif

@@ -21,15 +21,15 @@
 #define SYNC_EVERY_NS 5000000000LL
 
 struct st_capture {
-    char title[SC_SCHED_TITLE_MAX];
-    char url[SC_SCHED_LOCATION_MAX];
+    char title[SCH_TITLE_MAX];
+    char url[SCH_LOCATION_MAX];
     char path[PATH_MAX];
     int64_t entry_id, start_utc, end_utc;
     int service;
     bool resumed; /* the file already held part of this broadcast */
     int fd;
     struct dmx_pipeline *pipeline;
-    struct sc_ui *ui; /* woken when the thread stops by itself */
+    struct ui *ui; /* woken when the thread stops by itself */
     struct sc_log *log;
     pthread_t thread;
     atomic_bool stop, finished;
@@ -77,7 +77,7 @@ static void *capture_main(void *opaque)
     free(buf);
     atomic_store(&r->error, rc);
     atomic_store(&r->finished, true);
-    sc_ui_wakeup(r->ui);
+    ui_wakeup(r->ui);
     return NULL;
 }
 
@@ -88,7 +88,7 @@ static void destroy(struct st_capture *r)
     free(r);
 }
 
-int st_capture_start(struct sc_station *st, const struct sc_sched_occurrence *occ)
+int st_capture_start(struct st_station *st, const struct sch_occurrence *occ)
 {
     size_t slot = 0;
     while (slot < ST_MAX_CAPTURES && st->captures[slot])
@@ -97,7 +97,7 @@ int st_capture_start(struct sc_station *st, const struct sc_sched_occurrence *oc
         SC_ERR(st->log, "too many captures at once: \"%s\" not captured", occ->entry->title);
         return -EBUSY;
     }
-    const struct sc_sched_source *s = &occ->entry->source;
+    const struct sch_source *s = &occ->entry->source;
     const char *url = s->location[0] ? s->location : st->source;
     if (!url) {
         SC_ERR(st->log, "capture \"%s\": no stream (--source URL)", occ->entry->title);
@@ -115,11 +115,11 @@ int st_capture_start(struct sc_station *st, const struct sc_sched_occurrence *oc
     r->entry_id = occ->entry->id;
     r->start_utc = occ->start_utc;
     r->end_utc = occ->end_utc;
-    r->service = s->type == SC_SOURCE_SERVICE ? s->service_id : -1;
-    int rc = sc_library_ensure(st->data_dir);
+    r->service = s->type == SCH_SOURCE_SERVICE ? s->service_id : -1;
+    int rc = sch_library_ensure(st->data_dir);
     if (rc == 0)
-        rc = sc_library_capture_path(st->data_dir, r->entry_id, r->start_utc, st->utc_offset_s,
-                                     SC_LIBRARY_WRITING, r->path, sizeof(r->path));
+        rc = sch_library_capture_path(st->data_dir, r->entry_id, r->start_utc, st->utc_offset_s,
+                                      SCH_LIBRARY_WRITING, r->path, sizeof(r->path));
     if (rc == 0) {
         r->fd = open(r->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
         if (r->fd < 0) rc = -errno;
@@ -148,7 +148,7 @@ int st_capture_start(struct sc_station *st, const struct sc_sched_occurrence *oc
 
 /* Ends a capture. Before its slot's end at shutdown the file stays WRITING,
  * so that a restart within the slot appends to it. */
-static void finish(struct sc_station *st, size_t slot, bool shutdown)
+static void finish(struct st_station *st, size_t slot, bool shutdown)
 {
     struct st_capture *r = st->captures[slot];
     atomic_store(&r->stop, true);
@@ -169,12 +169,12 @@ static void finish(struct sc_station *st, size_t slot, bool shutdown)
         return;
     }
     bool complete = error == 0 && !r->resumed && n_outages == 0 && !cut_short;
-    int rc = sc_library_finish_capture(st->data_dir, r->entry_id, r->start_utc, st->utc_offset_s,
-                                       complete);
+    int rc = sch_library_finish_capture(st->data_dir, r->entry_id, r->start_utc, st->utc_offset_s,
+                                        complete);
     SC_INFO(st->log, "capture \"%s\" finished: %lld bytes, %s%s", r->title,
             (long long)atomic_load(&r->bytes), complete ? "complete" : "partial",
             rc < 0 ? " (could not rename the file)" : "");
-    char note[SC_SCHED_TITLE_MAX + 200];
+    char note[SCH_TITLE_MAX + 200];
     struct sc_buf buf = {0};
     struct sc_json j;
     sc_json_init(&j, &buf, false);
@@ -193,7 +193,7 @@ static void finish(struct sc_station *st, size_t slot, bool shutdown)
     st->view_dirty = true;
 }
 
-void st_capture_turn(struct sc_station *st, int64_t now_utc)
+void st_capture_turn(struct st_station *st, int64_t now_utc)
 {
     for (size_t i = 0; i < ST_MAX_CAPTURES; i++) {
         struct st_capture *r = st->captures[i];
@@ -211,7 +211,7 @@ void st_capture_turn(struct sc_station *st, int64_t now_utc)
     }
 }
 
-int64_t st_capture_deadline_utc(const struct sc_station *st)
+int64_t st_capture_deadline_utc(const struct st_station *st)
 {
     int64_t deadline = INT64_MAX;
     for (size_t i = 0; i < ST_MAX_CAPTURES; i++)
@@ -220,13 +220,13 @@ int64_t st_capture_deadline_utc(const struct sc_station *st)
     return deadline;
 }
 
-void st_capture_stop_all(struct sc_station *st)
+void st_capture_stop_all(struct st_station *st)
 {
     for (size_t i = 0; i < ST_MAX_CAPTURES; i++)
         if (st->captures[i]) finish(st, i, true);
 }
 
-size_t st_capture_titles(const struct sc_station *st, const char **titles, size_t max)
+size_t st_capture_titles(const struct st_station *st, const char **titles, size_t max)
 {
     size_t n = 0;
     for (size_t i = 0; i < ST_MAX_CAPTURES && n < max; i++)
@@ -234,7 +234,7 @@ size_t st_capture_titles(const struct sc_station *st, const char **titles, size_
     return n;
 }
 
-bool st_capture_reception(const struct sc_station *st, enum sc_ui_signal *signal, char *service,
+bool st_capture_reception(const struct st_station *st, enum ui_signal *signal, char *service,
                           size_t service_size, char *event, size_t event_size)
 {
     const struct st_capture *r = NULL;
@@ -248,7 +248,7 @@ bool st_capture_reception(const struct sc_station *st, enum sc_ui_signal *signal
                 outages[n - 1].end_mono_ns == 0;
     free(outages);
     uint64_t bytes = (uint64_t)atomic_load(&r->bytes);
-    *signal = down ? SC_UI_SIGNAL_NONE : bytes > 0 ? SC_UI_SIGNAL_GOOD : SC_UI_SIGNAL_UNKNOWN;
+    *signal = down ? UI_SIGNAL_NONE : bytes > 0 ? UI_SIGNAL_GOOD : UI_SIGNAL_UNKNOWN;
     struct dmx_service *services = NULL;
     if (dmx_pipeline_services(r->pipeline, &services, &n) == 0) {
         for (size_t i = 0; i < n; i++)

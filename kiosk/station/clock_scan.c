@@ -29,14 +29,14 @@
 #define ST_CLOCK_FRESH_NS (24 * 3600 * 1000000000LL)
 
 struct st_clock_scan {
-    struct st_scan *scan;                 /* NULL: not scanning */
-    int64_t started_ns;                   /* of the running scan */
-    int64_t check_ns;                     /* the next look at the running scan */
-    int64_t next_ns;                      /* the next scan (0: at once) */
-    bool learned;                         /* a TDT/TOT was seen (by a scan or a course) */
-    int64_t utc_minus_mono_ns;            /* what it told */
-    int64_t received_ns;                  /* when it arrived (mono) */
-    char last_url[SC_SCHED_LOCATION_MAX]; /* the last scan's: a new stream is scanned at once */
+    struct st_scan *scan;            /* NULL: not scanning */
+    int64_t started_ns;              /* of the running scan */
+    int64_t check_ns;                /* the next look at the running scan */
+    int64_t next_ns;                 /* the next scan (0: at once) */
+    bool learned;                    /* a TDT/TOT was seen (by a scan or a course) */
+    int64_t utc_minus_mono_ns;       /* what it told */
+    int64_t received_ns;             /* when it arrived (mono) */
+    char last_url[SCH_LOCATION_MAX]; /* the last scan's: a new stream is scanned at once */
 };
 
 int st_clock_scan_create(struct st_clock_scan **out)
@@ -45,7 +45,7 @@ int st_clock_scan_create(struct st_clock_scan **out)
     return *out ? 0 : -ENOMEM;
 }
 
-static void stop_scan(struct sc_station *st, struct st_clock_scan *cs, const char *why)
+static void stop_scan(struct st_station *st, struct st_clock_scan *cs, const char *why)
 {
     if (!cs->scan) return;
     SC_INFO(st->log, "clock scan: stopped (%s)", why);
@@ -53,7 +53,7 @@ static void stop_scan(struct sc_station *st, struct st_clock_scan *cs, const cha
     cs->scan = NULL;
 }
 
-void st_clock_scan_destroy(struct sc_station *st)
+void st_clock_scan_destroy(struct st_station *st)
 {
     if (!st->clock.scan) return;
     stop_scan(st, st->clock.scan, "shutdown");
@@ -61,7 +61,7 @@ void st_clock_scan_destroy(struct sc_station *st)
     st->clock.scan = NULL;
 }
 
-void st_clock_scan_release(struct sc_station *st)
+void st_clock_scan_release(struct st_station *st)
 {
     struct st_clock_scan *cs = st->clock.scan;
     if (!cs || !cs->scan) return;
@@ -76,13 +76,13 @@ static void learn(struct st_clock_scan *cs, const struct dmx_time *t)
     cs->received_ns = t->received_mono_ns;
 }
 
-int st_clock_broadcast(struct sc_station *st, int64_t *utc_minus_mono_ns)
+int st_clock_broadcast(struct st_station *st, int64_t *utc_minus_mono_ns)
 {
     struct st_clock_scan *cs = st->clock.scan;
     if (!cs) return -ENOENT;
     struct dmx_time t;
     /* the course's player reads the stream now: its time is the newest */
-    if (st->reception.player && sc_player_broadcast_time(st->reception.player, &t) == 0 &&
+    if (st->reception.player && player_broadcast_time(st->reception.player, &t) == 0 &&
         (!cs->learned || t.received_mono_ns >= cs->received_ns))
         learn(cs, &t);
     if (!cs->learned || sc_mono_ns() - cs->received_ns > ST_CLOCK_FRESH_NS) return -ENOENT;
@@ -92,26 +92,26 @@ int st_clock_broadcast(struct sc_station *st, int64_t *utc_minus_mono_ns)
 
 /* A live stream (not a file, not stdin) to learn the time from: the
  * station's stream, else that of the first "service:N@URL" entry. */
-static const char *clock_stream(const struct sc_station *st)
+static const char *clock_stream(const struct st_station *st)
 {
     const char *url = st->source;
     for (size_t i = 0; !url && i < st->plan.n_entries; i++) {
-        const struct sc_sched_source *s = &st->plan.entries[i].source;
-        if (s->type == SC_SOURCE_SERVICE && s->location[0]) url = s->location;
+        const struct sch_source *s = &st->plan.entries[i].source;
+        if (s->type == SCH_SOURCE_SERVICE && s->location[0]) url = s->location;
     }
     if (!url || !strstr(url, "://") || strncmp(url, "file://", 7) == 0) return NULL;
     return url;
 }
 
-static bool stream_free(const struct sc_station *st)
+static bool stream_free(const struct st_station *st)
 {
-    if (st->course.active || st->screen == SC_UI_SCREEN_MENU) return false;
+    if (st->course.active || st->screen == UI_SCREEN_MENU) return false;
     for (int i = 0; i < ST_MAX_CAPTURES; i++)
         if (st->captures[i]) return false;
     return true;
 }
 
-void st_clock_scan_turn(struct sc_station *st, int64_t now_ns)
+void st_clock_scan_turn(struct st_station *st, int64_t now_ns)
 {
     struct st_clock_scan *cs = st->clock.scan;
     if (!cs) return;
@@ -161,7 +161,7 @@ void st_clock_scan_turn(struct sc_station *st, int64_t now_ns)
     if (!cs->scan) cs->next_ns = now_ns + ST_CLOCK_SCAN_EVERY_NS;
 }
 
-int64_t st_clock_scan_deadline_ns(const struct sc_station *st)
+int64_t st_clock_scan_deadline_ns(const struct st_station *st)
 {
     const struct st_clock_scan *cs = st->clock.scan;
     if (!cs) return INT64_MAX;

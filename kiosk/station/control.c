@@ -7,15 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *signal_name(enum sc_ui_signal s)
+static const char *signal_name(enum ui_signal s)
 {
-    return s == SC_UI_SIGNAL_GOOD ? "good" : s == SC_UI_SIGNAL_NONE ? "none" : "unknown";
+    return s == UI_SIGNAL_GOOD ? "good" : s == UI_SIGNAL_NONE ? "none" : "unknown";
 }
 
-static void kv_time(struct sc_json *j, const struct sc_station *st, const char *key, int64_t utc)
+static void kv_time(struct sc_json *j, const struct st_station *st, const char *key, int64_t utc)
 {
     char text[40];
-    sc_sched_format_local(utc, st->utc_offset_s, text, sizeof(text));
+    sch_format_local(utc, st->utc_offset_s, text, sizeof(text));
     sc_json_kv_string(j, key, text);
 }
 
@@ -26,7 +26,7 @@ static int compare_double(const void *a, const void *b)
 }
 
 /* Key press to flip, over the last ST_LATENCY_RING keys. */
-static void latency(struct sc_json *j, const struct sc_station *st)
+static void latency(struct sc_json *j, const struct st_station *st)
 {
     size_t n = st->latency.n < ST_LATENCY_RING ? st->latency.n : ST_LATENCY_RING;
     sc_json_key(j, "input_latency_ms");
@@ -45,10 +45,10 @@ static void latency(struct sc_json *j, const struct sc_station *st)
 
 void st_control_status(void *opaque, struct sc_json *j)
 {
-    struct sc_station *st = opaque;
+    struct st_station *st = opaque;
     const struct st_course *c = &st->course;
     int64_t now_ns = sc_mono_ns();
-    sc_json_kv_string(j, "screen", sc_ui_screen_name(st->screen));
+    sc_json_kv_string(j, "screen", ui_screen_name(st->screen));
     sc_json_kv_string(j, "course", c->active ? c->entry.title : NULL);
     sc_json_kv_string(j, "session_id", c->session_id[0] ? c->session_id : NULL);
     sc_json_key(j, "present");
@@ -65,7 +65,7 @@ void st_control_status(void *opaque, struct sc_json *j)
     sc_json_kv_bool(j, "roster_overlay", st->show_roster);
     if (c->active) {
         sc_json_kv_int(j, "entry", c->entry.id);
-        sc_json_kv_string(j, "kind", sc_sched_kind_name(c->entry.kind));
+        sc_json_kv_string(j, "kind", sch_kind_name(c->entry.kind));
         kv_time(j, st, "start", c->start_utc);
         kv_time(j, st, "end", c->end_utc);
         sc_json_kv_bool(j, "pretune", c->pretune);
@@ -79,7 +79,7 @@ void st_control_status(void *opaque, struct sc_json *j)
         sc_json_kv_int(j, "played_seconds", st_course_played_s(c, now_ns));
         sc_json_kv_string(j, "source", c->source);
     }
-    if (st->screen == SC_UI_SCREEN_SUMMARY) {
+    if (st->screen == UI_SCREEN_SUMMARY) {
         sc_json_kv_int(j, "rating", st->summary.rating);
         sc_json_kv_bool(j, "needs_repeat", st->summary.needs_repeat);
         sc_json_kv_int(j, "summary_focus", st->summary.focus);
@@ -98,8 +98,8 @@ void st_control_status(void *opaque, struct sc_json *j)
     sc_json_kv_int(j, "volume", st->volume);
     sc_json_kv_bool(j, "muted", st->muted);
     /* the SDT/EIT names of what plays (or is being captured); "" unknown */
-    char service[128] = "", event[SC_SCHED_TITLE_MAX] = "";
-    enum sc_ui_signal capture_signal;
+    char service[128] = "", event[SCH_TITLE_MAX] = "";
+    enum ui_signal capture_signal;
     if (c->active) {
         snprintf(service, sizeof(service), "%s", st->reception.service_name);
         snprintf(event, sizeof(event), "%s", st->reception.event_title);
@@ -113,7 +113,7 @@ void st_control_status(void *opaque, struct sc_json *j)
     sc_json_kv_string(j, "missed_note", st->plan.missed_note);
     sc_json_kv_string(j, "clock_source", rec_clock_source_name(st->clock.source));
     kv_time(j, st, "now", st_now_utc(st));
-    sc_json_kv_string(j, "language", sc_ui_language(st->ui));
+    sc_json_kv_string(j, "language", ui_language(st->ui));
     sc_json_kv_bool(j, "demo", st->demo);
     sc_json_kv_string(j, "data_dir", st->data_dir);
     sc_json_kv_int(j, "sessions_this_month", st->plan.month.n_sessions);
@@ -121,16 +121,16 @@ void st_control_status(void *opaque, struct sc_json *j)
     st_admin_status(st, j);
 }
 
-int st_control_press(void *opaque, enum sc_action action)
+int st_control_press(void *opaque, enum rc_action action)
 {
-    struct sc_station *st = opaque;
+    struct st_station *st = opaque;
     return st_action(st, action, sc_mono_ns());
 }
 
-void st_control_event(struct sc_station *st, const char *screen)
+void st_control_event(struct st_station *st, const char *screen)
 {
     if (!st->ipc) return;
     char line[128];
     snprintf(line, sizeof(line), "{\"event\":\"screen\",\"screen\":\"%s\"}", screen);
-    sc_ipc_server_send_event(st->ipc, line);
+    rc_ipc_server_send_event(st->ipc, line);
 }

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void report_record_error(struct sc_station *st, int rc, const char *what)
+static void report_record_error(struct st_station *st, int rc, const char *what)
 {
     if (rc >= 0) return;
     SC_ERR(st->log, "study record: %s: %s", what, rec_strerror(rc));
@@ -23,13 +23,13 @@ static void report_record_error(struct sc_station *st, int rc, const char *what)
 }
 
 /* Where a course plays from: a stream and service, a URL, a file. */
-static int resolve_source(struct sc_station *st, struct st_course *c)
+static int resolve_source(struct st_station *st, struct st_course *c)
 {
-    const struct sc_sched_source *s = &c->entry.source;
+    const struct sch_source *s = &c->entry.source;
     c->service = -1;
     c->live = false;
     switch (s->type) {
-    case SC_SOURCE_SERVICE:
+    case SCH_SOURCE_SERVICE:
         if (!s->location[0] && !st->source) {
             SC_ERR(st->log, "course \"%s\": service:%d needs the station's stream (--source URL)",
                    c->entry.title, s->service_id);
@@ -39,26 +39,26 @@ static int resolve_source(struct sc_station *st, struct st_course *c)
         c->service = s->service_id;
         c->live = strstr(c->source, "://") != NULL;
         return 0;
-    case SC_SOURCE_URL:
+    case SCH_SOURCE_URL:
         snprintf(c->source, sizeof(c->source), "%s", s->location);
         c->live = strncmp(s->location, "http", 4) != 0;
         return 0;
-    case SC_SOURCE_FILE:
+    case SCH_SOURCE_FILE:
         if (s->location[0] == '/') {
             snprintf(c->source, sizeof(c->source), "%s", s->location);
         } else {
             char dir[PATH_MAX];
-            int rc = sc_library_dir(st->data_dir, dir, sizeof(dir));
+            int rc = sch_library_dir(st->data_dir, dir, sizeof(dir));
             if (rc < 0) return rc;
             if (snprintf(c->source, sizeof(c->source), "%s/%s", dir, s->location) >=
                 (int)sizeof(c->source))
                 return -ENAMETOOLONG;
         }
         return 0;
-    case SC_SOURCE_CAPTURE: {
-        struct sc_library_item item;
-        int rc = sc_library_find_newest(st->data_dir, s->capture_entry_id, st_now_utc(st),
-                                        st->utc_offset_s, true, &item);
+    case SCH_SOURCE_CAPTURE: {
+        struct sch_library_item item;
+        int rc = sch_library_find_newest(st->data_dir, s->capture_entry_id, st_now_utc(st),
+                                         st->utc_offset_s, true, &item);
         if (rc < 0) {
             SC_ERR(st->log, "course \"%s\": no capture of entry %lld in the library",
                    c->entry.title, (long long)s->capture_entry_id);
@@ -71,45 +71,45 @@ static int resolve_source(struct sc_station *st, struct st_course *c)
     return -EINVAL;
 }
 
-static void open_player(struct sc_station *st)
+static void open_player(struct st_station *st)
 {
     struct st_course *c = &st->course;
-    struct sc_player_opts opts = {.source = c->source,
-                                  .service = c->service,
-                                  .no_audio = st->opts.no_audio,
-                                  .field_rate = sc_ui_refresh_rate(st->ui) >= 50 ||
-                                                sc_ui_refresh_rate(st->ui) == 0,
-                                  .volume = st->volume,
-                                  .wakeup = sc_ui_wakeup,
-                                  .wakeup_opaque = st->ui,
-                                  .start_ns = st->start_ns,
-                                  .log = st->log};
+    struct player_opts opts = {.source = c->source,
+                               .service = c->service,
+                               .no_audio = st->opts.no_audio,
+                               .field_rate =
+                                   ui_refresh_rate(st->ui) >= 50 || ui_refresh_rate(st->ui) == 0,
+                               .volume = st->volume,
+                               .wakeup = ui_wakeup,
+                               .wakeup_opaque = st->ui,
+                               .start_ns = st->start_ns,
+                               .log = st->log};
     c->retry_at_ns = 0;
     st_clock_scan_release(st); /* a DVB tuner opens once */
-    int rc = sc_player_create(&opts, &c->player);
+    int rc = player_create(&opts, &c->player);
     if (rc < 0) {
         SC_ERR(st->log, "cannot start the player: %s", strerror(-rc));
         c->retry_at_ns = sc_mono_ns() + ST_RETRY_NS;
         st_reception_failed(&st->reception);
         return;
     }
-    sc_player_set_muted(c->player, st->muted);
+    player_set_muted(c->player, st->muted);
     st_reception_attach(&st->reception, c->player, sc_mono_ns());
     SC_INFO(st->log, "playing %s%s", c->source, c->loop ? " (looping)" : "");
 }
 
-static void close_player(struct sc_station *st)
+static void close_player(struct st_station *st)
 {
     struct st_course *c = &st->course;
     if (!c->player) return;
-    sc_ui_set_picture_none(st->ui); /* the ui frees the picture it held */
+    ui_set_picture_none(st->ui); /* the ui frees the picture it held */
     c->shown = NULL;
-    sc_player_destroy(c->player);
+    player_destroy(c->player);
     c->player = NULL;
     st_reception_detach(&st->reception);
 }
 
-static int setup(struct sc_station *st, const struct sc_sched_occurrence *occ)
+static int setup(struct st_station *st, const struct sch_occurrence *occ)
 {
     struct st_course *c = &st->course;
     memset(c, 0, sizeof(*c));
@@ -117,7 +117,7 @@ static int setup(struct sc_station *st, const struct sc_sched_occurrence *occ)
     c->start_utc = occ->start_utc;
     c->end_utc = occ->end_utc;
     c->end_known = occ->end_known;
-    c->last_signal = SC_UI_SIGNAL_UNKNOWN;
+    c->last_signal = UI_SIGNAL_UNKNOWN;
     int rc = resolve_source(st, c);
     if (rc < 0) {
         st_toast(st, true, "The course \"%s\" cannot be played: its source is not available.",
@@ -132,21 +132,21 @@ static int setup(struct sc_station *st, const struct sc_sched_occurrence *occ)
     return 0;
 }
 
-int st_course_pretune(struct sc_station *st, const struct sc_sched_occurrence *occ)
+int st_course_pretune(struct st_station *st, const struct sch_occurrence *occ)
 {
     int rc = setup(st, occ);
     if (rc < 0) return rc;
     st->course.pretune = true;
     SC_INFO(st->log, "tuning ahead of \"%s\"", occ->entry->title);
-    st_set_screen(st, SC_UI_SCREEN_PRETUNE);
+    st_set_screen(st, UI_SCREEN_PRETUNE);
     return 0;
 }
 
-static void note_started(struct sc_station *st)
+static void note_started(struct st_station *st)
 {
     struct st_course *c = &st->course;
     char start[40];
-    sc_sched_format_local(c->start_utc, st->utc_offset_s, start, sizeof(start));
+    sch_format_local(c->start_utc, st->utc_offset_s, start, sizeof(start));
     struct sc_buf buf = {0};
     struct sc_json j;
     sc_json_init(&j, &buf, false);
@@ -154,7 +154,7 @@ static void note_started(struct sc_station *st)
     sc_json_kv_string(&j, "session", c->session_id[0] ? c->session_id : NULL);
     sc_json_kv_int(&j, "entry", c->entry.id);
     sc_json_kv_string(&j, "course", c->entry.title);
-    sc_json_kv_string(&j, "kind", sc_sched_kind_name(c->entry.kind));
+    sc_json_kv_string(&j, "kind", sch_kind_name(c->entry.kind));
     sc_json_kv_string(&j, "scheduled_start", start);
     sc_json_kv_int(&j, "slot_minutes", (c->end_utc - c->start_utc) / 60);
     sc_json_kv_bool(&j, "late", c->late);
@@ -170,7 +170,7 @@ static void note_started(struct sc_station *st)
     sc_buf_free(&buf);
 }
 
-int st_course_start(struct sc_station *st, const struct sc_sched_occurrence *occ, int64_t late_by_s,
+int st_course_start(struct st_station *st, const struct sch_occurrence *occ, int64_t late_by_s,
                     bool late, bool resumed)
 {
     struct st_course *c = &st->course;
@@ -199,7 +199,7 @@ int st_course_start(struct sc_station *st, const struct sc_sched_occurrence *occ
         snprintf(c->session_id, sizeof(c->session_id), "%s", rec_session_id(c->session));
     }
     note_started(st);
-    if (c->session && st_reception_signal(&st->reception, sc_mono_ns()) == SC_UI_SIGNAL_NONE) {
+    if (c->session && st_reception_signal(&st->reception, sc_mono_ns()) == UI_SIGNAL_NONE) {
         report_record_error(st, rec_session_signal(c->session, false), "recording the outage");
         c->signal_lost = true;
         c->outage_since_ns = sc_mono_ns();
@@ -207,7 +207,7 @@ int st_course_start(struct sc_station *st, const struct sc_sched_occurrence *occ
     st_roster_reset(st);
     st->show_info = st->show_roster = false;
     st->rollcall_until_ns = sc_mono_ns() + (int64_t)ST_ROLLCALL_IDLE_S * 1000000000LL;
-    st_set_screen(st, SC_UI_SCREEN_ROLLCALL);
+    st_set_screen(st, UI_SCREEN_ROLLCALL);
     if (resumed)
         st_toast(st, false, "The course was interrupted and resumes now.");
     else if (late)
@@ -236,11 +236,11 @@ static bool credited(const struct st_course *c)
     return c->session && c->playback_started && !c->paused && !c->signal_lost && !c->ended;
 }
 
-void st_course_set_paused(struct sc_station *st, bool paused)
+void st_course_set_paused(struct st_station *st, bool paused)
 {
     struct st_course *c = &st->course;
     if (!c->player || c->paused == paused) return;
-    sc_player_set_paused(c->player, paused);
+    player_set_paused(c->player, paused);
     c->paused = paused;
     if (c->session && c->playback_started)
         report_record_error(
@@ -250,35 +250,35 @@ void st_course_set_paused(struct sc_station *st, bool paused)
     played_clock(c, credited(c), sc_mono_ns());
 }
 
-static bool shows_video(enum sc_ui_screen screen)
+static bool shows_video(enum ui_screen screen)
 {
-    return screen == SC_UI_SCREEN_PLAYING || screen == SC_UI_SCREEN_OUTAGE;
+    return screen == UI_SCREEN_PLAYING || screen == UI_SCREEN_OUTAGE;
 }
 
 /* The player's state and pictures. Returns its wait (-1: until a wakeup). */
-static int64_t player_turn(struct sc_station *st, int64_t now_ns)
+static int64_t player_turn(struct st_station *st, int64_t now_ns)
 {
     struct st_course *c = &st->course;
     if (!c->player) {
         if (c->retry_at_ns && now_ns >= c->retry_at_ns) open_player(st);
         return -1;
     }
-    enum sc_player_state state = sc_player_state(c->player);
-    if (state == SC_PLAYER_ENDED && c->loop) {
+    enum player_state state = player_state(c->player);
+    if (state == PLAYER_ENDED && c->loop) {
         close_player(st);
         open_player(st);
         /* the same file again: the signal stays as it was, no "unknown" blink */
         if (c->player) st_reception_picture(&st->reception, now_ns);
         return 0;
     }
-    if (state == SC_PLAYER_ENDED && !c->live && !c->pretune) {
+    if (state == PLAYER_ENDED && !c->live && !c->pretune) {
         SC_INFO(st->log, "the course's file has ended");
         st_course_end(st);
         return -1;
     }
-    if (state == SC_PLAYER_FAILED || state == SC_PLAYER_ENDED) {
+    if (state == PLAYER_FAILED || state == PLAYER_ENDED) {
         SC_WARN(st->log, "source %s: %s; trying again in %lld s", c->source,
-                state == SC_PLAYER_FAILED ? sc_player_error(c->player) : "ended",
+                state == PLAYER_FAILED ? player_error(c->player) : "ended",
                 (long long)(ST_RETRY_NS / 1000000000LL));
         close_player(st);
         st_reception_failed(&st->reception);
@@ -286,7 +286,7 @@ static int64_t player_turn(struct sc_station *st, int64_t now_ns)
         return -1;
     }
     int64_t wait = -1;
-    struct sc_picture *picture = sc_player_next_picture(c->player, &wait);
+    struct player_picture *picture = player_next_picture(c->player, &wait);
     if (!picture) return wait;
     st_reception_picture(&st->reception, now_ns);
     if (c->session && !c->playback_started && !c->ended) {
@@ -296,21 +296,21 @@ static int64_t player_turn(struct sc_station *st, int64_t now_ns)
         played_clock(c, credited(c), now_ns);
     }
     if (shows_video(st->screen)) {
-        if (sc_ui_set_picture(st->ui, picture) == 0) c->shown = picture;
+        if (ui_set_picture(st->ui, picture) == 0) c->shown = picture;
     } else {
-        sc_picture_free(picture); /* behind roll-call or the summary: not drawn */
+        player_picture_free(picture); /* behind roll-call or the summary: not drawn */
     }
     return wait < 0 ? 0 : wait; /* the next one may be due already */
 }
 
 /* When the playing service's data stopped: the player's ongoing outage
  * began at its last data (now_ns when it has none, e.g. the source failed). */
-static int64_t last_data_ns(struct sc_station *st, int64_t now_ns)
+static int64_t last_data_ns(struct st_station *st, int64_t now_ns)
 {
-    struct sc_player_outage *outages = NULL;
+    struct player_outage *outages = NULL;
     size_t n = 0;
     int64_t since = now_ns;
-    if (st->course.player && sc_player_outages(st->course.player, &outages, &n) == 0 && n > 0 &&
+    if (st->course.player && player_outages(st->course.player, &outages, &n) == 0 && n > 0 &&
         outages[n - 1].end < 0) {
         int64_t at = st->start_ns + (int64_t)(outages[n - 1].start * 1e9);
         if (at < now_ns && at > now_ns - (int64_t)REC_BACKDATE_MAX_S * 1000000000) since = at;
@@ -319,20 +319,20 @@ static int64_t last_data_ns(struct sc_station *st, int64_t now_ns)
     return since;
 }
 
-static void signal_turn(struct sc_station *st, int64_t now_ns)
+static void signal_turn(struct st_station *st, int64_t now_ns)
 {
     struct st_course *c = &st->course;
-    enum sc_ui_signal signal = st_reception_signal(&st->reception, now_ns);
+    enum ui_signal signal = st_reception_signal(&st->reception, now_ns);
     if (signal != c->last_signal) {
         c->last_signal = signal;
         st->view_dirty = true;
         SC_INFO(st->log, "signal: %s",
-                signal == SC_UI_SIGNAL_GOOD   ? "good"
-                : signal == SC_UI_SIGNAL_NONE ? "none"
-                                              : "unknown");
+                signal == UI_SIGNAL_GOOD   ? "good"
+                : signal == UI_SIGNAL_NONE ? "none"
+                                           : "unknown");
     }
     if (!c->session || c->ended) return;
-    if (signal == SC_UI_SIGNAL_NONE && !c->signal_lost) {
+    if (signal == UI_SIGNAL_NONE && !c->signal_lost) {
         c->signal_lost = true;
         /* the player declares an outage seconds after the last data: it
          * began then, and that is what the record is told */
@@ -341,18 +341,18 @@ static void signal_turn(struct sc_station *st, int64_t now_ns)
         report_record_error(st, rec_session_signal_lost_since(c->session, since),
                             "recording the outage");
         played_clock(c, false, since > c->playing_since_ns ? since : c->playing_since_ns);
-        if (st->screen == SC_UI_SCREEN_PLAYING) st_set_screen(st, SC_UI_SCREEN_OUTAGE);
-    } else if (signal == SC_UI_SIGNAL_GOOD && c->signal_lost) {
+        if (st->screen == UI_SCREEN_PLAYING) st_set_screen(st, UI_SCREEN_OUTAGE);
+    } else if (signal == UI_SIGNAL_GOOD && c->signal_lost) {
         c->signal_lost = false;
         report_record_error(st, rec_session_signal(c->session, true), "recording the signal");
         played_clock(c, credited(c), now_ns);
-        if (st->screen == SC_UI_SCREEN_OUTAGE) st_set_screen(st, SC_UI_SCREEN_PLAYING);
+        if (st->screen == UI_SCREEN_OUTAGE) st_set_screen(st, UI_SCREEN_PLAYING);
     }
 }
 
 /* "Until the broadcast event ends": the slot's end from the EIT once the
  * guide has the event airing at the start (until then the fallback length). */
-static void resolve_end(struct sc_station *st)
+static void resolve_end(struct st_station *st)
 {
     struct st_course *c = &st->course;
     int64_t end;
@@ -363,13 +363,13 @@ static void resolve_end(struct sc_station *st)
     c->end_utc = end;
     c->end_known = true;
     char text[40];
-    sc_sched_format_local(end, st->utc_offset_s, text, sizeof(text));
+    sch_format_local(end, st->utc_offset_s, text, sizeof(text));
     SC_INFO(st->log, "course \"%s\" lasts until its broadcast event ends at %s", c->entry.title,
             text);
     st->view_dirty = true;
 }
 
-int64_t st_course_turn(struct sc_station *st, int64_t now_ns, int64_t now_utc)
+int64_t st_course_turn(struct st_station *st, int64_t now_ns, int64_t now_utc)
 {
     struct st_course *c = &st->course;
     if (!c->active) return -1;
@@ -401,7 +401,7 @@ int64_t st_course_turn(struct sc_station *st, int64_t now_ns, int64_t now_utc)
     return wait;
 }
 
-int64_t st_course_deadline_ns(const struct sc_station *st, int64_t now_ns)
+int64_t st_course_deadline_ns(const struct st_station *st, int64_t now_ns)
 {
     const struct st_course *c = &st->course;
     if (!c->active) return INT64_MAX;
@@ -419,7 +419,7 @@ int64_t st_course_deadline_ns(const struct sc_station *st, int64_t now_ns)
 }
 
 /* Copies the record's view of the session (played time, who for how long). */
-static void take_snapshot(struct sc_station *st)
+static void take_snapshot(struct st_station *st)
 {
     struct st_course *c = &st->course;
     rec_sessions_free(st->summary.sessions, st->summary.n_sessions);
@@ -439,7 +439,7 @@ static void take_snapshot(struct sc_station *st)
             st->summary.snapshot = &st->summary.sessions[i];
 }
 
-void st_course_end(struct sc_station *st)
+void st_course_end(struct st_station *st)
 {
     struct st_course *c = &st->course;
     if (!c->active || c->ended) return;
@@ -458,19 +458,19 @@ void st_course_end(struct sc_station *st)
     snprintf(st->summary.course, sizeof(st->summary.course), "%s", c->entry.title);
     st->summary.rating = 0;
     st->summary.needs_repeat = false;
-    st->summary.focus = SC_UI_SUMMARY_RATING;
+    st->summary.focus = UI_SUMMARY_RATING;
     st->summary.until_ns = now_ns + (int64_t)st->opts.summary_timeout_s * 1000000000LL;
     st->show_info = st->show_roster = false;
-    st_set_screen(st, SC_UI_SCREEN_SUMMARY);
+    st_set_screen(st, UI_SCREEN_SUMMARY);
 }
 
-static void reset(struct sc_station *st)
+static void reset(struct st_station *st)
 {
     memset(&st->course, 0, sizeof(st->course));
     st->show_info = st->show_roster = false;
 }
 
-void st_course_finish(struct sc_station *st)
+void st_course_finish(struct st_station *st)
 {
     struct st_course *c = &st->course;
     if (!c->active) return;
@@ -492,10 +492,10 @@ void st_course_finish(struct sc_station *st)
     st->plan.missed_note[0] = '\0';
     st->plan.n_missed = 0;
     st_planner_refresh_month(st);
-    st_set_screen(st, SC_UI_SCREEN_HOME);
+    st_set_screen(st, UI_SCREEN_HOME);
 }
 
-void st_course_abort(struct sc_station *st)
+void st_course_abort(struct st_station *st)
 {
     struct st_course *c = &st->course;
     if (!c->active) return;
@@ -512,5 +512,5 @@ void st_course_abort(struct sc_station *st)
         SC_INFO(st->log, "session %s closed as interrupted", c->session_id);
     }
     reset(st);
-    st_set_screen(st, SC_UI_SCREEN_HOME);
+    st_set_screen(st, UI_SCREEN_HOME);
 }

@@ -58,18 +58,18 @@ bool st_demo_wanted(const char *data_dir, struct sc_log *log)
         SC_INFO(log, "no schedule in %s and no tuner: running the demo", data_dir);
         return true;
     }
-    struct sc_schedule *schedule = NULL;
-    struct sc_sched_entry *entries = NULL;
+    struct sch_db *schedule = NULL;
+    struct sch_entry *entries = NULL;
     size_t n = 0;
-    bool empty = sc_schedule_open(data_dir, log, &schedule) == 0 &&
-                 sc_schedule_list(schedule, &entries, &n) == 0 && n == 0;
+    bool empty = sch_db_open(data_dir, log, &schedule) == 0 &&
+                 sch_db_list(schedule, &entries, &n) == 0 && n == 0;
     free(entries);
-    sc_schedule_close(schedule);
+    sch_db_close(schedule);
     if (empty) SC_INFO(log, "the schedule in %s is empty and there is no tuner: demo", data_dir);
     return empty;
 }
 
-static int import_roster(struct sc_station *st)
+static int import_roster(struct st_station *st)
 {
     char path[PATH_MAX + 32];
     snprintf(path, sizeof(path), "%s/demo-roster.csv", st->data_dir);
@@ -89,33 +89,33 @@ static int import_roster(struct sc_station *st)
 }
 
 /* A fresh demo schedule at every launch: the first course a minute from now. */
-static int plan(struct sc_station *st, const char *stream)
+static int plan(struct st_station *st, const char *stream)
 {
-    struct sc_sched_entry *entries = NULL;
+    struct sch_entry *entries = NULL;
     size_t n = 0;
-    int rc = sc_schedule_list(st->plan.schedule, &entries, &n);
+    int rc = sch_db_list(st->plan.schedule, &entries, &n);
     for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = sc_schedule_remove(st->plan.schedule, entries[i].id);
+        rc = sch_db_remove(st->plan.schedule, entries[i].id);
     free(entries);
     int64_t now = (sc_utc_ns() / 1000000000LL);
     for (size_t i = 0; rc == 0 && i < sizeof(demo_courses) / sizeof(demo_courses[0]); i++) {
-        struct sc_sched_entry e;
-        sc_sched_entry_init(&e);
+        struct sch_entry e;
+        sch_entry_init(&e);
         snprintf(e.title, sizeof(e.title), "%s", demo_courses[i].title);
-        e.source.type = SC_SOURCE_FILE;
+        e.source.type = SCH_SOURCE_FILE;
         snprintf(e.source.location, sizeof(e.source.location), "%s", stream);
         e.start_utc = now + demo_courses[i].start_after_s;
         e.utc_offset_s = st->utc_offset_s;
         e.duration_min = DEMO_MINUTES;
-        e.kind = SC_SCHED_LIVE;
+        e.kind = SCH_LIVE;
         e.counts = false; /* a demo never counts toward the requirement */
-        rc = sc_schedule_add(st->plan.schedule, &e);
+        rc = sch_db_add(st->plan.schedule, &e);
     }
     if (rc < 0) SC_ERR(st->log, "cannot plan the demo courses: %s", strerror(-rc));
     return rc;
 }
 
-int st_demo_prepare(struct sc_station *st)
+int st_demo_prepare(struct st_station *st)
 {
     const char *stream = st_demo_stream_path();
     if (!stream) {

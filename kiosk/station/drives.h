@@ -67,18 +67,18 @@ struct st_drive_list {
     bool changed;         /* since the page last built its view */
 };
 
-struct sc_station;
+struct st_station;
 struct st_menu;
 
 /* The station's drives_env (its --media-dir). */
-struct st_drives_env st_drives_env(const struct sc_station *st);
+struct st_drives_env st_drives_env(const struct st_station *st);
 /* Scans now (page opened, or OK pressed on a stick). */
-void st_drive_list_scan(const struct sc_station *st, struct st_drive_list *list);
+void st_drive_list_scan(const struct st_station *st, struct st_drive_list *list);
 /* For a page's deadline_ns: re-scans when due; returns 0 (now) when the
  * list changed and the view must be rebuilt, else the next scan's time. */
-int64_t st_drive_list_deadline(const struct sc_station *st, struct st_drive_list *list);
+int64_t st_drive_list_deadline(const struct st_station *st, struct st_drive_list *list);
 /* One row per stick (label; free space or "read-only"), or one disabled
  * row "No USB stick: insert one". */
-void st_drive_list_rows(struct sc_station *st, struct st_menu *m, struct st_drive_list *list);
+void st_drive_list_rows(struct st_station *st, struct st_menu *m, struct st_drive_list *list);
 
 #endif

@@ -40,12 +40,12 @@
 
 /* ---- reception (reception.c): what the kiosk knows about the signal ---- */
 
-/* The signal comes from the player (sc_player_signal: the demux pipeline's
+/* The signal comes from the player (player_signal: the demux pipeline's
  * outage detection on the playing service), plus two things only the kiosk
  * knows: a live source that failed to open or ended (retried), and whether a
  * picture has been shown yet. */
 struct st_reception {
-    struct sc_player *player; /* the course's player, borrowed; NULL: none */
+    struct player *player; /* the course's player, borrowed; NULL: none */
     int64_t attached_ns;
     int64_t last_picture_ns; /* 0: none yet */
     bool source_failed;      /* the source could not be opened / ended (live) */
@@ -54,14 +54,14 @@ struct st_reception {
     int64_t broadcast_utc_minus_mono_ns;
     /* what plays, from the SDT and the EIT (st_reception_names_turn); "" unknown */
     char service_name[128];
-    char event_title[SC_SCHED_TITLE_MAX];
+    char event_title[SCH_TITLE_MAX];
     int64_t names_checked_ns;
 };
-void st_reception_attach(struct st_reception *r, struct sc_player *player, int64_t now_ns);
+void st_reception_attach(struct st_reception *r, struct player *player, int64_t now_ns);
 void st_reception_detach(struct st_reception *r);
 void st_reception_picture(struct st_reception *r, int64_t now_ns);
 void st_reception_failed(struct st_reception *r);
-enum sc_ui_signal st_reception_signal(const struct st_reception *r, int64_t now_ns);
+enum ui_signal st_reception_signal(const struct st_reception *r, int64_t now_ns);
 /* When the signal state can change by itself (INT64_MAX: never). */
 int64_t st_reception_next_change_ns(const struct st_reception *r, int64_t now_ns);
 /* Broadcast time as utc - mono (ns): 0, or -ENOENT while no stream told it. */
@@ -93,13 +93,13 @@ struct st_course {
     bool active;
     bool pretune; /* tuned ahead; the session has not started */
     bool loop;    /* a file that starts again at its end (the demo) */
-    struct sc_sched_entry entry;
+    struct sch_entry entry;
     int64_t start_utc, end_utc;
     bool end_known;
-    char source[SC_SCHED_LOCATION_MAX];
+    char source[SCH_LOCATION_MAX];
     int service;
     bool live;
-    struct sc_player *player;
+    struct player *player;
     int64_t retry_at_ns; /* 0: none */
     struct rec_session *session;
     char session_id[37];
@@ -111,9 +111,9 @@ struct st_course {
     int64_t started_mono_ns;             /* session start */
     int64_t played_ns, playing_since_ns; /* our own count, for the screens */
     bool ended;                          /* the slot is over: SUMMARY */
-    enum sc_ui_signal last_signal;
-    struct sc_picture *shown; /* handed to the ui this turn: presented() after the flip */
-    int last_record_error;    /* not repeated on screen every heartbeat */
+    enum ui_signal last_signal;
+    struct player_picture *shown; /* handed to the ui this turn: presented() after the flip */
+    int last_record_error;        /* not repeated on screen every heartbeat */
 };
 
 /* ---- the service manager (watchdog.c) ---- */
@@ -124,7 +124,7 @@ struct st_watchdog {
     bool failed;         /* a notification failed (logged once) */
     int64_t interval_ns; /* WATCHDOG=1 at least this often (half of WATCHDOG_USEC); 0: none */
     int64_t last_ns;     /* sc_mono_ns() of the last WATCHDOG=1; 0: none yet */
-    char status[SC_SCHED_TITLE_MAX + 48]; /* the last STATUS= sent */
+    char status[SCH_TITLE_MAX + 48]; /* the last STATUS= sent */
 };
 
 /* ---- a broadcast being captured (capture.c) ---- */
@@ -146,18 +146,18 @@ struct st_options {
 /* The schedule as the loop sees it (planner.c): entries, what was acted on,
  * HOME's "next course" and month figures, the courses missed while off. */
 struct st_plan {
-    struct sc_schedule *schedule;
-    struct sc_sched_entry *entries;
+    struct sch_db *schedule;
+    struct sch_entry *entries;
     size_t n_entries;
-    struct sc_sched_query query;
+    struct sch_query query;
     struct {
         int64_t entry_id, start_utc;
     } * handled;
     size_t n_handled, cap_handled;
     int64_t last_due_utc;
-    char next_title[SC_SCHED_TITLE_MAX];
+    char next_title[SCH_TITLE_MAX];
     int64_t next_start_utc; /* 0: nothing planned */
-    struct sc_ui_month month;
+    struct ui_month month;
     /* courses whose slot passed while the kiosk was off (HOME says so) */
     char missed_note[256];
     int n_missed;
@@ -186,12 +186,12 @@ struct st_clock {
 struct st_summary {
     int rating;
     bool needs_repeat;
-    enum sc_ui_summary_focus focus;
+    enum ui_summary_focus focus;
     int64_t until_ns;
     struct rec_session_summary *sessions; /* rec_sessions() around the session */
     size_t n_sessions;
     const struct rec_session_summary *snapshot; /* the session, in sessions[] */
-    char course[SC_SCHED_TITLE_MAX];
+    char course[SCH_TITLE_MAX];
 };
 
 /* HOME's name and banner line (planner.c, admin_settings.c). */
@@ -208,7 +208,7 @@ struct st_latency {
     size_t n;
 };
 
-struct sc_station {
+struct st_station {
     struct sc_log *log;
     char data_dir[PATH_MAX];
     char base_data_dir[PATH_MAX];
@@ -220,14 +220,14 @@ struct sc_station {
 
     struct rec *rec;
     struct st_plan plan;
-    struct sc_keymap *keymap;
-    struct sc_ipc_server *ipc;
-    struct sc_ui *ui;
+    struct rc_keymap *keymap;
+    struct rc_ipc_server *ipc;
+    struct ui *ui;
     struct st_watcher watcher;
     struct st_clock clock;
     int32_t utc_offset_s;
 
-    enum sc_ui_screen screen;
+    enum ui_screen screen;
     bool view_dirty;
     struct st_course course;
     struct st_reception reception;
@@ -247,105 +247,104 @@ struct sc_station {
 };
 
 /* station.c */
-int64_t st_now_utc(const struct sc_station *st);
-int64_t st_utc_to_mono(const struct sc_station *st, int64_t utc);
-void st_set_screen(struct sc_station *st, enum sc_ui_screen screen);
+int64_t st_now_utc(const struct st_station *st);
+int64_t st_utc_to_mono(const struct st_station *st, int64_t utc);
+void st_set_screen(struct st_station *st, enum ui_screen screen);
 /* A message on screen and in the log; msgid English (translated here). */
-void st_toast(struct sc_station *st, bool error, const char *fmt_msgid, ...)
+void st_toast(struct st_station *st, bool error, const char *fmt_msgid, ...)
     __attribute__((format(printf, 3, 4)));
-const char *st_tr(const struct sc_station *st, const char *msgid);
+const char *st_tr(const struct st_station *st, const char *msgid);
 /* Every action, from a key or the control socket. 0 or -ENOTSUP. */
-int st_action(struct sc_station *st, enum sc_action action, int64_t time_ns);
+int st_action(struct st_station *st, enum rc_action action, int64_t time_ns);
 
 /* planner.c */
-int st_planner_load(struct sc_station *st);
+int st_planner_load(struct st_station *st);
 /* Acts on what is due now (pre-tune, start, late start, missed). */
-void st_planner_turn(struct sc_station *st, int64_t now_utc);
+void st_planner_turn(struct st_station *st, int64_t now_utc);
 /* The schedule's next moment, or the next write of DATA_DIR/kiosk.alive. */
-int64_t st_planner_next_wakeup_utc(const struct sc_station *st, int64_t now_utc);
-void st_planner_refresh_home(struct sc_station *st, int64_t now_utc);
-void st_planner_refresh_month(struct sc_station *st);
-bool st_planner_handled(const struct sc_station *st, int64_t entry_id, int64_t start_utc);
-void st_planner_mark(struct sc_station *st, int64_t entry_id, int64_t start_utc);
+int64_t st_planner_next_wakeup_utc(const struct st_station *st, int64_t now_utc);
+void st_planner_refresh_home(struct st_station *st, int64_t now_utc);
+void st_planner_refresh_month(struct st_station *st);
+bool st_planner_handled(const struct st_station *st, int64_t entry_id, int64_t start_utc);
+void st_planner_mark(struct st_station *st, int64_t entry_id, int64_t start_utc);
 
 /* course.c */
-int st_course_pretune(struct sc_station *st, const struct sc_sched_occurrence *occ);
-int st_course_start(struct sc_station *st, const struct sc_sched_occurrence *occ, int64_t late_by_s,
+int st_course_pretune(struct st_station *st, const struct sch_occurrence *occ);
+int st_course_start(struct st_station *st, const struct sch_occurrence *occ, int64_t late_by_s,
                     bool late, bool resumed);
 /* Player work, signal, slot end; returns the player's picture wait (-1 none). */
-int64_t st_course_turn(struct sc_station *st, int64_t now_ns, int64_t now_utc);
-int64_t st_course_deadline_ns(const struct sc_station *st, int64_t now_ns);
+int64_t st_course_turn(struct st_station *st, int64_t now_ns, int64_t now_utc);
+int64_t st_course_deadline_ns(const struct st_station *st, int64_t now_ns);
 /* The slot is over (or STOP): playback stops, SUMMARY shows. */
-void st_course_end(struct sc_station *st);
+void st_course_end(struct st_station *st);
 /* SUMMARY done: feedback stored, session closed, HOME. */
-void st_course_finish(struct sc_station *st);
+void st_course_finish(struct st_station *st);
 /* Shutdown or failure: everything closed as interrupted. */
-void st_course_abort(struct sc_station *st);
+void st_course_abort(struct st_station *st);
 int64_t st_course_played_s(const struct st_course *c, int64_t now_ns);
-void st_course_set_paused(struct sc_station *st, bool paused);
+void st_course_set_paused(struct st_station *st, bool paused);
 
 /* rollcall.c */
-int st_roster_load(struct sc_station *st);
-void st_roster_reset(struct sc_station *st);
+int st_roster_load(struct st_station *st);
+void st_roster_reset(struct st_station *st);
 void st_roster_free(struct st_roster *r);
-int st_roster_action(struct sc_station *st, enum sc_action action, int64_t time_ns);
+int st_roster_action(struct st_station *st, enum rc_action action, int64_t time_ns);
 int st_roster_present_count(const struct st_roster *r);
 /* Records the check-ins a full or read-only disk refused (once writing works). */
-void st_roster_retry(struct sc_station *st);
-void st_roster_view(const struct sc_station *st, struct sc_ui_roster *out,
-                    struct sc_ui_member *cards);
-enum sc_ui_category st_category(enum rec_category c);
+void st_roster_retry(struct st_station *st);
+void st_roster_view(const struct st_station *st, struct ui_roster *out, struct ui_member *cards);
+enum ui_category st_category(enum rec_category c);
 
 /* screens.c */
-int st_screen_action(struct sc_station *st, enum sc_action action, int64_t time_ns);
-int st_screen_show(struct sc_station *st, int64_t now_ns);
-int64_t st_screen_deadline_ns(struct sc_station *st);
-void st_screen_timeouts(struct sc_station *st, int64_t now_ns);
+int st_screen_action(struct st_station *st, enum rc_action action, int64_t time_ns);
+int st_screen_show(struct st_station *st, int64_t now_ns);
+int64_t st_screen_deadline_ns(struct st_station *st);
+void st_screen_timeouts(struct st_station *st, int64_t now_ns);
 
 /* control.c */
 void st_control_status(void *opaque, struct sc_json *out);
-int st_control_press(void *opaque, enum sc_action action);
-void st_control_event(struct sc_station *st, const char *name);
+int st_control_press(void *opaque, enum rc_action action);
+void st_control_event(struct st_station *st, const char *name);
 
 /* capture.c */
-int st_capture_start(struct sc_station *st, const struct sc_sched_occurrence *occ);
-void st_capture_turn(struct sc_station *st, int64_t now_utc);
-int64_t st_capture_deadline_utc(const struct sc_station *st);
-void st_capture_stop_all(struct sc_station *st);
-size_t st_capture_titles(const struct sc_station *st, const char **titles, size_t max);
+int st_capture_start(struct st_station *st, const struct sch_occurrence *occ);
+void st_capture_turn(struct st_station *st, int64_t now_utc);
+int64_t st_capture_deadline_utc(const struct st_station *st);
+void st_capture_stop_all(struct st_station *st);
+size_t st_capture_titles(const struct st_station *st, const char **titles, size_t max);
 /* The first capture's reception for HOME: signal, service and event names
  * (empty when unknown). False when nothing is being captured. */
-bool st_capture_reception(const struct sc_station *st, enum sc_ui_signal *signal, char *service,
+bool st_capture_reception(const struct st_station *st, enum ui_signal *signal, char *service,
                           size_t service_size, char *event, size_t event_size);
 
 /* clock_scan.c: the broadcast time learned at idle by a scan of the
  * station's live stream, or from a course's player */
 int st_clock_scan_create(struct st_clock_scan **out);
-void st_clock_scan_destroy(struct sc_station *st); /* stops the scan; st->clock.scan NULL */
+void st_clock_scan_destroy(struct st_station *st); /* stops the scan; st->clock.scan NULL */
 /* Starts, looks at (at most every second) or stops the scan. */
-void st_clock_scan_turn(struct sc_station *st, int64_t now_ns);
-int64_t st_clock_scan_deadline_ns(const struct sc_station *st);
+void st_clock_scan_turn(struct st_station *st, int64_t now_ns);
+int64_t st_clock_scan_deadline_ns(const struct st_station *st);
 /* Stops the scan before something else opens the station's stream. */
-void st_clock_scan_release(struct sc_station *st);
+void st_clock_scan_release(struct st_station *st);
 /* Broadcast time as utc - mono (ns) while fresh: 0, or -ENOENT. */
-int st_clock_broadcast(struct sc_station *st, int64_t *utc_minus_mono_ns);
+int st_clock_broadcast(struct st_station *st, int64_t *utc_minus_mono_ns);
 
 /* demo.c */
 /* True when the station has no configuration: no schedule entry and no tuner. */
 bool st_demo_wanted(const char *data_dir, struct sc_log *log);
 /* Prepares the demo data dir (roster, a schedule starting a minute from now). */
-int st_demo_prepare(struct sc_station *st);
+int st_demo_prepare(struct st_station *st);
 const char *st_demo_stream_path(void);
 
 /* watchdog.c */
-void st_watchdog_init(struct sc_station *st);
+void st_watchdog_init(struct st_station *st);
 /* READY=1: the home screen is shown (the unit's start-up is over). */
-void st_watchdog_ready(struct sc_station *st);
+void st_watchdog_ready(struct st_station *st);
 /* Every turn: WATCHDOG=1 when half the interval has passed, STATUS= when the
  * screen or the course changed. */
-void st_watchdog_turn(struct sc_station *st, int64_t now_ns);
+void st_watchdog_turn(struct st_station *st, int64_t now_ns);
 /* When the loop must turn again to keep the watchdog fed (INT64_MAX: never). */
-int64_t st_watchdog_deadline_ns(const struct sc_station *st);
-void st_watchdog_stopping(struct sc_station *st);
+int64_t st_watchdog_deadline_ns(const struct st_station *st);
+void st_watchdog_stopping(struct st_station *st);
 
 #endif

@@ -27,14 +27,14 @@ static int pin_path(const char *data_dir, char *path, size_t size)
 static bool pin_valid(const char *pin)
 {
     size_t n = strlen(pin);
-    if (n < SC_PIN_MIN_DIGITS || n > SC_PIN_MAX_DIGITS) return false;
+    if (n < ST_PIN_MIN_DIGITS || n > ST_PIN_MAX_DIGITS) return false;
     for (size_t i = 0; i < n; i++)
         if (pin[i] < '0' || pin[i] > '9') return false;
     return true;
 }
 
 /* The file's content: hash, failures, locked_until. */
-static int load(const char *data_dir, char hash[crypto_pwhash_STRBYTES], struct sc_pin_state *st)
+static int load(const char *data_dir, char hash[crypto_pwhash_STRBYTES], struct st_pin_state *st)
 {
     memset(st, 0, sizeof(*st));
     hash[0] = '\0';
@@ -66,7 +66,7 @@ static int load(const char *data_dir, char hash[crypto_pwhash_STRBYTES], struct 
     return 0;
 }
 
-static int save(const char *data_dir, const char *hash, const struct sc_pin_state *st)
+static int save(const char *data_dir, const char *hash, const struct st_pin_state *st)
 {
     char path[4096];
     int rc = pin_path(data_dir, path, sizeof(path));
@@ -86,25 +86,25 @@ static int save(const char *data_dir, const char *hash, const struct sc_pin_stat
     return rc;
 }
 
-int sc_station_pin_set(const char *data_dir, const char *pin)
+int st_station_pin_set(const char *data_dir, const char *pin)
 {
     if (!pin_valid(pin)) return -EINVAL;
     if (sodium_init() < 0) return -ENOSYS;
     char hash[crypto_pwhash_STRBYTES];
     if (crypto_pwhash_str(hash, pin, strlen(pin), PIN_OPSLIMIT, PIN_MEMLIMIT) != 0)
         return -ENOMEM; /* libsodium's only failure here: it could not get the memory */
-    struct sc_pin_state st = {.set = true};
+    struct st_pin_state st = {.set = true};
     return save(data_dir, hash, &st);
 }
 
-int sc_station_pin_state(const char *data_dir, struct sc_pin_state *state)
+int st_station_pin_state(const char *data_dir, struct st_pin_state *state)
 {
     char hash[crypto_pwhash_STRBYTES];
     return load(data_dir, hash, state);
 }
 
-int sc_station_pin_check(const char *data_dir, const char *pin, int64_t now_utc,
-                         struct sc_pin_state *state)
+int st_station_pin_check(const char *data_dir, const char *pin, int64_t now_utc,
+                         struct st_pin_state *state)
 {
     char hash[crypto_pwhash_STRBYTES];
     int rc = load(data_dir, hash, state);
@@ -112,8 +112,8 @@ int sc_station_pin_check(const char *data_dir, const char *pin, int64_t now_utc,
     if (!state->set) return -ENOENT;
     if (state->locked_until_utc > now_utc) {
         /* a clock set back must not lengthen the lock-out beyond its length */
-        if (state->locked_until_utc - now_utc > SC_PIN_LOCK_S) {
-            state->locked_until_utc = now_utc + SC_PIN_LOCK_S;
+        if (state->locked_until_utc - now_utc > ST_PIN_LOCK_S) {
+            state->locked_until_utc = now_utc + ST_PIN_LOCK_S;
             save(data_dir, hash, state);
         }
         return -EAGAIN;
@@ -126,8 +126,8 @@ int sc_station_pin_check(const char *data_dir, const char *pin, int64_t now_utc,
     bool right = pin_valid(pin) && crypto_pwhash_str_verify(hash, pin, strlen(pin)) == 0;
     if (right) {
         state->failures = 0;
-    } else if (++state->failures >= SC_PIN_MAX_TRIES) {
-        state->locked_until_utc = now_utc + SC_PIN_LOCK_S;
+    } else if (++state->failures >= ST_PIN_MAX_TRIES) {
+        state->locked_until_utc = now_utc + ST_PIN_LOCK_S;
     }
     /* the count must reach the disk before the answer: else a power cut
      * between tries would give the guesser fresh tries */

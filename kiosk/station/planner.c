@@ -11,11 +11,11 @@
 
 #define MAX_DUE 32
 
-int st_planner_load(struct sc_station *st)
+int st_planner_load(struct st_station *st)
 {
-    struct sc_sched_entry *entries = NULL;
+    struct sch_entry *entries = NULL;
     size_t n = 0;
-    int rc = sc_schedule_list(st->plan.schedule, &entries, &n);
+    int rc = sch_db_list(st->plan.schedule, &entries, &n);
     if (rc < 0) {
         SC_ERR(st->log, "cannot read the schedule: %s", strerror(-rc));
         return rc;
@@ -27,7 +27,7 @@ int st_planner_load(struct sc_station *st)
     return 0;
 }
 
-bool st_planner_handled(const struct sc_station *st, int64_t entry_id, int64_t start_utc)
+bool st_planner_handled(const struct st_station *st, int64_t entry_id, int64_t start_utc)
 {
     for (size_t i = 0; i < st->plan.n_handled; i++)
         if (st->plan.handled[i].entry_id == entry_id && st->plan.handled[i].start_utc == start_utc)
@@ -35,7 +35,7 @@ bool st_planner_handled(const struct sc_station *st, int64_t entry_id, int64_t s
     return false;
 }
 
-void st_planner_mark(struct sc_station *st, int64_t entry_id, int64_t start_utc)
+void st_planner_mark(struct st_station *st, int64_t entry_id, int64_t start_utc)
 {
     if (st_planner_handled(st, entry_id, start_utc)) return;
     if (st->plan.n_handled == st->plan.cap_handled) {
@@ -53,7 +53,7 @@ void st_planner_mark(struct sc_station *st, int64_t entry_id, int64_t start_utc)
 /* What the record holds of this occurrence already: 2 a session that ended
  * normally (nothing to do), 1 a session a crash or power cut interrupted
  * (resume), 0 none. */
-static int previous_session(struct sc_station *st, const struct sc_sched_occurrence *occ)
+static int previous_session(struct st_station *st, const struct sch_occurrence *occ)
 {
     struct rec_session_summary *sessions = NULL;
     size_t n = 0;
@@ -73,11 +73,10 @@ static int previous_session(struct sc_station *st, const struct sc_sched_occurre
     return found;
 }
 
-static void note_missed(struct sc_station *st, const struct sc_sched_occurrence *occ,
-                        const char *reason)
+static void note_missed(struct st_station *st, const struct sch_occurrence *occ, const char *reason)
 {
     char start[40];
-    sc_sched_format_local(occ->start_utc, st->utc_offset_s, start, sizeof(start));
+    sch_format_local(occ->start_utc, st->utc_offset_s, start, sizeof(start));
     SC_WARN(st->log, "course \"%s\" at %s missed: %s", occ->entry->title, start, reason);
     struct sc_buf buf = {0};
     struct sc_json j;
@@ -85,7 +84,7 @@ static void note_missed(struct sc_station *st, const struct sc_sched_occurrence 
     sc_json_object_begin(&j);
     sc_json_kv_int(&j, "entry", occ->entry->id);
     sc_json_kv_string(&j, "course", occ->entry->title);
-    sc_json_kv_string(&j, "kind", sc_sched_kind_name(occ->entry->kind));
+    sc_json_kv_string(&j, "kind", sch_kind_name(occ->entry->kind));
     sc_json_kv_string(&j, "scheduled_start", start);
     sc_json_kv_int(&j, "slot_minutes", (occ->end_utc - occ->start_utc) / 60);
     sc_json_kv_string(&j, "reason", reason);
@@ -99,7 +98,7 @@ static void note_missed(struct sc_station *st, const struct sc_sched_occurrence 
 
 /* HOME's banner: the first course missed while the kiosk was off (how many
  * more is added on screen); the record holds each as course_missed. */
-static void show_missed(struct sc_station *st, const struct sc_sched_occurrence *occ)
+static void show_missed(struct st_station *st, const struct sch_occurrence *occ)
 {
     st->view_dirty = true;
     if (st->plan.n_missed++ > 0) return;
@@ -113,8 +112,8 @@ static void show_missed(struct sc_station *st, const struct sc_sched_occurrence 
 
 /* DATA_DIR/kiosk.alive: when the kiosk last ran (UTC s), written every
  * ST_ALIVE_EVERY_S, so that a restart knows which slots passed while it was
- * off (sc_sched_due's since). 0 when there is none or it does not parse. */
-static int64_t alive_read(struct sc_station *st)
+ * off (sch_due's since). 0 when there is none or it does not parse. */
+static int64_t alive_read(struct st_station *st)
 {
     char path[PATH_MAX + 16], *text = NULL;
     size_t len = 0;
@@ -131,7 +130,7 @@ static int64_t alive_read(struct sc_station *st)
     return utc;
 }
 
-static void alive_write(struct sc_station *st, int64_t now_utc)
+static void alive_write(struct st_station *st, int64_t now_utc)
 {
     char path[PATH_MAX + 16], text[128];
     snprintf(path, sizeof(path), "%s/kiosk.alive", st->data_dir);
@@ -143,37 +142,37 @@ static void alive_write(struct sc_station *st, int64_t now_utc)
     st->plan.alive_written_utc = rc < 0 ? -now_utc : now_utc; /* negative: failed, said once */
 }
 
-static bool same_occurrence(const struct st_course *c, const struct sc_sched_occurrence *occ)
+static bool same_occurrence(const struct st_course *c, const struct sch_occurrence *occ)
 {
     return c->active && c->entry.id == occ->entry->id && c->start_utc == occ->start_utc;
 }
 
-static void act(struct sc_station *st, const struct sc_sched_due *d)
+static void act(struct st_station *st, const struct sch_due *d)
 {
-    const struct sc_sched_occurrence *occ = &d->occurrence;
-    const struct sc_sched_entry *e = occ->entry;
+    const struct sch_occurrence *occ = &d->occurrence;
+    const struct sch_entry *e = occ->entry;
     switch (d->state) {
-    case SC_DUE_PRETUNE:
-        if (e->kind == SC_SCHED_LIVE && !st->course.active) st_course_pretune(st, occ);
+    case SCH_DUE_PRETUNE:
+        if (e->kind == SCH_LIVE && !st->course.active) st_course_pretune(st, occ);
         return;
-    case SC_DUE_MISSED:
+    case SCH_DUE_MISSED:
         st_planner_mark(st, e->id, occ->start_utc);
         /* held (or begun, then cut by a crash) before the kiosk stopped */
-        if (e->kind != SC_SCHED_CAPTURE && previous_session(st, occ) != 0) return;
+        if (e->kind != SCH_CAPTURE && previous_session(st, occ) != 0) return;
         note_missed(st, occ, "the kiosk was not running during its slot");
         show_missed(st, occ);
         return;
-    case SC_DUE_START:
-    case SC_DUE_LATE:
+    case SCH_DUE_START:
+    case SCH_DUE_LATE:
         break;
     }
-    if (e->kind == SC_SCHED_CAPTURE) {
+    if (e->kind == SCH_CAPTURE) {
         st_planner_mark(st, e->id, occ->start_utc);
         st_capture_start(st, occ);
         return;
     }
     if (st->course.active && !st->course.pretune && !same_occurrence(&st->course, occ)) {
-        if (st->screen == SC_UI_SCREEN_SUMMARY) {
+        if (st->screen == UI_SCREEN_SUMMARY) {
             st_course_finish(st); /* the next course does not wait for the feedback */
         } else {
             st_planner_mark(st, e->id, occ->start_utc);
@@ -188,11 +187,11 @@ static void act(struct sc_station *st, const struct sc_sched_due *d)
         SC_INFO(st->log, "course \"%s\" was already held in this slot", e->title);
         return;
     }
-    bool late = d->state == SC_DUE_LATE || previous == 1;
+    bool late = d->state == SCH_DUE_LATE || previous == 1;
     st_course_start(st, occ, d->late_by_s, late, previous == 1);
 }
 
-void st_planner_turn(struct sc_station *st, int64_t now_utc)
+void st_planner_turn(struct st_station *st, int64_t now_utc)
 {
     if (!st->plan.alive_loaded) { /* the first turn: what passed while the kiosk was off */
         st->plan.alive_loaded = true;
@@ -206,41 +205,40 @@ void st_planner_turn(struct sc_station *st, int64_t now_utc)
         alive_write(st, now_utc);
     int64_t since = st->plan.last_due_utc ? st->plan.last_due_utc : now_utc;
     if (since > now_utc) since = now_utc; /* the clock went back */
-    struct sc_sched_due due[MAX_DUE];
-    int n = sc_sched_due(st->plan.entries, st->plan.n_entries, since, now_utc, &st->plan.query, due,
-                         MAX_DUE);
+    struct sch_due due[MAX_DUE];
+    int n = sch_due(st->plan.entries, st->plan.n_entries, since, now_utc, &st->plan.query, due,
+                    MAX_DUE);
     if (n < 0) {
         SC_WARN(st->log, "schedule query failed: %s", strerror(-n));
         return;
     }
     st->plan.last_due_utc = now_utc;
     for (int i = 0; i < n; i++) {
-        const struct sc_sched_occurrence *occ = &due[i].occurrence;
+        const struct sch_occurrence *occ = &due[i].occurrence;
         if (st_planner_handled(st, occ->entry->id, occ->start_utc)) continue;
         act(st, &due[i]);
     }
 }
 
-int64_t st_planner_next_wakeup_utc(const struct sc_station *st, int64_t now_utc)
+int64_t st_planner_next_wakeup_utc(const struct st_station *st, int64_t now_utc)
 {
-    int64_t next =
-        sc_sched_next_wakeup(st->plan.entries, st->plan.n_entries, now_utc, &st->plan.query);
+    int64_t next = sch_next_wakeup(st->plan.entries, st->plan.n_entries, now_utc, &st->plan.query);
     int64_t alive = llabs(st->plan.alive_written_utc) + ST_ALIVE_EVERY_S;
     return alive < next ? alive : next;
 }
 
 /* HOME: the next course to watch (capture entries are not watched). */
-void st_planner_refresh_home(struct sc_station *st, int64_t now_utc)
+void st_planner_refresh_home(struct st_station *st, int64_t now_utc)
 {
     st->plan.next_title[0] = '\0';
     st->plan.next_start_utc = 0;
-    struct sc_sched_occurrence *occ = NULL;
+    struct sch_occurrence *occ = NULL;
     size_t n = 0;
-    if (sc_sched_occurrences(st->plan.entries, st->plan.n_entries, now_utc, now_utc + 8 * 86400,
-                             &st->plan.query, &occ, &n) < 0)
+    if (sch_occurrences(st->plan.entries, st->plan.n_entries, now_utc, now_utc + 8 * 86400,
+                        &st->plan.query, &occ, &n) < 0)
         return;
     for (size_t i = 0; i < n; i++) {
-        if (occ[i].entry->kind == SC_SCHED_CAPTURE) continue;
+        if (occ[i].entry->kind == SCH_CAPTURE) continue;
         if (st->course.active && same_occurrence(&st->course, &occ[i]) && !st->course.pretune)
             continue;
         snprintf(st->plan.next_title, sizeof(st->plan.next_title), "%s", occ[i].entry->title);
@@ -251,7 +249,7 @@ void st_planner_refresh_home(struct sc_station *st, int64_t now_utc)
 }
 
 /* HOME's chart: this month's sessions against the requirement. */
-void st_planner_refresh_month(struct sc_station *st)
+void st_planner_refresh_month(struct st_station *st)
 {
     int64_t now = st_now_utc(st);
     time_t local = (time_t)(now + st->utc_offset_s);
@@ -262,14 +260,14 @@ void st_planner_refresh_month(struct sc_station *st)
     int64_t to = rec_local_month_start(year, month + 1, st->utc_offset_s);
     struct rec_session_summary *sessions = NULL;
     size_t n = 0;
-    struct sc_ui_month m = {0};
+    struct ui_month m = {0};
     if (rec_sessions(st->rec, from, to, &sessions, &n) == 0) {
         struct rec_requirement req;
         rec_requirement_for(st->rec, sessions, n, &req);
         m.sessions_required = req.sessions_required;
         m.minutes_required_each = req.minutes_required_each;
         m.sessions_counted = req.sessions_held;
-        for (size_t i = 0; i < n && m.n_sessions < SC_UI_MONTH_MAX_SESSIONS; i++)
+        for (size_t i = 0; i < n && m.n_sessions < UI_MONTH_MAX_SESSIONS; i++)
             if (!sessions[i].open)
                 m.session_minutes[m.n_sessions++] = (int)(sessions[i].played_seconds / 60);
         rec_sessions_free(sessions, n);

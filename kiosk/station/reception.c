@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void st_reception_attach(struct st_reception *r, struct sc_player *player, int64_t now_ns)
+void st_reception_attach(struct st_reception *r, struct player *player, int64_t now_ns)
 {
     r->player = player;
     r->attached = true;
@@ -39,14 +39,14 @@ void st_reception_failed(struct st_reception *r)
     r->source_failed = true;
 }
 
-enum sc_ui_signal st_reception_signal(const struct st_reception *r, int64_t now_ns)
+enum ui_signal st_reception_signal(const struct st_reception *r, int64_t now_ns)
 {
     (void)now_ns;
-    if (r->source_failed) return SC_UI_SIGNAL_NONE; /* also between retries */
-    if (!r->attached || !r->player) return SC_UI_SIGNAL_UNKNOWN;
-    if (!sc_player_signal(r->player)) return SC_UI_SIGNAL_NONE;
+    if (r->source_failed) return UI_SIGNAL_NONE; /* also between retries */
+    if (!r->attached || !r->player) return UI_SIGNAL_UNKNOWN;
+    if (!player_signal(r->player)) return UI_SIGNAL_NONE;
     /* opening: no outage yet, but nothing shown either */
-    return r->last_picture_ns ? SC_UI_SIGNAL_GOOD : SC_UI_SIGNAL_UNKNOWN;
+    return r->last_picture_ns ? UI_SIGNAL_GOOD : UI_SIGNAL_UNKNOWN;
 }
 
 int64_t st_reception_next_change_ns(const struct st_reception *r, int64_t now_ns)
@@ -59,7 +59,7 @@ int64_t st_reception_next_change_ns(const struct st_reception *r, int64_t now_ns
 int st_reception_broadcast_time(struct st_reception *r, int64_t *utc_minus_mono_ns)
 {
     struct dmx_time t;
-    if (r->player && sc_player_broadcast_time(r->player, &t) == 0) {
+    if (r->player && player_broadcast_time(r->player, &t) == 0) {
         r->broadcast_utc_minus_mono_ns = t.utc * 1000000000LL - t.received_mono_ns;
         r->has_broadcast_time = true;
     }
@@ -75,7 +75,7 @@ int st_reception_event_end(const struct st_reception *r, int service, int64_t at
     if (!r->player) return -ENOENT;
     struct dmx_event *events = NULL;
     size_t n = 0;
-    int rc = sc_player_events(r->player, service, &events, &n);
+    int rc = player_events(r->player, service, &events, &n);
     if (rc < 0) return rc;
     rc = -ENOENT;
     for (size_t i = 0; i < n; i++)
@@ -105,17 +105,17 @@ bool st_reception_names_turn(struct st_reception *r, int service, int64_t now_ut
     }
     if (r->names_checked_ns && now_ns - r->names_checked_ns < 2000000000LL) return false;
     r->names_checked_ns = now_ns;
-    if (service < 0) service = sc_player_service(r->player); /* a URL: what the player chose */
+    if (service < 0) service = player_service(r->player); /* a URL: what the player chose */
     if (service < 0) return false;
     const char *name = "", *title = "";
     struct dmx_service *services = NULL;
     size_t n_services = 0;
-    if (sc_player_services(r->player, &services, &n_services) < 0) n_services = 0;
+    if (player_services(r->player, &services, &n_services) < 0) n_services = 0;
     for (size_t i = 0; i < n_services; i++)
         if (services[i].actual && services[i].id == service) name = services[i].name;
     struct dmx_event *events = NULL;
     size_t n_events = 0;
-    if (sc_player_events(r->player, service, &events, &n_events) < 0) n_events = 0;
+    if (player_events(r->player, service, &events, &n_events) < 0) n_events = 0;
     for (size_t i = 0; i < n_events; i++)
         if (events[i].start <= now_utc && now_utc < events[i].start + events[i].duration) {
             title = events[i].title;

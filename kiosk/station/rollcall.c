@@ -10,17 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum sc_ui_category st_category(enum rec_category c)
+enum ui_category st_category(enum rec_category c)
 {
     switch (c) {
     case REC_PARTY_MEMBER:
-        return SC_UI_CATEGORY_PARTY_MEMBER;
+        return UI_CATEGORY_PARTY_MEMBER;
     case REC_CADRE:
-        return SC_UI_CATEGORY_CADRE;
+        return UI_CATEGORY_CADRE;
     case REC_VILLAGER:
-        return SC_UI_CATEGORY_VILLAGER;
+        return UI_CATEGORY_VILLAGER;
     }
-    return SC_UI_CATEGORY_NONE;
+    return UI_CATEGORY_NONE;
 }
 
 void st_roster_free(struct st_roster *r)
@@ -32,7 +32,7 @@ void st_roster_free(struct st_roster *r)
     memset(r, 0, sizeof(*r));
 }
 
-int st_roster_load(struct sc_station *st)
+int st_roster_load(struct st_station *st)
 {
     struct st_roster *r = &st->roster;
     st_roster_free(r);
@@ -54,7 +54,7 @@ int st_roster_load(struct sc_station *st)
     return 0;
 }
 
-void st_roster_reset(struct sc_station *st)
+void st_roster_reset(struct st_station *st)
 {
     /* the roster may have been imported since the last course */
     if (st_roster_load(st) < 0) st_toast(st, true, "The roster cannot be read.");
@@ -102,7 +102,7 @@ static int find_member(const struct st_roster *r, const char *typed, bool card_f
     return -1;
 }
 
-static void check_in(struct sc_station *st, int i)
+static void check_in(struct st_station *st, int i)
 {
     struct st_roster *r = &st->roster;
     const struct rec_member *m = &r->members[i];
@@ -127,7 +127,7 @@ static void check_in(struct sc_station *st, int i)
     st_toast(st, false, "%s (%s) checked in.", m->name, m->number);
 }
 
-void st_roster_retry(struct sc_station *st)
+void st_roster_retry(struct st_station *st)
 {
     struct st_roster *r = &st->roster;
     for (size_t i = 0; i < r->n && st->course.session; i++) {
@@ -138,7 +138,7 @@ void st_roster_retry(struct sc_station *st)
     }
 }
 
-static void check_out(struct sc_station *st, int i)
+static void check_out(struct st_station *st, int i)
 {
     struct st_roster *r = &st->roster;
     const struct rec_member *m = &r->members[i];
@@ -160,7 +160,7 @@ static void check_out(struct sc_station *st, int i)
     st_toast(st, false, "%s (%s) checked out.", m->name, m->number);
 }
 
-static void set_guests(struct sc_station *st, int guests)
+static void set_guests(struct st_station *st, int guests)
 {
     struct st_roster *r = &st->roster;
     if (guests < 0 || guests > 999 || guests == r->guests) return;
@@ -176,7 +176,7 @@ static void set_guests(struct sc_station *st, int guests)
 
 /* OK after digits: a card reader's burst (every key within ST_CARD_MAX_GAP_NS,
  * Enter included) is looked up as a card first, slow typing as a number first. */
-static void enter_digits(struct sc_station *st, int64_t time_ns)
+static void enter_digits(struct st_station *st, int64_t time_ns)
 {
     struct st_roster *r = &st->roster;
     bool burst = strlen(r->digits) >= ST_CARD_MIN_DIGITS &&
@@ -208,19 +208,19 @@ static void type_digit(struct st_roster *r, int digit, int64_t time_ns)
     r->digits[len + 1] = '\0';
 }
 
-int st_roster_action(struct sc_station *st, enum sc_action action, int64_t time_ns)
+int st_roster_action(struct st_station *st, enum rc_action action, int64_t time_ns)
 {
     struct st_roster *r = &st->roster;
     int guest_card = (int)r->n;
-    int columns = sc_ui_roster_columns(st->ui);
+    int columns = ui_roster_columns(st->ui);
     if (columns < 1) columns = 1;
-    int digit = sc_action_digit(action);
+    int digit = rc_action_digit(action);
     if (digit >= 0) {
         type_digit(r, digit, time_ns);
         return 0;
     }
     switch (action) {
-    case SC_ACTION_OK:
+    case RC_ACTION_OK:
         if (r->digits[0])
             enter_digits(st, time_ns);
         else if (r->focus == guest_card)
@@ -228,22 +228,22 @@ int st_roster_action(struct sc_station *st, enum sc_action action, int64_t time_
         else if (r->focus >= 0 && r->focus < guest_card)
             r->present[r->focus] ? check_out(st, r->focus) : check_in(st, r->focus);
         return 0;
-    case SC_ACTION_LEFT:
+    case RC_ACTION_LEFT:
         if (r->focus == guest_card && r->guests > 0)
             set_guests(st, r->guests - 1);
         else if (r->focus > 0 && r->focus != guest_card)
             r->focus--;
         return 0;
-    case SC_ACTION_RIGHT:
+    case RC_ACTION_RIGHT:
         if (r->focus == guest_card)
             set_guests(st, r->guests + 1);
         else if (r->focus < guest_card)
             r->focus++;
         return 0;
-    case SC_ACTION_UP:
+    case RC_ACTION_UP:
         r->focus = r->focus - columns >= 0 ? r->focus - columns : r->focus;
         return 0;
-    case SC_ACTION_DOWN:
+    case RC_ACTION_DOWN:
         r->focus = r->focus + columns <= guest_card ? r->focus + columns : guest_card;
         return 0;
     default:
@@ -251,19 +251,18 @@ int st_roster_action(struct sc_station *st, enum sc_action action, int64_t time_
     }
 }
 
-void st_roster_view(const struct sc_station *st, struct sc_ui_roster *out,
-                    struct sc_ui_member *cards)
+void st_roster_view(const struct st_station *st, struct ui_roster *out, struct ui_member *cards)
 {
     const struct st_roster *r = &st->roster;
     for (size_t i = 0; i < r->n; i++)
-        cards[i] = (struct sc_ui_member){.number = r->members[i].number,
-                                         .name = r->members[i].name,
-                                         .category = st_category(r->members[i].category),
-                                         .present = r->present[i]};
-    *out = (struct sc_ui_roster){.members = cards,
-                                 .n_members = r->n,
-                                 .focus = r->focus,
-                                 .digits = r->digits,
-                                 .guests = r->guests,
-                                 .present_count = st_roster_present_count(r)};
+        cards[i] = (struct ui_member){.number = r->members[i].number,
+                                      .name = r->members[i].name,
+                                      .category = st_category(r->members[i].category),
+                                      .present = r->present[i]};
+    *out = (struct ui_roster){.members = cards,
+                              .n_members = r->n,
+                              .focus = r->focus,
+                              .digits = r->digits,
+                              .guests = r->guests,
+                              .present_count = st_roster_present_count(r)};
 }

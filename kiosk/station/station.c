@@ -19,23 +19,23 @@ static char *dup_or_null(const char *s)
     return s ? strdup(s) : NULL;
 }
 
-int64_t st_now_utc(const struct sc_station *st)
+int64_t st_now_utc(const struct st_station *st)
 {
     return (sc_mono_ns() + st->clock.utc_minus_mono_ns) / 1000000000LL;
 }
 
-int64_t st_utc_to_mono(const struct sc_station *st, int64_t utc)
+int64_t st_utc_to_mono(const struct st_station *st, int64_t utc)
 {
     if (utc >= INT64_MAX / 1000000000LL) return INT64_MAX;
     return utc * 1000000000LL - st->clock.utc_minus_mono_ns;
 }
 
-const char *st_tr(const struct sc_station *st, const char *msgid)
+const char *st_tr(const struct st_station *st, const char *msgid)
 {
-    return st->ui ? sc_ui_tr(st->ui, msgid) : msgid;
+    return st->ui ? ui_tr(st->ui, msgid) : msgid;
 }
 
-void st_toast(struct sc_station *st, bool error, const char *fmt_msgid, ...)
+void st_toast(struct st_station *st, bool error, const char *fmt_msgid, ...)
 {
     char text[512];
     va_list ap;
@@ -43,7 +43,7 @@ void st_toast(struct sc_station *st, bool error, const char *fmt_msgid, ...)
     vsnprintf(text, sizeof(text), st_tr(st, fmt_msgid), ap);
     va_end(ap);
     sc_logf(st->log, error ? SC_LOG_WARN : SC_LOG_INFO, "message: %s", text);
-    if (st->ui) sc_ui_toast(st->ui, text, error, error ? 8000000000LL : 0);
+    if (st->ui) ui_toast(st->ui, text, error, error ? 8000000000LL : 0);
     if (st->ipc) {
         struct sc_buf buf = {0};
         struct sc_json j;
@@ -53,24 +53,24 @@ void st_toast(struct sc_station *st, bool error, const char *fmt_msgid, ...)
         sc_json_kv_string(&j, "text", text);
         sc_json_kv_bool(&j, "error", error);
         sc_json_object_end(&j);
-        if (!buf.failed) sc_ipc_server_send_event(st->ipc, buf.data);
+        if (!buf.failed) rc_ipc_server_send_event(st->ipc, buf.data);
         sc_buf_free(&buf);
     }
 }
 
-void st_set_screen(struct sc_station *st, enum sc_ui_screen screen)
+void st_set_screen(struct st_station *st, enum ui_screen screen)
 {
     st->view_dirty = true;
     if (st->screen == screen) return;
     /* a course taking the screen closes the menu (its unsaved edit is lost) */
-    if (st->screen == SC_UI_SCREEN_MENU && st_admin_top(st)) {
+    if (st->screen == UI_SCREEN_MENU && st_admin_top(st)) {
         st->screen = screen;
         st_admin_close(st);
     }
     st->screen = screen;
-    if (screen == SC_UI_SCREEN_MENU) st_clock_scan_release(st); /* its pages scan the stream */
-    SC_INFO(st->log, "screen: %s", sc_ui_screen_name(screen));
-    st_control_event(st, sc_ui_screen_name(screen));
+    if (screen == UI_SCREEN_MENU) st_clock_scan_release(st); /* its pages scan the stream */
+    SC_INFO(st->log, "screen: %s", ui_screen_name(screen));
+    st_control_event(st, ui_screen_name(screen));
 }
 
 /* The station clock: the stream's broadcast time where a course's player or
@@ -78,7 +78,7 @@ void st_set_screen(struct sc_station *st, enum sc_ui_screen screen)
  * and the guide are in broadcast time, and the clock then does not jump when
  * a course tunes in; else the system clock (NTP when the kernel says it is
  * synchronised). */
-static void update_clock(struct sc_station *st)
+static void update_clock(struct st_station *st)
 {
     int64_t utc_minus_mono;
     enum rec_clock_source source;
@@ -100,22 +100,22 @@ static void update_clock(struct sc_station *st)
     if (source != st->clock.source) SC_INFO(st->log, "clock: %s", rec_clock_source_name(source));
     st->clock.source = source;
     if (source == REC_CLOCK_BROADCAST) rec_set_clock(st->rec, REC_CLOCK_BROADCAST, utc_minus_mono);
-    struct sc_ui_clock clock = {
+    struct ui_clock clock = {
         .valid = true,
         .utc_minus_mono_ns = utc_minus_mono,
         .utc_offset_s = st->utc_offset_s,
-        .source = source == REC_CLOCK_BROADCAST ? SC_UI_CLOCK_BROADCAST
-                  : source == REC_CLOCK_NTP     ? SC_UI_CLOCK_NTP
-                                                : SC_UI_CLOCK_SYSTEM,
+        .source = source == REC_CLOCK_BROADCAST ? UI_CLOCK_BROADCAST
+                  : source == REC_CLOCK_NTP     ? UI_CLOCK_NTP
+                                                : UI_CLOCK_SYSTEM,
     };
-    if (st->ui) sc_ui_set_clock(st->ui, &clock);
+    if (st->ui) ui_set_clock(st->ui, &clock);
 }
 
 /* ---- the schedule file watcher: a change by `studycast schedule` wakes the loop ---- */
 
 static void *watch_main(void *opaque)
 {
-    struct sc_station *st = opaque;
+    struct st_station *st = opaque;
     char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
     for (;;) {
         struct pollfd fds[2] = {{.fd = st->watcher.fd, .events = POLLIN},
@@ -133,12 +133,12 @@ static void *watch_main(void *opaque)
             if (ev->len && strncmp(ev->name, "schedule.db", 11) == 0) schedule = true;
             p += sizeof(*ev) + ev->len;
         }
-        if (schedule && st->ui) sc_ui_wakeup(st->ui);
+        if (schedule && st->ui) ui_wakeup(st->ui);
     }
     return NULL;
 }
 
-static void watch_start(struct sc_station *st)
+static void watch_start(struct st_station *st)
 {
     st->watcher.fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
     st->watcher.stop_fd = eventfd(0, EFD_CLOEXEC);
@@ -155,7 +155,7 @@ static void watch_start(struct sc_station *st)
     st->watcher.started = true;
 }
 
-static void watch_finish(struct sc_station *st)
+static void watch_finish(struct st_station *st)
 {
     if (st->watcher.started) {
         uint64_t one = 1;
@@ -173,8 +173,8 @@ static void watch_finish(struct sc_station *st)
 
 static void ipc_wakeup(void *opaque)
 {
-    struct sc_station *st = opaque;
-    if (st->ui) sc_ui_wakeup(st->ui);
+    struct st_station *st = opaque;
+    if (st->ui) ui_wakeup(st->ui);
 }
 
 static int make_dir(const char *path)
@@ -183,14 +183,14 @@ static int make_dir(const char *path)
     return -errno;
 }
 
-static int open_ui(struct sc_station *st)
+static int open_ui(struct st_station *st)
 {
-    struct sc_ui_opts opts = {.fullscreen = !st->opts.windowed,
-                              .width = st->opts.width,
-                              .height = st->opts.height,
-                              .title = "studycast",
-                              .log = st->log};
-    int rc = sc_ui_create(&opts, &st->ui);
+    struct ui_opts opts = {.fullscreen = !st->opts.windowed,
+                           .width = st->opts.width,
+                           .height = st->opts.height,
+                           .title = "studycast",
+                           .log = st->log};
+    int rc = ui_create(&opts, &st->ui);
     if (rc == -ENODEV) {
         SC_ERR(st->log, "no display to show the kiosk on: no X11 or Wayland display and no "
                         "KMS/DRM screen (/dev/dri/card*, with a TV connected and the user in "
@@ -205,19 +205,19 @@ static int open_ui(struct sc_station *st)
         SC_ERR(st->log, "cannot open the window: %s", strerror(-rc));
         return rc;
     }
-    if (st->opts.language && sc_ui_set_language(st->ui, st->opts.language) < 0) {
+    if (st->opts.language && ui_set_language(st->ui, st->opts.language) < 0) {
         SC_ERR(st->log, "unknown language '%s' (zh_CN or en)", st->opts.language);
         return -EINVAL;
     }
     return 0;
 }
 
-static int open_ipc(struct sc_station *st)
+static int open_ipc(struct st_station *st)
 {
     if (!st->opts.ipc_path) return 0;
-    struct sc_ipc_server_config config = {
+    struct rc_ipc_server_config config = {
         .path = st->opts.ipc_path, .wakeup = ipc_wakeup, .wakeup_opaque = st, .log = st->log};
-    int rc = sc_ipc_server_create(&config, &st->ipc);
+    int rc = rc_ipc_server_create(&config, &st->ipc);
     if (rc == -EADDRINUSE)
         SC_ERR(st->log, "another kiosk answers on %s", st->opts.ipc_path);
     else if (rc < 0)
@@ -225,7 +225,7 @@ static int open_ipc(struct sc_station *st)
     return rc;
 }
 
-static int open_record(struct sc_station *st)
+static int open_record(struct st_station *st)
 {
     struct rec_options ro = {.data_dir = st->data_dir};
     int rc = rec_open(&ro, st->log, &st->rec);
@@ -240,7 +240,7 @@ static int open_record(struct sc_station *st)
                         sizeof(st->home.station_name)) < 0)
         st->home.station_name[0] = '\0';
     st_settings_load(st);
-    rc = sc_schedule_open(st->data_dir, st->log, &st->plan.schedule);
+    rc = sch_db_open(st->data_dir, st->log, &st->plan.schedule);
     if (rc < 0) {
         SC_ERR(st->log, "cannot open the schedule in %s: %s", st->data_dir, strerror(-rc));
         return rc;
@@ -250,24 +250,24 @@ static int open_record(struct sc_station *st)
 
 /* The schedule's "until the broadcast event ends": the guide of the stream
  * playing now (only the course's own player knows one). */
-static int resolve_end(void *opaque, const struct sc_sched_entry *entry, int64_t start_utc,
+static int resolve_end(void *opaque, const struct sch_entry *entry, int64_t start_utc,
                        int64_t *end_utc)
 {
-    struct sc_station *st = opaque;
-    if (!st->course.active || entry->source.type != SC_SOURCE_SERVICE) return -ENOENT;
+    struct st_station *st = opaque;
+    if (!st->course.active || entry->source.type != SCH_SOURCE_SERVICE) return -ENOENT;
     const char *stream = entry->source.location[0] ? entry->source.location : st->source;
     if (!stream || strcmp(stream, st->course.source) != 0) return -ENOENT; /* another stream */
     return st_reception_event_end(&st->reception, entry->source.service_id, start_utc, end_utc);
 }
 
-int sc_station_create(const struct sc_station_opts *opts, struct sc_station **out)
+int st_station_create(const struct st_station_opts *opts, struct st_station **out)
 {
     *out = NULL;
-    struct sc_station *st = calloc(1, sizeof(*st));
+    struct st_station *st = calloc(1, sizeof(*st));
     if (!st) return -ENOMEM;
     st->watcher.fd = st->watcher.stop_fd = -1;
     st->volume = 100;
-    st->screen = SC_UI_SCREEN_HOME;
+    st->screen = UI_SCREEN_HOME;
     st->view_dirty = true;
     st->start_ns = opts->start_ns ? opts->start_ns : sc_mono_ns();
     st->opts.windowed = opts->windowed;
@@ -290,7 +290,7 @@ int sc_station_create(const struct sc_station_opts *opts, struct sc_station **ou
         (opts->source && !st->source) || (opts->media_dir && !st->opts.media_dir))
         goto fail;
     snprintf(st->base_data_dir, sizeof(st->base_data_dir), "%s",
-             opts->data_dir ? opts->data_dir : SC_STATION_DEFAULT_DATA_DIR);
+             opts->data_dir ? opts->data_dir : ST_DEFAULT_DATA_DIR);
 
     /* The demo lives in its own data dir (DATA_DIR/demo), so that demo
      * sessions and the demo roster never enter a station's real record. */
@@ -314,13 +314,13 @@ int sc_station_create(const struct sc_station_opts *opts, struct sc_station **ou
     if ((rc = open_record(st)) < 0) goto fail;
     if ((rc = st_clock_scan_create(&st->clock.scan)) < 0) goto fail;
     if (st->demo && (rc = st_demo_prepare(st)) < 0) goto fail;
-    sc_sched_query_init(&st->plan.query, st->utc_offset_s);
+    sch_query_init(&st->plan.query, st->utc_offset_s);
     st->plan.query.resolve_end = resolve_end;
     st->plan.query.resolve_opaque = st;
     st->plan.query.pretune_lead_s = st->opts.lead_s > 0 ? st->opts.lead_s : -1;
     if ((rc = st_planner_load(st)) < 0) goto fail;
     if ((rc = st_roster_load(st)) < 0) goto fail;
-    if ((rc = sc_keymap_open(SC_KEYMAP_KIOSK, st->opts.keymap_path, st->log, &st->keymap)) < 0)
+    if ((rc = rc_keymap_open(RC_KEYMAP_KIOSK, st->opts.keymap_path, st->log, &st->keymap)) < 0)
         goto fail;
     if ((rc = open_ui(st)) < 0) goto fail;
     if ((rc = open_ipc(st)) < 0) goto fail;
@@ -331,11 +331,11 @@ int sc_station_create(const struct sc_station_opts *opts, struct sc_station **ou
     *out = st;
     return 0;
 fail:
-    sc_station_destroy(st);
+    st_station_destroy(st);
     return rc;
 }
 
-void sc_station_destroy(struct sc_station *st)
+void st_station_destroy(struct st_station *st)
 {
     if (!st) return;
     atomic_store(&st->stop, true); /* the menu's orphan threads are joined now */
@@ -345,14 +345,14 @@ void sc_station_destroy(struct sc_station *st)
     st_capture_stop_all(st);
     st_clock_scan_destroy(st);
     watch_finish(st);
-    sc_ipc_server_destroy(st->ipc);
+    rc_ipc_server_destroy(st->ipc);
     rec_sessions_free(st->summary.sessions, st->summary.n_sessions);
     st_roster_free(&st->roster);
-    sc_ui_destroy(st->ui);
-    sc_keymap_destroy(st->keymap);
+    ui_destroy(st->ui);
+    rc_keymap_destroy(st->keymap);
     free(st->plan.entries);
     free(st->plan.handled);
-    sc_schedule_close(st->plan.schedule);
+    sch_db_close(st->plan.schedule);
     rec_close(st->rec);
     free(st->opts.ipc_path);
     free(st->opts.keymap_path);
@@ -363,35 +363,35 @@ void sc_station_destroy(struct sc_station *st)
     free(st);
 }
 
-void sc_station_stop(void *opaque)
+void st_station_stop(void *opaque)
 {
-    struct sc_station *st = opaque;
+    struct st_station *st = opaque;
     atomic_store(&st->stop, true);
-    if (st->ui) sc_ui_wakeup(st->ui);
+    if (st->ui) ui_wakeup(st->ui);
 }
 
-const char *sc_station_data_dir(const struct sc_station *st)
+const char *st_station_data_dir(const struct st_station *st)
 {
     return st->data_dir;
 }
 
-bool sc_station_is_demo(const struct sc_station *st)
+bool st_station_is_demo(const struct st_station *st)
 {
     return st->demo;
 }
 
 /* ---- the loop ---- */
 
-int st_action(struct sc_station *st, enum sc_action action, int64_t time_ns)
+int st_action(struct st_station *st, enum rc_action action, int64_t time_ns)
 {
-    SC_DEBUG(st->log, "action %s on %s", sc_action_name(action), sc_ui_screen_name(st->screen));
+    SC_DEBUG(st->log, "action %s on %s", rc_action_name(action), ui_screen_name(st->screen));
     st->latency.pending_key_ns = time_ns;
     int rc = st_screen_action(st, action, time_ns);
     st->view_dirty = true;
     return rc;
 }
 
-static void record_latency(struct sc_station *st, int64_t flipped_ns)
+static void record_latency(struct st_station *st, int64_t flipped_ns)
 {
     if (!st->latency.pending_key_ns) return;
     double ms = (double)(flipped_ns - st->latency.pending_key_ns) / 1e6;
@@ -407,14 +407,14 @@ static int64_t min64(int64_t a, int64_t b)
 }
 
 /* One turn's due work; returns the earliest deadline (mono ns, INT64_MAX none). */
-static int64_t turn(struct sc_station *st)
+static int64_t turn(struct st_station *st)
 {
     st_clock_scan_turn(st, sc_mono_ns());
     update_clock(st);
     int64_t now_ns = sc_mono_ns();
     st_watchdog_turn(st, now_ns);
     int64_t now_utc = st_now_utc(st);
-    if (sc_schedule_changed_elsewhere(st->plan.schedule)) {
+    if (sch_db_changed_elsewhere(st->plan.schedule)) {
         SC_INFO(st->log, "the schedule changed: reloading");
         st_planner_load(st);
         st->view_dirty = true;
@@ -424,19 +424,19 @@ static int64_t turn(struct sc_station *st)
     st_capture_turn(st, now_utc);
     st_screen_timeouts(st, now_ns);
     if (st->ipc) {
-        struct sc_remote_callbacks callbacks = {
+        struct rc_callbacks callbacks = {
             .press = st_control_press, .status = st_control_status, .opaque = st};
-        sc_ipc_server_poll(st->ipc, sc_remote_handle_request, &callbacks);
+        rc_ipc_server_poll(st->ipc, rc_handle_request, &callbacks);
     }
     if (st->view_dirty) {
         st_planner_refresh_home(st, now_utc);
         st_screen_show(st, now_ns);
         st->view_dirty = false;
     }
-    if (sc_ui_present(st->ui) > 0) {
+    if (ui_present(st->ui) > 0) {
         record_latency(st, sc_mono_ns());
         if (st->course.shown && st->course.player)
-            sc_player_presented(st->course.player, st->course.shown);
+            player_presented(st->course.player, st->course.shown);
     }
     st->course.shown = NULL;
 
@@ -447,21 +447,21 @@ static int64_t turn(struct sc_station *st)
     deadline = min64(deadline, st_utc_to_mono(st, st_capture_deadline_utc(st)));
     deadline = min64(deadline, st_course_deadline_ns(st, now_ns));
     deadline = min64(deadline, st_screen_deadline_ns(st));
-    deadline = min64(deadline, sc_ui_next_redraw_ns(st->ui));
+    deadline = min64(deadline, ui_next_redraw_ns(st->ui));
     deadline = min64(deadline, st_watchdog_deadline_ns(st));
     deadline = min64(deadline, st_clock_scan_deadline_ns(st));
     return deadline;
 }
 
-static void dispatch(struct sc_station *st, const struct sc_ui_event *ev)
+static void dispatch(struct st_station *st, const struct ui_event *ev)
 {
-    if (ev->type == SC_UI_EVENT_QUIT) {
+    if (ev->type == UI_EVENT_QUIT) {
         atomic_store(&st->stop, true);
-    } else if (ev->type == SC_UI_EVENT_WINDOW) {
+    } else if (ev->type == UI_EVENT_WINDOW) {
         st->view_dirty = true;
-    } else if (ev->type == SC_UI_EVENT_KEY) {
-        enum sc_action action = sc_keymap_lookup(st->keymap, ev->key_name);
-        if (action == SC_ACTION_NONE) {
+    } else if (ev->type == UI_EVENT_KEY) {
+        enum rc_action action = rc_keymap_lookup(st->keymap, ev->key_name);
+        if (action == RC_ACTION_NONE) {
             SC_DEBUG(st->log, "key '%s' is not mapped", ev->key_name);
             return;
         }
@@ -469,7 +469,7 @@ static void dispatch(struct sc_station *st, const struct sc_ui_event *ev)
     }
 }
 
-int sc_station_run(struct sc_station *st)
+int st_station_run(struct st_station *st)
 {
     SC_INFO(st->log, "kiosk up %.0f ms after the process start (data %s%s)",
             (double)(sc_mono_ns() - st->start_ns) / 1e6, st->data_dir, st->demo ? ", demo" : "");
@@ -485,12 +485,12 @@ int sc_station_run(struct sc_station *st)
         if (atomic_load(&st->stop)) break;
         int64_t wait = deadline == INT64_MAX ? -1 : deadline - sc_mono_ns();
         if (deadline != INT64_MAX && wait < 0) wait = 0;
-        struct sc_ui_event ev;
+        struct ui_event ev;
         /* take every event that is already there before the next turn */
-        if (sc_ui_wait_event(st->ui, wait, &ev) > 0) {
+        if (ui_wait_event(st->ui, wait, &ev) > 0) {
             do
                 dispatch(st, &ev);
-            while (!atomic_load(&st->stop) && sc_ui_wait_event(st->ui, 0, &ev) > 0);
+            while (!atomic_load(&st->stop) && ui_wait_event(st->ui, 0, &ev) > 0);
         }
     }
     SC_INFO(st->log, "stopping");

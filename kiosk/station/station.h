@@ -8,11 +8,11 @@
  * until the earliest deadline (the schedule's next moment, the slot's end, the
  * record's heartbeat, the clock's next second, the player's next picture, a
  * screen timeout) or a wakeup (player, control socket, schedule file change,
- * sc_station_stop). No fixed-interval polling.
+ * st_station_stop). No fixed-interval polling.
  *
  * Ownership: the station owns the ui, the player, the record, the schedule,
  * the control socket server and the keymap it opens. Threads: every call on
- * the thread that created the station, except sc_station_stop() (any thread,
+ * the thread that created the station, except st_station_stop() (any thread,
  * e.g. a signal watcher). */
 #ifndef STUDYCAST_KIOSK_STATION_H
 #define STUDYCAST_KIOSK_STATION_H
@@ -22,10 +22,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SC_STATION_DEFAULT_DATA_DIR "/var/lib/studycast"
+#define ST_DEFAULT_DATA_DIR "/var/lib/studycast"
 
-struct sc_station_opts {
-    const char *data_dir;  /* NULL: SC_STATION_DEFAULT_DATA_DIR */
+struct st_station_opts {
+    const char *data_dir;  /* NULL: ST_DEFAULT_DATA_DIR */
     const char *ipc_path;  /* control socket, NULL: none */
     bool windowed;         /* false: fullscreen */
     int width, height;     /* window size when windowed */
@@ -43,7 +43,7 @@ struct sc_station_opts {
     struct sc_log *log; /* parent log, not owned; the station logs as "kiosk" */
 };
 
-struct sc_station;
+struct st_station;
 
 /* Opens the record (closing a session a crash left open), the schedule, the
  * window and the control socket; sets up the demo when asked or when the
@@ -51,44 +51,44 @@ struct sc_station;
  * with the reason logged: -ENODEV when there is no display (the log says how
  * to run headless), -EADDRINUSE when another kiosk serves ipc_path, record
  * and schedule errors (-EROFS, -EACCES, ...). */
-int sc_station_create(const struct sc_station_opts *opts, struct sc_station **out);
-/* Runs the core loop until sc_station_stop() or the window is closed. A
+int st_station_create(const struct st_station_opts *opts, struct st_station **out);
+/* Runs the core loop until st_station_stop() or the window is closed. A
  * course still running is stopped and its session closed as interrupted (a
  * restart within its slot resumes it). Returns 0 or a negative code. */
-int sc_station_run(struct sc_station *station);
+int st_station_run(struct st_station *station);
 /* Any thread (signal-safe in the sense of the stop_signals watcher): asks
  * the loop to end soon. */
-void sc_station_stop(void *station);
-void sc_station_destroy(struct sc_station *station); /* accepts NULL */
+void st_station_stop(void *station);
+void st_station_destroy(struct st_station *station); /* accepts NULL */
 
 /* The data dir in use: the demo's own directory in demo mode. */
-const char *sc_station_data_dir(const struct sc_station *station);
-bool sc_station_is_demo(const struct sc_station *station);
+const char *st_station_data_dir(const struct st_station *station);
+bool st_station_is_demo(const struct st_station *station);
 
 /* ---- the administrator's PIN (DATA_DIR/admin-pin.json, mode 0600) ----
  * Stored as a libsodium password hash (Argon2id, crypto_pwhash_str), with the
  * count of wrong entries and the lock-out's end, so that a restart does not
  * reset the lock-out. PINs are 4 to 8 digits. */
-#define SC_PIN_MIN_DIGITS 4
-#define SC_PIN_MAX_DIGITS 8
-#define SC_PIN_MAX_TRIES  5   /* wrong entries in a row before the lock-out */
-#define SC_PIN_LOCK_S     900 /* the lock-out: 15 minutes */
+#define ST_PIN_MIN_DIGITS 4
+#define ST_PIN_MAX_DIGITS 8
+#define ST_PIN_MAX_TRIES  5   /* wrong entries in a row before the lock-out */
+#define ST_PIN_LOCK_S     900 /* the lock-out: 15 minutes */
 
-struct sc_pin_state {
+struct st_pin_state {
     bool set;                 /* a PIN is stored */
     int failures;             /* wrong entries since the last right one */
     int64_t locked_until_utc; /* 0: not locked */
 };
 
 /* Stores a new PIN (resets the failures). 0, -EINVAL (not 4-8 digits), -errno. */
-int sc_station_pin_set(const char *data_dir, const char *pin);
+int st_station_pin_set(const char *data_dir, const char *pin);
 /* Reads the state: 0 (state->set false when there is no PIN), -errno, or
  * -EBADMSG when the file is damaged (then the menu stays locked: set a new PIN). */
-int sc_station_pin_state(const char *data_dir, struct sc_pin_state *state);
+int st_station_pin_state(const char *data_dir, struct st_pin_state *state);
 /* Checks a PIN at now_utc: 0 right (failures reset), -EACCES wrong (counted;
  * the fifth locks), -EAGAIN locked out (nothing checked), -ENOENT no PIN set,
  * or -errno. *state receives the state after the check. */
-int sc_station_pin_check(const char *data_dir, const char *pin, int64_t now_utc,
-                         struct sc_pin_state *state);
+int st_station_pin_check(const char *data_dir, const char *pin, int64_t now_utc,
+                         struct st_pin_state *state);
 
 #endif

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <systemd/sd-daemon.h>
 
-void st_watchdog_init(struct sc_station *st)
+void st_watchdog_init(struct st_station *st)
 {
     struct st_watchdog *wd = &st->watchdog;
     memset(wd, 0, sizeof(*wd));
@@ -35,7 +35,7 @@ void st_watchdog_init(struct sc_station *st)
 
 /* sd_notify() errors are logged once: a service manager that went away is
  * not worth a message every turn. */
-static void notify(struct sc_station *st, const char *message)
+static void notify(struct st_station *st, const char *message)
 {
     struct st_watchdog *wd = &st->watchdog;
     int rc = sd_notify(0, message);
@@ -46,14 +46,14 @@ static void notify(struct sc_station *st, const char *message)
 }
 
 /* What `systemctl status studycast` shows: the screen and the course on it. */
-static void describe(const struct sc_station *st, char *out, size_t size)
+static void describe(const struct st_station *st, char *out, size_t size)
 {
     const char *title = st->course.active ? st->course.entry.title : "";
-    snprintf(out, size, "%s%s%s%s", sc_ui_screen_name(st->screen), title[0] ? ": " : "", title,
+    snprintf(out, size, "%s%s%s%s", ui_screen_name(st->screen), title[0] ? ": " : "", title,
              st->demo ? " (demo)" : "");
 }
 
-void st_watchdog_ready(struct sc_station *st)
+void st_watchdog_ready(struct st_station *st)
 {
     struct st_watchdog *wd = &st->watchdog;
     if (!wd->notify) return;
@@ -63,7 +63,7 @@ void st_watchdog_ready(struct sc_station *st)
     notify(st, message);
 }
 
-void st_watchdog_turn(struct sc_station *st, int64_t now_ns)
+void st_watchdog_turn(struct st_station *st, int64_t now_ns)
 {
     struct st_watchdog *wd = &st->watchdog;
     if (!wd->notify) return;
@@ -80,14 +80,14 @@ void st_watchdog_turn(struct sc_station *st, int64_t now_ns)
     notify(st, message);
 }
 
-int64_t st_watchdog_deadline_ns(const struct sc_station *st)
+int64_t st_watchdog_deadline_ns(const struct st_station *st)
 {
     const struct st_watchdog *wd = &st->watchdog;
     if (!wd->notify || wd->interval_ns <= 0) return INT64_MAX;
     return wd->last_ns + wd->interval_ns;
 }
 
-void st_watchdog_stopping(struct sc_station *st)
+void st_watchdog_stopping(struct st_station *st)
 {
     if (st->watchdog.notify) notify(st, "STOPPING=1\nSTATUS=stopping");
 }

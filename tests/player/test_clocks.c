@@ -8,51 +8,51 @@
 
 static void test_clock_runs_with_time(void)
 {
-    struct sc_clock c;
-    ASSERT_EQ(sc_clock_init(&c), 0);
-    ASSERT_TRUE(isnan(sc_clock_get_at(&c, 100.0))); /* never set: unknown */
-    sc_clock_set_at(&c, 5.0, 3, 100.0);
-    ASSERT_EQ(sc_clock_serial(&c), 3);
-    ASSERT_NEAR(sc_clock_get_at(&c, 100.0), 5.0, 1e-9);
-    ASSERT_NEAR(sc_clock_get_at(&c, 101.5), 6.5, 1e-9);
+    struct player_clock c;
+    ASSERT_EQ(player_clock_init(&c), 0);
+    ASSERT_TRUE(isnan(player_clock_get_at(&c, 100.0))); /* never set: unknown */
+    player_clock_set_at(&c, 5.0, 3, 100.0);
+    ASSERT_EQ(player_clock_serial(&c), 3);
+    ASSERT_NEAR(player_clock_get_at(&c, 100.0), 5.0, 1e-9);
+    ASSERT_NEAR(player_clock_get_at(&c, 101.5), 6.5, 1e-9);
     /* speed 1.01: 1 % more media time per second, without a jump */
-    sc_clock_set_speed_at(&c, 1.01, 102.0);
-    ASSERT_NEAR(sc_clock_get_at(&c, 102.0), 7.0, 1e-9);
-    ASSERT_NEAR(sc_clock_get_at(&c, 112.0), 17.1, 1e-9);
-    ASSERT_NEAR(sc_clock_speed(&c), 1.01, 1e-12);
-    sc_clock_destroy(&c);
+    player_clock_set_speed_at(&c, 1.01, 102.0);
+    ASSERT_NEAR(player_clock_get_at(&c, 102.0), 7.0, 1e-9);
+    ASSERT_NEAR(player_clock_get_at(&c, 112.0), 17.1, 1e-9);
+    ASSERT_NEAR(player_clock_speed(&c), 1.01, 1e-12);
+    player_clock_destroy(&c);
 }
 
 static void test_clock_pause(void)
 {
-    struct sc_clock c;
-    ASSERT_EQ(sc_clock_init(&c), 0);
-    sc_clock_set_at(&c, 10.0, 0, 50.0);
-    sc_clock_set_paused_at(&c, true, 52.0);
-    ASSERT_NEAR(sc_clock_get_at(&c, 52.0), 12.0, 1e-9);
-    ASSERT_NEAR(sc_clock_get_at(&c, 60.0), 12.0, 1e-9); /* stands still */
-    sc_clock_set_paused_at(&c, false, 60.0);
-    ASSERT_NEAR(sc_clock_get_at(&c, 61.0), 13.0, 1e-9); /* resumes where it stopped */
-    sc_clock_destroy(&c);
+    struct player_clock c;
+    ASSERT_EQ(player_clock_init(&c), 0);
+    player_clock_set_at(&c, 10.0, 0, 50.0);
+    player_clock_set_paused_at(&c, true, 52.0);
+    ASSERT_NEAR(player_clock_get_at(&c, 52.0), 12.0, 1e-9);
+    ASSERT_NEAR(player_clock_get_at(&c, 60.0), 12.0, 1e-9); /* stands still */
+    player_clock_set_paused_at(&c, false, 60.0);
+    ASSERT_NEAR(player_clock_get_at(&c, 61.0), 13.0, 1e-9); /* resumes where it stopped */
+    player_clock_destroy(&c);
 }
 
 static void test_sync_to(void)
 {
-    struct sc_clock a, b;
-    ASSERT_EQ(sc_clock_init(&a), 0);
-    ASSERT_EQ(sc_clock_init(&b), 0);
-    double now = sc_clock_now();
-    sc_clock_set_at(&b, 20.0, 7, now);
-    sc_clock_sync_to(&a, &b, 10.0); /* unknown: takes the other's value */
-    ASSERT_NEAR(sc_clock_get(&a), sc_clock_get(&b), 0.05);
-    ASSERT_EQ(sc_clock_serial(&a), 7);
-    sc_clock_set_at(&a, 25.0, 7, sc_clock_now());
-    sc_clock_sync_to(&a, &b, 10.0); /* 5 s apart, threshold 10 s: kept */
-    ASSERT_NEAR(sc_clock_get(&a) - sc_clock_get(&b), 5.0, 0.05);
-    sc_clock_sync_to(&a, &b, 1.0); /* threshold 1 s: synced */
-    ASSERT_NEAR(sc_clock_get(&a) - sc_clock_get(&b), 0.0, 0.05);
-    sc_clock_destroy(&a);
-    sc_clock_destroy(&b);
+    struct player_clock a, b;
+    ASSERT_EQ(player_clock_init(&a), 0);
+    ASSERT_EQ(player_clock_init(&b), 0);
+    double now = player_clock_now();
+    player_clock_set_at(&b, 20.0, 7, now);
+    player_clock_sync_to(&a, &b, 10.0); /* unknown: takes the other's value */
+    ASSERT_NEAR(player_clock_get(&a), player_clock_get(&b), 0.05);
+    ASSERT_EQ(player_clock_serial(&a), 7);
+    player_clock_set_at(&a, 25.0, 7, player_clock_now());
+    player_clock_sync_to(&a, &b, 10.0); /* 5 s apart, threshold 10 s: kept */
+    ASSERT_NEAR(player_clock_get(&a) - player_clock_get(&b), 5.0, 0.05);
+    player_clock_sync_to(&a, &b, 1.0); /* threshold 1 s: synced */
+    ASSERT_NEAR(player_clock_get(&a) - player_clock_get(&b), 0.0, 0.05);
+    player_clock_destroy(&a);
+    player_clock_destroy(&b);
 }
 
 /* A live source: the sender produces media at `sender_rate` media seconds per
@@ -69,7 +69,7 @@ static void simulate_sender(double sender_rate, double *max_buffer, double *min_
     *min_buffer = buffered;
     for (double t = 0; t < 3600; t += step) {
         buffered += sender_rate * step; /* arrives */
-        speed = sc_clock_live_speed(buffered, target);
+        speed = player_clock_live_speed(buffered, target);
         buffered -= speed * step; /* played */
         if (buffered > *max_buffer) *max_buffer = buffered;
         if (buffered < *min_buffer) *min_buffer = buffered;
@@ -95,13 +95,13 @@ static void test_live_speed_control(void)
     ASSERT_NEAR(final, 0.3 - 0.005 / 0.02, 0.03); /* measured after a 20 ms step is played */
 
     /* bounded, gentle corrections */
-    ASSERT_NEAR(sc_clock_live_speed(100.0, 0.3), 1.03, 1e-12);
-    ASSERT_NEAR(sc_clock_live_speed(0.0, 0.3), 0.994, 1e-12);
-    ASSERT_NEAR(sc_clock_live_speed(0.3, 0.3), 1.0, 1e-12);
+    ASSERT_NEAR(player_clock_live_speed(100.0, 0.3), 1.03, 1e-12);
+    ASSERT_NEAR(player_clock_live_speed(0.0, 0.3), 0.994, 1e-12);
+    ASSERT_NEAR(player_clock_live_speed(0.3, 0.3), 1.0, 1e-12);
 }
 
 struct setter {
-    struct sc_clock *c;
+    struct player_clock *c;
     atomic_bool stop;
 };
 
@@ -110,7 +110,7 @@ static void *keep_setting(void *arg)
     struct setter *s = arg;
     double pts = 0;
     while (!atomic_load(&s->stop)) {
-        sc_clock_set(s->c, pts, 1); /* as the audio callback does */
+        player_clock_set(s->c, pts, 1); /* as the audio callback does */
         pts += 0.001;
     }
     return NULL;
@@ -118,27 +118,27 @@ static void *keep_setting(void *arg)
 
 static void test_clock_across_threads(void)
 {
-    struct sc_clock c;
-    ASSERT_EQ(sc_clock_init(&c), 0);
+    struct player_clock c;
+    ASSERT_EQ(player_clock_init(&c), 0);
     struct setter s = {.c = &c};
     pthread_t t;
     ASSERT_EQ(pthread_create(&t, NULL, keep_setting, &s), 0);
     double last = -1;
     int reads = 0;
     for (int i = 0; i < 200000; i++) {
-        double v = sc_clock_get(&c);
+        double v = player_clock_get(&c);
         if (!isnan(v)) {
             ASSERT_TRUE(v >= -1e6 && v < 1e6); /* never a torn value */
             last = v;
             reads++;
         }
-        sc_clock_set_speed_at(&c, 1.0 + (i % 3) * 0.001, sc_clock_now());
+        player_clock_set_speed_at(&c, 1.0 + (i % 3) * 0.001, player_clock_now());
     }
     atomic_store(&s.stop, true);
     pthread_join(t, NULL);
     ASSERT_GT(reads, 0);
     ASSERT_TRUE(last >= 0);
-    sc_clock_destroy(&c);
+    player_clock_destroy(&c);
 }
 
 int main(void)

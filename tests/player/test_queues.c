@@ -17,15 +17,15 @@ static AVPacket *make_packet(int size, int64_t duration)
     return pkt;
 }
 
-static void put(struct sc_pktq *q, int size, int64_t duration)
+static void put(struct player_pktq *q, int size, int64_t duration)
 {
     AVPacket *pkt = make_packet(size, duration);
-    ASSERT_EQ(sc_pktq_put(q, pkt), 0);
+    ASSERT_EQ(player_pktq_put(q, pkt), 0);
     av_packet_free(&pkt);
 }
 
 struct producer {
-    struct sc_pktq *q;
+    struct player_pktq *q;
     int size;
     int64_t duration;
     atomic_int done; /* 1 when put returned 0, -1 when it returned an error */
@@ -35,7 +35,7 @@ static void *produce(void *arg)
 {
     struct producer *p = arg;
     AVPacket *pkt = make_packet(p->size, p->duration);
-    int ret = sc_pktq_put(p->q, pkt);
+    int ret = player_pktq_put(p->q, pkt);
     av_packet_free(&pkt);
     atomic_store(&p->done, ret == 0 ? 1 : -1);
     return NULL;
@@ -57,15 +57,15 @@ static int wait_done(struct producer *p, int ms)
 
 static void test_bound_by_bytes(void)
 {
-    struct sc_pktq q;
+    struct player_pktq q;
     /* 3 packets of 1000 bytes exceed 2500 bytes; durations stay far from the bound */
-    ASSERT_EQ(sc_pktq_init(&q, 2500, 1000000000, (AVRational){1, 90000}), 0);
+    ASSERT_EQ(player_pktq_init(&q, 2500, 1000000000, (AVRational){1, 90000}), 0);
     put(&q, 1000, 1);
     put(&q, 1000, 1);
     put(&q, 1000, 1); /* accepted: the bound was not yet reached */
     int packets;
     int64_t bytes;
-    sc_pktq_level(&q, &packets, &bytes, NULL);
+    player_pktq_level(&q, &packets, &bytes, NULL);
     ASSERT_EQ(packets, 3);
     ASSERT_GE(bytes, 3000);
 
@@ -76,31 +76,31 @@ static void test_bound_by_bytes(void)
     ASSERT_EQ(atomic_load(&p.done), 0); /* full: the put waits */
     AVPacket *pkt = av_packet_alloc();
     int serial = -1;
-    ASSERT_EQ(sc_pktq_get(&q, pkt, &serial, true), 1);
+    ASSERT_EQ(player_pktq_get(&q, pkt, &serial, true), 1);
     ASSERT_EQ(pkt->size, 1000);
     av_packet_unref(pkt);
-    ASSERT_EQ(sc_pktq_get(&q, pkt, &serial, true), 1);
+    ASSERT_EQ(player_pktq_get(&q, pkt, &serial, true), 1);
     av_packet_unref(pkt);
     ASSERT_EQ(wait_done(&p, 5000), 1); /* room again: the put went through */
     pthread_join(t, NULL);
-    sc_pktq_level(&q, &packets, NULL, NULL);
+    player_pktq_level(&q, &packets, NULL, NULL);
     ASSERT_EQ(packets, 2);
     av_packet_free(&pkt);
-    sc_pktq_destroy(&q);
+    player_pktq_destroy(&q);
 }
 
 static void test_bound_by_duration(void)
 {
-    struct sc_pktq q;
+    struct player_pktq q;
     /* 1/90000 time base: 3600 ticks = 40 ms; the bound is 100 ms, bytes unlimited */
-    ASSERT_EQ(sc_pktq_init(&q, INT64_MAX, 100000, (AVRational){1, 90000}), 0);
+    ASSERT_EQ(player_pktq_init(&q, INT64_MAX, 100000, (AVRational){1, 90000}), 0);
     put(&q, 10, 3600);
     put(&q, 10, 3600);
     int64_t duration_us;
-    sc_pktq_level(&q, NULL, NULL, &duration_us);
+    player_pktq_level(&q, NULL, NULL, &duration_us);
     ASSERT_EQ(duration_us, 80000);
     put(&q, 10, 3600); /* 80 ms < 100 ms: accepted, now 120 ms */
-    sc_pktq_level(&q, NULL, NULL, &duration_us);
+    player_pktq_level(&q, NULL, NULL, &duration_us);
     ASSERT_EQ(duration_us, 120000);
 
     struct producer p = {.q = &q, .size = 10, .duration = 3600};
@@ -109,62 +109,62 @@ static void test_bound_by_duration(void)
     sleep_ms(100);
     ASSERT_EQ(atomic_load(&p.done), 0); /* 120 ms >= 100 ms: the put waits */
     AVPacket *pkt = av_packet_alloc();
-    ASSERT_EQ(sc_pktq_get(&q, pkt, NULL, true), 1);
+    ASSERT_EQ(player_pktq_get(&q, pkt, NULL, true), 1);
     av_packet_unref(pkt);
     ASSERT_EQ(wait_done(&p, 5000), 1);
     pthread_join(t, NULL);
-    sc_pktq_level(&q, NULL, NULL, &duration_us);
+    player_pktq_level(&q, NULL, NULL, &duration_us);
     ASSERT_EQ(duration_us, 120000);
     av_packet_free(&pkt);
-    sc_pktq_destroy(&q);
+    player_pktq_destroy(&q);
 }
 
 static void test_flush_by_serial(void)
 {
-    struct sc_pktq q;
-    ASSERT_EQ(sc_pktq_init(&q, 1 << 20, 10000000, (AVRational){1, 90000}), 0);
+    struct player_pktq q;
+    ASSERT_EQ(player_pktq_init(&q, 1 << 20, 10000000, (AVRational){1, 90000}), 0);
     put(&q, 100, 1);
     put(&q, 101, 1);
-    int first_serial = sc_pktq_serial(&q);
-    int serial = sc_pktq_flush(&q);
+    int first_serial = player_pktq_serial(&q);
+    int serial = player_pktq_flush(&q);
     ASSERT_NE(serial, first_serial);
     int packets;
     int64_t bytes, duration;
-    sc_pktq_level(&q, &packets, &bytes, &duration);
+    player_pktq_level(&q, &packets, &bytes, &duration);
     ASSERT_EQ(packets, 0);
     ASSERT_EQ(bytes, 0);
     ASSERT_EQ(duration, 0);
     put(&q, 102, 1);
     AVPacket *pkt = av_packet_alloc();
     int got_serial = -1;
-    ASSERT_EQ(sc_pktq_get(&q, pkt, &got_serial, false), 1);
+    ASSERT_EQ(player_pktq_get(&q, pkt, &got_serial, false), 1);
     ASSERT_EQ(pkt->size, 102); /* the stale packets are gone */
     ASSERT_EQ(got_serial, serial);
     av_packet_unref(pkt);
-    ASSERT_EQ(sc_pktq_get(&q, pkt, &got_serial, false), 0); /* empty, no wait */
+    ASSERT_EQ(player_pktq_get(&q, pkt, &got_serial, false), 0); /* empty, no wait */
 
     /* a flush also releases a producer waiting on a full queue */
-    struct sc_pktq small;
-    ASSERT_EQ(sc_pktq_init(&small, 100, 10000000, (AVRational){1, 90000}), 0);
+    struct player_pktq small;
+    ASSERT_EQ(player_pktq_init(&small, 100, 10000000, (AVRational){1, 90000}), 0);
     put(&small, 200, 1);
     struct producer p = {.q = &small, .size = 50, .duration = 1};
     pthread_t t;
     ASSERT_EQ(pthread_create(&t, NULL, produce, &p), 0);
     sleep_ms(50);
     ASSERT_EQ(atomic_load(&p.done), 0);
-    int new_serial = sc_pktq_flush(&small);
+    int new_serial = player_pktq_flush(&small);
     ASSERT_EQ(wait_done(&p, 5000), 1);
     pthread_join(t, NULL);
-    ASSERT_EQ(sc_pktq_get(&small, pkt, &got_serial, false), 1);
+    ASSERT_EQ(player_pktq_get(&small, pkt, &got_serial, false), 1);
     ASSERT_EQ(pkt->size, 50);
     ASSERT_EQ(got_serial, new_serial);
     av_packet_free(&pkt);
-    sc_pktq_destroy(&small);
-    sc_pktq_destroy(&q);
+    player_pktq_destroy(&small);
+    player_pktq_destroy(&q);
 }
 
 struct consumer {
-    struct sc_pktq *q;
+    struct player_pktq *q;
     atomic_int result; /* 0 running, else the get's return value */
 };
 
@@ -172,7 +172,7 @@ static void *consume(void *arg)
 {
     struct consumer *c = arg;
     AVPacket *pkt = av_packet_alloc();
-    int ret = sc_pktq_get(c->q, pkt, NULL, true);
+    int ret = player_pktq_get(c->q, pkt, NULL, true);
     av_packet_free(&pkt);
     atomic_store(&c->result, ret == 0 ? 99 : ret);
     return NULL;
@@ -180,8 +180,8 @@ static void *consume(void *arg)
 
 static void test_abort(void)
 {
-    struct sc_pktq q;
-    ASSERT_EQ(sc_pktq_init(&q, 1000, 10000000, (AVRational){1, 90000}), 0);
+    struct player_pktq q;
+    ASSERT_EQ(player_pktq_init(&q, 1000, 10000000, (AVRational){1, 90000}), 0);
     /* a consumer blocked on an empty queue */
     struct consumer c = {.q = &q};
     pthread_t t;
@@ -199,19 +199,19 @@ static void test_abort(void)
     ASSERT_EQ(pthread_create(&t, NULL, produce, &p), 0);
     sleep_ms(50);
     ASSERT_EQ(atomic_load(&p.done), 0);
-    sc_pktq_abort(&q);
+    player_pktq_abort(&q);
     ASSERT_EQ(wait_done(&p, 5000), -1); /* the waiting put gives up */
     pthread_join(t, NULL);
     AVPacket *pkt = av_packet_alloc();
-    ASSERT_EQ(sc_pktq_get(&q, pkt, NULL, true), AVERROR_EXIT); /* no wait after abort */
-    sc_pktq_start(&q);
-    ASSERT_EQ(sc_pktq_get(&q, pkt, NULL, false), 1);
+    ASSERT_EQ(player_pktq_get(&q, pkt, NULL, true), AVERROR_EXIT); /* no wait after abort */
+    player_pktq_start(&q);
+    ASSERT_EQ(player_pktq_get(&q, pkt, NULL, false), 1);
     av_packet_free(&pkt);
-    sc_pktq_destroy(&q);
+    player_pktq_destroy(&q);
 }
 
 struct frame_writer {
-    struct sc_frameq *q;
+    struct player_frameq *q;
     int count;
     atomic_int written;
 };
@@ -220,12 +220,12 @@ static void *write_frames(void *arg)
 {
     struct frame_writer *w = arg;
     for (int i = 0; i < w->count; i++) {
-        struct sc_frame *f = sc_frameq_peek_writable(w->q);
+        struct player_frame *f = player_frameq_peek_writable(w->q);
         if (!f) break;
         f->frame->width = i; /* a marker the reader checks */
         f->serial = i < w->count / 2 ? 1 : 2;
         f->pts = i;
-        sc_frameq_push(w->q);
+        player_frameq_push(w->q);
         atomic_fetch_add(&w->written, 1);
     }
     return NULL;
@@ -233,8 +233,8 @@ static void *write_frames(void *arg)
 
 static void test_frame_ring(void)
 {
-    struct sc_frameq q;
-    ASSERT_EQ(sc_frameq_init(&q, 3), 0);
+    struct player_frameq q;
+    ASSERT_EQ(player_frameq_init(&q, 3), 0);
     struct frame_writer w = {.q = &q, .count = 10};
     pthread_t t;
     ASSERT_EQ(pthread_create(&t, NULL, write_frames, &w), 0);
@@ -242,44 +242,44 @@ static void test_frame_ring(void)
         sleep_ms(1);
     sleep_ms(50);
     ASSERT_EQ(atomic_load(&w.written), 3); /* the ring holds 3: the writer waits */
-    ASSERT_EQ(sc_frameq_size(&q), 3);
+    ASSERT_EQ(player_frameq_size(&q), 3);
     for (int expected = 0; expected < 10; expected++) {
-        struct sc_frame *f = NULL;
-        for (int i = 0; i < 5000 && !(f = sc_frameq_peek(&q)); i++)
+        struct player_frame *f = NULL;
+        for (int i = 0; i < 5000 && !(f = player_frameq_peek(&q)); i++)
             sleep_ms(1);
         ASSERT_NOT_NULL(f);
         ASSERT_EQ(f->frame->width, expected); /* in order */
-        sc_frameq_next(&q);
+        player_frameq_next(&q);
     }
     pthread_join(t, NULL);
-    ASSERT_EQ(sc_frameq_size(&q), 0);
-    ASSERT_TRUE(sc_frameq_peek(&q) == NULL);
+    ASSERT_EQ(player_frameq_size(&q), 0);
+    ASSERT_TRUE(player_frameq_peek(&q) == NULL);
 
     /* stale frames (an older serial) are dropped at once */
     struct frame_writer w2 = {.q = &q, .count = 4}; /* serials 1,1,2,2; ring of 3 */
     ASSERT_EQ(pthread_create(&t, NULL, write_frames, &w2), 0);
     for (int i = 0; i < 5000 && atomic_load(&w2.written) < 3; i++)
         sleep_ms(1);
-    sc_frameq_drop_stale(&q, 2);
+    player_frameq_drop_stale(&q, 2);
     for (int i = 0; i < 5000 && atomic_load(&w2.written) < 4; i++)
         sleep_ms(1);
     pthread_join(t, NULL);
-    ASSERT_EQ(sc_frameq_size(&q), 2);
-    ASSERT_EQ(sc_frameq_peek(&q)->serial, 2);
-    ASSERT_EQ(sc_frameq_peek_next(&q)->serial, 2);
+    ASSERT_EQ(player_frameq_size(&q), 2);
+    ASSERT_EQ(player_frameq_peek(&q)->serial, 2);
+    ASSERT_EQ(player_frameq_peek_next(&q)->serial, 2);
 
     /* abort releases a writer waiting for a slot */
-    sc_frameq_next(&q);
-    sc_frameq_next(&q);
+    player_frameq_next(&q);
+    player_frameq_next(&q);
     struct frame_writer w3 = {.q = &q, .count = 5};
     ASSERT_EQ(pthread_create(&t, NULL, write_frames, &w3), 0);
     for (int i = 0; i < 5000 && atomic_load(&w3.written) < 3; i++)
         sleep_ms(1);
-    sc_frameq_abort(&q);
+    player_frameq_abort(&q);
     pthread_join(t, NULL);
     ASSERT_EQ(atomic_load(&w3.written), 3);
-    ASSERT_TRUE(sc_frameq_peek_writable(&q) == NULL);
-    sc_frameq_destroy(&q);
+    ASSERT_TRUE(player_frameq_peek_writable(&q) == NULL);
+    player_frameq_destroy(&q);
 }
 
 int main(void)

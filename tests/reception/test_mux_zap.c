@@ -1,5 +1,5 @@
 /* Service changes on a multiplex (issue 14): the player plays one service,
- * then switches round-robin through the others with sc_player_select_service()
+ * then switches round-robin through the others with player_select_service()
  * (what a key press does), each time measuring the time to the first picture
  * of the new service (told apart by its width). With the packet window the
  * new service starts from a keyframe already received, so the times should
@@ -29,17 +29,17 @@ static void sleep_ns(int64_t ns)
 
 /* Presents what is due until a picture of `width` comes or `timeout_s`
  * passes (width < 0: just plays); returns the seconds it took or -1. */
-static double present_until_width(struct sc_player *p, int width, double timeout_s)
+static double present_until_width(struct player *p, int width, double timeout_s)
 {
     int64_t start = sc_mono_ns();
     while (sc_mono_ns() - start < (int64_t)(timeout_s * 1e9)) {
-        ASSERT_EQ(sc_player_state(p) == SC_PLAYER_FAILED, false);
+        ASSERT_EQ(player_state(p) == PLAYER_FAILED, false);
         int64_t wait_ns;
-        struct sc_picture *pic = sc_player_next_picture(p, &wait_ns);
+        struct player_picture *pic = player_next_picture(p, &wait_ns);
         if (pic) {
-            sc_player_presented(p, pic);
-            int w = sc_picture_width(pic);
-            sc_picture_free(pic);
+            player_presented(p, pic);
+            int w = player_picture_width(pic);
+            player_picture_free(pic);
             if (w == width) return (double)(sc_mono_ns() - start) / 1e9;
             continue;
         }
@@ -62,10 +62,10 @@ int main(int argc, char **argv)
     for (int i = 2; i < argc && n < MAX_SERVICES; i++, n++)
         ASSERT_EQ(sscanf(argv[i], "%d:%d", &ids[n], &widths[n]), 2);
     struct sc_log *log = sc_log_create(stderr, getenv("TEST_DEBUG") ? SC_LOG_DEBUG : SC_LOG_WARN);
-    struct sc_player_opts opts = {
+    struct player_opts opts = {
         .source = argv[1], .service = ids[0], .volume = 0, .start_ns = sc_mono_ns(), .log = log};
-    struct sc_player *p = NULL;
-    ASSERT_EQ(sc_player_create(&opts, &p), 0);
+    struct player *p = NULL;
+    ASSERT_EQ(player_create(&opts, &p), 0);
     double first = present_until_width(p, widths[0], 10);
     ASSERT_EQ(first >= 0, true);
     printf("service %d: first picture after %.0f ms\n", ids[0], first * 1000);
@@ -75,23 +75,23 @@ int main(int argc, char **argv)
     for (int i = 0; i < SWITCHES; i++) {
         present_until_width(p, -1, PLAY_BETWEEN_S);
         k = (k + 1) % n;
-        ASSERT_EQ(sc_player_select_service(p, ids[k]), 0);
+        ASSERT_EQ(player_select_service(p, ids[k]), 0);
         took[i] = present_until_width(p, widths[k], 10);
         printf("switch %d to service %d: first picture after %.0f ms\n", i + 1, ids[k],
                took[i] * 1000);
         ASSERT_EQ(took[i] >= 0, true);
         ASSERT_EQ(took[i] < BOUND_S, true);
-        ASSERT_EQ(sc_player_service(p), ids[k]);
+        ASSERT_EQ(player_service(p), ids[k]);
     }
     qsort(took, SWITCHES, sizeof(took[0]), compare_double);
     /* p95 of 9: the nearest rank is the largest */
     printf("service change: median %.0f ms, p95 %.0f ms of %d (min %.0f)\n",
            took[SWITCHES / 2] * 1000, took[SWITCHES - 1] * 1000, SWITCHES, took[0] * 1000);
-    struct sc_player_stats stats;
-    sc_player_get_stats(p, &stats);
+    struct player_stats stats;
+    player_get_stats(p, &stats);
     printf("stats: cc_errors %lld, decode_errors %lld, outages %d\n", (long long)stats.cc_errors,
            (long long)stats.decode_errors, stats.outages);
-    sc_player_destroy(p);
+    player_destroy(p);
     sc_log_destroy(log);
     printf("ok\n");
     return 0;

@@ -20,7 +20,7 @@ struct kiosk {
     int presses;
     int present[8];
     int present_count;
-    enum sc_action last;
+    enum rc_action last;
     bool wrong_thread;
 };
 
@@ -31,13 +31,13 @@ static void wakeup(void *opaque)
     if (write(k->wakeup_fd, &one, sizeof(one)) < 0) abort();
 }
 
-static int press(void *opaque, enum sc_action action)
+static int press(void *opaque, enum rc_action action)
 {
     struct kiosk *k = opaque;
     if (!pthread_equal(pthread_self(), k->core_thread)) k->wrong_thread = true;
     k->presses++;
     k->last = action;
-    int digit = sc_action_digit(action);
+    int digit = rc_action_digit(action);
     if (digit >= 0 && k->present_count < 8) k->present[k->present_count++] = digit;
     return 0;
 }
@@ -57,7 +57,7 @@ static void status(void *opaque, struct sc_json *out)
     sc_json_array_end(out);
     sc_json_kv_string(out, "signal", "none");
     sc_json_kv_int(out, "presses", k->presses);
-    sc_json_kv_string(out, "last_action", sc_action_name(k->last));
+    sc_json_kv_string(out, "last_action", rc_action_name(k->last));
     sc_json_kv_bool(out, "handled_on_core_thread", !k->wrong_thread);
 }
 
@@ -77,16 +77,16 @@ int main(int argc, char **argv)
     struct kiosk k = {.core_thread = pthread_self()};
     k.wakeup_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     struct sc_log *log = sc_log_create(stderr, SC_LOG_INFO);
-    struct sc_ipc_server_config config = {
+    struct rc_ipc_server_config config = {
         .path = argv[1], .wakeup = wakeup, .wakeup_opaque = &k, .log = log};
-    struct sc_ipc_server *server;
-    int rc = sc_ipc_server_create(&config, &server);
+    struct rc_ipc_server *server;
+    int rc = rc_ipc_server_create(&config, &server);
     if (rc || signal_fd < 0 || k.wakeup_fd < 0) {
         fprintf(stderr, "ctl_server: cannot listen on %s: %s\n", argv[1], strerror(-rc));
         sc_log_destroy(log);
         return 1;
     }
-    struct sc_remote_callbacks callbacks = {press, status, &k};
+    struct rc_callbacks callbacks = {press, status, &k};
     for (;;) {
         struct pollfd fds[2] = {{.fd = signal_fd, .events = POLLIN},
                                 {.fd = k.wakeup_fd, .events = mute ? 0 : POLLIN}};
@@ -95,10 +95,10 @@ int main(int argc, char **argv)
         if (fds[1].revents & POLLIN) {
             uint64_t n;
             if (read(k.wakeup_fd, &n, sizeof(n)) < 0 && errno != EAGAIN) break;
-            sc_ipc_server_poll(server, sc_remote_handle_request, &callbacks);
+            rc_ipc_server_poll(server, rc_handle_request, &callbacks);
         }
     }
-    sc_ipc_server_destroy(server);
+    rc_ipc_server_destroy(server);
     sc_log_destroy(log);
     close(signal_fd);
     close(k.wakeup_fd);

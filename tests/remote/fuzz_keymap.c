@@ -10,15 +10,15 @@
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
-    struct sc_keymap *map;
-    if (sc_keymap_create(SC_KEYMAP_KIOSK, &map) != 0) return 0;
-    int bad = sc_keymap_load_text(map, (const char *)data, size, "fuzz", NULL);
+    struct rc_keymap *map;
+    if (rc_keymap_create(RC_KEYMAP_KIOSK, &map) != 0) return 0;
+    int bad = rc_keymap_load_text(map, (const char *)data, size, "fuzz", NULL);
     if (bad < 0 && bad != -ENOMEM) abort();
     /* A text that never mentions "Escape" leaves it as a default. */
     bool mentioned = false;
     for (size_t i = 0; i + 6 <= size && !mentioned; i++)
         mentioned = strncasecmp((const char *)data + i, "escape", 6) == 0;
-    if (!mentioned && sc_keymap_lookup(map, "Escape") != SC_ACTION_BACK) abort();
-    sc_keymap_destroy(map);
+    if (!mentioned && rc_keymap_lookup(map, "Escape") != RC_ACTION_BACK) abort();
+    rc_keymap_destroy(map);
     return 0;
 }

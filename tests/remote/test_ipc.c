@@ -23,8 +23,8 @@ struct core {
     atomic_int wakeups;
     int presses; /* touched only by the handler, on the core thread */
     int statuses;
-    enum sc_action last;
-    struct sc_remote_callbacks callbacks;
+    enum rc_action last;
+    struct rc_callbacks callbacks;
 };
 
 static void wakeup(void *opaque)
@@ -35,11 +35,11 @@ static void wakeup(void *opaque)
     ASSERT_EQ(write(core->wakeup_fd, &one, sizeof(one)), (ssize_t)sizeof(one));
 }
 
-static int on_press(void *opaque, enum sc_action action)
+static int on_press(void *opaque, enum rc_action action)
 {
     struct core *core = opaque;
     ASSERT_TRUE(pthread_equal(pthread_self(), core->thread));
-    if (action == SC_ACTION_STOP) return -EBUSY; /* "not possible now" */
+    if (action == RC_ACTION_STOP) return -EBUSY; /* "not possible now" */
     core->presses++;
     core->last = action;
     return 0;
@@ -52,7 +52,7 @@ static void on_status(void *opaque, struct sc_json *out)
     core->statuses++;
     sc_json_kv_string(out, "screen", "home");
     sc_json_kv_int(out, "presses", core->presses);
-    sc_json_kv_string(out, "last", sc_action_name(core->last));
+    sc_json_kv_string(out, "last", rc_action_name(core->last));
 }
 
 static void core_init(struct core *core)
@@ -61,32 +61,32 @@ static void core_init(struct core *core)
     core->thread = pthread_self();
     core->wakeup_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     ASSERT_GE(core->wakeup_fd, 0);
-    core->callbacks = (struct sc_remote_callbacks){on_press, on_status, core};
+    core->callbacks = (struct rc_callbacks){on_press, on_status, core};
 }
 
 /* One turn of the core loop: sleep until woken (or timeout), then answer. */
-static int core_turn(struct core *core, struct sc_ipc_server *server, int timeout_ms)
+static int core_turn(struct core *core, struct rc_ipc_server *server, int timeout_ms)
 {
     struct pollfd p = {.fd = core->wakeup_fd, .events = POLLIN};
     if (poll(&p, 1, timeout_ms) > 0) {
         uint64_t n;
         ASSERT_EQ(read(core->wakeup_fd, &n, sizeof(n)), (ssize_t)sizeof(n));
     }
-    return sc_ipc_server_poll(server, sc_remote_handle_request, &core->callbacks);
+    return rc_ipc_server_poll(server, rc_handle_request, &core->callbacks);
 }
 
 static void socket_path(char *path, size_t size, const char *name)
 {
-    snprintf(path, size, "/tmp/sc_ipc_%d_%s.sock", (int)getpid(), name);
+    snprintf(path, size, "/tmp/rc_ipc_%d_%s.sock", (int)getpid(), name);
     unlink(path);
 }
 
-static struct sc_ipc_server *start(struct core *core, const char *path, size_t max_line)
+static struct rc_ipc_server *start(struct core *core, const char *path, size_t max_line)
 {
-    struct sc_ipc_server_config config = {
+    struct rc_ipc_server_config config = {
         .path = path, .max_line = max_line, .wakeup = wakeup, .wakeup_opaque = core};
-    struct sc_ipc_server *server;
-    ASSERT_EQ(sc_ipc_server_create(&config, &server), 0);
+    struct rc_ipc_server *server;
+    ASSERT_EQ(rc_ipc_server_create(&config, &server), 0);
     struct stat st;
     ASSERT_EQ(stat(path, &st), 0);
     ASSERT_TRUE(S_ISSOCK(st.st_mode));
@@ -190,7 +190,7 @@ static void several_clients(void)
     core_init(&core);
     char path[108];
     socket_path(path, sizeof(path), "many");
-    struct sc_ipc_server *server = start(&core, path, 0);
+    struct rc_ipc_server *server = start(&core, path, 0);
     enum { CLIENTS = 6, REQUESTS = 40 };
     atomic_int done = 0;
     pthread_t threads[CLIENTS];
@@ -212,9 +212,9 @@ static void several_clients(void)
     ASSERT_EQ(core.statuses, CLIENTS * REQUESTS / 2);
     ASSERT_GT(atomic_load(&core.wakeups), 0);
     /* Clients gone: the server notices. */
-    while (sc_ipc_server_client_count(server) > 0)
+    while (rc_ipc_server_client_count(server) > 0)
         ASSERT_LT(sc_mono_ns(), deadline);
-    sc_ipc_server_destroy(server);
+    rc_ipc_server_destroy(server);
     /* The socket file is removed. */
     ASSERT_EQ(access(path, F_OK), -1);
     close(core.wakeup_fd);
@@ -223,7 +223,7 @@ static void several_clients(void)
 /* ---- one client, driven from this thread ------------------------------------ */
 
 /* Sends text, runs the core until `count` answers arrived, returns them. */
-static void exchange(struct core *core, struct sc_ipc_server *server, int fd, const char *text,
+static void exchange(struct core *core, struct rc_ipc_server *server, int fd, const char *text,
                      struct sc_buf *pending, struct sc_jv **answers, int count)
 {
     if (text) send_text(fd, text);
@@ -245,7 +245,7 @@ static void malformed_lines(void)
     core_init(&core);
     char path[108];
     socket_path(path, sizeof(path), "bad");
-    struct sc_ipc_server *server = start(&core, path, 0);
+    struct rc_ipc_server *server = start(&core, path, 0);
     int fd = connect_raw(path);
     struct sc_buf pending = {0};
     struct sc_jv *a[11];
@@ -282,7 +282,7 @@ static void malformed_lines(void)
     /* A request_id that is neither a number nor a string is not echoed. */
     ASSERT_STR_EQ(sc_jv_get_string(a[8], "error"), "success");
     ASSERT_TRUE(sc_jv_get(a[8], "request_id") == NULL);
-    ASSERT_EQ(sc_jv_get(a[8], "actions")->count, SC_ACTION_COUNT - 1);
+    ASSERT_EQ(sc_jv_get(a[8], "actions")->count, RC_ACTION_COUNT - 1);
     /* An error response carries nothing the handler may have written. */
     ASSERT_EQ(a[6]->count, 2);
     /* Requests two readers could take differently are refused, not pressed:
@@ -293,10 +293,10 @@ static void malformed_lines(void)
     for (int i = 0; i < 11; i++)
         sc_jv_free(a[i]);
     ASSERT_EQ(core.presses, 1);
-    ASSERT_EQ(core.last, SC_ACTION_OK);
+    ASSERT_EQ(core.last, RC_ACTION_OK);
     sc_buf_free(&pending);
     close(fd);
-    sc_ipc_server_destroy(server);
+    rc_ipc_server_destroy(server);
     close(core.wakeup_fd);
 }
 
@@ -306,7 +306,7 @@ static void long_lines(void)
     core_init(&core);
     char path[108];
     socket_path(path, sizeof(path), "long");
-    struct sc_ipc_server *server = start(&core, path, 256);
+    struct rc_ipc_server *server = start(&core, path, 256);
     int fd = connect_raw(path);
     struct sc_buf pending = {0};
     struct sc_jv *a[3];
@@ -344,17 +344,17 @@ static void long_lines(void)
     sc_jv_free(a[0]);
     sc_buf_free(&pending);
     close(fd);
-    sc_ipc_server_destroy(server);
+    rc_ipc_server_destroy(server);
     close(core.wakeup_fd);
 }
 
-static void wait_clients(struct core *core, struct sc_ipc_server *server, int count)
+static void wait_clients(struct core *core, struct rc_ipc_server *server, int count)
 {
     int64_t deadline = sc_mono_ns() + 5 * 1000000000LL;
-    while (sc_ipc_server_client_count(server) != count) {
+    while (rc_ipc_server_client_count(server) != count) {
         core_turn(core, server, 10);
         if (sc_mono_ns() > deadline)
-            TEST_FAIL("client count %d, expected %d", sc_ipc_server_client_count(server), count);
+            TEST_FAIL("client count %d, expected %d", rc_ipc_server_client_count(server), count);
     }
 }
 
@@ -364,7 +364,7 @@ static void disconnects(void)
     core_init(&core);
     char path[108];
     socket_path(path, sizeof(path), "gone");
-    struct sc_ipc_server *server = start(&core, path, 0);
+    struct rc_ipc_server *server = start(&core, path, 0);
 
     /* Half a request, then gone: nothing is executed, nothing breaks. */
     int fd = connect_raw(path);
@@ -383,7 +383,7 @@ static void disconnects(void)
         core_turn(&core, server, 10);
     wait_clients(&core, server, 0);
     ASSERT_EQ(core.presses, 1);
-    ASSERT_EQ(core.last, SC_ACTION_MENU);
+    ASSERT_EQ(core.last, RC_ACTION_MENU);
 
     /* Request, then shutdown of its sending side: it still gets the answer
      * (as `socat` and `nc -N` do). */
@@ -405,10 +405,10 @@ static void disconnects(void)
     sc_buf_free(&pending);
 
     /* More clients than slots: the extra one is told and closed. */
-    int fds[SC_IPC_MAX_CLIENTS];
-    for (int i = 0; i < SC_IPC_MAX_CLIENTS; i++)
+    int fds[RC_IPC_MAX_CLIENTS];
+    for (int i = 0; i < RC_IPC_MAX_CLIENTS; i++)
         fds[i] = connect_raw(path);
-    wait_clients(&core, server, SC_IPC_MAX_CLIENTS);
+    wait_clients(&core, server, RC_IPC_MAX_CLIENTS);
     int extra = connect_raw(path);
     struct sc_buf buf = {0};
     struct sc_jv *refusal = read_response(extra, &buf);
@@ -417,7 +417,7 @@ static void disconnects(void)
     sc_jv_free(refusal);
     sc_buf_free(&buf);
     close(extra);
-    for (int i = 0; i < SC_IPC_MAX_CLIENTS; i++)
+    for (int i = 0; i < RC_IPC_MAX_CLIENTS; i++)
         close(fds[i]);
     wait_clients(&core, server, 0);
     /* Destroying with clients connected and requests queued is clean. */
@@ -431,8 +431,8 @@ static void disconnects(void)
         ASSERT_LT(sc_mono_ns(), until);
         usleep(1000);
     }
-    ASSERT_EQ(sc_ipc_server_client_count(server), 1);
-    sc_ipc_server_destroy(server);
+    ASSERT_EQ(rc_ipc_server_client_count(server), 1);
+    rc_ipc_server_destroy(server);
     ASSERT_EQ(recv(fd, &byte, 1, 0), 0);
     close(fd);
     close(core.wakeup_fd);
@@ -453,12 +453,12 @@ static void socket_files(void)
     ASSERT_EQ(bind(stale, (struct sockaddr *)&addr, sizeof(addr)), 0);
     close(stale);
     ASSERT_EQ(access(path, F_OK), 0);
-    struct sc_ipc_server *server = start(&core, path, 0);
+    struct rc_ipc_server *server = start(&core, path, 0);
 
     /* A live one is not taken over, and survives the attempt. */
-    struct sc_ipc_server_config config = {.path = path};
-    struct sc_ipc_server *second = (struct sc_ipc_server *)1;
-    ASSERT_EQ(sc_ipc_server_create(&config, &second), -EADDRINUSE);
+    struct rc_ipc_server_config config = {.path = path};
+    struct rc_ipc_server *second = (struct rc_ipc_server *)1;
+    ASSERT_EQ(rc_ipc_server_create(&config, &second), -EADDRINUSE);
     ASSERT_TRUE(second == NULL);
     int fd = connect_raw(path);
     struct sc_buf pending = {0};
@@ -468,7 +468,7 @@ static void socket_files(void)
     sc_jv_free(a[0]);
     sc_buf_free(&pending);
     close(fd);
-    sc_ipc_server_destroy(server);
+    rc_ipc_server_destroy(server);
     ASSERT_EQ(access(path, F_OK), -1);
 
     /* Some other file is never deleted. */
@@ -476,7 +476,7 @@ static void socket_files(void)
     ASSERT_NOT_NULL(f);
     fputs("precious", f);
     fclose(f);
-    ASSERT_EQ(sc_ipc_server_create(&config, &second), -EEXIST);
+    ASSERT_EQ(rc_ipc_server_create(&config, &second), -EEXIST);
     ASSERT_EQ(access(path, F_OK), 0);
     unlink(path);
     /* Paths too long for a Unix socket, and empty ones, are refused. */
@@ -485,13 +485,13 @@ static void socket_files(void)
     longer[0] = '/';
     longer[sizeof(longer) - 1] = '\0';
     config.path = longer;
-    ASSERT_EQ(sc_ipc_server_create(&config, &second), -ENAMETOOLONG);
+    ASSERT_EQ(rc_ipc_server_create(&config, &second), -ENAMETOOLONG);
     config.path = "";
-    ASSERT_EQ(sc_ipc_server_create(&config, &second), -EINVAL);
+    ASSERT_EQ(rc_ipc_server_create(&config, &second), -EINVAL);
     /* A directory that does not exist. */
     config.path = "/nonexistent/dir/sock";
-    ASSERT_LT(sc_ipc_server_create(&config, &second), 0);
-    sc_ipc_server_destroy(NULL);
+    ASSERT_LT(rc_ipc_server_create(&config, &second), 0);
+    rc_ipc_server_destroy(NULL);
     close(core.wakeup_fd);
 }
 
@@ -509,7 +509,7 @@ struct request_job {
 static void *request_thread(void *arg)
 {
     struct request_job *job = arg;
-    job->rc = sc_remote_request(job->path, job->request, job->timeout_ms, &job->response);
+    job->rc = rc_request(job->path, job->request, job->timeout_ms, &job->response);
     atomic_store(&job->done, 1);
     return NULL;
 }
@@ -522,7 +522,7 @@ static void client_helper(void)
     socket_path(path, sizeof(path), "client");
     struct sc_jv *response = (struct sc_jv *)1;
     /* No socket file. */
-    ASSERT_EQ(sc_remote_request(path, "{\"command\":\"status\"}", 500, &response), -ENOENT);
+    ASSERT_EQ(rc_request(path, "{\"command\":\"status\"}", 500, &response), -ENOENT);
     ASSERT_TRUE(response == NULL);
     /* A stale socket file: nobody listening. */
     struct sockaddr_un addr = {.sun_family = AF_UNIX};
@@ -530,25 +530,25 @@ static void client_helper(void)
     int sock = socket(AF_UNIX, SOCK_STREAM, 0);
     ASSERT_EQ(bind(sock, (struct sockaddr *)&addr, sizeof(addr)), 0);
     close(sock);
-    ASSERT_EQ(sc_remote_request(path, "{\"command\":\"status\"}", 500, &response), -ECONNREFUSED);
+    ASSERT_EQ(rc_request(path, "{\"command\":\"status\"}", 500, &response), -ECONNREFUSED);
     unlink(path);
     /* Listening but never answering: a timeout, on time. */
     sock = socket(AF_UNIX, SOCK_STREAM, 0);
     ASSERT_EQ(bind(sock, (struct sockaddr *)&addr, sizeof(addr)), 0);
     ASSERT_EQ(listen(sock, 4), 0);
     int64_t t0 = sc_mono_ns();
-    ASSERT_EQ(sc_remote_request(path, "{\"command\":\"status\"}", 300, &response), -ETIMEDOUT);
+    ASSERT_EQ(rc_request(path, "{\"command\":\"status\"}", 300, &response), -ETIMEDOUT);
     int64_t took_ms = (sc_mono_ns() - t0) / 1000000;
     ASSERT_GE(took_ms, 290);
     ASSERT_LT(took_ms, 3000);
     close(sock);
     unlink(path);
     /* Bad request text is refused before connecting. */
-    ASSERT_EQ(sc_remote_request(path, "[1]", 300, &response), -EINVAL);
-    ASSERT_EQ(sc_remote_request(path, "{", 300, &response), -EINVAL);
+    ASSERT_EQ(rc_request(path, "[1]", 300, &response), -EINVAL);
+    ASSERT_EQ(rc_request(path, "{", 300, &response), -EINVAL);
 
     /* A real server: the helper runs on another thread, the core here. */
-    struct sc_ipc_server *server = start(&core, path, 0);
+    struct rc_ipc_server *server = start(&core, path, 0);
     const char *requests[] = {"{\"command\":\"press\",\n \"action\":\"info\"}", "{}"};
     for (int i = 0; i < 2; i++) {
         struct request_job job = {.path = path, .request = requests[i], .timeout_ms = 5000};
@@ -560,13 +560,13 @@ static void client_helper(void)
         ASSERT_EQ(job.rc, 0);
         if (i == 0) {
             ASSERT_STR_EQ(sc_jv_get_string(job.response, "error"), "success");
-            ASSERT_EQ(core.last, SC_ACTION_INFO);
+            ASSERT_EQ(core.last, RC_ACTION_INFO);
         } else {
             ASSERT_STR_EQ(sc_jv_get_string(job.response, "error"), "missing \"command\"");
         }
         sc_jv_free(job.response);
     }
-    sc_ipc_server_destroy(server);
+    rc_ipc_server_destroy(server);
     close(core.wakeup_fd);
 }
 
@@ -578,15 +578,15 @@ static void events(void)
     core_init(&core);
     char path[108];
     socket_path(path, sizeof(path), "events");
-    struct sc_ipc_server *server = start(&core, path, 0);
-    ASSERT_EQ(sc_ipc_server_send_event(server, "{\"event\":\"nobody\"}"), 0);
+    struct rc_ipc_server *server = start(&core, path, 0);
+    ASSERT_EQ(rc_ipc_server_send_event(server, "{\"event\":\"nobody\"}"), 0);
     int a = connect_raw(path), b = connect_raw(path);
     wait_clients(&core, server, 2);
-    ASSERT_EQ(sc_ipc_server_send_event(server, "{\"event\":\"screen\",\"screen\":\"rollcall\"}"),
+    ASSERT_EQ(rc_ipc_server_send_event(server, "{\"event\":\"screen\",\"screen\":\"rollcall\"}"),
               2);
-    ASSERT_EQ(sc_ipc_server_send_event(server, "[1]"), -EINVAL);
-    ASSERT_EQ(sc_ipc_server_send_event(server, "{\n}"), -EINVAL);
-    ASSERT_EQ(sc_ipc_server_send_event(server, "{"), -EINVAL);
+    ASSERT_EQ(rc_ipc_server_send_event(server, "[1]"), -EINVAL);
+    ASSERT_EQ(rc_ipc_server_send_event(server, "{\n}"), -EINVAL);
+    ASSERT_EQ(rc_ipc_server_send_event(server, "{"), -EINVAL);
     struct sc_buf pa = {0}, pb = {0};
     struct sc_jv *ea = read_response(a, &pa), *eb = read_response(b, &pb);
     ASSERT_STR_EQ(sc_jv_get_string(ea, "screen"), "rollcall");
@@ -605,7 +605,7 @@ static void events(void)
         ASSERT_LT(sc_mono_ns(), until);
         usleep(1000);
     }
-    ASSERT_EQ(sc_ipc_server_send_event(server, "{\"event\":\"tick\",\"request_id\":1}"), 3);
+    ASSERT_EQ(rc_ipc_server_send_event(server, "{\"event\":\"tick\",\"request_id\":1}"), 3);
     while (!atomic_load(&job.done))
         core_turn(&core, server, 20);
     pthread_join(thread, NULL);
@@ -616,7 +616,7 @@ static void events(void)
     sc_buf_free(&pb);
     close(a);
     close(b);
-    sc_ipc_server_destroy(server);
+    rc_ipc_server_destroy(server);
     close(core.wakeup_fd);
 }
 

@@ -9,100 +9,100 @@
 
 static void action_names(void)
 {
-    for (int a = 0; a < SC_ACTION_COUNT; a++) {
-        enum sc_action parsed;
-        ASSERT_EQ(sc_action_parse(sc_action_name((enum sc_action)a), &parsed), 0);
+    for (int a = 0; a < RC_ACTION_COUNT; a++) {
+        enum rc_action parsed;
+        ASSERT_EQ(rc_action_parse(rc_action_name((enum rc_action)a), &parsed), 0);
         ASSERT_EQ(parsed, a);
     }
-    enum sc_action a;
-    ASSERT_EQ(sc_action_parse("OK", &a), 0);
-    ASSERT_EQ(a, SC_ACTION_OK);
-    ASSERT_EQ(sc_action_parse("digit_7", &a), 0);
-    ASSERT_EQ(sc_action_digit(a), 7);
-    ASSERT_EQ(sc_action_parse("play_pause", &a), 0);
-    ASSERT_EQ(a, SC_ACTION_PLAY_PAUSE);
-    ASSERT_EQ(sc_action_digit(a), -1);
-    ASSERT_EQ(sc_action_parse("Quit", &a), 0); /* play's, in the one vocabulary */
-    ASSERT_EQ(a, SC_ACTION_QUIT);
-    ASSERT_EQ(sc_action_parse("fullscreen", &a), 0);
-    ASSERT_EQ(a, SC_ACTION_FULLSCREEN);
-    ASSERT_STR_EQ(sc_action_name(SC_ACTION_CHANNEL_DOWN), "channel_down");
-    ASSERT_STR_EQ(sc_action_name(SC_ACTION_DIGIT_0 + 3), "3");
-    ASSERT_EQ(sc_action_parse("10", &a), -EINVAL);
-    ASSERT_EQ(sc_action_parse("digit_", &a), -EINVAL);
-    ASSERT_EQ(sc_action_parse("", &a), -EINVAL);
-    ASSERT_EQ(sc_action_parse(NULL, &a), -EINVAL);
+    enum rc_action a;
+    ASSERT_EQ(rc_action_parse("OK", &a), 0);
+    ASSERT_EQ(a, RC_ACTION_OK);
+    ASSERT_EQ(rc_action_parse("digit_7", &a), 0);
+    ASSERT_EQ(rc_action_digit(a), 7);
+    ASSERT_EQ(rc_action_parse("play_pause", &a), 0);
+    ASSERT_EQ(a, RC_ACTION_PLAY_PAUSE);
+    ASSERT_EQ(rc_action_digit(a), -1);
+    ASSERT_EQ(rc_action_parse("Quit", &a), 0); /* play's, in the one vocabulary */
+    ASSERT_EQ(a, RC_ACTION_QUIT);
+    ASSERT_EQ(rc_action_parse("fullscreen", &a), 0);
+    ASSERT_EQ(a, RC_ACTION_FULLSCREEN);
+    ASSERT_STR_EQ(rc_action_name(RC_ACTION_CHANNEL_DOWN), "channel_down");
+    ASSERT_STR_EQ(rc_action_name(RC_ACTION_DIGIT_0 + 3), "3");
+    ASSERT_EQ(rc_action_parse("10", &a), -EINVAL);
+    ASSERT_EQ(rc_action_parse("digit_", &a), -EINVAL);
+    ASSERT_EQ(rc_action_parse("", &a), -EINVAL);
+    ASSERT_EQ(rc_action_parse(NULL, &a), -EINVAL);
 }
 
 static void defaults(void)
 {
-    struct sc_keymap *map;
-    ASSERT_EQ(sc_keymap_create(SC_KEYMAP_KIOSK, &map), 0);
+    struct rc_keymap *map;
+    ASSERT_EQ(rc_keymap_create(RC_KEYMAP_KIOSK, &map), 0);
     static const struct {
         const char *key;
-        enum sc_action action;
+        enum rc_action action;
     } expected[] = {
-        {"Up", SC_ACTION_UP},
-        {"Down", SC_ACTION_DOWN},
-        {"Left", SC_ACTION_LEFT},
-        {"Right", SC_ACTION_RIGHT},
-        {"Return", SC_ACTION_OK},
-        {"Keypad Enter", SC_ACTION_OK},
-        {"Escape", SC_ACTION_BACK},
-        {"Backspace", SC_ACTION_BACK},
-        {"M", SC_ACTION_MENU},
-        {"I", SC_ACTION_INFO},
-        {"Space", SC_ACTION_PLAY_PAUSE},
-        {"0", SC_ACTION_DIGIT_0},
-        {"9", SC_ACTION_DIGIT_9},
-        {"Keypad 0", SC_ACTION_DIGIT_0},
-        {"Keypad 5", SC_ACTION_DIGIT_0 + 5},
-        {"Keypad +", SC_ACTION_VOLUME_UP},
-        {"Keypad -", SC_ACTION_VOLUME_DOWN},
-        {"=", SC_ACTION_VOLUME_UP},
-        {"-", SC_ACTION_VOLUME_DOWN},
+        {"Up", RC_ACTION_UP},
+        {"Down", RC_ACTION_DOWN},
+        {"Left", RC_ACTION_LEFT},
+        {"Right", RC_ACTION_RIGHT},
+        {"Return", RC_ACTION_OK},
+        {"Keypad Enter", RC_ACTION_OK},
+        {"Escape", RC_ACTION_BACK},
+        {"Backspace", RC_ACTION_BACK},
+        {"M", RC_ACTION_MENU},
+        {"I", RC_ACTION_INFO},
+        {"Space", RC_ACTION_PLAY_PAUSE},
+        {"0", RC_ACTION_DIGIT_0},
+        {"9", RC_ACTION_DIGIT_9},
+        {"Keypad 0", RC_ACTION_DIGIT_0},
+        {"Keypad 5", RC_ACTION_DIGIT_0 + 5},
+        {"Keypad +", RC_ACTION_VOLUME_UP},
+        {"Keypad -", RC_ACTION_VOLUME_DOWN},
+        {"=", RC_ACTION_VOLUME_UP},
+        {"-", RC_ACTION_VOLUME_DOWN},
         /* what SDL 2.26 calls the rc-core keys it knows */
-        {"Menu", SC_ACTION_MENU},
-        {"AC Back", SC_ACTION_BACK},
-        {"AC Home", SC_ACTION_MENU},
-        {"Mute", SC_ACTION_MUTE},
-        {"AudioMute", SC_ACTION_MUTE},
-        {"VolumeUp", SC_ACTION_VOLUME_UP},
-        {"VolumeDown", SC_ACTION_VOLUME_DOWN},
-        {"AudioPlay", SC_ACTION_PLAY_PAUSE},
-        {"AudioStop", SC_ACTION_STOP},
-        {"Stop", SC_ACTION_STOP},
-        {"PageUp", SC_ACTION_CHANNEL_UP},
-        {"PageDown", SC_ACTION_CHANNEL_DOWN},
-        {"AudioNext", SC_ACTION_CHANNEL_UP},
-        {"AudioPrev", SC_ACTION_CHANNEL_DOWN},
-        {"Help", SC_ACTION_INFO},
+        {"Menu", RC_ACTION_MENU},
+        {"AC Back", RC_ACTION_BACK},
+        {"AC Home", RC_ACTION_MENU},
+        {"Mute", RC_ACTION_MUTE},
+        {"AudioMute", RC_ACTION_MUTE},
+        {"VolumeUp", RC_ACTION_VOLUME_UP},
+        {"VolumeDown", RC_ACTION_VOLUME_DOWN},
+        {"AudioPlay", RC_ACTION_PLAY_PAUSE},
+        {"AudioStop", RC_ACTION_STOP},
+        {"Stop", RC_ACTION_STOP},
+        {"PageUp", RC_ACTION_CHANNEL_UP},
+        {"PageDown", RC_ACTION_CHANNEL_DOWN},
+        {"AudioNext", RC_ACTION_CHANNEL_UP},
+        {"AudioPrev", RC_ACTION_CHANNEL_DOWN},
+        {"Help", RC_ACTION_INFO},
     };
     for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
-        if (sc_keymap_lookup(map, expected[i].key) != expected[i].action)
+        if (rc_keymap_lookup(map, expected[i].key) != expected[i].action)
             TEST_FAIL("default for '%s' is %s, expected %s", expected[i].key,
-                      sc_action_name(sc_keymap_lookup(map, expected[i].key)),
-                      sc_action_name(expected[i].action));
+                      rc_action_name(rc_keymap_lookup(map, expected[i].key)),
+                      rc_action_name(expected[i].action));
     }
     /* Case does not matter; unknown keys and NULL map to nothing. */
-    ASSERT_EQ(sc_keymap_lookup(map, "return"), SC_ACTION_OK);
-    ASSERT_EQ(sc_keymap_lookup(map, "ac back"), SC_ACTION_BACK);
-    ASSERT_EQ(sc_keymap_lookup(map, "F13"), SC_ACTION_NONE);
-    ASSERT_EQ(sc_keymap_lookup(map, ""), SC_ACTION_NONE);
-    ASSERT_EQ(sc_keymap_lookup(map, NULL), SC_ACTION_NONE);
-    ASSERT_EQ(sc_keymap_lookup(NULL, "Return"), SC_ACTION_NONE);
-    sc_keymap_destroy(map);
-    sc_keymap_destroy(NULL);
+    ASSERT_EQ(rc_keymap_lookup(map, "return"), RC_ACTION_OK);
+    ASSERT_EQ(rc_keymap_lookup(map, "ac back"), RC_ACTION_BACK);
+    ASSERT_EQ(rc_keymap_lookup(map, "F13"), RC_ACTION_NONE);
+    ASSERT_EQ(rc_keymap_lookup(map, ""), RC_ACTION_NONE);
+    ASSERT_EQ(rc_keymap_lookup(map, NULL), RC_ACTION_NONE);
+    ASSERT_EQ(rc_keymap_lookup(NULL, "Return"), RC_ACTION_NONE);
+    rc_keymap_destroy(map);
+    rc_keymap_destroy(NULL);
 }
 
 /* Loads text with a logger writing into a temporary file; returns what was
  * logged (malloc'd). */
-static char *load_logged(struct sc_keymap *map, const char *text, int *bad)
+static char *load_logged(struct rc_keymap *map, const char *text, int *bad)
 {
     FILE *f = tmpfile();
     ASSERT_NOT_NULL(f);
     struct sc_log *log = sc_log_create(f, SC_LOG_INFO);
-    *bad = sc_keymap_load_text(map, text, strlen(text), "keymap.conf", log);
+    *bad = rc_keymap_load_text(map, text, strlen(text), "keymap.conf", log);
     sc_log_destroy(log);
     long size = ftell(f);
     char *out = calloc(1, (size_t)size + 1);
@@ -114,8 +114,8 @@ static char *load_logged(struct sc_keymap *map, const char *text, int *bad)
 
 static void file_overrides(void)
 {
-    struct sc_keymap *map;
-    ASSERT_EQ(sc_keymap_create(SC_KEYMAP_KIOSK, &map), 0);
+    struct rc_keymap *map;
+    ASSERT_EQ(rc_keymap_create(RC_KEYMAP_KIOSK, &map), 0);
     const char *text = "# studycast keymap\n"
                        "\n"
                        "   # indented comment\n"
@@ -130,35 +130,35 @@ static void file_overrides(void)
     ASSERT_EQ(bad, 0);
     ASSERT_STR_EQ(logged, "");
     free(logged);
-    ASSERT_EQ(sc_keymap_lookup(map, "F5"), SC_ACTION_MENU);
-    ASSERT_EQ(sc_keymap_lookup(map, "Return"), SC_ACTION_INFO); /* overridden */
-    ASSERT_EQ(sc_keymap_lookup(map, "Keypad ="), SC_ACTION_OK);
-    ASSERT_EQ(sc_keymap_lookup(map, "#"), SC_ACTION_DIGIT_0 + 7);
-    ASSERT_EQ(sc_keymap_lookup(map, "Backspace"), SC_ACTION_NONE); /* unmapped */
-    ASSERT_EQ(sc_keymap_lookup(map, "A"), SC_ACTION_CHANNEL_UP);
-    ASSERT_EQ(sc_keymap_lookup(map, "Escape"), SC_ACTION_BACK); /* defaults stay */
-    ASSERT_EQ(sc_keymap_lookup(map, "Keypad Enter"), SC_ACTION_OK);
+    ASSERT_EQ(rc_keymap_lookup(map, "F5"), RC_ACTION_MENU);
+    ASSERT_EQ(rc_keymap_lookup(map, "Return"), RC_ACTION_INFO); /* overridden */
+    ASSERT_EQ(rc_keymap_lookup(map, "Keypad ="), RC_ACTION_OK);
+    ASSERT_EQ(rc_keymap_lookup(map, "#"), RC_ACTION_DIGIT_0 + 7);
+    ASSERT_EQ(rc_keymap_lookup(map, "Backspace"), RC_ACTION_NONE); /* unmapped */
+    ASSERT_EQ(rc_keymap_lookup(map, "A"), RC_ACTION_CHANNEL_UP);
+    ASSERT_EQ(rc_keymap_lookup(map, "Escape"), RC_ACTION_BACK); /* defaults stay */
+    ASSERT_EQ(rc_keymap_lookup(map, "Keypad Enter"), RC_ACTION_OK);
 
     /* A real file on disk, then a missing one: the map is unchanged. */
-    char path[] = "/tmp/sc_keymap_XXXXXX";
+    char path[] = "/tmp/rc_keymap_XXXXXX";
     int fd = mkstemp(path);
     ASSERT_GE(fd, 0);
     const char *file_text = "VolumeUp = channel_up\nVolumeDown = channel_down\n";
     ASSERT_EQ(write(fd, file_text, strlen(file_text)), (ssize_t)strlen(file_text));
     close(fd);
-    ASSERT_EQ(sc_keymap_load_file(map, path, NULL), 0);
-    ASSERT_EQ(sc_keymap_lookup(map, "VolumeUp"), SC_ACTION_CHANNEL_UP);
-    ASSERT_EQ(sc_keymap_lookup(map, "VolumeDown"), SC_ACTION_CHANNEL_DOWN);
+    ASSERT_EQ(rc_keymap_load_file(map, path, NULL), 0);
+    ASSERT_EQ(rc_keymap_lookup(map, "VolumeUp"), RC_ACTION_CHANNEL_UP);
+    ASSERT_EQ(rc_keymap_lookup(map, "VolumeDown"), RC_ACTION_CHANNEL_DOWN);
     unlink(path);
-    ASSERT_EQ(sc_keymap_load_file(map, path, NULL), -ENOENT);
-    ASSERT_EQ(sc_keymap_lookup(map, "VolumeUp"), SC_ACTION_CHANNEL_UP);
-    sc_keymap_destroy(map);
+    ASSERT_EQ(rc_keymap_load_file(map, path, NULL), -ENOENT);
+    ASSERT_EQ(rc_keymap_lookup(map, "VolumeUp"), RC_ACTION_CHANNEL_UP);
+    rc_keymap_destroy(map);
 }
 
 static void errors_by_line(void)
 {
-    struct sc_keymap *map;
-    ASSERT_EQ(sc_keymap_create(SC_KEYMAP_KIOSK, &map), 0);
+    struct rc_keymap *map;
+    ASSERT_EQ(rc_keymap_create(RC_KEYMAP_KIOSK, &map), 0);
     const char *text = "Return = ok\n"        /* 1 fine */
                        "Escape\n"             /* 2 no '=' */
                        "F2 = teleport\n"      /* 3 unknown action */
@@ -182,11 +182,11 @@ static void errors_by_line(void)
     ASSERT_TRUE(strstr(logged, "keymap.conf:8:") == NULL);
     free(logged);
     /* Good lines applied, bad ones skipped, defaults kept. */
-    ASSERT_EQ(sc_keymap_lookup(map, "F6"), SC_ACTION_MENU);
-    ASSERT_EQ(sc_keymap_lookup(map, "Return"), SC_ACTION_BACK);
-    ASSERT_EQ(sc_keymap_lookup(map, "Escape"), SC_ACTION_BACK);
-    ASSERT_EQ(sc_keymap_lookup(map, "F2"), SC_ACTION_NONE);
-    ASSERT_EQ(sc_keymap_lookup(map, "M"), SC_ACTION_MENU);
+    ASSERT_EQ(rc_keymap_lookup(map, "F6"), RC_ACTION_MENU);
+    ASSERT_EQ(rc_keymap_lookup(map, "Return"), RC_ACTION_BACK);
+    ASSERT_EQ(rc_keymap_lookup(map, "Escape"), RC_ACTION_BACK);
+    ASSERT_EQ(rc_keymap_lookup(map, "F2"), RC_ACTION_NONE);
+    ASSERT_EQ(rc_keymap_lookup(map, "M"), RC_ACTION_MENU);
 
     /* A key name too long for the table, and binary junk. */
     char long_line[200];
@@ -200,75 +200,75 @@ static void errors_by_line(void)
     logged = load_logged(map, junk, &bad);
     ASSERT_EQ(bad, 1);
     free(logged);
-    sc_keymap_destroy(map);
+    rc_keymap_destroy(map);
 }
 
 /* play: the kiosk's bindings, except the keys play has always answered to
  * differently (README); the kiosk keeps nothing that quits. */
 static void play_profile(void)
 {
-    struct sc_keymap *play, *kiosk;
-    ASSERT_EQ(sc_keymap_create(SC_KEYMAP_PLAY, &play), 0);
-    ASSERT_EQ(sc_keymap_create(SC_KEYMAP_KIOSK, &kiosk), 0);
+    struct rc_keymap *play, *kiosk;
+    ASSERT_EQ(rc_keymap_create(RC_KEYMAP_PLAY, &play), 0);
+    ASSERT_EQ(rc_keymap_create(RC_KEYMAP_KIOSK, &kiosk), 0);
     static const struct {
         const char *key;
-        enum sc_action action;
+        enum rc_action action;
     } expected[] = {
-        {"Space", SC_ACTION_PLAY_PAUSE},
-        {"Escape", SC_ACTION_QUIT},
-        {"Q", SC_ACTION_QUIT},
-        {"M", SC_ACTION_MUTE},
-        {"+", SC_ACTION_VOLUME_UP},
-        {"=", SC_ACTION_VOLUME_UP},
-        {"Keypad +", SC_ACTION_VOLUME_UP},
-        {"-", SC_ACTION_VOLUME_DOWN},
-        {"Keypad -", SC_ACTION_VOLUME_DOWN},
-        {"F", SC_ACTION_FULLSCREEN},
-        {"I", SC_ACTION_INFO},
-        {"PageUp", SC_ACTION_CHANNEL_UP},
-        {"PageDown", SC_ACTION_CHANNEL_DOWN},
+        {"Space", RC_ACTION_PLAY_PAUSE},
+        {"Escape", RC_ACTION_QUIT},
+        {"Q", RC_ACTION_QUIT},
+        {"M", RC_ACTION_MUTE},
+        {"+", RC_ACTION_VOLUME_UP},
+        {"=", RC_ACTION_VOLUME_UP},
+        {"Keypad +", RC_ACTION_VOLUME_UP},
+        {"-", RC_ACTION_VOLUME_DOWN},
+        {"Keypad -", RC_ACTION_VOLUME_DOWN},
+        {"F", RC_ACTION_FULLSCREEN},
+        {"I", RC_ACTION_INFO},
+        {"PageUp", RC_ACTION_CHANNEL_UP},
+        {"PageDown", RC_ACTION_CHANNEL_DOWN},
         /* the remote's keys, as in the kiosk */
-        {"Mute", SC_ACTION_MUTE},
-        {"VolumeUp", SC_ACTION_VOLUME_UP},
-        {"AudioPlay", SC_ACTION_PLAY_PAUSE},
-        {"AudioNext", SC_ACTION_CHANNEL_UP},
-        {"Help", SC_ACTION_INFO},
-        {"AC Back", SC_ACTION_BACK},
+        {"Mute", RC_ACTION_MUTE},
+        {"VolumeUp", RC_ACTION_VOLUME_UP},
+        {"AudioPlay", RC_ACTION_PLAY_PAUSE},
+        {"AudioNext", RC_ACTION_CHANNEL_UP},
+        {"Help", RC_ACTION_INFO},
+        {"AC Back", RC_ACTION_BACK},
     };
     for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
-        if (sc_keymap_lookup(play, expected[i].key) != expected[i].action)
+        if (rc_keymap_lookup(play, expected[i].key) != expected[i].action)
             TEST_FAIL("play's default for '%s' is %s, expected %s", expected[i].key,
-                      sc_action_name(sc_keymap_lookup(play, expected[i].key)),
-                      sc_action_name(expected[i].action));
+                      rc_action_name(rc_keymap_lookup(play, expected[i].key)),
+                      rc_action_name(expected[i].action));
     }
-    ASSERT_EQ(sc_keymap_lookup(kiosk, "Escape"), SC_ACTION_BACK);
-    ASSERT_EQ(sc_keymap_lookup(kiosk, "M"), SC_ACTION_MENU);
-    ASSERT_EQ(sc_keymap_lookup(kiosk, "Q"), SC_ACTION_NONE);
-    ASSERT_EQ(sc_keymap_lookup(kiosk, "F"), SC_ACTION_NONE);
-    sc_keymap_destroy(play);
-    sc_keymap_destroy(kiosk);
+    ASSERT_EQ(rc_keymap_lookup(kiosk, "Escape"), RC_ACTION_BACK);
+    ASSERT_EQ(rc_keymap_lookup(kiosk, "M"), RC_ACTION_MENU);
+    ASSERT_EQ(rc_keymap_lookup(kiosk, "Q"), RC_ACTION_NONE);
+    ASSERT_EQ(rc_keymap_lookup(kiosk, "F"), RC_ACTION_NONE);
+    rc_keymap_destroy(play);
+    rc_keymap_destroy(kiosk);
 }
 
-/* sc_keymap_open: the profile, then the file; a file named but missing is
+/* rc_keymap_open: the profile, then the file; a file named but missing is
  * an error, the default file missing is not. */
 static void open_with_file(void)
 {
-    char path[] = "/tmp/sc_keymap_XXXXXX";
+    char path[] = "/tmp/rc_keymap_XXXXXX";
     int fd = mkstemp(path);
     ASSERT_GE(fd, 0);
     const char *text = "N = channel_down\nPageDown = none\nX = quit\n";
     ASSERT_EQ(write(fd, text, strlen(text)), (ssize_t)strlen(text));
     close(fd);
-    struct sc_keymap *map;
-    ASSERT_EQ(sc_keymap_open(SC_KEYMAP_PLAY, path, NULL, &map), 0);
-    ASSERT_EQ(sc_keymap_lookup(map, "N"), SC_ACTION_CHANNEL_DOWN);
-    ASSERT_EQ(sc_keymap_lookup(map, "PageDown"), SC_ACTION_NONE);
-    ASSERT_EQ(sc_keymap_lookup(map, "X"), SC_ACTION_QUIT);
-    ASSERT_EQ(sc_keymap_lookup(map, "Q"), SC_ACTION_QUIT); /* the profile stays */
-    sc_keymap_destroy(map);
+    struct rc_keymap *map;
+    ASSERT_EQ(rc_keymap_open(RC_KEYMAP_PLAY, path, NULL, &map), 0);
+    ASSERT_EQ(rc_keymap_lookup(map, "N"), RC_ACTION_CHANNEL_DOWN);
+    ASSERT_EQ(rc_keymap_lookup(map, "PageDown"), RC_ACTION_NONE);
+    ASSERT_EQ(rc_keymap_lookup(map, "X"), RC_ACTION_QUIT);
+    ASSERT_EQ(rc_keymap_lookup(map, "Q"), RC_ACTION_QUIT); /* the profile stays */
+    rc_keymap_destroy(map);
     unlink(path);
-    map = (struct sc_keymap *)1;
-    ASSERT_EQ(sc_keymap_open(SC_KEYMAP_KIOSK, path, NULL, &map), -ENOENT);
+    map = (struct rc_keymap *)1;
+    ASSERT_EQ(rc_keymap_open(RC_KEYMAP_KIOSK, path, NULL, &map), -ENOENT);
     ASSERT_TRUE(map == NULL);
 }
 

@@ -23,7 +23,7 @@ static int64_t at(const char *iso)
 
 static void make_temp_dir(char *dir, size_t size)
 {
-    snprintf(dir, size, "/tmp/sc_sched_XXXXXX");
+    snprintf(dir, size, "/tmp/sch_XXXXXX");
     ASSERT_NOT_NULL(mkdtemp(dir));
 }
 
@@ -34,16 +34,16 @@ static void remove_tree(const char *dir)
     ASSERT_EQ(system(cmd), 0);
 }
 
-static struct sc_sched_entry sample(const char *title, const char *source, const char *repeat)
+static struct sch_entry sample(const char *title, const char *source, const char *repeat)
 {
-    struct sc_sched_entry e;
-    sc_sched_entry_init(&e);
+    struct sch_entry e;
+    sch_entry_init(&e);
     snprintf(e.title, sizeof(e.title), "%s", title);
-    ASSERT_EQ(sc_sched_source_parse(source, &e.source, NULL, 0), 0);
-    ASSERT_EQ(sc_sched_parse_local("2026-12-01T19:30", CST, &e.start_utc), 0);
+    ASSERT_EQ(sch_source_parse(source, &e.source, NULL, 0), 0);
+    ASSERT_EQ(sch_parse_local("2026-12-01T19:30", CST, &e.start_utc), 0);
     e.utc_offset_s = CST;
     e.duration_min = 90;
-    ASSERT_EQ(sc_sched_repeat_parse(repeat, &e.weekdays), 0);
+    ASSERT_EQ(sch_repeat_parse(repeat, &e.weekdays), 0);
     return e;
 }
 
@@ -73,71 +73,71 @@ static void crud_and_persistence(void)
     char dir[64];
     make_temp_dir(dir, sizeof(dir));
     struct sc_log *log = sc_log_create(stderr, SC_LOG_WARN);
-    struct sc_schedule *s;
-    ASSERT_EQ(sc_schedule_open(dir, log, &s), 0);
+    struct sch_db *s;
+    ASSERT_EQ(sch_db_open(dir, log, &s), 0);
 
-    struct sc_sched_entry a = sample("农业技术 第3讲", "service:101", "daily");
-    struct sc_sched_entry b = sample("党课", "capture:1", "mon,wed");
-    b.kind = SC_SCHED_REPLAY;
+    struct sch_entry a = sample("农业技术 第3讲", "service:101", "daily");
+    struct sch_entry b = sample("党课", "capture:1", "mon,wed");
+    b.kind = SCH_REPLAY;
     b.until_event_end = false;
-    struct sc_sched_entry c = sample("新闻联播", "service:5@udp://239.0.0.1:1234", "once");
-    c.kind = SC_SCHED_CAPTURE;
+    struct sch_entry c = sample("新闻联播", "service:5@udp://239.0.0.1:1234", "once");
+    c.kind = SCH_CAPTURE;
     c.until_event_end = true;
     c.counts = false;
-    ASSERT_EQ(sc_schedule_add(s, &a), 0);
-    ASSERT_EQ(sc_schedule_add(s, &b), 0);
-    ASSERT_EQ(sc_schedule_add(s, &c), 0);
+    ASSERT_EQ(sch_db_add(s, &a), 0);
+    ASSERT_EQ(sch_db_add(s, &b), 0);
+    ASSERT_EQ(sch_db_add(s, &c), 0);
     ASSERT_EQ(a.id, 1);
     ASSERT_EQ(b.id, 2);
     ASSERT_EQ(c.id, 3);
 
     /* A bad entry is refused and nothing is stored. */
-    struct sc_sched_entry bad = sample("", "service:1", "once");
-    ASSERT_EQ(sc_schedule_add(s, &bad), -EINVAL);
+    struct sch_entry bad = sample("", "service:1", "once");
+    ASSERT_EQ(sch_db_add(s, &bad), -EINVAL);
 
-    struct sc_sched_entry got;
-    ASSERT_EQ(sc_schedule_get(s, 3, &got), 0);
+    struct sch_entry got;
+    ASSERT_EQ(sch_db_get(s, 3, &got), 0);
     ASSERT_STR_EQ(got.title, "新闻联播");
-    ASSERT_EQ(got.source.type, SC_SOURCE_SERVICE);
+    ASSERT_EQ(got.source.type, SCH_SOURCE_SERVICE);
     ASSERT_EQ(got.source.service_id, 5);
     ASSERT_STR_EQ(got.source.location, "udp://239.0.0.1:1234");
     ASSERT_TRUE(got.until_event_end);
-    ASSERT_EQ(got.kind, SC_SCHED_CAPTURE);
+    ASSERT_EQ(got.kind, SCH_CAPTURE);
     ASSERT_FALSE(got.counts);
     ASSERT_EQ(got.start_utc, at("2026-12-01T11:30Z"));
     ASSERT_EQ(got.utc_offset_s, CST);
-    ASSERT_EQ(sc_schedule_get(s, 99, &got), -ENOENT);
+    ASSERT_EQ(sch_db_get(s, 99, &got), -ENOENT);
 
     /* Update, then remove; both report a missing id. */
     b.duration_min = 45;
     snprintf(b.title, sizeof(b.title), "党课（重播）");
-    ASSERT_EQ(sc_schedule_update(s, &b), 0);
-    struct sc_sched_entry ghost = b;
+    ASSERT_EQ(sch_db_update(s, &b), 0);
+    struct sch_entry ghost = b;
     ghost.id = 42;
-    ASSERT_EQ(sc_schedule_update(s, &ghost), -ENOENT);
-    ASSERT_EQ(sc_schedule_remove(s, 1), 0);
-    ASSERT_EQ(sc_schedule_remove(s, 1), -ENOENT);
-    sc_schedule_close(s);
+    ASSERT_EQ(sch_db_update(s, &ghost), -ENOENT);
+    ASSERT_EQ(sch_db_remove(s, 1), 0);
+    ASSERT_EQ(sch_db_remove(s, 1), -ENOENT);
+    sch_db_close(s);
 
     /* Everything is on disk: reopen and list. */
-    ASSERT_EQ(sc_schedule_open(dir, log, &s), 0);
-    struct sc_sched_entry *list;
+    ASSERT_EQ(sch_db_open(dir, log, &s), 0);
+    struct sch_entry *list;
     size_t n;
-    ASSERT_EQ(sc_schedule_list(s, &list, &n), 0);
+    ASSERT_EQ(sch_db_list(s, &list, &n), 0);
     ASSERT_EQ(n, 2);
     ASSERT_EQ(list[0].id, 2);
     ASSERT_STR_EQ(list[0].title, "党课（重播）");
     ASSERT_EQ(list[0].duration_min, 45);
     ASSERT_EQ(list[0].weekdays, 0x05);
-    ASSERT_EQ(list[0].kind, SC_SCHED_REPLAY);
+    ASSERT_EQ(list[0].kind, SCH_REPLAY);
     ASSERT_EQ(list[0].source.capture_entry_id, 1);
     ASSERT_EQ(list[1].id, 3);
     free(list);
     /* Ids are never reused, so a log that names entry 1 stays unambiguous. */
-    struct sc_sched_entry d = sample("d", "service:9", "once");
-    ASSERT_EQ(sc_schedule_add(s, &d), 0);
+    struct sch_entry d = sample("d", "service:9", "once");
+    ASSERT_EQ(sch_db_add(s, &d), 0);
     ASSERT_EQ(d.id, 4);
-    sc_schedule_close(s);
+    sch_db_close(s);
 
     char path[128];
     snprintf(path, sizeof(path), "%s/schedule.db", dir);
@@ -153,43 +153,43 @@ static void crud_and_persistence(void)
 
     /* A row damaged by hand is skipped (and logged), the rest still loads. */
     sql_exec(path, "UPDATE entries SET source = 'ftp://nowhere' WHERE id = 3");
-    ASSERT_EQ(sc_schedule_open(dir, log, &s), 0);
-    ASSERT_EQ(sc_schedule_list(s, &list, &n), 0);
+    ASSERT_EQ(sch_db_open(dir, log, &s), 0);
+    ASSERT_EQ(sch_db_list(s, &list, &n), 0);
     ASSERT_EQ(n, 2);
     ASSERT_EQ(list[0].id, 2);
     ASSERT_EQ(list[1].id, 4);
     free(list);
-    ASSERT_EQ(sc_schedule_get(s, 3, &got), -EINVAL);
-    sc_schedule_close(s);
+    ASSERT_EQ(sch_db_get(s, 3, &got), -EINVAL);
+    sch_db_close(s);
 
     /* A file from a newer studycast is left alone. */
     sql_exec(path, "PRAGMA user_version = 99");
-    s = (struct sc_schedule *)1;
-    ASSERT_EQ(sc_schedule_open(dir, log, &s), SC_SCHED_ESCHEMA);
+    s = (struct sch_db *)1;
+    ASSERT_EQ(sch_db_open(dir, log, &s), SCH_ESCHEMA);
     ASSERT_TRUE(s == NULL);
     ASSERT_EQ(sql_int(path, "PRAGMA user_version"), 99);
     ASSERT_EQ(sql_int(path, "SELECT count(*) FROM entries"), 3);
 
     /* A missing data dir is an error, not a crash. */
     sql_exec(path, "PRAGMA user_version = 2");
-    struct sc_schedule *kiosk, *cli;
-    ASSERT_EQ(sc_schedule_open(dir, log, &kiosk), 0);
-    ASSERT_FALSE(sc_schedule_changed_elsewhere(kiosk));
-    ASSERT_EQ(sc_schedule_open(dir, log, &cli), 0);
-    struct sc_sched_entry e = sample("e", "service:3", "daily");
-    ASSERT_EQ(sc_schedule_add(cli, &e), 0);
+    struct sch_db *kiosk, *cli;
+    ASSERT_EQ(sch_db_open(dir, log, &kiosk), 0);
+    ASSERT_FALSE(sch_db_changed_elsewhere(kiosk));
+    ASSERT_EQ(sch_db_open(dir, log, &cli), 0);
+    struct sch_entry e = sample("e", "service:3", "daily");
+    ASSERT_EQ(sch_db_add(cli, &e), 0);
     /* The kiosk's connection notices the other's change, once. */
-    ASSERT_TRUE(sc_schedule_changed_elsewhere(kiosk));
-    ASSERT_FALSE(sc_schedule_changed_elsewhere(kiosk));
+    ASSERT_TRUE(sch_db_changed_elsewhere(kiosk));
+    ASSERT_FALSE(sch_db_changed_elsewhere(kiosk));
     /* Its own changes are not "elsewhere". */
-    ASSERT_EQ(sc_schedule_remove(kiosk, e.id), 0);
-    ASSERT_FALSE(sc_schedule_changed_elsewhere(kiosk));
-    ASSERT_TRUE(sc_schedule_changed_elsewhere(cli));
-    sc_schedule_close(cli);
-    sc_schedule_close(kiosk);
+    ASSERT_EQ(sch_db_remove(kiosk, e.id), 0);
+    ASSERT_FALSE(sch_db_changed_elsewhere(kiosk));
+    ASSERT_TRUE(sch_db_changed_elsewhere(cli));
+    sch_db_close(cli);
+    sch_db_close(kiosk);
 
-    ASSERT_LT(sc_schedule_open("/nonexistent/studycast", log, &s), 0);
-    sc_schedule_close(NULL);
+    ASSERT_LT(sch_db_open("/nonexistent/studycast", log, &s), 0);
+    sch_db_close(NULL);
     sc_log_destroy(log);
     remove_tree(dir);
 }
@@ -225,27 +225,27 @@ static void migrates_old_kind_names(void)
                    "  28800, 60, 0, 0, 'live', 1, 1796000000, 1796000000);"
                    "PRAGMA user_version = 1;");
     struct sc_log *log = sc_log_create(stderr, SC_LOG_WARN);
-    struct sc_schedule *s;
-    ASSERT_EQ(sc_schedule_open(dir, log, &s), 0);
-    struct sc_sched_entry *list;
+    struct sch_db *s;
+    ASSERT_EQ(sch_db_open(dir, log, &s), 0);
+    struct sch_entry *list;
     size_t n;
-    ASSERT_EQ(sc_schedule_list(s, &list, &n), 0);
+    ASSERT_EQ(sch_db_list(s, &list, &n), 0);
     ASSERT_EQ(n, 3);
-    ASSERT_EQ(list[0].kind, SC_SCHED_CAPTURE);
-    ASSERT_STR_EQ(sc_sched_kind_name(list[0].kind), "capture");
+    ASSERT_EQ(list[0].kind, SCH_CAPTURE);
+    ASSERT_STR_EQ(sch_kind_name(list[0].kind), "capture");
     ASSERT_FALSE(list[0].counts);
-    ASSERT_EQ(list[1].kind, SC_SCHED_REPLAY);
-    ASSERT_STR_EQ(sc_sched_kind_name(list[1].kind), "replay");
-    ASSERT_EQ(list[1].source.type, SC_SOURCE_CAPTURE);
+    ASSERT_EQ(list[1].kind, SCH_REPLAY);
+    ASSERT_STR_EQ(sch_kind_name(list[1].kind), "replay");
+    ASSERT_EQ(list[1].source.type, SCH_SOURCE_CAPTURE);
     ASSERT_EQ(list[1].source.capture_entry_id, 1);
-    ASSERT_EQ(list[2].kind, SC_SCHED_LIVE);
+    ASSERT_EQ(list[2].kind, SCH_LIVE);
     char source[64];
-    sc_sched_source_format(&list[1].source, source, sizeof(source));
+    sch_source_format(&list[1].source, source, sizeof(source));
     ASSERT_STR_EQ(source, "capture:1");
     /* The replay still names an existing capture entry. */
-    ASSERT_EQ(sc_sched_check_references(list, n, &list[1], NULL, 0), 0);
+    ASSERT_EQ(sch_check_references(list, n, &list[1], NULL, 0), 0);
     free(list);
-    sc_schedule_close(s);
+    sch_db_close(s);
 
     /* Rewritten in the file, not only read through the aliases. */
     ASSERT_EQ(sql_int(path, "PRAGMA user_version"), 2);
@@ -281,49 +281,49 @@ static void library_names_and_partial(void)
 {
     char dir[64];
     make_temp_dir(dir, sizeof(dir));
-    ASSERT_EQ(sc_library_ensure(dir), 0);
-    ASSERT_EQ(sc_library_ensure(dir), 0); /* idempotent */
+    ASSERT_EQ(sch_library_ensure(dir), 0);
+    ASSERT_EQ(sch_library_ensure(dir), 0); /* idempotent */
 
     char path[1024], expected[1024];
     int64_t dec1 = at("2026-12-01T10:00+08:00");
-    ASSERT_EQ(sc_library_capture_path(dir, 7, dec1, CST, SC_LIBRARY_WRITING, path, sizeof(path)),
+    ASSERT_EQ(sch_library_capture_path(dir, 7, dec1, CST, SCH_LIBRARY_WRITING, path, sizeof(path)),
               0);
     snprintf(expected, sizeof(expected), "%s/library/rec-7-20261201-1000.ts.part", dir);
     ASSERT_STR_EQ(path, expected);
     /* Deterministic: the same entry and occurrence, the same file. */
     char again[1024];
-    ASSERT_EQ(sc_library_capture_path(dir, 7, dec1, CST, SC_LIBRARY_WRITING, again, sizeof(again)),
-              0);
+    ASSERT_EQ(
+        sch_library_capture_path(dir, 7, dec1, CST, SCH_LIBRARY_WRITING, again, sizeof(again)), 0);
     ASSERT_STR_EQ(again, path);
     /* The name is in local time: 01:30 UTC+8 is the previous day in UTC. */
-    ASSERT_EQ(sc_library_capture_path(dir, 7, at("2026-12-01T01:30+08:00"), CST,
-                                      SC_LIBRARY_COMPLETE, path, sizeof(path)),
+    ASSERT_EQ(sch_library_capture_path(dir, 7, at("2026-12-01T01:30+08:00"), CST,
+                                       SCH_LIBRARY_COMPLETE, path, sizeof(path)),
               0);
     snprintf(expected, sizeof(expected), "%s/library/rec-7-20261201-0130.ts", dir);
     ASSERT_STR_EQ(path, expected);
-    ASSERT_EQ(sc_library_capture_path(dir, 0, dec1, CST, SC_LIBRARY_COMPLETE, path, 4), -EINVAL);
-    ASSERT_EQ(sc_library_capture_path(dir, 7, dec1, CST, SC_LIBRARY_COMPLETE, path, 10),
+    ASSERT_EQ(sch_library_capture_path(dir, 0, dec1, CST, SCH_LIBRARY_COMPLETE, path, 4), -EINVAL);
+    ASSERT_EQ(sch_library_capture_path(dir, 7, dec1, CST, SCH_LIBRARY_COMPLETE, path, 10),
               -ENAMETOOLONG);
 
-    struct sc_library_item item;
-    ASSERT_EQ(sc_library_find_newest(dir, 7, dec1 + 86400 * 10, CST, true, &item), -ENOENT);
+    struct sch_library_item item;
+    ASSERT_EQ(sch_library_find_newest(dir, 7, dec1 + 86400 * 10, CST, true, &item), -ENOENT);
 
     /* Dec 1 captured completely; Dec 2 cut off; Dec 3 still being written. */
     int64_t dec2 = dec1 + 86400, dec3 = dec2 + 86400;
-    ASSERT_EQ(sc_library_capture_path(dir, 7, dec1, CST, SC_LIBRARY_WRITING, path, sizeof(path)),
+    ASSERT_EQ(sch_library_capture_path(dir, 7, dec1, CST, SCH_LIBRARY_WRITING, path, sizeof(path)),
               0);
     touch(path);
-    ASSERT_EQ(sc_library_finish_capture(dir, 7, dec1, CST, true), 0);
+    ASSERT_EQ(sch_library_finish_capture(dir, 7, dec1, CST, true), 0);
     ASSERT_EQ(access(path, F_OK), -1);
-    ASSERT_EQ(sc_library_capture_path(dir, 7, dec2, CST, SC_LIBRARY_WRITING, path, sizeof(path)),
+    ASSERT_EQ(sch_library_capture_path(dir, 7, dec2, CST, SCH_LIBRARY_WRITING, path, sizeof(path)),
               0);
     touch(path);
-    ASSERT_EQ(sc_library_finish_capture(dir, 7, dec2, CST, false), 0);
-    ASSERT_EQ(sc_library_capture_path(dir, 7, dec3, CST, SC_LIBRARY_WRITING, path, sizeof(path)),
+    ASSERT_EQ(sch_library_finish_capture(dir, 7, dec2, CST, false), 0);
+    ASSERT_EQ(sch_library_capture_path(dir, 7, dec3, CST, SCH_LIBRARY_WRITING, path, sizeof(path)),
               0);
     touch(path);
     /* Another entry's capture and stray files are ignored. */
-    ASSERT_EQ(sc_library_capture_path(dir, 8, dec3, CST, SC_LIBRARY_COMPLETE, path, sizeof(path)),
+    ASSERT_EQ(sch_library_capture_path(dir, 8, dec3, CST, SCH_LIBRARY_COMPLETE, path, sizeof(path)),
               0);
     touch(path);
     snprintf(path, sizeof(path), "%s/library/rec-7-notes.txt", dir);
@@ -331,27 +331,27 @@ static void library_names_and_partial(void)
     snprintf(path, sizeof(path), "%s/library/rec-7-20261209-1000.mp4", dir);
     touch(path);
     /* Finishing a capture that was never started reports it. */
-    ASSERT_EQ(sc_library_finish_capture(dir, 7, dec3 + 86400, CST, true), -ENOENT);
+    ASSERT_EQ(sch_library_finish_capture(dir, 7, dec3 + 86400, CST, true), -ENOENT);
 
     /* Study time on the 4th: the newest complete one is the 1st's. */
     int64_t study = dec3 + 86400;
-    ASSERT_EQ(sc_library_find_newest(dir, 7, study, CST, false, &item), 0);
+    ASSERT_EQ(sch_library_find_newest(dir, 7, study, CST, false, &item), 0);
     ASSERT_EQ(item.occurrence_utc, dec1);
-    ASSERT_EQ(item.state, SC_LIBRARY_COMPLETE);
+    ASSERT_EQ(item.state, SCH_LIBRARY_COMPLETE);
     ASSERT_EQ(item.capture_entry_id, 7);
     snprintf(expected, sizeof(expected), "%s/library/rec-7-20261201-1000.ts", dir);
     ASSERT_STR_EQ(item.path, expected);
     /* Partial ones allowed: the 2nd's, marked partial. */
-    ASSERT_EQ(sc_library_find_newest(dir, 7, study, CST, true, &item), 0);
+    ASSERT_EQ(sch_library_find_newest(dir, 7, study, CST, true, &item), 0);
     ASSERT_EQ(item.occurrence_utc, dec2);
-    ASSERT_EQ(item.state, SC_LIBRARY_PARTIAL);
+    ASSERT_EQ(item.state, SCH_LIBRARY_PARTIAL);
     snprintf(expected, sizeof(expected), "%s/library/rec-7-20261202-1000.partial.ts", dir);
     ASSERT_STR_EQ(item.path, expected);
     /* Only captures made before the study time count. */
-    ASSERT_EQ(sc_library_find_newest(dir, 7, dec1, CST, true, &item), -ENOENT);
-    ASSERT_EQ(sc_library_find_newest(dir, 8, study, CST, false, &item), 0);
+    ASSERT_EQ(sch_library_find_newest(dir, 7, dec1, CST, true, &item), -ENOENT);
+    ASSERT_EQ(sch_library_find_newest(dir, 8, study, CST, false, &item), 0);
     ASSERT_EQ(item.occurrence_utc, dec3);
-    ASSERT_EQ(sc_library_find_newest(dir, 9, study, CST, true, &item), -ENOENT);
+    ASSERT_EQ(sch_library_find_newest(dir, 9, study, CST, true, &item), -ENOENT);
     /* The whole library for the menu, newest first; a hand-copied file is
      * listed by its modification time, hidden files are not. */
     snprintf(path, sizeof(path), "%s/library/.hidden.ts", dir);
@@ -368,16 +368,16 @@ static void library_names_and_partial(void)
     ASSERT_EQ(utimensat(AT_FDCWD, path, y2020, 0), 0);
     snprintf(path, sizeof(path), "%s/library/rec-7-20261209-1000.mp4", dir);
     ASSERT_EQ(utimensat(AT_FDCWD, path, y2020, 0), 0);
-    struct sc_library_item *items;
+    struct sch_library_item *items;
     size_t n;
-    ASSERT_EQ(sc_library_list(dir, CST, &items, &n), 0);
+    ASSERT_EQ(sch_library_list(dir, CST, &items, &n), 0);
     ASSERT_EQ(n, 7);                          /* 4 captures, notes.txt, the .mp4, 讲座.ts */
     ASSERT_EQ(items[0].occurrence_utc, dec3); /* the 3rd: two files, by name */
     ASSERT_EQ(items[0].capture_entry_id, 7);
-    ASSERT_EQ(items[0].state, SC_LIBRARY_WRITING);
+    ASSERT_EQ(items[0].state, SCH_LIBRARY_WRITING);
     ASSERT_EQ(items[1].capture_entry_id, 8);
-    ASSERT_EQ(items[2].state, SC_LIBRARY_PARTIAL);
-    ASSERT_EQ(items[3].state, SC_LIBRARY_COMPLETE);
+    ASSERT_EQ(items[2].state, SCH_LIBRARY_PARTIAL);
+    ASSERT_EQ(items[3].state, SCH_LIBRARY_COMPLETE);
     ASSERT_EQ(items[3].occurrence_utc, dec1);
     ASSERT_EQ(items[4].capture_entry_id, 0); /* 讲座.ts, 2021 */
     ASSERT_TRUE(strstr(items[4].path, "讲座.ts") != NULL);
@@ -388,8 +388,8 @@ static void library_names_and_partial(void)
         ASSERT_TRUE(strstr(items[i].path, ".hidden") == NULL);
     free(items);
     remove_tree(dir);
-    ASSERT_EQ(sc_library_find_newest(dir, 7, study, CST, true, &item), -ENOENT);
-    ASSERT_EQ(sc_library_list(dir, CST, &items, &n), 0);
+    ASSERT_EQ(sch_library_find_newest(dir, 7, study, CST, true, &item), -ENOENT);
+    ASSERT_EQ(sch_library_list(dir, CST, &items, &n), 0);
     ASSERT_EQ(n, 0);
 }
 

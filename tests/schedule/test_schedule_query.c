@@ -14,36 +14,34 @@ static int64_t at(const char *iso)
     return t;
 }
 
-static struct sc_sched_entry entry(int64_t id, const char *start_local, int32_t offset, int minutes,
-                                   const char *repeat, enum sc_sched_kind kind, const char *source)
+static struct sch_entry entry(int64_t id, const char *start_local, int32_t offset, int minutes,
+                              const char *repeat, enum sch_kind kind, const char *source)
 {
-    struct sc_sched_entry e;
-    sc_sched_entry_init(&e);
+    struct sch_entry e;
+    sch_entry_init(&e);
     e.id = id;
     snprintf(e.title, sizeof(e.title), "course %lld", (long long)id);
-    ASSERT_EQ(sc_sched_parse_local(start_local, offset, &e.start_utc), 0);
+    ASSERT_EQ(sch_parse_local(start_local, offset, &e.start_utc), 0);
     e.utc_offset_s = offset;
     e.duration_min = minutes;
-    ASSERT_EQ(sc_sched_repeat_parse(repeat, &e.weekdays), 0);
+    ASSERT_EQ(sch_repeat_parse(repeat, &e.weekdays), 0);
     e.kind = kind;
-    e.counts = sc_sched_kind_counts_by_default(kind);
+    e.counts = sch_kind_counts_by_default(kind);
     char err[160] = "";
-    ASSERT_EQ(sc_sched_source_parse(source, &e.source, err, sizeof(err)), 0);
-    if (sc_sched_entry_validate(&e, err, sizeof(err)) != 0)
-        TEST_FAIL("test entry invalid: %s", err);
+    ASSERT_EQ(sch_source_parse(source, &e.source, err, sizeof(err)), 0);
+    if (sch_entry_validate(&e, err, sizeof(err)) != 0) TEST_FAIL("test entry invalid: %s", err);
     return e;
 }
 
 static void daily_across_month_and_year_end(void)
 {
-    struct sc_sched_entry e =
-        entry(1, "2026-11-29T19:30", CST, 120, "daily", SC_SCHED_LIVE, "service:101");
-    struct sc_sched_query q;
-    sc_sched_query_init(&q, CST);
-    struct sc_sched_occurrence *occ;
+    struct sch_entry e = entry(1, "2026-11-29T19:30", CST, 120, "daily", SCH_LIVE, "service:101");
+    struct sch_query q;
+    sch_query_init(&q, CST);
+    struct sch_occurrence *occ;
     size_t n;
-    ASSERT_EQ(sc_sched_occurrences(&e, 1, at("2026-11-25T00:00+08:00"),
-                                   at("2026-12-03T00:00+08:00"), &q, &occ, &n),
+    ASSERT_EQ(sch_occurrences(&e, 1, at("2026-11-25T00:00+08:00"), at("2026-12-03T00:00+08:00"), &q,
+                              &occ, &n),
               0);
     /* Nothing before the first day; 29, 30 Nov, 1 and 2 Dec at 19:30 local. */
     ASSERT_EQ(n, 4);
@@ -58,17 +56,16 @@ static void daily_across_month_and_year_end(void)
 
     /* Year end and a leap day, with a course after midnight UTC+8 (the UTC
      * date is the day before: the local date must win). */
-    struct sc_sched_entry late =
-        entry(2, "2027-12-30T07:00", CST, 30, "daily", SC_SCHED_LIVE, "service:1");
-    ASSERT_EQ(sc_sched_occurrences(&late, 1, at("2027-12-31T00:00+08:00"),
-                                   at("2028-01-02T00:00+08:00"), &q, &occ, &n),
+    struct sch_entry late = entry(2, "2027-12-30T07:00", CST, 30, "daily", SCH_LIVE, "service:1");
+    ASSERT_EQ(sch_occurrences(&late, 1, at("2027-12-31T00:00+08:00"), at("2028-01-02T00:00+08:00"),
+                              &q, &occ, &n),
               0);
     ASSERT_EQ(n, 2);
     ASSERT_EQ(occ[0].start_utc, at("2027-12-31T07:00+08:00"));
     ASSERT_EQ(occ[1].start_utc, at("2028-01-01T07:00+08:00"));
     free(occ);
-    ASSERT_EQ(sc_sched_occurrences(&late, 1, at("2028-02-28T00:00+08:00"),
-                                   at("2028-03-02T00:00+08:00"), &q, &occ, &n),
+    ASSERT_EQ(sch_occurrences(&late, 1, at("2028-02-28T00:00+08:00"), at("2028-03-02T00:00+08:00"),
+                              &q, &occ, &n),
               0);
     ASSERT_EQ(n, 3);
     ASSERT_EQ(occ[1].start_utc, at("2028-02-29T07:00+08:00"));
@@ -76,34 +73,32 @@ static void daily_across_month_and_year_end(void)
     free(occ);
 
     /* A month calendar: December 2026 holds 31 daily occurrences. */
-    ASSERT_EQ(sc_sched_occurrences(&e, 1, at("2026-12-01T00:00+08:00"),
-                                   at("2027-01-01T00:00+08:00"), &q, &occ, &n),
+    ASSERT_EQ(sch_occurrences(&e, 1, at("2026-12-01T00:00+08:00"), at("2027-01-01T00:00+08:00"), &q,
+                              &occ, &n),
               0);
     ASSERT_EQ(n, 31);
     ASSERT_EQ(occ[30].start_utc, at("2026-12-31T19:30+08:00"));
     free(occ);
     /* An empty or reversed range is empty, not an error. */
-    ASSERT_EQ(sc_sched_occurrences(&e, 1, 100, 100, &q, &occ, &n), 0);
+    ASSERT_EQ(sch_occurrences(&e, 1, 100, 100, &q, &occ, &n), 0);
     ASSERT_EQ(n, 0);
 }
 
 static void once_entries(void)
 {
-    struct sc_sched_entry e =
-        entry(3, "2026-12-05T09:00", CST, 90, "once", SC_SCHED_LIVE, "udp://239.1.1.1:1234");
-    struct sc_sched_query q;
-    sc_sched_query_init(&q, CST);
-    struct sc_sched_occurrence *occ;
+    struct sch_entry e =
+        entry(3, "2026-12-05T09:00", CST, 90, "once", SCH_LIVE, "udp://239.1.1.1:1234");
+    struct sch_query q;
+    sch_query_init(&q, CST);
+    struct sch_occurrence *occ;
     size_t n;
     ASSERT_EQ(
-        sc_sched_occurrences(&e, 1, at("2026-12-01T00:00Z"), at("2027-01-01T00:00Z"), &q, &occ, &n),
-        0);
+        sch_occurrences(&e, 1, at("2026-12-01T00:00Z"), at("2027-01-01T00:00Z"), &q, &occ, &n), 0);
     ASSERT_EQ(n, 1);
     ASSERT_EQ(occ[0].start_utc, at("2026-12-05T01:00Z"));
     free(occ);
     ASSERT_EQ(
-        sc_sched_occurrences(&e, 1, at("2026-12-06T00:00Z"), at("2027-01-01T00:00Z"), &q, &occ, &n),
-        0);
+        sch_occurrences(&e, 1, at("2026-12-06T00:00Z"), at("2027-01-01T00:00Z"), &q, &occ, &n), 0);
     ASSERT_EQ(n, 0);
     free(occ);
 }
@@ -112,21 +107,20 @@ static void once_entries(void)
  * the station's own offset can be corrected after an entry was made. */
 static void offsets(void)
 {
-    struct sc_sched_occurrence *occ;
+    struct sch_occurrence *occ;
     size_t n;
-    struct sc_sched_query q;
+    struct sch_query q;
     /* Half-hour and negative offsets: 19:30 local stays 19:30 local. */
     const int32_t offsets[] = {5 * 3600 + 1800, -(3 * 3600 + 1800), 0, 14 * 3600, -12 * 3600};
     for (size_t i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++) {
-        struct sc_sched_entry e =
-            entry(4, "2026-11-30T19:30", offsets[i], 60, "daily", SC_SCHED_LIVE, "service:7");
-        sc_sched_query_init(&q, offsets[i]);
-        ASSERT_EQ(sc_sched_occurrences(&e, 1, e.start_utc, e.start_utc + 3 * 86400, &q, &occ, &n),
-                  0);
+        struct sch_entry e =
+            entry(4, "2026-11-30T19:30", offsets[i], 60, "daily", SCH_LIVE, "service:7");
+        sch_query_init(&q, offsets[i]);
+        ASSERT_EQ(sch_occurrences(&e, 1, e.start_utc, e.start_utc + 3 * 86400, &q, &occ, &n), 0);
         ASSERT_EQ(n, 3);
         for (size_t k = 0; k < n; k++) {
             char text[40];
-            sc_sched_format_local(occ[k].start_utc, offsets[i], text, sizeof(text));
+            sch_format_local(occ[k].start_utc, offsets[i], text, sizeof(text));
             ASSERT_TRUE(strstr(text, "T19:30:00") != NULL);
             ASSERT_EQ(occ[k].start_utc, e.start_utc + (int64_t)k * 86400);
         }
@@ -134,34 +128,33 @@ static void offsets(void)
     }
     /* Entered while the box thought it was UTC; the broadcast TOT later says
      * +08:00: the course is still at 19:30 on the wall clock. */
-    struct sc_sched_entry e =
-        entry(5, "2026-12-01T19:30", 0, 60, "daily", SC_SCHED_LIVE, "service:7");
-    sc_sched_query_init(&q, CST);
-    ASSERT_EQ(sc_sched_occurrences(&e, 1, at("2026-12-01T00:00+08:00"),
-                                   at("2026-12-03T00:00+08:00"), &q, &occ, &n),
+    struct sch_entry e = entry(5, "2026-12-01T19:30", 0, 60, "daily", SCH_LIVE, "service:7");
+    sch_query_init(&q, CST);
+    ASSERT_EQ(sch_occurrences(&e, 1, at("2026-12-01T00:00+08:00"), at("2026-12-03T00:00+08:00"), &q,
+                              &occ, &n),
               0);
     ASSERT_EQ(n, 2);
     ASSERT_EQ(occ[0].start_utc, at("2026-12-01T19:30+08:00"));
     ASSERT_EQ(occ[1].start_utc, at("2026-12-02T19:30+08:00"));
     free(occ);
     char text[40];
-    sc_sched_format_local(at("2026-12-01T11:30Z"), CST, text, sizeof(text));
+    sch_format_local(at("2026-12-01T11:30Z"), CST, text, sizeof(text));
     ASSERT_STR_EQ(text, "2026-12-01T19:30:00+08:00");
-    sc_sched_format_local(at("2026-12-01T11:30Z"), -(3 * 3600 + 1800), text, sizeof(text));
+    sch_format_local(at("2026-12-01T11:30Z"), -(3 * 3600 + 1800), text, sizeof(text));
     ASSERT_STR_EQ(text, "2026-12-01T08:00:00-03:30");
 }
 
 static void weekday_sets(void)
 {
     /* 2026-12-01 is a Tuesday: a mon,wed,fri course entered then starts Wed 2. */
-    struct sc_sched_entry e =
-        entry(6, "2026-12-01T07:00", CST, 45, "mon,wed,fri", SC_SCHED_LIVE, "service:3");
-    struct sc_sched_query q;
-    sc_sched_query_init(&q, CST);
-    struct sc_sched_occurrence *occ;
+    struct sch_entry e =
+        entry(6, "2026-12-01T07:00", CST, 45, "mon,wed,fri", SCH_LIVE, "service:3");
+    struct sch_query q;
+    sch_query_init(&q, CST);
+    struct sch_occurrence *occ;
     size_t n;
-    ASSERT_EQ(sc_sched_occurrences(&e, 1, at("2026-11-30T00:00+08:00"),
-                                   at("2026-12-15T00:00+08:00"), &q, &occ, &n),
+    ASSERT_EQ(sch_occurrences(&e, 1, at("2026-11-30T00:00+08:00"), at("2026-12-15T00:00+08:00"), &q,
+                              &occ, &n),
               0);
     const char *expected[] = {"2026-12-02T07:00+08:00", "2026-12-04T07:00+08:00",
                               "2026-12-07T07:00+08:00", "2026-12-09T07:00+08:00",
@@ -174,119 +167,119 @@ static void weekday_sets(void)
     ASSERT_EQ(at("2026-12-06T23:00Z"), at("2026-12-07T07:00+08:00"));
 
     uint8_t days;
-    ASSERT_EQ(sc_sched_repeat_parse("sun,sat", &days), 0);
+    ASSERT_EQ(sch_repeat_parse("sun,sat", &days), 0);
     ASSERT_EQ(days, 0x60);
     char text[32];
-    sc_sched_repeat_format(days, text, sizeof(text));
+    sch_repeat_format(days, text, sizeof(text));
     ASSERT_STR_EQ(text, "sat,sun");
-    sc_sched_repeat_format(0x7f, text, sizeof(text));
+    sch_repeat_format(0x7f, text, sizeof(text));
     ASSERT_STR_EQ(text, "daily");
-    sc_sched_repeat_format(0, text, sizeof(text));
+    sch_repeat_format(0, text, sizeof(text));
     ASSERT_STR_EQ(text, "once");
-    ASSERT_EQ(sc_sched_repeat_parse("mon,mon", &days), -EINVAL);
-    ASSERT_EQ(sc_sched_repeat_parse("monday", &days), -EINVAL);
-    ASSERT_EQ(sc_sched_repeat_parse("mon,", &days), -EINVAL);
-    ASSERT_EQ(sc_sched_repeat_parse("", &days), -EINVAL);
-    ASSERT_EQ(sc_sched_repeat_parse("Mon", &days), -EINVAL);
+    ASSERT_EQ(sch_repeat_parse("mon,mon", &days), -EINVAL);
+    ASSERT_EQ(sch_repeat_parse("monday", &days), -EINVAL);
+    ASSERT_EQ(sch_repeat_parse("mon,", &days), -EINVAL);
+    ASSERT_EQ(sch_repeat_parse("", &days), -EINVAL);
+    ASSERT_EQ(sch_repeat_parse("Mon", &days), -EINVAL);
 }
 
 static void next_occurrence(void)
 {
-    struct sc_sched_entry list[3] = {
-        entry(1, "2026-12-01T19:30", CST, 120, "daily", SC_SCHED_LIVE, "service:1"),
-        entry(2, "2026-12-03T08:00", CST, 60, "once", SC_SCHED_CAPTURE, "service:2"),
-        entry(3, "2026-11-01T08:00", CST, 60, "once", SC_SCHED_LIVE, "service:2"),
+    struct sch_entry list[3] = {
+        entry(1, "2026-12-01T19:30", CST, 120, "daily", SCH_LIVE, "service:1"),
+        entry(2, "2026-12-03T08:00", CST, 60, "once", SCH_CAPTURE, "service:2"),
+        entry(3, "2026-11-01T08:00", CST, 60, "once", SCH_LIVE, "service:2"),
     };
-    struct sc_sched_query q;
-    sc_sched_query_init(&q, CST);
-    struct sc_sched_occurrence o;
-    ASSERT_EQ(sc_sched_next(list, 3, at("2026-12-01T20:00+08:00"), &q, &o), 0);
+    struct sch_query q;
+    sch_query_init(&q, CST);
+    struct sch_occurrence o;
+    ASSERT_EQ(sch_next(list, 3, at("2026-12-01T20:00+08:00"), &q, &o), 0);
     ASSERT_EQ(o.entry->id, 1);
     ASSERT_EQ(o.start_utc, at("2026-12-02T19:30+08:00"));
-    ASSERT_EQ(sc_sched_next(list, 3, at("2026-12-02T19:31+08:00"), &q, &o), 0);
+    ASSERT_EQ(sch_next(list, 3, at("2026-12-02T19:31+08:00"), &q, &o), 0);
     ASSERT_EQ(o.entry->id, 2);
     ASSERT_EQ(o.start_utc, at("2026-12-03T08:00+08:00"));
     /* "At or after": a course starting exactly now is next. */
-    ASSERT_EQ(sc_sched_next(list, 3, at("2026-12-01T19:30+08:00"), &q, &o), 0);
+    ASSERT_EQ(sch_next(list, 3, at("2026-12-01T19:30+08:00"), &q, &o), 0);
     ASSERT_EQ(o.start_utc, at("2026-12-01T19:30+08:00"));
     /* Only past one-offs: nothing planned. */
-    ASSERT_EQ(sc_sched_next(list + 2, 1, at("2026-12-01T00:00Z"), &q, &o), -ENOENT);
-    ASSERT_EQ(sc_sched_next(NULL, 0, 0, &q, &o), -ENOENT);
+    ASSERT_EQ(sch_next(list + 2, 1, at("2026-12-01T00:00Z"), &q, &o), -ENOENT);
+    ASSERT_EQ(sch_next(NULL, 0, 0, &q, &o), -ENOENT);
 
     /* The core loop sleeps until the pre-tune moment, then until the start. */
-    ASSERT_EQ(sc_sched_next_wakeup(list, 1, at("2026-12-01T12:00+08:00"), &q),
+    ASSERT_EQ(sch_next_wakeup(list, 1, at("2026-12-01T12:00+08:00"), &q),
               at("2026-12-01T19:28+08:00"));
-    ASSERT_EQ(sc_sched_next_wakeup(list, 1, at("2026-12-01T19:29+08:00"), &q),
+    ASSERT_EQ(sch_next_wakeup(list, 1, at("2026-12-01T19:29+08:00"), &q),
               at("2026-12-01T19:30+08:00"));
-    ASSERT_EQ(sc_sched_next_wakeup(list + 2, 1, at("2026-12-01T19:29+08:00"), &q), INT64_MAX);
+    ASSERT_EQ(sch_next_wakeup(list + 2, 1, at("2026-12-01T19:29+08:00"), &q), INT64_MAX);
 }
 
 static void due_pretune_start_late_missed(void)
 {
-    struct sc_sched_entry list[2] = {
-        entry(1, "2026-12-01T19:30", CST, 120, "daily", SC_SCHED_LIVE, "service:1"),
-        entry(2, "2026-12-01T19:30", CST, 60, "daily", SC_SCHED_REPLAY, "capture:9"),
+    struct sch_entry list[2] = {
+        entry(1, "2026-12-01T19:30", CST, 120, "daily", SCH_LIVE, "service:1"),
+        entry(2, "2026-12-01T19:30", CST, 60, "daily", SCH_REPLAY, "capture:9"),
     };
-    struct sc_sched_query q;
-    sc_sched_query_init(&q, CST);
-    struct sc_sched_due due[8];
+    struct sch_query q;
+    sch_query_init(&q, CST);
+    struct sch_due due[8];
     int64_t now = at("2026-12-02T19:27:59+08:00");
     /* Before the 2-minute lead: nothing. */
-    ASSERT_EQ(sc_sched_due(list, 2, now, now, &q, due, 8), 0);
+    ASSERT_EQ(sch_due(list, 2, now, now, &q, due, 8), 0);
     /* In the lead: the live course pre-tunes; the replay needs no tuning. */
     now = at("2026-12-02T19:28:00+08:00");
-    ASSERT_EQ(sc_sched_due(list, 2, now, now, &q, due, 8), 1);
-    ASSERT_EQ(due[0].state, SC_DUE_PRETUNE);
+    ASSERT_EQ(sch_due(list, 2, now, now, &q, due, 8), 1);
+    ASSERT_EQ(due[0].state, SCH_DUE_PRETUNE);
     ASSERT_EQ(due[0].occurrence.entry->id, 1);
     ASSERT_EQ(due[0].occurrence.start_utc, at("2026-12-02T19:30+08:00"));
     /* A longer lead is honoured. */
     q.pretune_lead_s = 600;
     now = at("2026-12-02T19:21:00+08:00");
-    ASSERT_EQ(sc_sched_due(list, 2, now, now, &q, due, 8), 1);
-    ASSERT_EQ(due[0].state, SC_DUE_PRETUNE);
-    sc_sched_query_init(&q, CST);
+    ASSERT_EQ(sch_due(list, 2, now, now, &q, due, 8), 1);
+    ASSERT_EQ(due[0].state, SCH_DUE_PRETUNE);
+    sch_query_init(&q, CST);
     /* At the start: both start, on time. */
     now = at("2026-12-02T19:30:20+08:00");
-    ASSERT_EQ(sc_sched_due(list, 2, now - 5, now, &q, due, 8), 2);
-    ASSERT_EQ(due[0].state, SC_DUE_START);
+    ASSERT_EQ(sch_due(list, 2, now - 5, now, &q, due, 8), 2);
+    ASSERT_EQ(due[0].state, SCH_DUE_START);
     ASSERT_EQ(due[0].late_by_s, 20);
     ASSERT_EQ(due[0].remaining_s, 2 * 3600 - 20);
-    ASSERT_EQ(due[1].state, SC_DUE_START);
+    ASSERT_EQ(due[1].state, SCH_DUE_START);
     /* Power came back at 20:10: the slot still runs, so it starts late. */
     int64_t off_since = at("2026-12-02T17:00+08:00");
     now = at("2026-12-02T20:10+08:00");
-    ASSERT_EQ(sc_sched_due(list, 2, off_since, now, &q, due, 8), 2);
-    ASSERT_EQ(due[0].state, SC_DUE_LATE);
+    ASSERT_EQ(sch_due(list, 2, off_since, now, &q, due, 8), 2);
+    ASSERT_EQ(due[0].state, SCH_DUE_LATE);
     ASSERT_EQ(due[0].late_by_s, 40 * 60);
     ASSERT_EQ(due[0].remaining_s, 80 * 60);
-    ASSERT_EQ(due[1].state, SC_DUE_LATE);
+    ASSERT_EQ(due[1].state, SCH_DUE_LATE);
     ASSERT_EQ(due[1].remaining_s, 20 * 60);
     /* At 20:29:30 the replay's slot has 30 s left: too little, missed. */
     now = at("2026-12-02T20:29:30+08:00");
-    ASSERT_EQ(sc_sched_due(list, 2, off_since, now, &q, due, 8), 2);
-    ASSERT_EQ(due[0].state, SC_DUE_LATE);
-    ASSERT_EQ(due[1].state, SC_DUE_MISSED);
+    ASSERT_EQ(sch_due(list, 2, off_since, now, &q, due, 8), 2);
+    ASSERT_EQ(due[0].state, SCH_DUE_LATE);
+    ASSERT_EQ(due[1].state, SCH_DUE_MISSED);
     /* Back at 22:00: both slots ended while off: missed, reported once... */
     now = at("2026-12-02T22:00+08:00");
-    ASSERT_EQ(sc_sched_due(list, 2, off_since, now, &q, due, 8), 2);
-    ASSERT_EQ(due[0].state, SC_DUE_MISSED);
-    ASSERT_EQ(due[1].state, SC_DUE_MISSED);
+    ASSERT_EQ(sch_due(list, 2, off_since, now, &q, due, 8), 2);
+    ASSERT_EQ(due[0].state, SCH_DUE_MISSED);
+    ASSERT_EQ(due[1].state, SCH_DUE_MISSED);
     ASSERT_EQ(due[0].occurrence.start_utc, at("2026-12-02T19:30+08:00"));
     /* ...and not again once the kiosk has run past them. */
-    ASSERT_EQ(sc_sched_due(list, 2, now - 60, now, &q, due, 8), 0);
+    ASSERT_EQ(sch_due(list, 2, now - 60, now, &q, due, 8), 0);
     /* Off from the 2nd at 22:00 to the 5th at noon: the slots of the 3rd and
      * the 4th were missed, both courses each day. */
     off_since = at("2026-12-02T22:00+08:00");
     now = at("2026-12-05T12:00+08:00");
-    ASSERT_EQ(sc_sched_due(list, 2, off_since, now, &q, due, 8), 4);
+    ASSERT_EQ(sch_due(list, 2, off_since, now, &q, due, 8), 4);
     for (int i = 0; i < 4; i++)
-        ASSERT_EQ(due[i].state, SC_DUE_MISSED);
+        ASSERT_EQ(due[i].state, SCH_DUE_MISSED);
     ASSERT_EQ(due[0].occurrence.start_utc, at("2026-12-03T19:30+08:00"));
     ASSERT_EQ(due[3].occurrence.start_utc, at("2026-12-04T19:30+08:00"));
     /* The array bound is respected. */
-    ASSERT_EQ(sc_sched_due(list, 2, off_since, now, &q, due, 3), 3);
+    ASSERT_EQ(sch_due(list, 2, off_since, now, &q, due, 3), 3);
     /* A clock that jumped back reports nothing missed. */
-    ASSERT_EQ(sc_sched_due(list, 2, now + 86400, now, &q, due, 8), 0);
+    ASSERT_EQ(sch_due(list, 2, now + 86400, now, &q, due, 8), 0);
 }
 
 struct guide {
@@ -294,8 +287,7 @@ struct guide {
 };
 
 /* A fake EIT: service 5 airs 95-minute events; others are unknown. */
-static int resolve_from_guide(void *opaque, const struct sc_sched_entry *e, int64_t start,
-                              int64_t *end)
+static int resolve_from_guide(void *opaque, const struct sch_entry *e, int64_t start, int64_t *end)
 {
     struct guide *g = opaque;
     g->calls++;
@@ -312,22 +304,22 @@ static int resolve_from_guide(void *opaque, const struct sc_sched_entry *e, int6
 
 static void until_event_end(void)
 {
-    struct sc_sched_entry list[3] = {
-        entry(1, "2026-12-01T19:30", CST, 1, "daily", SC_SCHED_LIVE, "service:5"),
-        entry(2, "2026-12-01T19:30", CST, 1, "daily", SC_SCHED_CAPTURE, "service:9"),
-        entry(3, "2026-12-01T19:30", CST, 1, "once", SC_SCHED_LIVE, "service:6"),
+    struct sch_entry list[3] = {
+        entry(1, "2026-12-01T19:30", CST, 1, "daily", SCH_LIVE, "service:5"),
+        entry(2, "2026-12-01T19:30", CST, 1, "daily", SCH_CAPTURE, "service:9"),
+        entry(3, "2026-12-01T19:30", CST, 1, "once", SCH_LIVE, "service:6"),
     };
     for (int i = 0; i < 3; i++)
         list[i].until_event_end = true;
     struct guide g = {0};
-    struct sc_sched_query q;
-    sc_sched_query_init(&q, CST);
+    struct sch_query q;
+    sch_query_init(&q, CST);
     q.resolve_end = resolve_from_guide;
     q.resolve_opaque = &g;
-    struct sc_sched_occurrence *occ;
+    struct sch_occurrence *occ;
     size_t n;
-    ASSERT_EQ(sc_sched_occurrences(list, 3, at("2026-12-01T00:00+08:00"),
-                                   at("2026-12-02T00:00+08:00"), &q, &occ, &n),
+    ASSERT_EQ(sch_occurrences(list, 3, at("2026-12-01T00:00+08:00"), at("2026-12-02T00:00+08:00"),
+                              &q, &occ, &n),
               0);
     ASSERT_EQ(n, 3);
     ASSERT_EQ(g.calls, 3);
@@ -342,42 +334,41 @@ static void until_event_end(void)
     /* Without a resolver the configured fallback applies. */
     q.resolve_end = NULL;
     q.fallback_event_minutes = 45;
-    ASSERT_EQ(sc_sched_occurrences(list, 1, at("2026-12-01T00:00+08:00"),
-                                   at("2026-12-02T00:00+08:00"), &q, &occ, &n),
+    ASSERT_EQ(sch_occurrences(list, 1, at("2026-12-01T00:00+08:00"), at("2026-12-02T00:00+08:00"),
+                              &q, &occ, &n),
               0);
     ASSERT_EQ(n, 1);
     ASSERT_EQ(occ[0].end_utc - occ[0].start_utc, 45 * 60);
     free(occ);
     /* The resolved end decides lateness: at 21:00 the 95-minute event is over. */
     q.resolve_end = resolve_from_guide;
-    struct sc_sched_due due[4];
+    struct sch_due due[4];
     int64_t now = at("2026-12-01T21:00+08:00");
-    ASSERT_EQ(sc_sched_due(list, 1, at("2026-12-01T19:00+08:00"), now, &q, due, 4), 1);
-    ASSERT_EQ(due[0].state, SC_DUE_LATE);
+    ASSERT_EQ(sch_due(list, 1, at("2026-12-01T19:00+08:00"), now, &q, due, 4), 1);
+    ASSERT_EQ(due[0].state, SCH_DUE_LATE);
     ASSERT_EQ(due[0].remaining_s, 5 * 60);
     now = at("2026-12-01T21:06+08:00");
-    ASSERT_EQ(sc_sched_due(list, 1, at("2026-12-01T19:00+08:00"), now, &q, due, 4), 1);
-    ASSERT_EQ(due[0].state, SC_DUE_MISSED);
+    ASSERT_EQ(sch_due(list, 1, at("2026-12-01T19:00+08:00"), now, &q, due, 4), 1);
+    ASSERT_EQ(due[0].state, SCH_DUE_MISSED);
 }
 
 static void conflicts(void)
 {
-    struct sc_sched_entry list[5] = {
-        entry(1, "2026-12-01T19:00", CST, 120, "daily", SC_SCHED_LIVE, "service:1"),
-        entry(2, "2026-12-01T10:00", CST, 60, "mon,wed", SC_SCHED_CAPTURE, "service:2"),
-        entry(3, "2026-12-01T14:00", CST, 60, "daily", SC_SCHED_CAPTURE, "service:1"),
-        entry(4, "2026-12-01T06:00", CST, 30, "daily", SC_SCHED_LIVE, "file:intro.ts"),
-        entry(5, "2026-12-02T08:00", CST, 60, "daily", SC_SCHED_REPLAY, "capture:2"),
+    struct sch_entry list[5] = {
+        entry(1, "2026-12-01T19:00", CST, 120, "daily", SCH_LIVE, "service:1"),
+        entry(2, "2026-12-01T10:00", CST, 60, "mon,wed", SCH_CAPTURE, "service:2"),
+        entry(3, "2026-12-01T14:00", CST, 60, "daily", SCH_CAPTURE, "service:1"),
+        entry(4, "2026-12-01T06:00", CST, 30, "daily", SCH_LIVE, "file:intro.ts"),
+        entry(5, "2026-12-02T08:00", CST, 60, "daily", SCH_REPLAY, "capture:2"),
     };
-    struct sc_sched_query q;
-    sc_sched_query_init(&q, CST);
-    struct sc_sched_conflict c[8];
+    struct sch_query q;
+    sch_query_init(&q, CST);
+    struct sch_conflict c[8];
 
     /* A replay on Fridays 20:00-20:30 overlaps the daily live course. */
-    struct sc_sched_entry cand =
-        entry(0, "2026-12-04T20:00", CST, 30, "fri", SC_SCHED_REPLAY, "capture:2");
-    ASSERT_EQ(sc_sched_conflicts(list, 5, &cand, &q, c, 8), 1);
-    ASSERT_EQ(c[0].type, SC_CONFLICT_SCREEN);
+    struct sch_entry cand = entry(0, "2026-12-04T20:00", CST, 30, "fri", SCH_REPLAY, "capture:2");
+    ASSERT_EQ(sch_conflicts(list, 5, &cand, &q, c, 8), 1);
+    ASSERT_EQ(c[0].type, SCH_CONFLICT_SCREEN);
     ASSERT_EQ(c[0].a_id, 0);
     ASSERT_EQ(c[0].b_id, 1);
     ASSERT_EQ(c[0].a_start, at("2026-12-04T20:00+08:00"));
@@ -387,50 +378,50 @@ static void conflicts(void)
     /* A live course on service 3 on Wednesday 10:30 while service 2 is captured:
      * one receiver cannot do both. Monday 10:30 would hit too, but Wednesday
      * comes first from the candidate's start. */
-    cand = entry(0, "2026-12-02T10:30", CST, 60, "once", SC_SCHED_LIVE, "service:3");
-    ASSERT_EQ(sc_sched_conflicts(list, 5, &cand, &q, c, 8), 1);
-    ASSERT_EQ(c[0].type, SC_CONFLICT_TUNER);
+    cand = entry(0, "2026-12-02T10:30", CST, 60, "once", SCH_LIVE, "service:3");
+    ASSERT_EQ(sch_conflicts(list, 5, &cand, &q, c, 8), 1);
+    ASSERT_EQ(c[0].type, SCH_CONFLICT_TUNER);
     ASSERT_EQ(c[0].b_id, 2);
     ASSERT_EQ(c[0].b_start, at("2026-12-02T10:00+08:00"));
     /* The same live course on Tuesday: service 2 is not captured then. */
-    cand = entry(0, "2026-12-01T10:30", CST, 60, "once", SC_SCHED_LIVE, "service:3");
-    ASSERT_EQ(sc_sched_conflicts(list, 5, &cand, &q, c, 8), 0);
+    cand = entry(0, "2026-12-01T10:30", CST, 60, "once", SCH_LIVE, "service:3");
+    ASSERT_EQ(sch_conflicts(list, 5, &cand, &q, c, 8), 0);
     /* Watching the service being captured is fine: same stream. */
-    cand = entry(0, "2026-12-01T14:30", CST, 30, "once", SC_SCHED_LIVE, "service:1");
-    ASSERT_EQ(sc_sched_conflicts(list, 5, &cand, &q, c, 8), 0);
+    cand = entry(0, "2026-12-01T14:30", CST, 30, "once", SCH_LIVE, "service:1");
+    ASSERT_EQ(sch_conflicts(list, 5, &cand, &q, c, 8), 0);
     /* ...but another service during that capture is not. */
-    cand = entry(0, "2026-12-01T14:30", CST, 30, "once", SC_SCHED_LIVE, "service:4");
-    ASSERT_EQ(sc_sched_conflicts(list, 5, &cand, &q, c, 8), 1);
+    cand = entry(0, "2026-12-01T14:30", CST, 30, "once", SCH_LIVE, "service:4");
+    ASSERT_EQ(sch_conflicts(list, 5, &cand, &q, c, 8), 1);
     ASSERT_EQ(c[0].b_id, 3);
     /* A capture entry on another service during the daily live course. */
-    cand = entry(0, "2026-12-10T20:30", CST, 60, "once", SC_SCHED_CAPTURE, "service:8");
-    ASSERT_EQ(sc_sched_conflicts(list, 5, &cand, &q, c, 8), 1);
-    ASSERT_EQ(c[0].type, SC_CONFLICT_TUNER);
+    cand = entry(0, "2026-12-10T20:30", CST, 60, "once", SCH_CAPTURE, "service:8");
+    ASSERT_EQ(sch_conflicts(list, 5, &cand, &q, c, 8), 1);
+    ASSERT_EQ(c[0].type, SCH_CONFLICT_TUNER);
     ASSERT_EQ(c[0].b_id, 1);
     /* A library file needs no tuner: a capture may run meanwhile. */
-    cand = entry(0, "2026-12-01T06:10", CST, 60, "daily", SC_SCHED_CAPTURE, "service:9");
-    ASSERT_EQ(sc_sched_conflicts(list, 5, &cand, &q, c, 8), 0);
+    cand = entry(0, "2026-12-01T06:10", CST, 60, "daily", SCH_CAPTURE, "service:9");
+    ASSERT_EQ(sch_conflicts(list, 5, &cand, &q, c, 8), 0);
     /* Touching slots (end == start) do not overlap. */
-    cand = entry(0, "2026-12-05T21:00", CST, 30, "once", SC_SCHED_LIVE, "service:1");
-    ASSERT_EQ(sc_sched_conflicts(list, 5, &cand, &q, c, 8), 0);
+    cand = entry(0, "2026-12-05T21:00", CST, 30, "once", SCH_LIVE, "service:1");
+    ASSERT_EQ(sch_conflicts(list, 5, &cand, &q, c, 8), 0);
     /* Several at once, counted beyond the array. */
-    cand = entry(0, "2026-12-02T05:00", CST, 1440, "once", SC_SCHED_LIVE, "service:5");
-    ASSERT_EQ(sc_sched_conflicts(list, 5, &cand, &q, c, 8), 5);
-    ASSERT_EQ(sc_sched_conflicts(list, 5, &cand, &q, c, 2), 5);
+    cand = entry(0, "2026-12-02T05:00", CST, 1440, "once", SCH_LIVE, "service:5");
+    ASSERT_EQ(sch_conflicts(list, 5, &cand, &q, c, 8), 5);
+    ASSERT_EQ(sch_conflicts(list, 5, &cand, &q, c, 2), 5);
     /* Editing an entry does not compare it with its old self. */
     cand = list[0];
     cand.duration_min = 150;
-    ASSERT_EQ(sc_sched_conflicts(list, 5, &cand, &q, c, 8), 0);
+    ASSERT_EQ(sch_conflicts(list, 5, &cand, &q, c, 8), 0);
     /* A daily entry that starts long after a one-off does not meet it. */
-    cand = entry(0, "2027-03-01T19:30", CST, 60, "once", SC_SCHED_LIVE, "service:1");
-    struct sc_sched_entry old_once =
-        entry(7, "2026-12-01T19:30", CST, 60, "once", SC_SCHED_LIVE, "service:1");
-    ASSERT_EQ(sc_sched_conflicts(&old_once, 1, &cand, &q, c, 8), 0);
+    cand = entry(0, "2027-03-01T19:30", CST, 60, "once", SCH_LIVE, "service:1");
+    struct sch_entry old_once =
+        entry(7, "2026-12-01T19:30", CST, 60, "once", SCH_LIVE, "service:1");
+    ASSERT_EQ(sch_conflicts(&old_once, 1, &cand, &q, c, 8), 0);
 }
 
 static void sources_and_validation(void)
 {
-    struct sc_sched_source s;
+    struct sch_source s;
     char err[160], text[1200];
     const char *round_trip[] = {"service:101",
                                 "service:7@udp://239.0.0.1:1234",
@@ -440,21 +431,21 @@ static void sources_and_validation(void)
                                 "/srv/media/a.ts",
                                 "capture:12"};
     for (size_t i = 0; i < sizeof(round_trip) / sizeof(round_trip[0]); i++) {
-        ASSERT_EQ(sc_sched_source_parse(round_trip[i], &s, err, sizeof(err)), 0);
-        sc_sched_source_format(&s, text, sizeof(text));
+        ASSERT_EQ(sch_source_parse(round_trip[i], &s, err, sizeof(err)), 0);
+        sch_source_format(&s, text, sizeof(text));
         ASSERT_STR_EQ(text, round_trip[i]);
     }
-    ASSERT_EQ(sc_sched_source_parse("service:101", &s, err, sizeof(err)), 0);
-    ASSERT_EQ(s.type, SC_SOURCE_SERVICE);
+    ASSERT_EQ(sch_source_parse("service:101", &s, err, sizeof(err)), 0);
+    ASSERT_EQ(s.type, SCH_SOURCE_SERVICE);
     ASSERT_EQ(s.service_id, 101);
-    ASSERT_EQ(sc_sched_source_parse("a.ts", &s, err, sizeof(err)), 0);
-    ASSERT_EQ(s.type, SC_SOURCE_FILE);
+    ASSERT_EQ(sch_source_parse("a.ts", &s, err, sizeof(err)), 0);
+    ASSERT_EQ(s.type, SCH_SOURCE_FILE);
     ASSERT_STR_EQ(s.location, "a.ts");
     /* The old name of a capture source is read and written anew. */
-    ASSERT_EQ(sc_sched_source_parse("recording:12", &s, err, sizeof(err)), 0);
-    ASSERT_EQ(s.type, SC_SOURCE_CAPTURE);
+    ASSERT_EQ(sch_source_parse("recording:12", &s, err, sizeof(err)), 0);
+    ASSERT_EQ(s.type, SCH_SOURCE_CAPTURE);
     ASSERT_EQ(s.capture_entry_id, 12);
-    sc_sched_source_format(&s, text, sizeof(text));
+    sch_source_format(&s, text, sizeof(text));
     ASSERT_STR_EQ(text, "capture:12");
     const char *bad[] = {"",
                          "service:",
@@ -472,134 +463,131 @@ static void sources_and_validation(void)
                          "a/../../b"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         err[0] = '\0';
-        if (sc_sched_source_parse(bad[i], &s, err, sizeof(err)) != -EINVAL)
+        if (sch_source_parse(bad[i], &s, err, sizeof(err)) != -EINVAL)
             TEST_FAIL("source '%s' should be refused", bad[i]);
         ASSERT_TRUE(err[0] != '\0');
     }
 
-    struct sc_sched_entry e =
-        entry(1, "2026-12-01T19:30", CST, 60, "daily", SC_SCHED_LIVE, "service:1");
-    ASSERT_EQ(sc_sched_entry_validate(&e, err, sizeof(err)), 0);
-    struct sc_sched_entry b = e;
+    struct sch_entry e = entry(1, "2026-12-01T19:30", CST, 60, "daily", SCH_LIVE, "service:1");
+    ASSERT_EQ(sch_entry_validate(&e, err, sizeof(err)), 0);
+    struct sch_entry b = e;
     b.title[0] = '\0';
-    ASSERT_EQ(sc_sched_entry_validate(&b, err, sizeof(err)), -EINVAL);
+    ASSERT_EQ(sch_entry_validate(&b, err, sizeof(err)), -EINVAL);
     ASSERT_STR_EQ(err, "the title is empty");
     b = e;
     b.duration_min = 0;
-    ASSERT_EQ(sc_sched_entry_validate(&b, err, sizeof(err)), -EINVAL);
+    ASSERT_EQ(sch_entry_validate(&b, err, sizeof(err)), -EINVAL);
     b.duration_min = 1441;
-    ASSERT_EQ(sc_sched_entry_validate(&b, err, sizeof(err)), -EINVAL);
+    ASSERT_EQ(sch_entry_validate(&b, err, sizeof(err)), -EINVAL);
     b.until_event_end = true; /* then the duration does not matter */
-    ASSERT_EQ(sc_sched_entry_validate(&b, err, sizeof(err)), 0);
+    ASSERT_EQ(sch_entry_validate(&b, err, sizeof(err)), 0);
     b = e;
-    b.kind = SC_SCHED_REPLAY; /* a replay cannot play a service */
-    ASSERT_EQ(sc_sched_entry_validate(&b, err, sizeof(err)), -EINVAL);
+    b.kind = SCH_REPLAY; /* a replay cannot play a service */
+    ASSERT_EQ(sch_entry_validate(&b, err, sizeof(err)), -EINVAL);
     b = e;
-    b.kind = SC_SCHED_CAPTURE;
-    ASSERT_EQ(sc_sched_source_parse("file:x.ts", &b.source, err, sizeof(err)), 0);
-    ASSERT_EQ(sc_sched_entry_validate(&b, err, sizeof(err)), -EINVAL);
+    b.kind = SCH_CAPTURE;
+    ASSERT_EQ(sch_source_parse("file:x.ts", &b.source, err, sizeof(err)), 0);
+    ASSERT_EQ(sch_entry_validate(&b, err, sizeof(err)), -EINVAL);
     b = e;
-    ASSERT_EQ(sc_sched_source_parse("udp://239.1.1.1:1", &b.source, err, sizeof(err)), 0);
+    ASSERT_EQ(sch_source_parse("udp://239.1.1.1:1", &b.source, err, sizeof(err)), 0);
     b.until_event_end = true; /* no EIT for a bare URL */
-    ASSERT_EQ(sc_sched_entry_validate(&b, err, sizeof(err)), -EINVAL);
+    ASSERT_EQ(sch_entry_validate(&b, err, sizeof(err)), -EINVAL);
     b = e;
     b.start_utc = 0;
-    ASSERT_EQ(sc_sched_entry_validate(&b, err, sizeof(err)), -EINVAL);
+    ASSERT_EQ(sch_entry_validate(&b, err, sizeof(err)), -EINVAL);
     b = e;
     b.utc_offset_s = 15 * 3600;
-    ASSERT_EQ(sc_sched_entry_validate(&b, err, sizeof(err)), -EINVAL);
+    ASSERT_EQ(sch_entry_validate(&b, err, sizeof(err)), -EINVAL);
     b = e;
     snprintf(b.title, sizeof(b.title), "bad\ntitle");
-    ASSERT_EQ(sc_sched_entry_validate(&b, err, sizeof(err)), -EINVAL);
+    ASSERT_EQ(sch_entry_validate(&b, err, sizeof(err)), -EINVAL);
 
-    ASSERT_TRUE(sc_sched_kind_counts_by_default(SC_SCHED_LIVE));
-    ASSERT_TRUE(sc_sched_kind_counts_by_default(SC_SCHED_REPLAY));
-    ASSERT_FALSE(sc_sched_kind_counts_by_default(SC_SCHED_CAPTURE));
-    enum sc_sched_kind k;
-    ASSERT_EQ(sc_sched_kind_parse("capture", &k), 0);
-    ASSERT_EQ(k, SC_SCHED_CAPTURE);
-    ASSERT_EQ(sc_sched_kind_parse("replay", &k), 0);
-    ASSERT_EQ(k, SC_SCHED_REPLAY);
-    ASSERT_STR_EQ(sc_sched_kind_name(SC_SCHED_LIVE), "live");
-    ASSERT_STR_EQ(sc_sched_kind_name(SC_SCHED_CAPTURE), "capture");
-    ASSERT_STR_EQ(sc_sched_kind_name(SC_SCHED_REPLAY), "replay");
+    ASSERT_TRUE(sch_kind_counts_by_default(SCH_LIVE));
+    ASSERT_TRUE(sch_kind_counts_by_default(SCH_REPLAY));
+    ASSERT_FALSE(sch_kind_counts_by_default(SCH_CAPTURE));
+    enum sch_kind k;
+    ASSERT_EQ(sch_kind_parse("capture", &k), 0);
+    ASSERT_EQ(k, SCH_CAPTURE);
+    ASSERT_EQ(sch_kind_parse("replay", &k), 0);
+    ASSERT_EQ(k, SCH_REPLAY);
+    ASSERT_STR_EQ(sch_kind_name(SCH_LIVE), "live");
+    ASSERT_STR_EQ(sch_kind_name(SCH_CAPTURE), "capture");
+    ASSERT_STR_EQ(sch_kind_name(SCH_REPLAY), "replay");
     /* The old names are still read (scripts in the field), never written. */
-    ASSERT_EQ(sc_sched_kind_parse("record", &k), 0);
-    ASSERT_EQ(k, SC_SCHED_CAPTURE);
-    ASSERT_EQ(sc_sched_kind_parse("recording", &k), 0);
-    ASSERT_EQ(k, SC_SCHED_REPLAY);
-    ASSERT_EQ(sc_sched_kind_parse("Live", &k), -EINVAL);
-    ASSERT_EQ(sc_sched_kind_parse("", &k), -EINVAL);
+    ASSERT_EQ(sch_kind_parse("record", &k), 0);
+    ASSERT_EQ(k, SCH_CAPTURE);
+    ASSERT_EQ(sch_kind_parse("recording", &k), 0);
+    ASSERT_EQ(k, SCH_REPLAY);
+    ASSERT_EQ(sch_kind_parse("Live", &k), -EINVAL);
+    ASSERT_EQ(sch_kind_parse("", &k), -EINVAL);
 
     int64_t t;
-    ASSERT_EQ(sc_sched_parse_local("2026-12-01T19:30", CST, &t), 0);
+    ASSERT_EQ(sch_parse_local("2026-12-01T19:30", CST, &t), 0);
     ASSERT_EQ(t, at("2026-12-01T11:30Z"));
-    ASSERT_EQ(sc_sched_parse_local("2026-12-01T19:30Z", CST, &t), 0);
+    ASSERT_EQ(sch_parse_local("2026-12-01T19:30Z", CST, &t), 0);
     ASSERT_EQ(t, at("2026-12-01T19:30Z"));
-    ASSERT_EQ(sc_sched_parse_local("2026-12-01T19:30-02:00", CST, &t), 0);
+    ASSERT_EQ(sch_parse_local("2026-12-01T19:30-02:00", CST, &t), 0);
     ASSERT_EQ(t, at("2026-12-01T21:30Z"));
-    ASSERT_EQ(sc_sched_parse_local("2026-12-01", CST, &t), 0);
+    ASSERT_EQ(sch_parse_local("2026-12-01", CST, &t), 0);
     ASSERT_EQ(t, at("2026-11-30T16:00Z"));
-    ASSERT_EQ(sc_sched_parse_local("tomorrow", CST, &t), -EINVAL);
+    ASSERT_EQ(sch_parse_local("tomorrow", CST, &t), -EINVAL);
     int32_t zone;
-    ASSERT_EQ(sc_sched_zone_offset("2026-12-01T19:30+08:00", &zone), 0);
+    ASSERT_EQ(sch_zone_offset("2026-12-01T19:30+08:00", &zone), 0);
     ASSERT_EQ(zone, CST);
-    ASSERT_EQ(sc_sched_zone_offset("2026-12-01T19:30:15-03:30", &zone), 0);
+    ASSERT_EQ(sch_zone_offset("2026-12-01T19:30:15-03:30", &zone), 0);
     ASSERT_EQ(zone, -(3 * 3600 + 1800));
-    ASSERT_EQ(sc_sched_zone_offset("2026-12-01T19:30Z", &zone), 0);
+    ASSERT_EQ(sch_zone_offset("2026-12-01T19:30Z", &zone), 0);
     ASSERT_EQ(zone, 0);
-    ASSERT_EQ(sc_sched_zone_offset("2026-12-01T19:30", &zone), -ENOENT);
-    ASSERT_EQ(sc_sched_zone_offset("2026-12-01", &zone), -ENOENT);
-    ASSERT_EQ(sc_sched_zone_offset("2026-12-01T19:30+8", &zone), -EINVAL);
+    ASSERT_EQ(sch_zone_offset("2026-12-01T19:30", &zone), -ENOENT);
+    ASSERT_EQ(sch_zone_offset("2026-12-01", &zone), -ENOENT);
+    ASSERT_EQ(sch_zone_offset("2026-12-01T19:30+8", &zone), -EINVAL);
 }
 
 static void references(void)
 {
-    struct sc_sched_entry list[3] = {
-        entry(1, "2026-12-01T10:00", CST, 60, "daily", SC_SCHED_CAPTURE, "service:2"),
-        entry(2, "2026-12-01T19:30", CST, 60, "daily", SC_SCHED_REPLAY, "capture:1"),
-        entry(3, "2026-12-01T06:00", CST, 60, "sat", SC_SCHED_REPLAY, "capture:1"),
+    struct sch_entry list[3] = {
+        entry(1, "2026-12-01T10:00", CST, 60, "daily", SCH_CAPTURE, "service:2"),
+        entry(2, "2026-12-01T19:30", CST, 60, "daily", SCH_REPLAY, "capture:1"),
+        entry(3, "2026-12-01T06:00", CST, 60, "sat", SCH_REPLAY, "capture:1"),
     };
     char err[120];
-    ASSERT_EQ(sc_sched_check_references(list, 3, &list[1], err, sizeof(err)), 0);
-    ASSERT_EQ(sc_sched_check_references(list, 3, &list[0], err, sizeof(err)), 0);
-    struct sc_sched_entry bad = list[1];
+    ASSERT_EQ(sch_check_references(list, 3, &list[1], err, sizeof(err)), 0);
+    ASSERT_EQ(sch_check_references(list, 3, &list[0], err, sizeof(err)), 0);
+    struct sch_entry bad = list[1];
     bad.source.capture_entry_id = 2; /* a replay entry, not a capture entry */
-    ASSERT_EQ(sc_sched_check_references(list, 3, &bad, err, sizeof(err)), -EINVAL);
+    ASSERT_EQ(sch_check_references(list, 3, &bad, err, sizeof(err)), -EINVAL);
     ASSERT_STR_EQ(err, "entry 2 is not a capture entry");
     bad.source.capture_entry_id = 9;
-    ASSERT_EQ(sc_sched_check_references(list, 3, &bad, err, sizeof(err)), -EINVAL);
+    ASSERT_EQ(sch_check_references(list, 3, &bad, err, sizeof(err)), -EINVAL);
     ASSERT_STR_EQ(err, "there is no entry 9 to replay captures of");
     int64_t ids[1];
-    ASSERT_EQ(sc_sched_referrers(list, 3, 1, ids, 1), 2); /* counted past the array */
+    ASSERT_EQ(sch_referrers(list, 3, 1, ids, 1), 2); /* counted past the array */
     ASSERT_EQ(ids[0], 2);
-    ASSERT_EQ(sc_sched_referrers(list, 3, 2, ids, 1), 0);
+    ASSERT_EQ(sch_referrers(list, 3, 2, ids, 1), 0);
 }
 
 /* An entry as `schedule add` makes it: the start as written (perhaps with a
  * zone), the entry at the station's offset. */
-static struct sc_sched_entry zoned(int64_t id, const char *start, int32_t station, int minutes,
-                                   const char *repeat, const char *source)
+static struct sch_entry zoned(int64_t id, const char *start, int32_t station, int minutes,
+                              const char *repeat, const char *source)
 {
-    struct sc_sched_entry e =
-        entry(id, "2026-01-01T00:00", station, minutes, repeat, SC_SCHED_LIVE, source);
+    struct sch_entry e = entry(id, "2026-01-01T00:00", station, minutes, repeat, SCH_LIVE, source);
     char err[120] = "";
-    if (sc_sched_entry_set_start(&e, start, station, err, sizeof(err)) != 0)
+    if (sch_entry_set_start(&e, start, station, err, sizeof(err)) != 0)
         TEST_FAIL("start %s refused: %s", start, err);
     ASSERT_EQ(e.utc_offset_s, station);
     return e;
 }
 
 /* The one occurrence of a once entry, as the kiosk's planner sees it. */
-static int64_t only_start(const struct sc_sched_entry *e, int32_t station)
+static int64_t only_start(const struct sch_entry *e, int32_t station)
 {
-    struct sc_sched_query q;
-    sc_sched_query_init(&q, station);
-    struct sc_sched_occurrence *occ;
+    struct sch_query q;
+    sch_query_init(&q, station);
+    struct sch_occurrence *occ;
     size_t n;
-    ASSERT_EQ(
-        sc_sched_occurrences(e, 1, at("2026-01-01T00:00Z"), at("2028-01-01T00:00Z"), &q, &occ, &n),
-        0);
+    ASSERT_EQ(sch_occurrences(e, 1, at("2026-01-01T00:00Z"), at("2028-01-01T00:00Z"), &q, &occ, &n),
+              0);
     ASSERT_EQ(n, 1);
     int64_t start = occ[0].start_utc;
     free(occ);
@@ -628,7 +616,7 @@ static void zoned_starts(void)
     const int32_t stations[] = {CST, 0, -(3 * 3600), 5 * 3600 + 2700};
     for (size_t s = 0; s < sizeof(stations) / sizeof(stations[0]); s++) {
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-            struct sc_sched_entry e = zoned(1, cases[i].text, stations[s], 60, "once", "service:1");
+            struct sch_entry e = zoned(1, cases[i].text, stations[s], 60, "once", "service:1");
             if (e.start_utc != at(cases[i].instant))
                 TEST_FAIL("%s at station %d: %lld", cases[i].text, (int)stations[s],
                           (long long)e.start_utc);
@@ -636,33 +624,33 @@ static void zoned_starts(void)
         }
     }
     /* Listed in station time with its offset: 19:30Z is 03:30 the next day. */
-    struct sc_sched_entry e = zoned(1, "2026-12-10T19:30Z", CST, 60, "once", "service:1");
-    /* The kiosk's planner (sc_sched_due at the station's offset) starts it then. */
-    struct sc_sched_query q;
-    sc_sched_query_init(&q, CST);
-    struct sc_sched_due due[2];
+    struct sch_entry e = zoned(1, "2026-12-10T19:30Z", CST, 60, "once", "service:1");
+    /* The kiosk's planner (sch_due at the station's offset) starts it then. */
+    struct sch_query q;
+    sch_query_init(&q, CST);
+    struct sch_due due[2];
     int64_t now = at("2026-12-10T19:30Z");
-    ASSERT_EQ(sc_sched_due(&e, 1, now - 60, now, &q, due, 2), 1);
-    ASSERT_EQ(due[0].state, SC_DUE_START);
+    ASSERT_EQ(sch_due(&e, 1, now - 60, now, &q, due, 2), 1);
+    ASSERT_EQ(due[0].state, SCH_DUE_START);
     ASSERT_EQ(due[0].occurrence.start_utc, now);
-    ASSERT_EQ(sc_sched_due(&e, 1, now - 9 * 3600, now - 8 * 3600, &q, due, 2), 0);
+    ASSERT_EQ(sch_due(&e, 1, now - 9 * 3600, now - 8 * 3600, &q, due, 2), 0);
     char text[40];
-    sc_sched_format_local(only_start(&e, CST), CST, text, sizeof(text));
+    sch_format_local(only_start(&e, CST), CST, text, sizeof(text));
     ASSERT_STR_EQ(text, "2026-12-11T03:30:00+08:00");
 
     /* The zone read back, and the station's offset when there is none. */
     int64_t t;
     int32_t zone = 1;
-    ASSERT_EQ(sc_sched_parse_time("2026-12-10T19:30-03:00", CST, &t, &zone, NULL, 0), 0);
+    ASSERT_EQ(sch_parse_time("2026-12-10T19:30-03:00", CST, &t, &zone, NULL, 0), 0);
     ASSERT_EQ(zone, -3 * 3600);
-    ASSERT_EQ(sc_sched_parse_time("2026-12-10T19:30", -3 * 3600, &t, &zone, NULL, 0), 0);
+    ASSERT_EQ(sch_parse_time("2026-12-10T19:30", -3 * 3600, &t, &zone, NULL, 0), 0);
     ASSERT_EQ(zone, -3 * 3600);
     ASSERT_EQ(t, at("2026-12-10T22:30Z"));
-    ASSERT_EQ(sc_sched_zone_offset("2026-12-01T19:30z", &zone), 0);
+    ASSERT_EQ(sch_zone_offset("2026-12-01T19:30z", &zone), 0);
     ASSERT_EQ(zone, 0);
-    ASSERT_EQ(sc_sched_zone_offset("2026-12-01T19:30+08", &zone), 0);
+    ASSERT_EQ(sch_zone_offset("2026-12-01T19:30+08", &zone), 0);
     ASSERT_EQ(zone, CST);
-    ASSERT_EQ(sc_sched_zone_offset("2026-12-01T19:30+08:70", &zone), -EINVAL);
+    ASSERT_EQ(sch_zone_offset("2026-12-01T19:30+08:70", &zone), -EINVAL);
 }
 
 /* Without a zone a start is station local time: the station's offset
@@ -670,15 +658,15 @@ static void zoned_starts(void)
 static void zoneless_is_station_time(void)
 {
     const int32_t nepal = 5 * 3600 + 2700;
-    struct sc_sched_entry e = zoned(1, "2026-12-10T19:30", nepal, 60, "daily", "service:1");
+    struct sch_entry e = zoned(1, "2026-12-10T19:30", nepal, 60, "daily", "service:1");
     ASSERT_EQ(e.start_utc, at("2026-12-10T13:45Z"));
-    ASSERT_EQ(e.weekdays, SC_SCHED_DAILY);
+    ASSERT_EQ(e.weekdays, SCH_DAILY);
     e = zoned(1, "2026-12-10T19:30", nepal, 60, "mon,wed", "service:1");
     uint8_t want;
-    ASSERT_EQ(sc_sched_repeat_parse("mon,wed", &want), 0);
+    ASSERT_EQ(sch_repeat_parse("mon,wed", &want), 0);
     ASSERT_EQ(e.weekdays, want); /* no zone: the days are the station's */
     int64_t t;
-    ASSERT_EQ(sc_sched_parse_local("2026-12-10", nepal, &t), 0);
+    ASSERT_EQ(sch_parse_local("2026-12-10", nepal, &t), 0);
     ASSERT_EQ(t, at("2026-12-10T00:00+05:45"));
 }
 
@@ -686,14 +674,13 @@ static void zoneless_is_station_time(void)
  * plus whole days; its weekdays are days in the zone it was written in. */
 static void zoned_repeats(void)
 {
-    struct sc_sched_occurrence *occ;
+    struct sch_occurrence *occ;
     size_t n;
-    struct sc_sched_query q;
-    sc_sched_query_init(&q, CST);
-    struct sc_sched_entry e = zoned(1, "2026-12-10T19:30Z", CST, 60, "daily", "service:1");
+    struct sch_query q;
+    sch_query_init(&q, CST);
+    struct sch_entry e = zoned(1, "2026-12-10T19:30Z", CST, 60, "daily", "service:1");
     ASSERT_EQ(
-        sc_sched_occurrences(&e, 1, at("2026-12-01T00:00Z"), at("2026-12-14T00:00Z"), &q, &occ, &n),
-        0);
+        sch_occurrences(&e, 1, at("2026-12-01T00:00Z"), at("2026-12-14T00:00Z"), &q, &occ, &n), 0);
     ASSERT_EQ(n, 4); /* 10th to 13th */
     for (size_t k = 0; k < n; k++)
         ASSERT_EQ(occ[k].start_utc, at("2026-12-10T19:30Z") + (int64_t)k * 86400);
@@ -703,11 +690,10 @@ static void zoned_repeats(void)
      * and Thursdays at 03:30 in the station (+08:00). */
     e = zoned(2, "2026-12-07T19:30Z", CST, 60, "mon,wed", "service:1");
     char days[32];
-    sc_sched_repeat_format(e.weekdays, days, sizeof(days));
+    sch_repeat_format(e.weekdays, days, sizeof(days));
     ASSERT_STR_EQ(days, "tue,thu");
     ASSERT_EQ(
-        sc_sched_occurrences(&e, 1, at("2026-12-01T00:00Z"), at("2026-12-15T00:00Z"), &q, &occ, &n),
-        0);
+        sch_occurrences(&e, 1, at("2026-12-01T00:00Z"), at("2026-12-15T00:00Z"), &q, &occ, &n), 0);
     ASSERT_EQ(n, 3);
     ASSERT_EQ(occ[0].start_utc, at("2026-12-07T19:30Z"));
     ASSERT_EQ(occ[1].start_utc, at("2026-12-09T19:30Z"));
@@ -727,12 +713,12 @@ static void zoned_repeats(void)
     };
     for (size_t i = 0; i < sizeof(shifted) / sizeof(shifted[0]); i++) {
         e = zoned(3, shifted[i].start, shifted[i].station, 30, "tue", "service:1");
-        sc_sched_repeat_format(e.weekdays, days, sizeof(days));
+        sch_repeat_format(e.weekdays, days, sizeof(days));
         ASSERT_STR_EQ(days, shifted[i].days);
-        sc_sched_query_init(&q, shifted[i].station);
-        ASSERT_EQ(sc_sched_occurrences(&e, 1, at("2026-12-01T00:00Z"), at("2026-12-20T00:00Z"), &q,
-                                       &occ, &n),
-                  0);
+        sch_query_init(&q, shifted[i].station);
+        ASSERT_EQ(
+            sch_occurrences(&e, 1, at("2026-12-01T00:00Z"), at("2026-12-20T00:00Z"), &q, &occ, &n),
+            0);
         ASSERT_EQ(n, 2);
         ASSERT_EQ(occ[0].start_utc, at(shifted[i].start));
         ASSERT_EQ(occ[1].start_utc, at(shifted[i].second));
@@ -744,28 +730,28 @@ static void zoned_repeats(void)
  * the same moment, whichever zone each was written in. */
 static void zoned_conflicts(void)
 {
-    struct sc_sched_entry list[1] = {
+    struct sch_entry list[1] = {
         zoned(1, "2026-12-10T19:30Z", CST, 60, "once", "service:1"),
     };
-    struct sc_sched_query q;
-    sc_sched_query_init(&q, CST);
-    struct sc_sched_conflict c[2];
-    struct sc_sched_entry cand = zoned(0, "2026-12-11T03:30+08:00", CST, 10, "once", "service:2");
-    ASSERT_EQ(sc_sched_conflicts(list, 1, &cand, &q, c, 2), 1);
-    ASSERT_EQ(c[0].type, SC_CONFLICT_SCREEN);
+    struct sch_query q;
+    sch_query_init(&q, CST);
+    struct sch_conflict c[2];
+    struct sch_entry cand = zoned(0, "2026-12-11T03:30+08:00", CST, 10, "once", "service:2");
+    ASSERT_EQ(sch_conflicts(list, 1, &cand, &q, c, 2), 1);
+    ASSERT_EQ(c[0].type, SCH_CONFLICT_SCREEN);
     ASSERT_EQ(c[0].a_start, at("2026-12-10T19:30Z"));
     ASSERT_EQ(c[0].b_start, at("2026-12-10T19:30Z"));
     /* Written in a third zone, still the same moment. */
     cand = zoned(0, "2026-12-10T16:50-03:00", CST, 30, "once", "service:2");
-    ASSERT_EQ(sc_sched_conflicts(list, 1, &cand, &q, c, 2), 1);
+    ASSERT_EQ(sch_conflicts(list, 1, &cand, &q, c, 2), 1);
     ASSERT_EQ(c[0].b_start, at("2026-12-10T19:30Z"));
     /* 19:30 at +08:00 on the 10th is eight hours earlier: no conflict. */
     cand = zoned(0, "2026-12-10T19:30+08:00", CST, 60, "once", "service:2");
-    ASSERT_EQ(sc_sched_conflicts(list, 1, &cand, &q, c, 2), 0);
+    ASSERT_EQ(sch_conflicts(list, 1, &cand, &q, c, 2), 0);
     /* A daily course written in UTC meets a once course on a later day. */
     list[0] = zoned(1, "2026-12-10T19:30Z", CST, 60, "daily", "service:1");
     cand = zoned(0, "2026-12-14T04:00+08:00", CST, 30, "once", "file:x.ts");
-    ASSERT_EQ(sc_sched_conflicts(list, 1, &cand, &q, c, 2), 1);
+    ASSERT_EQ(sch_conflicts(list, 1, &cand, &q, c, 2), 1);
     ASSERT_EQ(c[0].b_start, at("2026-12-13T19:30Z"));
 }
 
@@ -795,36 +781,35 @@ static void malformed_zones(void)
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         int64_t t = 0;
         char err[120] = "";
-        if (sc_sched_parse_local(bad[i].text, CST, &t) != -EINVAL)
+        if (sch_parse_local(bad[i].text, CST, &t) != -EINVAL)
             TEST_FAIL("'%s' was read as %lld", bad[i].text, (long long)t);
-        ASSERT_EQ(sc_sched_parse_time(bad[i].text, CST, &t, NULL, err, sizeof(err)), -EINVAL);
+        ASSERT_EQ(sch_parse_time(bad[i].text, CST, &t, NULL, err, sizeof(err)), -EINVAL);
         ASSERT_STR_EQ(err, bad[i].why);
-        struct sc_sched_entry e;
-        sc_sched_entry_init(&e);
-        ASSERT_EQ(sc_sched_entry_set_start(&e, bad[i].text, CST, NULL, 0), -EINVAL);
+        struct sch_entry e;
+        sch_entry_init(&e);
+        ASSERT_EQ(sch_entry_set_start(&e, bad[i].text, CST, NULL, 0), -EINVAL);
     }
     int32_t zone;
-    ASSERT_EQ(sc_sched_parse_zone("+05:45", &zone), 0);
+    ASSERT_EQ(sch_parse_zone("+05:45", &zone), 0);
     ASSERT_EQ(zone, 5 * 3600 + 2700);
-    ASSERT_EQ(sc_sched_parse_zone("-0330", &zone), 0);
+    ASSERT_EQ(sch_parse_zone("-0330", &zone), 0);
     ASSERT_EQ(zone, -(3 * 3600 + 1800));
-    ASSERT_EQ(sc_sched_parse_zone("z", &zone), 0);
+    ASSERT_EQ(sch_parse_zone("z", &zone), 0);
     ASSERT_EQ(zone, 0);
-    ASSERT_EQ(sc_sched_parse_zone("+15", &zone), -ERANGE);
-    ASSERT_EQ(sc_sched_parse_zone("+08:7", &zone), -EINVAL);
-    ASSERT_EQ(sc_sched_parse_zone("8", &zone), -EINVAL);
+    ASSERT_EQ(sch_parse_zone("+15", &zone), -ERANGE);
+    ASSERT_EQ(sch_parse_zone("+08:7", &zone), -EINVAL);
+    ASSERT_EQ(sch_parse_zone("8", &zone), -EINVAL);
 }
 
 /* A kiosk off for a year reports at most a month of missed slots. */
 static void long_outage(void)
 {
-    struct sc_sched_entry e =
-        entry(1, "2025-01-01T19:30", CST, 60, "daily", SC_SCHED_LIVE, "service:1");
-    struct sc_sched_query q;
-    sc_sched_query_init(&q, CST);
-    struct sc_sched_due due[64];
+    struct sch_entry e = entry(1, "2025-01-01T19:30", CST, 60, "daily", SCH_LIVE, "service:1");
+    struct sch_query q;
+    sch_query_init(&q, CST);
+    struct sch_due due[64];
     int64_t now = at("2026-06-01T12:00+08:00");
-    int n = sc_sched_due(&e, 1, at("2025-06-01T12:00+08:00"), now, &q, due, 64);
+    int n = sch_due(&e, 1, at("2025-06-01T12:00+08:00"), now, &q, due, 64);
     ASSERT_EQ(n, 31);
     ASSERT_EQ(due[30].occurrence.start_utc, at("2026-05-31T19:30+08:00"));
 }

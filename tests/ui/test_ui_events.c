@@ -31,14 +31,14 @@ static void wait_child(pid_t pid)
 }
 
 /* The next n key events (other events skipped), within 10 s. */
-static void keys(struct sc_ui *ui, struct sc_ui_event *out, int n)
+static void keys(struct ui *ui, struct ui_event *out, int n)
 {
     int64_t deadline = sc_mono_ns() + 10000 * MS;
     for (int got = 0; got < n;) {
         int64_t left = deadline - sc_mono_ns();
         if (left <= 0) TEST_FAIL("only %d of %d key events arrived", got, n);
-        struct sc_ui_event ev;
-        if (sc_ui_wait_event(ui, left, &ev) == 1 && ev.type == SC_UI_EVENT_KEY) {
+        struct ui_event ev;
+        if (ui_wait_event(ui, left, &ev) == 1 && ev.type == UI_EVENT_KEY) {
             fprintf(stderr, "key %-8s text \"%s\" at %.1f ms\n", ev.key_name, ev.text,
                     (double)ev.time_ns / 1e6);
             out[got++] = ev;
@@ -46,11 +46,11 @@ static void keys(struct sc_ui *ui, struct sc_ui_event *out, int n)
     }
 }
 
-static void test_remote_keys(struct sc_ui *ui)
+static void test_remote_keys(struct ui *ui)
 {
     /* a person: 150 ms between keys at the least */
     pid_t pid = run_xdotool("xdotool key --delay 150 Up Return 5 a BackSpace");
-    struct sc_ui_event ev[5];
+    struct ui_event ev[5];
     keys(ui, ev, 5);
     wait_child(pid);
     const char *names[5] = {"Up", "Return", "5", "A", "Backspace"};
@@ -64,11 +64,11 @@ static void test_remote_keys(struct sc_ui *ui)
     ASSERT_LE(ev[4].time_ns, sc_mono_ns());
 }
 
-static void test_card_reader(struct sc_ui *ui)
+static void test_card_reader(struct ui *ui)
 {
     /* a card reader types its id and Return within milliseconds */
     pid_t pid = run_xdotool("xdotool key --delay 4 1 2 3 4 5 6 7 8 Return");
-    struct sc_ui_event ev[9];
+    struct ui_event ev[9];
     keys(ui, ev, 9);
     wait_child(pid);
     for (int i = 0; i < 8; i++) {
@@ -85,12 +85,12 @@ static void test_card_reader(struct sc_ui *ui)
     }
 }
 
-static void test_card_reader_typed(struct sc_ui *ui)
+static void test_card_reader_typed(struct ui *ui)
 {
     /* the same id through xdotool's text typing (keysyms looked up per
      * character, as a reader in a different keyboard layout would) */
     pid_t pid = run_xdotool("xdotool type --delay 4 87654321 && xdotool key Return");
-    struct sc_ui_event ev[9];
+    struct ui_event ev[9];
     keys(ui, ev, 9);
     wait_child(pid);
     int fast = 0;
@@ -108,54 +108,54 @@ static void test_card_reader_typed(struct sc_ui *ui)
 static void *wake_later(void *ui)
 {
     usleep(50000);
-    sc_ui_wakeup(ui);
+    ui_wakeup(ui);
     return NULL;
 }
 
-static void test_wakeup_and_timeout(struct sc_ui *ui)
+static void test_wakeup_and_timeout(struct ui *ui)
 {
-    struct sc_ui_event ev;
-    while (sc_ui_wait_event(ui, 200 * MS, &ev) == 1) {
+    struct ui_event ev;
+    while (ui_wait_event(ui, 200 * MS, &ev) == 1) {
     } /* drain window events */
     int64_t t0 = sc_mono_ns();
-    ASSERT_EQ(sc_ui_wait_event(ui, 150 * MS, &ev), 0);
-    ASSERT_EQ(ev.type, SC_UI_EVENT_NONE);
+    ASSERT_EQ(ui_wait_event(ui, 150 * MS, &ev), 0);
+    ASSERT_EQ(ev.type, UI_EVENT_NONE);
     ASSERT_GE(sc_mono_ns() - t0, 145 * MS);
     pthread_t thread;
     ASSERT_EQ(pthread_create(&thread, NULL, wake_later, ui), 0);
     t0 = sc_mono_ns();
-    ASSERT_EQ(sc_ui_wait_event(ui, -1, &ev), 1);
-    ASSERT_EQ(ev.type, SC_UI_EVENT_WAKEUP);
+    ASSERT_EQ(ui_wait_event(ui, -1, &ev), 1);
+    ASSERT_EQ(ev.type, UI_EVENT_WAKEUP);
     ASSERT_GE(sc_mono_ns() - t0, 40 * MS);
     pthread_join(thread, NULL);
     /* the window closed (the desktop's close button): QUIT */
     SDL_Event quit = {.type = SDL_QUIT};
     SDL_PushEvent(&quit);
-    ASSERT_EQ(sc_ui_wait_event(ui, 1000 * MS, &ev), 1);
-    ASSERT_EQ(ev.type, SC_UI_EVENT_QUIT);
+    ASSERT_EQ(ui_wait_event(ui, 1000 * MS, &ev), 1);
+    ASSERT_EQ(ev.type, UI_EVENT_QUIT);
 }
 
 int main(void)
 {
     struct sc_log *log = sc_log_create(stderr, SC_LOG_INFO);
-    struct sc_ui_opts opts = {.fullscreen = true, .title = "studycast-events", .log = log};
-    struct sc_ui *ui;
-    ASSERT_EQ(sc_ui_create(&opts, &ui), 0);
-    struct sc_ui_view v = {.screen = SC_UI_SCREEN_HOME};
-    ASSERT_EQ(sc_ui_show(ui, &v), 0);
-    sc_ui_present(ui);
+    struct ui_opts opts = {.fullscreen = true, .title = "studycast-events", .log = log};
+    struct ui *ui;
+    ASSERT_EQ(ui_create(&opts, &ui), 0);
+    struct ui_view v = {.screen = UI_SCREEN_HOME};
+    ASSERT_EQ(ui_show(ui, &v), 0);
+    ui_present(ui);
     /* the window is mapped and has the keyboard before keys are sent */
     pid_t pid = run_xdotool("xdotool search --sync --name studycast-events windowfocus --sync");
-    struct sc_ui_event ev;
+    struct ui_event ev;
     int status = 0;
     while (waitpid(pid, &status, WNOHANG) == 0)
-        sc_ui_wait_event(ui, 20 * MS, &ev); /* keep the window answering */
+        ui_wait_event(ui, 20 * MS, &ev); /* keep the window answering */
     ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     test_remote_keys(ui);
     test_card_reader(ui);
     test_card_reader_typed(ui);
     test_wakeup_and_timeout(ui);
-    sc_ui_destroy(ui);
+    ui_destroy(ui);
     sc_log_destroy(log);
     fprintf(stderr, "ok\n");
     return 0;

@@ -42,18 +42,17 @@ const char *st_menu_str(struct st_menu *m, const char *fmt, ...)
     return s;
 }
 
-struct sc_ui_menu_item *st_menu_item(struct st_menu *m, const char *label, const char *value)
+struct ui_menu_item *st_menu_item(struct st_menu *m, const char *label, const char *value)
 {
-    static const struct sc_ui_menu_item blank;
-    struct sc_ui_menu_item *items =
-        grow(m->items, &m->cap_items, m->n_items + 1, sizeof(*m->items));
+    static const struct ui_menu_item blank;
+    struct ui_menu_item *items = grow(m->items, &m->cap_items, m->n_items + 1, sizeof(*m->items));
     if (!items) {
         m->failed = true;
         m->scratch = blank; /* a row nobody shows: the caller may still set its flags */
         return &m->scratch;
     }
     m->items = items;
-    struct sc_ui_menu_item *it = &m->items[m->n_items++];
+    struct ui_menu_item *it = &m->items[m->n_items++];
     *it = blank;
     it->label = label ? label : "";
     it->value = value;
@@ -69,7 +68,7 @@ static void menu_free(struct st_menu *m)
 }
 
 /* Runs the top page's view into m (the caller frees it with menu_free). */
-static void build(struct sc_station *st, struct st_page *page, struct st_menu *m)
+static void build(struct st_station *st, struct st_page *page, struct st_menu *m)
 {
     memset(m, 0, sizeof(*m));
     m->view.focus = -1;
@@ -86,26 +85,26 @@ static void build(struct sc_station *st, struct st_page *page, struct st_menu *m
 
 /* ---- the stack ---- */
 
-struct st_page *st_admin_top(struct sc_station *st)
+struct st_page *st_admin_top(struct st_station *st)
 {
     struct st_admin *a = st->admin;
     return a && a->depth > 0 ? &a->pages[a->depth - 1] : NULL;
 }
 
-static void destroy_page(struct sc_station *st, struct st_page *page)
+static void destroy_page(struct st_station *st, struct st_page *page)
 {
     struct st_page copy = *page;
     memset(page, 0, sizeof(*page));
     if (copy.ops && copy.ops->destroy) copy.ops->destroy(st, &copy);
 }
 
-static void touched(struct sc_station *st)
+static void touched(struct st_station *st)
 {
     st->admin->idle_until_ns = sc_mono_ns() + (int64_t)ST_ADMIN_IDLE_S * NS_PER_S;
     st->view_dirty = true;
 }
 
-int st_admin_push(struct sc_station *st, const struct st_page_ops *ops, void *state)
+int st_admin_push(struct st_station *st, const struct st_page_ops *ops, void *state)
 {
     struct st_admin *a = st->admin;
     struct st_page page = {.ops = ops, .state = state};
@@ -118,18 +117,18 @@ int st_admin_push(struct sc_station *st, const struct st_page_ops *ops, void *st
     a->message[0] = '\0';
     SC_DEBUG(st->log, "menu: page %s", ops->name);
     touched(st);
-    st_set_screen(st, SC_UI_SCREEN_MENU);
+    st_set_screen(st, UI_SCREEN_MENU);
     return 0;
 }
 
-int st_admin_replace(struct sc_station *st, const struct st_page_ops *ops, void *state)
+int st_admin_replace(struct st_station *st, const struct st_page_ops *ops, void *state)
 {
     struct st_admin *a = st->admin;
     if (a->depth > 0) destroy_page(st, &a->pages[--a->depth]);
     return st_admin_push(st, ops, state);
 }
 
-void st_admin_close(struct sc_station *st)
+void st_admin_close(struct st_station *st)
 {
     struct st_admin *a = st->admin;
     if (!a) return;
@@ -141,10 +140,10 @@ void st_admin_close(struct sc_station *st)
     if (atomic_load(&st->stop))
         while (a->n_orphans > 0)
             pthread_join(a->orphans[--a->n_orphans], NULL);
-    if (st->screen == SC_UI_SCREEN_MENU) st_set_screen(st, SC_UI_SCREEN_HOME);
+    if (st->screen == UI_SCREEN_MENU) st_set_screen(st, UI_SCREEN_HOME);
 }
 
-int st_admin_orphan(struct sc_station *st, pthread_t thread)
+int st_admin_orphan(struct st_station *st, pthread_t thread)
 {
     struct st_admin *a = st->admin;
     for (int i = 0; i < a->n_orphans;) /* those already finished first */
@@ -157,7 +156,7 @@ int st_admin_orphan(struct sc_station *st, pthread_t thread)
     return 0;
 }
 
-void st_admin_pop(struct sc_station *st)
+void st_admin_pop(struct st_station *st)
 {
     struct st_admin *a = st->admin;
     if (a->depth <= 1) {
@@ -170,7 +169,7 @@ void st_admin_pop(struct sc_station *st)
     touched(st);
 }
 
-void st_admin_message(struct sc_station *st, bool error, const char *fmt_msgid, ...)
+void st_admin_message(struct st_station *st, bool error, const char *fmt_msgid, ...)
 {
     struct st_admin *a = st->admin;
     va_list ap;
@@ -187,7 +186,7 @@ void st_admin_message(struct sc_station *st, bool error, const char *fmt_msgid, 
 
 /* ---- the MENU screen ---- */
 
-int st_admin_open(struct sc_station *st)
+int st_admin_open(struct st_station *st)
 {
     if (st->course.active && !st->course.pretune) {
         st_toast(st, false, "The menu opens when no course is playing.");
@@ -201,49 +200,49 @@ int st_admin_open(struct sc_station *st)
     return st_page_pin_open(st);
 }
 
-int st_page_list_move(struct st_page *page, size_t n, enum sc_action action)
+int st_page_list_move(struct st_page *page, size_t n, enum rc_action action)
 {
-    if (n == 0 || (action != SC_ACTION_UP && action != SC_ACTION_DOWN)) return -ENOTSUP;
-    int step = action == SC_ACTION_UP ? -1 : 1;
+    if (n == 0 || (action != RC_ACTION_UP && action != RC_ACTION_DOWN)) return -ENOTSUP;
+    int step = action == RC_ACTION_UP ? -1 : 1;
     page->focus = (int)((page->focus + step + (int)n) % (int)n);
     return 0;
 }
 
-int st_admin_action(struct sc_station *st, enum sc_action action, int64_t time_ns)
+int st_admin_action(struct st_station *st, enum rc_action action, int64_t time_ns)
 {
     struct st_page *top = st_admin_top(st);
     if (!top) {
-        st_set_screen(st, SC_UI_SCREEN_HOME);
+        st_set_screen(st, UI_SCREEN_HOME);
         return -ENOTSUP;
     }
     touched(st);
     st->admin->message[0] = '\0';
     int rc = top->ops->action(st, top, action, time_ns);
     if (rc != -ENOTSUP) return rc;
-    if (action == SC_ACTION_BACK) {
+    if (action == RC_ACTION_BACK) {
         st_admin_pop(st);
         return 0;
     }
-    if (action == SC_ACTION_MENU) {
+    if (action == RC_ACTION_MENU) {
         st_admin_close(st);
         return 0;
     }
     return -ENOTSUP;
 }
 
-int st_admin_show(struct sc_station *st)
+int st_admin_show(struct st_station *st)
 {
     struct st_page *top = st_admin_top(st);
     if (!top) return -ENOENT;
     struct st_menu m;
     build(st, top, &m);
-    struct sc_ui_view view = {.screen = SC_UI_SCREEN_MENU, .u.menu = m.view};
-    int rc = sc_ui_show(st->ui, &view);
+    struct ui_view view = {.screen = UI_SCREEN_MENU, .u.menu = m.view};
+    int rc = ui_show(st->ui, &view);
     menu_free(&m);
     return rc;
 }
 
-int64_t st_admin_deadline_ns(struct sc_station *st)
+int64_t st_admin_deadline_ns(struct st_station *st)
 {
     struct st_page *top = st_admin_top(st);
     if (!top) return INT64_MAX;
@@ -255,7 +254,7 @@ int64_t st_admin_deadline_ns(struct sc_station *st)
     return deadline;
 }
 
-void st_admin_timeouts(struct sc_station *st, int64_t now_ns)
+void st_admin_timeouts(struct st_station *st, int64_t now_ns)
 {
     struct st_page *top = st_admin_top(st);
     if (!top) return;
@@ -267,14 +266,14 @@ void st_admin_timeouts(struct sc_station *st, int64_t now_ns)
     if (top->ops->deadline_ns && now_ns >= top->ops->deadline_ns(st, top)) st->view_dirty = true;
 }
 
-static const char *kind_name(enum sc_ui_menu_kind kind)
+static const char *kind_name(enum ui_menu_kind kind)
 {
     static const char *const names[] = {"list", "pin", "calendar", "guide", "report", "keyboard"};
     return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "unknown";
 }
 
 /* `ctl status`: "menu": what the page shows, for tests and remote bridges. */
-void st_admin_status(struct sc_station *st, struct sc_json *j)
+void st_admin_status(struct st_station *st, struct sc_json *j)
 {
     struct st_page *top = st_admin_top(st);
     if (!top) return;
@@ -292,7 +291,7 @@ void st_admin_status(struct sc_station *st, struct sc_json *j)
     sc_json_key(j, "items");
     sc_json_array_begin(j);
     for (size_t i = 0; i < m.n_items; i++) {
-        const struct sc_ui_menu_item *it = &m.items[i];
+        const struct ui_menu_item *it = &m.items[i];
         sc_json_object_begin(j);
         sc_json_kv_string(j, "label", it->label);
         if (it->value) sc_json_kv_string(j, "value", it->value);

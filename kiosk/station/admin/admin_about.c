@@ -49,7 +49,7 @@ static void fmt_bytes(char *buf, size_t size, double bytes)
     snprintf(buf, size, bytes < 10 && u > 0 ? "%.1f %s" : "%.0f %s", bytes, units[u]);
 }
 
-static const char *space_text(struct sc_station *st, struct st_menu *m)
+static const char *space_text(struct st_station *st, struct st_menu *m)
 {
     struct statvfs vfs;
     if (statvfs(st->base_data_dir, &vfs) != 0)
@@ -60,7 +60,7 @@ static const char *space_text(struct sc_station *st, struct st_menu *m)
     return st_menu_str(m, st_tr(st, "%s free of %s"), avail, total);
 }
 
-static void check_record(struct sc_station *st, struct about_page *p)
+static void check_record(struct st_station *st, struct about_page *p)
 {
     int rc = rec_check(st->rec);
     long long events = (long long)rec_last_seq(st->rec);
@@ -75,20 +75,20 @@ static void check_record(struct sc_station *st, struct about_page *p)
     SC_INFO(st->log, "about: record check: %s", p->check);
 }
 
-static int about_action(struct sc_station *st, struct st_page *page, enum sc_action action,
+static int about_action(struct st_station *st, struct st_page *page, enum rc_action action,
                         int64_t time_ns)
 {
     (void)time_ns;
     if (st_page_list_move(page, N_ROWS, action) == 0) return 0;
-    if (action != SC_ACTION_OK) return -ENOTSUP;
+    if (action != RC_ACTION_OK) return -ENOTSUP;
     if (page->focus == ROW_CHECK) check_record(st, page->state);
     return 0;
 }
 
-static void about_view(struct sc_station *st, struct st_page *page, struct st_menu *m)
+static void about_view(struct st_station *st, struct st_page *page, struct st_menu *m)
 {
     struct about_page *p = page->state;
-    m->view.kind = SC_UI_MENU_LIST;
+    m->view.kind = UI_MENU_LIST;
     m->view.title = st_tr(st, "About this station");
     m->view.hint = st_tr(st, "Up/down: read · last row, OK: check the record");
     st_menu_item(m, st_tr(st, "Version"), "studycast " STUDYCAST_VERSION);
@@ -107,21 +107,21 @@ static void about_view(struct sc_station *st, struct st_page *page, struct st_me
     st_menu_item(m, st_tr(st, "Space"), space_text(st, m));
     st_menu_item(m, st_tr(st, "Record"),
                  st_menu_str(m, st_tr(st, "%lld events"), (long long)rec_last_seq(st->rec)));
-    struct sc_ui_menu_item *check =
+    struct ui_menu_item *check =
         st_menu_item(m, st_tr(st, "Check the record now"),
                      p->check[0] ? p->check : st_tr(st, "not checked yet"));
     check->warning = p->check_failed;
     m->view.focus = page->focus;
 }
 
-static void about_status(struct sc_station *st, struct st_page *page, struct sc_json *j)
+static void about_status(struct st_station *st, struct st_page *page, struct sc_json *j)
 {
     (void)st;
     struct about_page *p = page->state;
     sc_json_kv_string(j, "public_key", p->key);
 }
 
-static void about_destroy(struct sc_station *st, struct st_page *page)
+static void about_destroy(struct st_station *st, struct st_page *page)
 {
     (void)st;
     free(page->state);
@@ -135,7 +135,7 @@ static const struct st_page_ops about_ops = {
     .destroy = about_destroy,
 };
 
-int st_page_about_open(struct sc_station *st)
+int st_page_about_open(struct st_station *st)
 {
     struct about_page *p = calloc(1, sizeof(*p));
     if (!p) return -ENOMEM;

@@ -5,12 +5,12 @@
 
 #include <string.h>
 
-struct st_drives_env st_drives_env(const struct sc_station *st)
+struct st_drives_env st_drives_env(const struct st_station *st)
 {
     return (struct st_drives_env){.media_dir = st->opts.media_dir};
 }
 
-void st_drive_list_scan(const struct sc_station *st, struct st_drive_list *list)
+void st_drive_list_scan(const struct st_station *st, struct st_drive_list *list)
 {
     struct st_drives_env env = st_drives_env(st);
     struct st_drive now[ST_DRIVES_MAX];
@@ -40,13 +40,13 @@ void st_drive_list_scan(const struct sc_station *st, struct st_drive_list *list)
     list->next_scan_ns = sc_mono_ns() + ST_DRIVES_RESCAN_NS;
 }
 
-int64_t st_drive_list_deadline(const struct sc_station *st, struct st_drive_list *list)
+int64_t st_drive_list_deadline(const struct st_station *st, struct st_drive_list *list)
 {
     if (sc_mono_ns() >= list->next_scan_ns) st_drive_list_scan(st, list);
     return list->changed ? 0 : list->next_scan_ns;
 }
 
-void st_drive_list_rows(struct sc_station *st, struct st_menu *m, struct st_drive_list *list)
+void st_drive_list_rows(struct st_station *st, struct st_menu *m, struct st_drive_list *list)
 {
     list->changed = false;
     if (list->n == 0) {

@@ -26,8 +26,8 @@ struct guide_page {
     struct dmx_event *events;
     size_t n_events;
     /* the view's arrays (they must outlive the view's build: kept here) */
-    struct sc_ui_guide_service *ui_services;
-    struct sc_ui_guide_event *ui_events;
+    struct ui_guide_service *ui_services;
+    struct ui_guide_event *ui_events;
     size_t cap_services, cap_events;
 };
 
@@ -127,7 +127,7 @@ static void focus_on(struct guide_page *g, const struct dmx_event *e)
 }
 
 /* The first look: the first service's event airing now (or next). */
-static void initial_focus(struct sc_station *st, struct guide_page *g)
+static void initial_focus(struct st_station *st, struct guide_page *g)
 {
     if (focused(g)) return;
     int64_t now = st_now_utc(st);
@@ -155,43 +155,42 @@ static const struct dmx_event *next_on_service(const struct guide_page *g, int d
     return best;
 }
 
-static void prefill(struct sc_station *st, const struct guide_page *g, const struct dmx_event *e,
-                    enum sc_sched_kind kind, struct sc_sched_entry *entry)
+static void prefill(struct st_station *st, const struct guide_page *g, const struct dmx_event *e,
+                    enum sch_kind kind, struct sch_entry *entry)
 {
-    sc_sched_entry_init(entry);
+    sch_entry_init(entry);
     snprintf(entry->title, sizeof(entry->title), "%s", e->title);
     entry->start_utc = e->start;
     entry->utc_offset_s = st->utc_offset_s;
     entry->duration_min = (e->duration + 59) / 60;
     if (entry->duration_min < 1) entry->duration_min = 1;
-    if (entry->duration_min > SC_SCHED_MAX_MINUTES) entry->duration_min = SC_SCHED_MAX_MINUTES;
+    if (entry->duration_min > SCH_MAX_MINUTES) entry->duration_min = SCH_MAX_MINUTES;
     entry->kind = kind;
-    entry->counts = sc_sched_kind_counts_by_default(kind);
+    entry->counts = sch_kind_counts_by_default(kind);
     const char *url = st_scan_url(g->scan);
-    char text[SC_SCHED_LOCATION_MAX + 32];
+    char text[SCH_LOCATION_MAX + 32];
     if (g->stream_is_station)
         snprintf(text, sizeof(text), "service:%u", e->service_id);
     else
         snprintf(text, sizeof(text), "service:%u@%s", e->service_id, url);
-    if (sc_sched_source_parse(text, &entry->source, NULL, 0) < 0) {
+    if (sch_source_parse(text, &entry->source, NULL, 0) < 0) {
         /* the demo's file has no URL form: a live course plays the file */
-        entry->source.type = SC_SOURCE_FILE;
+        entry->source.type = SCH_SOURCE_FILE;
         snprintf(entry->source.location, sizeof(entry->source.location), "%s", url);
     }
 }
 
 /* True when a saved entry plays or captures this event (same service, an
  * occurrence overlapping it). */
-static bool is_scheduled(struct sc_station *st, const struct guide_page *g,
-                         const struct dmx_event *e, const struct sc_sched_occurrence *occ,
-                         size_t n_occ)
+static bool is_scheduled(struct st_station *st, const struct guide_page *g,
+                         const struct dmx_event *e, const struct sch_occurrence *occ, size_t n_occ)
 {
     const char *url = st_scan_url(g->scan);
     for (size_t i = 0; i < n_occ; i++) {
-        const struct sc_sched_source *s = &occ[i].entry->source;
-        bool same = s->type == SC_SOURCE_SERVICE && s->service_id == e->service_id &&
+        const struct sch_source *s = &occ[i].entry->source;
+        bool same = s->type == SCH_SOURCE_SERVICE && s->service_id == e->service_id &&
                     (s->location[0] ? strcmp(s->location, url) == 0 : g->stream_is_station);
-        same |= s->type == SC_SOURCE_FILE && strcmp(s->location, url) == 0;
+        same |= s->type == SCH_SOURCE_FILE && strcmp(s->location, url) == 0;
         if (same && occ[i].start_utc < e->start + e->duration && e->start < occ[i].end_utc)
             return true;
     }
@@ -204,29 +203,29 @@ static bool is_scheduled(struct sc_station *st, const struct guide_page *g,
 struct choose_page {
     struct guide_page *guide; /* below this page */
     struct dmx_event event;   /* title/description not kept: copied into the entry */
-    char title[SC_SCHED_TITLE_MAX];
+    char title[SCH_TITLE_MAX];
 };
 
-static int choose_action(struct sc_station *st, struct st_page *page, enum sc_action action,
+static int choose_action(struct st_station *st, struct st_page *page, enum rc_action action,
                          int64_t time_ns)
 {
     (void)time_ns;
     struct choose_page *c = page->state;
     if (st_page_list_move(page, 2, action) == 0) return 0;
-    if (action != SC_ACTION_OK) return -ENOTSUP;
-    struct sc_sched_entry entry;
+    if (action != RC_ACTION_OK) return -ENOTSUP;
+    struct sch_entry entry;
     struct dmx_event e = c->event;
     e.title = c->title;
-    prefill(st, c->guide, &e, page->focus == 0 ? SC_SCHED_LIVE : SC_SCHED_CAPTURE, &entry);
+    prefill(st, c->guide, &e, page->focus == 0 ? SCH_LIVE : SCH_CAPTURE, &entry);
     struct st_scan *scan = c->guide->scan;
     st_admin_pop(st); /* c is gone: the editor opens over the guide */
     return st_sched_editor_open(st, &entry, 0, scan);
 }
 
-static void choose_view(struct sc_station *st, struct st_page *page, struct st_menu *m)
+static void choose_view(struct st_station *st, struct st_page *page, struct st_menu *m)
 {
     struct choose_page *c = page->state;
-    m->view.kind = SC_UI_MENU_LIST;
+    m->view.kind = UI_MENU_LIST;
     struct st_local from, to;
     st_local_from_utc(c->event.start, st->utc_offset_s, &from);
     st_local_from_utc(c->event.start + c->event.duration, st->utc_offset_s, &to);
@@ -239,7 +238,7 @@ static void choose_view(struct sc_station *st, struct st_page *page, struct st_m
     m->view.focus = page->focus;
 }
 
-static void choose_destroy(struct sc_station *st, struct st_page *page)
+static void choose_destroy(struct st_station *st, struct st_page *page)
 {
     (void)st;
     free(page->state);
@@ -247,7 +246,7 @@ static void choose_destroy(struct sc_station *st, struct st_page *page)
 
 /* ---- the grid ---- */
 
-static int guide_action(struct sc_station *st, struct st_page *page, enum sc_action action,
+static int guide_action(struct st_station *st, struct st_page *page, enum rc_action action,
                         int64_t time_ns)
 {
     (void)time_ns;
@@ -256,16 +255,16 @@ static int guide_action(struct sc_station *st, struct st_page *page, enum sc_act
     initial_focus(st, g);
     const struct dmx_event *cur = focused(g);
     switch (action) {
-    case SC_ACTION_LEFT:
-    case SC_ACTION_RIGHT:
-        focus_on(g, next_on_service(g, action == SC_ACTION_RIGHT ? 1 : -1));
+    case RC_ACTION_LEFT:
+    case RC_ACTION_RIGHT:
+        focus_on(g, next_on_service(g, action == RC_ACTION_RIGHT ? 1 : -1));
         return 0;
-    case SC_ACTION_UP:
-    case SC_ACTION_DOWN: {
+    case RC_ACTION_UP:
+    case RC_ACTION_DOWN: {
         int rows = n_rows(g), row = service_row(g, g->focus_service);
         if (rows == 0) return 0;
         for (int k = 1; k < rows; k++) { /* the next row that has an event */
-            int r = ((row < 0 ? 0 : row) + (action == SC_ACTION_DOWN ? k : -k) + rows) % rows;
+            int r = ((row < 0 ? 0 : row) + (action == RC_ACTION_DOWN ? k : -k) + rows) % rows;
             int64_t t = cur ? (cur->start > g->from_utc ? cur->start : g->from_utc) : g->from_utc;
             const struct dmx_event *e = event_near(g, service_at_row(g, r), t);
             if (e) {
@@ -275,15 +274,15 @@ static int guide_action(struct sc_station *st, struct st_page *page, enum sc_act
         }
         return 0;
     }
-    case SC_ACTION_CHANNEL_UP:
-    case SC_ACTION_CHANNEL_DOWN: { /* a page of time */
-        int64_t t = g->from_utc + (action == SC_ACTION_CHANNEL_UP ? WINDOW_S : -WINDOW_S);
+    case RC_ACTION_CHANNEL_UP:
+    case RC_ACTION_CHANNEL_DOWN: { /* a page of time */
+        int64_t t = g->from_utc + (action == RC_ACTION_CHANNEL_UP ? WINDOW_S : -WINDOW_S);
         const struct dmx_event *e = event_near(g, g->focus_service, t);
         if (e) focus_on(g, e);
         if (!e || e->start < t || e->start >= t + WINDOW_S) g->from_utc = t - t % 1800;
         return 0;
     }
-    case SC_ACTION_OK: {
+    case RC_ACTION_OK: {
         if (!cur) {
             st_admin_message(st, true, "No event chosen: the guide has none yet");
             return 0;
@@ -311,16 +310,16 @@ static int guide_action(struct sc_station *st, struct st_page *page, enum sc_act
     }
 }
 
-static void guide_view(struct sc_station *st, struct st_page *page, struct st_menu *m)
+static void guide_view(struct st_station *st, struct st_page *page, struct st_menu *m)
 {
     struct guide_page *g = page->state;
     refresh(g);
     initial_focus(st, g);
-    m->view.kind = SC_UI_MENU_GUIDE;
+    m->view.kind = UI_MENU_GUIDE;
     m->view.title = st_tr(st, "Programme guide");
     m->view.hint = st_tr(st, "Left/right: time · up/down: service · channel +/-: 3 hours · OK: "
                              "schedule");
-    struct sc_ui_guide *gv = &m->view.u.guide;
+    struct ui_guide *gv = &m->view.u.guide;
     gv->from_utc = g->from_utc;
     gv->to_utc = g->from_utc + WINDOW_S;
     gv->focus = -1;
@@ -329,8 +328,8 @@ static void guide_view(struct sc_station *st, struct st_page *page, struct st_me
         m->failed = true;
         return;
     }
-    struct sc_ui_guide_service *services = g->ui_services;
-    struct sc_ui_guide_event *events = g->ui_events;
+    struct ui_guide_service *services = g->ui_services;
+    struct ui_guide_event *events = g->ui_events;
     for (int r = 0; r < rows; r++) {
         int id = service_at_row(g, r);
         services[r].service_id = id;
@@ -341,17 +340,17 @@ static void guide_view(struct sc_station *st, struct st_page *page, struct st_me
                                        ? st_menu_str(m, "%s", g->info.services[i].name)
                                        : st_menu_str(m, st_tr(st, "Service %d"), id);
     }
-    struct sc_sched_occurrence *occ = NULL;
+    struct sch_occurrence *occ = NULL;
     size_t n_occ = 0;
-    if (sc_sched_occurrences(st->plan.entries, st->plan.n_entries, gv->from_utc - 86400, gv->to_utc,
-                             &st->plan.query, &occ, &n_occ) < 0)
+    if (sch_occurrences(st->plan.entries, st->plan.n_entries, gv->from_utc - 86400, gv->to_utc,
+                        &st->plan.query, &occ, &n_occ) < 0)
         n_occ = 0;
     size_t n = 0;
     for (size_t i = 0; i < g->n_events; i++) {
         const struct dmx_event *e = &g->events[i];
         int row = service_row(g, e->service_id);
         if (row < 0 || e->start >= gv->to_utc || e->start + e->duration <= gv->from_utc) continue;
-        events[n] = (struct sc_ui_guide_event){
+        events[n] = (struct ui_guide_event){
             .row = row,
             .start_utc = e->start,
             .end_utc = e->start + e->duration,
@@ -393,7 +392,7 @@ static void guide_view(struct sc_station *st, struct st_page *page, struct st_me
     }
 }
 
-static void guide_status(struct sc_station *st, struct st_page *page, struct sc_json *j)
+static void guide_status(struct st_station *st, struct st_page *page, struct sc_json *j)
 {
     struct guide_page *g = page->state;
     refresh(g);
@@ -415,14 +414,14 @@ static void guide_status(struct sc_station *st, struct st_page *page, struct sc_
     sc_json_kv_int(j, "service", e->service_id);
     sc_json_kv_string(j, "title", e->title);
     char text[40];
-    sc_sched_format_local(e->start, st->utc_offset_s, text, sizeof(text));
+    sch_format_local(e->start, st->utc_offset_s, text, sizeof(text));
     sc_json_kv_string(j, "start", text);
-    sc_sched_format_local(e->start + e->duration, st->utc_offset_s, text, sizeof(text));
+    sch_format_local(e->start + e->duration, st->utc_offset_s, text, sizeof(text));
     sc_json_kv_string(j, "end", text);
-    struct sc_sched_occurrence *occ = NULL;
+    struct sch_occurrence *occ = NULL;
     size_t n_occ = 0;
-    if (sc_sched_occurrences(st->plan.entries, st->plan.n_entries, e->start - 86400,
-                             e->start + e->duration, &st->plan.query, &occ, &n_occ) < 0)
+    if (sch_occurrences(st->plan.entries, st->plan.n_entries, e->start - 86400,
+                        e->start + e->duration, &st->plan.query, &occ, &n_occ) < 0)
         n_occ = 0;
     sc_json_kv_bool(j, "scheduled", is_scheduled(st, g, e, occ, n_occ));
     free(occ);
@@ -430,7 +429,7 @@ static void guide_status(struct sc_station *st, struct st_page *page, struct sc_
 }
 
 /* While the scan runs, the grid fills in by itself. */
-static int64_t guide_deadline(struct sc_station *st, struct st_page *page)
+static int64_t guide_deadline(struct st_station *st, struct st_page *page)
 {
     (void)st;
     struct guide_page *g = page->state;
@@ -439,7 +438,7 @@ static int64_t guide_deadline(struct sc_station *st, struct st_page *page)
     return done ? INT64_MAX : sc_mono_ns() + REFRESH_NS;
 }
 
-static void guide_destroy(struct sc_station *st, struct st_page *page)
+static void guide_destroy(struct st_station *st, struct st_page *page)
 {
     (void)st;
     struct guide_page *g = page->state;
@@ -461,7 +460,7 @@ static const struct st_page_ops guide_ops = {
     .destroy = guide_destroy,
 };
 
-int st_page_guide_open(struct sc_station *st)
+int st_page_guide_open(struct st_station *st)
 {
     struct guide_page *g = calloc(1, sizeof(*g));
     if (!g) return -ENOMEM;

@@ -42,7 +42,7 @@ static char key_char(const struct kb_page *k, int key)
     return k->lower && c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
-static void type_char(struct sc_station *st, struct kb_page *k, char c)
+static void type_char(struct st_station *st, struct kb_page *k, char c)
 {
     size_t n = strlen(k->text);
     if (n + 1 > k->max_bytes) {
@@ -63,7 +63,7 @@ static void delete_char(struct kb_page *k)
     k->text[n] = '\0';
 }
 
-static int finish(struct sc_station *st, struct kb_page *k)
+static int finish(struct st_station *st, struct kb_page *k)
 {
     int rc = k->done(st, k->opaque, k->text);
     if (rc < 0) return 0; /* refused: the callback said why, the text stays for fixing */
@@ -73,25 +73,25 @@ static int finish(struct sc_station *st, struct kb_page *k)
 
 /* Up/down between the character rows and the short row: the short row's keys
  * stand over two columns each. */
-static int move(struct st_page *page, enum sc_action action)
+static int move(struct st_page *page, enum rc_action action)
 {
     int f = page->focus;
     bool in_specials = f >= KB_CHAR_KEYS;
     int col = in_specials ? (f - KB_CHAR_KEYS) * KB_COLUMNS / KB_SPECIALS : f % KB_COLUMNS;
     int row = in_specials ? KB_CHAR_ROWS : f / KB_COLUMNS;
     switch (action) {
-    case SC_ACTION_LEFT:
-    case SC_ACTION_RIGHT: {
-        int step = action == SC_ACTION_LEFT ? -1 : 1;
+    case RC_ACTION_LEFT:
+    case RC_ACTION_RIGHT: {
+        int step = action == RC_ACTION_LEFT ? -1 : 1;
         if (in_specials)
             page->focus = KB_CHAR_KEYS + (f - KB_CHAR_KEYS + step + KB_SPECIALS) % KB_SPECIALS;
         else
             page->focus = row * KB_COLUMNS + (col + step + KB_COLUMNS) % KB_COLUMNS;
         return 0;
     }
-    case SC_ACTION_UP:
-    case SC_ACTION_DOWN:
-        row = (row + (action == SC_ACTION_UP ? -1 : 1) + KB_CHAR_ROWS + 1) % (KB_CHAR_ROWS + 1);
+    case RC_ACTION_UP:
+    case RC_ACTION_DOWN:
+        row = (row + (action == RC_ACTION_UP ? -1 : 1) + KB_CHAR_ROWS + 1) % (KB_CHAR_ROWS + 1);
         page->focus = row == KB_CHAR_ROWS ? KB_CHAR_KEYS + col * KB_SPECIALS / KB_COLUMNS
                                           : row * KB_COLUMNS + col;
         return 0;
@@ -100,23 +100,23 @@ static int move(struct st_page *page, enum sc_action action)
     }
 }
 
-static int kb_action(struct sc_station *st, struct st_page *page, enum sc_action action,
+static int kb_action(struct st_station *st, struct st_page *page, enum rc_action action,
                      int64_t time_ns)
 {
     (void)time_ns;
     struct kb_page *k = page->state;
     if (move(page, action) == 0) return 0;
-    int digit = sc_action_digit(action);
+    int digit = rc_action_digit(action);
     if (digit >= 0) {
         type_char(st, k, (char)('0' + digit));
         return 0;
     }
-    if (action == SC_ACTION_BACK) {
+    if (action == RC_ACTION_BACK) {
         if (!k->text[0]) return -ENOTSUP; /* empty: BACK leaves, nothing changed */
         delete_char(k);
         return 0;
     }
-    if (action != SC_ACTION_OK) return -ENOTSUP;
+    if (action != RC_ACTION_OK) return -ENOTSUP;
     if (page->focus < KB_CHAR_KEYS) {
         type_char(st, k, key_char(k, page->focus));
         return 0;
@@ -139,10 +139,10 @@ static int kb_action(struct sc_station *st, struct st_page *page, enum sc_action
     }
 }
 
-static void kb_view(struct sc_station *st, struct st_page *page, struct st_menu *m)
+static void kb_view(struct st_station *st, struct st_page *page, struct st_menu *m)
 {
     struct kb_page *k = page->state;
-    m->view.kind = SC_UI_MENU_KEYBOARD;
+    m->view.kind = UI_MENU_KEYBOARD;
     m->view.title = k->title;
     m->view.hint = st_tr(st, "Arrows, OK: type a key · digits type · BACK: delete");
     m->view.u.keyboard.text = k->text;
@@ -157,7 +157,7 @@ static void kb_view(struct sc_station *st, struct st_page *page, struct st_menu 
     m->view.focus = page->focus;
 }
 
-static void kb_status(struct sc_station *st, struct st_page *page, struct sc_json *j)
+static void kb_status(struct st_station *st, struct st_page *page, struct sc_json *j)
 {
     (void)st;
     struct kb_page *k = page->state;
@@ -165,7 +165,7 @@ static void kb_status(struct sc_station *st, struct st_page *page, struct sc_jso
     sc_json_kv_bool(j, "lower", k->lower);
 }
 
-static void kb_destroy(struct sc_station *st, struct st_page *page)
+static void kb_destroy(struct st_station *st, struct st_page *page)
 {
     (void)st;
     free(page->state);
@@ -179,7 +179,7 @@ static const struct st_page_ops kb_ops = {
     .destroy = kb_destroy,
 };
 
-int st_page_keyboard_open(struct sc_station *st, const char *title, const char *initial,
+int st_page_keyboard_open(struct st_station *st, const char *title, const char *initial,
                           size_t max_bytes, st_keyboard_done_fn done, void *opaque)
 {
     struct kb_page *k = calloc(1, sizeof(*k));

@@ -23,7 +23,7 @@ struct members_page {
     int error; /* the roster could not be read */
 };
 
-static void members_load(struct sc_station *st, struct members_page *p)
+static void members_load(struct st_station *st, struct members_page *p)
 {
     rec_members_free(p->members, p->n);
     p->members = NULL;
@@ -35,30 +35,30 @@ static void members_load(struct sc_station *st, struct members_page *p)
     }
 }
 
-static const char *category_text(struct sc_station *st, enum rec_category c)
+static const char *category_text(struct st_station *st, enum rec_category c)
 {
     return st_tr(st, c == REC_PARTY_MEMBER ? "Party member"
                      : c == REC_CADRE      ? "Cadre"
                                            : "Villager");
 }
 
-static int open_import(struct sc_station *st);
+static int open_import(struct st_station *st);
 
-static int members_action(struct sc_station *st, struct st_page *page, enum sc_action action,
+static int members_action(struct st_station *st, struct st_page *page, enum rc_action action,
                           int64_t time_ns)
 {
     (void)time_ns;
     struct members_page *p = page->state;
     if (st_page_list_move(page, p->n + 1, action) == 0) return 0;
-    if (action != SC_ACTION_OK) return -ENOTSUP;
+    if (action != RC_ACTION_OK) return -ENOTSUP;
     if (page->focus == 0) return open_import(st);
     return 0; /* a member's row: nothing to open */
 }
 
-static void members_view(struct sc_station *st, struct st_page *page, struct st_menu *m)
+static void members_view(struct st_station *st, struct st_page *page, struct st_menu *m)
 {
     struct members_page *p = page->state;
-    m->view.kind = SC_UI_MENU_LIST;
+    m->view.kind = UI_MENU_LIST;
     m->view.title = st_menu_str(m, st_tr(st, "Members (%zu)"), p->n);
     m->view.hint = st_tr(st, "Up/down: scroll · OK: import · BACK: return");
     st_menu_item(m, st_tr(st, "Import a roster from a USB stick"), NULL);
@@ -78,19 +78,19 @@ static void members_view(struct sc_station *st, struct st_page *page, struct st_
     m->view.focus = page->focus;
 }
 
-static void members_status(struct sc_station *st, struct st_page *page, struct sc_json *j)
+static void members_status(struct st_station *st, struct st_page *page, struct sc_json *j)
 {
     (void)st;
     struct members_page *p = page->state;
     sc_json_kv_int(j, "members", (int64_t)p->n);
 }
 
-static void members_resume(struct sc_station *st, struct st_page *page)
+static void members_resume(struct st_station *st, struct st_page *page)
 {
     members_load(st, page->state);
 }
 
-static void members_destroy(struct sc_station *st, struct st_page *page)
+static void members_destroy(struct st_station *st, struct st_page *page)
 {
     (void)st;
     struct members_page *p = page->state;
@@ -107,7 +107,7 @@ static const struct st_page_ops members_ops = {
     .destroy = members_destroy,
 };
 
-int st_page_members_open(struct sc_station *st)
+int st_page_members_open(struct st_station *st)
 {
     struct members_page *p = calloc(1, sizeof(*p));
     if (!p) return -ENOMEM;
@@ -137,7 +137,7 @@ static const char *const fixed_problems[] = {
     N_("the file is neither UTF-8 nor GB18030 text"),
 };
 
-static const char *problem_text(struct sc_station *st, struct st_menu *m, const char *text)
+static const char *problem_text(struct st_station *st, struct st_menu *m, const char *text)
 {
     for (size_t i = 0; i < sizeof(fixed_problems) / sizeof(fixed_problems[0]); i++)
         if (strcmp(text, fixed_problems[i]) == 0) return st_tr(st, fixed_problems[i]);
@@ -155,20 +155,20 @@ static const char *problem_text(struct sc_station *st, struct st_menu *m, const 
     return text;
 }
 
-static int problems_action(struct sc_station *st, struct st_page *page, enum sc_action action,
+static int problems_action(struct st_station *st, struct st_page *page, enum rc_action action,
                            int64_t time_ns)
 {
     (void)st;
     (void)time_ns;
     struct problems_page *p = page->state;
     if (st_page_list_move(page, p->result.n_problems, action) == 0) return 0;
-    return action == SC_ACTION_OK ? 0 : -ENOTSUP;
+    return action == RC_ACTION_OK ? 0 : -ENOTSUP;
 }
 
-static void problems_view(struct sc_station *st, struct st_page *page, struct st_menu *m)
+static void problems_view(struct st_station *st, struct st_page *page, struct st_menu *m)
 {
     struct problems_page *p = page->state;
-    m->view.kind = SC_UI_MENU_LIST;
+    m->view.kind = UI_MENU_LIST;
     m->view.title = st_tr(st, "The roster was not imported");
     m->view.hint = st_tr(st, "Up/down: scroll · BACK: return");
     /* line and problem in one label: the whole width for the text */
@@ -188,7 +188,7 @@ static void problems_view(struct sc_station *st, struct st_page *page, struct st
     m->view.focus = page->focus;
 }
 
-static void problems_status(struct sc_station *st, struct st_page *page, struct sc_json *j)
+static void problems_status(struct st_station *st, struct st_page *page, struct sc_json *j)
 {
     (void)st;
     struct problems_page *p = page->state;
@@ -203,7 +203,7 @@ static void problems_status(struct sc_station *st, struct st_page *page, struct 
     sc_json_array_end(j);
 }
 
-static void problems_destroy(struct sc_station *st, struct st_page *page)
+static void problems_destroy(struct st_station *st, struct st_page *page)
 {
     (void)st;
     struct problems_page *p = page->state;
@@ -263,20 +263,20 @@ static int list_files(struct import_page *p)
     return 0;
 }
 
-static void back_to_drives(struct sc_station *st, struct st_page *page, struct import_page *p)
+static void back_to_drives(struct st_station *st, struct st_page *page, struct import_page *p)
 {
     p->drive = -1;
     page->focus = p->drive_focus;
     st_drive_list_scan(st, &p->drives);
 }
 
-static void stick_gone(struct sc_station *st, struct st_page *page, struct import_page *p)
+static void stick_gone(struct st_station *st, struct st_page *page, struct import_page *p)
 {
     back_to_drives(st, page, p);
     st_admin_message(st, true, "The USB stick was pulled out: insert it again");
 }
 
-static int import_file(struct sc_station *st, struct st_page *page, struct import_page *p)
+static int import_file(struct st_station *st, struct st_page *page, struct import_page *p)
 {
     const char *name = p->files[page->focus];
     char path[PATH_MAX + 260];
@@ -316,14 +316,14 @@ static int import_file(struct sc_station *st, struct st_page *page, struct impor
     return 0;
 }
 
-static int import_action(struct sc_station *st, struct st_page *page, enum sc_action action,
+static int import_action(struct st_station *st, struct st_page *page, enum rc_action action,
                          int64_t time_ns)
 {
     (void)time_ns;
     struct import_page *p = page->state;
     if (p->drive < 0) {
         if (st_page_list_move(page, p->drives.n, action) == 0) return 0;
-        if (action != SC_ACTION_OK) return -ENOTSUP;
+        if (action != RC_ACTION_OK) return -ENOTSUP;
         if (p->drives.n == 0) {
             st_drive_list_scan(st, &p->drives);
             if (p->drives.n == 0) st_admin_message(st, true, "No USB stick: insert one");
@@ -340,20 +340,20 @@ static int import_action(struct sc_station *st, struct st_page *page, enum sc_ac
         }
         return 0;
     }
-    if (action == SC_ACTION_BACK) {
+    if (action == RC_ACTION_BACK) {
         back_to_drives(st, page, p);
         return 0;
     }
     if (st_page_list_move(page, p->n_files, action) == 0) return 0;
-    if (action != SC_ACTION_OK) return -ENOTSUP;
+    if (action != RC_ACTION_OK) return -ENOTSUP;
     if (p->n_files == 0) return 0;
     return import_file(st, page, p);
 }
 
-static void import_view(struct sc_station *st, struct st_page *page, struct st_menu *m)
+static void import_view(struct st_station *st, struct st_page *page, struct st_menu *m)
 {
     struct import_page *p = page->state;
-    m->view.kind = SC_UI_MENU_LIST;
+    m->view.kind = UI_MENU_LIST;
     if (p->drive < 0) {
         m->view.title = st_tr(st, "Import a roster: choose the USB stick");
         m->view.hint = st_tr(st, "Up/down: choose · OK: open · BACK: return");
@@ -382,7 +382,7 @@ static void import_view(struct sc_station *st, struct st_page *page, struct st_m
     m->view.focus = p->n_files ? page->focus : -1;
 }
 
-static void import_status(struct sc_station *st, struct st_page *page, struct sc_json *j)
+static void import_status(struct st_station *st, struct st_page *page, struct sc_json *j)
 {
     (void)st;
     struct import_page *p = page->state;
@@ -391,7 +391,7 @@ static void import_status(struct sc_station *st, struct st_page *page, struct sc
 }
 
 /* While a stick is being chosen, plugging one in or pulling it out shows. */
-static int64_t import_deadline(struct sc_station *st, struct st_page *page)
+static int64_t import_deadline(struct st_station *st, struct st_page *page)
 {
     struct import_page *p = page->state;
     int64_t deadline = st_drive_list_deadline(st, &p->drives);
@@ -408,7 +408,7 @@ static int64_t import_deadline(struct sc_station *st, struct st_page *page)
     return deadline;
 }
 
-static void import_destroy(struct sc_station *st, struct st_page *page)
+static void import_destroy(struct st_station *st, struct st_page *page)
 {
     (void)st;
     free(page->state);
@@ -423,7 +423,7 @@ static const struct st_page_ops import_ops = {
     .destroy = import_destroy,
 };
 
-static int open_import(struct sc_station *st)
+static int open_import(struct st_station *st)
 {
     struct import_page *p = calloc(1, sizeof(*p));
     if (!p) return -ENOMEM;

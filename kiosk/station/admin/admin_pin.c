@@ -17,9 +17,9 @@ enum pin_mode {
 struct pin_page {
     enum pin_mode mode;
     bool changing; /* from the root page: back there when done */
-    char digits[SC_PIN_MAX_DIGITS + 1];
-    char first[SC_PIN_MAX_DIGITS + 1]; /* PIN_REPEAT: what was typed under PIN_NEW */
-    struct sc_pin_state state;
+    char digits[ST_PIN_MAX_DIGITS + 1];
+    char first[ST_PIN_MAX_DIGITS + 1]; /* PIN_REPEAT: what was typed under PIN_NEW */
+    struct st_pin_state state;
     bool damaged; /* the PIN file cannot be read: the menu stays shut */
 };
 
@@ -28,20 +28,20 @@ static void wipe(struct pin_page *p)
     sodium_memzero(p->digits, sizeof(p->digits));
 }
 
-static int64_t lock_left_s(struct sc_station *st, const struct pin_page *p)
+static int64_t lock_left_s(struct st_station *st, const struct pin_page *p)
 {
     int64_t left = p->state.locked_until_utc - st_now_utc(st);
     return left > 0 ? left : 0;
 }
 
-static void wrong(struct sc_station *st, struct pin_page *p, int rc)
+static void wrong(struct st_station *st, struct pin_page *p, int rc)
 {
     if (rc == -EAGAIN || p->state.locked_until_utc > st_now_utc(st)) {
         int64_t minutes = (lock_left_s(st, p) + 59) / 60;
         st_admin_message(st, true, "Too many wrong PINs: locked for %d more minutes", (int)minutes);
     } else if (rc == -EACCES) {
         st_admin_message(st, true, "Wrong PIN: %d tries left",
-                         SC_PIN_MAX_TRIES - p->state.failures);
+                         ST_PIN_MAX_TRIES - p->state.failures);
     } else if (rc == -EBADMSG) {
         p->damaged = true;
         st_admin_message(st, true,
@@ -51,12 +51,12 @@ static void wrong(struct sc_station *st, struct pin_page *p, int rc)
     }
 }
 
-static int submit(struct sc_station *st, struct pin_page *p)
+static int submit(struct st_station *st, struct pin_page *p)
 {
     size_t n = strlen(p->digits);
-    if (p->mode != PIN_ENTER && n < SC_PIN_MIN_DIGITS) {
-        st_admin_message(st, true, "A PIN has %d to %d digits", SC_PIN_MIN_DIGITS,
-                         SC_PIN_MAX_DIGITS);
+    if (p->mode != PIN_ENTER && n < ST_PIN_MIN_DIGITS) {
+        st_admin_message(st, true, "A PIN has %d to %d digits", ST_PIN_MIN_DIGITS,
+                         ST_PIN_MAX_DIGITS);
         return 0;
     }
     if (p->mode == PIN_NEW) {
@@ -68,7 +68,7 @@ static int submit(struct sc_station *st, struct pin_page *p)
     if (p->mode == PIN_REPEAT) {
         bool same = strcmp(p->first, p->digits) == 0;
         sodium_memzero(p->first, sizeof(p->first));
-        int rc = same ? sc_station_pin_set(st->base_data_dir, p->digits) : 0;
+        int rc = same ? st_station_pin_set(st->base_data_dir, p->digits) : 0;
         wipe(p);
         p->mode = PIN_NEW;
         if (!same) {
@@ -89,7 +89,7 @@ static int submit(struct sc_station *st, struct pin_page *p)
         st_admin_message(st, false, "The new PIN is saved");
         return 0;
     }
-    int rc = sc_station_pin_check(st->base_data_dir, p->digits, st_now_utc(st), &p->state);
+    int rc = st_station_pin_check(st->base_data_dir, p->digits, st_now_utc(st), &p->state);
     wipe(p);
     if (rc == 0) {
         SC_INFO(st->log, "menu: PIN accepted");
@@ -104,50 +104,50 @@ static int submit(struct sc_station *st, struct pin_page *p)
     return 0;
 }
 
-static int pin_action(struct sc_station *st, struct st_page *page, enum sc_action action,
+static int pin_action(struct st_station *st, struct st_page *page, enum rc_action action,
                       int64_t time_ns)
 {
     (void)time_ns;
     struct pin_page *p = page->state;
     size_t n = strlen(p->digits);
-    int digit = sc_action_digit(action);
+    int digit = rc_action_digit(action);
     bool shut = p->mode == PIN_ENTER && (p->damaged || lock_left_s(st, p) > 0);
-    if (shut && (digit >= 0 || action == SC_ACTION_OK)) { /* say why, every time */
+    if (shut && (digit >= 0 || action == RC_ACTION_OK)) { /* say why, every time */
         wrong(st, p, p->damaged ? -EBADMSG : -EAGAIN);
         return 0;
     }
     if (digit >= 0) {
-        if (n < SC_PIN_MAX_DIGITS) {
+        if (n < ST_PIN_MAX_DIGITS) {
             p->digits[n] = (char)('0' + digit);
             p->digits[n + 1] = '\0';
         }
         return 0;
     }
-    if (action == SC_ACTION_LEFT || (action == SC_ACTION_BACK && n > 0)) {
+    if (action == RC_ACTION_LEFT || (action == RC_ACTION_BACK && n > 0)) {
         if (n > 0) p->digits[n - 1] = '\0';
         return 0;
     }
-    if (action == SC_ACTION_OK) return n > 0 ? submit(st, p) : 0;
+    if (action == RC_ACTION_OK) return n > 0 ? submit(st, p) : 0;
     return -ENOTSUP;
 }
 
-static void pin_view(struct sc_station *st, struct st_page *page, struct st_menu *m)
+static void pin_view(struct st_station *st, struct st_page *page, struct st_menu *m)
 {
     struct pin_page *p = page->state;
-    m->view.kind = SC_UI_MENU_PIN;
+    m->view.kind = UI_MENU_PIN;
     m->view.title = p->mode == PIN_ENTER ? st_tr(st, "Administrator's PIN")
                     : p->mode == PIN_NEW ? st_tr(st, "Choose the administrator's PIN")
                                          : st_tr(st, "Enter the new PIN again");
     m->view.hint = st_tr(st, "Digits: PIN · OK: enter · BACK: delete or leave");
     m->view.u.pin.entered = (int)strlen(p->digits);
-    m->view.u.pin.length = p->mode == PIN_ENTER ? 0 : SC_PIN_MAX_DIGITS;
+    m->view.u.pin.length = p->mode == PIN_ENTER ? 0 : ST_PIN_MAX_DIGITS;
     m->view.u.pin.locked_until_utc = lock_left_s(st, p) > 0 ? p->state.locked_until_utc : 0;
     if (!m->view.message && p->mode == PIN_NEW)
         m->view.message =
-            st_menu_str(m, st_tr(st, "%d to %d digits"), SC_PIN_MIN_DIGITS, SC_PIN_MAX_DIGITS);
+            st_menu_str(m, st_tr(st, "%d to %d digits"), ST_PIN_MIN_DIGITS, ST_PIN_MAX_DIGITS);
 }
 
-static void pin_status(struct sc_station *st, struct st_page *page, struct sc_json *j)
+static void pin_status(struct st_station *st, struct st_page *page, struct sc_json *j)
 {
     struct pin_page *p = page->state;
     static const char *const modes[] = {"enter", "new", "repeat"};
@@ -158,14 +158,14 @@ static void pin_status(struct sc_station *st, struct st_page *page, struct sc_js
 }
 
 /* The lock-out's end changes the page by itself. */
-static int64_t pin_deadline(struct sc_station *st, struct st_page *page)
+static int64_t pin_deadline(struct st_station *st, struct st_page *page)
 {
     struct pin_page *p = page->state;
     int64_t left = lock_left_s(st, p);
     return left > 0 ? sc_mono_ns() + left * 1000000000LL : INT64_MAX;
 }
 
-static void pin_destroy(struct sc_station *st, struct st_page *page)
+static void pin_destroy(struct st_station *st, struct st_page *page)
 {
     (void)st;
     struct pin_page *p = page->state;
@@ -182,12 +182,12 @@ static const struct st_page_ops pin_ops = {
     .destroy = pin_destroy,
 };
 
-static int open_pin(struct sc_station *st, bool changing)
+static int open_pin(struct st_station *st, bool changing)
 {
     struct pin_page *p = calloc(1, sizeof(*p));
     if (!p) return -ENOMEM;
     p->changing = changing;
-    int rc = changing ? 0 : sc_station_pin_state(st->base_data_dir, &p->state);
+    int rc = changing ? 0 : st_station_pin_state(st->base_data_dir, &p->state);
     p->mode = changing || (rc == 0 && !p->state.set) ? PIN_NEW : PIN_ENTER;
     int pushed = st_admin_push(st, &pin_ops, p);
     if (pushed < 0) return pushed;
@@ -198,12 +198,12 @@ static int open_pin(struct sc_station *st, bool changing)
     return 0;
 }
 
-int st_page_pin_open(struct sc_station *st)
+int st_page_pin_open(struct st_station *st)
 {
     return open_pin(st, false);
 }
 
-int st_page_pin_change(struct sc_station *st)
+int st_page_pin_change(struct st_station *st)
 {
     return open_pin(st, true);
 }

@@ -18,14 +18,14 @@ struct records_page {
     char label[16];               /* "2026-11" */
     int error;                    /* the record could not be read */
     struct rec_chain_fault fault; /* seq 0: the chain held when last checked */
-    struct sc_ui_month chart;
+    struct ui_month chart;
     struct rec_requirement req;
     size_t n_sessions;
     int64_t played_seconds;
     int attendances; /* members credited with time, summed over the sessions */
 };
 
-static void local_month(const struct sc_station *st, int *year, int *month)
+static void local_month(const struct st_station *st, int *year, int *month)
 {
     time_t local = (time_t)(st_now_utc(st) + st->utc_offset_s);
     struct tm tm;
@@ -34,7 +34,7 @@ static void local_month(const struct sc_station *st, int *year, int *month)
     *month = tm.tm_mon + 1;
 }
 
-static void load(struct sc_station *st, struct records_page *p)
+static void load(struct st_station *st, struct records_page *p)
 {
     snprintf(p->label, sizeof(p->label), "%04d-%02d", p->year, p->month);
     memset(&p->chart, 0, sizeof(p->chart));
@@ -61,14 +61,14 @@ static void load(struct sc_station *st, struct records_page *p)
             for (size_t a = 0; a < s[i].n_attendance; a++)
                 p->attendances += s[i].attendance[a].seconds > 0;
             /* the bars as on HOME: closed sessions */
-            if (!s[i].open && p->chart.n_sessions < SC_UI_MONTH_MAX_SESSIONS)
+            if (!s[i].open && p->chart.n_sessions < UI_MONTH_MAX_SESSIONS)
                 p->chart.session_minutes[p->chart.n_sessions++] = (int)(s[i].played_seconds / 60);
         }
     }
     rec_sessions_free(s, n);
 }
 
-static void check_chain(struct sc_station *st, struct records_page *p)
+static void check_chain(struct st_station *st, struct records_page *p)
 {
     int rc = rec_check_chain(st->rec, &p->fault);
     if (rc != 0 && rc != REC_ECHAIN && p->error == 0) p->error = rc;
@@ -81,23 +81,23 @@ static void step_month(struct records_page *p, int step)
     p->month = index % 12 + 1;
 }
 
-static int records_action(struct sc_station *st, struct st_page *page, enum sc_action action,
+static int records_action(struct st_station *st, struct st_page *page, enum rc_action action,
                           int64_t time_ns)
 {
     (void)time_ns;
     struct records_page *p = page->state;
-    if (action == SC_ACTION_LEFT || action == SC_ACTION_RIGHT) {
-        if (action == SC_ACTION_RIGHT &&
+    if (action == RC_ACTION_LEFT || action == RC_ACTION_RIGHT) {
+        if (action == RC_ACTION_RIGHT &&
             p->year * 12 + p->month >= p->this_year * 12 + p->this_month) {
             st_admin_message(st, false, "This is the current month");
             return 0;
         }
-        step_month(p, action == SC_ACTION_LEFT ? -1 : 1);
+        step_month(p, action == RC_ACTION_LEFT ? -1 : 1);
         load(st, p);
         return 0;
     }
-    if (action == SC_ACTION_UP || action == SC_ACTION_DOWN) return 0; /* one row to choose */
-    if (action != SC_ACTION_OK) return -ENOTSUP;
+    if (action == RC_ACTION_UP || action == RC_ACTION_DOWN) return 0; /* one row to choose */
+    if (action != RC_ACTION_OK) return -ENOTSUP;
     if (p->error < 0) {
         st_admin_message(st, true, "The record cannot be read: %s", rec_strerror(p->error));
         return 0;
@@ -115,10 +115,10 @@ static int records_action(struct sc_station *st, struct st_page *page, enum sc_a
     return st_page_records_export_open(st, p->year, p->month);
 }
 
-static void records_view(struct sc_station *st, struct st_page *page, struct st_menu *m)
+static void records_view(struct st_station *st, struct st_page *page, struct st_menu *m)
 {
     struct records_page *p = page->state;
-    m->view.kind = SC_UI_MENU_REPORT;
+    m->view.kind = UI_MENU_REPORT;
     m->view.title = st_menu_str(m, st_tr(st, "Study record %s"), p->label);
     m->view.hint = st_tr(st, "Left/right: month · OK: export to a USB stick · BACK: return");
     m->view.u.report.month = p->chart;
@@ -133,11 +133,11 @@ static void records_view(struct sc_station *st, struct st_page *page, struct st_
                  st_menu_str(m, st_tr(st, "%lld min"), (long long)(p->played_seconds / 60)));
     st_menu_item(m, st_tr(st, "Attendance"),
                  st_menu_str(m, st_tr(st, "%d attended"), p->attendances));
-    struct sc_ui_menu_item *req = st_menu_item(
-        m, st_tr(st, "Requirement"), p->req.met ? st_tr(st, "met") : st_tr(st, "not met"));
+    struct ui_menu_item *req = st_menu_item(m, st_tr(st, "Requirement"),
+                                            p->req.met ? st_tr(st, "met") : st_tr(st, "not met"));
     req->warning = !p->req.met;
     if (p->fault.seq != 0) {
-        struct sc_ui_menu_item *altered = st_menu_item(
+        struct ui_menu_item *altered = st_menu_item(
             m, st_tr(st, "Record check"),
             st_menu_str(m, st_tr(st, "altered at event %lld"), (long long)p->fault.seq));
         altered->warning = true;
@@ -160,7 +160,7 @@ static void records_view(struct sc_station *st, struct st_page *page, struct st_
 }
 
 /* `ctl status`: the figures, as `studycast record report --json` names them. */
-static void records_status(struct sc_station *st, struct st_page *page, struct sc_json *j)
+static void records_status(struct st_station *st, struct st_page *page, struct sc_json *j)
 {
     (void)st;
     struct records_page *p = page->state;
@@ -192,13 +192,13 @@ static void records_status(struct sc_station *st, struct st_page *page, struct s
     sc_json_object_end(j);
 }
 
-static void records_resume(struct sc_station *st, struct st_page *page)
+static void records_resume(struct st_station *st, struct st_page *page)
 {
     load(st, page->state);
     check_chain(st, page->state);
 }
 
-static void records_destroy(struct sc_station *st, struct st_page *page)
+static void records_destroy(struct st_station *st, struct st_page *page)
 {
     (void)st;
     free(page->state);
@@ -213,7 +213,7 @@ static const struct st_page_ops records_ops = {
     .destroy = records_destroy,
 };
 
-int st_page_records_open(struct sc_station *st)
+int st_page_records_open(struct st_station *st)
 {
     struct records_page *p = calloc(1, sizeof(*p));
     if (!p) return -ENOMEM;

@@ -9,7 +9,7 @@
  * ground: it is opened once and every name on it is looked at relative to
  * that fd without following links, and nothing on it is removed but an
  * unfinished export of ours. The loop stays responsive: the worker wakes it
- * when done (sc_ui_wakeup) and the page shows the stage and the time taken
+ * when done (ui_wakeup) and the page shows the stage and the time taken
  * meanwhile.
  *
  * Threads: the page on the loop's thread; export_main on the worker, which
@@ -41,7 +41,7 @@ struct export_job {
     char final[PATH_MAX];   /* STICK/NAME */
     int64_t from_utc, to_utc;
     struct sc_log *log;
-    struct sc_ui *ui;
+    struct ui *ui;
     /* progress */
     atomic_int stage;
     atomic_bool done;
@@ -157,7 +157,7 @@ static void *export_main(void *opaque)
     pthread_mutex_lock(&job->lock);
     atomic_store(&job->done, true);
     bool abandoned = job->abandoned;
-    if (!abandoned) sc_ui_wakeup(job->ui);
+    if (!abandoned) ui_wakeup(job->ui);
     pthread_mutex_unlock(&job->lock);
     if (abandoned) job_free(job);
     return NULL;
@@ -196,7 +196,7 @@ static bool errno_gone(int rc)
            rc == -ENOTDIR;
 }
 
-static void finish(struct sc_station *st, struct export_page *p)
+static void finish(struct st_station *st, struct export_page *p)
 {
     pthread_join(p->thread, NULL);
     p->thread_started = false;
@@ -251,7 +251,7 @@ static void finish(struct sc_station *st, struct export_page *p)
  * followed) and NAME.incomplete is absent or an unfinished export of ours
  * from an earlier attempt, which is removed. Anything else of that name (a
  * link, a stranger's folder) is left alone and the next N is tried. */
-static int choose_folder(struct sc_station *st, struct export_page *p, struct export_job *job)
+static int choose_folder(struct st_station *st, struct export_page *p, struct export_job *job)
 {
     char id[64] = "station";
     rec_setting_get(st->rec, "station_id", id, sizeof(id));
@@ -284,7 +284,7 @@ static int choose_folder(struct sc_station *st, struct export_page *p, struct ex
     return -EEXIST;
 }
 
-static int start(struct sc_station *st, struct export_page *p)
+static int start(struct st_station *st, struct export_page *p)
 {
     struct export_job *job = calloc(1, sizeof(*job));
     if (!job) return -ENOMEM;
@@ -323,19 +323,19 @@ static int start(struct sc_station *st, struct export_page *p)
     return 0;
 }
 
-static int export_action(struct sc_station *st, struct st_page *page, enum sc_action action,
+static int export_action(struct st_station *st, struct st_page *page, enum rc_action action,
                          int64_t time_ns)
 {
     (void)time_ns;
     struct export_page *p = page->state;
     if (p->state == EXPORT_RUNNING) {
         /* BACK and MENU wait: the folder on the stick must not be left half written */
-        if (action == SC_ACTION_BACK || action == SC_ACTION_MENU)
+        if (action == RC_ACTION_BACK || action == RC_ACTION_MENU)
             st_admin_message(st, false, "Exporting: please wait, do not pull out the stick");
         return 0;
     }
     if (st_page_list_move(page, p->drives.n, action) == 0) return 0;
-    if (action != SC_ACTION_OK) return -ENOTSUP;
+    if (action != RC_ACTION_OK) return -ENOTSUP;
     if (p->drives.n == 0) {
         st_drive_list_scan(st, &p->drives);
         if (p->drives.n == 0) st_admin_message(st, true, "No USB stick: insert one");
@@ -345,10 +345,10 @@ static int export_action(struct sc_station *st, struct st_page *page, enum sc_ac
     return start(st, p);
 }
 
-static void export_view(struct sc_station *st, struct st_page *page, struct st_menu *m)
+static void export_view(struct st_station *st, struct st_page *page, struct st_menu *m)
 {
     struct export_page *p = page->state;
-    m->view.kind = SC_UI_MENU_LIST;
+    m->view.kind = UI_MENU_LIST;
     m->view.title = st_menu_str(m, st_tr(st, "Export %s to a USB stick"), p->label);
     if (p->state == EXPORT_RUNNING) {
         p->drives.changed = false;
@@ -386,7 +386,7 @@ static void export_view(struct sc_station *st, struct st_page *page, struct st_m
     m->view.focus = p->drives.n ? first + page->focus : -1;
 }
 
-static void export_status(struct sc_station *st, struct st_page *page, struct sc_json *j)
+static void export_status(struct st_station *st, struct st_page *page, struct sc_json *j)
 {
     (void)st;
     struct export_page *p = page->state;
@@ -403,7 +403,7 @@ static void export_status(struct sc_station *st, struct st_page *page, struct sc
 
 /* Running: the clock on screen each second, and the worker's end at once
  * (its wakeup turns the loop; the join is immediate then). */
-static int64_t export_deadline(struct sc_station *st, struct st_page *page)
+static int64_t export_deadline(struct st_station *st, struct st_page *page)
 {
     struct export_page *p = page->state;
     if (p->state == EXPORT_RUNNING) {
@@ -416,7 +416,7 @@ static int64_t export_deadline(struct sc_station *st, struct st_page *page)
     return st_drive_list_deadline(st, &p->drives);
 }
 
-static void export_destroy(struct sc_station *st, struct st_page *page)
+static void export_destroy(struct st_station *st, struct st_page *page)
 {
     struct export_page *p = page->state;
     if (!p) return;
@@ -453,7 +453,7 @@ static const struct st_page_ops export_ops = {
     .destroy = export_destroy,
 };
 
-int st_page_records_export_open(struct sc_station *st, int year, int month)
+int st_page_records_export_open(struct st_station *st, int year, int month)
 {
     struct export_page *p = calloc(1, sizeof(*p));
     if (!p) return -ENOMEM;

@@ -3,7 +3,7 @@
 
 #include <errno.h>
 
-static int change_pin(struct sc_station *st)
+static int change_pin(struct st_station *st)
 {
     return st_page_pin_change(st);
 }
@@ -11,7 +11,7 @@ static int change_pin(struct sc_station *st)
 /* The sections in the order the remote walks them. */
 static const struct {
     const char *label; /* msgid */
-    int (*open)(struct sc_station *st);
+    int (*open)(struct st_station *st);
 } sections[] = {
     {N_("Schedule"), st_page_schedule_open}, {N_("Guide"), st_page_guide_open},
     {N_("Services"), st_page_services_open}, {N_("Members"), st_page_members_open},
@@ -20,23 +20,23 @@ static const struct {
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
-static int root_action(struct sc_station *st, struct st_page *page, enum sc_action action,
+static int root_action(struct st_station *st, struct st_page *page, enum rc_action action,
                        int64_t time_ns)
 {
     (void)time_ns;
     if (st_page_list_move(page, N_SECTIONS, action) == 0) return 0;
-    int digit = sc_action_digit(action);
+    int digit = rc_action_digit(action);
     if (digit >= 1 && digit <= (int)N_SECTIONS) { /* digits jump straight to a section */
         page->focus = digit - 1;
-        action = SC_ACTION_OK;
+        action = RC_ACTION_OK;
     }
-    if (action != SC_ACTION_OK) return -ENOTSUP;
+    if (action != RC_ACTION_OK) return -ENOTSUP;
     return sections[page->focus].open(st);
 }
 
-static void root_view(struct sc_station *st, struct st_page *page, struct st_menu *m)
+static void root_view(struct st_station *st, struct st_page *page, struct st_menu *m)
 {
-    m->view.kind = SC_UI_MENU_LIST;
+    m->view.kind = UI_MENU_LIST;
     m->view.title = st_tr(st, "Administrator's menu");
     m->view.hint = st_tr(st, "Up/down or digits: choose · OK: open · MENU: leave");
     for (size_t i = 0; i < N_SECTIONS; i++)
@@ -50,7 +50,7 @@ static const struct st_page_ops root_ops = {
     .view = root_view,
 };
 
-int st_page_root_open(struct sc_station *st)
+int st_page_root_open(struct st_station *st)
 {
     return st_admin_replace(st, &root_ops, NULL);
 }

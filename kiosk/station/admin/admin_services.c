@@ -19,20 +19,20 @@
 
 struct services_page {
     struct st_scan *scan; /* NULL: no stream to scan */
-    char stream[SC_SCHED_LOCATION_MAX];
+    char stream[SCH_LOCATION_MAX];
     int start_error;
     int64_t refresh_ns; /* the next look at the scan (set when the view is built) */
 };
 
 /* The station's stream: the source setting (or --source), the demo's stream
  * in the demo. */
-static const char *station_stream(struct sc_station *st)
+static const char *station_stream(struct st_station *st)
 {
     if (st->source && st->source[0]) return st->source;
     return st->demo ? st_demo_stream_path() : NULL;
 }
 
-static void scan_restart(struct sc_station *st, struct services_page *p)
+static void scan_restart(struct st_station *st, struct services_page *p)
 {
     st_scan_stop(p->scan);
     p->scan = NULL;
@@ -45,7 +45,7 @@ static void scan_restart(struct sc_station *st, struct services_page *p)
         SC_WARN(st->log, "services: cannot scan %s: %s", stream, strerror(-p->start_error));
 }
 
-static const char *kind_text(struct sc_station *st, const struct dmx_service *s)
+static const char *kind_text(struct st_station *st, const struct dmx_service *s)
 {
     switch (s->type) {
     case 0x01:
@@ -62,7 +62,7 @@ static const char *kind_text(struct sc_station *st, const struct dmx_service *s)
     }
 }
 
-static const char *signal_text(struct sc_station *st, struct st_menu *m,
+static const char *signal_text(struct st_station *st, struct st_menu *m,
                                const struct st_scan_info *info, bool *bad)
 {
     *bad = false;
@@ -87,7 +87,7 @@ static const char *signal_text(struct sc_station *st, struct st_menu *m,
     }
 }
 
-static int choose(struct sc_station *st, const struct dmx_service *s)
+static int choose(struct st_station *st, const struct dmx_service *s)
 {
     if (!s->actual || !s->pmt_pid) {
         st_admin_message(st, true, "%s is not carried on this stream", s->name);
@@ -107,7 +107,7 @@ static int choose(struct sc_station *st, const struct dmx_service *s)
     return 0;
 }
 
-static int services_action(struct sc_station *st, struct st_page *page, enum sc_action action,
+static int services_action(struct st_station *st, struct st_page *page, enum rc_action action,
                            int64_t time_ns)
 {
     (void)time_ns;
@@ -118,7 +118,7 @@ static int services_action(struct sc_station *st, struct st_page *page, enum sc_
     int rc = -ENOTSUP;
     if (st_page_list_move(page, rows, action) == 0) {
         rc = 0;
-    } else if (action == SC_ACTION_OK) {
+    } else if (action == RC_ACTION_OK) {
         if (page->focus == ROW_STREAM)
             rc = st_page_source_open(st);
         else if (page->focus >= FIRST_SERVICE)
@@ -130,11 +130,11 @@ static int services_action(struct sc_station *st, struct st_page *page, enum sc_
     return rc;
 }
 
-static void services_view(struct sc_station *st, struct st_page *page, struct st_menu *m)
+static void services_view(struct st_station *st, struct st_page *page, struct st_menu *m)
 {
     struct services_page *p = page->state;
     p->refresh_ns = sc_mono_ns() + REFRESH_NS;
-    m->view.kind = SC_UI_MENU_LIST;
+    m->view.kind = UI_MENU_LIST;
     m->view.title = st_tr(st, "Services");
     m->view.hint = st_tr(st, "Up/down: choose · OK: the station's service, or change the stream");
     st_menu_item(m, st_tr(st, "Stream"),
@@ -159,7 +159,7 @@ static void services_view(struct sc_station *st, struct st_page *page, struct st
                                            : NULL;
         const char *value =
             state ? st_menu_str(m, "%s · %s", kind_text(st, s), state) : kind_text(st, s);
-        struct sc_ui_menu_item *it =
+        struct ui_menu_item *it =
             st_menu_item(m, st_menu_str(m, "%s%u  %s", chosen ? "✓ " : "", s->id, name), value);
         it->warning = s->scrambled;
         it->disabled = !s->actual || !s->pmt_pid;
@@ -168,7 +168,7 @@ static void services_view(struct sc_station *st, struct st_page *page, struct st
     m->view.focus = page->focus;
 }
 
-static void services_status(struct sc_station *st, struct st_page *page, struct sc_json *j)
+static void services_status(struct st_station *st, struct st_page *page, struct sc_json *j)
 {
     struct services_page *p = page->state;
     struct st_scan_info info = {0};
@@ -187,7 +187,7 @@ static void services_status(struct sc_station *st, struct st_page *page, struct 
     st_scan_info_free(&info);
 }
 
-static void services_resume(struct sc_station *st, struct st_page *page)
+static void services_resume(struct st_station *st, struct st_page *page)
 {
     struct services_page *p = page->state;
     const char *stream = station_stream(st);
@@ -197,14 +197,14 @@ static void services_resume(struct sc_station *st, struct st_page *page)
     }
 }
 
-static int64_t services_deadline(struct sc_station *st, struct st_page *page)
+static int64_t services_deadline(struct st_station *st, struct st_page *page)
 {
     (void)st;
     struct services_page *p = page->state;
     return p->scan ? p->refresh_ns : INT64_MAX;
 }
 
-static void services_destroy(struct sc_station *st, struct st_page *page)
+static void services_destroy(struct st_station *st, struct st_page *page)
 {
     (void)st;
     struct services_page *p = page->state;
@@ -223,7 +223,7 @@ static const struct st_page_ops services_ops = {
     .destroy = services_destroy,
 };
 
-int st_page_services_open(struct sc_station *st)
+int st_page_services_open(struct st_station *st)
 {
     struct services_page *p = calloc(1, sizeof(*p));
     if (!p) return -ENOMEM;

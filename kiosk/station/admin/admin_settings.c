@@ -52,7 +52,7 @@ static int n_choices(enum row row)
     }
 }
 
-static bool township(struct sc_station *st)
+static bool township(struct st_station *st)
 {
     char type[16];
     return rec_setting_get(st->rec, "station_type", type, sizeof(type)) == 0 &&
@@ -60,7 +60,7 @@ static bool township(struct sc_station *st)
 }
 
 /* The picker's position of the current value. */
-static int current_choice(struct sc_station *st, enum row row)
+static int current_choice(struct st_station *st, enum row row)
 {
     switch (row) {
     case ROW_TYPE:
@@ -68,7 +68,7 @@ static int current_choice(struct sc_station *st, enum row row)
     case ROW_VOLUME:
         return (st->volume + VOLUME_STEP / 2) / VOLUME_STEP;
     case ROW_LANGUAGE:
-        return strcmp(sc_ui_language(st->ui), "en") == 0 ? 1 : 0;
+        return strcmp(ui_language(st->ui), "en") == 0 ? 1 : 0;
     case ROW_CLOCK:
         return st->clock.system_only ? 1 : 0;
     default:
@@ -76,7 +76,7 @@ static int current_choice(struct sc_station *st, enum row row)
     }
 }
 
-static const char *choice_label(struct sc_station *st, struct st_menu *m, enum row row, int i)
+static const char *choice_label(struct st_station *st, struct st_menu *m, enum row row, int i)
 {
     switch (row) {
     case ROW_TYPE:
@@ -92,7 +92,7 @@ static const char *choice_label(struct sc_station *st, struct st_menu *m, enum r
     }
 }
 
-static const char *clock_now_name(struct sc_station *st)
+static const char *clock_now_name(struct st_station *st)
 {
     switch (st->clock.source) {
     case REC_CLOCK_BROADCAST:
@@ -104,13 +104,13 @@ static const char *clock_now_name(struct sc_station *st)
     }
 }
 
-static void save_failed(struct sc_station *st, int rc)
+static void save_failed(struct st_station *st, int rc)
 {
     st_admin_message(st, true, "Cannot save the setting (nothing changed): %s", rec_strerror(rc));
 }
 
 /* Saves the picker's choice and applies it now. */
-static void save(struct sc_station *st, enum row row, int i)
+static void save(struct st_station *st, enum row row, int i)
 {
     char volume[8];
     const char *key = NULL, *value = NULL;
@@ -145,11 +145,11 @@ static void save(struct sc_station *st, enum row row, int i)
         break;
     case ROW_VOLUME:
         st->volume = i * VOLUME_STEP;
-        if (st->course.player) sc_player_set_volume(st->course.player, st->volume);
+        if (st->course.player) player_set_volume(st->course.player, st->volume);
         st_admin_message(st, false, "Saved: volume %d", st->volume);
         break;
     case ROW_LANGUAGE:
-        sc_ui_set_language(st->ui, value);
+        ui_set_language(st->ui, value);
         st_admin_message(st, false, "Saved: the screens speak this language now");
         break;
     default: /* ROW_CLOCK: update_clock follows it at the loop's next turn */
@@ -159,7 +159,7 @@ static void save(struct sc_station *st, enum row row, int i)
     }
 }
 
-static int name_done(struct sc_station *st, void *opaque, const char *text)
+static int name_done(struct st_station *st, void *opaque, const char *text)
 {
     (void)opaque;
     if (!text[0]) {
@@ -180,28 +180,28 @@ static int name_done(struct sc_station *st, void *opaque, const char *text)
     return 0;
 }
 
-static int settings_action(struct sc_station *st, struct st_page *page, enum sc_action action,
+static int settings_action(struct st_station *st, struct st_page *page, enum rc_action action,
                            int64_t time_ns)
 {
     (void)time_ns;
     struct settings_page *p = page->state;
     enum row row = (enum row)page->focus;
     if (p->editing) {
-        int n = n_choices(row), digit = sc_action_digit(action);
+        int n = n_choices(row), digit = rc_action_digit(action);
         switch (action) {
-        case SC_ACTION_UP:
-        case SC_ACTION_RIGHT:
+        case RC_ACTION_UP:
+        case RC_ACTION_RIGHT:
             p->choice = (p->choice + 1) % n;
             return 0;
-        case SC_ACTION_DOWN:
-        case SC_ACTION_LEFT:
+        case RC_ACTION_DOWN:
+        case RC_ACTION_LEFT:
             p->choice = (p->choice + n - 1) % n;
             return 0;
-        case SC_ACTION_OK:
+        case RC_ACTION_OK:
             p->editing = false;
             save(st, row, p->choice);
             return 0;
-        case SC_ACTION_BACK:
+        case RC_ACTION_BACK:
             p->editing = false;
             return 0;
         default:
@@ -212,7 +212,7 @@ static int settings_action(struct sc_station *st, struct st_page *page, enum sc_
         }
     }
     if (st_page_list_move(page, N_ROWS, action) == 0) return 0;
-    if (action != SC_ACTION_OK) return -ENOTSUP;
+    if (action != RC_ACTION_OK) return -ENOTSUP;
     switch (row) {
     case ROW_NAME:
         return st_page_keyboard_open(st, st_tr(st, "Station name"), st->home.station_name, 120,
@@ -229,10 +229,10 @@ static int settings_action(struct sc_station *st, struct st_page *page, enum sc_
     }
 }
 
-static void settings_view(struct sc_station *st, struct st_page *page, struct st_menu *m)
+static void settings_view(struct st_station *st, struct st_page *page, struct st_menu *m)
 {
     struct settings_page *p = page->state;
-    m->view.kind = SC_UI_MENU_LIST;
+    m->view.kind = UI_MENU_LIST;
     m->view.title = st_tr(st, "Settings");
     char id[64] = "";
     rec_setting_get(st->rec, "station_id", id, sizeof(id));
@@ -249,14 +249,14 @@ static void settings_view(struct sc_station *st, struct st_page *page, struct st
         const char *value = choice_label(st, m, row, i);
         if (row == ROW_CLOCK && !editing && i == 0) /* say what "automatic" gives now */
             value = st_menu_str(m, st_tr(st, "Automatic (now: %s)"), clock_now_name(st));
-        struct sc_ui_menu_item *it = st_menu_item(m, st_tr(st, labels[row]), value);
+        struct ui_menu_item *it = st_menu_item(m, st_tr(st, labels[row]), value);
         it->editing = editing;
     }
     m->view.focus = page->focus;
     if (p->editing) m->view.hint = st_tr(st, "Up/down: change · OK: save · BACK: keep as it was");
 }
 
-static void settings_status(struct sc_station *st, struct st_page *page, struct sc_json *j)
+static void settings_status(struct st_station *st, struct st_page *page, struct sc_json *j)
 {
     (void)page;
     sc_json_kv_string(j, "station_type", township(st) ? "township" : "village");
@@ -265,7 +265,7 @@ static void settings_status(struct sc_station *st, struct st_page *page, struct 
     sc_json_kv_string(j, "station_name", st->home.station_name);
 }
 
-static void settings_destroy(struct sc_station *st, struct st_page *page)
+static void settings_destroy(struct st_station *st, struct st_page *page)
 {
     (void)st;
     free(page->state);
@@ -279,7 +279,7 @@ static const struct st_page_ops settings_ops = {
     .destroy = settings_destroy,
 };
 
-int st_page_settings_open(struct sc_station *st)
+int st_page_settings_open(struct st_station *st)
 {
     struct settings_page *p = calloc(1, sizeof(*p));
     if (!p) return -ENOMEM;
@@ -288,7 +288,7 @@ int st_page_settings_open(struct sc_station *st)
 
 /* ---- start-up ---- */
 
-static int setting_int(struct sc_station *st, const char *key, int fallback)
+static int setting_int(struct st_station *st, const char *key, int fallback)
 {
     char v[16];
     if (rec_setting_get(st->rec, key, v, sizeof(v)) != 0) return fallback;
@@ -297,7 +297,7 @@ static int setting_int(struct sc_station *st, const char *key, int fallback)
     return end != v && !*end ? (int)n : fallback;
 }
 
-void st_settings_load(struct sc_station *st)
+void st_settings_load(struct st_station *st)
 {
     char v[256];
     st->volume = setting_int(st, "volume", st->volume);
@@ -311,5 +311,6 @@ void st_settings_load(struct sc_station *st)
         st->source = strdup(v);
     SC_INFO(st->log, "settings: volume %d, clock %s, language %s, source %s, service %d",
             st->volume, st->clock.system_only ? "system" : "auto",
-            st->opts.language ? st->opts.language : "default", st->source ? st->source : "none", st->service);
+            st->opts.language ? st->opts.language : "default", st->source ? st->source : "none",
+            st->service);
 }

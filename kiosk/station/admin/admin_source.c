@@ -137,7 +137,7 @@ static void parse_current(struct source_page *p, const char *url)
     }
 }
 
-static int save(struct sc_station *st, struct source_page *p)
+static int save(struct st_station *st, struct source_page *p)
 {
     if (p->kind == SRC_DVB && p->channel < 0) {
         st_admin_message(st, true,
@@ -145,7 +145,7 @@ static int save(struct sc_station *st, struct source_page *p)
                          SYSTEM_CHANNELS, st->base_data_dir);
         return 0;
     }
-    char url[SC_SCHED_LOCATION_MAX];
+    char url[SCH_LOCATION_MAX];
     if (make_url(p, url, sizeof(url)) < 0) {
         st_admin_message(st, true, "The channel file's path is too long: move it to %s",
                          SYSTEM_CHANNELS);
@@ -173,18 +173,18 @@ static void set_part(struct source_page *p, int value)
     p->parts[p->field] = value < lo ? hi : value > hi ? lo : value;
 }
 
-static int edit_action(struct sc_station *st, struct source_page *p, enum src_row row,
-                       enum sc_action action)
+static int edit_action(struct st_station *st, struct source_page *p, enum src_row row,
+                       enum rc_action action)
 {
     (void)st;
-    int digit = sc_action_digit(action);
+    int digit = rc_action_digit(action);
     bool address = row == ROW_WHERE && p->kind != SRC_DVB;
-    int step = action == SC_ACTION_UP ? 1 : action == SC_ACTION_DOWN ? -1 : 0;
-    if (action == SC_ACTION_OK) {
+    int step = action == RC_ACTION_UP ? 1 : action == RC_ACTION_DOWN ? -1 : 0;
+    if (action == RC_ACTION_OK) {
         p->editing = false;
         return 0;
     }
-    if (action == SC_ACTION_BACK) { /* as it was */
+    if (action == RC_ACTION_BACK) { /* as it was */
         p->kind = p->kind_before;
         memcpy(p->parts, p->parts_before, sizeof(p->parts));
         p->channel = p->channel_before;
@@ -192,20 +192,20 @@ static int edit_action(struct sc_station *st, struct source_page *p, enum src_ro
         return 0;
     }
     if (row == ROW_KIND) {
-        if (action == SC_ACTION_LEFT) step = -1;
-        if (action == SC_ACTION_RIGHT) step = 1;
+        if (action == RC_ACTION_LEFT) step = -1;
+        if (action == RC_ACTION_RIGHT) step = 1;
         if (step) p->kind = (enum src_kind)((p->kind + step + N_KINDS) % N_KINDS);
         return step || digit >= 0 ? 0 : -ENOTSUP;
     }
     if (!address) { /* the channel picker */
-        if (action == SC_ACTION_LEFT) step = -1;
-        if (action == SC_ACTION_RIGHT) step = 1;
+        if (action == RC_ACTION_LEFT) step = -1;
+        if (action == RC_ACTION_RIGHT) step = 1;
         if (step && p->n_channels)
             p->channel = (int)((p->channel + step + (int)p->n_channels) % (int)p->n_channels);
         return step || digit >= 0 ? 0 : -ENOTSUP;
     }
-    if (action == SC_ACTION_LEFT || action == SC_ACTION_RIGHT) {
-        p->field = (p->field + (action == SC_ACTION_LEFT ? -1 : 1) + N_FIELDS) % N_FIELDS;
+    if (action == RC_ACTION_LEFT || action == RC_ACTION_RIGHT) {
+        p->field = (p->field + (action == RC_ACTION_LEFT ? -1 : 1) + N_FIELDS) % N_FIELDS;
         p->typed = false;
         return 0;
     }
@@ -224,7 +224,7 @@ static int edit_action(struct sc_station *st, struct source_page *p, enum src_ro
     return -ENOTSUP;
 }
 
-static int source_action(struct sc_station *st, struct st_page *page, enum sc_action action,
+static int source_action(struct st_station *st, struct st_page *page, enum rc_action action,
                          int64_t time_ns)
 {
     (void)time_ns;
@@ -237,7 +237,7 @@ static int source_action(struct sc_station *st, struct st_page *page, enum sc_ac
         return rc;
     }
     if (st_page_list_move(page, N_ROWS, action) == 0) return 0;
-    if (action != SC_ACTION_OK) return -ENOTSUP;
+    if (action != RC_ACTION_OK) return -ENOTSUP;
     if (page->focus == ROW_SAVE) return save(st, p);
     if (page->focus == ROW_WHERE && p->kind == SRC_DVB && p->channel < 0) {
         st_admin_message(st, true,
@@ -254,18 +254,17 @@ static int source_action(struct sc_station *st, struct st_page *page, enum sc_ac
     return 0;
 }
 
-static void source_view(struct sc_station *st, struct st_page *page, struct st_menu *m)
+static void source_view(struct st_station *st, struct st_page *page, struct st_menu *m)
 {
     struct source_page *p = page->state;
-    m->view.kind = SC_UI_MENU_LIST;
+    m->view.kind = UI_MENU_LIST;
     m->view.title = st_tr(st, "The station's stream");
-    struct sc_ui_menu_item *kind =
-        st_menu_item(m, st_tr(st, "Kind"), st_tr(st, kind_labels[p->kind]));
+    struct ui_menu_item *kind = st_menu_item(m, st_tr(st, "Kind"), st_tr(st, kind_labels[p->kind]));
     kind->editing = p->editing && page->focus == ROW_KIND;
     if (p->kind == SRC_DVB) {
         const char *value = p->channel >= 0 ? st_menu_str(m, "%s", p->channels[p->channel].name)
                                             : st_tr(st, "no channel file");
-        struct sc_ui_menu_item *it = st_menu_item(m, st_tr(st, "Channel"), value);
+        struct ui_menu_item *it = st_menu_item(m, st_tr(st, "Channel"), value);
         it->editing = p->editing && page->focus == ROW_WHERE;
         it->warning = p->channel < 0;
     } else {
@@ -277,13 +276,13 @@ static void source_view(struct sc_station *st, struct st_page *page, struct st_m
             len[i] = snprintf(text + n, sizeof(text) - (size_t)n, "%d", p->parts[i]);
             n += len[i];
         }
-        struct sc_ui_menu_item *it =
+        struct ui_menu_item *it =
             st_menu_item(m, st_tr(st, "Multicast address : port"), st_menu_str(m, "%s", text));
         it->editing = p->editing && page->focus == ROW_WHERE;
         it->sel_start = at[p->field];
         it->sel_len = len[p->field];
     }
-    char url[SC_SCHED_LOCATION_MAX] = "";
+    char url[SCH_LOCATION_MAX] = "";
     if ((p->kind != SRC_DVB || p->channel >= 0) && make_url(p, url, sizeof(url)) < 0) url[0] = 0;
     st_menu_item(m, st_tr(st, "Save and scan"), st_menu_str(m, "%s", url));
     m->view.focus = page->focus;
@@ -293,17 +292,17 @@ static void source_view(struct sc_station *st, struct st_page *page, struct st_m
                            : st_tr(st, "Up/down: change · OK: done · BACK: as it was");
 }
 
-static void source_status(struct sc_station *st, struct st_page *page, struct sc_json *j)
+static void source_status(struct st_station *st, struct st_page *page, struct sc_json *j)
 {
     (void)st;
     struct source_page *p = page->state;
-    char url[SC_SCHED_LOCATION_MAX] = "";
+    char url[SCH_LOCATION_MAX] = "";
     if ((p->kind != SRC_DVB || p->channel >= 0) && make_url(p, url, sizeof(url)) < 0) url[0] = 0;
     sc_json_kv_string(j, "url", url);
     sc_json_kv_int(j, "channels", (int64_t)p->n_channels);
 }
 
-static void source_destroy(struct sc_station *st, struct st_page *page)
+static void source_destroy(struct st_station *st, struct st_page *page)
 {
     (void)st;
     struct source_page *p = page->state;
@@ -319,7 +318,7 @@ static const struct st_page_ops source_ops = {
     .destroy = source_destroy,
 };
 
-int st_page_source_open(struct sc_station *st)
+int st_page_source_open(struct st_station *st)
 {
     struct source_page *p = calloc(1, sizeof(*p));
     if (!p) return -ENOMEM;

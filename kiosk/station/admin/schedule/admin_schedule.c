@@ -18,14 +18,15 @@ struct sched_list {
 };
 
 /* The entries with an occurrence in the month, by their first one. */
-static void month_rows(struct sc_station *st, struct sched_list *l)
+static void month_rows(struct st_station *st, struct sched_list *l)
 {
     l->n = 0;
     int64_t from = st_month_start_utc(l->year, l->month, st->utc_offset_s);
     int64_t to = st_month_start_utc(l->year, l->month + 1, st->utc_offset_s);
-    struct sc_sched_occurrence *occ = NULL;
+    struct sch_occurrence *occ = NULL;
     size_t n = 0;
-    if (sc_sched_occurrences(st->plan.entries, st->plan.n_entries, from, to, &st->plan.query, &occ, &n) < 0)
+    if (sch_occurrences(st->plan.entries, st->plan.n_entries, from, to, &st->plan.query, &occ, &n) <
+        0)
         return;
     for (size_t i = 0; i < n; i++) {
         bool seen = false;
@@ -47,7 +48,7 @@ static void month_rows(struct sc_station *st, struct sched_list *l)
     free(occ);
 }
 
-static const struct sc_sched_entry *entry_by_id(struct sc_station *st, int64_t id)
+static const struct sch_entry *entry_by_id(struct st_station *st, int64_t id)
 {
     for (size_t i = 0; i < st->plan.n_entries; i++)
         if (st->plan.entries[i].id == id) return &st->plan.entries[i];
@@ -67,7 +68,7 @@ static void change_month(struct sched_list *l, int delta)
     }
 }
 
-static int list_action(struct sc_station *st, struct st_page *page, enum sc_action action,
+static int list_action(struct st_station *st, struct st_page *page, enum rc_action action,
                        int64_t time_ns)
 {
     (void)time_ns;
@@ -75,37 +76,37 @@ static int list_action(struct sc_station *st, struct st_page *page, enum sc_acti
     month_rows(st, l);
     size_t rows = FIXED_ROWS + l->n;
     if (st_page_list_move(page, rows, action) == 0) return 0;
-    if (action == SC_ACTION_LEFT || action == SC_ACTION_CHANNEL_DOWN || action == SC_ACTION_RIGHT ||
-        action == SC_ACTION_CHANNEL_UP) {
-        change_month(l, action == SC_ACTION_LEFT || action == SC_ACTION_CHANNEL_DOWN ? -1 : 1);
+    if (action == RC_ACTION_LEFT || action == RC_ACTION_CHANNEL_DOWN || action == RC_ACTION_RIGHT ||
+        action == RC_ACTION_CHANNEL_UP) {
+        change_month(l, action == RC_ACTION_LEFT || action == RC_ACTION_CHANNEL_DOWN ? -1 : 1);
         page->focus = 0;
         return 0;
     }
-    if (action != SC_ACTION_OK) return -ENOTSUP;
+    if (action != RC_ACTION_OK) return -ENOTSUP;
     if (page->focus == ROW_ADD) return st_sched_editor_open(st, NULL, 0, NULL);
     if (page->focus == ROW_CALENDAR) return st_page_calendar_open(st, l->year, l->month);
-    const struct sc_sched_entry *e = entry_by_id(st, l->ids[page->focus - FIXED_ROWS]);
+    const struct sch_entry *e = entry_by_id(st, l->ids[page->focus - FIXED_ROWS]);
     return e ? st_sched_editor_open(st, e, 0, NULL) : 0;
 }
 
-static void list_view(struct sc_station *st, struct st_page *page, struct st_menu *m)
+static void list_view(struct st_station *st, struct st_page *page, struct st_menu *m)
 {
     struct sched_list *l = page->state;
     month_rows(st, l);
-    m->view.kind = SC_UI_MENU_LIST;
+    m->view.kind = UI_MENU_LIST;
     m->view.title = st_menu_str(m, st_tr(st, "Schedule: %d-%02d"), l->year, l->month);
     m->view.hint = st_tr(st, "Up/down: choose · OK: open · left/right: month · BACK: return");
     st_menu_item(m, st_tr(st, "+ Add a course"), NULL);
     st_menu_item(m, st_tr(st, "Calendar"), NULL);
     char repeat[64], duration[64];
     for (size_t i = 0; i < l->n; i++) {
-        const struct sc_sched_entry *e = entry_by_id(st, l->ids[i]);
+        const struct sch_entry *e = entry_by_id(st, l->ids[i]);
         if (!e) continue;
         struct st_local at;
         st_local_from_utc(l->starts[i], st->utc_offset_s, &at);
         st_sched_repeat_label(st, e->weekdays, repeat, sizeof(repeat));
         st_sched_duration_label(st, e, duration, sizeof(duration));
-        struct sc_ui_menu_item *it = st_menu_item(
+        struct ui_menu_item *it = st_menu_item(
             m,
             st_menu_str(m, "%02d-%02d %s %02d:%02d  %s", at.month, at.day,
                         st_weekday_short(st, at.weekday), at.hour, at.minute, e->title),
@@ -118,7 +119,7 @@ static void list_view(struct sc_station *st, struct st_page *page, struct st_men
     m->view.focus = page->focus;
 }
 
-static void list_status(struct sc_station *st, struct st_page *page, struct sc_json *j)
+static void list_status(struct st_station *st, struct st_page *page, struct sc_json *j)
 {
     struct sched_list *l = page->state;
     month_rows(st, l);
@@ -132,7 +133,7 @@ static void list_status(struct sc_station *st, struct st_page *page, struct sc_j
     sc_json_array_end(j);
 }
 
-static void list_destroy(struct sc_station *st, struct st_page *page)
+static void list_destroy(struct st_station *st, struct st_page *page)
 {
     (void)st;
     struct sched_list *l = page->state;
@@ -150,7 +151,7 @@ static const struct st_page_ops list_ops = {
     .destroy = list_destroy,
 };
 
-int st_page_schedule_open(struct sc_station *st)
+int st_page_schedule_open(struct st_station *st)
 {
     struct sched_list *l = calloc(1, sizeof(*l));
     if (!l) return -ENOMEM;

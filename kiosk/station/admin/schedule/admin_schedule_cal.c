@@ -14,20 +14,20 @@ struct calendar_page {
     int year, month, day;
     bool in_day; /* the focus is in the day's list (page->focus) */
     /* the month's occurrences, rebuilt by each view/action */
-    struct sc_sched_occurrence *occ;
+    struct sch_occurrence *occ;
     size_t n_occ;
     int64_t day_from, day_to; /* the focused day */
 };
 
-static void load(struct sc_station *st, struct calendar_page *c)
+static void load(struct st_station *st, struct calendar_page *c)
 {
     free(c->occ);
     c->occ = NULL;
     c->n_occ = 0;
     int64_t from = st_month_start_utc(c->year, c->month, st->utc_offset_s);
     int64_t to = st_month_start_utc(c->year, c->month + 1, st->utc_offset_s);
-    if (sc_sched_occurrences(st->plan.entries, st->plan.n_entries, from, to, &st->plan.query, &c->occ, &c->n_occ) <
-        0) {
+    if (sch_occurrences(st->plan.entries, st->plan.n_entries, from, to, &st->plan.query, &c->occ,
+                        &c->n_occ) < 0) {
         c->occ = NULL;
         c->n_occ = 0;
     }
@@ -48,7 +48,7 @@ static size_t day_range(const struct calendar_page *c, size_t *first)
     return n;
 }
 
-static void move_days(struct sc_station *st, struct calendar_page *c, int days)
+static void move_days(struct st_station *st, struct calendar_page *c, int days)
 {
     struct st_local d = {.year = c->year, .month = c->month, .day = c->day, .hour = 12};
     struct st_local moved;
@@ -59,7 +59,7 @@ static void move_days(struct sc_station *st, struct calendar_page *c, int days)
     load(st, c);
 }
 
-static void move_month(struct sc_station *st, struct calendar_page *c, int delta)
+static void move_month(struct st_station *st, struct calendar_page *c, int delta)
 {
     c->month += delta;
     while (c->month < 1) {
@@ -77,43 +77,43 @@ static void move_month(struct sc_station *st, struct calendar_page *c, int delta
     load(st, c);
 }
 
-static int cal_action(struct sc_station *st, struct st_page *page, enum sc_action action,
+static int cal_action(struct st_station *st, struct st_page *page, enum rc_action action,
                       int64_t time_ns)
 {
     (void)time_ns;
     struct calendar_page *c = page->state;
     load(st, c);
-    if (action == SC_ACTION_CHANNEL_UP || action == SC_ACTION_CHANNEL_DOWN) {
-        move_month(st, c, action == SC_ACTION_CHANNEL_UP ? 1 : -1);
+    if (action == RC_ACTION_CHANNEL_UP || action == RC_ACTION_CHANNEL_DOWN) {
+        move_month(st, c, action == RC_ACTION_CHANNEL_UP ? 1 : -1);
         c->in_day = false;
         return 0;
     }
     size_t first, n = day_range(c, &first);
     if (c->in_day) {
         if (st_page_list_move(page, n + 1, action) == 0) return 0;
-        if (action == SC_ACTION_BACK || action == SC_ACTION_LEFT || action == SC_ACTION_RIGHT) {
+        if (action == RC_ACTION_BACK || action == RC_ACTION_LEFT || action == RC_ACTION_RIGHT) {
             c->in_day = false;
             return 0;
         }
-        if (action != SC_ACTION_OK) return -ENOTSUP;
+        if (action != RC_ACTION_OK) return -ENOTSUP;
         if ((size_t)page->focus < n)
             return st_sched_editor_open(st, c->occ[first + (size_t)page->focus].entry, 0, NULL);
         return st_sched_editor_open(st, NULL, c->day_from + 12 * 3600, NULL);
     }
     switch (action) {
-    case SC_ACTION_LEFT:
+    case RC_ACTION_LEFT:
         move_days(st, c, -1);
         return 0;
-    case SC_ACTION_RIGHT:
+    case RC_ACTION_RIGHT:
         move_days(st, c, 1);
         return 0;
-    case SC_ACTION_UP:
+    case RC_ACTION_UP:
         move_days(st, c, -7);
         return 0;
-    case SC_ACTION_DOWN:
+    case RC_ACTION_DOWN:
         move_days(st, c, 7);
         return 0;
-    case SC_ACTION_OK:
+    case RC_ACTION_OK:
         c->in_day = true;
         page->focus = 0;
         return 0;
@@ -124,14 +124,14 @@ static int cal_action(struct sc_station *st, struct st_page *page, enum sc_actio
 
 /* A day has a conflict when two of its courses overlap and one of them
  * conflicts with another entry (the schedule's own rule decides which). */
-static bool day_conflict(struct sc_station *st, const struct calendar_page *c, int64_t from,
+static bool day_conflict(struct st_station *st, const struct calendar_page *c, int64_t from,
                          int64_t to)
 {
     for (size_t i = 0; i < c->n_occ; i++) {
-        const struct sc_sched_occurrence *a = &c->occ[i];
+        const struct sch_occurrence *a = &c->occ[i];
         if (a->start_utc < from || a->start_utc >= to) continue;
         for (size_t k = i + 1; k < c->n_occ; k++) {
-            const struct sc_sched_occurrence *b = &c->occ[k];
+            const struct sch_occurrence *b = &c->occ[k];
             if (b->start_utc >= a->end_utc) break;
             if (a->entry->id != b->entry->id && st_sched_entry_conflicts(st, a->entry)) return true;
         }
@@ -139,8 +139,7 @@ static bool day_conflict(struct sc_station *st, const struct calendar_page *c, i
     return false;
 }
 
-static void fill_days(struct sc_station *st, const struct calendar_page *c,
-                      struct sc_ui_calendar *cal)
+static void fill_days(struct st_station *st, const struct calendar_page *c, struct ui_calendar *cal)
 {
     cal->year = c->year;
     cal->month = c->month;
@@ -153,7 +152,7 @@ static void fill_days(struct sc_station *st, const struct calendar_page *c,
     st_local_from_utc(st_now_utc(st), st->utc_offset_s, &now);
     cal->today = now.year == c->year && now.month == c->month ? now.day : 0;
     cal->items_focused = c->in_day;
-    for (int d = 1; d <= cal->days_in_month && d <= SC_UI_CALENDAR_DAYS; d++) {
+    for (int d = 1; d <= cal->days_in_month && d <= UI_CALENDAR_DAYS; d++) {
         struct st_local day = {.year = c->year, .month = c->month, .day = d};
         int64_t from = st_local_to_utc(&day, st->utc_offset_s), to = from + 86400;
         int count = 0;
@@ -164,21 +163,21 @@ static void fill_days(struct sc_station *st, const struct calendar_page *c,
     }
 }
 
-static void cal_view(struct sc_station *st, struct st_page *page, struct st_menu *m)
+static void cal_view(struct st_station *st, struct st_page *page, struct st_menu *m)
 {
     struct calendar_page *c = page->state;
     load(st, c);
-    m->view.kind = SC_UI_MENU_CALENDAR;
+    m->view.kind = UI_MENU_CALENDAR;
     m->view.title = st_menu_str(m, st_tr(st, "Calendar: %d-%02d"), c->year, c->month);
     fill_days(st, c, &m->view.u.calendar);
     size_t first, n = day_range(c, &first);
     char duration[64];
     for (size_t i = 0; i < n; i++) {
-        const struct sc_sched_occurrence *o = &c->occ[first + i];
+        const struct sch_occurrence *o = &c->occ[first + i];
         struct st_local at;
         st_local_from_utc(o->start_utc, st->utc_offset_s, &at);
         st_sched_duration_label(st, o->entry, duration, sizeof(duration));
-        struct sc_ui_menu_item *it = st_menu_item(
+        struct ui_menu_item *it = st_menu_item(
             m, st_menu_str(m, "%02d:%02d  %s", at.hour, at.minute, o->entry->title),
             st_menu_str(m, "%s · %s", duration, st_sched_kind_label(st, o->entry->kind)));
         it->warning = st_sched_entry_conflicts(st, o->entry);
@@ -190,11 +189,11 @@ static void cal_view(struct sc_station *st, struct st_page *page, struct st_menu
                              : st_tr(st, "Arrows: day · channel +/-: month · OK: the day");
 }
 
-static void cal_status(struct sc_station *st, struct st_page *page, struct sc_json *j)
+static void cal_status(struct st_station *st, struct st_page *page, struct sc_json *j)
 {
     struct calendar_page *c = page->state;
     load(st, c);
-    struct sc_ui_calendar cal = {0};
+    struct ui_calendar cal = {0};
     fill_days(st, c, &cal);
     char text[16];
     snprintf(text, sizeof(text), "%04d-%02d", c->year, c->month);
@@ -214,7 +213,7 @@ static void cal_status(struct sc_station *st, struct st_page *page, struct sc_js
     sc_json_array_end(j);
 }
 
-static void cal_destroy(struct sc_station *st, struct st_page *page)
+static void cal_destroy(struct st_station *st, struct st_page *page)
 {
     (void)st;
     struct calendar_page *c = page->state;
@@ -231,7 +230,7 @@ static const struct st_page_ops cal_ops = {
     .destroy = cal_destroy,
 };
 
-int st_page_calendar_open(struct sc_station *st, int year, int month)
+int st_page_calendar_open(struct st_station *st, int year, int month)
 {
     struct calendar_page *c = calloc(1, sizeof(*c));
     if (!c) return -ENOMEM;

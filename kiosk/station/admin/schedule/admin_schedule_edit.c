@@ -2,7 +2,7 @@
  * (OK starts it, up/down change the highlighted part, left/right move
  * between parts, digits type values, OK confirms, BACK undoes the picker).
  * Saving validates the entry, shows conflicts first (admin_schedule_check.c)
- * and writes through sc_schedule_add()/update(). */
+ * and writes through sch_db_add()/update(). */
 #include "kiosk/station/admin/schedule/admin_schedule.h"
 
 #include <errno.h>
@@ -30,19 +30,19 @@ static const char *const field_names[F_COUNT] = {
 
 /* A choice of the title or source picker: what it sets, how it reads. */
 struct choice {
-    char text[SC_SCHED_LOCATION_MAX];
-    char label[SC_SCHED_TITLE_MAX];
+    char text[SCH_LOCATION_MAX];
+    char label[SCH_TITLE_MAX];
     bool keyboard; /* the title picker's last choice: type one on the on-screen keyboard */
 };
 
 struct st_sched_editor {
-    struct sc_sched_entry e;
+    struct sch_entry e;
     struct st_local when; /* the start, local wall-clock */
     bool title_auto;      /* the title follows the source and date */
     bool counts_set;      /* counts changed by hand: a new kind keeps it */
     bool editing;
     int part, typed; /* the picker's part; digits typed into it */
-    struct sc_sched_entry backup;
+    struct sch_entry backup;
     struct st_local backup_when;
     bool backup_title_auto;
     struct choice *choices;
@@ -57,7 +57,7 @@ static int n_fields(const struct st_sched_editor *ed)
     return ed->e.id > 0 ? F_COUNT : F_DELETE;
 }
 
-static void default_title(struct sc_station *st, const struct st_sched_editor *ed, char *buf,
+static void default_title(struct st_station *st, const struct st_sched_editor *ed, char *buf,
                           size_t size)
 {
     char source[200];
@@ -80,11 +80,11 @@ static void add_choice(struct st_sched_editor *ed, const char *text, const char 
     c->keyboard = false;
 }
 
-static void source_choices(struct sc_station *st, struct st_sched_editor *ed)
+static void source_choices(struct st_station *st, struct st_sched_editor *ed)
 {
-    char text[SC_SCHED_LOCATION_MAX], label[SC_SCHED_TITLE_MAX];
-    struct sc_sched_source s;
-    sc_sched_source_format(&ed->e.source, text, sizeof(text));
+    char text[SCH_LOCATION_MAX], label[SCH_TITLE_MAX];
+    struct sch_source s;
+    sch_source_format(&ed->e.source, text, sizeof(text));
     st_sched_source_label(st, &ed->e.source, ed->scan, label, sizeof(label));
     add_choice(ed, text, label);
     struct st_scan_info info;
@@ -92,24 +92,24 @@ static void source_choices(struct sc_station *st, struct st_sched_editor *ed)
         for (size_t i = 0; i < info.n_services; i++) {
             if (!info.services[i].actual) continue;
             snprintf(text, sizeof(text), "service:%u", info.services[i].id);
-            if (sc_sched_source_parse(text, &s, NULL, 0) < 0) continue;
+            if (sch_source_parse(text, &s, NULL, 0) < 0) continue;
             st_sched_source_label(st, &s, ed->scan, label, sizeof(label));
             add_choice(ed, text, label);
         }
         st_scan_info_free(&info);
     }
     for (size_t i = 0; i < st->plan.n_entries; i++) { /* captures, then sources in use */
-        if (st->plan.entries[i].kind != SC_SCHED_CAPTURE) continue;
+        if (st->plan.entries[i].kind != SCH_CAPTURE) continue;
         snprintf(text, sizeof(text), "capture:%lld", (long long)st->plan.entries[i].id);
-        if (sc_sched_source_parse(text, &s, NULL, 0) < 0) continue;
+        if (sch_source_parse(text, &s, NULL, 0) < 0) continue;
         st_sched_source_label(st, &s, ed->scan, label, sizeof(label));
         add_choice(ed, text, label);
     }
-    struct sc_library_item *items = NULL;
+    struct sch_library_item *items = NULL;
     size_t n_items = 0;
-    if (sc_library_list(st->data_dir, st->utc_offset_s, &items, &n_items) == 0) {
+    if (sch_library_list(st->data_dir, st->utc_offset_s, &items, &n_items) == 0) {
         for (size_t i = 0; i < n_items; i++) {
-            if (items[i].capture_entry_id > 0 || items[i].state != SC_LIBRARY_COMPLETE) continue;
+            if (items[i].capture_entry_id > 0 || items[i].state != SCH_LIBRARY_COMPLETE) continue;
             const char *slash = strrchr(items[i].path, '/');
             snprintf(text, sizeof(text), "file:%.1000s", slash ? slash + 1 : items[i].path);
             add_choice(ed, text, slash ? slash + 1 : items[i].path);
@@ -117,24 +117,24 @@ static void source_choices(struct sc_station *st, struct st_sched_editor *ed)
         free(items);
     }
     for (size_t i = 0; i < st->plan.n_entries; i++) {
-        const struct sc_sched_source *es = &st->plan.entries[i].source;
-        if (es->type == SC_SOURCE_CAPTURE) continue;
-        sc_sched_source_format(es, text, sizeof(text));
+        const struct sch_source *es = &st->plan.entries[i].source;
+        if (es->type == SCH_SOURCE_CAPTURE) continue;
+        sch_source_format(es, text, sizeof(text));
         st_sched_source_label(st, es, ed->scan, label, sizeof(label));
         add_choice(ed, text, label);
     }
 }
 
-static void title_choices(struct sc_station *st, struct st_sched_editor *ed)
+static void title_choices(struct st_station *st, struct st_sched_editor *ed)
 {
-    char label[SC_SCHED_TITLE_MAX + 64];
+    char label[SCH_TITLE_MAX + 64];
     add_choice(ed, ed->e.title, NULL);
     if (!ed->title_auto) { /* the automatic title is one of the choices */
-        char title[SC_SCHED_TITLE_MAX];
+        char title[SCH_TITLE_MAX];
         default_title(st, ed, title, sizeof(title));
         add_choice(ed, title, NULL);
     }
-    if (ed->scan && ed->e.source.type == SC_SOURCE_SERVICE) { /* the guide's coming events */
+    if (ed->scan && ed->e.source.type == SCH_SOURCE_SERVICE) { /* the guide's coming events */
         struct dmx_event *events = NULL;
         size_t n = 0;
         if (st_scan_events(ed->scan, ed->e.source.service_id, &events, &n) == 0) {
@@ -145,9 +145,9 @@ static void title_choices(struct sc_station *st, struct st_sched_editor *ed)
             dmx_events_free(events, n);
         }
     }
-    struct sc_library_item *items = NULL; /* the course library's files */
+    struct sch_library_item *items = NULL; /* the course library's files */
     size_t n_items = 0;
-    if (sc_library_list(st->data_dir, st->utc_offset_s, &items, &n_items) == 0) {
+    if (sch_library_list(st->data_dir, st->utc_offset_s, &items, &n_items) == 0) {
         for (size_t i = 0; i < n_items; i++) {
             if (items[i].capture_entry_id > 0) continue;
             const char *name = strrchr(items[i].path, '/');
@@ -165,19 +165,19 @@ static void title_choices(struct sc_station *st, struct st_sched_editor *ed)
     if (ed->n_choices > before) ed->choices[before].keyboard = true;
 }
 
-static void apply_choice(struct sc_station *st, struct st_sched_editor *ed, int field)
+static void apply_choice(struct st_station *st, struct st_sched_editor *ed, int field)
 {
     if (ed->n_choices == 0) return;
     const struct choice *c = &ed->choices[ed->choice];
     if (field == F_TITLE && c->keyboard) return; /* OK opens the keyboard */
     if (field == F_TITLE) {
-        snprintf(ed->e.title, sizeof(ed->e.title), "%.*s", SC_SCHED_TITLE_MAX - 1, c->text);
+        snprintf(ed->e.title, sizeof(ed->e.title), "%.*s", SCH_TITLE_MAX - 1, c->text);
         ed->title_auto = false;
         return;
     }
-    struct sc_sched_source s;
-    if (sc_sched_source_parse(c->text, &s, NULL, 0) == 0) ed->e.source = s;
-    if (ed->e.source.type != SC_SOURCE_SERVICE) ed->e.until_event_end = false;
+    struct sch_source s;
+    if (sch_source_parse(c->text, &s, NULL, 0) == 0) ed->e.source = s;
+    if (ed->e.source.type != SCH_SOURCE_SERVICE) ed->e.until_event_end = false;
     if (ed->title_auto) default_title(st, ed, ed->e.title, sizeof(ed->e.title));
 }
 
@@ -219,7 +219,7 @@ static void normalize(struct st_sched_editor *ed)
     ed->when.day = clamp(ed->when.day, 1, st_days_in_month(ed->when.year, ed->when.month));
     ed->when.hour = clamp(ed->when.hour, 0, 23);
     ed->when.minute = clamp(ed->when.minute, 0, 59);
-    ed->e.duration_min = clamp(ed->e.duration_min, 1, SC_SCHED_MAX_MINUTES);
+    ed->e.duration_min = clamp(ed->e.duration_min, 1, SCH_MAX_MINUTES);
     ed->typed = 0;
     struct st_local day;
     st_local_from_utc(st_local_to_utc(&ed->when, 0), 0, &day);
@@ -232,7 +232,7 @@ static int wrap(int v, int lo, int hi)
     return lo + ((v - lo) % span + span) % span;
 }
 
-static void step(struct sc_station *st, struct st_sched_editor *ed, int field, int dir)
+static void step(struct st_station *st, struct st_sched_editor *ed, int field, int dir)
 {
     normalize(ed);
     switch (field) {
@@ -255,15 +255,14 @@ static void step(struct sc_station *st, struct st_sched_editor *ed, int field, i
         if (ed->part == 1) ed->when.minute = wrap(ed->when.minute / 5 * 5 + 5 * dir, 0, 59);
         break;
     case F_DURATION:
-        ed->e.duration_min = clamp(ed->e.duration_min / 5 * 5 + 5 * dir, 5, SC_SCHED_MAX_MINUTES);
+        ed->e.duration_min = clamp(ed->e.duration_min / 5 * 5 + 5 * dir, 5, SCH_MAX_MINUTES);
         return;
     case F_REPEAT:
         ed->e.weekdays ^= (uint8_t)(1u << ed->part);
         return;
     case F_KIND:
-        ed->e.kind =
-            (enum sc_sched_kind)wrap((int)ed->e.kind + dir, SC_SCHED_LIVE, SC_SCHED_REPLAY);
-        if (!ed->counts_set) ed->e.counts = sc_sched_kind_counts_by_default(ed->e.kind);
+        ed->e.kind = (enum sch_kind)wrap((int)ed->e.kind + dir, SCH_LIVE, SCH_REPLAY);
+        if (!ed->counts_set) ed->e.counts = sch_kind_counts_by_default(ed->e.kind);
         return;
     default:
         return;
@@ -271,7 +270,7 @@ static void step(struct sc_station *st, struct st_sched_editor *ed, int field, i
     if (ed->title_auto) default_title(st, ed, ed->e.title, sizeof(ed->e.title));
 }
 
-static void type_digit(struct sc_station *st, struct st_sched_editor *ed, int field, int digit)
+static void type_digit(struct st_station *st, struct st_sched_editor *ed, int field, int digit)
 {
     if (field == F_REPEAT) {
         if (digit >= 1 && digit <= 7) {
@@ -295,7 +294,7 @@ static void type_digit(struct sc_station *st, struct st_sched_editor *ed, int fi
     if (ed->title_auto && field == F_DATE) default_title(st, ed, ed->e.title, sizeof(ed->e.title));
 }
 
-static void picker_start(struct sc_station *st, struct st_sched_editor *ed, int field)
+static void picker_start(struct st_station *st, struct st_sched_editor *ed, int field)
 {
     ed->backup = ed->e;
     ed->backup_when = ed->when;
@@ -311,7 +310,7 @@ static void picker_start(struct sc_station *st, struct st_sched_editor *ed, int 
     if (field == F_SOURCE) source_choices(st, ed);
 }
 
-static void picker_end(struct sc_station *st, struct st_sched_editor *ed, bool keep)
+static void picker_end(struct st_station *st, struct st_sched_editor *ed, bool keep)
 {
     if (!keep) {
         ed->e = ed->backup;
@@ -329,7 +328,7 @@ static bool on_keyboard_choice(const struct st_sched_editor *ed, int field)
 }
 
 /* The keyboard's Done: the typed title (the editor lies below it). */
-static int title_typed(struct sc_station *st, void *opaque, const char *text)
+static int title_typed(struct st_station *st, void *opaque, const char *text)
 {
     struct st_sched_editor *ed = opaque;
     size_t n = strlen(text);
@@ -347,51 +346,50 @@ static int title_typed(struct sc_station *st, void *opaque, const char *text)
 /* ---- saving ---- */
 
 /* The entry as it will be stored. 0, or -EINVAL with a message shown. */
-static int finished_entry(struct sc_station *st, struct st_sched_editor *ed)
+static int finished_entry(struct st_station *st, struct st_sched_editor *ed)
 {
     normalize(ed);
     ed->e.utc_offset_s = st->utc_offset_s;
     ed->e.start_utc = st_local_to_utc(&ed->when, st->utc_offset_s);
     if (ed->title_auto) default_title(st, ed, ed->e.title, sizeof(ed->e.title));
-    enum sc_sched_source_type t = ed->e.source.type;
-    bool fits = ed->e.kind == SC_SCHED_LIVE      ? t != SC_SOURCE_CAPTURE
-                : ed->e.kind == SC_SCHED_CAPTURE ? t == SC_SOURCE_SERVICE || t == SC_SOURCE_URL
-                                                 : t == SC_SOURCE_CAPTURE || t == SC_SOURCE_FILE;
+    enum sch_source_type t = ed->e.source.type;
+    bool fits = ed->e.kind == SCH_LIVE      ? t != SCH_SOURCE_CAPTURE
+                : ed->e.kind == SCH_CAPTURE ? t == SCH_SOURCE_SERVICE || t == SCH_SOURCE_URL
+                                            : t == SCH_SOURCE_CAPTURE || t == SCH_SOURCE_FILE;
     if (!fits) {
         st_admin_message(
             st, true,
-            ed->e.kind == SC_SCHED_REPLAY
+            ed->e.kind == SCH_REPLAY
                 ? N_("A replay plays a capture from the course library: choose a capture as the "
                      "source")
-            : ed->e.kind == SC_SCHED_CAPTURE
+            : ed->e.kind == SCH_CAPTURE
                 ? N_("Only a broadcast service or a stream can be captured: choose another source")
                 : N_("A capture is played with the kind 'Replay a captured course'"));
         return -EINVAL;
     }
     char err[200];
-    if (sc_sched_entry_validate(&ed->e, err, sizeof(err)) < 0 ||
-        sc_sched_check_references(st->plan.entries, st->plan.n_entries, &ed->e, err, sizeof(err)) <
-            0) {
+    if (sch_entry_validate(&ed->e, err, sizeof(err)) < 0 ||
+        sch_check_references(st->plan.entries, st->plan.n_entries, &ed->e, err, sizeof(err)) < 0) {
         st_admin_message(st, true, "Cannot save: %s", err);
         return -EINVAL;
     }
     return 0;
 }
 
-int st_sched_editor_commit(struct sc_station *st, struct st_sched_editor *ed)
+int st_sched_editor_commit(struct st_station *st, struct st_sched_editor *ed)
 {
     bool added = ed->e.id == 0;
-    int rc = added ? sc_schedule_add(st->plan.schedule, &ed->e)
-                   : sc_schedule_update(st->plan.schedule, &ed->e);
+    int rc =
+        added ? sch_db_add(st->plan.schedule, &ed->e) : sch_db_update(st->plan.schedule, &ed->e);
     if (rc < 0) {
         st_admin_message(st, true, "Cannot save the course: %s", strerror(-rc));
         return 0;
     }
     char start[40];
-    sc_sched_format_local(ed->e.start_utc, ed->e.utc_offset_s, start, sizeof(start));
+    sch_format_local(ed->e.start_utc, ed->e.utc_offset_s, start, sizeof(start));
     SC_INFO(st->log, "menu: schedule entry %lld %s: \"%s\" at %s", (long long)ed->e.id,
             added ? "added" : "changed", ed->e.title, start);
-    char title[SC_SCHED_TITLE_MAX];
+    char title[SCH_TITLE_MAX];
     snprintf(title, sizeof(title), "%s", ed->e.title);
     st_sched_saved(st);
     st_admin_pop(st); /* ed is gone from here on */
@@ -399,10 +397,10 @@ int st_sched_editor_commit(struct sc_station *st, struct st_sched_editor *ed)
     return 0;
 }
 
-static int save(struct sc_station *st, struct st_sched_editor *ed)
+static int save(struct st_station *st, struct st_sched_editor *ed)
 {
     if (finished_entry(st, ed) < 0) return 0;
-    struct sc_sched_conflict *conflicts = NULL;
+    struct sch_conflict *conflicts = NULL;
     int n = st_sched_find_conflicts(st, &ed->e, &conflicts);
     if (n < 0) {
         st_admin_message(st, true, "Cannot check for conflicts: %s", strerror(-n));
@@ -414,40 +412,40 @@ static int save(struct sc_station *st, struct st_sched_editor *ed)
 
 /* ---- the page ---- */
 
-static int edit_action(struct sc_station *st, struct st_page *page, enum sc_action action,
+static int edit_action(struct st_station *st, struct st_page *page, enum rc_action action,
                        int64_t time_ns)
 {
     (void)time_ns;
     struct st_sched_editor *ed = page->state;
-    int field = page->focus, digit = sc_action_digit(action);
+    int field = page->focus, digit = rc_action_digit(action);
     if (ed->editing) {
         switch (action) {
-        case SC_ACTION_UP:
+        case RC_ACTION_UP:
             step(st, ed, field, +1);
             return 0;
-        case SC_ACTION_DOWN:
+        case RC_ACTION_DOWN:
             step(st, ed, field, -1);
             return 0;
-        case SC_ACTION_LEFT:
-        case SC_ACTION_RIGHT:
+        case RC_ACTION_LEFT:
+        case RC_ACTION_RIGHT:
             normalize(ed);
-            ed->part = wrap(ed->part + (action == SC_ACTION_RIGHT ? 1 : -1), 0, n_parts(field) - 1);
+            ed->part = wrap(ed->part + (action == RC_ACTION_RIGHT ? 1 : -1), 0, n_parts(field) - 1);
             return 0;
-        case SC_ACTION_OK:
+        case RC_ACTION_OK:
             if (on_keyboard_choice(ed, field)) {
                 picker_end(st, ed, false);
                 return st_page_keyboard_open(st, st_tr(st, "Title"),
-                                             ed->title_auto ? "" : ed->e.title,
-                                             SC_SCHED_TITLE_MAX - 1, title_typed, ed);
+                                             ed->title_auto ? "" : ed->e.title, SCH_TITLE_MAX - 1,
+                                             title_typed, ed);
             }
             picker_end(st, ed, true);
             return 0;
-        case SC_ACTION_BACK:
+        case RC_ACTION_BACK:
             picker_end(st, ed, false);
             return 0;
         default:
             if (digit >= 0) type_digit(st, ed, field, digit);
-            return digit >= 0 || action != SC_ACTION_MENU ? 0 : -ENOTSUP;
+            return digit >= 0 || action != RC_ACTION_MENU ? 0 : -ENOTSUP;
         }
     }
     if (st_page_list_move(page, (size_t)n_fields(ed), action) == 0) return 0;
@@ -457,10 +455,10 @@ static int edit_action(struct sc_station *st, struct st_page *page, enum sc_acti
         type_digit(st, ed, field, digit);
         return 0;
     }
-    if (action != SC_ACTION_OK) return -ENOTSUP;
+    if (action != RC_ACTION_OK) return -ENOTSUP;
     switch (field) {
     case F_UNTIL_END:
-        if (!ed->e.until_event_end && ed->e.source.type != SC_SOURCE_SERVICE) {
+        if (!ed->e.until_event_end && ed->e.source.type != SCH_SOURCE_SERVICE) {
             st_admin_message(st, true, "Only a broadcast service has events: choose a service");
             return 0;
         }
@@ -481,7 +479,7 @@ static int edit_action(struct sc_station *st, struct st_page *page, enum sc_acti
 }
 
 /* A picker row's value with the highlighted part as a byte range. */
-static const char *picker_value(struct sc_station *st, struct st_sched_editor *ed, int field,
+static const char *picker_value(struct st_station *st, struct st_sched_editor *ed, int field,
                                 struct st_menu *m, int *sel_start, int *sel_len)
 {
     const struct st_local *w = &ed->when;
@@ -523,12 +521,12 @@ static const char *picker_value(struct sc_station *st, struct st_sched_editor *e
     }
 }
 
-static void edit_view(struct sc_station *st, struct st_page *page, struct st_menu *m)
+static void edit_view(struct st_station *st, struct st_page *page, struct st_menu *m)
 {
     struct st_sched_editor *ed = page->state;
-    m->view.kind = SC_UI_MENU_LIST;
+    m->view.kind = UI_MENU_LIST;
     m->view.title = ed->e.id > 0 ? st_tr(st, "Edit the course") : st_tr(st, "New course");
-    char buf[SC_SCHED_LOCATION_MAX];
+    char buf[SCH_LOCATION_MAX];
     const char *values[F_COUNT] = {0};
     values[F_TITLE] = st_menu_str(m, "%s", ed->e.title);
     st_sched_source_label(st, &ed->e.source, ed->scan, buf, sizeof(buf));
@@ -554,7 +552,7 @@ static void edit_view(struct sc_station *st, struct st_page *page, struct st_men
                                                 N_("Save"),
                                                 N_("Delete this course")};
     for (int f = 0; f < n_fields(ed); f++) {
-        struct sc_ui_menu_item *it = st_menu_item(m, st_tr(st, labels[f]), values[f]);
+        struct ui_menu_item *it = st_menu_item(m, st_tr(st, labels[f]), values[f]);
         if (f == F_DURATION && ed->e.until_event_end) it->disabled = true;
         if (f == F_DELETE) it->warning = true;
         if (!ed->editing || f != page->focus) continue;
@@ -577,7 +575,7 @@ static void edit_view(struct sc_station *st, struct st_page *page, struct st_men
         m->view.hint = st_tr(st, "OK: change · digits: type · BACK: leave without saving");
 }
 
-static void edit_status(struct sc_station *st, struct st_page *page, struct sc_json *j)
+static void edit_status(struct st_station *st, struct st_page *page, struct sc_json *j)
 {
     struct st_sched_editor *ed = page->state;
     sc_json_key(j, "rows");
@@ -590,17 +588,17 @@ static void edit_status(struct sc_station *st, struct st_page *page, struct sc_j
     sc_json_kv_int(j, "part", ed->part);
     sc_json_kv_int(j, "entry_id", ed->e.id);
     sc_json_kv_string(j, "entry_title", ed->e.title);
-    char text[SC_SCHED_LOCATION_MAX];
-    sc_sched_source_format(&ed->e.source, text, sizeof(text));
+    char text[SCH_LOCATION_MAX];
+    sch_source_format(&ed->e.source, text, sizeof(text));
     sc_json_kv_string(j, "entry_source", text);
-    sc_json_kv_string(j, "entry_kind", sc_sched_kind_name(ed->e.kind));
-    sc_sched_repeat_format(ed->e.weekdays, text, sizeof(text));
+    sc_json_kv_string(j, "entry_kind", sch_kind_name(ed->e.kind));
+    sch_repeat_format(ed->e.weekdays, text, sizeof(text));
     sc_json_kv_string(j, "entry_repeat", text);
     (void)st;
 }
 
 /* The scan's names arrive by themselves: redraw while it runs. */
-static int64_t edit_deadline(struct sc_station *st, struct st_page *page)
+static int64_t edit_deadline(struct st_station *st, struct st_page *page)
 {
     (void)st;
     struct st_sched_editor *ed = page->state;
@@ -611,7 +609,7 @@ static int64_t edit_deadline(struct sc_station *st, struct st_page *page)
     return running ? sc_mono_ns() + 1000000000LL : INT64_MAX;
 }
 
-static void edit_destroy(struct sc_station *st, struct st_page *page)
+static void edit_destroy(struct st_station *st, struct st_page *page)
 {
     (void)st;
     struct st_sched_editor *ed = page->state;
@@ -630,8 +628,8 @@ static const struct st_page_ops edit_ops = {
     .destroy = edit_destroy,
 };
 
-int st_sched_editor_open(struct sc_station *st, const struct sc_sched_entry *prefill,
-                         int64_t day_utc, struct st_scan *scan)
+int st_sched_editor_open(struct st_station *st, const struct sch_entry *prefill, int64_t day_utc,
+                         struct st_scan *scan)
 {
     struct st_sched_editor *ed = calloc(1, sizeof(*ed));
     if (!ed) return -ENOMEM;
@@ -643,14 +641,14 @@ int st_sched_editor_open(struct sc_station *st, const struct sc_sched_entry *pre
         st_local_from_utc(prefill->start_utc, prefill->utc_offset_s, &ed->when);
         ed->counts_set = prefill->id > 0;
     } else {
-        sc_sched_entry_init(&ed->e);
+        sch_entry_init(&ed->e);
         ed->e.utc_offset_s = st->utc_offset_s;
         /* tomorrow at 19:30 (or the chosen day): the usual evening course */
         int64_t day = day_utc > 0 ? day_utc : st_now_utc(st) + 86400;
         st_local_from_utc(day, st->utc_offset_s, &ed->when);
         ed->when.hour = 19;
         ed->when.minute = 30;
-        ed->e.source.type = SC_SOURCE_SERVICE;
+        ed->e.source.type = SCH_SOURCE_SERVICE;
         ed->e.source.service_id = 1;
         struct st_scan_info info;
         if (ed->scan && st_scan_services(ed->scan, &info) == 0) {

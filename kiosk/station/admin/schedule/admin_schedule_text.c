@@ -53,33 +53,33 @@ int64_t st_month_start_utc(int year, int month, int32_t utc_offset_s)
     return st_local_to_utc(&l, utc_offset_s);
 }
 
-const char *st_sched_kind_label(struct sc_station *st, enum sc_sched_kind kind)
+const char *st_sched_kind_label(struct st_station *st, enum sch_kind kind)
 {
     switch (kind) {
-    case SC_SCHED_LIVE:
+    case SCH_LIVE:
         return st_tr(st, "Live");
-    case SC_SCHED_CAPTURE:
+    case SCH_CAPTURE:
         return st_tr(st, "Capture for later");
-    case SC_SCHED_REPLAY:
+    case SCH_REPLAY:
         return st_tr(st, "Replay a captured course");
     }
     return "?";
 }
 
-const char *st_weekday_short(struct sc_station *st, int weekday)
+const char *st_weekday_short(struct st_station *st, int weekday)
 {
     static const char *const names[7] = {N_("Mo"), N_("Tu"), N_("We"), N_("Th"),
                                          N_("Fr"), N_("Sa"), N_("Su")};
     return weekday >= 0 && weekday < 7 ? st_tr(st, names[weekday]) : "?";
 }
 
-void st_sched_repeat_label(struct sc_station *st, uint8_t weekdays, char *buf, size_t size)
+void st_sched_repeat_label(struct st_station *st, uint8_t weekdays, char *buf, size_t size)
 {
-    if (weekdays == SC_SCHED_ONCE) {
+    if (weekdays == SCH_ONCE) {
         snprintf(buf, size, "%s", st_tr(st, "once"));
         return;
     }
-    if ((weekdays & SC_SCHED_DAILY) == SC_SCHED_DAILY) {
+    if ((weekdays & SCH_DAILY) == SCH_DAILY) {
         snprintf(buf, size, "%s", st_tr(st, "daily"));
         return;
     }
@@ -107,19 +107,19 @@ static void service_name(struct st_scan *scan, int id, char *buf, size_t size)
     st_scan_info_free(&info);
 }
 
-void st_sched_source_label(struct sc_station *st, const struct sc_sched_source *source,
+void st_sched_source_label(struct st_station *st, const struct sch_source *source,
                            struct st_scan *scan, char *buf, size_t size)
 {
     char name[128];
     switch (source->type) {
-    case SC_SOURCE_SERVICE:
+    case SCH_SOURCE_SERVICE:
         service_name(scan, source->service_id, name, sizeof(name));
         if (name[0])
             snprintf(buf, size, "%s (%d)", name, source->service_id);
         else
             snprintf(buf, size, st_tr(st, "Service %d"), source->service_id);
         return;
-    case SC_SOURCE_CAPTURE:
+    case SCH_SOURCE_CAPTURE:
         for (size_t i = 0; i < st->plan.n_entries; i++)
             if (st->plan.entries[i].id == source->capture_entry_id) {
                 snprintf(buf, size, st_tr(st, "Capture of %s"), st->plan.entries[i].title);
@@ -128,19 +128,19 @@ void st_sched_source_label(struct sc_station *st, const struct sc_sched_source *
         snprintf(buf, size, st_tr(st, "Capture of entry %lld"),
                  (long long)source->capture_entry_id);
         return;
-    case SC_SOURCE_FILE: {
+    case SCH_SOURCE_FILE: {
         const char *slash = strrchr(source->location, '/');
         snprintf(buf, size, "%s", slash ? slash + 1 : source->location);
         return;
     }
-    case SC_SOURCE_URL:
+    case SCH_SOURCE_URL:
         snprintf(buf, size, "%s", source->location);
         return;
     }
     buf[0] = '\0';
 }
 
-void st_sched_duration_label(struct sc_station *st, const struct sc_sched_entry *e, char *buf,
+void st_sched_duration_label(struct st_station *st, const struct sch_entry *e, char *buf,
                              size_t size)
 {
     if (e->until_event_end)
@@ -149,24 +149,24 @@ void st_sched_duration_label(struct sc_station *st, const struct sc_sched_entry 
         snprintf(buf, size, st_tr(st, "%d min"), e->duration_min);
 }
 
-void st_sched_saved(struct sc_station *st)
+void st_sched_saved(struct st_station *st)
 {
     st_planner_load(st);
     st_planner_refresh_month(st);
     st->view_dirty = true;
 }
 
-int st_sched_find_conflicts(struct sc_station *st, const struct sc_sched_entry *candidate,
-                            struct sc_sched_conflict **out)
+int st_sched_find_conflicts(struct st_station *st, const struct sch_entry *candidate,
+                            struct sch_conflict **out)
 {
     *out = NULL;
-    int n = sc_sched_conflicts(st->plan.entries, st->plan.n_entries, candidate, &st->plan.query,
-                               NULL, 0);
+    int n =
+        sch_conflicts(st->plan.entries, st->plan.n_entries, candidate, &st->plan.query, NULL, 0);
     if (n <= 0) return n;
-    struct sc_sched_conflict *c = calloc((size_t)n, sizeof(*c));
+    struct sch_conflict *c = calloc((size_t)n, sizeof(*c));
     if (!c) return -ENOMEM;
-    int again = sc_sched_conflicts(st->plan.entries, st->plan.n_entries, candidate, &st->plan.query,
-                                   c, (size_t)n);
+    int again = sch_conflicts(st->plan.entries, st->plan.n_entries, candidate, &st->plan.query, c,
+                              (size_t)n);
     if (again < 0) {
         free(c);
         return again;
@@ -175,13 +175,12 @@ int st_sched_find_conflicts(struct sc_station *st, const struct sc_sched_entry *
     return again < n ? again : n;
 }
 
-bool st_sched_entry_conflicts(struct sc_station *st, const struct sc_sched_entry *entry)
+bool st_sched_entry_conflicts(struct st_station *st, const struct sch_entry *entry)
 {
-    return sc_sched_conflicts(st->plan.entries, st->plan.n_entries, entry, &st->plan.query, NULL,
-                              0) > 0;
+    return sch_conflicts(st->plan.entries, st->plan.n_entries, entry, &st->plan.query, NULL, 0) > 0;
 }
 
-const char *st_sched_station_stream(struct sc_station *st)
+const char *st_sched_station_stream(struct st_station *st)
 {
     if (st->source && st->source[0]) return st->source;
     if (st->demo) return st_demo_stream_path();
