@@ -10,25 +10,25 @@
 #include <stddef.h>
 #include <stdio.h>
 
-struct studycast_command {
+struct cli_command {
     const char *name;
     const char *summary;
     int (*run)(int argc, char **argv, struct sc_log *log);
 };
 
 /* NULL-terminated table, in the order `studycast --help` lists them. */
-extern const struct studycast_command studycast_commands[];
+extern const struct cli_command cli_commands[];
 
-int cmd_kiosk(int argc, char **argv, struct sc_log *log);
-int cmd_play(int argc, char **argv, struct sc_log *log);
-int cmd_bench(int argc, char **argv, struct sc_log *log);
-int cmd_schedule(int argc, char **argv, struct sc_log *log);
-int cmd_ctl(int argc, char **argv, struct sc_log *log);
-int cmd_record(int argc, char **argv, struct sc_log *log);
-int cmd_members(int argc, char **argv, struct sc_log *log);
-int cmd_verify(int argc, char **argv, struct sc_log *log);
-int cmd_probe(int argc, char **argv, struct sc_log *log);
-int cmd_pin(int argc, char **argv, struct sc_log *log);
+int cli_kiosk(int argc, char **argv, struct sc_log *log);
+int cli_play(int argc, char **argv, struct sc_log *log);
+int cli_bench(int argc, char **argv, struct sc_log *log);
+int cli_schedule(int argc, char **argv, struct sc_log *log);
+int cli_ctl(int argc, char **argv, struct sc_log *log);
+int cli_record(int argc, char **argv, struct sc_log *log);
+int cli_members(int argc, char **argv, struct sc_log *log);
+int cli_verify(int argc, char **argv, struct sc_log *log);
+int cli_probe(int argc, char **argv, struct sc_log *log);
+int cli_pin(int argc, char **argv, struct sc_log *log);
 
 /* ---- options: one const table per command, from which parsing, usage
  * errors and --help come (options.c; mpv's m_option in small). ---- */

@@ -116,7 +116,7 @@ static void print_report(const struct bench_args *a, const struct player_stats *
     }
 }
 
-int cmd_bench(int argc, char **argv, struct sc_log *log)
+int cli_bench(int argc, char **argv, struct sc_log *log)
 {
     struct bench_args a;
     struct cli_args pos;
@@ -134,8 +134,8 @@ int cmd_bench(int argc, char **argv, struct sc_log *log)
         fprintf(frames.md5_out, "#format: frame checksums\n#version: 2\n#hash: MD5\n"
                                 "#tb 0: stream time base\n#media_type 0: video\n");
     }
-    struct stop_signals signals;
-    if (stop_signals_start(&signals, stop_player) < 0) {
+    struct cli_stop_signals signals;
+    if (cli_stop_signals_start(&signals, stop_player) < 0) {
         fprintf(stderr, "studycast: cannot set up signal handling\n");
         return 1;
     }
@@ -151,10 +151,10 @@ int cmd_bench(int argc, char **argv, struct sc_log *log)
     struct player *player = NULL;
     if (player_create(&opts, &player) < 0) {
         fprintf(stderr, "studycast: cannot start the player: out of memory\n");
-        stop_signals_finish(&signals);
+        cli_stop_signals_finish(&signals);
         return 1;
     }
-    stop_signals_set_opaque(&signals, player);
+    cli_stop_signals_set_opaque(&signals, player);
     int status = 0;
     if (player_wait(player, -1) == PLAYER_FAILED) {
         fprintf(stderr, "studycast: %s\n", player_error(player));
@@ -162,8 +162,8 @@ int cmd_bench(int argc, char **argv, struct sc_log *log)
     }
     struct player_stats s;
     player_get_stats(player, &s);
-    stop_signals_set_opaque(&signals, NULL);
-    stop_signals_finish(&signals);
+    cli_stop_signals_set_opaque(&signals, NULL);
+    cli_stop_signals_finish(&signals);
     player_destroy(player); /* joins the decoder threads: `frames` is ours again */
     if (frames.md5_out && frames.md5_out != stdout && fclose(frames.md5_out) != 0)
         frames.write_errors++;

@@ -125,7 +125,7 @@ static void report_failure(const char *ipc, int rc, int timeout_ms)
     }
 }
 
-int cmd_ctl(int argc, char **argv, struct sc_log *log)
+int cli_ctl(int argc, char **argv, struct sc_log *log)
 {
     (void)log;
     struct ctl_args a;

@@ -56,7 +56,7 @@ static const struct cli_spec spec = {
     .options = options,
 };
 
-int cmd_kiosk(int argc, char **argv, struct sc_log *log)
+int cli_kiosk(int argc, char **argv, struct sc_log *log)
 {
     struct kiosk_args args = {.station = {.log = log}};
     struct cli_args pos;
@@ -68,8 +68,8 @@ int cmd_kiosk(int argc, char **argv, struct sc_log *log)
     opts.width = args.window.w;
     opts.height = args.window.h;
     if (args.language >= 0) opts.language = languages[args.language];
-    struct stop_signals signals;
-    if (stop_signals_start(&signals, st_station_stop) < 0) {
+    struct cli_stop_signals signals;
+    if (cli_stop_signals_start(&signals, st_station_stop) < 0) {
         fprintf(stderr, "studycast: cannot set up signal handling\n");
         return 1;
     }
@@ -78,13 +78,13 @@ int cmd_kiosk(int argc, char **argv, struct sc_log *log)
     if (rc < 0) {
         fprintf(stderr, "studycast: the kiosk cannot start (%s); see the messages above\n",
                 strerror(-rc));
-        stop_signals_finish(&signals);
+        cli_stop_signals_finish(&signals);
         return 1;
     }
-    stop_signals_set_opaque(&signals, station);
+    cli_stop_signals_set_opaque(&signals, station);
     if (atomic_load(&signals.stop)) st_station_stop(station); /* arrived during start-up */
     rc = st_station_run(station);
-    stop_signals_finish(&signals);
+    cli_stop_signals_finish(&signals);
     st_station_destroy(station);
     return rc < 0 ? 1 : 0;
 }

@@ -104,7 +104,7 @@ static int import_members(struct rec *rec, const char *path)
     return rc == 0 ? 0 : 1;
 }
 
-int cmd_members(int argc, char **argv, struct sc_log *log)
+int cli_members(int argc, char **argv, struct sc_log *log)
 {
     struct members_args a = {0};
     struct cli_args pos;

@@ -80,7 +80,7 @@ static int pin_status(const char *data_dir)
     return 0;
 }
 
-int cmd_pin(int argc, char **argv, struct sc_log *log)
+int cli_pin(int argc, char **argv, struct sc_log *log)
 {
     (void)log;
     struct pin_args a = {0};

@@ -31,7 +31,7 @@ struct play_args {
     int volume;
     int audio_channels, audio_rate;
     enum ui_renderer renderer;
-    struct play_session_opts session; /* session.title set: record a study session */
+    struct cli_session_opts session; /* session.title set: record a study session */
 };
 
 /* What the table parses into; parse_args turns it into play_args. */
@@ -238,7 +238,7 @@ static void change_channel(struct player *player, int step)
 /* What a remote action does in play. Returns true to quit. Actions that
  * need the kiosk's screens (menu, ok, digits ...) do nothing here. */
 static bool handle_action(enum rc_action action, struct player *player, struct ui *ui,
-                          struct play_session *session)
+                          struct cli_session *session)
 {
     char info[512];
     switch (action) {
@@ -246,7 +246,7 @@ static bool handle_action(enum rc_action action, struct player *player, struct u
         return true;
     case RC_ACTION_PLAY_PAUSE:
         player_set_paused(player, !player_paused(player));
-        play_session_paused(session, player_paused(player));
+        cli_session_paused(session, player_paused(player));
         break;
     case RC_ACTION_MUTE:
         player_set_muted(player, !player_muted(player));
@@ -278,7 +278,7 @@ static bool handle_action(enum rc_action action, struct player *player, struct u
 /* Returns true to quit: the window was closed, or a key meant quit. Window
  * changes need nothing: the ui marked itself for the next present. */
 static bool handle_event(const struct ui_event *ev, const struct rc_keymap *keymap,
-                         struct player *player, struct ui *ui, struct play_session *session,
+                         struct player *player, struct ui *ui, struct cli_session *session,
                          struct sc_log *log)
 {
     if (ev->type == UI_EVENT_QUIT) return true;
@@ -318,8 +318,8 @@ static void show_signal(struct ui *ui, const char *source, bool signal, bool *ou
 /* The core loop: present what is due, then sleep until the next deadline,
  * an input event or a wakeup. Returns the exit status. */
 static int run(struct player *player, struct ui *ui, const struct rc_keymap *keymap,
-               const struct play_args *a, struct stop_signals *signals,
-               struct play_session *session, struct sc_log *log)
+               const struct play_args *a, struct cli_stop_signals *signals,
+               struct cli_session *session, struct sc_log *log)
 {
     int64_t stop_at = a->duration > 0 ? sc_mono_ns() + (int64_t)(a->duration * 1e9) : 0;
     bool outage_shown = false;
@@ -333,16 +333,16 @@ static int run(struct player *player, struct ui *ui, const struct rc_keymap *key
         if (state == PLAYER_ENDED) return 0;
         bool signal = player_signal(player);
         show_signal(ui, a->source, signal, &outage_shown);
-        play_session_signal(session, signal); /* an outage is not credited */
+        cli_session_signal(session, signal); /* an outage is not credited */
         int64_t wait_ns;
         struct player_picture *picture = player_next_picture(player, &wait_ns);
         if (picture) ui_set_picture(ui, picture); /* the ui owns it now, and keeps it on screen */
         if (ui_present(ui) && picture) {
             player_presented(player, picture);
-            play_session_first_picture(session);
+            cli_session_first_picture(session);
         }
-        int64_t next_heartbeat = play_session_tick(session);
-        const char *problem = play_session_take_problem(session);
+        int64_t next_heartbeat = cli_session_tick(session);
+        const char *problem = cli_session_take_problem(session);
         if (problem) ui_toast(ui, problem, true, 0);
         if (next_heartbeat != INT64_MAX) {
             int64_t until = next_heartbeat - sc_mono_ns();
@@ -374,19 +374,19 @@ static int play(const struct play_args *a, const struct rc_keymap *keymap, int64
      * the window opens, both take time. Its wakeups reach the ui once there is one. */
     /* The record first: opening it closes a session a crash left open, and
      * bad members are refused before anything plays. */
-    struct play_session *session = NULL;
+    struct cli_session *session = NULL;
     if (a->session.title) {
-        int prep = play_session_prepare(&a->session, log, &session);
+        int prep = cli_session_prepare(&a->session, log, &session);
         if (prep != 0) return prep;
     }
     struct wakeup_target target = {.ui = NULL};
-    struct stop_signals signals;
-    if (stop_signals_start(&signals, wake_ui) < 0) {
+    struct cli_stop_signals signals;
+    if (cli_stop_signals_start(&signals, wake_ui) < 0) {
         fprintf(stderr, "studycast: cannot set up signal handling\n");
-        play_session_finish(session, false);
+        cli_session_finish(session, false);
         return 1;
     }
-    stop_signals_set_opaque(&signals, &target);
+    cli_stop_signals_set_opaque(&signals, &target);
     struct player_opts opts = {.source = a->source,
                                .service = a->service,
                                .threads = a->threads,
@@ -403,8 +403,8 @@ static int play(const struct play_args *a, const struct rc_keymap *keymap, int64
     struct player *player = NULL;
     if (player_create(&opts, &player) < 0) {
         fprintf(stderr, "studycast: cannot start the player: out of memory\n");
-        stop_signals_finish(&signals);
-        play_session_finish(session, false);
+        cli_stop_signals_finish(&signals);
+        cli_session_finish(session, false);
         return 1;
     }
     struct ui *ui = NULL;
@@ -417,8 +417,8 @@ static int play(const struct play_args *a, const struct rc_keymap *keymap, int64
     if (ui_create(&ui_opts, &ui) < 0) {
         fprintf(stderr, "studycast: cannot open a window (no display?)\n");
         player_destroy(player);
-        stop_signals_finish(&signals);
-        play_session_finish(session, false);
+        cli_stop_signals_finish(&signals);
+        cli_session_finish(session, false);
         return 1;
     }
     SC_DEBUG(log, "window ready %.0f ms after the process start",
@@ -432,7 +432,7 @@ static int play(const struct play_args *a, const struct rc_keymap *keymap, int64
     /* Quitting, a stop signal, --duration and the end of the stream all close
      * the session as complete (its played time says how much was seen); a
      * source that failed during playback leaves it interrupted. */
-    play_session_finish(session, status == 0);
+    cli_session_finish(session, status == 0);
     struct player_stats stats;
     player_get_stats(player, &stats);
     if (a->stats_path &&
@@ -440,12 +440,12 @@ static int play(const struct play_args *a, const struct rc_keymap *keymap, int64
         status == 0)
         status = 1;
     player_destroy(player);
-    stop_signals_finish(&signals); /* before the ui they wake goes away */
+    cli_stop_signals_finish(&signals); /* before the ui they wake goes away */
     ui_destroy(ui);
     return status;
 }
 
-int cmd_play(int argc, char **argv, struct sc_log *log)
+int cli_play(int argc, char **argv, struct sc_log *log)
 {
     int64_t start_ns = process_start_mono_ns(sc_mono_ns());
     SC_DEBUG(log, "play entered %.0f ms after the process start",

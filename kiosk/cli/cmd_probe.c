@@ -325,7 +325,7 @@ static int read_for(struct dmx_pipeline *p, const char *source, double duration,
     return status;
 }
 
-int cmd_probe(int argc, char **argv, struct sc_log *log)
+int cli_probe(int argc, char **argv, struct sc_log *log)
 {
     struct probe_args a;
     struct cli_args pos;

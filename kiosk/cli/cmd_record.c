@@ -372,7 +372,7 @@ static int cmd_check(const struct args *a, struct sc_log *log)
     return rc == 0 ? 0 : 1;
 }
 
-int cmd_record(int argc, char **argv, struct sc_log *log)
+int cli_record(int argc, char **argv, struct sc_log *log)
 {
     struct args a = {0};
     struct cli_args pos;

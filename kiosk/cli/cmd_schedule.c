@@ -454,7 +454,7 @@ static int cmd_remove(const struct options *o, struct sc_log *log)
     return 0;
 }
 
-int cmd_schedule(int argc, char **argv, struct sc_log *log)
+int cli_schedule(int argc, char **argv, struct sc_log *log)
 {
     struct options o = {0};
     struct cli_args pos;

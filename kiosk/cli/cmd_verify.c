@@ -50,7 +50,7 @@ static const struct cli_spec spec = {
     .args_name = "DIR",
 };
 
-int cmd_verify(int argc, char **argv, struct sc_log *log)
+int cli_verify(int argc, char **argv, struct sc_log *log)
 {
     (void)log;
     struct verify_args a;

@@ -8,14 +8,14 @@
 static void print_usage(FILE *out)
 {
     fprintf(out, "usage: studycast [--log-level LEVEL] COMMAND [ARGS]\n\ncommands:\n");
-    for (const struct studycast_command *c = studycast_commands; c->name; c++)
+    for (const struct cli_command *c = cli_commands; c->name; c++)
         fprintf(out, "  %-10s %s\n", c->name, c->summary);
     fprintf(out, "\n'studycast COMMAND --help' describes a command.\n");
 }
 
-static const struct studycast_command *find_command(const char *name)
+static const struct cli_command *find_command(const char *name)
 {
-    for (const struct studycast_command *c = studycast_commands; c->name; c++)
+    for (const struct cli_command *c = cli_commands; c->name; c++)
         if (strcmp(c->name, name) == 0) return c;
     return NULL;
 }
@@ -63,7 +63,7 @@ int main(int argc, char **argv)
         cmd_argc = argc - first + 1;
     }
 
-    const struct studycast_command *command = find_command(cmd_argv[0]);
+    const struct cli_command *command = find_command(cmd_argv[0]);
     if (!command) {
         fprintf(stderr, "studycast: '%s' is not a command\n", cmd_argv[0]);
         print_usage(stderr);

@@ -9,7 +9,7 @@
 
 #define MAX_MEMBERS 512
 
-struct play_session {
+struct cli_session {
     struct rec *rec;
     struct rec_session *session;
     char *title;
@@ -25,7 +25,7 @@ struct play_session {
 };
 
 /* Remembers a failed recording call for the screen; playback goes on. */
-static void note_failure(struct play_session *ps, const char *what, int code)
+static void note_failure(struct cli_session *ps, const char *what, int code)
 {
     if (code >= 0) return;
     snprintf(ps->problem_text, sizeof(ps->problem_text), "%s: %s", what, rec_strerror(code));
@@ -33,7 +33,7 @@ static void note_failure(struct play_session *ps, const char *what, int code)
     SC_ERR(ps->log, "%s", ps->problem_text);
 }
 
-static int split_members(struct play_session *ps, const char *list)
+static int split_members(struct cli_session *ps, const char *list)
 {
     if (!list || !*list) return 0;
     ps->member_list = strdup(list);
@@ -53,7 +53,7 @@ static int split_members(struct play_session *ps, const char *list)
 
 /* Every listed member must be on the roster: a typo must not silently leave
  * someone without credit. Returns 0, or prints why and returns -1. */
-static int check_roster(struct play_session *ps)
+static int check_roster(struct cli_session *ps)
 {
     if (ps->n_members == 0) return 0;
     struct rec_member *roster = NULL;
@@ -80,11 +80,11 @@ static int check_roster(struct play_session *ps)
     return missing ? -1 : 0;
 }
 
-int play_session_prepare(const struct play_session_opts *opts, struct sc_log *log,
-                         struct play_session **out)
+int cli_session_prepare(const struct cli_session_opts *opts, struct sc_log *log,
+                        struct cli_session **out)
 {
     *out = NULL;
-    struct play_session *ps = calloc(1, sizeof(*ps));
+    struct cli_session *ps = calloc(1, sizeof(*ps));
     if (!ps) {
         fprintf(stderr, "studycast play: out of memory\n");
         return 1;
@@ -96,12 +96,12 @@ int play_session_prepare(const struct play_session_opts *opts, struct sc_log *lo
     if (ret == -EEXIST || ret == -E2BIG) {
         fprintf(stderr, "studycast play: --members lists a member twice or more than %d\n",
                 MAX_MEMBERS);
-        play_session_finish(ps, false);
+        cli_session_finish(ps, false);
         return 2;
     }
     if (ret < 0) {
         fprintf(stderr, "studycast play: out of memory\n");
-        play_session_finish(ps, false);
+        cli_session_finish(ps, false);
         return 1;
     }
     struct rec_options ro = {.data_dir = opts->data_dir, .heartbeat_ms = opts->heartbeat_ms};
@@ -109,18 +109,18 @@ int play_session_prepare(const struct play_session_opts *opts, struct sc_log *lo
     if (ret < 0) {
         fprintf(stderr, "studycast play: cannot open the study record in %s: %s\n",
                 opts->data_dir ? opts->data_dir : REC_DEFAULT_DATA_DIR, rec_strerror(ret));
-        play_session_finish(ps, false);
+        cli_session_finish(ps, false);
         return 1;
     }
     if (check_roster(ps) < 0) {
-        play_session_finish(ps, false);
+        cli_session_finish(ps, false);
         return 2;
     }
     *out = ps;
     return 0;
 }
 
-void play_session_first_picture(struct play_session *ps)
+void cli_session_first_picture(struct cli_session *ps)
 {
     if (!ps || ps->opened) return;
     ps->opened = true;
@@ -136,7 +136,7 @@ void play_session_first_picture(struct play_session *ps)
     note_failure(ps, "recording playback", rec_session_playback(ps->session, REC_PLAYBACK_STARTED));
 }
 
-void play_session_paused(struct play_session *ps, bool paused)
+void cli_session_paused(struct cli_session *ps, bool paused)
 {
     if (!ps || ps->paused == paused) return;
     ps->paused = paused;
@@ -146,7 +146,7 @@ void play_session_paused(struct play_session *ps, bool paused)
             rec_session_playback(ps->session, paused ? REC_PLAYBACK_PAUSED : REC_PLAYBACK_RESUMED));
 }
 
-void play_session_signal(struct play_session *ps, bool present)
+void cli_session_signal(struct cli_session *ps, bool present)
 {
     if (!ps || ps->signal == present) return;
     ps->signal = present;
@@ -154,7 +154,7 @@ void play_session_signal(struct play_session *ps, bool present)
         note_failure(ps, "recording the signal", rec_session_signal(ps->session, present));
 }
 
-int64_t play_session_tick(struct play_session *ps)
+int64_t cli_session_tick(struct cli_session *ps)
 {
     if (!ps || !ps->session) return INT64_MAX;
     int ret = rec_session_tick(ps->session);
@@ -162,7 +162,7 @@ int64_t play_session_tick(struct play_session *ps)
     return rec_session_next_tick_ns(ps->session);
 }
 
-const char *play_session_take_problem(struct play_session *ps)
+const char *cli_session_take_problem(struct cli_session *ps)
 {
     if (!ps) return NULL;
     const char *problem = ps->problem;
@@ -170,7 +170,7 @@ const char *play_session_take_problem(struct play_session *ps)
     return problem;
 }
 
-void play_session_finish(struct play_session *ps, bool complete)
+void cli_session_finish(struct cli_session *ps, bool complete)
 {
     if (!ps) return;
     if (ps->session) {

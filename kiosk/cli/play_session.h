@@ -11,35 +11,35 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct play_session_opts {
+struct cli_session_opts {
     const char *title;    /* the course; UTF-8 */
     const char *members;  /* "001,002" or NULL: roster numbers present throughout */
     const char *data_dir; /* NULL: the record's default */
     int heartbeat_ms;     /* 0: the record's default (10 s) */
 };
 
-struct play_session;
+struct cli_session;
 
 /* Opens the record (which closes a session a crash left open) and checks
  * the members against the roster, before anything plays. On failure prints
  * one line on stderr and returns 1 (record unusable) or 2 (bad members). */
-int play_session_prepare(const struct play_session_opts *opts, struct sc_log *log,
-                         struct play_session **out);
+int cli_session_prepare(const struct cli_session_opts *opts, struct sc_log *log,
+                        struct cli_session **out);
 
 /* The first picture is on screen: the session opens, its members present
  * and playback started from now. Later calls do nothing. */
-void play_session_first_picture(struct play_session *ps);
-void play_session_paused(struct play_session *ps, bool paused);
+void cli_session_first_picture(struct cli_session *ps);
+void cli_session_paused(struct cli_session *ps, bool paused);
 /* The signal state as the player reports it; only changes are recorded. */
-void play_session_signal(struct play_session *ps, bool present);
+void cli_session_signal(struct cli_session *ps, bool present);
 /* Records a heartbeat when one is due; returns the CLOCK_MONOTONIC time
  * (sc_mono_ns) of the next one, INT64_MAX when no session is open. */
-int64_t play_session_tick(struct play_session *ps);
+int64_t cli_session_tick(struct cli_session *ps);
 /* A message for the screen if the last recording call failed (full disk,
  * read-only), else NULL; reading it clears it. */
-const char *play_session_take_problem(struct play_session *ps);
+const char *cli_session_take_problem(struct cli_session *ps);
 /* Stops playback in the record, closes the session (complete, or
  * interrupted if playback failed) and the record; frees ps. Accepts NULL. */
-void play_session_finish(struct play_session *ps, bool complete);
+void cli_session_finish(struct cli_session *ps, bool complete);
 
 #endif

@@ -12,12 +12,12 @@
 
 static void *watch(void *arg)
 {
-    struct stop_signals *s = arg;
+    struct cli_stop_signals *s = arg;
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGUSR1); /* sent by stop_signals_finish */
+    sigaddset(&set, SIGUSR1); /* sent by cli_stop_signals_finish */
     for (;;) {
         int sig = 0;
         if (sigwait(&set, &sig) != 0 || sig == SIGUSR1) return NULL;
@@ -28,7 +28,7 @@ static void *watch(void *arg)
     }
 }
 
-int stop_signals_start(struct stop_signals *s, void (*notify)(void *opaque))
+int cli_stop_signals_start(struct cli_stop_signals *s, void (*notify)(void *opaque))
 {
     atomic_init(&s->stop, false);
     atomic_init(&s->signal, 0);
@@ -48,12 +48,12 @@ int stop_signals_start(struct stop_signals *s, void (*notify)(void *opaque))
     return 0;
 }
 
-void stop_signals_set_opaque(struct stop_signals *s, void *opaque)
+void cli_stop_signals_set_opaque(struct cli_stop_signals *s, void *opaque)
 {
     atomic_store(&s->opaque, opaque);
 }
 
-void stop_signals_finish(struct stop_signals *s)
+void cli_stop_signals_finish(struct cli_stop_signals *s)
 {
     if (!s->started) return;
     pthread_kill(s->thread, SIGUSR1);

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct stop_signals {
+struct cli_stop_signals {
     atomic_bool stop;
     atomic_int signal;            /* the signal that asked for the stop, 0 */
     void (*notify)(void *opaque); /* called on the watcher thread; may be NULL */
@@ -21,11 +21,11 @@ struct stop_signals {
 /* Blocks SIGINT and SIGTERM in the calling thread (and so in every thread
  * created afterwards) and starts the watcher. Call before creating threads.
  * Returns 0 or a negative error code. */
-int stop_signals_start(struct stop_signals *s, void (*notify)(void *opaque));
+int cli_stop_signals_start(struct cli_stop_signals *s, void (*notify)(void *opaque));
 /* Sets what notify is called with (NULL: notify is not called). */
-void stop_signals_set_opaque(struct stop_signals *s, void *opaque);
+void cli_stop_signals_set_opaque(struct cli_stop_signals *s, void *opaque);
 /* Stops the watcher thread. Accepts a never-started one. */
-void stop_signals_finish(struct stop_signals *s);
+void cli_stop_signals_finish(struct cli_stop_signals *s);
 
 /* The monotonic time (sc_mono_ns) at which this process started, from
  * /proc/self/stat (10 ms resolution); `fallback` if that cannot be read. */

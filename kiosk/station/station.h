@@ -56,7 +56,7 @@ int st_station_create(const struct st_station_opts *opts, struct st_station **ou
  * course still running is stopped and its session closed as interrupted (a
  * restart within its slot resumes it). Returns 0 or a negative code. */
 int st_station_run(struct st_station *station);
-/* Any thread (signal-safe in the sense of the stop_signals watcher): asks
+/* Any thread (signal-safe in the sense of the cli_stop_signals watcher): asks
  * the loop to end soon. */
 void st_station_stop(void *station);
 void st_station_destroy(struct st_station *station); /* accepts NULL */
