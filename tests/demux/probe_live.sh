@@ -2,13 +2,14 @@
 # `studycast probe udp://...` on a live stream for --duration seconds of wall
 # time, with the sender pausing for 3 s: the outage appears in the JSON.
 set -eu
+. "$(dirname "$0")/../lib.sh"
 studycast=$1
 media=$2
 dir=$(mktemp -d)
 probe=
 cleanup() { [ -n "$probe" ] && kill "$probe" 2>/dev/null; rm -rf "$dir"; }
 trap cleanup EXIT
-port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 "$studycast" probe "udp://127.0.0.1:$port" --duration 6.5 --json > "$dir/out.json" &
 probe=$!
 sleep 0.3

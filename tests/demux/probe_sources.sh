@@ -2,6 +2,7 @@
 # The same capture through other sources: standard input, HTTP (a local
 # python3 http.server) and a file cut short by --duration of stream time.
 set -eu
+. "$(dirname "$0")/../lib.sh"
 studycast=$1
 media=$2
 dir=$(mktemp -d)
@@ -22,12 +23,12 @@ python3 -c "$check" "$dir/stdin.json"
 
 # HTTP
 cp "$cap" "$dir/cap.ts"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port tcp)
 (cd "$dir" && exec python3 -m http.server "$port" --bind 127.0.0.1 > /dev/null 2>&1) &
 server=$!
 i=0
 until python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/cap.ts')" 2>/dev/null; do
-  i=$((i + 1)); [ $i -gt 50 ] && { echo "http server did not start"; exit 1; }
+  i=$((i + 1)); [ $i -gt 50 ] && fail "the http server did not start"
   sleep 0.1
 done
 "$studycast" probe "http://127.0.0.1:$port/cap.ts" --json > "$dir/http.json"

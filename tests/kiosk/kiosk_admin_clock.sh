@@ -8,30 +8,10 @@ set -eu
 S=$1
 W=$2
 . "$(dirname "$0")/lib.sh"
-rm -rf "$W"
-mkdir -p "$W/data"
+test_workdir data
 D=$W/data
-KIOSK_PID=
-SENDER_PID=
-RELAY_PID=
-trap 'kill -KILL $KIOSK_PID $SENDER_PID $RELAY_PID 2>/dev/null || true' EXIT
 
 OFFSET=75 # broadcast time - system time, s
-free_port() {
-  python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-focus_row() { # focus_row ENGLISH CHINESE: down until that row has the focus
-  downs=$(field menu | python3 -c '
-import json, sys
-m = json.load(sys.stdin)
-for i, it in enumerate(m["items"]):
-    if sys.argv[1] in it["label"] or sys.argv[2] in it["label"]:
-        print(" ".join(["down"] * ((i - m["focus"]) % len(m["items"])))); break
-else:
-    sys.exit("no row " + sys.argv[1])' "$1" "$2") || fail "no row '$1' on page $(mfield page)"
-  # shellcheck disable=SC2086
-  [ -z "$downs" ] || press $downs
-}
 
 # a station with a course tomorrow; the administrator chooses the system clock
 make_fixture "$W/course.ts" 60

@@ -11,17 +11,14 @@
 # usage: kiosk_admin_export_slow.sh STUDYCAST WORKDIR RECORD_FIXTURE
 set -eu
 S=$1 W=$2 FIXTURE=$3
-rm -rf "$W" && mkdir -p "$W"
 . "$(dirname "$0")/lib.sh"
+test_workdir
 if ! command -v strace > /dev/null || ! strace -f -qq -o /dev/null -e trace=fsync true 2>/dev/null; then
   echo "skipped: strace cannot trace here"
   exit 77
 fi
 D=$W/data M=$W/media
 mkdir -p "$M/SLOW"
-STRACE_PID=
-KIOSK_PID=
-trap 'kill -KILL $KIOSK_PID $STRACE_PID 2>/dev/null || true' EXIT
 
 "$FIXTURE" "$D" || fail "record_fixture"
 "$S" schedule add --title "明年的课" --source /dev/null --start "$(local_time +86400)" \
@@ -34,12 +31,7 @@ SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy strace -f -qq -o /dev/null -e trace=
   -e inject=fsync,fdatasync:delay_enter=400000 "$S" --log-level debug kiosk --data-dir "$D" \
   --ipc "$W/sock" --media-dir "$M" --lead-minutes 0 >> "$W/kiosk.log" 2>&1 &
 STRACE_PID=$!
-i=0
-while [ ! -S "$W/sock" ]; do
-  kill -0 "$STRACE_PID" 2>/dev/null || fail "the kiosk exited at start-up"
-  i=$((i + 1)); [ $i -gt 600 ] && fail "no control socket after 60 s"
-  sleep 0.1
-done
+wait_socket "$W/sock" "$STRACE_PID" 60 "the kiosk (under strace)"
 KIOSK_PID=$(pgrep -P "$STRACE_PID" | head -n 1)
 
 press menu 2 4 6 8 ok

@@ -10,12 +10,9 @@
 # usage: kiosk_admin_guide.sh STUDYCAST WORKDIR STUDYCAST_DEMO_SI
 set -eu
 S=$1 W=$2 SI=$3
-rm -rf "$W" && mkdir -p "$W"
 . "$(dirname "$0")/lib.sh"
+test_workdir data
 D=$W/data
-mkdir -p "$D"
-KIOSK_PID=
-trap 'kill "$KIOSK_PID" 2>/dev/null || true' EXIT
 
 goto_field() {
   i=0

@@ -8,12 +8,9 @@
 # a member added by the import checks in at the next course).
 set -eu
 S=$1 W=$2
-rm -rf "$W" && mkdir -p "$W"
 . "$(dirname "$0")/lib.sh"
+test_workdir data media
 D=$W/data M=$W/media
-mkdir -p "$D" "$M"
-KIOSK_PID=
-trap 'kill "$KIOSK_PID" 2>/dev/null || true' EXIT
 
 members_json() { "$S" members list --json --data-dir "$D"; }
 

@@ -6,11 +6,9 @@
 # file keeps the menu shut with a clear message.
 set -eu
 S=$1 W=$2
-rm -rf "$W" && mkdir -p "$W"
 . "$(dirname "$0")/lib.sh"
+test_workdir data
 D=$W/data
-mkdir -p "$D"
-trap 'kill "$KIOSK_PID" 2>/dev/null || true' EXIT
 
 
 # a real station (not the demo): one course planned for tomorrow

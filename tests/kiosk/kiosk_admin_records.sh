@@ -16,12 +16,9 @@
 # usage: kiosk_admin_records.sh STUDYCAST WORKDIR RECORD_FIXTURE
 set -eu
 S=$1 W=$2 FIXTURE=$3
-rm -rf "$W" && mkdir -p "$W"
 . "$(dirname "$0")/lib.sh"
+test_workdir media/STICK
 D=$W/data M=$W/media
-mkdir -p "$M/STICK"
-KIOSK_PID=
-trap 'kill "$KIOSK_PID" 2>/dev/null || true' EXIT
 
 
 "$FIXTURE" "$D" || fail "record_fixture"

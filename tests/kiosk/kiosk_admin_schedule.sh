@@ -9,12 +9,9 @@
 # navigation (days, weeks, months, the day's list) works.
 set -eu
 S=$1 W=$2
-rm -rf "$W" && mkdir -p "$W"
 . "$(dirname "$0")/lib.sh"
+test_workdir data
 D=$W/data
-mkdir -p "$D"
-KIOSK_PID=
-trap 'kill "$KIOSK_PID" 2>/dev/null || true' EXIT
 
 # json of the schedule
 listing() { "$S" schedule list --json --data-dir "$D" > "$W/list.json" || fail "schedule list"; }
@@ -27,14 +24,6 @@ m = json.load(sys.stdin)
 print((m["rows"].index(sys.argv[1]) - m["focus"]) % len(m["rows"]))' "$1") || fail "no row '$1' in the editor"
   [ "$n" -gt 0 ] && press $(yes down | head -n "$n")
   expect menu.field "$1"
-}
-# kb_type TEXT: arrows and OK over the on-screen keyboard (kb_keys.py)
-kb_type() {
-  keys=$(field menu | python3 -c 'import json,sys; m=json.load(sys.stdin); print(m["focus"], str(m["lower"]).lower())' |
-    { read -r focus lower; python3 "$(dirname "$0")/kb_keys.py" "$focus" "$lower" "$1"; }) ||
-    fail "kb_keys"
-  # shellcheck disable=SC2086
-  press $keys
 }
 # goto_month YYYY-MM with right (list) or channel_up (calendar)
 goto_month() {

@@ -9,25 +9,11 @@
 # usage: kiosk_admin_services.sh STUDYCAST WORKDIR STREAM.ts
 set -eu
 S=$1 W=$2 STREAM=$3
-rm -rf "$W" && mkdir -p "$W"
 . "$(dirname "$0")/lib.sh"
+test_workdir data
 D=$W/data
-mkdir -p "$D"
-trap 'kill "$KIOSK_PID" 2>/dev/null || true' EXIT
 [ -s "$STREAM" ] || fail "no stream $STREAM"
 
-focus_row() { # focus_row ENGLISH CHINESE: Down until that row has the focus
-  downs=$(field menu | python3 -c '
-import json, sys
-m = json.load(sys.stdin)
-for i, it in enumerate(m["items"]):
-    if sys.argv[1] in it["label"] or sys.argv[2] in it["label"]:
-        print(" ".join(["down"] * ((i - m["focus"]) % len(m["items"])))); break
-else:
-    sys.exit("no row " + sys.argv[1])' "$1" "$2") || fail "no row '$1' on page $(mfield page)"
-  # shellcheck disable=SC2086
-  [ -z "$downs" ] || press $downs
-}
 setting() { "$S" record settings --data-dir "$D" | sed -n "s/^$1 *//p"; }
 
 make_fixture "$W/course.ts" 4

@@ -7,11 +7,9 @@
 # public key as `studycast record settings` and checks the record.
 set -eu
 S=$1 W=$2
-rm -rf "$W" && mkdir -p "$W"
 . "$(dirname "$0")/lib.sh"
+test_workdir data
 D=$W/data
-mkdir -p "$D"
-trap 'kill "$KIOSK_PID" 2>/dev/null || true' EXIT
 
 # the value of the menu row whose label contains $1 (English or Chinese: $2)
 row_value() {
@@ -23,33 +21,12 @@ for it in json.load(sys.stdin):
 else:
     sys.exit("no row " + sys.argv[1])' "$1" "$2" || fail "no row '$1' on page $(mfield page)"
 }
-# focus_row ENGLISH CHINESE: down until the row with that label has the focus
-focus_row() {
-  downs=$(field menu | python3 -c '
-import json, sys
-m = json.load(sys.stdin)
-for i, it in enumerate(m["items"]):
-    if sys.argv[1] in it["label"] or sys.argv[2] in it["label"]:
-        print(" ".join(["down"] * ((i - m["focus"]) % len(m["items"])))); break
-else:
-    sys.exit("no row " + sys.argv[1])' "$1" "$2") || fail "no row '$1' on page $(mfield page)"
-  # shellcheck disable=SC2086
-  [ -z "$downs" ] || press $downs
-}
 # enter_section ENGLISH CHINESE: MENU, the PIN, then the root page's section
 enter_section() {
   press menu 2 4 6 8 ok
   expect menu.page root
   focus_row "$1" "$2"
   press ok
-}
-# kb_type TEXT: arrows and OK over the on-screen keyboard
-kb_type() {
-  keys=$(field menu | python3 -c 'import json,sys; m=json.load(sys.stdin); print(m["focus"], str(m["lower"]).lower())' |
-    { read -r focus lower; python3 "$(dirname "$0")/kb_keys.py" "$focus" "$lower" "$1"; }) ||
-    fail "kb_keys"
-  # shellcheck disable=SC2086
-  press $keys
 }
 setting() { # setting KEY: as `studycast record settings` prints it
   "$S" record settings --data-dir "$D" | sed -n "s/^$1 *//p"

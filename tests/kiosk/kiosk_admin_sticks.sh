@@ -10,22 +10,13 @@
 # usage: kiosk_admin_sticks.sh STUDYCAST WORKDIR RECORD_FIXTURE
 set -eu
 S=$1 W=$2 FIXTURE=$3
-if [ "${KIOSK_IN_NAMESPACE:-}" != 1 ]; then
-  rm -rf "$W"
-  mkdir -p "$W"
-  if ! unshare -m --propagation private true 2>/dev/null; then
-    echo "skipped: no private mount namespace (needs root)"
-    exit 77
-  fi
-  KIOSK_IN_NAMESPACE=1 exec unshare -m --propagation private sh "$0" "$@"
-fi
 . "$(dirname "$0")/lib.sh"
+in_private_mount_namespace "$@"
+test_workdir media/FULL media/GOOD media/LOCKED
 D=$W/data M=$W/media
-mkdir -p "$M/FULL" "$M/GOOD" "$M/LOCKED"
 mount -t tmpfs -o size=16k tmpfs "$M/FULL" || fail "mount the full stick"
 mount -t tmpfs -o ro,size=1m tmpfs "$M/LOCKED" || fail "mount the read-only stick"
-KIOSK_PID=
-trap 'kill -KILL $KIOSK_PID 2>/dev/null || true; umount "$M/FULL" "$M/LOCKED" 2>/dev/null || true' EXIT
+trap 'cleanup_procs; umount "$M/FULL" "$M/LOCKED" 2>/dev/null || true' EXIT
 
 
 "$FIXTURE" "$D" || fail "record_fixture"

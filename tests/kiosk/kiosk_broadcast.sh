@@ -17,21 +17,13 @@ set -eu
 S=$1
 W=$2
 . "$(dirname "$0")/lib.sh"
-rm -rf "$W"
-mkdir -p "$W/data"
-KIOSK_PID=
-SENDER_PID=
-RELAY_PID=
-trap 'kill -KILL $KIOSK_PID $SENDER_PID $RELAY_PID 2>/dev/null || true' EXIT
+test_workdir data
 
 OFFSET=75      # broadcast time - system time, s
 LEAD=30        # the course starts this long after launch (broadcast time)
 EVENT_LEFT=45  # the present event ends this long after the course's start
 # a loaded (sanitizer) run notices the slot's end a loop turn or two late
 SLACK=${STUDYCAST_TEST_SLACK:-1}
-free_port() {
-  python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 IN_PORT=$(free_port)
 PORT=$(free_port)
 make_fixture "$W/course.ts" 150

@@ -15,13 +15,9 @@ set -eu
 S=$1
 W=$2
 . "$(dirname "$0")/lib.sh"
-rm -rf "$W"
-mkdir -p "$W/data"
-KIOSK_PID=
-SENDER_PID=
-trap 'kill -KILL $KIOSK_PID $SENDER_PID 2>/dev/null || true' EXIT
+test_workdir data
 
-PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 # service 1: 352x288, service 2: 320x240, each with its own sound
 ffmpeg -nostdin -loglevel error -y -f lavfi -i testsrc2=size=352x288:rate=25 \
   -f lavfi -i testsrc=size=320x240:rate=25 -f lavfi -i sine=frequency=1000:sample_rate=48000 \

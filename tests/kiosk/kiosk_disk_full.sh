@@ -8,19 +8,10 @@
 set -eu
 S=$1
 W=$2
-if [ "${KIOSK_IN_NAMESPACE:-}" != 1 ]; then
-  rm -rf "$W"
-  mkdir -p "$W/data"
-  if ! unshare -m --propagation private true 2>/dev/null; then
-    echo "skipped: no private mount namespace (needs root)"
-    exit 77
-  fi
-  KIOSK_IN_NAMESPACE=1 exec unshare -m --propagation private sh "$0" "$@"
-fi
 . "$(dirname "$0")/lib.sh"
+in_private_mount_namespace "$@"
+test_workdir data
 mount -t tmpfs -o size=8m tmpfs "$W/data" || fail "mount tmpfs"
-KIOSK_PID=
-trap 'kill -KILL $KIOSK_PID 2>/dev/null || true' EXIT
 
 make_fixture "$W/course.ts" 120
 roster_csv "$W/roster.csv"

@@ -11,10 +11,7 @@ set -eu
 S=$1
 W=$2
 . "$(dirname "$0")/lib.sh"
-rm -rf "$W"
-mkdir -p "$W/data"
-trap 'kill -KILL $KIOSK_PID 2>/dev/null || true' EXIT
-KIOSK_PID=
+test_workdir data
 
 SLOT_S=60 # the schedule's 1 minute; the file is longer
 make_fixture "$W/course.ts" 90

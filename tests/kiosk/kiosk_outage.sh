@@ -7,14 +7,9 @@ set -eu
 S=$1
 W=$2
 . "$(dirname "$0")/lib.sh"
-rm -rf "$W"
-mkdir -p "$W/data"
-KIOSK_PID=
-SENDER_PID=
-trap 'kill -KILL $KIOSK_PID $SENDER_PID 2>/dev/null || true' EXIT
+test_workdir data
 
-# a free UDP port, from the kernel
-PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 make_fixture "$W/course.ts" 20
 send() {
   ffmpeg -loglevel error -re -stream_loop -1 -i "$W/course.ts" -c copy -f mpegts \

@@ -13,10 +13,7 @@ S=$1
 W=$2
 MODE=$3
 . "$(dirname "$0")/lib.sh"
-rm -rf "$W"
-mkdir -p "$W/data"
-KIOSK_PID=
-trap 'kill -KILL $KIOSK_PID 2>/dev/null || true' EXIT
+test_workdir data
 
 make_fixture "$W/course.ts" 120
 roster_csv "$W/roster.csv"

@@ -14,33 +14,10 @@ set -eu
 S=$1
 W=$2
 . "$(dirname "$0")/lib.sh"
-rm -rf "$W"
-mkdir -p "$W/data" "$W/shots"
-KIOSK_PID=
-XVFB_PID=
-SENDER_PID=
-RELAY_PID=
-trap 'kill -KILL $KIOSK_PID 2>/dev/null || true; kill -TERM $XVFB_PID 2>/dev/null || true' EXIT
+test_workdir data shots
 
-for tool in Xvfb xdotool import; do
-  command -v $tool > /dev/null || fail "$tool is not installed (packaging/deps.sh test)"
-done
-exec 5> "$W/display"
-Xvfb -displayfd 5 -screen 0 1280x720x24 -nolisten tcp > "$W/xvfb.log" 2>&1 &
-XVFB_PID=$!
-i=0
-while [ ! -s "$W/display" ]; do
-  i=$((i + 1)); [ $i -gt 100 ] && fail "Xvfb did not start"
-  sleep 0.1
-done
-DISPLAY=:$(cat "$W/display")
-export DISPLAY
-
-shot() { # shot NAME: the whole screen as the TV shows it
-  sleep 0.4 # the flip after the last key
-  import -window root "$W/shots/$1.png" || fail "screenshot $1"
-}
-key() { xdotool key --delay 120 "$@"; sleep 0.3; }
+need_tools Xvfb xdotool import
+xvfb_start 1280x720
 
 COURSE_S=40
 make_fixture "$W/course.ts" $COURSE_S
@@ -49,9 +26,7 @@ roster_csv "$W/roster.csv"
 "$S" schedule add --title "乡村振兴课堂：现代农业种植技术" --source "$W/course.ts" \
   --start "$(local_time +10)" --duration 2 --data-dir "$W/data" > /dev/null || fail "schedule"
 
-KIOSK_X=1 kiosk_start "$W/data"
-xdotool mousemove 640 360 # no window manager: keys go to the window under the pointer
-sleep 1
+kiosk_start_x "$W/data"
 shot 01-$(field screen)
 wait_for screen rollcall 20
 session=$(field session_id)
@@ -104,8 +79,8 @@ json_check "$W/report.json" \
 # A live broadcast (UDP on 127.0.0.1, with the SDT/EIT a head-end sends, see
 # si_relay.py) on a second station: PRETUNE with the service and the event,
 # PLAYING's info overlay with them, and OUTAGE while the sender is stopped.
-IN_PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+IN_PORT=$(free_port)
+PORT=$(free_port)
 now=$(date +%s)
 python3 "$(dirname "$0")/si_relay.py" "$IN_PORT" "$PORT" --service "1:乡村教育频道:县农业局" \
   --event "1:$((now - 600)):3600:果树修剪与病虫害防治" > "$W/relay.log" 2>&1 &
@@ -115,14 +90,12 @@ send() {
     "udp://127.0.0.1:$IN_PORT?pkt_size=1316" &
   SENDER_PID=$!
 }
-trap 'kill -KILL $KIOSK_PID $SENDER_PID $RELAY_PID 2>/dev/null || true; kill -TERM $XVFB_PID 2>/dev/null || true' EXIT
 send
 mkdir -p "$W/live"
 "$S" members import "$W/roster.csv" --data-dir "$W/live" > /dev/null || fail "import"
 "$S" schedule add --title "直播：果树管理" --source "service:1@udp://127.0.0.1:$PORT" \
   --start "$(local_time +25)" --duration 1 --data-dir "$W/live" > /dev/null || fail "schedule"
-KIOSK_X=1 kiosk_start "$W/live"
-xdotool mousemove 640 360
+kiosk_start_x "$W/live"
 wait_for screen pretune 10
 wait_for signal good 15
 wait_for event_title "果树修剪与病虫害防治" 10

@@ -9,29 +9,10 @@
 # usage: kiosk_x11_admin_records.sh STUDYCAST WORKDIR RECORD_FIXTURE
 set -eu
 S=$1 W0=$2 FIXTURE=$3
-rm -rf "$W0"
-mkdir -p "$W0"
 W=$W0
 . "$(dirname "$0")/lib.sh"
-for tool in Xvfb xdotool import; do
-  command -v $tool > /dev/null || fail "$tool is not installed (packaging/deps.sh test)"
-done
-KIOSK_PID=
-XVFB_PID=
-trap 'kill -KILL $KIOSK_PID 2>/dev/null || true; kill -TERM $XVFB_PID 2>/dev/null || true' EXIT
-
-shot() { # shot NAME: the whole screen as the TV shows it
-  sleep 0.5 # the flip after the last key
-  import -window root "$W/shots/$1.png" || fail "screenshot $1"
-}
-key() { xdotool key --delay 150 "$@"; sleep 0.3; }
-# section_digit PATTERN: the root page's row number whose label matches
-section_digit() {
-  field menu.items | python3 -c '
-import json, re, sys
-rows = [i for i, x in enumerate(json.load(sys.stdin)) if re.search(sys.argv[1], x["label"])]
-print(rows[0] + 1 if rows else 0)' "$1"
-}
+test_workdir
+need_tools Xvfb xdotool import
 
 run_size() { # run_size WIDTH HEIGHT
   W=$W0/${1}x$2
@@ -52,19 +33,8 @@ CSV
   printf 'number,name,category,card\n001,张三,党员,C001\n002,李四,党员,C002\n003,王五,干部,\n004,赵六,群众,\n005,"钱七, 小",群众,\n006,孙八,群众,\n007,周九,群众,C007\n' \
     > "$W/media/KINGSTON/花名册.csv"
 
-  exec 5> "$W/display"
-  Xvfb -displayfd 5 -screen 0 "${1}x${2}x24" -nolisten tcp > "$W/xvfb.log" 2>&1 &
-  XVFB_PID=$!
-  i=0
-  while [ ! -s "$W/display" ]; do
-    i=$((i + 1)); [ $i -gt 100 ] && fail "Xvfb did not start"
-    sleep 0.1
-  done
-  DISPLAY=:$(cat "$W/display")
-  export DISPLAY
-  KIOSK_X=1 kiosk_start "$D" --media-dir "$W/media" --lead-minutes 0
-  xdotool mousemove $(($1 / 2)) $(($2 / 2)) # no window manager: keys go to the window under the pointer
-  sleep 1
+  xvfb_start "${1}x$2"
+  kiosk_start_x "$D" --media-dir "$W/media" --lead-minutes 0
   key m 2 4 6 8 Return
   wait_for menu.page root 5
 
@@ -114,8 +84,7 @@ CSV
   "$S" verify "$W/media/KINGSTON/$folder" --key "$D/station.pub" > /dev/null ||
     fail "verify $folder"
   kiosk_stop
-  kill -TERM "$XVFB_PID" 2>/dev/null || true
-  wait "$XVFB_PID" 2>/dev/null || true
+  xvfb_stop
   for name in 01-members-roster 02-import-files 03-import-errors 04-import-done \
     05-report-2026-11 06-report-2026-10 07-export-sticks 08-export-verified; do
     [ -s "$W/shots/$name.png" ] || fail "no screenshot $name"

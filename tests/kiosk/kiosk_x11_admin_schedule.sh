@@ -13,33 +13,9 @@ S=$1
 W=$2
 SI=$3
 . "$(dirname "$0")/lib.sh"
-rm -rf "$W"
-mkdir -p "$W/shots"
-KIOSK_PID=
-XVFB_PID=
-trap 'kill -KILL $KIOSK_PID 2>/dev/null || true; kill -TERM $XVFB_PID 2>/dev/null || true' EXIT
+test_workdir shots
+need_tools Xvfb xdotool import
 
-for tool in Xvfb xdotool import; do
-  command -v $tool > /dev/null || fail "$tool is not installed (packaging/deps.sh test)"
-done
-
-shot() { # shot NAME: the whole screen as the TV shows it
-  sleep 0.5 # the flip after the last key
-  import -window root "$W/shots/$SIZE-$1.png" || fail "screenshot $1"
-}
-key() { xdotool key --delay 120 "$@"; sleep 0.3; }
-# down_to ENGLISH CHINESE: Down until the row with that label has the focus
-down_to() {
-  n=$(field menu | python3 -c '
-import json, sys
-m = json.load(sys.stdin)
-for i, it in enumerate(m["items"]):
-    if sys.argv[1] in it["label"] or sys.argv[2] in it["label"]:
-        print((i - max(m["focus"], 0)) % len(m["items"])); break
-else:
-    sys.exit("no row " + sys.argv[1])' "$1" "$2") || fail "no row '$1' on $(mfield page)"
-  while [ "$n" -gt 0 ]; do key Down; n=$((n - 1)); done
-}
 goto_field() {
   i=0
   until [ "$(mfield field)" = "$1" ]; do
@@ -53,18 +29,10 @@ NOW=$(date +%s)
 
 run_size() { # run_size NAME WxH
   SIZE=$1
+  SHOT_PREFIX=$SIZE-
   D=$W/$SIZE/data
   mkdir -p "$D"
-  exec 5> "$W/$SIZE.display"
-  Xvfb -displayfd 5 -screen 0 "${2}x24" -nolisten tcp > "$W/$SIZE.xvfb.log" 2>&1 &
-  XVFB_PID=$!
-  i=0
-  while [ ! -s "$W/$SIZE.display" ]; do
-    i=$((i + 1)); [ $i -gt 100 ] && fail "Xvfb did not start"
-    sleep 0.1
-  done
-  DISPLAY=:$(cat "$W/$SIZE.display")
-  export DISPLAY
+  xvfb_start "$2" "$SIZE"
 
   # the month: a daily course, a weekly one, two that overlap tomorrow
   tomorrow=$(TZ=Asia/Shanghai date -d "+1 day" +%Y-%m-%d)
@@ -76,9 +44,7 @@ run_size() { # run_size NAME WxH
   add --title "乡村法律知识" --source "udp://239.1.1.1:5000" --start "${tomorrow}T20:00:00+08:00" \
     --duration 60 --force
   echo 2468 | "$S" pin set --data-dir "$D" > /dev/null || fail "pin set"
-  KIOSK_X=1 kiosk_start "$D" --lead-minutes 0 --source "$W/eit.ts"
-  xdotool mousemove 300 300 # no window manager: keys go to the window under the pointer
-  sleep 1
+  kiosk_start_x "$D" --lead-minutes 0 --source "$W/eit.ts"
   key Home 2 4 6 8 Return
   expect menu.page root
 
@@ -150,9 +116,7 @@ run_size() { # run_size NAME WxH
   expect menu.event.scheduled true
   shot 10-guide-scheduled
   kiosk_stop
-  kill -TERM "$XVFB_PID" 2>/dev/null || true
-  wait "$XVFB_PID" 2>/dev/null || true
-  XVFB_PID=
+  xvfb_stop
 }
 
 run_size 1080p 1920x1080

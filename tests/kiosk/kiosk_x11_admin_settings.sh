@@ -12,65 +12,22 @@ S=$1
 W=$2
 STREAM=$3
 . "$(dirname "$0")/lib.sh"
-rm -rf "$W"
-mkdir -p "$W/shots"
-KIOSK_PID=
-XVFB_PID=
-trap 'kill -KILL $KIOSK_PID 2>/dev/null || true; kill -TERM $XVFB_PID 2>/dev/null || true' EXIT
-
-for tool in Xvfb xdotool import; do
-  command -v $tool > /dev/null || fail "$tool is not installed (packaging/deps.sh test)"
-done
-
-shot() { # shot NAME: the whole screen as the TV shows it
-  sleep 0.5 # the flip after the last key
-  import -window root "$W/shots/$SIZE-$1.png" || fail "screenshot $1"
-}
-key() { xdotool key --delay 120 "$@"; sleep 0.3; }
-# down_to ENGLISH CHINESE: Down until the row with that label has the focus
-down_to() {
-  n=$(field menu | python3 -c '
-import json, sys
-m = json.load(sys.stdin)
-for i, it in enumerate(m["items"]):
-    if sys.argv[1] in it["label"] or sys.argv[2] in it["label"]:
-        print((i - m["focus"]) % len(m["items"])); break
-else:
-    sys.exit("no row " + sys.argv[1])' "$1" "$2") || fail "no row '$1' on $(mfield page)"
-  while [ "$n" -gt 0 ]; do key Down; n=$((n - 1)); done
-}
-# kb_type TEXT: arrows and Return over the on-screen keyboard
-kb_type() {
-  actions=$(field menu | python3 -c 'import json,sys; m=json.load(sys.stdin); print(m["focus"], str(m["lower"]).lower())' |
-    { read -r focus lower; python3 "$(dirname "$0")/kb_keys.py" "$focus" "$lower" "$1"; }) ||
-    fail "kb_keys"
-  # shellcheck disable=SC2086
-  key $(echo $actions | sed 's/up/Up/g; s/down/Down/g; s/left/Left/g; s/right/Right/g; s/ok/Return/g')
-}
+test_workdir shots
+need_tools Xvfb xdotool import
 
 run_size() { # run_size NAME WxH
   SIZE=$1
+  SHOT_PREFIX=$SIZE-
   D=$W/$SIZE/data
   mkdir -p "$D"
-  exec 5> "$W/$SIZE.display"
-  Xvfb -displayfd 5 -screen 0 "${2}x24" -nolisten tcp > "$W/$SIZE.xvfb.log" 2>&1 &
-  XVFB_PID=$!
-  i=0
-  while [ ! -s "$W/$SIZE.display" ]; do
-    i=$((i + 1)); [ $i -gt 100 ] && fail "Xvfb did not start"
-    sleep 0.1
-  done
-  DISPLAY=:$(cat "$W/$SIZE.display")
-  export DISPLAY
+  xvfb_start "$2" "$SIZE"
 
   "$S" schedule add --title "明天的课" --source "$W/course.ts" --start "$(local_time +86400)" \
     --duration 30 --data-dir "$D" > /dev/null || fail "schedule add"
   echo 2468 | "$S" pin set --data-dir "$D" > /dev/null || fail "pin set"
   "$S" record settings --station-name "张家村学习站" --data-dir "$D" > /dev/null ||
     fail "record settings"
-  KIOSK_X=1 kiosk_start "$D" --lead-minutes 0 --source "$STREAM"
-  xdotool mousemove 300 300 # no window manager: keys go to the window under the pointer
-  sleep 1
+  kiosk_start_x "$D" --lead-minutes 0 --source "$STREAM"
 
   # the PIN page: typing, then five wrong PINs lock it
   key Home
@@ -112,10 +69,10 @@ run_size() { # run_size NAME WxH
   shot 06-keyboard-chinese
   key Escape Escape Escape Escape Escape Escape
   expect menu.text ""
-  kb_type "Zhangjia 2"
+  kb_type_x "Zhangjia 2"
   expect menu.text "Zhangjia 2"
   shot 07-keyboard-typed
-  kb_type "{done}"
+  kb_type_x "{done}"
   expect menu.page settings
   expect menu.station_name "Zhangjia 2"
   shot 08-settings-saved
@@ -153,10 +110,7 @@ run_size() { # run_size NAME WxH
   key Home
   expect screen home
   kiosk_stop
-  KIOSK_PID=
-  kill -TERM "$XVFB_PID" 2>/dev/null || true
-  wait "$XVFB_PID" 2>/dev/null || true
-  XVFB_PID=
+  xvfb_stop
 }
 
 make_fixture "$W/course.ts" 4

@@ -10,32 +10,16 @@ set -eu
 S=$1
 W=$2
 . "$(dirname "$0")/../kiosk/lib.sh"
-CTL="python3 $(dirname "$0")/../kiosk/ctl.py"
-rm -rf "$W"
-mkdir -p "$W/data"
-KIOSK_PID=
-XVFB_PID=
-trap 'kill -KILL $KIOSK_PID 2>/dev/null || true; kill -TERM $XVFB_PID 2>/dev/null || true' EXIT
-for tool in Xvfb xdotool; do
-  command -v $tool > /dev/null || fail "$tool is not installed (packaging/deps.sh test)"
-done
-exec 5> "$W/display"
-Xvfb -displayfd 5 -screen 0 1280x720x24 -nolisten tcp > "$W/xvfb.log" 2>&1 &
-XVFB_PID=$!
-i=0
-while [ ! -s "$W/display" ]; do
-  i=$((i + 1)); [ $i -gt 100 ] && fail "Xvfb did not start"
-  sleep 0.1
-done
-DISPLAY=:$(cat "$W/display")
-export DISPLAY
+test_workdir data
+need_tools Xvfb xdotool
+xvfb_start 1280x720
 CURSOR="python3 $(dirname "$0")/cursor_pixels.py"
 
 make_fixture "$W/course.ts" 5
 "$S" schedule add --title "明天的课" --source "$W/course.ts" --start "$(local_time +86400)" \
   --duration 2 --data-dir "$W/data" > /dev/null || fail "schedule add"
 
-xdotool mousemove 640 360
+pointer_to_centre
 before=$($CURSOR) || fail "cursor image"
 [ "$before" -gt 0 ] || fail "the X server's own pointer has no pixels: the check below proves nothing"
 

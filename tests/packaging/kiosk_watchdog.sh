@@ -13,14 +13,10 @@ set -eu
 S=$1
 W=$2
 . "$(dirname "$0")/../kiosk/lib.sh"
-CTL="python3 $(dirname "$0")/../kiosk/ctl.py"
-rm -rf "$W"
-mkdir -p "$W/data"
+test_workdir data
 # the notification socket's path must fit a sockaddr_un
 N=$(mktemp -d /tmp/studycast-notify.XXXXXX)
-KIOSK_PID=
-LISTEN_PID=
-trap 'kill -KILL $KIOSK_PID $LISTEN_PID 2>/dev/null || true; rm -rf "$N"' EXIT
+trap 'cleanup_procs; rm -rf "$N"' EXIT
 
 WATCHDOG_USEC=1500000 # kicks expected every 0.75 s; the clock wakes the loop every 1 s
 make_fixture "$W/course.ts" 40
@@ -31,11 +27,7 @@ roster_csv "$W/roster.csv"
 
 python3 "$(dirname "$0")/notify_listen.py" "$N/notify" "$W/notify.log" &
 LISTEN_PID=$!
-i=0
-while [ ! -S "$N/notify" ]; do
-  i=$((i + 1)); [ $i -gt 100 ] && fail "the notification listener did not start"
-  sleep 0.1
-done
+wait_socket "$N/notify" "$LISTEN_PID" 10 "the notification listener"
 
 # As systemd does it: WATCHDOG_PID is the kiosk's own pid (sh execs into it).
 rm -f "$W/sock"
@@ -73,11 +65,7 @@ play_from=$(python3 -c 'import time; print("%.3f" % time.monotonic())')
 sleep 6
 play_to=$(python3 -c 'import time; print("%.3f" % time.monotonic())')
 
-kill -TERM "$KIOSK_PID"
-status=0
-wait "$KIOSK_PID" || status=$?
-[ "$status" = 0 ] || fail "the kiosk exited with $status after SIGTERM"
-KIOSK_PID=
+kiosk_stop
 sleep 0.2
 notified "STOPPING=1" 1
 

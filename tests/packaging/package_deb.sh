@@ -11,19 +11,18 @@
 # purge keep the study record. Needs root (dpkg --root, chown).
 # usage: package_deb.sh BUILD_DIR WORKDIR
 set -eu
-PATH=/usr/bin:$PATH # Debian's python3, not a per-user shim
 B=$1
 W=$2
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
+# (Debian's python3 first on PATH, fail with the end of $W/kiosk.log, kiosk_start/kiosk_stop)
+. "$(dirname "$0")/../kiosk/lib.sh"
 if [ "$(id -u)" != 0 ]; then
   echo "SKIP: installing a package into a scratch root needs root" >&2
   exit 77
 fi
 rm -rf "$W"
 mkdir -p "$W/out"
+KIOSK_PID=
+trap cleanup_procs EXIT
 
 # ---- build ----
 cpack --config "$B/CPackConfig.cmake" -G DEB -B "$W/out" > "$W/cpack.log" 2>&1 ||
@@ -35,7 +34,7 @@ deb="$W/out/studycast_${version}-1_${arch}.deb"
 [ "$(ls "$W/out"/*.deb | wc -l)" = 1 ] || fail "more than one package"
 
 # ---- control fields ----
-field() { dpkg-deb -f "$deb" "$1"; }
+field() { dpkg-deb -f "$deb" "$1"; } # (the package's, not kiosk/lib.sh's status field)
 [ "$(field Package)" = studycast ] || fail "Package: $(field Package)"
 [ "$(field Version)" = "${version}-1" ] || fail "Version: $(field Version)"
 [ "$(field Architecture)" = "$arch" ] || fail "Architecture: $(field Architecture)"
@@ -154,18 +153,9 @@ sed -n '/^# Examples:/,$p' "$R/etc/studycast/keymap.conf" | sed -n 's/^# \(.* = 
   > "$W/keymap-examples.conf"
 [ "$(wc -l < "$W/keymap-examples.conf")" -ge 3 ] || fail "no keymap examples"
 for km in "$R/etc/studycast/keymap.conf" "$W/keymap-examples.conf"; do
-  rm -f "$W/sock" && mkdir -p "$W/data"
-  SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy "$S" --log-level debug kiosk --data-dir "$W/data" \
-    --ipc "$W/sock" --keymap "$km" > "$W/kiosk.log" 2>&1 &
-  pid=$!
-  i=0
-  while [ ! -S "$W/sock" ]; do
-    kill -0 "$pid" 2>/dev/null || fail "the kiosk did not start: $(tail "$W/kiosk.log")"
-    i=$((i + 1)); [ $i -gt 300 ] && { kill "$pid"; fail "no control socket"; }
-    sleep 0.1
-  done
-  kill -TERM "$pid"
-  wait "$pid" || fail "the kiosk exited with $? after SIGTERM"
+  rm -f "$W/kiosk.log" && mkdir -p "$W/data"
+  kiosk_start "$W/data" --keymap "$km"
+  kiosk_stop
   # a bad line is logged as "FILE:LINE: why; line ignored", an unreadable file as "keymap FILE: ..."
   if grep -q "line ignored\|keymap $km" "$W/kiosk.log"; then
     fail "$km: $(grep "line ignored\|keymap" "$W/kiosk.log")"

@@ -1,11 +1,8 @@
 # Shared by the player's script tests: sourced, with $studycast, $ffmpeg and
 # $work (the test's own fixture directory) set by the caller.
+# (fail, free_port, python and the rest shared by every folder: tests/lib.sh)
 set -eu
-
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
+. "$(dirname "$0")/../lib.sh"
 
 # fixture NAME FFMPEG-ARGS...: makes $work/NAME once with the ffmpeg CLI
 fixture() {
@@ -15,10 +12,6 @@ fixture() {
   "$ffmpeg" -nostdin -loglevel error -y "$@" "$work/$name.tmp.ts" || fail "ffmpeg could not make $name"
   mv "$work/$name.tmp.ts" "$work/$name"
 }
-
-# the system's Python (a user's pyenv shim costs a second per call)
-python=python3
-[ -x /usr/bin/python3 ] && python=/usr/bin/python3
 
 # check FILE EXPR MESSAGE [EXPR MESSAGE ...]: fails unless every Python
 # expression over the stats object `s` read from FILE is true. Real-time

@@ -9,8 +9,8 @@ mkdir -p "$work"
 fixture live.ts -f lavfi -i "testsrc2=size=352x288:rate=25" -f lavfi -i "$TONE" -t 8 \
   -c:v mpeg2video -b:v 1M -g 12 -c:a mp2 -f mpegts -muxrate 2M
 
-port=$((20000 + $$ % 20000))
 for rate in 1.005 0.995; do
+  port=$(free_port)
   st="$work/udp-$rate.json"
   rm -f "$st"
   SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy "$studycast" play --window 320x240 --duration 7 \
@@ -29,9 +29,9 @@ for rate in 1.005 0.995; do
     "s['frames_dropped_late'] + s['frames_dropped_early'] <= s['frames_decoded'] * slack // 20" \
     "udp at $rate: pictures dropped"
   echo "udp sender at ${rate}x: $(tr -d '\n ' <"$st")"
-  port=$((port + 1))
 done
 # nobody sending: a clear message after the 5 s timeout, exit 1
+port=$(free_port)
 set +e
 SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy "$studycast" play --window 320x240 \
   "udp://127.0.0.1:$port" 2>"$work/silent.err"

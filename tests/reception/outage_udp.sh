@@ -13,7 +13,7 @@ mkdir -p "$work"
 fixture live.ts -f lavfi -i "testsrc2=size=352x288:rate=25" -f lavfi -i "$TONE" -t 12 \
   -c:v mpeg2video -b:v 1M -g 12 -c:a mp2 -f mpegts -muxrate 2M
 
-port=$((20000 + $$ % 20000))
+port=$(free_port)
 st="$work/outage.json"
 rm -f "$st"
 "$python" "$(dirname "$0")/udp_sender.py" "$port" "$work/live.ts" 2000000 3 4 -- \

@@ -4,9 +4,8 @@
 # on it (each first picture waits for the new service's PMT and an I-frame).
 # usage: service_change_live.sh TEST_BINARY TWO_PROGRAM_TS
 set -eu
-python=python3
-[ -x /usr/bin/python3 ] && python=/usr/bin/python3
-port=$((20000 + $$ % 20000))
+. "$(dirname "$0")/../lib.sh"
+port=$(free_port)
 out=$("$python" "$(dirname "$0")/udp_sender.py" "$port" "$2" 4000000 0 "" -- \
   "$1" "udp://127.0.0.1:$port")
 echo "$out"

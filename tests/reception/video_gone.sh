@@ -28,7 +28,7 @@ for k in range(first, last):
 open(sys.argv[2], "wb").write(bytes(data))
 PY
 
-port=$((20000 + $$ % 20000))
+port=$(free_port)
 st="$work/novideo.json"
 rm -f "$st"
 "$python" "$(dirname "$0")/udp_sender.py" "$port" "$work/novideo.ts" 2000000 0 "" -- \

@@ -4,6 +4,7 @@
 # locally with exit 2, and a missing socket, a stale socket and a kiosk that
 # does not answer each give exit 1 with a clear message.
 set -eu
+. "$(dirname "$0")/../lib.sh"
 studycast=$1
 server=$2
 dir=$(mktemp -d /tmp/sc_ctl.XXXXXX)
@@ -14,14 +15,7 @@ cleanup() {
   rm -rf "$dir"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 ctl() { "$studycast" ctl --ipc "$sock" "$@"; }
-wait_socket() {
-  i=0
-  while [ ! -S "$sock" ]; do
-    i=$((i + 1)); [ $i -lt 100 ] || fail "server did not start"; sleep 0.05
-  done
-}
 expect() { # expect STATUS PATTERN CMD...
   want=$1 pattern=$2; shift 2
   set +e; "$@" >"$dir/out" 2>"$dir/err"; got=$?; set -e
@@ -33,7 +27,7 @@ expect() { # expect STATUS PATTERN CMD...
 expect 1 "no kiosk at $sock" ctl status
 
 "$server" "$sock" & pid=$!
-wait_socket
+wait_socket "$sock" "$pid" 10 "the server"
 ctl status >"$dir/status.json"
 python3 - "$dir/status.json" <<'PY'
 import json, sys
@@ -71,7 +65,7 @@ expect 1 "no kiosk at" ctl status
 
 # A kiosk killed hard leaves a stale socket: "no kiosk listening".
 "$server" "$sock" & pid=$!
-wait_socket
+wait_socket "$sock" "$pid" 10 "the server"
 kill -9 "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 [ -S "$sock" ] || fail "kill -9 should leave the socket file"
 expect 1 "no kiosk listening" ctl status
@@ -85,7 +79,7 @@ kill "$pid"; wait "$pid" || true; pid=""
 
 # A kiosk that accepts but never answers: a timeout, on time.
 "$server" "$sock" --mute & pid=$!
-wait_socket
+wait_socket "$sock" "$pid" 10 "the server"
 start=$(date +%s%N)
 expect 1 "did not answer within 400 ms" ctl --timeout 400 status
 elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))

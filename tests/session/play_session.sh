@@ -7,7 +7,7 @@
 set -eu
 studycast=$1 ffmpeg=$2 work=$3
 rm -rf "$work" && mkdir -p "$work"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib.sh"
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 py=/usr/bin/python3
 
@@ -95,7 +95,7 @@ PY
 "$ffmpeg" -nostdin -loglevel error -f lavfi -i testsrc2=size=352x288:rate=25 \
   -f lavfi -i sine=frequency=440:sample_rate=48000 -t 12 \
   -c:v mpeg2video -b:v 1M -g 12 -c:a mp2 -f mpegts -muxrate 2M "$work/live.ts"
-port=$((20000 + ($$ + 7) % 20000))
+port=$(free_port)
 /usr/bin/python3 "$(dirname "$0")/../reception/udp_sender.py" "$port" "$work/live.ts" \
   2000000 6 4 -- "$studycast" play --window 320x240 --duration 19 --stats "$work/live.json" \
   --session "直播课程" --members 001 --data-dir "$data" "udp://127.0.0.1:$port" \
