@@ -233,6 +233,16 @@ struct player_status {
     char error[256];     /* written once by the reader before state FAILED */
 };
 
+/* Service changes asked for with player_select_service and the time each
+ * took to its first picture (main thread only; player_service_changes). */
+struct player_zaps {
+    int64_t requested_ns; /* 0: none pending */
+    int to;               /* the service asked for */
+    bool flushed;         /* the reader switched: the next picture is the new service's */
+    int n;                /* done so far (the last PLAYER_MAX_ZAPS are kept) */
+    struct player_service_change done[PLAYER_MAX_ZAPS];
+};
+
 /* Presentation: main thread only (present.c, player.c). */
 struct player_presentation {
     double frame_timer;
@@ -244,6 +254,7 @@ struct player_presentation {
     double paused_at;
     bool frame_presented_any; /* of the current source frame */
     int64_t playing_since_ns, played_ns;
+    struct player_zaps zaps;
 };
 
 /* What happened, for --stats and bench (stats.c): each counter is written

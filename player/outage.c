@@ -251,5 +251,10 @@ int player_select_service(struct player *p, int service_id)
     if (ret < 0) return ret;
     if (!atomic_load(&p->streams_open)) return -EAGAIN;
     atomic_store(&p->rx.requested_service, service_id);
+    /* timed to its first picture (present.c); a change asked for while
+     * another is pending restarts the clock */
+    p->present.zaps.requested_ns = sc_mono_ns();
+    p->present.zaps.to = service_id;
+    p->present.zaps.flushed = false;
     return 0;
 }

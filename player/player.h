@@ -117,6 +117,17 @@ struct player_stats {
 };
 /* Any thread; a consistent snapshot. */
 void player_get_stats(struct player *player, struct player_stats *stats);
+
+/* A service change (player_select_service) and the time from the call to the
+ * first picture of the new service. */
+struct player_service_change {
+    int service;
+    double ms;
+};
+#define PLAYER_MAX_ZAPS 32
+/* Main thread: the service changes so far, the last PLAYER_MAX_ZAPS of them
+ * (oldest first) copied to out; returns how many were copied. */
+int player_service_changes(const struct player *player, struct player_service_change *out, int max);
 /* Main thread: one human-readable line (codec, size, clocks, queues). */
 void player_info(struct player *player, char *buf, size_t size);
 

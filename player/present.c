@@ -123,6 +123,7 @@ static void resync(struct player *p)
     player_clock_set_at(&p->external_clock, NAN, -1, now);
     p->present.have_last = false;
     p->await_picture = true;
+    if (p->present.zaps.requested_ns) p->present.zaps.flushed = true;
     p->present.opened_at = now;
     p->present.frame_timer = now;
     SC_DEBUG(p->log, "resynchronising after a flush");
@@ -249,6 +250,26 @@ struct player_picture *player_next_picture(struct player *p, int64_t *wait_ns)
     }
 }
 
+/* The first picture after the flush of a service change: how long it took. */
+static void note_service_change(struct player_zaps *z, int64_t now)
+{
+    if (!z->requested_ns || !z->flushed) return;
+    z->done[z->n % PLAYER_MAX_ZAPS] = (struct player_service_change){
+        .service = z->to, .ms = (double)(now - z->requested_ns) / 1e6};
+    z->n++;
+    z->requested_ns = 0;
+}
+
+int player_service_changes(const struct player *p, struct player_service_change *out, int max)
+{
+    const struct player_zaps *z = &p->present.zaps;
+    int kept = z->n < PLAYER_MAX_ZAPS ? z->n : PLAYER_MAX_ZAPS;
+    int copied = kept < max ? kept : max;
+    for (int i = 0; i < copied; i++)
+        out[i] = z->done[(z->n - copied + i) % PLAYER_MAX_ZAPS];
+    return copied;
+}
+
 void player_presented(struct player *p, const struct player_picture *pic)
 {
     int64_t now = sc_mono_ns();
@@ -262,6 +283,7 @@ void player_presented(struct player *p, const struct player_picture *pic)
     if (p->await_picture) {
         p->await_picture = false;
         player_reception_picture_shown(p, now);
+        note_service_change(&p->present.zaps, now);
     }
     struct player_frame f = {.flags = pic->flags};
     count_handled(p, &f, true);

@@ -141,6 +141,23 @@ static int parse_args(int argc, char **argv, struct play_args *a)
     return -1;
 }
 
+/* Each service change (PageUp/PageDown, a remote's channel keys) and the
+ * time from the key to the new service's first picture. */
+static void write_service_changes(struct sc_json *json, const struct player *player)
+{
+    struct player_service_change changes[PLAYER_MAX_ZAPS];
+    int n = player_service_changes(player, changes, PLAYER_MAX_ZAPS);
+    sc_json_key(json, "service_changes");
+    sc_json_array_begin(json);
+    for (int i = 0; i < n; i++) {
+        sc_json_object_begin(json);
+        sc_json_kv_int(json, "service", changes[i].service);
+        sc_json_kv_double(json, "ms", changes[i].ms);
+        sc_json_object_end(json);
+    }
+    sc_json_array_end(json);
+}
+
 static void write_outages(struct sc_json *json, struct player *player)
 {
     struct player_outage *outages = NULL;
@@ -200,6 +217,7 @@ static int write_stats(const char *path, const char *source, const char *rendere
     sc_json_kv_bool(&json, "live", s->live);
     sc_json_kv_int(&json, "cc_errors", s->cc_errors);
     write_outages(&json, player);
+    write_service_changes(&json, player);
     sc_json_kv_int(&json, "service", player_service(player));
     sc_json_kv_string(&json, "renderer", renderer);
     sc_json_kv_int(&json, "exit_status", exit_status);

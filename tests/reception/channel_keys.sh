@@ -24,5 +24,7 @@ echo "stats: $(tr -d '\n ' <"$st")"
 grep -q "^service 2$" "$work/keys.out" || fail "Page Down did not ask for service 2"
 check "$st" "s['service'] == 2" "not playing service 2 at the end" \
   "s['video_width'] == 320" "the last pictures are not service 2's (320x240)" \
-  "s['frames_presented'] > 100" "too few pictures"
+  "s['frames_presented'] > 100" "too few pictures" \
+  "[c['service'] for c in s['service_changes']] == [2]" "--stats does not list the change to 2" \
+  "0 < s['service_changes'][0]['ms'] < 5000" "the time to the new picture is not in --stats"
 echo "ok"
