@@ -39,6 +39,10 @@
  *                                  end by rec_session_next_tick_ns(s) (CLOCK_
  *                                  MONOTONIC), so a heartbeat is durable at
  *                                  least every heartbeat interval
+ *   rec_session_resume(rec, ID, SLOT_END, &s)  (the kiosk) instead of open,
+ *                                  when the course a crash or power cut
+ *                                  interrupted (its session closed as
+ *                                  interrupted) starts again within its slot
  *   rec_session_close(s, REC_CLOSE_COMPLETE)  course ended or the viewer quit
  *                                  (the played time tells how much was seen);
  *                                  REC_CLOSE_INTERRUPTED if playback failed
