@@ -438,6 +438,49 @@ static void test_resumed_session(void)
     sc_log_destroy(test_log);
 }
 
+/* A kill -9 without a reboot: the same boot's monotonic clock runs on
+ * through the cut, which is still neither played nor credited. */
+static void test_resume_same_boot(void)
+{
+    struct sc_log *test_log = sc_log_create(stderr, SC_LOG_WARN);
+    char *dir = test_dir("derive-resume-boot");
+    struct fake_clock clock = {0};
+    fake_clock_set(&clock, "2026-11-26T11:00:00Z");
+    struct rec *rec = open_with_clock(dir, &clock, test_log);
+    import_roster(rec, dir, ROSTER);
+    rec_close(rec);
+    int64_t t0 = utc_of("2026-11-26T11:00:00Z");
+
+    crash_after(dir, &clock, "boot-same", NULL, 0, NULL, 50);
+    fake_clock_advance(&clock, 50 * 60 + 120); /* the parent's copy of the clock */
+    struct rec_options o = {
+        .data_dir = dir, .clock = fake_clock_read, .clock_ctx = &clock, .boot_id = "boot-same"};
+    ASSERT_EQ(rec_open(&o, test_log, &rec), 0);
+    struct rec_session_summary *all;
+    size_t n;
+    const struct rec_session_summary *got = only_session(rec, "2026-11", &all, &n);
+    char id[37];
+    snprintf(id, sizeof(id), "%s", got->id);
+    rec_sessions_free(all, n);
+    struct rec_session *s = NULL;
+    ASSERT_EQ(rec_session_resume(rec, id, t0 + 3 * 3600, &s), 0);
+    ASSERT_EQ(rec_session_playback(s, REC_PLAYBACK_STARTED), 0);
+    fake_clock_advance(&clock, 80 * 60);
+    ASSERT_EQ(rec_session_close(s, REC_CLOSE_COMPLETE), 0);
+    got = only_session(rec, "2026-11", &all, &n);
+    ASSERT_EQ(got->played_seconds, 130 * 60);
+    ASSERT_EQ(find_attendance(got, "001")->seconds, 130 * 60);
+    ASSERT_EQ(find_attendance(got, "002")->seconds, 130 * 60);
+    ASSERT_EQ(got->n_interruptions, 1);
+    ASSERT_EQ(got->interruptions[0].from_utc, t0 + 50 * 60);
+    ASSERT_EQ(got->interruptions[0].to_utc, t0 + 50 * 60 + 120);
+    ASSERT_EQ(got->end_utc, t0 + (50 + 2 + 80) * 60);
+    rec_sessions_free(all, n);
+    rec_close(rec);
+    free(dir);
+    sc_log_destroy(test_log);
+}
+
 /* After the slot's end a cut session is not resumed: the call refuses, the
  * kiosk opens a new session if anything, and a resume recorded after the
  * slot anyway is ignored by the derivation. */
@@ -655,6 +698,7 @@ int main(void)
     RUN_TEST(test_wall_clock_correction);
     RUN_TEST(test_interrupted_session);
     RUN_TEST(test_resumed_session);
+    RUN_TEST(test_resume_same_boot);
     RUN_TEST(test_resume_after_slot);
     RUN_TEST(test_live_session_not_recovered);
     RUN_TEST(test_requirement_and_report);
