@@ -132,6 +132,18 @@ static void print_requirement(const struct rec_requirement *req, const char *lab
            req->sessions_held, req->met ? "MET" : "NOT MET");
 }
 
+/* A resumed session's cuts: neither played nor credited. */
+static void print_interruptions(const struct rec_session_summary *s, int offset)
+{
+    for (size_t i = 0; i < s->n_interruptions; i++) {
+        char from[32], to[32];
+        rec_format_local(s->interruptions[i].from_utc, offset, from, sizeof(from));
+        rec_format_local(s->interruptions[i].to_utc, offset, to, sizeof(to));
+        printf("  interrupted %s to %s (%lld s), resumed: not played, not credited\n", from, to,
+               (long long)(s->interruptions[i].to_utc - s->interruptions[i].from_utc));
+    }
+}
+
 static int report_table(struct rec *rec, const struct rec_period *period)
 {
     struct rec_session_summary *s = NULL;
@@ -161,6 +173,7 @@ static int report_table(struct rec *rec, const struct rec_period *period)
                : s[i].interrupted ? "interrupted"
                                   : "complete",
                present, n_members, n_members ? 100.0 * (double)present / (double)n_members : 0.0);
+        print_interruptions(&s[i], offset);
     }
     if (n == 0) printf("(no sessions)\n");
     printf("\n%-10s  %-20s  %-12s  %8s  %7s\n", "member", "name", "category", "sessions", "hours");

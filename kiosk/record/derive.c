@@ -5,7 +5,13 @@
  * or resumed, not paused or stopped) and the signal was present; a member is
  * credited with the part of those intervals during which they were checked
  * in. Wall-clock corrections therefore never add or remove minutes. Monotonic
- * times from different boots (boot_id) are never subtracted. */
+ * times from different boots (boot_id) are never subtracted.
+ *
+ * A session closed as interrupted (a crash or power cut) and then resumed
+ * (`session_resumed`, same session id) goes on as one session: the close is
+ * undone, the time from it (the last durable event before the cut) to the
+ * resume is an interruption, neither played nor credited, and whoever was
+ * present at the cut stays present. */
 #include "kiosk/record/internal.h"
 
 #include <errno.h>
@@ -22,7 +28,9 @@ struct presence {
 struct session_state {
     struct rec_session_summary *out;
     char boot_id[40];
-    int64_t open_mono, last_mono;
+    int64_t last_mono;
+    int64_t base_utc, base_mono; /* the opening's or the last resume's times: end_utc */
+    int64_t closed_utc_ns;       /* the last close's UTC time: an interruption's start */
     bool playing, signal_ok, closed;
     int64_t played_ns;
     struct presence *members;
@@ -75,7 +83,7 @@ static void backdate_outage(struct session_state *st, int64_t since, int64_t mon
     if (strcmp(boot_id, st->boot_id) != 0 || !st->signal_ok) return;
     int64_t earliest = mono - (int64_t)REC_BACKDATE_MAX_S * 1000000000;
     if (since < earliest) since = earliest;
-    if (since < st->open_mono) since = st->open_mono;
+    if (since < st->base_mono) since = st->base_mono;
     if (since >= mono) return;
     if (since >= st->last_mono) {
         advance(st, since, boot_id);
@@ -111,6 +119,7 @@ static int apply(struct session_state *st, const char *type, const char *member,
         st->out->guests = (int)count;
     } else if (strcmp(type, "session_closed") == 0) {
         st->closed = true;
+        st->playing = false;
         st->out->interrupted = status && strcmp(status, "interrupted") == 0;
     }
     return 0;
@@ -127,7 +136,7 @@ static int finish(struct session_state *st)
     struct rec_session_summary *out = st->out;
     out->open = !st->closed;
     out->played_seconds = st->played_ns / 1000000000;
-    out->end_utc = out->start_utc + (st->last_mono - st->open_mono) / 1000000000;
+    out->end_utc = st->base_utc + (st->last_mono - st->base_mono) / 1000000000;
     out->attendance = st->n_members ? calloc(st->n_members, sizeof(*out->attendance)) : NULL;
     if (st->n_members && !out->attendance) return -ENOMEM;
     for (size_t i = 0; i < st->n_members; i++) {
@@ -195,8 +204,44 @@ static int open_summary(struct session_state *state, struct sessions_out *out, s
     if (!s->course) return -ENOMEM;
     s->start_utc = sqlite3_column_int64(st, 1) / 1000000000;
     state->out = s;
-    state->open_mono = state->last_mono = mono;
+    state->last_mono = state->base_mono = mono;
+    state->base_utc = s->start_utc;
     state->signal_ok = true;
+    snprintf(state->boot_id, sizeof(state->boot_id), "%s", boot);
+    return 0;
+}
+
+/* A session_resumed row: undoes an interrupted close made before the slot's
+ * end (column 12, until_utc); the time since the close is an interruption.
+ * A resume of a session not closed as interrupted, or at or after its slot's
+ * end, is ignored: the session stays as it was closed. */
+static int resume(struct session_state *state, sqlite3_stmt *st, int64_t mono, const char *boot)
+{
+    struct rec_session_summary *s = state->out;
+    int64_t utc_ns = sqlite3_column_int64(st, 1);
+    if (!state->closed || !s->interrupted) return 0;
+    if (sqlite3_column_type(st, 12) == SQLITE_INTEGER &&
+        utc_ns / 1000000000 >= sqlite3_column_int64(st, 12))
+        return 0;
+    struct rec_interruption *grown =
+        realloc(s->interruptions, (s->n_interruptions + 1) * sizeof(*grown));
+    if (!grown) return -ENOMEM;
+    s->interruptions = grown;
+    int64_t from_utc = state->closed_utc_ns / 1000000000, to_utc = utc_ns / 1000000000;
+    grown[s->n_interruptions++] = (struct rec_interruption){
+        .from_utc = from_utc,
+        .to_utc = to_utc > from_utc ? to_utc : from_utc,
+        .resumed_seq = sqlite3_column_int64(st, 9),
+    };
+    state->closed = s->interrupted = false;
+    s->close_seq = 0;
+    s->close_hash_hex[0] = '\0';
+    /* playback starts again with a playback_started of its own; the members
+     * present at the cut stay present */
+    state->playing = false;
+    state->signal_ok = true;
+    state->last_mono = state->base_mono = mono;
+    state->base_utc = to_utc;
     snprintf(state->boot_id, sizeof(state->boot_id), "%s", boot);
     return 0;
 }
@@ -212,7 +257,7 @@ int rec_sessions(struct rec *rec, int64_t from_utc, int64_t to_utc,
         "SELECT e.type, e.utc_ns, e.mono_ns, e.boot_id, e.session, "
         "json_extract(e.payload, '$.course'), json_extract(e.payload, '$.member'), "
         "json_extract(e.payload, '$.status'), json_extract(e.payload, '$.count'), e.seq, e.hash, "
-        "json_extract(e.payload, '$.since_mono_ns') "
+        "json_extract(e.payload, '$.since_mono_ns'), json_extract(e.payload, '$.until_utc') "
         "FROM events e WHERE e.session IN (SELECT session FROM events WHERE type = "
         "'session_opened' AND utc_ns >= ?1 AND utc_ns < ?2) ORDER BY e.session, e.seq",
         -1, &st, NULL);
@@ -237,8 +282,12 @@ int rec_sessions(struct rec *rec, int64_t from_utc, int64_t to_utc,
             if ((result = open_summary(&state, &out, st, session, mono, boot)) != 0) break;
             continue;
         }
-        if (!state.out || strcmp(state.out->id, session) != 0 || state.closed)
-            continue; /* events of a session opened outside the range, or after its close */
+        if (!state.out || strcmp(state.out->id, session) != 0) continue; /* opened before */
+        if (strcmp(type, "session_resumed") == 0) {
+            if ((result = resume(&state, st, mono, boot)) != 0) break;
+            continue;
+        }
+        if (state.closed) continue; /* after its close */
         if (strcmp(type, "signal_lost") == 0 && sqlite3_column_type(st, 11) == SQLITE_INTEGER)
             backdate_outage(&state, sqlite3_column_int64(st, 11), mono, boot);
         advance(&state, mono, boot);
@@ -246,6 +295,7 @@ int rec_sessions(struct rec *rec, int64_t from_utc, int64_t to_utc,
                        sqlite3_column_int64(st, 8));
         if (result != 0) break;
         if (strcmp(type, "session_closed") == 0) {
+            state.closed_utc_ns = sqlite3_column_int64(st, 1);
             state.out->close_seq = sqlite3_column_int64(st, 9);
             if (sqlite3_column_bytes(st, 10) == REC_HASH_BYTES)
                 rec_hex(sqlite3_column_blob(st, 10), REC_HASH_BYTES, state.out->close_hash_hex);
@@ -273,6 +323,7 @@ void rec_sessions_free(struct rec_session_summary *sessions, size_t count)
         for (size_t j = 0; j < sessions[i].n_attendance; j++)
             free(sessions[i].attendance[j].member);
         free(sessions[i].attendance);
+        free(sessions[i].interruptions);
     }
     free(sessions);
 }

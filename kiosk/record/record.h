@@ -39,6 +39,10 @@
  *                                  end by rec_session_next_tick_ns(s) (CLOCK_
  *                                  MONOTONIC), so a heartbeat is durable at
  *                                  least every heartbeat interval
+ *   rec_session_resume(rec, ID, SLOT_END, &s)  (the kiosk) instead of open,
+ *                                  when the course a crash or power cut
+ *                                  interrupted (its session closed as
+ *                                  interrupted) starts again within its slot
  *   rec_session_close(s, REC_CLOSE_COMPLETE)  course ended or the viewer quit
  *                                  (the played time tells how much was seen);
  *                                  REC_CLOSE_INTERRUPTED if playback failed
@@ -171,6 +175,17 @@ struct rec_session;
  * records one. The session belongs to `rec`, which must outlive it. */
 int rec_session_open(struct rec *rec, const char *course, const char *const *members,
                      size_t n_members, struct rec_session **out);
+/* Resumes session `id` after a crash or power cut cut it while its slot
+ * runs: the session must have been closed as interrupted (rec_open's
+ * recovery does that; this call recovers first if needed) and now must be
+ * before until_utc (UTC seconds, the slot's end). Records `session_resumed`
+ * in the same session: the time since its last durable event is an
+ * interruption, neither played nor credited, and the members checked in at
+ * the cut stay present. A session whose close was complete, or a slot that
+ * is over: REC_ESTATE (open a new session instead); an unknown id: -ENOENT;
+ * another live session: -EBUSY. */
+int rec_session_resume(struct rec *rec, const char *id, int64_t until_utc,
+                       struct rec_session **out);
 /* The session's UUID (also the xAPI registration), 36 chars plus NUL. */
 const char *rec_session_id(const struct rec_session *s);
 
@@ -250,19 +265,27 @@ struct rec_attendance {
     int64_t seconds; /* overlap of presence with effective playback */
     bool present;    /* still checked in (at the close, or now if open) */
 };
+/* A cut the session was resumed after: from its last durable event before
+ * the cut to the session_resumed event; not played, not credited. */
+struct rec_interruption {
+    int64_t from_utc, to_utc; /* seconds */
+    int64_t resumed_seq;      /* the session_resumed event */
+};
 struct rec_session_summary {
     char id[37];
     char *course;
     int64_t start_utc;      /* seconds, from the opening event */
-    int64_t end_utc;        /* start + monotonic duration */
+    int64_t end_utc;        /* start (or last resume) + monotonic duration since */
     int64_t played_seconds; /* playing, not paused, signal present */
-    bool interrupted;       /* closed by recovery */
+    bool interrupted;       /* closed as interrupted (and not resumed since) */
     bool open;              /* still running (a live session) */
     int guests;
     int64_t close_seq;       /* the session_closed event (0 if open) */
     char close_hash_hex[65]; /* its hash: seeds the xAPI statement ids */
     struct rec_attendance *attendance;
     size_t n_attendance;
+    struct rec_interruption *interruptions; /* resumed ones, in order */
+    size_t n_interruptions;
 };
 
 /* Derives every session whose start (station local time) lies in

@@ -129,6 +129,23 @@ static void write_members(struct sc_json *json, const struct rec_member *members
     sc_json_array_end(json);
 }
 
+/* Cuts the session was resumed after: not played, not credited. */
+static void write_interruptions(struct sc_json *json, const struct rec_session_summary *s)
+{
+    sc_json_key(json, "interruptions");
+    sc_json_array_begin(json);
+    for (size_t i = 0; i < s->n_interruptions; i++) {
+        const struct rec_interruption *cut = &s->interruptions[i];
+        sc_json_object_begin(json);
+        iso_utc(json, "from", cut->from_utc);
+        iso_utc(json, "to", cut->to_utc);
+        sc_json_kv_int(json, "seconds", cut->to_utc - cut->from_utc);
+        sc_json_kv_int(json, "resumed_seq", cut->resumed_seq);
+        sc_json_object_end(json);
+    }
+    sc_json_array_end(json);
+}
+
 int rec_report_json(struct rec *rec, const struct rec_period *period, struct sc_buf *out)
 {
     struct rec_session_summary *sessions = NULL;
@@ -184,6 +201,7 @@ int rec_report_json(struct rec *rec, const struct rec_period *period, struct sc_
         sc_json_kv_int(&json, "guests", s->guests);
         sc_json_kv_double(&json, "participation_rate",
                           n_members ? (double)credited_members(s) / (double)n_members : 0.0);
+        write_interruptions(&json, s);
         sc_json_key(&json, "attendance");
         sc_json_array_begin(&json);
         for (size_t a = 0; a < s->n_attendance; a++) {

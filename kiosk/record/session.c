@@ -107,6 +107,99 @@ fail:
     return rc;
 }
 
+/* The session's last event: its seq, type, UTC time and payload status. */
+struct last_event {
+    int64_t seq, utc_ns, closed_at_seq;
+    char type[48], status[16];
+};
+
+static int session_last_event(struct rec *rec, const char *id, struct last_event *out)
+{
+    memset(out, 0, sizeof(*out));
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(rec->db,
+                                "SELECT seq, type, utc_ns, json_extract(payload, '$.status'), "
+                                "json_extract(payload, '$.closed_at_seq') FROM events "
+                                "WHERE session = ? ORDER BY seq DESC LIMIT 1",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK) return rec_map_sqlite(rec, rc, "finding the interrupted session");
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->seq = sqlite3_column_int64(st, 0);
+        snprintf(out->type, sizeof(out->type), "%s", (const char *)sqlite3_column_text(st, 1));
+        out->utc_ns = sqlite3_column_int64(st, 2);
+        const char *status = (const char *)sqlite3_column_text(st, 3);
+        snprintf(out->status, sizeof(out->status), "%s", status ? status : "");
+        out->closed_at_seq = sqlite3_column_type(st, 4) == SQLITE_INTEGER
+                                 ? sqlite3_column_int64(st, 4)
+                                 : out->seq - 1;
+        rc = 0;
+    } else {
+        rc = rc == SQLITE_DONE ? -ENOENT : rec_map_sqlite(rec, rc, "finding the session");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Whether session `id` may be resumed now: closed as interrupted (by
+ * recovery or by the kiosk), and its slot not over. */
+static int resumable(struct rec *rec, const char *id, int64_t until_utc, struct last_event *last)
+{
+    int rc = session_last_event(rec, id, last);
+    if (rc != 0) return rc;
+    if (strcmp(last->type, "session_closed") != 0 || strcmp(last->status, "interrupted") != 0) {
+        SC_ERR(rec->log, "study record: session %s was not interrupted: it cannot be resumed", id);
+        return REC_ESTATE;
+    }
+    struct rec_clock_reading now;
+    rec_now(rec, &now);
+    if (now.utc_ns / 1000000000 >= until_utc) {
+        SC_WARN(rec->log, "study record: session %s: its slot is over, it is not resumed", id);
+        return REC_ESTATE;
+    }
+    return 0;
+}
+
+int rec_session_resume(struct rec *rec, const char *id, int64_t until_utc, struct rec_session **out)
+{
+    *out = NULL;
+    if (!id || strlen(id) != REC_UUID_STR_LEN - 1) return -EINVAL;
+    if (flock(rec->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        SC_ERR(rec->log, "study record: another process is recording a session in %s",
+               rec->data_dir);
+        return errno == EWOULDBLOCK ? -EBUSY : -errno;
+    }
+    struct last_event last;
+    struct rec_session *s = calloc(1, sizeof(*s));
+    int rc = s ? 0 : -ENOMEM;
+    if (rc == 0) rc = rec_recover(rec); /* closes it at its last durable event if still open */
+    if (rc == 0) rc = resumable(rec, id, until_utc, &last);
+    if (rc != 0) goto fail;
+    s->rec = rec;
+    snprintf(s->id, sizeof(s->id), "%s", id);
+    struct sc_buf payload = {0};
+    struct sc_json json;
+    sc_json_init(&json, &payload, false);
+    sc_json_object_begin(&json);
+    sc_json_kv_int(&json, "interrupted_at_seq", last.closed_at_seq);
+    sc_json_kv_int(&json, "interrupted_utc_ns", last.utc_ns);
+    sc_json_kv_int(&json, "closed_seq", last.seq);
+    sc_json_kv_int(&json, "until_utc", until_utc);
+    sc_json_kv_int(&json, "heartbeat_ms", rec->heartbeat_ms);
+    sc_json_object_end(&json);
+    rc = session_event(s, "session_resumed", &payload);
+    sc_buf_free(&payload);
+    if (rc != 0) goto fail;
+    rec->session_live = true;
+    *out = s;
+    return 0;
+fail:
+    free(s);
+    flock(rec->lock_fd, LOCK_UN);
+    return rc;
+}
+
 int rec_session_playback(struct rec_session *s, enum rec_playback what)
 {
     static const char *const types[] = {

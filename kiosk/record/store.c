@@ -65,9 +65,11 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_MEMBER_LATEST] = "SELECT type FROM events WHERE type IN ('member_added', "
                          "'member_updated', 'member_removed') AND "
                          "json_extract(payload, '$.number') = ? ORDER BY seq DESC LIMIT 1",
-    [ST_OPEN_SESSIONS] = "SELECT o.session FROM events o WHERE o.type = 'session_opened' AND "
-                         "NOT EXISTS (SELECT 1 FROM events c WHERE c.session = o.session AND "
-                         "c.type = 'session_closed') ORDER BY o.seq",
+    /* opened or resumed, and not closed since */
+    [ST_OPEN_SESSIONS] = "SELECT o.session FROM events o WHERE o.type IN ('session_opened', "
+                         "'session_resumed') AND NOT EXISTS (SELECT 1 FROM events c WHERE "
+                         "c.session = o.session AND c.type = 'session_closed' AND c.seq > o.seq) "
+                         "GROUP BY o.session ORDER BY MIN(o.seq)",
     [ST_SESSION_LAST_EVENT] = "SELECT seq, type, utc_ns, clock_source, mono_ns, boot_id FROM "
                               "events WHERE session = ? ORDER BY seq DESC LIMIT 1",
 };

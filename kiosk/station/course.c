@@ -170,8 +170,34 @@ static void note_started(struct st_station *st)
     sc_buf_free(&buf);
 }
 
+/* Resumes the session a crash or power cut interrupted in this slot (the
+ * record keeps it one session, its members checked in), or opens one. */
+static void open_session(struct st_station *st, const char *resume_id)
+{
+    struct st_course *c = &st->course;
+    int rc = -ENOENT;
+    c->resumed = false;
+    if (resume_id && resume_id[0]) {
+        rc = rec_session_resume(st->rec, resume_id, c->end_utc, &c->session);
+        if (rc == 0) {
+            c->resumed = true;
+            SC_INFO(st->log, "session %s resumed", resume_id);
+        } else {
+            SC_WARN(st->log, "session %s cannot be resumed (%s): a new one is opened", resume_id,
+                    rec_strerror(rc));
+        }
+    }
+    if (rc != 0) rc = rec_session_open(st->rec, c->entry.title, NULL, 0, &c->session);
+    if (rc < 0) {
+        c->session = NULL;
+        report_record_error(st, rc, "opening the session");
+    } else {
+        snprintf(c->session_id, sizeof(c->session_id), "%s", rec_session_id(c->session));
+    }
+}
+
 int st_course_start(struct st_station *st, const struct sch_occurrence *occ, int64_t late_by_s,
-                    bool late, bool resumed)
+                    bool late, const char *resume_id)
 {
     struct st_course *c = &st->course;
     bool tuned =
@@ -183,21 +209,14 @@ int st_course_start(struct st_station *st, const struct sch_occurrence *occ, int
     }
     c->pretune = false;
     c->late = late;
-    c->resumed = resumed;
     c->late_by_s = late_by_s > 0 ? late_by_s : 0;
     c->started_mono_ns = sc_mono_ns();
     if (late)
         SC_WARN(st->log, "course \"%s\" starts %lld s late%s", c->entry.title,
-                (long long)c->late_by_s, resumed ? ", resumed after an interruption" : "");
+                (long long)c->late_by_s, resume_id ? ", resumed after an interruption" : "");
     else
         SC_INFO(st->log, "course \"%s\" starts", c->entry.title);
-    int rc = rec_session_open(st->rec, c->entry.title, NULL, 0, &c->session);
-    if (rc < 0) {
-        c->session = NULL;
-        report_record_error(st, rc, "opening the session");
-    } else {
-        snprintf(c->session_id, sizeof(c->session_id), "%s", rec_session_id(c->session));
-    }
+    open_session(st, resume_id);
     note_started(st);
     if (c->session && st_reception_signal(&st->reception, sc_mono_ns()) == UI_SIGNAL_NONE) {
         report_record_error(st, rec_session_signal(c->session, false), "recording the outage");
@@ -205,10 +224,11 @@ int st_course_start(struct st_station *st, const struct sch_occurrence *occ, int
         c->outage_since_ns = sc_mono_ns();
     }
     st_roster_reset(st);
+    if (c->resumed) st_roster_restore(st);
     st->show_info = st->show_roster = false;
     st->rollcall_until_ns = sc_mono_ns() + (int64_t)ST_ROLLCALL_IDLE_S * 1000000000LL;
     st_set_screen(st, UI_SCREEN_ROLLCALL);
-    if (resumed)
+    if (resume_id)
         st_toast(st, false, "The course was interrupted and resumes now.");
     else if (late)
         st_toast(st, false, "The course starts late.");

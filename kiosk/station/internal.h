@@ -270,8 +270,10 @@ void st_planner_mark(struct st_station *st, int64_t entry_id, int64_t start_utc)
 
 /* course.c */
 int st_course_pretune(struct st_station *st, const struct sch_occurrence *occ);
+/* resume_id: the session a crash or power cut interrupted in this slot
+ * (NULL: none), resumed rather than a new one opened. */
 int st_course_start(struct st_station *st, const struct sch_occurrence *occ, int64_t late_by_s,
-                    bool late, bool resumed);
+                    bool late, const char *resume_id);
 /* Player work, signal, slot end; returns the player's picture wait (-1 none). */
 int64_t st_course_turn(struct st_station *st, int64_t now_ns, int64_t now_utc);
 int64_t st_course_deadline_ns(const struct st_station *st, int64_t now_ns);
@@ -287,6 +289,9 @@ void st_course_set_paused(struct st_station *st, bool paused);
 /* rollcall.c */
 int st_roster_load(struct st_station *st);
 void st_roster_reset(struct st_station *st);
+/* A resumed session: who the record has present (and the guests, and the
+ * played time so far) shows again after the restart. */
+void st_roster_restore(struct st_station *st);
 void st_roster_free(struct st_roster *r);
 int st_roster_action(struct st_station *st, enum rc_action action, int64_t time_ns);
 int st_roster_present_count(const struct st_roster *r);

@@ -52,9 +52,11 @@ void st_planner_mark(struct st_station *st, int64_t entry_id, int64_t start_utc)
 
 /* What the record holds of this occurrence already: 2 a session that ended
  * normally (nothing to do), 1 a session a crash or power cut interrupted
- * (resume), 0 none. */
-static int previous_session(struct st_station *st, const struct sch_occurrence *occ)
+ * (resume: the latest such session's id into resume_id), 0 none. */
+static int previous_session(struct st_station *st, const struct sch_occurrence *occ,
+                            char resume_id[37])
 {
+    resume_id[0] = '\0';
     struct rec_session_summary *sessions = NULL;
     size_t n = 0;
     int64_t from = occ->start_utc - st->opts.lead_s - 60;
@@ -68,6 +70,7 @@ static int previous_session(struct st_station *st, const struct sch_occurrence *
             break;
         }
         found = 1;
+        snprintf(resume_id, 37, "%s", sessions[i].id); /* sorted by start: the latest */
     }
     rec_sessions_free(sessions, n);
     return found;
@@ -151,6 +154,7 @@ static void act(struct st_station *st, const struct sch_due *d)
 {
     const struct sch_occurrence *occ = &d->occurrence;
     const struct sch_entry *e = occ->entry;
+    char resume_id[37];
     switch (d->state) {
     case SCH_DUE_PRETUNE:
         if (e->kind == SCH_LIVE && !st->course.active) st_course_pretune(st, occ);
@@ -158,7 +162,7 @@ static void act(struct st_station *st, const struct sch_due *d)
     case SCH_DUE_MISSED:
         st_planner_mark(st, e->id, occ->start_utc);
         /* held (or begun, then cut by a crash) before the kiosk stopped */
-        if (e->kind != SCH_CAPTURE && previous_session(st, occ) != 0) return;
+        if (e->kind != SCH_CAPTURE && previous_session(st, occ, resume_id) != 0) return;
         note_missed(st, occ, "the kiosk was not running during its slot");
         show_missed(st, occ);
         return;
@@ -182,13 +186,13 @@ static void act(struct st_station *st, const struct sch_due *d)
     }
     if (same_occurrence(&st->course, occ) && !st->course.pretune) return;
     st_planner_mark(st, e->id, occ->start_utc);
-    int previous = previous_session(st, occ);
+    int previous = previous_session(st, occ, resume_id);
     if (previous == 2) {
         SC_INFO(st->log, "course \"%s\" was already held in this slot", e->title);
         return;
     }
     bool late = d->state == SCH_DUE_LATE || previous == 1;
-    st_course_start(st, occ, d->late_by_s, late, previous == 1);
+    st_course_start(st, occ, d->late_by_s, late, previous == 1 ? resume_id : NULL);
 }
 
 void st_planner_turn(struct st_station *st, int64_t now_utc)

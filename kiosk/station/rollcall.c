@@ -64,6 +64,34 @@ void st_roster_reset(struct st_station *st)
     r->digits[0] = '\0';
 }
 
+void st_roster_restore(struct st_station *st)
+{
+    struct st_roster *r = &st->roster;
+    struct st_course *c = &st->course;
+    struct rec_session_summary *sessions = NULL;
+    size_t n = 0;
+    if (!c->session ||
+        rec_sessions(st->rec, c->start_utc - 86400, c->end_utc + 1, &sessions, &n) < 0)
+        return;
+    int64_t now_ns = sc_mono_ns();
+    for (size_t s = 0; s < n; s++) {
+        if (strcmp(sessions[s].id, c->session_id) != 0) continue;
+        r->guests = sessions[s].guests;
+        c->played_ns = sessions[s].played_seconds * 1000000000LL;
+        for (size_t a = 0; a < sessions[s].n_attendance; a++) {
+            if (!sessions[s].attendance[a].present) continue;
+            for (size_t i = 0; i < r->n; i++)
+                if (strcmp(r->members[i].number, sessions[s].attendance[a].member) == 0) {
+                    r->present[i] = true;
+                    r->checked_in_mono[i] = now_ns;
+                }
+        }
+        SC_INFO(st->log, "session %s: %d members still checked in", c->session_id,
+                st_roster_present_count(r));
+    }
+    rec_sessions_free(sessions, n);
+}
+
 int st_roster_present_count(const struct st_roster *r)
 {
     int n = 0;

@@ -2,7 +2,8 @@
  * playing with signal; members are credited the overlap of their presence
  * with it; sessions belong to the (local) month they started in; wall-clock
  * corrections change nothing; crashes close a session at its last durable
- * event. */
+ * event, and a session resumed within its slot stays one session. */
+#include "kiosk/record/internal.h" /* rec_append: a record written by hand */
 #include "tests/record/rec_test_util.h"
 
 #include <sys/wait.h>
@@ -304,6 +305,237 @@ static void test_interrupted_session(void)
     sc_log_destroy(test_log);
 }
 
+/* One part of a session in a child process that then dies without a close
+ * (a kill -9 or a power cut): on boot `boot`, opens a session of 001 and 002
+ * (resume_id NULL) or resumes resume_id until `until`, checks `member` in
+ * (NULL: nobody), plays `minutes` with heartbeats and dies 7 s after the
+ * last one. */
+static void crash_after(const char *dir, struct fake_clock *clock, const char *boot,
+                        const char *resume_id, int64_t until, const char *member, int minutes)
+{
+    pid_t child = fork();
+    ASSERT_TRUE(child >= 0);
+    if (child == 0) {
+        struct rec_options o = {
+            .data_dir = dir, .clock = fake_clock_read, .clock_ctx = clock, .boot_id = boot};
+        struct rec *r = NULL;
+        if (rec_open(&o, NULL, &r) != 0) _exit(1);
+        const char *present[] = {"001", "002"};
+        struct rec_session *s = NULL;
+        int rc = resume_id ? rec_session_resume(r, resume_id, until, &s)
+                           : rec_session_open(r, "停电续课", present, 2, &s);
+        if (rc != 0) _exit(2);
+        if (member && rec_session_check_in(s, member) != 0) _exit(3);
+        rec_session_playback(s, REC_PLAYBACK_STARTED);
+        for (int i = 0; i < minutes * 6; i++) {
+            fake_clock_advance(clock, 10);
+            rec_session_tick(s);
+        }
+        fake_clock_advance(clock, 7);
+        _exit(0);
+    }
+    int status;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    ASSERT_EQ(WEXITSTATUS(status), 0);
+}
+
+/* The parent's clock after a cut: a new boot at `iso` (UTC), its monotonic
+ * clock restarted low. */
+static struct rec *reboot_at(const char *dir, struct fake_clock *clock, const char *iso,
+                             const char *boot, int64_t mono_s, struct sc_log *log)
+{
+    fake_clock_set(clock, iso);
+    clock->mono_ns = mono_s * 1000000000;
+    struct rec_options o = {
+        .data_dir = dir, .clock = fake_clock_read, .clock_ctx = clock, .boot_id = boot};
+    struct rec *rec = NULL;
+    ASSERT_EQ(rec_open(&o, log, &rec), 0);
+    return rec;
+}
+
+static int64_t utc_of(const char *iso)
+{
+    int64_t s;
+    ASSERT_EQ(sc_parse_iso8601(iso, &s), 0);
+    return s;
+}
+
+/* Cut twice and resumed twice within its slot: one session whose played
+ * time is the three parts' sum, the interruptions listed and credited to
+ * nobody, the members present at each cut still present after it. */
+static void test_resumed_session(void)
+{
+    struct sc_log *test_log = sc_log_create(stderr, SC_LOG_WARN);
+    char *dir = test_dir("derive-resume");
+    struct fake_clock clock = {0};
+    fake_clock_set(&clock, "2026-11-24T11:00:00Z");
+    struct rec *rec = open_with_clock(dir, &clock, test_log);
+    import_roster(rec, dir, ROSTER);
+    rec_close(rec);
+    int64_t t0 = utc_of("2026-11-24T11:00:00Z"), until = t0 + 4 * 3600;
+
+    crash_after(dir, &clock, "boot-1", NULL, 0, NULL, 60); /* last durable event t0+3600 */
+    rec = reboot_at(dir, &clock, "2026-11-24T12:02:00Z", "boot-2", 5, test_log);
+    struct rec_session_summary *all;
+    size_t n;
+    const struct rec_session_summary *got = only_session(rec, "2026-11", &all, &n);
+    ASSERT_TRUE(got->interrupted);
+    char id[37];
+    snprintf(id, sizeof(id), "%s", got->id);
+    rec_sessions_free(all, n);
+    rec_close(rec);
+
+    /* resumed at 12:02 (a 2-minute cut), 003 arrives, cut again at 12:42 */
+    crash_after(dir, &clock, "boot-2", id, until, "003", 40);
+    rec = reboot_at(dir, &clock, "2026-11-24T12:47:00Z", "boot-3", 9, test_log);
+    got = only_session(rec, "2026-11", &all, &n);
+    ASSERT_TRUE(got->interrupted); /* recovery closed the resumed part too */
+    ASSERT_EQ(got->played_seconds, 100 * 60);
+    rec_sessions_free(all, n);
+
+    struct rec_session *s = NULL;
+    ASSERT_EQ(rec_session_resume(rec, id, until, &s), 0);
+    ASSERT_STR_EQ(rec_session_id(s), id);
+    got = only_session(rec, "2026-11", &all, &n);
+    ASSERT_TRUE(got->open);
+    ASSERT_FALSE(got->interrupted);
+    ASSERT_TRUE(find_attendance(got, "001")->present); /* roll-call restores these */
+    ASSERT_TRUE(find_attendance(got, "003")->present);
+    rec_sessions_free(all, n);
+    ASSERT_EQ(rec_session_playback(s, REC_PLAYBACK_STARTED), 0);
+    fake_clock_advance(&clock, 30 * 60);
+    ASSERT_EQ(rec_session_check_out(s, "002"), 0);
+    ASSERT_EQ(rec_session_playback(s, REC_PLAYBACK_STOPPED), 0);
+    ASSERT_EQ(rec_session_close(s, REC_CLOSE_COMPLETE), 0);
+
+    got = only_session(rec, "2026-11", &all, &n);
+    ASSERT_FALSE(got->open);
+    ASSERT_FALSE(got->interrupted);
+    ASSERT_EQ(got->start_utc, t0);
+    ASSERT_EQ(got->played_seconds, (60 + 40 + 30) * 60);
+    ASSERT_EQ(got->end_utc, utc_of("2026-11-24T13:17:00Z"));
+    ASSERT_EQ(got->n_interruptions, 2);
+    ASSERT_EQ(got->interruptions[0].from_utc, t0 + 3600);
+    ASSERT_EQ(got->interruptions[0].to_utc, utc_of("2026-11-24T12:02:00Z"));
+    ASSERT_EQ(got->interruptions[1].from_utc, utc_of("2026-11-24T12:42:00Z"));
+    ASSERT_EQ(got->interruptions[1].to_utc, utc_of("2026-11-24T12:47:00Z"));
+    ASSERT_EQ(find_attendance(got, "001")->seconds, (60 + 40 + 30) * 60);
+    ASSERT_EQ(find_attendance(got, "002")->seconds, (60 + 40 + 30) * 60);
+    ASSERT_FALSE(find_attendance(got, "002")->present);
+    ASSERT_EQ(find_attendance(got, "003")->seconds, (40 + 30) * 60);
+    ASSERT_TRUE(find_attendance(got, "003")->present);
+    struct rec_requirement req;
+    ASSERT_EQ(rec_requirement_for(rec, all, n, &req), 0);
+    ASSERT_EQ(req.sessions_held, 1); /* 130 minutes in one session */
+    rec_sessions_free(all, n);
+
+    /* a session that ended normally is not resumed */
+    ASSERT_EQ(rec_session_resume(rec, id, until, &s), REC_ESTATE);
+    ASSERT_EQ(rec_check(rec), 0);
+    rec_close(rec);
+    free(dir);
+    sc_log_destroy(test_log);
+}
+
+/* A kill -9 without a reboot: the same boot's monotonic clock runs on
+ * through the cut, which is still neither played nor credited. */
+static void test_resume_same_boot(void)
+{
+    struct sc_log *test_log = sc_log_create(stderr, SC_LOG_WARN);
+    char *dir = test_dir("derive-resume-boot");
+    struct fake_clock clock = {0};
+    fake_clock_set(&clock, "2026-11-26T11:00:00Z");
+    struct rec *rec = open_with_clock(dir, &clock, test_log);
+    import_roster(rec, dir, ROSTER);
+    rec_close(rec);
+    int64_t t0 = utc_of("2026-11-26T11:00:00Z");
+
+    crash_after(dir, &clock, "boot-same", NULL, 0, NULL, 50);
+    fake_clock_advance(&clock, 50 * 60 + 120); /* the parent's copy of the clock */
+    struct rec_options o = {
+        .data_dir = dir, .clock = fake_clock_read, .clock_ctx = &clock, .boot_id = "boot-same"};
+    ASSERT_EQ(rec_open(&o, test_log, &rec), 0);
+    struct rec_session_summary *all;
+    size_t n;
+    const struct rec_session_summary *got = only_session(rec, "2026-11", &all, &n);
+    char id[37];
+    snprintf(id, sizeof(id), "%s", got->id);
+    rec_sessions_free(all, n);
+    struct rec_session *s = NULL;
+    ASSERT_EQ(rec_session_resume(rec, id, t0 + 3 * 3600, &s), 0);
+    ASSERT_EQ(rec_session_playback(s, REC_PLAYBACK_STARTED), 0);
+    fake_clock_advance(&clock, 80 * 60);
+    ASSERT_EQ(rec_session_close(s, REC_CLOSE_COMPLETE), 0);
+    got = only_session(rec, "2026-11", &all, &n);
+    ASSERT_EQ(got->played_seconds, 130 * 60);
+    ASSERT_EQ(find_attendance(got, "001")->seconds, 130 * 60);
+    ASSERT_EQ(find_attendance(got, "002")->seconds, 130 * 60);
+    ASSERT_EQ(got->n_interruptions, 1);
+    ASSERT_EQ(got->interruptions[0].from_utc, t0 + 50 * 60);
+    ASSERT_EQ(got->interruptions[0].to_utc, t0 + 50 * 60 + 120);
+    ASSERT_EQ(got->end_utc, t0 + (50 + 2 + 80) * 60);
+    rec_sessions_free(all, n);
+    rec_close(rec);
+    free(dir);
+    sc_log_destroy(test_log);
+}
+
+/* After the slot's end a cut session is not resumed: the call refuses, the
+ * kiosk opens a new session if anything, and a resume recorded after the
+ * slot anyway is ignored by the derivation. */
+static void test_resume_after_slot(void)
+{
+    struct sc_log *test_log = sc_log_create(stderr, SC_LOG_ERROR);
+    char *dir = test_dir("derive-resume-late");
+    struct fake_clock clock = {0};
+    fake_clock_set(&clock, "2026-11-25T11:00:00Z");
+    struct rec *rec = open_with_clock(dir, &clock, test_log);
+    import_roster(rec, dir, ROSTER);
+    rec_close(rec);
+    int64_t t0 = utc_of("2026-11-25T11:00:00Z"), until = t0 + 45 * 60;
+
+    crash_after(dir, &clock, "boot-1", NULL, 0, NULL, 30);
+    rec = reboot_at(dir, &clock, "2026-11-25T11:50:00Z", "boot-2", 5, test_log);
+    struct rec_session_summary *all;
+    size_t n;
+    const struct rec_session_summary *got = only_session(rec, "2026-11", &all, &n);
+    char id[37];
+    snprintf(id, sizeof(id), "%s", got->id);
+    rec_sessions_free(all, n);
+    int64_t seq = rec_last_seq(rec);
+    struct rec_session *s = NULL;
+    ASSERT_EQ(rec_session_resume(rec, id, until, &s), REC_ESTATE);
+    ASSERT_TRUE(s == NULL);
+    ASSERT_EQ(rec_last_seq(rec), seq); /* nothing recorded */
+    ASSERT_EQ(rec_session_resume(rec, "00000000-0000-4000-8000-000000000000", until, &s), -ENOENT);
+
+    /* written past the slot by something else: not a resume */
+    char payload[128];
+    snprintf(payload, sizeof(payload), "{\"until_utc\":%lld}", (long long)until);
+    ASSERT_EQ(rec_append(rec, "session_resumed", id, payload, NULL), 0);
+    ASSERT_EQ(rec_append(rec, "playback_started", id, "{}", NULL), 0);
+    fake_clock_advance(&clock, 600);
+    ASSERT_EQ(rec_append(rec, "heartbeat", id, "{}", NULL), 0);
+    got = only_session(rec, "2026-11", &all, &n);
+    ASSERT_TRUE(got->interrupted);
+    ASSERT_EQ(got->n_interruptions, 0);
+    ASSERT_EQ(got->played_seconds, 30 * 60);
+    rec_sessions_free(all, n);
+
+    /* the lock was let go: a new session opens */
+    ASSERT_EQ(rec_session_open(rec, "下一课", NULL, 0, &s), 0);
+    ASSERT_EQ(rec_session_close(s, REC_CLOSE_COMPLETE), 0);
+    struct rec_period p;
+    ASSERT_EQ(rec_period_parse(rec, 'm', "2026-11", &p), 0);
+    ASSERT_EQ(rec_sessions(rec, p.from_utc, p.to_utc, &all, &n), 0);
+    ASSERT_EQ(n, 2);
+    rec_sessions_free(all, n);
+    rec_close(rec);
+    free(dir);
+    sc_log_destroy(test_log);
+}
+
 /* A live session in another handle is not "recovered" by a reader, and a
  * second session cannot be opened meanwhile. */
 static void test_live_session_not_recovered(void)
@@ -465,6 +697,9 @@ int main(void)
     RUN_TEST(test_midnight_and_month_end);
     RUN_TEST(test_wall_clock_correction);
     RUN_TEST(test_interrupted_session);
+    RUN_TEST(test_resumed_session);
+    RUN_TEST(test_resume_same_boot);
+    RUN_TEST(test_resume_after_slot);
     RUN_TEST(test_live_session_not_recovered);
     RUN_TEST(test_requirement_and_report);
     return 0;
