@@ -144,6 +144,7 @@ enum rc_action rc_keymap_lookup(const struct rc_keymap *map, const char *key_nam
 #define RC_IPC_DEFAULT_MAX_LINE 65536
 #define RC_IPC_MAX_CLIENTS      32
 #define RC_IPC_MAX_PENDING      256
+#define RC_IPC_DEFAULT_IDLE_MS  30000
 
 /* Answers one request, ON THE THREAD CALLING rc_ipc_server_poll(). request is
  * the parsed JSON object (borrowed for the call). The handler writes the
@@ -157,6 +158,15 @@ typedef const char *(*rc_ipc_handler_fn)(void *opaque, const struct sc_jv *reque
 struct rc_ipc_server_config {
     const char *path; /* the socket file; a stale one is replaced */
     size_t max_line;  /* request line limit in bytes; 0 means RC_IPC_DEFAULT_MAX_LINE */
+    /* A client that sends no complete request line for this long, while
+     * nothing of its own is being answered or written, is closed; 0 means
+     * RC_IPC_DEFAULT_IDLE_MS. There is no event subscription: a client that
+     * only listens for events is idle too and must send a request (status)
+     * now and then to stay. When all RC_IPC_MAX_CLIENTS slots are taken, a
+     * new client is still admitted: the longest-idle client is closed for
+     * it (only when every client has a request in flight is it refused with
+     * "too many clients"). */
+    int idle_timeout_ms;
     /* Called on the server thread whenever requests were queued; must be
      * cheap and thread-safe (an eventfd write, SDL_PushEvent ...). */
     void (*wakeup)(void *opaque);
