@@ -533,7 +533,7 @@ static void answer(struct pending *p, rc_ipc_handler_fn handler, void *opaque, s
             sc_json_object_begin(&j);
         }
     }
-    sc_json_kv_string(&j, "error", error ? error : "success");
+    if (error) sc_json_kv_string(&j, "error", error); /* success carries none */
     if (p->request) write_request_id(&j, p->request);
     sc_json_object_end(&j);
 }

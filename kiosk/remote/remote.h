@@ -149,9 +149,11 @@ enum rc_action rc_keymap_lookup(const struct rc_keymap *map, const char *key_nam
 /* Answers one request, ON THE THREAD CALLING rc_ipc_server_poll(). request is
  * the parsed JSON object (borrowed for the call). The handler writes the
  * response's own members into `out`, an object already opened; the server
- * adds "error" and "request_id". Returns NULL for success, or an error text
- * with static lifetime ("unknown command"), in which case what was written
- * into out is discarded and the response is {"error": text}. */
+ * adds "request_id". Returns NULL for success (the response then has no
+ * "error" member at all), or an error text with static lifetime ("unknown
+ * command"), in which case what was written into out is discarded and the
+ * response is {"error": text}. A response has "error" exactly when the
+ * request failed, and its value is always a message saying why. */
 typedef const char *(*rc_ipc_handler_fn)(void *opaque, const struct sc_jv *request,
                                          struct sc_json *out);
 
@@ -200,9 +202,10 @@ int rc_ipc_server_send_event(struct rc_ipc_server *server, const char *json_obje
 int rc_ipc_server_client_count(struct rc_ipc_server *server);
 
 /* The standard commands, for the kiosk to plug its state into:
- *   {"command":"press","action":"ok"}   -> callbacks->press(action)
- *   {"command":"status"}                -> {"error":"success", ...status members}
+ *   {"command":"press","action":"ok"}   -> callbacks->press(action), {"action":"ok"}
+ *   {"command":"status"}                -> {...status members}
  *   {"command":"actions"}               -> {"actions":["up","down",...]}
+ * and {"error":"unknown action"} and the like when a request fails.
  * Pass rc_handle_request as the handler and the callbacks as opaque. */
 struct rc_callbacks {
     /* Acts as the remote does. Returns 0, or a negative code: the response
