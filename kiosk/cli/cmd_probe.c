@@ -1,5 +1,6 @@
-/* studycast probe SOURCE: reads a source for a while and prints its
- * services, guide, broadcast time and stream statistics. */
+/* studycast probe SOURCE: reads a file to its end, or a live source for a
+ * while, and prints its services, guide, broadcast time and stream
+ * statistics. */
 #include "kiosk/cli/cli.h"
 #include "demux/demux.h"
 
@@ -32,8 +33,9 @@ struct probe_args {
 };
 
 static const struct cli_option options[] = {
-    {"duration", 0, CLI_DOUBLE, offsetof(struct probe_args, duration), 0.001, 1e7, .def = 10,
-     .metavar = "S", .help = "seconds to read: stream time for a file"},
+    {"duration", 0, CLI_DOUBLE, offsetof(struct probe_args, duration), 0.001, 1e7, .def = 0,
+     .def_str = "a file to its end, a live source 10 s", .metavar = "S",
+     .help = "seconds to read: stream time for a file, wall time live"},
     {"json", 0, CLI_FLAG, offsetof(struct probe_args, json), .help = "one JSON object on stdout"},
     {"charset", 0, CLI_STRING, offsetof(struct probe_args, charset), .metavar = "NAME",
      .help = "table for DVB text without a selector (default iso6937;\n"
@@ -298,11 +300,15 @@ static int collect(struct dmx_pipeline *p, struct probe_result *r)
     return 0;
 }
 
+#define PROBE_LIVE_SECONDS 10.0 /* a live source without --duration */
+
 /* Reads until the source ends or `duration` seconds have passed: stream
- * time for a file, wall time for a live source. Returns 0 or 1. */
+ * time for a file, wall time for a live source. duration 0 (not given):
+ * a file to its end, a live source PROBE_LIVE_SECONDS. Returns 0 or 1. */
 static int read_for(struct dmx_pipeline *p, const char *source, double duration, int64_t t0)
 {
     bool live = dmx_pipeline_is_live(p);
+    if (duration <= 0) duration = live ? PROBE_LIVE_SECONDS : INFINITY;
     uint8_t *buf = malloc(188 * 256);
     int status = buf ? 0 : 1;
     while (buf) {
