@@ -47,7 +47,11 @@ static const struct cli_spec spec = {
     .prog = "studycast probe",
     .usage = "probe SOURCE [--duration S] [--json] [--charset NAME]",
     .about = "  SOURCE      a file, '-', udp://[@]HOST:PORT[?iface=IF], rtp://...,\n"
-             "              http://..., dvb://CHANNEL?channels=FILE[&adapter=N]\n",
+             "              http://..., dvb://CHANNEL?channels=FILE[&adapter=N]\n"
+             "\nWith --json, \"services\" are this multiplex's (PAT, PMT, SDT actual) and\n"
+             "\"other_services\" those of other multiplexes that its SDT other (table 0x46)\n"
+             "names; each entry has \"transport_stream_id\" and \"original_network_id\"\n"
+             "(0 until an SDT is seen), and an other service is known by the three ids.\n",
     .options = options,
     .min_args = 1,
     .max_args = 1,
@@ -89,6 +93,7 @@ static void json_services(struct sc_json *j, const char *key, const struct dmx_s
         sc_json_kv_string(j, "provider", s->provider);
         sc_json_kv_int(j, "type", s->type);
         sc_json_kv_int(j, "transport_stream_id", s->transport_stream_id);
+        sc_json_kv_int(j, "original_network_id", s->original_network_id);
         sc_json_kv_int(j, "pmt_pid", s->pmt_pid);
         sc_json_kv_int(j, "pcr_pid", s->pcr_pid);
         sc_json_kv_bool(j, "scrambled", s->scrambled);
@@ -251,8 +256,11 @@ static void print_text(const struct probe_result *r, const struct probe_outages 
     printf("services:\n");
     for (size_t i = 0; i < r->service_count; i++) {
         const struct dmx_service *s = &r->services[i];
-        printf("  %5u %-28s %-20s type 0x%02x%s\n", s->id, s->name, s->provider, s->type,
-               s->actual ? "" : " (other multiplex)");
+        if (s->actual)
+            printf("  %5u %-28s %-20s type 0x%02x\n", s->id, s->name, s->provider, s->type);
+        else
+            printf("  %5u %-28s %-20s type 0x%02x (other multiplex: ts %u, network %u)\n", s->id,
+                   s->name, s->provider, s->type, s->transport_stream_id, s->original_network_id);
         for (size_t k = 0; k < s->stream_count; k++)
             printf("        pid %4u  %-14s %s\n", s->streams[k].pid, s->streams[k].codec,
                    s->streams[k].language);
