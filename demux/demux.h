@@ -87,7 +87,10 @@ struct dmx_service {
     uint16_t pmt_pid; /* 0 when not in the PAT */
     uint16_t pcr_pid; /* 0x1FFF when unknown */
     uint16_t transport_stream_id;
-    bool actual;    /* false: from SDT other (another multiplex) */
+    uint16_t original_network_id; /* from its SDT; 0 before the SDT is seen */
+    /* false: from SDT other (table 0x46), a service of another multiplex,
+     * known by (original_network_id, transport_stream_id, id) */
+    bool actual;
     bool scrambled; /* free_CA_mode */
     uint8_t type;   /* service_type (0x01 TV, 0x02 radio, 0x19 HD ...) */
     char *name;     /* never NULL ("" when unknown) */

@@ -125,12 +125,20 @@ static void service_clear(struct dmx_service *s)
     free(s->streams);
 }
 
+/* Is s this service of another multiplex (original network, TS)? */
+static bool same_other(const struct dmx_service *s, uint16_t tsid, uint16_t onid)
+{
+    return !s->actual && s->transport_stream_id == tsid && s->original_network_id == onid;
+}
+
+/* An actual service by id, or a service of another multiplex by id, TS and
+ * original network (onid is ignored for actual services). */
 static struct service *find_service(struct dmx_si *si, uint16_t id, bool actual, uint16_t tsid,
-                                    bool create)
+                                    uint16_t onid, bool create)
 {
     for (size_t i = 0; i < si->service_count; i++) {
         struct dmx_service *s = &si->services[i].s;
-        if (s->id == id && s->actual == actual && (actual || s->transport_stream_id == tsid))
+        if (s->id == id && (actual ? s->actual : same_other(s, tsid, onid)))
             return &si->services[i];
     }
     if (!create || si->service_count >= MAX_SERVICES) return NULL;
@@ -141,6 +149,7 @@ static struct service *find_service(struct dmx_si *si, uint16_t id, bool actual,
     *sv = (struct service){.s = {.id = id,
                                  .actual = actual,
                                  .transport_stream_id = tsid,
+                                 .original_network_id = actual ? 0 : onid,
                                  .pcr_pid = PID_NULL,
                                  .name = strdup(""),
                                  .provider = strdup("")}};
@@ -189,7 +198,7 @@ static void on_pmt(void *data, dvbpsi_pmt_t *pmt)
         dvbpsi_pmt_delete(pmt);
         return;
     }
-    struct service *sv = find_service(si, pmt->i_program_number, true, si->ts_id, true);
+    struct service *sv = find_service(si, pmt->i_program_number, true, si->ts_id, 0, true);
     if (sv) {
         size_t n = 0;
         for (dvbpsi_pmt_es_t *es = pmt->p_first_es; es; es = es->p_next)
@@ -256,7 +265,7 @@ static void on_pat(void *data, dvbpsi_pat_t *pat)
                 attach_nit(si, p->i_pid);
             continue;
         }
-        struct service *sv = find_service(si, p->i_number, true, pat->i_ts_id, true);
+        struct service *sv = find_service(si, p->i_number, true, pat->i_ts_id, 0, true);
         if (!sv) continue;
         sv->in_pat = true;
         sv->s.pmt_pid = p->i_pid;
@@ -288,17 +297,18 @@ static void on_sdt(void *data, dvbpsi_sdt_t *sdt)
         return;
     }
     bool actual = sdt->i_table_id == 0x42;
+    uint16_t tsid = sdt->i_extension, onid = sdt->i_network_id;
     /* the new version replaces the old one of this transport stream */
     for (size_t i = 0; i < si->service_count; i++) {
         struct service *sv = &si->services[i];
-        if (sv->s.actual == actual && (actual || sv->s.transport_stream_id == sdt->i_extension))
-            sv->in_sdt = false;
+        if (actual ? sv->s.actual : same_other(&sv->s, tsid, onid)) sv->in_sdt = false;
     }
     for (dvbpsi_sdt_service_t *ss = sdt->p_first_service; ss; ss = ss->p_next) {
-        struct service *sv = find_service(si, ss->i_service_id, actual, sdt->i_extension, true);
+        struct service *sv = find_service(si, ss->i_service_id, actual, tsid, onid, true);
         if (!sv) continue;
         sv->in_sdt = true;
-        sv->s.transport_stream_id = sdt->i_extension;
+        sv->s.transport_stream_id = tsid;
+        sv->s.original_network_id = onid;
         sv->s.scrambled = ss->b_free_ca;
         for (dvbpsi_descriptor_t *d = ss->p_first_descriptor; d; d = d->p_next) {
             if (d->i_tag != 0x48) continue;
@@ -321,8 +331,7 @@ static void on_sdt(void *data, dvbpsi_sdt_t *sdt)
     /* a service the new version no longer describes loses its description */
     for (size_t i = 0; i < si->service_count; i++) {
         struct service *sv = &si->services[i];
-        if (sv->in_sdt || sv->s.actual != actual || sv->s.transport_stream_id != sdt->i_extension)
-            continue;
+        if (sv->in_sdt || !(actual ? sv->s.actual : same_other(&sv->s, tsid, onid))) continue;
         char *empty_name = strdup(""), *empty_provider = strdup("");
         if (empty_name && empty_provider) {
             free(sv->s.name);
@@ -516,7 +525,7 @@ static void on_eit_section(dvbpsi_t *h, dvbpsi_psi_section_t *s)
     uint16_t eit_ts_id = (uint16_t)(s->p_payload_start[0] << 8 | s->p_payload_start[1]);
     bool other_table = s->i_table_id == 0x4F || s->i_table_id >= 0x60;
     if (other_table && si->has_pat && eit_ts_id != si->ts_id &&
-        find_service(si, s->i_extension, true, si->ts_id, false)) {
+        find_service(si, s->i_extension, true, si->ts_id, 0, false)) {
         dvbpsi_DeletePSISections(s);
         return;
     }
@@ -657,6 +666,8 @@ static int by_actual_then_id(const void *a, const void *b)
 {
     const struct dmx_service *x = a, *y = b;
     if (x->actual != y->actual) return x->actual ? -1 : 1;
+    if (x->original_network_id != y->original_network_id && !x->actual)
+        return (int)x->original_network_id - (int)y->original_network_id;
     if (x->transport_stream_id != y->transport_stream_id && !x->actual)
         return (int)x->transport_stream_id - (int)y->transport_stream_id;
     return (int)x->id - (int)y->id;

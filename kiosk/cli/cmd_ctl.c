@@ -147,8 +147,9 @@ int cli_ctl(int argc, char **argv, struct sc_log *log)
     }
     const char *error = sc_jv_get_string(response, "error");
     int status = 0;
-    if (!error || strcmp(error, "success") != 0) {
-        fprintf(stderr, "studycast ctl: the kiosk refused: %s\n", error ? error : "(no error)");
+    if (sc_jv_get(response, "error")) { /* present only when the request failed */
+        fprintf(stderr, "studycast ctl: the kiosk refused: %s\n",
+                error && *error ? error : "(no reason given)");
         status = 1;
     } else if (strcmp(command, "press") != 0) {
         struct sc_buf out = {0};

@@ -1,5 +1,6 @@
-/* studycast probe SOURCE: reads a source for a while and prints its
- * services, guide, broadcast time and stream statistics. */
+/* studycast probe SOURCE: reads a file to its end, or a live source for a
+ * while, and prints its services, guide, broadcast time and stream
+ * statistics. */
 #include "kiosk/cli/cli.h"
 #include "demux/demux.h"
 
@@ -32,8 +33,9 @@ struct probe_args {
 };
 
 static const struct cli_option options[] = {
-    {"duration", 0, CLI_DOUBLE, offsetof(struct probe_args, duration), 0.001, 1e7, .def = 10,
-     .metavar = "S", .help = "seconds to read: stream time for a file"},
+    {"duration", 0, CLI_DOUBLE, offsetof(struct probe_args, duration), 0.001, 1e7, .def = 0,
+     .def_str = "a file to its end, a live source 10 s", .metavar = "S",
+     .help = "seconds to read: stream time for a file, wall time live"},
     {"json", 0, CLI_FLAG, offsetof(struct probe_args, json), .help = "one JSON object on stdout"},
     {"charset", 0, CLI_STRING, offsetof(struct probe_args, charset), .metavar = "NAME",
      .help = "table for DVB text without a selector (default iso6937;\n"
@@ -45,7 +47,11 @@ static const struct cli_spec spec = {
     .prog = "studycast probe",
     .usage = "probe SOURCE [--duration S] [--json] [--charset NAME]",
     .about = "  SOURCE      a file, '-', udp://[@]HOST:PORT[?iface=IF], rtp://...,\n"
-             "              http://..., dvb://CHANNEL?channels=FILE[&adapter=N]\n",
+             "              http://..., dvb://CHANNEL?channels=FILE[&adapter=N]\n"
+             "\nWith --json, \"services\" are this multiplex's (PAT, PMT, SDT actual) and\n"
+             "\"other_services\" those of other multiplexes that its SDT other (table 0x46)\n"
+             "names; each entry has \"transport_stream_id\" and \"original_network_id\"\n"
+             "(0 until an SDT is seen), and an other service is known by the three ids.\n",
     .options = options,
     .min_args = 1,
     .max_args = 1,
@@ -87,6 +93,7 @@ static void json_services(struct sc_json *j, const char *key, const struct dmx_s
         sc_json_kv_string(j, "provider", s->provider);
         sc_json_kv_int(j, "type", s->type);
         sc_json_kv_int(j, "transport_stream_id", s->transport_stream_id);
+        sc_json_kv_int(j, "original_network_id", s->original_network_id);
         sc_json_kv_int(j, "pmt_pid", s->pmt_pid);
         sc_json_kv_int(j, "pcr_pid", s->pcr_pid);
         sc_json_kv_bool(j, "scrambled", s->scrambled);
@@ -249,8 +256,11 @@ static void print_text(const struct probe_result *r, const struct probe_outages 
     printf("services:\n");
     for (size_t i = 0; i < r->service_count; i++) {
         const struct dmx_service *s = &r->services[i];
-        printf("  %5u %-28s %-20s type 0x%02x%s\n", s->id, s->name, s->provider, s->type,
-               s->actual ? "" : " (other multiplex)");
+        if (s->actual)
+            printf("  %5u %-28s %-20s type 0x%02x\n", s->id, s->name, s->provider, s->type);
+        else
+            printf("  %5u %-28s %-20s type 0x%02x (other multiplex: ts %u, network %u)\n", s->id,
+                   s->name, s->provider, s->type, s->transport_stream_id, s->original_network_id);
         for (size_t k = 0; k < s->stream_count; k++)
             printf("        pid %4u  %-14s %s\n", s->streams[k].pid, s->streams[k].codec,
                    s->streams[k].language);
@@ -298,11 +308,15 @@ static int collect(struct dmx_pipeline *p, struct probe_result *r)
     return 0;
 }
 
+#define PROBE_LIVE_SECONDS 10.0 /* a live source without --duration */
+
 /* Reads until the source ends or `duration` seconds have passed: stream
- * time for a file, wall time for a live source. Returns 0 or 1. */
+ * time for a file, wall time for a live source. duration 0 (not given):
+ * a file to its end, a live source PROBE_LIVE_SECONDS. Returns 0 or 1. */
 static int read_for(struct dmx_pipeline *p, const char *source, double duration, int64_t t0)
 {
     bool live = dmx_pipeline_is_live(p);
+    if (duration <= 0) duration = live ? PROBE_LIVE_SECONDS : INFINITY;
     uint8_t *buf = malloc(188 * 256);
     int status = buf ? 0 : 1;
     while (buf) {

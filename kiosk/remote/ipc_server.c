@@ -4,8 +4,13 @@
  * See remote.h.
  *
  * Locking: server->lock guards the request queue, every client's output
- * buffer and id, `stop` and `client_count`. Client fds, input buffers and
- * the listening socket belong to the server thread alone. */
+ * buffer and id, `stop` and `client_count`. Client fds, input buffers, the
+ * idle clocks and the listening socket belong to the server thread alone.
+ *
+ * Idle clients: a client is idle while it owes us no complete request and
+ * we owe it no answer; after idle_ns of that it is closed, and when every
+ * slot is taken the longest-idle one makes room for a newcomer, so a pile of
+ * forgotten connections never locks the administrator out. */
 #include "kiosk/remote/remote.h"
 
 #include <errno.h>
@@ -40,11 +45,13 @@ struct client {
     struct sc_buf out; /* guarded by lock */
     size_t out_sent;   /* guarded by lock */
     bool overflow;     /* guarded by lock */
+    int64_t active_ns; /* last complete line, connect, or answer owed */
 };
 
 struct rc_ipc_server {
     char *path;
     size_t max_line;
+    int64_t idle_ns;
     void (*wakeup)(void *opaque);
     void *wakeup_opaque;
     struct sc_log *log;
@@ -193,6 +200,7 @@ static int take_input(struct rc_ipc_server *s, struct client *c, const char *dat
             c->line_len += chunk;
         }
         if (!nl) break;
+        c->active_ns = sc_mono_ns();
         if (!c->discarding) queued += queue_line(s, c, c->line, c->line_len, NULL);
         c->discarding = false;
         c->line_len = 0;
@@ -202,19 +210,49 @@ static int take_input(struct rc_ipc_server *s, struct client *c, const char *dat
     return queued;
 }
 
+/* The client that has been idle longest (none owed an answer), or NULL. */
+static struct client *longest_idle(struct rc_ipc_server *s)
+{
+    struct client *oldest = NULL;
+    pthread_mutex_lock(&s->lock);
+    for (int i = 0; i < RC_IPC_MAX_CLIENTS; i++) {
+        struct client *c = &s->clients[i];
+        if (c->fd < 0 || c->in_flight > 0) continue;
+        if (!oldest || c->active_ns < oldest->active_ns) oldest = c;
+    }
+    pthread_mutex_unlock(&s->lock);
+    return oldest;
+}
+
+static struct client *free_slot(struct rc_ipc_server *s)
+{
+    struct client *slot = NULL;
+    pthread_mutex_lock(&s->lock);
+    for (int i = 0; i < RC_IPC_MAX_CLIENTS && !slot; i++)
+        if (s->clients[i].fd < 0) slot = &s->clients[i];
+    pthread_mutex_unlock(&s->lock);
+    return slot;
+}
+
 static void accept_client(struct rc_ipc_server *s)
 {
     int fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) return;
     char *line = malloc(s->max_line);
+    struct client *slot = free_slot(s);
+    if (!slot && line && (slot = longest_idle(s))) {
+        SC_INFO(s->log,
+                "control socket: all %d slots taken; closing the client idle for "
+                "%lld ms to admit a new one",
+                RC_IPC_MAX_CLIENTS, (long long)((sc_mono_ns() - slot->active_ns) / 1000000));
+        close_client(s, slot);
+    }
     pthread_mutex_lock(&s->lock);
-    struct client *slot = NULL;
-    for (int i = 0; i < RC_IPC_MAX_CLIENTS && !slot; i++)
-        if (s->clients[i].fd < 0) slot = &s->clients[i];
     if (slot && line) {
         slot->fd = fd;
         slot->id = ++s->next_client_id;
         slot->line = line;
+        slot->active_ns = sc_mono_ns();
         s->client_count++;
     }
     pthread_mutex_unlock(&s->lock);
@@ -257,6 +295,31 @@ static bool flush_client(struct rc_ipc_server *s, struct client *c)
     return keep;
 }
 
+/* Closes the clients idle for idle_ns; a client owed an answer is not idle
+ * (its clock restarts). Returns the poll timeout until the next one could
+ * expire, in ms, or -1. */
+static int sweep_idle(struct rc_ipc_server *s)
+{
+    int64_t now = sc_mono_ns(), next = -1;
+    for (int i = 0; i < RC_IPC_MAX_CLIENTS; i++) {
+        struct client *c = &s->clients[i];
+        pthread_mutex_lock(&s->lock);
+        bool open = c->fd >= 0, owed = c->in_flight > 0;
+        pthread_mutex_unlock(&s->lock);
+        if (!open) continue;
+        if (owed) c->active_ns = now;
+        int64_t left = c->active_ns + s->idle_ns - now;
+        if (left <= 0) {
+            SC_INFO(s->log, "control socket: closing a client idle for %lld ms",
+                    (long long)((now - c->active_ns) / 1000000));
+            close_client(s, c);
+        } else if (next < 0 || left < next) {
+            next = left;
+        }
+    }
+    return next < 0 ? -1 : (int)((next + 999999) / 1000000);
+}
+
 static void *server_thread(void *arg)
 {
     struct rc_ipc_server *s = arg;
@@ -265,7 +328,7 @@ static void *server_thread(void *arg)
     struct client *finished[RC_IPC_MAX_CLIENTS];
     char chunk[4096];
     for (;;) {
-        int n = 0, n_finished = 0;
+        int n = 0, n_finished = 0, timeout_ms = sweep_idle(s);
         fds[n] = (struct pollfd){.fd = s->event_fd, .events = POLLIN};
         owners[n++] = NULL;
         fds[n] = (struct pollfd){.fd = s->listen_fd, .events = POLLIN};
@@ -288,7 +351,7 @@ static void *server_thread(void *arg)
         for (int i = 0; i < n_finished; i++)
             close_client(s, finished[i]);
         if (stop) break;
-        if (poll(fds, (nfds_t)n, -1) < 0) {
+        if (poll(fds, (nfds_t)n, timeout_ms) < 0) {
             if (errno == EINTR) continue;
             SC_ERR(s->log, "control socket: poll failed: %s", strerror(errno));
             break;
@@ -298,7 +361,6 @@ static void *server_thread(void *arg)
             ssize_t r = read(s->event_fd, &count, sizeof(count));
             (void)r;
         }
-        if (fds[1].revents & POLLIN) accept_client(s);
         int queued = 0;
         for (int i = 2; i < n; i++) {
             struct client *c = owners[i];
@@ -320,6 +382,8 @@ static void *server_thread(void *arg)
             }
             if (!keep) close_client(s, c);
         }
+        /* After the clients: admitting one may close the longest-idle. */
+        if (fds[1].revents & POLLIN) accept_client(s);
         if (queued > 0 && s->wakeup) s->wakeup(s->wakeup_opaque);
     }
     return NULL;
@@ -357,6 +421,9 @@ int rc_ipc_server_create(const struct rc_ipc_server_config *config, struct rc_ip
         s->clients[i].fd = -1;
     pthread_mutex_init(&s->lock, NULL);
     s->max_line = config->max_line ? config->max_line : RC_IPC_DEFAULT_MAX_LINE;
+    s->idle_ns =
+        (int64_t)(config->idle_timeout_ms > 0 ? config->idle_timeout_ms : RC_IPC_DEFAULT_IDLE_MS) *
+        1000000;
     s->wakeup = config->wakeup;
     s->wakeup_opaque = config->wakeup_opaque;
     s->log = config->log;
@@ -466,7 +533,7 @@ static void answer(struct pending *p, rc_ipc_handler_fn handler, void *opaque, s
             sc_json_object_begin(&j);
         }
     }
-    sc_json_kv_string(&j, "error", error ? error : "success");
+    if (error) sc_json_kv_string(&j, "error", error); /* success carries none */
     if (p->request) write_request_id(&j, p->request);
     sc_json_object_end(&j);
 }

@@ -144,19 +144,31 @@ enum rc_action rc_keymap_lookup(const struct rc_keymap *map, const char *key_nam
 #define RC_IPC_DEFAULT_MAX_LINE 65536
 #define RC_IPC_MAX_CLIENTS      32
 #define RC_IPC_MAX_PENDING      256
+#define RC_IPC_DEFAULT_IDLE_MS  30000
 
 /* Answers one request, ON THE THREAD CALLING rc_ipc_server_poll(). request is
  * the parsed JSON object (borrowed for the call). The handler writes the
  * response's own members into `out`, an object already opened; the server
- * adds "error" and "request_id". Returns NULL for success, or an error text
- * with static lifetime ("unknown command"), in which case what was written
- * into out is discarded and the response is {"error": text}. */
+ * adds "request_id". Returns NULL for success (the response then has no
+ * "error" member at all), or an error text with static lifetime ("unknown
+ * command"), in which case what was written into out is discarded and the
+ * response is {"error": text}. A response has "error" exactly when the
+ * request failed, and its value is always a message saying why. */
 typedef const char *(*rc_ipc_handler_fn)(void *opaque, const struct sc_jv *request,
                                          struct sc_json *out);
 
 struct rc_ipc_server_config {
     const char *path; /* the socket file; a stale one is replaced */
     size_t max_line;  /* request line limit in bytes; 0 means RC_IPC_DEFAULT_MAX_LINE */
+    /* A client that sends no complete request line for this long, while
+     * nothing of its own is being answered or written, is closed; 0 means
+     * RC_IPC_DEFAULT_IDLE_MS. There is no event subscription: a client that
+     * only listens for events is idle too and must send a request (status)
+     * now and then to stay. When all RC_IPC_MAX_CLIENTS slots are taken, a
+     * new client is still admitted: the longest-idle client is closed for
+     * it (only when every client has a request in flight is it refused with
+     * "too many clients"). */
+    int idle_timeout_ms;
     /* Called on the server thread whenever requests were queued; must be
      * cheap and thread-safe (an eventfd write, SDL_PushEvent ...). */
     void (*wakeup)(void *opaque);
@@ -190,9 +202,10 @@ int rc_ipc_server_send_event(struct rc_ipc_server *server, const char *json_obje
 int rc_ipc_server_client_count(struct rc_ipc_server *server);
 
 /* The standard commands, for the kiosk to plug its state into:
- *   {"command":"press","action":"ok"}   -> callbacks->press(action)
- *   {"command":"status"}                -> {"error":"success", ...status members}
+ *   {"command":"press","action":"ok"}   -> callbacks->press(action), {"action":"ok"}
+ *   {"command":"status"}                -> {...status members}
  *   {"command":"actions"}               -> {"actions":["up","down",...]}
+ * and {"error":"unknown action"} and the like when a request fails.
  * Pass rc_handle_request as the handler and the callbacks as opaque. */
 struct rc_callbacks {
     /* Acts as the remote does. Returns 0, or a negative code: the response

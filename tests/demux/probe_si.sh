@@ -19,7 +19,12 @@ assert [s["codec"] for s in svc[1]["streams"]] == ["mpeg2video", "mpeg1audio", "
 assert [s["language"] for s in svc[1]["streams"]] == ["", "chi", "eng"]
 assert svc[2]["name"] == "学习频道", svc[2]["name"]
 assert svc[3]["name"] == "课程三" and svc[3]["provider"] == "Łódź"
-assert [s["id"] for s in d["other_services"]] == [7]
+other = [(s["original_network_id"], s["transport_stream_id"], s["id"], s["name"])
+         for s in d["other_services"]]
+assert other == [(0x2000, 0x0202, 7, "Other One"), (0x2000, 0x0303, 8, "其他八"),
+                 (0x2000, 0x0303, 9, "Other Nine"), (0x2001, 0x0404, 7, "Other Two")], other
+assert all(s["original_network_id"] == 0x2000 and s["transport_stream_id"] == 0x0101
+           for s in d["services"]), d["services"]
 ev = {(e["service_id"], e["event_id"]): e for e in d["events"]}
 assert len(ev) == 5, len(ev)
 e = ev[(1, 100)]

@@ -91,6 +91,39 @@ static void put_sdt_next(struct si_writer *w, uint8_t version, const char *name1
     dvbpsi_sdt_delete(sdt);
 }
 
+/* One SDT other (table 0x46) for transport stream tsid of network onid,
+ * describing services first_id, first_id + 1 ... named names[]. */
+static void put_sdt_other(struct si_writer *w, uint16_t tsid, uint16_t onid, uint16_t first_id,
+                          const char *const *names, int count)
+{
+    uint8_t d[256];
+    dvbpsi_sdt_t *sdt = dvbpsi_sdt_new(0x46, tsid, 0, true, onid);
+    for (int i = 0; i < count; i++) {
+        dvbpsi_sdt_service_t *s =
+            dvbpsi_sdt_service_add(sdt, (uint16_t)(first_id + i), false, false, 4, false);
+        size_t n = si_service_desc(d, 0x01, S("Net"), names[i], strlen(names[i]));
+        dvbpsi_sdt_service_descriptor_add(s, 0x48, (uint8_t)n, d);
+    }
+    dvbpsi_psi_section_t *sec = dvbpsi_sdt_sections_generate(w->h, sdt);
+    sec->i_table_id = 0x46; /* see put_sdt_next */
+    sec->p_data[0] = 0x46;
+    dvbpsi_BuildPSISection(w->h, sec);
+    si_put_sections(w, 0x11, sec);
+    dvbpsi_sdt_delete(sdt);
+}
+
+/* Other multiplexes: TS 0x0404 of another network (0x2001), whose service 7
+ * is not the "Other One" of TS 0x0202, and a TS 0x0303 with two services.
+ * (The same TS id on two networks cannot be told apart: libdvbpsi's demux
+ * keys a subtable by table id and TS id only.) */
+static void put_sdt_others(struct si_writer *w)
+{
+    static const char *const two[] = {"Other Two"};
+    static const char *const three[] = {"\x15其他八", "Other Nine"};
+    put_sdt_other(w, 0x0404, 0x2001, 7, two, 1);
+    put_sdt_other(w, 0x0303, 0x2000, 8, three, 2);
+}
+
 static void put_sdt(struct si_writer *w, uint8_t version, const char *name1, size_t n1len)
 {
     put_sdt_next(w, version, name1, n1len, true);
@@ -181,6 +214,7 @@ static void build_main(struct si_writer *w)
         put_pat(w, 0);
         put_pmts(w);
         put_sdt(w, 1, S(SVC1_NAME_GB));
+        put_sdt_others(w);
         put_eit_event(w, 0x4E, 1, 1, 0, 1, 100, T0 - 600, 2700, 4, S(EV100_TITLE_GB),
                       S(EV100_DESC_GB), true);
         put_eit_event(w, 0x4E, 1, 1, 1, 1, 101, T0 + 2100, 1800, 1, S("\x15" EV101_TITLE),
@@ -234,7 +268,11 @@ static void test_services_guide_time(void)
     struct dmx_service *sv;
     size_t n;
     ASSERT_EQ(dmx_pipeline_services(p, &sv, &n), 0);
-    ASSERT_EQ(n, 4); /* 1, 2 (PAT + SDT), 3 (SDT only), 7 (SDT other) */
+    /* 1, 2 (PAT + SDT), 3 (SDT only); SDT other: 7 of TS 0x0202 and of TS 0x0404 (networks
+     * 0x2000 and 0x2001), 8 and 9 of TS 0x0303 */
+    ASSERT_EQ(n, 7);
+    ASSERT_EQ(sv[0].original_network_id, 0x2000);
+    ASSERT_EQ(sv[0].transport_stream_id, 0x0101);
     ASSERT_EQ(sv[0].id, 1);
     ASSERT_STR_EQ(sv[0].name, SVC1_NAME);
     ASSERT_STR_EQ(sv[0].provider, SVC1_PROV);
@@ -258,7 +296,19 @@ static void test_services_guide_time(void)
     ASSERT_FALSE(sv[3].actual);
     ASSERT_EQ(sv[3].id, 7);
     ASSERT_EQ(sv[3].transport_stream_id, 0x0202);
+    ASSERT_EQ(sv[3].original_network_id, 0x2000);
     ASSERT_STR_EQ(sv[3].name, "Other One");
+    ASSERT_EQ(sv[4].id, 8);
+    ASSERT_EQ(sv[4].transport_stream_id, 0x0303);
+    ASSERT_STR_EQ(sv[4].name, "其他八");
+    ASSERT_EQ(sv[5].id, 9);
+    ASSERT_STR_EQ(sv[5].name, "Other Nine");
+    ASSERT_STR_EQ(sv[5].provider, "Net");
+    ASSERT_FALSE(sv[6].actual);
+    ASSERT_EQ(sv[6].id, 7);
+    ASSERT_EQ(sv[6].transport_stream_id, 0x0404);
+    ASSERT_EQ(sv[6].original_network_id, 0x2001);
+    ASSERT_STR_EQ(sv[6].name, "Other Two");
     dmx_services_free(sv, n);
 
     struct dmx_event *ev;

@@ -31,8 +31,8 @@ def main():
     reader = conn.makefile("r", encoding="utf-8")
     if command == "status":
         msg = request(conn, reader, {"command": "status"}, 1)
-        if msg.get("error") != "success":
-            raise SystemExit(msg.get("error"))
+        if "error" in msg:  # present only when the request failed
+            raise SystemExit(msg["error"])
         if args:
             v = msg
             for key in args[0].split("."):
@@ -48,8 +48,8 @@ def main():
     elif command == "press":
         for i, action in enumerate(args):
             msg = request(conn, reader, {"command": "press", "action": action}, i + 1)
-            if msg.get("error") != "success":
-                raise SystemExit("press %s: %s" % (action, msg.get("error")))
+            if "error" in msg:
+                raise SystemExit("press %s: %s" % (action, msg["error"]))
     else:
         raise SystemExit("unknown command " + command)
 

@@ -58,6 +58,35 @@ expect 2 "usage" "$studycast" ctl status
 expect 2 "timeout" ctl --timeout 0 status
 ctl status | python3 -c 'import json,sys; assert json.load(sys.stdin)["presses"] == 4'
 
+# On the wire: success carries no "error" member; a failure carries a real
+# message, never "success". ctl press says nothing on success and the
+# kiosk's reason on a refusal.
+ctl press ok >"$dir/out" 2>"$dir/err"
+[ ! -s "$dir/out" ] && [ ! -s "$dir/err" ] || fail "press ok printed: $(cat "$dir/out" "$dir/err")"
+expect 1 "the kiosk refused: action not possible now" ctl press stop
+python3 - "$sock" <<'PY'
+import json, socket, sys
+conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+conn.settimeout(5)
+conn.connect(sys.argv[1])
+reader = conn.makefile("r", encoding="utf-8")
+def ask(body):
+    conn.sendall((json.dumps(body) + "\n").encode())
+    return json.loads(reader.readline())
+for body in ({"command": "press", "action": "ok"}, {"command": "status"}, {"command": "actions"}):
+    r = ask(body)
+    assert "error" not in r, (body, r)
+r = ask({"command": "press", "action": "ok", "request_id": 9})
+assert r == {"action": "ok", "request_id": 9}, r
+for body, why in (({"command": "press", "action": "stop"}, "action not possible now"),
+                  ({"command": "press", "action": "warp"}, "unknown action"),
+                  ({"command": "press"}, 'missing "action"'),
+                  ({"command": "reboot"}, "unknown command")):
+    r = ask(body)
+    assert r.get("error") == why, (body, r)
+PY
+ctl status | python3 -c 'import json,sys; assert json.load(sys.stdin)["presses"] == 7'
+
 # The kiosk stops: its socket is removed and ctl says so.
 kill "$pid"; wait "$pid" || true; pid=""
 [ ! -e "$sock" ] || fail "socket left behind"

@@ -1,6 +1,7 @@
 /* A stand-in kiosk for the `studycast ctl` tests: a control socket at
  * argv[1] whose core loop (this main thread) answers status and press like
- * the kiosk will. With --mute it accepts connections but never answers.
+ * the kiosk will; it refuses the stop action ("action not possible now"), as
+ * the kiosk refuses what a screen cannot do. With --mute it accepts connections but never answers.
  * Runs until SIGTERM or SIGINT, then removes its socket. */
 #include "kiosk/remote/remote.h"
 
@@ -35,6 +36,7 @@ static int press(void *opaque, enum rc_action action)
 {
     struct kiosk *k = opaque;
     if (!pthread_equal(pthread_self(), k->core_thread)) k->wrong_thread = true;
+    if (action == RC_ACTION_STOP) return -ENOTSUP;
     k->presses++;
     k->last = action;
     int digit = rc_action_digit(action);

@@ -1,7 +1,8 @@
 /* remote: the control socket over real Unix sockets. Several clients at
  * once with request_id echo; malformed lines answered in order; an
  * overlong line; a client that disconnects mid-line and one that half-closes;
- * too many clients; the stale / live / foreign socket file cases; the client
+ * more clients than slots (the longest-idle makes room); idle clients timed
+ * out; the stale / live / foreign socket file cases; the client
  * helper's timeout and errors. The handler must run on the thread that polls
  * (the "core loop": this test's main thread); that is asserted on every call. */
 #include "kiosk/remote/remote.h"
@@ -161,7 +162,7 @@ static void *client_thread(void *arg)
     for (int i = 0; i < job->requests; i++) {
         struct sc_jv *r = read_response(fd, &pending);
         ASSERT_NOT_NULL(r);
-        ASSERT_STR_EQ(sc_jv_get_string(r, "error"), "success");
+        ASSERT_TRUE(sc_jv_get(r, "error") == NULL); /* success: no error */
         int id = job->index * 1000 + i;
         if (i % 2 == 0) {
             int64_t got;
@@ -272,7 +273,7 @@ static void malformed_lines(void)
     ASSERT_STR_EQ(sc_jv_get_string(a[4], "error"), "missing \"action\"");
     ASSERT_STR_EQ(sc_jv_get_string(a[5], "error"), "missing \"command\"");
     ASSERT_STR_EQ(sc_jv_get_string(a[6], "error"), "action not possible now");
-    ASSERT_STR_EQ(sc_jv_get_string(a[7], "error"), "success");
+    ASSERT_TRUE(sc_jv_get(a[7], "error") == NULL); /* success: no error */
     ASSERT_STR_EQ(sc_jv_get_string(a[7], "action"), "ok");
     for (int i = 2; i < 8; i++) {
         int64_t id;
@@ -280,7 +281,7 @@ static void malformed_lines(void)
         ASSERT_EQ(id, i - 1);
     }
     /* A request_id that is neither a number nor a string is not echoed. */
-    ASSERT_STR_EQ(sc_jv_get_string(a[8], "error"), "success");
+    ASSERT_TRUE(sc_jv_get(a[8], "error") == NULL); /* success: no error */
     ASSERT_TRUE(sc_jv_get(a[8], "request_id") == NULL);
     ASSERT_EQ(sc_jv_get(a[8], "actions")->count, RC_ACTION_COUNT - 1);
     /* An error response carries nothing the handler may have written. */
@@ -333,14 +334,14 @@ static void long_lines(void)
     exchange(&core, server, fd, text.data, &pending, a, 3);
     sc_buf_free(&text);
     ASSERT_STR_EQ(sc_jv_get_string(a[0], "error"), "line too long");
-    ASSERT_STR_EQ(sc_jv_get_string(a[1], "error"), "success");
+    ASSERT_TRUE(sc_jv_get(a[1], "error") == NULL); /* success: no error */
     ASSERT_STR_EQ(sc_jv_get_string(a[1], "screen"), "home");
     ASSERT_STR_EQ(sc_jv_get_string(a[2], "error"), "line too long");
     for (int i = 0; i < 3; i++)
         sc_jv_free(a[i]);
     /* The connection still works afterwards. */
     exchange(&core, server, fd, "{\"command\":\"status\"}\n", &pending, a, 1);
-    ASSERT_STR_EQ(sc_jv_get_string(a[0], "error"), "success");
+    ASSERT_TRUE(sc_jv_get(a[0], "error") == NULL); /* success: no error */
     sc_jv_free(a[0]);
     sc_buf_free(&pending);
     close(fd);
@@ -404,18 +405,23 @@ static void disconnects(void)
     close(fd);
     sc_buf_free(&pending);
 
-    /* More clients than slots: the extra one is told and closed. */
+    /* More clients than slots, all of them idle: the extra one is admitted
+     * and the longest-idle (the first) is closed to make room. */
     int fds[RC_IPC_MAX_CLIENTS];
-    for (int i = 0; i < RC_IPC_MAX_CLIENTS; i++)
+    for (int i = 0; i < RC_IPC_MAX_CLIENTS; i++) {
         fds[i] = connect_raw(path);
-    wait_clients(&core, server, RC_IPC_MAX_CLIENTS);
+        wait_clients(&core, server, i + 1); /* in order: fds[0] idles longest */
+    }
     int extra = connect_raw(path);
+    send_text(extra, "{\"command\":\"status\",\"request_id\":5}\n");
     struct sc_buf buf = {0};
-    struct sc_jv *refusal = read_response(extra, &buf);
-    ASSERT_NOT_NULL(refusal);
-    ASSERT_STR_EQ(sc_jv_get_string(refusal, "error"), "too many clients");
-    sc_jv_free(refusal);
+    struct sc_jv *admitted[1];
+    exchange(&core, server, extra, NULL, &buf, admitted, 1);
+    ASSERT_STR_EQ(sc_jv_get_string(admitted[0], "screen"), "home");
+    sc_jv_free(admitted[0]);
     sc_buf_free(&buf);
+    ASSERT_EQ(recv(fds[0], &byte, 1, 0), 0); /* the evicted one sees EOF */
+    ASSERT_EQ(rc_ipc_server_client_count(server), RC_IPC_MAX_CLIENTS);
     close(extra);
     for (int i = 0; i < RC_IPC_MAX_CLIENTS; i++)
         close(fds[i]);
@@ -464,7 +470,7 @@ static void socket_files(void)
     struct sc_buf pending = {0};
     struct sc_jv *a[1];
     exchange(&core, server, fd, "{\"command\":\"status\"}\n", &pending, a, 1);
-    ASSERT_STR_EQ(sc_jv_get_string(a[0], "error"), "success");
+    ASSERT_TRUE(sc_jv_get(a[0], "error") == NULL); /* success: no error */
     sc_jv_free(a[0]);
     sc_buf_free(&pending);
     close(fd);
@@ -559,13 +565,105 @@ static void client_helper(void)
         pthread_join(thread, NULL);
         ASSERT_EQ(job.rc, 0);
         if (i == 0) {
-            ASSERT_STR_EQ(sc_jv_get_string(job.response, "error"), "success");
+            ASSERT_TRUE(sc_jv_get(job.response, "error") == NULL); /* success: no error */
             ASSERT_EQ(core.last, RC_ACTION_INFO);
         } else {
             ASSERT_STR_EQ(sc_jv_get_string(job.response, "error"), "missing \"command\"");
         }
         sc_jv_free(job.response);
     }
+    rc_ipc_server_destroy(server);
+    close(core.wakeup_fd);
+}
+
+/* ---- idle clients ------------------------------------------------------------ */
+
+static struct rc_ipc_server *start_idle(struct core *core, const char *path, int idle_ms)
+{
+    struct rc_ipc_server_config config = {
+        .path = path, .wakeup = wakeup, .wakeup_opaque = core, .idle_timeout_ms = idle_ms};
+    struct rc_ipc_server *server;
+    ASSERT_EQ(rc_ipc_server_create(&config, &server), 0);
+    return server;
+}
+
+/* Waits up to ms for the server to close fd; returns the ms it took, or -1. */
+static int closed_within(int fd, int ms)
+{
+    int64_t t0 = sc_mono_ns();
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    while (poll(&p, 1, ms) == 1) {
+        char chunk[256];
+        ssize_t n = recv(fd, chunk, sizeof(chunk), 0);
+        if (n <= 0) return (int)((sc_mono_ns() - t0) / 1000000);
+        ms -= (int)((sc_mono_ns() - t0) / 1000000);
+        if (ms <= 0) break;
+    }
+    return -1;
+}
+
+/* More idle connections than slots never lock a newcomer out: `status` is
+ * answered promptly; and an idle client is closed after the timeout, while
+ * one that keeps asking stays. */
+static void idle_clients(void)
+{
+    struct core core;
+    core_init(&core);
+    char path[108];
+    socket_path(path, sizeof(path), "idle");
+    struct rc_ipc_server *server = start_idle(&core, path, 60000);
+    enum { N_IDLE = RC_IPC_MAX_CLIENTS + 8 };
+    int fds[N_IDLE];
+    for (int i = 0; i < N_IDLE; i++)
+        fds[i] = connect_raw(path);
+    send_text(fds[N_IDLE - 1], "{\"comm"); /* half a request: still idle */
+    wait_clients(&core, server, RC_IPC_MAX_CLIENTS);
+    struct request_job job = {
+        .path = path, .request = "{\"command\":\"status\"}", .timeout_ms = 2000};
+    int64_t t0 = sc_mono_ns();
+    pthread_t thread;
+    ASSERT_EQ(pthread_create(&thread, NULL, request_thread, &job), 0);
+    while (!atomic_load(&job.done))
+        core_turn(&core, server, 10);
+    pthread_join(thread, NULL);
+    ASSERT_EQ(job.rc, 0);
+    ASSERT_LT((sc_mono_ns() - t0) / 1000000, 1000);
+    ASSERT_STR_EQ(sc_jv_get_string(job.response, "screen"), "home");
+    sc_jv_free(job.response);
+    for (int i = 0; i < N_IDLE; i++)
+        close(fds[i]);
+    wait_clients(&core, server, 0);
+    rc_ipc_server_destroy(server);
+
+    /* A short timeout: the silent client and the one with half a line are
+     * closed after it, the one asking every 100 ms is not. */
+    server = start_idle(&core, path, 400);
+    int silent = connect_raw(path), partial = connect_raw(path), busy = connect_raw(path);
+    send_text(partial, "{\"command\":");
+    wait_clients(&core, server, 3);
+    struct sc_buf pending = {0};
+    int64_t start_ns = sc_mono_ns();
+    int silent_ms = -1, partial_ms = -1;
+    for (int turn = 0; turn < 20; turn++) { /* 2 s: five timeouts */
+        struct sc_jv *a[1];
+        exchange(&core, server, busy, "{\"command\":\"status\"}\n", &pending, a, 1);
+        sc_jv_free(a[0]);
+        int64_t until = sc_mono_ns() + 100 * 1000000LL;
+        while (sc_mono_ns() < until)
+            core_turn(&core, server, 10);
+        int now_ms = (int)((sc_mono_ns() - start_ns) / 1000000);
+        if (silent_ms < 0 && closed_within(silent, 0) >= 0) silent_ms = now_ms;
+        if (partial_ms < 0 && closed_within(partial, 0) >= 0) partial_ms = now_ms;
+    }
+    ASSERT_GE(silent_ms, 300); /* not before the timeout; soon after (slack for sanitizers) */
+    ASSERT_LT(silent_ms, 1800);
+    ASSERT_GE(partial_ms, 300);
+    ASSERT_LT(partial_ms, 1800);
+    ASSERT_EQ(rc_ipc_server_client_count(server), 1); /* busy stays */
+    sc_buf_free(&pending);
+    close(silent);
+    close(partial);
+    close(busy);
     rc_ipc_server_destroy(server);
     close(core.wakeup_fd);
 }
@@ -629,5 +727,6 @@ int main(void)
     RUN_TEST(socket_files);
     RUN_TEST(client_helper);
     RUN_TEST(events);
+    RUN_TEST(idle_clients);
     return 0;
 }

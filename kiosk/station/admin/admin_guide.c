@@ -4,7 +4,10 @@
  * between services, channel up/down a page of time; OK offers "schedule
  * live" or "capture for later" and opens the editor prefilled from the event
  * (title, start, duration) for the administrator to confirm. Events already
- * in the schedule are marked. */
+ * in the schedule are marked. Services of other multiplexes (SDT/EIT other)
+ * have rows too, named from the SDT other, after ours; the guide is keyed by
+ * service id, so one that shares an id with ours is left out (so are its
+ * events: demux drops them), and their events cannot be scheduled here. */
 #include "kiosk/station/admin/schedule/admin_schedule.h"
 
 #include <errno.h>
@@ -48,10 +51,19 @@ static bool grow_arrays(struct guide_page *g, size_t services, size_t events)
     return true;
 }
 
-/* Services shown: the actual ones, by id. */
-static bool shown_service(const struct dmx_service *s)
+/* The service row `id` stands for: ours, else the first of another
+ * multiplex with that id (services come sorted: ours first). */
+static const struct dmx_service *row_service(const struct guide_page *g, int id)
 {
-    return s->actual;
+    for (size_t i = 0; i < g->info.n_services; i++)
+        if (g->info.services[i].id == id) return &g->info.services[i];
+    return NULL;
+}
+
+/* Services shown: each id once (the guide is keyed by service id). */
+static bool shown_service(const struct guide_page *g, size_t i)
+{
+    return row_service(g, g->info.services[i].id) == &g->info.services[i];
 }
 
 static void refresh(struct guide_page *g)
@@ -69,7 +81,7 @@ static int service_row(const struct guide_page *g, int service_id)
 {
     int row = 0;
     for (size_t i = 0; i < g->info.n_services; i++) {
-        if (!shown_service(&g->info.services[i])) continue;
+        if (!shown_service(g, i)) continue;
         if (g->info.services[i].id == service_id) return row;
         row++;
     }
@@ -79,7 +91,7 @@ static int service_row(const struct guide_page *g, int service_id)
 static int service_at_row(const struct guide_page *g, int row)
 {
     for (size_t i = 0; i < g->info.n_services; i++) {
-        if (!shown_service(&g->info.services[i])) continue;
+        if (!shown_service(g, i)) continue;
         if (row-- == 0) return g->info.services[i].id;
     }
     return -1;
@@ -89,7 +101,7 @@ static int n_rows(const struct guide_page *g)
 {
     int n = 0;
     for (size_t i = 0; i < g->info.n_services; i++)
-        n += shown_service(&g->info.services[i]);
+        n += shown_service(g, i);
     return n;
 }
 
@@ -287,6 +299,13 @@ static int guide_action(struct st_station *st, struct st_page *page, enum rc_act
             st_admin_message(st, true, "No event chosen: the guide has none yet");
             return 0;
         }
+        const struct dmx_service *sv = row_service(g, cur->service_id);
+        if (sv && !sv->actual) {
+            st_admin_message(st, true,
+                             "This service is on another multiplex: tune to it to "
+                             "schedule its events");
+            return 0;
+        }
         if (cur->start + cur->duration <= st_now_utc(st)) {
             st_admin_message(st, true, "This event is over: choose a coming one");
             return 0;
@@ -333,12 +352,9 @@ static void guide_view(struct st_station *st, struct st_page *page, struct st_me
     for (int r = 0; r < rows; r++) {
         int id = service_at_row(g, r);
         services[r].service_id = id;
-        services[r].name = "";
-        for (size_t i = 0; i < g->info.n_services; i++)
-            if (g->info.services[i].id == id && g->info.services[i].actual)
-                services[r].name = g->info.services[i].name[0]
-                                       ? st_menu_str(m, "%s", g->info.services[i].name)
-                                       : st_menu_str(m, st_tr(st, "Service %d"), id);
+        const struct dmx_service *sv = row_service(g, id);
+        services[r].name = sv && sv->name[0] ? st_menu_str(m, "%s", sv->name)
+                                             : st_menu_str(m, st_tr(st, "Service %d"), id);
     }
     struct sch_occurrence *occ = NULL;
     size_t n_occ = 0;
@@ -412,6 +428,9 @@ static void guide_status(struct st_station *st, struct st_page *page, struct sc_
     }
     sc_json_object_begin(j);
     sc_json_kv_int(j, "service", e->service_id);
+    const struct dmx_service *sv = row_service(g, e->service_id);
+    sc_json_kv_string(j, "service_name", sv ? sv->name : "");
+    sc_json_kv_bool(j, "other_multiplex", sv && !sv->actual);
     sc_json_kv_string(j, "title", e->title);
     char text[40];
     sch_format_local(e->start, st->utc_offset_s, text, sizeof(text));
