@@ -150,7 +150,8 @@ int cli_members(int argc, char **argv, struct sc_log *log)
     if (rc != 0) {
         fprintf(stderr, "studycast: cannot open the study record in %s: %s\n", data_dir,
                 rec_strerror(rc));
-        if (rc == -EROFS || rc == -ENOSPC) fprintf(stderr, "%s", cli_record_unwritable(rc));
+        if (import && (rc == -EROFS || rc == -ENOSPC))
+            fprintf(stderr, "%s", cli_record_unwritable(rc));
         status = 1;
     } else {
         status = import ? import_members(rec, file, a.replace) : list_members(rec, json_out);

@@ -101,7 +101,8 @@ static int open_record(const struct args *a, struct sc_log *log, bool read_only,
     if (rc != 0) {
         fprintf(stderr, "studycast: cannot open the study record in %s: %s\n",
                 a->data_dir ? a->data_dir : REC_DEFAULT_DATA_DIR, rec_strerror(rc));
-        if (rc == -EROFS || rc == -ENOSPC) fprintf(stderr, "%s", cli_record_unwritable(rc));
+        if (!read_only && (rc == -EROFS || rc == -ENOSPC))
+            fprintf(stderr, "%s", cli_record_unwritable(rc));
     }
     return rc;
 }

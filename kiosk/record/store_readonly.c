@@ -100,6 +100,12 @@ static int open_db(struct rec *rec, const char *path)
     }
     if (rc != 0) return rc;
     if (version > rec_schema_latest()) return REC_ESCHEMA;
+    if (first != SQLITE_OK && wal_has_content(path))
+        SC_ERR(rec->log,
+               "study record: %s-wal holds events that cannot be read on this disk (its -shm "
+               "index is missing and cannot be made): copy the data directory to a writable "
+               "disk and read the copy",
+               path);
     if (first != SQLITE_OK) return rec_map_sqlite(rec, first, "reading the database read-only");
     if (version == 0) {
         SC_ERR(rec->log, "study record: %s is empty (never opened by studycast)", path);

@@ -116,6 +116,21 @@ grep -q "预写日志站" "$W/wal-ro.report" || fail "the report lacks the WAL's
 refuses "$W/wal/data" "read-only" "read-only, left-over WAL"
 echo "ok: read-only mount, left-over WAL"
 
+# 2b. the WAL without its -shm on a read-only mount: SQLite cannot read it
+# there, and the record is never shown without the WAL's events
+mkdir "$W/noshm"
+mount -t tmpfs -o size=16m tmpfs "$W/noshm"
+cp -a "$W/wal/data" "$W/noshm/data"
+rm "$W/noshm/data/record.sqlite-shm"
+mount -o remount,ro "$W/noshm"
+if "$S" record settings --data-dir "$W/noshm/data" > "$W/out" 2> "$W/err"; then
+  fail "a WAL without -shm was read: $(cat "$W/out")"
+fi
+grep -q "record.sqlite-wal holds events that cannot be read on this disk" "$W/err" ||
+  fail "WAL without -shm: $(cat "$W/err")"
+umount "$W/noshm"
+echo "ok: read-only mount, WAL without its -shm refused clearly"
+
 # 3. the same two on a full disk
 full_case() { # source-dir reference-prefix name
   mkdir -p "$W/full-$3"
