@@ -114,6 +114,10 @@ int cli_error(const struct cli_spec *spec, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void cli_help(const struct cli_spec *spec, FILE *out);
 void cli_group_help(const struct cli_group *group, FILE *out);
+/* What to tell the administrator when the study record's disk cannot be
+ * written (code -EROFS or -ENOSPC): what is wrong, what to do, and which
+ * commands still work (they open the record read-only). cmd_record.c. */
+const char *cli_record_unwritable(int code);
 /* Decimal text to an integer in min..max: 0 or -EINVAL (-ERANGE outside). */
 int cli_parse_long(const char *text, long long min, long long max, long long *out);
 

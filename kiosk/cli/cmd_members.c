@@ -2,6 +2,7 @@
 #include "kiosk/cli/cli.h"
 #include "kiosk/record/record.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 struct members_args {
     const char *data_dir; /* NULL: the record's default */
     bool json;
+    bool replace; /* import: members missing from the file may be removed */
 };
 
 #define DATA_DIR                                                                                   \
@@ -16,7 +18,12 @@ struct members_args {
         "data-dir", 0, CLI_STRING, offsetof(struct members_args, data_dir),                        \
             .metavar = "DIR", .def_str = REC_DEFAULT_DATA_DIR, .help = "the station's data"        \
     }
-static const struct cli_option import_options[] = {DATA_DIR, {NULL}};
+static const struct cli_option import_options[] = {
+    {"replace", 0, CLI_FLAG, offsetof(struct members_args, replace),
+     .help = "remove the members missing from FILE (else such an import is refused)"},
+    DATA_DIR,
+    {NULL},
+};
 static const struct cli_option list_options[] = {
     {"json", 0, CLI_FLAG, offsetof(struct members_args, json), .help = "a JSON array"},
     DATA_DIR,
@@ -24,7 +31,7 @@ static const struct cli_option list_options[] = {
 };
 
 static const struct cli_spec subs[] = {
-    {"studycast members", "import", "members import FILE [--data-dir DIR]",
+    {"studycast members", "import", "members import FILE [--replace] [--data-dir DIR]",
      .options = import_options, 1, 1, "FILE"},
     {"studycast members", "list", "members list [--json] [--data-dir DIR]",
      .options = list_options},
@@ -36,8 +43,10 @@ static const struct cli_group group = {
     .about = "\nFILE is CSV (UTF-8, with or without BOM, or GB18030) with the header\n"
              "number,name,category,card; category is 党员/干部/群众 or\n"
              "party_member/cadre/villager; card may be empty. The file is the whole\n"
-             "roster: members missing from it are removed (their records stay). If any\n"
-             "row is bad, every problem is listed and nothing is imported.\n",
+             "roster: members missing from it are removed (their records stay), but only\n"
+             "with --replace; without it such an import lists them and imports nothing.\n"
+             "A file with no members (a header only) is refused. If any row is bad,\n"
+             "every problem is listed and nothing is imported.\n",
     .subs = subs,
 };
 
@@ -80,13 +89,28 @@ static int list_members(struct rec *rec, bool json_out)
     return rc;
 }
 
-static int import_members(struct rec *rec, const char *path)
+static void print_removals(const char *path, const struct rec_import_result *r)
+{
+    fprintf(stderr, "studycast members import: %s would remove %d member(s) who are not in it:\n",
+            path, r->removed);
+    for (size_t i = 0; i < r->n_removals; i++)
+        fprintf(stderr, "  %s  %s\n", r->removals[i].number, r->removals[i].name);
+    fprintf(stderr,
+            "Nothing was imported (it would also add %d and update %d). If the file is the "
+            "whole new roster, import it again with --replace; removed members' past "
+            "attendance stays in the record.\n",
+            r->added, r->updated);
+}
+
+static int import_members(struct rec *rec, const char *path, bool replace)
 {
     struct rec_import_result result;
-    int rc = rec_members_import(rec, path, &result);
+    int rc = rec_members_import(rec, path, replace ? REC_IMPORT_REPLACE : 0, &result);
     if (rc == 0) {
         printf("imported %s: %d added, %d updated, %d removed, %d unchanged\n", path, result.added,
                result.updated, result.removed, result.unchanged);
+    } else if (rc == REC_EREMOVES) {
+        print_removals(path, &result);
     } else if (rc == REC_EROSTER) {
         for (size_t i = 0; i < result.n_problems; i++) {
             if (result.problems[i].line > 0)
@@ -97,6 +121,8 @@ static int import_members(struct rec *rec, const char *path)
         }
         fprintf(stderr, "studycast members import: %zu problem(s); nothing was imported\n",
                 result.n_problems);
+    } else if (rc == -EROFS || rc == -ENOSPC) {
+        fprintf(stderr, "%s", cli_record_unwritable(rc));
     } else {
         fprintf(stderr, "studycast members import: %s: %s\n", path, rec_strerror(rc));
     }
@@ -116,16 +142,19 @@ int cli_members(int argc, char **argv, struct sc_log *log)
     const char *file = pos.v[0];
     bool json_out = a.json;
     struct sc_log *rlog = sc_log_child(log, "record");
-    struct rec_options options = {.data_dir = data_dir};
+    /* listing only reads: it works on a read-only or full disk */
+    struct rec_options options = {.data_dir = data_dir, .read_only = !import};
     struct rec *rec = NULL;
     rc = rec_open(&options, rlog, &rec);
     int status;
     if (rc != 0) {
         fprintf(stderr, "studycast: cannot open the study record in %s: %s\n", data_dir,
                 rec_strerror(rc));
+        if (import && (rc == -EROFS || rc == -ENOSPC))
+            fprintf(stderr, "%s", cli_record_unwritable(rc));
         status = 1;
     } else {
-        status = import ? import_members(rec, file) : list_members(rec, json_out);
+        status = import ? import_members(rec, file, a.replace) : list_members(rec, json_out);
     }
     rec_close(rec);
     sc_log_destroy(rlog);

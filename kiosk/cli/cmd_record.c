@@ -78,13 +78,32 @@ static const struct cli_group group = {
     .subs = subs,
 };
 
-static int open_record(const struct args *a, struct sc_log *log, struct rec **rec)
+const char *cli_record_unwritable(int code)
 {
-    struct rec_options options = {.data_dir = a->data_dir};
+    if (code == -ENOSPC)
+        return "The disk holding the study record is full: nothing can be recorded or changed "
+               "until space is freed there. The record itself is intact, and these still work: "
+               "studycast record report, record export --out DIR (on another disk), record "
+               "check, record settings (to read them) and members list.\n";
+    return "The disk holding the study record is read-only: nothing can be recorded or changed "
+           "until it is writable again (check the disk, then remount it read-write). The "
+           "record itself is intact, and these still work: studycast record report, record "
+           "export --out DIR (on another disk), record check, record settings (to read them) "
+           "and members list.\n";
+}
+
+/* Reading commands open the record read-only: they work on a read-only or
+ * full disk, so the administrator can always get the record off the box. */
+static int open_record(const struct args *a, struct sc_log *log, bool read_only, struct rec **rec)
+{
+    struct rec_options options = {.data_dir = a->data_dir, .read_only = read_only};
     int rc = rec_open(&options, log, rec);
-    if (rc != 0)
+    if (rc != 0) {
         fprintf(stderr, "studycast: cannot open the study record in %s: %s\n",
                 a->data_dir ? a->data_dir : REC_DEFAULT_DATA_DIR, rec_strerror(rc));
+        if (!read_only && (rc == -EROFS || rc == -ENOSPC))
+            fprintf(stderr, "%s", cli_record_unwritable(rc));
+    }
     return rc;
 }
 
@@ -220,7 +239,7 @@ static int cmd_report(const struct args *a, struct sc_log *log)
         return 2;
     }
     struct rec *rec = NULL;
-    if (open_record(a, log, &rec) != 0) return 1;
+    if (open_record(a, log, true, &rec) != 0) return 1;
     struct rec_period period;
     char kind = a->month ? 'm' : a->quarter ? 'q' : 'h';
     const char *text = a->month ? a->month : a->quarter ? a->quarter : a->half;
@@ -298,7 +317,7 @@ static int cmd_export(const struct args *a, struct sc_log *log)
         return 2;
     }
     struct rec *rec = NULL;
-    if (open_record(a, log, &rec) != 0) return 1;
+    if (open_record(a, log, true, &rec) != 0) return 1; /* the export writes elsewhere */
     int offset = rec_utc_offset_seconds(rec);
     int64_t from = INT64_MIN, to = INT64_MAX;
     if ((a->from && parse_day(a->from, offset, &from) != 0) ||
@@ -341,10 +360,11 @@ static int cmd_export(const struct args *a, struct sc_log *log)
 
 static int cmd_settings(const struct args *a, struct sc_log *log)
 {
-    struct rec *rec = NULL;
-    if (open_record(a, log, &rec) != 0) return 1;
     const char *keys[] = {"station_name", "station_type", "utc_offset"};
     const char *values[] = {a->station_name, a->station_type, a->utc_offset};
+    bool changes = values[0] || values[1] || values[2];
+    struct rec *rec = NULL;
+    if (open_record(a, log, !changes, &rec) != 0) return 1;
     int rc = 0;
     for (int i = 0; i < 3 && rc == 0; i++) {
         if (!values[i]) continue;
@@ -352,6 +372,7 @@ static int cmd_settings(const struct args *a, struct sc_log *log)
         if (rc != 0)
             fprintf(stderr, "studycast record settings: cannot set %s to '%s': %s\n", keys[i],
                     values[i], rc == -EINVAL ? "invalid value" : rec_strerror(rc));
+        if (rc == -EROFS || rc == -ENOSPC) fprintf(stderr, "%s", cli_record_unwritable(rc));
     }
     if (rc == 0) {
         const char *all[] = {"station_id", "station_name", "station_type", "utc_offset", "volume",
@@ -372,7 +393,7 @@ static int cmd_settings(const struct args *a, struct sc_log *log)
 static int cmd_check(const struct args *a, struct sc_log *log)
 {
     struct rec *rec = NULL;
-    if (open_record(a, log, &rec) != 0) return 1;
+    if (open_record(a, log, true, &rec) != 0) return 1;
     int rc = rec_check(rec);
     if (rc == 0)
         printf("record sound: %lld events, integrity_check ok, chain ok\n",

@@ -133,7 +133,7 @@ static int station_offset(const struct options *o, struct sc_log *log, int32_t *
     if (snprintf(path, sizeof(path), "%s/record.sqlite", o->data_dir) >= (int)sizeof(path))
         return cli_error(o->spec, "--data-dir '%s' is too long", o->data_dir);
     if (access(path, F_OK) != 0) return 0;
-    struct rec_options ro = {.data_dir = o->data_dir};
+    struct rec_options ro = {.data_dir = o->data_dir, .read_only = true}; /* the zone only */
     struct rec *rec = NULL;
     int rc = rec_open(&ro, log, &rec);
     if (rc < 0) {

@@ -42,6 +42,7 @@ struct rec {
     char boot_id[40];
     int lock_fd;
     bool session_live; /* this handle holds the session lock */
+    bool read_only;    /* opened with rec_options.read_only: never writes */
     int64_t last_recorded_seq;
     char station_id[REC_UUID_STR_LEN];
     unsigned char public_key[crypto_sign_PUBLICKEYBYTES];
@@ -98,6 +99,16 @@ int rec_recover(struct rec *rec);
 
 /* keys.c */
 int rec_keys_load_or_create(struct rec *rec, bool *created);
+/* Only reads the secret key (a read-only handle): -ENOENT if missing. */
+int rec_keys_load(struct rec *rec);
+
+/* store_readonly.c: opens the database of a read-only handle. */
+int rec_open_database_ro(struct rec *rec);
+/* store.c: statements, schema version (shared with the read-only open). */
+int rec_prepare_statements(struct rec *rec);
+int rec_schema_version(struct rec *rec, int *version);
+int rec_schema_latest(void);
+int rec_load_station(struct rec *rec); /* 0, 1 if the record is new, or an error */
 
 /* members.c: whether `number` is on the current roster. */
 int rec_member_exists(struct rec *rec, const char *number);

@@ -34,6 +34,26 @@ static int write_secret(const char *path, const unsigned char *key, size_t len)
     return rc;
 }
 
+int rec_keys_load(struct rec *rec)
+{
+    char *secret_path = join(rec->data_dir, REC_SECRET_NAME);
+    if (!secret_path) return -ENOMEM;
+    char *data = NULL;
+    size_t len = 0;
+    int rc = sc_read_file(secret_path, 4096, &data, &len);
+    if (rc == 0 && len != crypto_sign_SECRETKEYBYTES) rc = REC_ECORRUPT;
+    if (rc == 0) {
+        memcpy(rec->secret_key, data, len);
+        crypto_sign_ed25519_sk_to_pk(rec->public_key, rec->secret_key);
+    } else {
+        SC_ERR(rec->log, "study record: cannot read %s: %s", secret_path, rec_strerror(rc));
+    }
+    if (data) sodium_memzero(data, len);
+    free(data);
+    free(secret_path);
+    return rc;
+}
+
 int rec_keys_load_or_create(struct rec *rec, bool *created)
 {
     char *secret_path = join(rec->data_dir, REC_SECRET_NAME);

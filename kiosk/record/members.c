@@ -131,70 +131,112 @@ static bool same_member(const struct rec_member *a, const struct rec_member *b)
            ((!a->card && !b->card) || (a->card && b->card && strcmp(a->card, b->card) == 0));
 }
 
-/* Records the differences between the current roster and the file's rows,
- * plus a summary event, in one transaction. */
-static int apply_roster(struct rec *rec, const char *path, const char *data, size_t len,
-                        struct rec_roster_row *rows, size_t n_rows, struct rec_import_result *r)
+static const struct rec_member *find_member(const struct rec_member *list, size_t n,
+                                            const char *number)
 {
-    struct rec_member *current = NULL;
-    size_t n_current = 0;
-    int rc = rec_members_list(rec, &current, &n_current);
-    if (rc != 0) return rc;
-    struct sc_buf payload = {0};
-    rc = rec_tx_begin(rec);
-    for (size_t i = 0; rc == 0 && i < n_rows; i++) {
-        const struct rec_member *old = NULL;
-        for (size_t j = 0; j < n_current && !old; j++)
-            if (strcmp(current[j].number, rows[i].m.number) == 0) old = &current[j];
-        if (old && same_member(old, &rows[i].m)) {
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i].number, number) == 0) return &list[i];
+    return NULL;
+}
+
+/* What the file's rows would change in the current roster: the counts, and
+ * the members missing from the file in r->removals. */
+static int diff_roster(const struct rec_member *current, size_t n_current,
+                       const struct rec_roster_row *rows, size_t n_rows,
+                       struct rec_import_result *r)
+{
+    for (size_t i = 0; i < n_rows; i++) {
+        const struct rec_member *old = find_member(current, n_current, rows[i].m.number);
+        if (old && same_member(old, &rows[i].m))
             r->unchanged++;
-            continue;
-        }
-        rc = member_payload(&rows[i].m, &payload);
-        if (rc == 0)
-            rc = rec_append_in_tx(rec, old ? "member_updated" : "member_added", NULL, payload.data,
-                                  NULL, NULL, NULL);
-        old ? r->updated++ : r->added++;
+        else
+            old ? r->updated++ : r->added++;
     }
-    for (size_t j = 0; rc == 0 && j < n_current; j++) {
+    for (size_t j = 0; j < n_current; j++) {
         bool kept = false;
         for (size_t i = 0; i < n_rows && !kept; i++)
             kept = strcmp(current[j].number, rows[i].m.number) == 0;
         if (kept) continue;
-        struct rec_member gone = {.number = current[j].number};
+        struct rec_member *grown = realloc(r->removals, (r->n_removals + 1) * sizeof(*r->removals));
+        if (!grown) return -ENOMEM;
+        r->removals = grown;
+        struct rec_member *m = &r->removals[r->n_removals];
+        memset(m, 0, sizeof(*m));
+        r->n_removals++;
+        if (rec_member_set(m, current[j].number, current[j].name,
+                           rec_category_name(current[j].category), current[j].card) != 0)
+            return -ENOMEM;
+        r->removed++;
+    }
+    return 0;
+}
+
+/* The import's summary event: the file's name and hash, and the counts. */
+static int append_summary(struct rec *rec, const char *path, const char *data, size_t len,
+                          size_t n_rows, const struct rec_import_result *r, struct sc_buf *payload)
+{
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    char hex[2 * crypto_hash_sha256_BYTES + 1];
+    crypto_hash_sha256(digest, (const unsigned char *)data, len);
+    rec_hex(digest, sizeof(digest), hex);
+    const char *base = strrchr(path, '/');
+    struct sc_json json;
+    sc_buf_reset(payload);
+    sc_json_init(&json, payload, false);
+    sc_json_object_begin(&json);
+    sc_json_kv_string(&json, "file", base ? base + 1 : path);
+    sc_json_kv_string(&json, "sha256", hex);
+    sc_json_kv_int(&json, "rows", (int64_t)n_rows);
+    sc_json_kv_int(&json, "added", r->added);
+    sc_json_kv_int(&json, "updated", r->updated);
+    sc_json_kv_int(&json, "removed", r->removed);
+    sc_json_object_end(&json);
+    return payload->failed
+               ? -ENOMEM
+               : rec_append_in_tx(rec, "members_imported", NULL, payload->data, NULL, NULL, NULL);
+}
+
+/* Records the differences between the current roster and the file's rows,
+ * plus a summary event, in one transaction. Removals only with
+ * REC_IMPORT_REPLACE: otherwise REC_EREMOVES and nothing is recorded. */
+static int apply_roster(struct rec *rec, const char *path, const char *data, size_t len,
+                        unsigned flags, struct rec_roster_row *rows, size_t n_rows,
+                        struct rec_import_result *r)
+{
+    struct rec_member *current = NULL;
+    size_t n_current = 0;
+    int rc = rec_members_list(rec, &current, &n_current);
+    if (rc == 0) rc = diff_roster(current, n_current, rows, n_rows, r);
+    if (rc == 0 && r->removed > 0 && !(flags & REC_IMPORT_REPLACE)) rc = REC_EREMOVES;
+    if (rc != 0) {
+        rec_members_free(current, n_current);
+        return rc;
+    }
+    struct sc_buf payload = {0};
+    rc = rec_tx_begin(rec);
+    for (size_t i = 0; rc == 0 && i < n_rows; i++) {
+        const struct rec_member *old = find_member(current, n_current, rows[i].m.number);
+        if (old && same_member(old, &rows[i].m)) continue;
+        rc = member_payload(&rows[i].m, &payload);
+        if (rc == 0)
+            rc = rec_append_in_tx(rec, old ? "member_updated" : "member_added", NULL, payload.data,
+                                  NULL, NULL, NULL);
+    }
+    for (size_t j = 0; rc == 0 && j < r->n_removals; j++) {
+        struct rec_member gone = {.number = r->removals[j].number};
         rc = member_payload(&gone, &payload);
         if (rc == 0)
             rc = rec_append_in_tx(rec, "member_removed", NULL, payload.data, NULL, NULL, NULL);
-        r->removed++;
     }
-    if (rc == 0) {
-        unsigned char digest[crypto_hash_sha256_BYTES];
-        char hex[2 * crypto_hash_sha256_BYTES + 1];
-        crypto_hash_sha256(digest, (const unsigned char *)data, len);
-        rec_hex(digest, sizeof(digest), hex);
-        const char *base = strrchr(path, '/');
-        struct sc_json json;
-        sc_buf_reset(&payload);
-        sc_json_init(&json, &payload, false);
-        sc_json_object_begin(&json);
-        sc_json_kv_string(&json, "file", base ? base + 1 : path);
-        sc_json_kv_string(&json, "sha256", hex);
-        sc_json_kv_int(&json, "rows", (int64_t)n_rows);
-        sc_json_kv_int(&json, "added", r->added);
-        sc_json_kv_int(&json, "updated", r->updated);
-        sc_json_kv_int(&json, "removed", r->removed);
-        sc_json_object_end(&json);
-        rc = payload.failed
-                 ? -ENOMEM
-                 : rec_append_in_tx(rec, "members_imported", NULL, payload.data, NULL, NULL, NULL);
-    }
+    if (rc == 0) rc = append_summary(rec, path, data, len, n_rows, r, &payload);
     rc = rc == 0 ? rec_tx_commit(rec) : (rec_tx_rollback(rec), rc);
     sc_buf_free(&payload);
     rec_members_free(current, n_current);
     return rc;
 }
 
-int rec_members_import(struct rec *rec, const char *path, struct rec_import_result *r)
+int rec_members_import(struct rec *rec, const char *path, unsigned flags,
+                       struct rec_import_result *r)
 {
     memset(r, 0, sizeof(*r));
     char *data = NULL;
@@ -207,10 +249,13 @@ int rec_members_import(struct rec *rec, const char *path, struct rec_import_resu
     struct rec_roster_row *rows = NULL;
     size_t n_rows = 0;
     rc = rec_roster_parse(data, len, r, &rows, &n_rows);
-    if (rc == 0) rc = apply_roster(rec, path, data, len, rows, n_rows, r);
+    if (rc == 0) rc = apply_roster(rec, path, data, len, flags, rows, n_rows, r);
     if (rc == REC_EROSTER)
         SC_ERR(rec->log, "members: %s has %zu problem(s); nothing was imported", path,
                r->n_problems);
+    else if (rc == REC_EREMOVES)
+        SC_WARN(rec->log, "members: %s would remove %d member(s); nothing was imported", path,
+                r->removed);
     rec_roster_rows_free(rows, n_rows);
     free(data);
     return rc;

@@ -70,6 +70,7 @@ enum {
     REC_ESTATE = -4004,   /* call not valid now (e.g. session already closed) */
     REC_EROSTER = -4005,  /* roster file has bad rows (nothing imported) */
     REC_ETAMPER = -4006,  /* an export failed verification */
+    REC_EREMOVES = -4007, /* a roster import would remove members (nothing imported) */
 };
 const char *rec_strerror(int code);
 
@@ -98,6 +99,13 @@ struct rec_options {
     rec_clock_fn clock;   /* NULL: the system clocks (source ntp when synced) */
     void *clock_ctx;
     const char *boot_id; /* NULL: /proc/sys/kernel/random/boot_id */
+    /* Reading only (reports, exports elsewhere, checks, listings): the
+     * existing record is opened read-only and nothing is written in data_dir:
+     * no session lock, no migration, no closing of an interrupted session
+     * (it derives as still open), no key files. Works on a read-only or full
+     * disk. A record that does not exist yet: -ENOENT. Every recording call
+     * on such a handle fails with -EROFS. */
+    bool read_only;
 };
 
 struct rec;
@@ -245,13 +253,23 @@ struct rec_import_result {
     int added, updated, removed, unchanged;
     struct rec_import_problem *problems; /* malloc'd; free with rec_import_result_free */
     size_t n_problems;
+    /* the members missing from the file (removed, or that would be): number
+     * and name; malloc'd, freed with the result */
+    struct rec_member *removals;
+    size_t n_removals;
 };
+/* Import flags. */
+enum { REC_IMPORT_REPLACE = 1 /* members missing from the file may be removed */ };
 /* Imports a roster CSV (UTF-8 with or without BOM, or GB18030; header
  * number,name,category[,card]) as the full roster in one transaction: rows
  * are added or updated, members missing from the file are removed (their
- * past attendance stays). Any bad row: nothing is imported, every problem is
- * listed in result and REC_EROSTER is returned. */
-int rec_members_import(struct rec *rec, const char *path, struct rec_import_result *result);
+ * past attendance stays) -- only with REC_IMPORT_REPLACE: without it an
+ * import that would remove members imports nothing and returns REC_EREMOVES
+ * with the counts it would have had and the removals listed in result. Any
+ * bad row, or a file with no member rows (a header only): nothing is
+ * imported, every problem is listed in result and REC_EROSTER is returned. */
+int rec_members_import(struct rec *rec, const char *path, unsigned flags,
+                       struct rec_import_result *result);
 void rec_import_result_free(struct rec_import_result *result);
 
 /* The current roster sorted by number; free with rec_members_free. */

@@ -133,6 +133,9 @@ static void add_problem(struct rec_import_result *r, int line, const char *fmt, 
 void rec_import_result_free(struct rec_import_result *result)
 {
     free(result->problems);
+    for (size_t i = 0; result->removals && i < result->n_removals; i++)
+        rec_member_clear(&result->removals[i]);
+    free(result->removals);
     memset(result, 0, sizeof(*result));
 }
 
@@ -265,6 +268,10 @@ static int parse_roster(const char *text, size_t len, struct rec_import_result *
     }
     if (result == 0 && !header_seen) {
         add_problem(r, 0, "the file is empty (expected the header number,name,category,card)");
+        result = REC_EROSTER;
+    } else if (result == 0 && n_rows == 0) {
+        /* the file is the whole roster: importing it would remove everyone */
+        add_problem(r, 0, "the roster lists no members (only the header)");
         result = REC_EROSTER;
     }
     rec_csv_row_free(&row);

@@ -62,6 +62,7 @@ int rec_session_open(struct rec *rec, const char *course, const char *const *mem
 {
     *out = NULL;
     if (!course || !*course || strlen(course) > 400) return -EINVAL;
+    if (rec->read_only) return -EROFS; /* opened for reading only */
     for (size_t i = 0; i < n_members; i++) {
         int rc = rec_member_exists(rec, members[i]);
         if (rc <= 0) {

@@ -91,6 +91,8 @@ const char *rec_strerror(int code)
         return "the roster file has bad rows; nothing was imported";
     case REC_ETAMPER:
         return "the export failed verification";
+    case REC_EREMOVES:
+        return "the roster would remove members; nothing was imported";
     case -ENOSPC:
         return "the disk is full";
     case -EROFS:
@@ -451,20 +453,31 @@ static int exec_sql(struct rec *rec, const char *sql, const char *what)
     return rc == SQLITE_OK ? 0 : rec_map_sqlite(rec, rc, what);
 }
 
-static int migrate(struct rec *rec)
+int rec_schema_latest(void)
+{
+    return SCHEMA_VERSION;
+}
+
+int rec_schema_version(struct rec *rec, int *version)
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(rec->db, "PRAGMA user_version", -1, &st, NULL);
-    if (rc != SQLITE_OK) return rec_map_sqlite(rec, rc, "reading the schema version");
-    rc = sqlite3_step(st);
-    int version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    if (rc == SQLITE_OK) rc = sqlite3_step(st);
+    *version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
     sqlite3_finalize(st);
-    if (version < 0) return rec_map_sqlite(rec, rc, "reading the schema version");
-    if (version > SCHEMA_VERSION) {
+    if (*version < 0) return rec_map_sqlite(rec, rc, "reading the schema version");
+    if (*version > SCHEMA_VERSION) {
         SC_ERR(rec->log, "study record: schema version %d is newer than this studycast's (%d)",
-               version, SCHEMA_VERSION);
+               *version, SCHEMA_VERSION);
         return REC_ESCHEMA;
     }
+    return 0;
+}
+
+static int migrate(struct rec *rec)
+{
+    int version, rc = rec_schema_version(rec, &version);
+    if (rc != 0) return rc;
     for (; version < SCHEMA_VERSION; version++) {
         char set_version[48];
         snprintf(set_version, sizeof(set_version), "PRAGMA user_version = %d", version + 1);
@@ -509,6 +522,12 @@ static int open_database(struct rec *rec, bool no_sync)
     rc = exec_sql(rec, no_sync ? "PRAGMA synchronous = OFF" : "PRAGMA synchronous = FULL",
                   "setting durability");
     if (rc == 0) rc = migrate(rec);
+    return rc == 0 ? rec_prepare_statements(rec) : rc;
+}
+
+int rec_prepare_statements(struct rec *rec)
+{
+    int rc = 0;
     for (int i = 0; rc == 0 && i < ST_COUNT; i++) {
         int prc = sqlite3_prepare_v3(rec->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
                                      &rec->stmt[i], NULL);
@@ -578,7 +597,7 @@ static int first_start(struct rec *rec)
     return rc;
 }
 
-static int load_station(struct rec *rec)
+int rec_load_station(struct rec *rec)
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(rec->db,
@@ -609,6 +628,22 @@ static int load_station(struct rec *rec)
     return rc;
 }
 
+/* Reading only: nothing in the data dir is created or changed (no lock
+ * file, no migration, no recovery, no key files), so this works on a
+ * read-only or full disk; store_readonly.c explains how the database opens. */
+static int open_read_only(struct rec *rec, const char *boot_id)
+{
+    int rc = read_boot_id(rec, boot_id);
+    if (rc == 0) rc = rec_open_database_ro(rec);
+    if (rc == 0) rc = rec_keys_load(rec);
+    if (rc == 0) rc = rec_load_station(rec);
+    if (rc == 1) {
+        SC_ERR(rec->log, "study record: %s holds no record yet", rec->data_dir);
+        rc = -ENOENT;
+    }
+    return rc;
+}
+
 int rec_open(const struct rec_options *options, struct sc_log *log, struct rec **out)
 {
     *out = NULL;
@@ -624,6 +659,13 @@ int rec_open(const struct rec_options *options, struct sc_log *log, struct rec *
     rec->clock = options ? options->clock : NULL;
     rec->clock_ctx = options ? options->clock_ctx : NULL;
     int rc = rec->data_dir ? 0 : -ENOMEM;
+    if (rc == 0 && options && options->read_only) {
+        rec->read_only = true;
+        rc = open_read_only(rec, options->boot_id);
+        if (rc != 0) goto fail;
+        *out = rec;
+        return 0;
+    }
     if (rc == 0 && (rc = make_dirs(rec->data_dir)) != 0)
         SC_ERR(log, "study record: cannot create the data directory %s: %s", rec->data_dir,
                strerror(-rc));
@@ -632,7 +674,7 @@ int rec_open(const struct rec_options *options, struct sc_log *log, struct rec *
     if (rc == 0) rc = open_database(rec, options && options->no_sync);
     bool created = false;
     if (rc == 0) rc = rec_keys_load_or_create(rec, &created);
-    if (rc == 0) rc = load_station(rec);
+    if (rc == 0) rc = rec_load_station(rec);
     bool new_station = rc == 1;
     if (new_station) rc = first_start(rec);
     if (rc == 0 && (created || new_station)) {

@@ -79,7 +79,8 @@ static int import_roster(struct st_station *st)
         return rc;
     }
     struct rec_import_result result = {0};
-    rc = rec_members_import(st->rec, path, &result);
+    /* the demo's roster is the whole roster, as it always was */
+    rc = rec_members_import(st->rec, path, REC_IMPORT_REPLACE, &result);
     for (size_t i = 0; i < result.n_problems; i++)
         SC_ERR(st->log, "demo roster line %d: %s", result.problems[i].line,
                result.problems[i].message);

@@ -3,9 +3,12 @@
 # --media-dir standing in for the mounted USB sticks: the roster on screen;
 # no stick, then one plugged in while the page is open; a roster with bad rows
 # (every problem on screen with its line, nothing imported: `members list
-# --json` unchanged); the stick pulled out while its files are listed; a good
-# roster (counts on screen, `members list --json` and the roll-call follow:
-# a member added by the import checks in at the next course).
+# --json` unchanged); the stick pulled out while its files are listed; a
+# header-only roster (refused with a message, nothing removed); a good roster
+# that drops a member (issue 12 #8: the member listed and OK asked for; BACK
+# cancels and nothing changes; OK imports: counts on screen, `members list
+# --json` and the roll-call follow: a member added by the import checks in at
+# the next course).
 set -eu
 S=$1 W=$2
 . "$(dirname "$0")/lib.sh"
@@ -56,6 +59,7 @@ number,name,category,card
 001,重复,群众,80010009
 004,刘芳,群众,80010004,多余
 CSV
+printf 'number,name,category,card\n' > "$M/KINGSTON/empty.csv"
 # the good roster: 002 renamed, 006 gone, 007 new (GB18030, as WPS saves it)
 printf 'number,name,category,card\n001,王建国,党员,80010001\n002,李秀英（组长）,干部,80010002\n003,张伟,干部,80010003\n004,刘芳,群众,80010004\n005,陈明,党员,80010005\n007,赵新,群众,80010007\n' |
   iconv -f UTF-8 -t GB18030 > "$M/KINGSTON/good.csv"
@@ -66,7 +70,7 @@ json_check "$W/stick.json" "len(d) == 1" "'KINGSTON' in d[0]['label']" "not d[0]
 press ok
 expect menu.stick "$M/KINGSTON"
 field menu.items > "$W/files.json"
-json_check "$W/files.json" "[x['label'] for x in d] == ['bad.csv', 'good.csv']"
+json_check "$W/files.json" "[x['label'] for x in d] == ['bad.csv', 'empty.csv', 'good.csv']"
 
 # bad rows: every problem with its line, nothing imported
 press ok
@@ -95,8 +99,38 @@ expect menu.sticks 0
 mv "$W/KINGSTON.out" "$M/KINGSTON"
 wait_for menu.sticks 1 5
 
-# the good roster: counts on screen, the roster and the roll-call follow it
+# a header-only roster: refused with a message, nobody removed
 press ok down ok
+expect menu.page members_problems
+[ "$(mfield message_error)" = true ] || fail "no error message for the empty roster"
+field menu > "$W/empty.json"
+json_check "$W/empty.json" "len(d['problems']) == 1" "d['problems'][0]['line'] == 0" \
+  "'no members' in d['problems'][0]['message']"
+members_json > "$W/after-empty.json"
+cmp -s "$W/before.json" "$W/after-empty.json" || fail "the empty roster changed the members"
+expect roster_size 6
+press back
+expect menu.page members_import
+
+# the good roster drops 006: listed, and OK asked for; BACK cancels
+press down ok
+expect menu.page members_confirm
+expect menu.removing 1
+expect menu.adding 1
+expect menu.updating 1
+[ "$(mfield message_error)" = true ] || fail "the removal is not shown as a warning"
+field menu.items > "$W/confirm.json"
+json_check "$W/confirm.json" "[x['label'] for x in d] == ['006  杨丽']" "d[0].get('warning')"
+press back
+expect menu.page members_import
+members_json > "$W/after-cancel.json"
+cmp -s "$W/before.json" "$W/after-cancel.json" || fail "the cancelled import changed the members"
+expect roster_size 6
+
+# OK: imported; counts on screen, the roster and the roll-call follow it
+press ok
+expect menu.page members_confirm
+press ok
 expect menu.page members
 [ "$(mfield message_error)" = false ] || fail "the good roster gave an error: $(mfield message)"
 msg=$(mfield message)

@@ -46,7 +46,7 @@ int main(int argc, char **argv)
         fclose(roster);
     }
     struct rec_import_result result;
-    check(rec_members_import(rec, path, &result), "import");
+    check(rec_members_import(rec, path, 0, &result), "import");
     rec_import_result_free(&result);
     const char *present[] = {"001", "002"};
     struct rec_session *s = NULL;

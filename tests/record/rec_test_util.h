@@ -88,7 +88,7 @@ static inline void import_roster(struct rec *rec, const char *dir, const char *c
     char *p = path_in(dir, "roster.csv");
     write_text(p, csv, strlen(csv));
     struct rec_import_result r;
-    int rc = rec_members_import(rec, p, &r);
+    int rc = rec_members_import(rec, p, REC_IMPORT_REPLACE, &r);
     if (rc != 0)
         TEST_FAIL("import: %s (%s)", rec_strerror(rc), r.n_problems ? r.problems[0].message : "");
     rec_import_result_free(&r);

@@ -118,11 +118,18 @@ if mount -t tmpfs -o size=${tmpfs_kib}k tmpfs "$mnt" 2>/dev/null; then
     umount "$mnt"; fail "export to a read-only disk succeeded"
   fi
   grep -q "failed: the file system is read-only" "$work/err" || { umount "$mnt"; fail "ro: $(cat "$work/err")"; }
-  if "$studycast" members list --data-dir "$mnt/data" 2> "$work/err"; then
+  # a read-only record: listing works (read-only open), importing says why not
+  "$studycast" members list --data-dir "$mnt/data" > "$work/ro-list" 2> "$work/err" ||
+    { umount "$mnt"; fail "members list on a read-only record: $(cat "$work/err")"; }
+  "$studycast" members list --data-dir "$data" | cmp -s - "$work/ro-list" ||
+    { umount "$mnt"; fail "members list differs on a read-only record"; }
+  if "$studycast" members import "$work/bad.csv" --data-dir "$mnt/data" 2> "$work/err"; then
     umount "$mnt"; fail "a read-only record opened for writing"
   fi
   grep -q "cannot open the study record in $mnt/data: the file system is read-only" "$work/err" ||
     { umount "$mnt"; fail "ro record: $(cat "$work/err")"; }
+  grep -q "these still work: studycast record report" "$work/err" ||
+    { umount "$mnt"; fail "ro record: no word on what still works: $(cat "$work/err")"; }
   umount "$mnt"
 elif [ "$(id -u)" != 0 ] || command -v setpriv > /dev/null; then
   echo "disk cases: unprivileged user"
@@ -199,6 +206,50 @@ tamper_case int-as-text "type = 'session_opened' AND payload LIKE '%乡村振兴
   "utc_ns = utc_ns || 'x'" session_opened
 tamper_case before-range "type = 'session_opened' AND payload LIKE '%十月课程%'" \
   "payload = replace(payload, '十月课程', '九月课程')" session_opened
+
+# issue 12 #8: an import that would remove members is refused without
+# --replace (listing them), a header-only roster is always refused, and
+# neither changes the roster
+r=$work/roster
+cp -a "$work/pristine" "$r"
+"$studycast" members list --json --data-dir "$r" > "$work/m-before.json"
+printf 'number,name,category,card\n' > "$work/header-only.csv"
+for flag in "" --replace; do
+  if "$studycast" members import "$work/header-only.csv" $flag --data-dir "$r" \
+    > "$work/out" 2> "$work/err"; then fail "a header-only roster was accepted ($flag)"; fi
+  grep -q "header-only.csv: the roster lists no members (only the header)" "$work/err" ||
+    fail "header-only ($flag): $(cat "$work/err")"
+  grep -q "nothing was imported" "$work/err" || fail "header-only: no summary"
+  ! grep -q removed "$work/out" || fail "header-only: $(cat "$work/out")"
+  "$studycast" members list --json --data-dir "$r" | cmp -s - "$work/m-before.json" ||
+    fail "the header-only roster changed the members ($flag)"
+done
+# the same roster without its last member (the file written from the list)
+/usr/bin/python3 - "$work/m-before.json" "$work/drop-one.csv" <<'PY'
+import csv, json, sys
+m = json.load(open(sys.argv[1], encoding="utf-8"))
+with open(sys.argv[2], "w", encoding="utf-8", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["number", "name", "category", "card"])
+    for x in m[:-1]:
+        w.writerow([x["number"], x["name"], x["category"], x["card"] or ""])
+PY
+last=$(/usr/bin/python3 -c "import json; print(json.load(open('$work/m-before.json'))[-1]['number'])")
+if "$studycast" members import "$work/drop-one.csv" --data-dir "$r" 2> "$work/err"; then
+  fail "a roster dropping a member was imported without --replace"
+fi
+grep -q "drop-one.csv would remove 1 member(s) who are not in it" "$work/err" ||
+  fail "drop one: $(cat "$work/err")"
+grep -q "^  $last " "$work/err" || fail "drop one: the member is not named: $(cat "$work/err")"
+grep -q "with --replace" "$work/err" || fail "drop one: no hint: $(cat "$work/err")"
+"$studycast" members list --json --data-dir "$r" | cmp -s - "$work/m-before.json" ||
+  fail "the refused import changed the members"
+"$studycast" members import "$work/drop-one.csv" --replace --data-dir "$r" > "$work/out" ||
+  fail "--replace refused"
+grep -q "0 added, 0 updated, 1 removed, 5 unchanged" "$work/out" || fail "replace: $(cat "$work/out")"
+test "$("$studycast" members list --json --data-dir "$r" | grep -c '"number"')" = 5 ||
+  fail "--replace did not remove the member"
+"$studycast" record check --data-dir "$r" > /dev/null || fail "record check after --replace"
 
 rm -rf "$work"
 echo "record CLI ok"

@@ -12,14 +12,20 @@ static struct rec *fresh(const char *prefix, char **dir, struct fake_clock *cloc
     return open_with_clock(*dir, clock, NULL); /* problems come back in results */
 }
 
-static int import_bytes(struct rec *rec, const char *dir, const char *bytes, size_t len,
-                        struct rec_import_result *r)
+static int import_bytes_flags(struct rec *rec, const char *dir, const char *bytes, size_t len,
+                              unsigned flags, struct rec_import_result *r)
 {
     char *p = path_in(dir, "in.csv");
     write_text(p, bytes, len);
-    int rc = rec_members_import(rec, p, r);
+    int rc = rec_members_import(rec, p, flags, r);
     free(p);
     return rc;
+}
+
+static int import_bytes(struct rec *rec, const char *dir, const char *bytes, size_t len,
+                        struct rec_import_result *r)
+{
+    return import_bytes_flags(rec, dir, bytes, len, REC_IMPORT_REPLACE, r);
 }
 
 static void expect_member(const struct rec_member *m, const char *number, const char *name,
@@ -164,7 +170,7 @@ static void test_bad_rows_nothing_imported(void)
     }
     ASSERT_EQ(rec_last_seq(rec), events);
     char *missing = path_in(dir, "no-such.csv");
-    ASSERT_EQ(rec_members_import(rec, missing, &r), -ENOENT);
+    ASSERT_EQ(rec_members_import(rec, missing, 0, &r), -ENOENT);
     rec_import_result_free(&r);
     free(missing);
     rec_close(rec);
@@ -213,11 +219,65 @@ static void test_reimport_changes(void)
     free(dir);
 }
 
+/* Issue 12 #8: a header-only roster is refused (it would remove everyone),
+ * and an import that would remove members needs REC_IMPORT_REPLACE. */
+static void test_removals_need_replace(void)
+{
+    char *dir;
+    struct fake_clock clock = {0};
+    struct rec *rec = fresh("members-replace", &dir, &clock);
+    import_roster(rec, dir, "number,name,category,card\n1,甲,党员,\n2,乙,群众,\n");
+    int64_t events = rec_last_seq(rec);
+    struct rec_import_result r;
+    const char header_only[] = "number,name,category,card\n";
+    for (unsigned flags = 0; flags <= REC_IMPORT_REPLACE; flags++) {
+        ASSERT_EQ(import_bytes_flags(rec, dir, header_only, sizeof(header_only) - 1, flags, &r),
+                  REC_EROSTER);
+        ASSERT_EQ(r.n_problems, 1);
+        ASSERT_TRUE(strstr(r.problems[0].message, "no members") != NULL);
+        ASSERT_EQ(r.removed, 0);
+        rec_import_result_free(&r);
+    }
+    ASSERT_EQ(rec_last_seq(rec), events);
+    /* dropping 2 and adding 3: refused without REPLACE, with the counts */
+    const char drop[] = "number,name,category,card\n1,甲,党员,\n3,丙,干部,\n";
+    ASSERT_EQ(import_bytes_flags(rec, dir, drop, sizeof(drop) - 1, 0, &r), REC_EREMOVES);
+    ASSERT_EQ(r.removed, 1);
+    ASSERT_EQ(r.added, 1);
+    ASSERT_EQ(r.unchanged, 1);
+    ASSERT_EQ(r.n_removals, 1);
+    ASSERT_STR_EQ(r.removals[0].number, "2");
+    ASSERT_STR_EQ(r.removals[0].name, "乙");
+    rec_import_result_free(&r);
+    ASSERT_EQ(rec_last_seq(rec), events);
+    /* an import that removes nobody needs no flag */
+    const char grow[] = "number,name,category,card\n1,甲,党员,\n2,乙,群众,\n4,丁,群众,\n";
+    ASSERT_EQ(import_bytes_flags(rec, dir, grow, sizeof(grow) - 1, 0, &r), 0);
+    ASSERT_EQ(r.added, 1);
+    ASSERT_EQ(r.removed, 0);
+    rec_import_result_free(&r);
+    ASSERT_EQ(import_bytes_flags(rec, dir, drop, sizeof(drop) - 1, REC_IMPORT_REPLACE, &r), 0);
+    ASSERT_EQ(r.removed, 2);
+    ASSERT_EQ(r.n_removals, 2);
+    rec_import_result_free(&r);
+    struct rec_member *m;
+    size_t n;
+    ASSERT_EQ(rec_members_list(rec, &m, &n), 0);
+    ASSERT_EQ(n, 2);
+    ASSERT_STR_EQ(m[0].number, "1");
+    ASSERT_STR_EQ(m[1].number, "3");
+    rec_members_free(m, n);
+    ASSERT_EQ(rec_check(rec), 0);
+    rec_close(rec);
+    free(dir);
+}
+
 int main(void)
 {
     RUN_TEST(test_good_utf8_bom_crlf_quotes);
     RUN_TEST(test_gb18030);
     RUN_TEST(test_bad_rows_nothing_imported);
     RUN_TEST(test_reimport_changes);
+    RUN_TEST(test_removals_need_replace);
     return 0;
 }

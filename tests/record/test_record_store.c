@@ -509,6 +509,16 @@ static void test_full_disk_tmpfs(const char *mnt)
     ASSERT_EQ(mount(NULL, mnt, NULL, MS_REMOUNT | MS_RDONLY, NULL), 0);
     struct rec_options o = {.data_dir = data, .clock = fake_clock_read, .clock_ctx = &clock};
     ASSERT_EQ(rec_open(&o, test_log, &rec), -EROFS);
+    /* ... but opens for reading (issue 12 #6), and recording through that
+     * handle fails as read-only */
+    o.read_only = true;
+    ASSERT_EQ(rec_open(&o, test_log, &rec), 0);
+    ASSERT_EQ(rec_check(rec), 0);
+    ASSERT_EQ(rec_last_seq(rec), durable + 2);
+    ASSERT_EQ(rec_setting_set(rec, "station_name", "只读"), -EROFS);
+    struct rec_session *ro_s = NULL;
+    ASSERT_EQ(rec_session_open(rec, "课程", NULL, 0, &ro_s), -EROFS);
+    rec_close(rec);
     ASSERT_EQ(mount(NULL, mnt, NULL, MS_REMOUNT, NULL), 0);
     rec = open_with_clock(data, &clock, test_log);
     ASSERT_EQ(rec_check(rec), 0);
@@ -626,6 +636,40 @@ static void test_full_and_read_only(void)
     free(mnt);
 }
 
+/* A read-only handle writes nothing in the data dir: no session.lock, no
+ * directory for a record that does not exist (issue 12 #6). */
+static void test_read_only_writes_nothing(void)
+{
+    struct sc_log *test_log = sc_log_create(stderr, SC_LOG_WARN);
+    char *dir = test_dir("store-read-only");
+    char *missing = path_in(dir, "none");
+    struct rec_options o = {.data_dir = missing, .read_only = true};
+    struct rec *rec = NULL;
+    ASSERT_EQ(rec_open(&o, NULL, &rec), -ENOENT);
+    ASSERT_TRUE(access(missing, F_OK) != 0);
+    struct fake_clock clock = {0};
+    fake_clock_set(&clock, "2026-11-01T00:00:00Z");
+    rec = open_with_clock(dir, &clock, test_log);
+    ASSERT_EQ(rec_setting_set(rec, "station_name", "张家村"), 0);
+    int64_t seq = rec_last_seq(rec);
+    rec_close(rec);
+    char *lock = path_in(dir, "session.lock");
+    ASSERT_EQ(unlink(lock), 0);
+    o.data_dir = dir;
+    ASSERT_EQ(rec_open(&o, test_log, &rec), 0);
+    char name[64];
+    ASSERT_EQ(rec_setting_get(rec, "station_name", name, sizeof(name)), 0);
+    ASSERT_STR_EQ(name, "张家村");
+    ASSERT_EQ(rec_last_seq(rec), seq);
+    ASSERT_EQ(rec_note(rec, "course_cancelled", NULL), -EROFS);
+    rec_close(rec);
+    ASSERT_TRUE(access(lock, F_OK) != 0);
+    free(lock);
+    free(missing);
+    free(dir);
+    sc_log_destroy(test_log);
+}
+
 int main(void)
 {
     RUN_TEST(test_first_start);
@@ -634,5 +678,6 @@ int main(void)
     RUN_TEST(test_typed_insert_refused);
     RUN_TEST(test_refuses_newer_or_damaged);
     RUN_TEST(test_full_and_read_only);
+    RUN_TEST(test_read_only_writes_nothing);
     return 0;
 }

@@ -1,7 +1,9 @@
 /* Members: the roster (number, name, category, card), and importing a
- * roster CSV from a USB stick with rec_members_import: on bad rows nothing is
- * imported and every problem is listed with its line; on success the counts
- * show and the roll-call roster is reloaded. */
+ * roster CSV from a USB stick with rec_members_import: on bad rows (or a file
+ * with no members) nothing is imported and every problem is listed with its
+ * line; an import that would remove members lists them and asks: OK imports
+ * and removes them, BACK cancels; on success the counts show and the
+ * roll-call roster is reloaded. */
 #include "kiosk/station/admin/admin.h"
 #include "kiosk/station/drives.h"
 
@@ -135,6 +137,7 @@ static const char *const fixed_problems[] = {
     N_("the file is empty (expected the header number,name,category,card)"),
     N_("this is not a text file (it contains NUL bytes)"),
     N_("the file is neither UTF-8 nor GB18030 text"),
+    N_("the roster lists no members (only the header)"),
 };
 
 static const char *problem_text(struct st_station *st, struct st_menu *m, const char *text)
@@ -276,13 +279,125 @@ static void stick_gone(struct st_station *st, struct st_page *page, struct impor
     st_admin_message(st, true, "The USB stick was pulled out: insert it again");
 }
 
+/* The roster was imported: the roll-call follows, the roster page shows the
+ * counts. `pages` pages close (the file list, and the confirmation). */
+static void imported(struct st_station *st, const char *path, const struct rec_import_result *r,
+                     int pages)
+{
+    SC_INFO(st->log, "menu: roster %s imported: %d added, %d updated, %d removed, %d unchanged",
+            path, r->added, r->updated, r->removed, r->unchanged);
+    if (st_roster_load(st) < 0) st_toast(st, true, "The roster cannot be read.");
+    for (int i = 0; i < pages; i++)
+        st_admin_pop(st); /* the roster page resumes: reloaded */
+    st_admin_message(st, false, "Roster imported: %d added, %d updated, %d removed", r->added,
+                     r->updated, r->removed);
+}
+
+/* ---- an import that would remove members: listed, OK to confirm ---- */
+
+struct confirm_page {
+    char path[PATH_MAX + 260];
+    char file[256];
+    struct rec_import_result result; /* the refused import's counts and removals */
+};
+
+static int confirm_action(struct st_station *st, struct st_page *page, enum rc_action action,
+                          int64_t time_ns)
+{
+    (void)time_ns;
+    struct confirm_page *p = page->state;
+    if (st_page_list_move(page, p->result.n_removals, action) == 0) return 0;
+    if (action == RC_ACTION_BACK) {
+        SC_INFO(st->log, "menu: roster %s not imported (removals not confirmed)", p->path);
+        st_admin_pop(st);
+        st_admin_message(st, false, "Not imported: the roster is unchanged");
+        return 0;
+    }
+    if (action != RC_ACTION_OK) return -ENOTSUP;
+    struct rec_import_result r = {0};
+    int rc = rec_members_import(st->rec, p->path, REC_IMPORT_REPLACE, &r);
+    if (rc == 0) {
+        struct rec_import_result counts = r;
+        rec_import_result_free(&r);
+        imported(st, p->path, &counts, 2);
+        return 0;
+    }
+    rec_import_result_free(&r);
+    char file[sizeof(p->file)];
+    snprintf(file, sizeof(file), "%s", p->file);
+    st_admin_pop(st); /* back to the files (frees p); the stick may have gone */
+    st_admin_message(st, true, "Cannot import %s: %s", file, rec_strerror(rc));
+    return 0;
+}
+
+static void confirm_view(struct st_station *st, struct st_page *page, struct st_menu *m)
+{
+    struct confirm_page *p = page->state;
+    m->view.kind = UI_MENU_LIST;
+    m->view.title = st_menu_str(m, st_tr(st, "%s removes %d members"), p->file, p->result.removed);
+    m->view.hint = st_tr(st, "OK: import and remove them · BACK: cancel");
+    for (size_t i = 0; i < p->result.n_removals; i++) {
+        const struct rec_member *mem = &p->result.removals[i];
+        st_menu_item(m, st_menu_str(m, "%s  %s", mem->number, mem->name), NULL)->warning = true;
+    }
+    if (!m->view.message) {
+        m->view.message = st_menu_str(
+            m,
+            st_tr(st, "These %d members are not in the file. Import it as the whole roster "
+                      "(%d added, %d updated)? Their past attendance stays."),
+            p->result.removed, p->result.added, p->result.updated);
+        m->view.message_error = true;
+    }
+    m->view.focus = p->result.n_removals ? page->focus : -1;
+}
+
+static void confirm_status(struct st_station *st, struct st_page *page, struct sc_json *j)
+{
+    (void)st;
+    struct confirm_page *p = page->state;
+    sc_json_kv_int(j, "removing", p->result.removed);
+    sc_json_kv_int(j, "adding", p->result.added);
+    sc_json_kv_int(j, "updating", p->result.updated);
+}
+
+static void confirm_destroy(struct st_station *st, struct st_page *page)
+{
+    (void)st;
+    struct confirm_page *p = page->state;
+    if (p) rec_import_result_free(&p->result);
+    free(p);
+}
+
+static const struct st_page_ops confirm_ops = {
+    .name = "members_confirm",
+    .action = confirm_action,
+    .view = confirm_view,
+    .status = confirm_status,
+    .destroy = confirm_destroy,
+};
+
+static int ask_to_confirm(struct st_station *st, const char *path, const char *name,
+                          struct rec_import_result *result)
+{
+    struct confirm_page *q = calloc(1, sizeof(*q));
+    if (!q) {
+        rec_import_result_free(result);
+        return -ENOMEM;
+    }
+    snprintf(q->path, sizeof(q->path), "%s", path);
+    snprintf(q->file, sizeof(q->file), "%s", name);
+    q->result = *result; /* owned by the page now */
+    return st_admin_push(st, &confirm_ops, q);
+}
+
 static int import_file(struct st_station *st, struct st_page *page, struct import_page *p)
 {
     const char *name = p->files[page->focus];
     char path[PATH_MAX + 260];
     snprintf(path, sizeof(path), "%s/%s", p->chosen.path, name);
     struct rec_import_result result = {0};
-    int rc = rec_members_import(st->rec, path, &result);
+    int rc = rec_members_import(st->rec, path, 0, &result);
+    if (rc == REC_EREMOVES) return ask_to_confirm(st, path, name, &result);
     if (rc == REC_EROSTER) {
         SC_WARN(st->log, "menu: roster %s has %zu bad rows: nothing imported", path,
                 result.n_problems);
@@ -295,7 +410,7 @@ static int import_file(struct st_station *st, struct st_page *page, struct impor
         q->result = result;
         return st_admin_push(st, &problems_ops, q);
     }
-    struct rec_import_result counts = result; /* the counts, without the (empty) problems */
+    struct rec_import_result counts = result; /* the counts, without the (empty) lists */
     rec_import_result_free(&result);
     if (rc < 0) {
         struct st_drives_env env = st_drives_env(st);
@@ -306,13 +421,7 @@ static int import_file(struct st_station *st, struct st_page *page, struct impor
         st_admin_message(st, true, "Cannot import %s: %s", name, rec_strerror(rc));
         return 0;
     }
-    SC_INFO(st->log, "menu: roster %s imported: %d added, %d updated, %d removed, %d unchanged",
-            path, counts.added, counts.updated, counts.removed, counts.unchanged);
-    /* the roll-call's roster follows the import */
-    if (st_roster_load(st) < 0) st_toast(st, true, "The roster cannot be read.");
-    st_admin_pop(st); /* the roster page resumes: reloaded */
-    st_admin_message(st, false, "Roster imported: %d added, %d updated, %d removed", counts.added,
-                     counts.updated, counts.removed);
+    imported(st, path, &counts, 1);
     return 0;
 }
 

@@ -114,7 +114,8 @@ static bool stick_still_there(void *opaque)
 static int run_export(struct export_job *job)
 {
     struct rec *rec = NULL;
-    struct rec_options options = {.data_dir = job->data_dir};
+    /* the export only reads the record (and writes the stick) */
+    struct rec_options options = {.data_dir = job->data_dir, .read_only = true};
     int rc = rec_open(&options, job->log, &rec); /* a handle of this thread's own */
     if (rc < 0) return rc;
     struct rec_export_request req = {
