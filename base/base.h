@@ -124,6 +124,11 @@ int sc_write_file_atomic(const char *path, const void *data, size_t len);
 /* Reads a whole file (at most max_bytes) into a NUL-terminated malloc'd buffer.
  * Returns 0 or -errno (-EFBIG when larger than max_bytes). */
 int sc_read_file(const char *path, size_t max_bytes, char **data, size_t *len);
+/* Creates `path` empty with `mode` (less the umask) unless it exists, so
+ * that a library that would create it with its own default (SQLite: 0644)
+ * opens it as made: the data dir's files are 0640, not for others. 0 when it
+ * exists or was made, else -errno. */
+int sc_create_file(const char *path, unsigned mode);
 
 /* The same relative to a directory the caller holds open (dirfd, not owned),
  * for folders from outside such as a USB stick's: `name` is one component in

@@ -151,7 +151,7 @@ static int station_offset(const struct options *o, struct sc_log *log, int32_t *
 static int open_schedule(const char *data_dir, struct sc_log *log, bool create,
                          struct sch_db **schedule)
 {
-    if (create && mkdir(data_dir, 0755) != 0 && errno != EEXIST) {
+    if (create && mkdir(data_dir, 0750) != 0 && errno != EEXIST) {
         fprintf(stderr, "studycast schedule: cannot create %s: %s\n", data_dir, strerror(errno));
         return 1;
     }

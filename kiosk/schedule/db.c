@@ -123,6 +123,7 @@ int sch_db_open(const char *data_dir, struct sc_log *log, struct sch_db **out)
         rc = -ENAMETOOLONG;
         goto fail;
     }
+    sc_create_file(path, 0640); /* not SQLite's 0644; its -wal and -shm follow */
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {
         SC_ERR(log, "cannot open %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
