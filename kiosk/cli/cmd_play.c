@@ -94,8 +94,8 @@ static const struct cli_spec spec = {
               "      PageUp/PageDown the next/previous service with video, and the remote's\n"
               "      keys; the keymap file changes them as it does the kiosk's\n"
               "exit status: 0 played (to the end, --duration, or stopped); 1 the source\n"
-              "cannot be opened or played, or the --keymap file cannot be read; 2 bad\n"
-              "arguments\n",
+              "cannot be opened or played, the --keymap file cannot be read, or with\n"
+              "--session the session could not be recorded (full disk); 2 bad arguments\n",
     .options = options,
     .max_args = 1,
 };
@@ -432,7 +432,8 @@ static int play(const struct play_args *a, const struct rc_keymap *keymap, int64
     /* Quitting, a stop signal, --duration and the end of the stream all close
      * the session as complete (its played time says how much was seen); a
      * source that failed during playback leaves it interrupted. */
-    cli_session_finish(session, status == 0);
+    if (cli_session_finish(session, status == 0) < 0 && status == 0)
+        status = 1; /* played, but the record does not hold it: the line above says why */
     struct player_stats stats;
     player_get_stats(player, &stats);
     if (a->stats_path &&
