@@ -348,11 +348,68 @@ static void test_uuid_v5(void)
     ASSERT_EQ(rec_uuid_v5("not-a-uuid", "a", 1, id), -EINVAL);
 }
 
+/* Course titles and member names that a spreadsheet would run as formulas
+ * (OWASP CSV injection) are exported with a single quote in front. */
+static void test_csv_injection(struct sc_log *log)
+{
+    char *data = test_dir("export-injection-data");
+    struct fake_clock clock = {0};
+    fake_clock_set(&clock, "2026-11-20T11:00:00Z");
+    struct rec *rec = open_with_clock(data, &clock, log);
+    import_roster(rec, data,
+                  "number,name,category,card\n"
+                  "001,\"=HYPERLINK(\"\"http://evil.invalid/\"\",\"\"点击\"\")\",党员,\n"
+                  "002,+1-1,群众,\n"
+                  "003,@SUM(A1),群众,\n"
+                  "004,-2+3,群众,\n"
+                  "005,王五,群众,\n");
+    static const char *const courses[] = {"=1+1", "\tTAB", "\rCR", "农业课"};
+    const char *members[] = {"001", "002", "003", "004", "005"};
+    for (size_t i = 0; i < sizeof(courses) / sizeof(courses[0]); i++) {
+        struct rec_session *s = NULL;
+        ASSERT_EQ(rec_session_open(rec, courses[i], members, 5, &s), 0);
+        fake_clock_advance(&clock, 600);
+        ASSERT_EQ(rec_session_close(s, REC_CLOSE_COMPLETE), 0);
+    }
+    char *out = test_dir("export-injection");
+    ASSERT_EQ(rec_export(rec, out, INT64_MIN, INT64_MAX, REC_EXPORT_CSV), 0);
+    size_t len;
+    char *hours = read_all(out, "member_hours.csv", &len);
+    ASSERT_TRUE(strstr(hours, ",\"'=HYPERLINK(\"\"http://evil.invalid/\"\",\"\"点击\"\")\",") !=
+                NULL);
+    ASSERT_TRUE(strstr(hours, ",'+1-1,") != NULL);
+    ASSERT_TRUE(strstr(hours, ",'@SUM(A1),") != NULL);
+    ASSERT_TRUE(strstr(hours, ",'-2+3,") != NULL);
+    ASSERT_TRUE(strstr(hours, ",王五,") != NULL); /* ordinary text unchanged */
+    char *sessions = read_all(out, "sessions.csv", &len);
+    ASSERT_TRUE(strstr(sessions, ",'=1+1,") != NULL);
+    ASSERT_TRUE(strstr(sessions, ",'\tTAB,") != NULL);
+    ASSERT_TRUE(strstr(sessions, ",\"'\rCR\",") != NULL);
+    ASSERT_TRUE(strstr(sessions, ",农业课,") != NULL);
+    char *attendance = read_all(out, "attendance.csv", &len);
+    /* no field of any file starts with a formula character */
+    const char *files[] = {hours, sessions, attendance};
+    for (size_t f = 0; f < 3; f++)
+        for (const char *c = files[f]; *c; c++)
+            if (c == files[f] || c[-1] == ',' || c[-1] == '\n' ||
+                (c[-1] == '"' && (c - 1 == files[f] || c[-2] == ',' || c[-2] == '\n')))
+                ASSERT_TRUE(!strchr("=+-@\t", *c) || *c == '\0');
+    free(hours);
+    free(sessions);
+    free(attendance);
+    struct problems p = {0};
+    ASSERT_EQ(rec_verify_export(out, NULL, collect, &p), 0);
+    rec_close(rec);
+    free(out);
+    free(data);
+}
+
 int main(int argc, char **argv)
 {
     ASSERT_EQ(argc, 2);
     struct sc_log *test_log = sc_log_create(stderr, SC_LOG_WARN);
     RUN_TEST(test_uuid_v5);
+    test_csv_injection(test_log);
     char *data = test_dir("export-data");
     run_fixture(argv[1], data);
     struct fake_clock clock = {0};
