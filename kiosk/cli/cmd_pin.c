@@ -58,7 +58,7 @@ static int read_pin(char *pin, size_t size)
 static int pin_status(const char *data_dir)
 {
     struct st_pin_state state;
-    int rc = st_station_pin_state(data_dir, &state);
+    int rc = st_station_pin_state(data_dir, (int64_t)time(NULL), &state);
     if (rc == -EBADMSG) {
         printf("damaged: set a new PIN with 'studycast pin set'\n");
         return 1;

@@ -187,7 +187,7 @@ static int open_pin(struct st_station *st, bool changing)
     struct pin_page *p = calloc(1, sizeof(*p));
     if (!p) return -ENOMEM;
     p->changing = changing;
-    int rc = changing ? 0 : st_station_pin_state(st->base_data_dir, &p->state);
+    int rc = changing ? 0 : st_station_pin_state(st->base_data_dir, st_now_utc(st), &p->state);
     p->mode = changing || (rc == 0 && !p->state.set) ? PIN_NEW : PIN_ENTER;
     int pushed = st_admin_push(st, &pin_ops, p);
     if (pushed < 0) return pushed;
