@@ -63,6 +63,12 @@ static int pin_status(const char *data_dir)
         printf("damaged: set a new PIN with 'studycast pin set'\n");
         return 1;
     }
+    if (rc == -EIO) {
+        printf("the PIN file %s/admin-pin.json cannot be read (its owner or mode?): set a new "
+               "PIN with 'studycast pin set'\n",
+               data_dir);
+        return 1;
+    }
     if (rc < 0) {
         fprintf(stderr, "studycast pin: %s: %s\n", data_dir, strerror(-rc));
         return 1;

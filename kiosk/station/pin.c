@@ -45,7 +45,8 @@ static int load(const char *data_dir, char hash[crypto_pwhash_STRBYTES], struct 
     size_t len = 0;
     rc = sc_read_file(path, 64 * 1024, &text, &len);
     if (rc == -ENOENT) return 0;
-    if (rc < 0) return rc;
+    if (rc == -ENOMEM) return rc;
+    if (rc < 0) return -EIO; /* its mode, a directory ...: never taken for a wrong PIN */
     struct sc_jv *doc = NULL;
     rc = sc_json_parse(text, len, &doc, NULL, 0);
     free(text);

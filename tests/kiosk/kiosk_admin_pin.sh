@@ -4,7 +4,8 @@
 # PINs lock the menu, the lock-out survives a restart of the kiosk, the right
 # PIN is refused while locked, `studycast pin set` ends it, a damaged PIN
 # file keeps the menu shut with a clear message, a lock-out's end far ahead
-# (a clock set back) is cut to 15 minutes.
+# (a clock set back) is cut to 15 minutes, and an unreadable PIN file is said
+# to be unreadable, never a wrong PIN.
 set -eu
 S=$1 W=$2
 rm -rf "$W" && mkdir -p "$W"
@@ -143,6 +144,29 @@ far_lock
 "$S" pin status --data-dir "$D" > "$W/status.out" || fail "pin status"
 left=$(sed -n 's/.*locked for \([0-9]*\) more seconds.*/\1/p' "$W/status.out")
 [ -n "$left" ] && [ "$left" -le 900 ] || fail "pin status: not clamped: $(cat "$W/status.out")"
+echo 8642 | "$S" pin set --data-dir "$D" > /dev/null || fail "pin set"
+
+# a PIN file that cannot be read (a directory in its place; a root test
+# cannot take the read permission away): the right PIN is not called wrong,
+# the menu and pin status say the file cannot be read and how to reset it
+rm "$D/admin-pin.json"
+mkdir "$D/admin-pin.json"
+press menu
+expect menu.page pin
+case "$(mfield message)" in *"pin set"*) ;; *) fail "unreadable: $(mfield message)" ;; esac
+press 8 6 4 2 ok
+expect menu.page pin
+case "$(mfield message)" in
+  *Wrong*|*错误*) fail "an unreadable PIN file called the right PIN wrong" ;;
+  *"pin set"*) ;;
+  *) fail "unreadable, after a PIN: $(mfield message)" ;;
+esac
+press back
+status=0
+"$S" pin status --data-dir "$D" > "$W/status.out" || status=$?
+[ "$status" = 1 ] && grep -q "cannot be read.*studycast pin set" "$W/status.out" ||
+  fail "pin status on an unreadable file: exit $status: $(cat "$W/status.out")"
+rmdir "$D/admin-pin.json"
 echo 8642 | "$S" pin set --data-dir "$D" > /dev/null || fail "pin set"
 
 # a course starting closes the menu: the course has the TV
