@@ -68,6 +68,18 @@ void sc_format_iso8601_utc(int64_t unix_seconds, char *buf, size_t size);
  * without a zone the time is UTC. Returns 0 and sets *unix_seconds, or -1. */
 int sc_parse_iso8601(const char *text, int64_t *unix_seconds);
 
+/* ---- text from people ----------------------------------------------------- */
+
+/* True when s holds a control character: C0 (below 0x20), DEL, or a C1
+ * control (U+0080..U+009F, in UTF-8 0xC2 0x80..0x9F). Titles and names
+ * refuse them: on a terminal they are commands (ESC [ 2 J clears it). */
+bool sc_text_has_control(const char *s);
+/* Copies s into out (size bytes, NUL-terminated, cut short if need be) with
+ * every control character written as \xNN (a C1 control as its two bytes),
+ * so that text recorded before it was refused never reaches a terminal raw.
+ * Returns out. */
+const char *sc_text_printable(const char *s, char *out, size_t size);
+
 /* ---- growable buffer ---------------------------------------------------- */
 
 /* A byte buffer that keeps a NUL after its data. Zero-initialise to use. On

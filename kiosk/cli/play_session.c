@@ -93,6 +93,11 @@ int cli_session_prepare(const struct cli_session_opts *opts, struct sc_log *log,
     }
     ps->log = log;
     ps->signal = true;
+    if (sc_text_has_control(opts->title)) {
+        fprintf(stderr, "studycast play: --session TITLE cannot contain control characters\n");
+        free(ps);
+        return 2;
+    }
     if (!*opts->title || strlen(opts->title) > REC_COURSE_MAX) {
         fprintf(stderr,
                 "studycast play: --session TITLE must be 1 to %d bytes; nothing was played or "

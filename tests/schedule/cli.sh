@@ -38,6 +38,12 @@ id2=$(s add --title "新闻" --source service:5 --start 2026-12-02T10:00 --until
   --kind capture --repeat mon,wed)
 [ "$id2" = 2 ] || fail "second id is '$id2'"
 [ -f "$data/schedule.db" ] || fail "no schedule.db"
+# control characters in a title (ESC, DEL, the C1 CSI) are refused: listed
+# on a terminal they would be commands
+for t in "$(printf 'a\033[2Jb')" "$(printf 'a\177b')" "$(printf 'a\302\23331mb')"; do
+  expect 2 "control characters" s add --title "$t" --source service:7 \
+    --start 2026-12-09T10:00 --duration 30
+done
 mode() { stat -c %a "$1"; }
 [ "$(mode "$data")" = 750 ] || fail "the data dir made by schedule add is $(mode "$data")"
 for f in "$data"/schedule.db*; do
