@@ -348,6 +348,43 @@ static void test_uuid_v5(void)
     ASSERT_EQ(rec_uuid_v5("not-a-uuid", "a", 1, id), -EINVAL);
 }
 
+/* Re-signs the export in dir with the secret key of the station in
+ * other_dir, as a forger would: manifest and station.pub name other_key. */
+static void resign(const char *dir, const char *key, const char *other_key, const char *other_dir)
+{
+    size_t len, secret_len, pub_len;
+    char *manifest = read_all(dir, "manifest.json", &len);
+    char *old_pub = read_all(dir, "station.pub", &pub_len);
+    char pub[66];
+    snprintf(pub, sizeof(pub), "%s\n", other_key);
+    ASSERT_EQ(pub_len, strlen(pub));
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    char old_hex[2 * sizeof(digest) + 1], new_hex[2 * sizeof(digest) + 1];
+    crypto_hash_sha256(digest, (const unsigned char *)old_pub, pub_len);
+    sodium_bin2hex(old_hex, sizeof(old_hex), digest, sizeof(digest));
+    crypto_hash_sha256(digest, (const unsigned char *)pub, pub_len);
+    sodium_bin2hex(new_hex, sizeof(new_hex), digest, sizeof(digest));
+    char *hash_at = strstr(manifest, old_hex); /* station.pub's entry in the file list */
+    ASSERT_NOT_NULL(hash_at);
+    memcpy(hash_at, new_hex, strlen(new_hex));
+    for (char *at = strstr(manifest, key); at; at = strstr(at, key))
+        memcpy(at, other_key, 64);
+    write_in(dir, "manifest.json", manifest, len);
+    write_in(dir, "station.pub", pub, pub_len);
+    free(old_pub);
+    char *secret = read_all(other_dir, "station.key", &secret_len);
+    ASSERT_EQ(secret_len, crypto_sign_SECRETKEYBYTES);
+    unsigned char sig[crypto_sign_BYTES];
+    crypto_sign_detached(sig, NULL, (const unsigned char *)manifest, len,
+                         (const unsigned char *)secret);
+    char sig_hex[2 * crypto_sign_BYTES + 2];
+    sodium_bin2hex(sig_hex, sizeof(sig_hex), sig, sizeof(sig));
+    strcat(sig_hex, "\n");
+    write_in(dir, "manifest.sig", sig_hex, strlen(sig_hex));
+    free(secret);
+    free(manifest);
+}
+
 /* Course titles and member names that a spreadsheet would run as formulas
  * (OWASP CSV injection) are exported with a single quote in front. */
 static void test_csv_injection(struct sc_log *log)
@@ -553,6 +590,16 @@ int main(int argc, char **argv)
         expect_tamper(forged, key, "carries a different station key");
         /* and the genuine export against another station's key */
         expect_tamper(good, other_key, "does not verify with the given station key");
+        /* the genuine export re-signed with the other key, which it now
+         * carries: the signature verifies with the carried key, but the
+         * station's first event names the original key */
+        char *resigned = copy_dir(good, "export-resigned");
+        resign(resigned, key, other_key, other_dir);
+        struct problems rp = {0};
+        ASSERT_EQ(rec_verify_export(resigned, NULL, collect, &rp), REC_ETAMPER);
+        ASSERT_EQ(rp.count, 1); /* files, chain and signature hold: only the key is wrong */
+        expect_tamper(resigned, NULL, "station_created) names the key");
+        free(resigned);
         rec_close(other);
         free(forged);
         free(other_dir);
