@@ -68,6 +68,18 @@ void sc_format_iso8601_utc(int64_t unix_seconds, char *buf, size_t size);
  * without a zone the time is UTC. Returns 0 and sets *unix_seconds, or -1. */
 int sc_parse_iso8601(const char *text, int64_t *unix_seconds);
 
+/* ---- text from people ----------------------------------------------------- */
+
+/* True when s holds a control character: C0 (below 0x20), DEL, or a C1
+ * control (U+0080..U+009F, in UTF-8 0xC2 0x80..0x9F). Titles and names
+ * refuse them: on a terminal they are commands (ESC [ 2 J clears it). */
+bool sc_text_has_control(const char *s);
+/* Copies s into out (size bytes, NUL-terminated, cut short if need be) with
+ * every control character written as \xNN (a C1 control as its two bytes),
+ * so that text recorded before it was refused never reaches a terminal raw.
+ * Returns out. */
+const char *sc_text_printable(const char *s, char *out, size_t size);
+
 /* ---- growable buffer ---------------------------------------------------- */
 
 /* A byte buffer that keeps a NUL after its data. Zero-initialise to use. On
@@ -124,6 +136,11 @@ int sc_write_file_atomic(const char *path, const void *data, size_t len);
 /* Reads a whole file (at most max_bytes) into a NUL-terminated malloc'd buffer.
  * Returns 0 or -errno (-EFBIG when larger than max_bytes). */
 int sc_read_file(const char *path, size_t max_bytes, char **data, size_t *len);
+/* Creates `path` empty with `mode` (less the umask) unless it exists, so
+ * that a library that would create it with its own default (SQLite: 0644)
+ * opens it as made: the data dir's files are 0640, not for others. 0 when it
+ * exists or was made, else -errno. */
+int sc_create_file(const char *path, unsigned mode);
 
 /* The same relative to a directory the caller holds open (dirfd, not owned),
  * for folders from outside such as a USB stick's: `name` is one component in

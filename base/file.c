@@ -135,6 +135,14 @@ int sc_read_file(const char *path, size_t max_bytes, char **data, size_t *len)
     return rc;
 }
 
+int sc_create_file(const char *path, unsigned mode)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, (mode_t)mode);
+    if (fd < 0) return errno == EEXIST ? 0 : -errno;
+    close(fd);
+    return 0;
+}
+
 int sc_read_file_at(int dirfd, const char *name, size_t max_bytes, char **data, size_t *len)
 {
     *data = NULL;

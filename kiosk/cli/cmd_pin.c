@@ -58,9 +58,15 @@ static int read_pin(char *pin, size_t size)
 static int pin_status(const char *data_dir)
 {
     struct st_pin_state state;
-    int rc = st_station_pin_state(data_dir, &state);
+    int rc = st_station_pin_state(data_dir, (int64_t)time(NULL), &state);
     if (rc == -EBADMSG) {
         printf("damaged: set a new PIN with 'studycast pin set'\n");
+        return 1;
+    }
+    if (rc == -EIO) {
+        printf("the PIN file %s/admin-pin.json cannot be read (its owner or mode?): set a new "
+               "PIN with 'studycast pin set'\n",
+               data_dir);
         return 1;
     }
     if (rc < 0) {

@@ -94,8 +94,9 @@ static const struct cli_spec spec = {
               "      PageUp/PageDown the next/previous service with video, and the remote's\n"
               "      keys; the keymap file changes them as it does the kiosk's\n"
               "exit status: 0 played (to the end, --duration, or stopped); 1 the source\n"
-              "cannot be opened or played, or the --keymap file cannot be read; 2 bad\n"
-              "arguments\n",
+              "cannot be opened or nothing of it could be played, the --keymap file cannot\n"
+              "be read, or with --session the session could not be recorded (full disk);\n"
+              "2 bad arguments\n",
     .options = options,
     .max_args = 1,
 };
@@ -333,22 +334,26 @@ static void show_signal(struct ui *ui, const char *source, bool signal, bool *ou
     if (ui_show(ui, &view) == 0) *outage_shown = !signal;
 }
 
+/* How run() ended: the source played to its end or --duration, a stop (a
+ * signal, a quit key, the window closed), or the source failed. */
+enum run_end { RUN_PLAYED, RUN_STOPPED, RUN_FAILED };
+
 /* The core loop: present what is due, then sleep until the next deadline,
- * an input event or a wakeup. Returns the exit status. */
-static int run(struct player *player, struct ui *ui, const struct rc_keymap *keymap,
-               const struct play_args *a, struct cli_stop_signals *signals,
-               struct cli_session *session, struct sc_log *log)
+ * an input event or a wakeup. */
+static enum run_end run(struct player *player, struct ui *ui, const struct rc_keymap *keymap,
+                        const struct play_args *a, struct cli_stop_signals *signals,
+                        struct cli_session *session, struct sc_log *log)
 {
     int64_t stop_at = a->duration > 0 ? sc_mono_ns() + (int64_t)(a->duration * 1e9) : 0;
     bool outage_shown = false;
     for (;;) {
-        if (atomic_load(&signals->stop)) return 0;
+        if (atomic_load(&signals->stop)) return RUN_STOPPED;
         enum player_state state = player_state(player);
         if (state == PLAYER_FAILED) {
             fprintf(stderr, "studycast: %s\n", player_error(player));
-            return 1;
+            return RUN_FAILED;
         }
-        if (state == PLAYER_ENDED) return 0;
+        if (state == PLAYER_ENDED) return RUN_PLAYED;
         bool signal = player_signal(player);
         show_signal(ui, a->source, signal, &outage_shown);
         cli_session_signal(session, signal); /* an outage is not credited */
@@ -369,7 +374,7 @@ static int run(struct player *player, struct ui *ui, const struct rc_keymap *key
         }
         if (stop_at) {
             int64_t left = stop_at - sc_mono_ns();
-            if (left <= 0) return 0;
+            if (left <= 0) return RUN_PLAYED;
             if (wait_ns < 0 || wait_ns > left) wait_ns = left;
         }
         if (picture && wait_ns < 0)
@@ -378,10 +383,20 @@ static int run(struct player *player, struct ui *ui, const struct rc_keymap *key
         /* take every event that is already there before the next turn */
         if (ui_wait_event(ui, wait_ns, &ev) > 0) {
             do
-                if (handle_event(&ev, keymap, player, ui, session, log)) return 0;
+                if (handle_event(&ev, keymap, player, ui, session, log)) return RUN_STOPPED;
             while (ui_wait_event(ui, 0, &ev) > 0);
         }
     }
+}
+
+/* The source ended (or --duration passed) without one picture or sound:
+ * nothing could be played (only tables, no known codec); says so. */
+static bool nothing_played(const struct play_args *a, const struct player_stats *stats)
+{
+    if (stats->frames_presented > 0 || stats->audio_frames_decoded > 0) return false;
+    fprintf(stderr, "studycast: nothing could be played from %s (no picture, no sound)\n",
+            a->source);
+    return true;
 }
 
 /* Plays a->source in a window until it ends, a key quits or a signal stops. */
@@ -446,13 +461,16 @@ static int play(const struct play_args *a, const struct rc_keymap *keymap, int64
         player_set_field_rate(player, false); /* fields faster than the display */
     atomic_store(&target.ui, ui);
     ui_wakeup(ui); /* whatever the player reported before the ui existed */
-    int status = run(player, ui, keymap, a, &signals, session, log);
+    enum run_end end = run(player, ui, keymap, a, &signals, session, log);
+    int status = end == RUN_FAILED ? 1 : 0;
     /* Quitting, a stop signal, --duration and the end of the stream all close
      * the session as complete (its played time says how much was seen); a
      * source that failed during playback leaves it interrupted. */
-    cli_session_finish(session, status == 0);
+    if (cli_session_finish(session, status == 0) < 0 && status == 0)
+        status = 1; /* played, but the record does not hold it: the line above says why */
     struct player_stats stats;
     player_get_stats(player, &stats);
+    if (end == RUN_PLAYED && nothing_played(a, &stats)) status = 1;
     if (a->stats_path &&
         write_stats(a->stats_path, a->source, ui_renderer_name(ui), player, &stats, status) < 0 &&
         status == 0)

@@ -373,6 +373,10 @@ int cli_probe(int argc, char **argv, struct sc_log *log)
     } else {
         print_text(&res, &outages, t0);
     }
+    if (status == 0 && res.totals.packets == 0) { /* zeros, noise, another format */
+        fprintf(stderr, "studycast probe: %s: no MPEG transport stream found\n", source);
+        status = 1;
+    }
     dmx_services_free(res.services, res.service_count);
     dmx_events_free(res.events, res.event_count);
     free(res.pids);

@@ -172,11 +172,11 @@ static int report_table(struct rec *rec, const struct rec_period *period)
     if (rc == 0) rc = rec_members_list(rec, &members, &n_members);
     if (rc != 0) goto out;
     int offset = rec_utc_offset_seconds(rec);
-    char name[128] = "", type[16] = "";
+    char name[128] = "", type[16] = "", shown[512];
     rec_setting_get(rec, "station_name", name, sizeof(name));
     rec_setting_get(rec, "station_type", type, sizeof(type));
-    printf("Study record %s  station: %s (%s)\n\n", period->label, *name ? name : "(unnamed)",
-           type);
+    printf("Study record %s  station: %s (%s)\n\n", period->label,
+           *name ? sc_text_printable(name, shown, sizeof(shown)) : "(unnamed)", type);
     printf("%-16s  %-30s  %7s  %-11s  %9s  %6s\n", "start (local)", "course", "minutes", "status",
            "attendees", "rate");
     for (size_t i = 0; i < n; i++) {
@@ -186,7 +186,7 @@ static int report_table(struct rec *rec, const struct rec_period *period)
             present += s[i].attendance[a].seconds > 0;
         rec_format_local(s[i].start_utc, offset, start, sizeof(start));
         printf("%-16s  ", start);
-        print_cells(s[i].course, 30);
+        print_cells(sc_text_printable(s[i].course, shown, sizeof(shown)), 30);
         printf("  %7lld  %-11s  %4zu/%-4zu  %5.0f%%\n", (long long)(s[i].played_seconds / 60),
                s[i].open          ? "open"
                : s[i].interrupted ? "interrupted"
@@ -206,7 +206,7 @@ static int report_table(struct rec *rec, const struct rec_period *period)
                     attended += s[i].attendance[a].seconds > 0;
                 }
         printf("%-10s  ", members[m].number);
-        print_cells(members[m].name, 20);
+        print_cells(sc_text_printable(members[m].name, shown, sizeof(shown)), 20);
         printf("  %-12s  %8d  %7.2f\n", rec_category_name(members[m].category), attended,
                (double)seconds / 3600.0);
     }
@@ -370,17 +370,20 @@ static int cmd_settings(const struct args *a, struct sc_log *log)
         if (!values[i]) continue;
         rc = rec_setting_set(rec, keys[i], values[i]);
         if (rc != 0)
-            fprintf(stderr, "studycast record settings: cannot set %s to '%s': %s\n", keys[i],
-                    values[i], rc == -EINVAL ? "invalid value" : rec_strerror(rc));
+            fprintf(stderr, "studycast record settings: cannot set %s: %s\n", keys[i],
+                    rc != -EINVAL ? rec_strerror(rc)
+                    : strcmp(keys[i], "station_name") == 0
+                        ? "a station name has at most 120 bytes and no control characters"
+                        : "invalid value");
         if (rc == -EROFS || rc == -ENOSPC) fprintf(stderr, "%s", cli_record_unwritable(rc));
     }
     if (rc == 0) {
         const char *all[] = {"station_id", "station_name", "station_type", "utc_offset", "volume",
                              "language",   "clock_source", "source",       "service"};
         for (int i = 0; i < (int)(sizeof(all) / sizeof(all[0])); i++) {
-            char value[256] = "";
+            char value[256] = "", shown[1024];
             rec_setting_get(rec, all[i], value, sizeof(value));
-            printf("%-13s %s\n", all[i], value);
+            printf("%-13s %s\n", all[i], sc_text_printable(value, shown, sizeof(shown)));
         }
         char key[65];
         rec_station_public_key_hex(rec, key);

@@ -151,7 +151,7 @@ static int station_offset(const struct options *o, struct sc_log *log, int32_t *
 static int open_schedule(const char *data_dir, struct sc_log *log, bool create,
                          struct sch_db **schedule)
 {
-    if (create && mkdir(data_dir, 0755) != 0 && errno != EEXIST) {
+    if (create && mkdir(data_dir, 0750) != 0 && errno != EEXIST) {
         fprintf(stderr, "studycast schedule: cannot create %s: %s\n", data_dir, strerror(errno));
         return 1;
     }
@@ -175,15 +175,15 @@ static void describe_conflict(const struct sch_conflict *c, const struct sch_ent
     const struct sch_entry *other = NULL;
     for (size_t i = 0; i < count; i++)
         if (list[i].id == c->b_id) other = &list[i];
-    char a[40], b_start[40], b_end[40];
+    char a[40], b_start[40], b_end[40], title[4 * SCH_TITLE_MAX];
     sch_format_local(c->a_start, offset, a, sizeof(a));
     sch_format_local(c->b_start, offset, b_start, sizeof(b_start));
     sch_format_local(c->b_end, offset, b_end, sizeof(b_end));
     fprintf(stderr,
             "studycast schedule: conflict: the course at %s overlaps entry %" PRId64
             " \"%s\" (%s, %s to %s): %s\n",
-            a, c->b_id, other ? other->title : "?", other ? sch_kind_name(other->kind) : "?",
-            b_start, b_end,
+            a, c->b_id, other ? sc_text_printable(other->title, title, sizeof(title)) : "?",
+            other ? sch_kind_name(other->kind) : "?", b_start, b_end,
             c->type == SCH_CONFLICT_SCREEN
                 ? "both need the screen"
                 : "the receiver cannot capture one broadcast while tuned to another");
@@ -307,6 +307,7 @@ static void write_occurrence_json(struct sc_json *j, const struct sch_occurrence
 static void print_entry_text(const struct sch_entry *e)
 {
     char start[40], repeat[32], source[SCH_LOCATION_MAX + 32], duration[16];
+    char title[4 * SCH_TITLE_MAX];
     sch_format_local(e->start_utc, e->utc_offset_s, start, sizeof(start));
     sch_repeat_format(e->weekdays, repeat, sizeof(repeat));
     sch_source_format(&e->source, source, sizeof(source));
@@ -315,7 +316,8 @@ static void print_entry_text(const struct sch_entry *e)
     else
         snprintf(duration, sizeof(duration), "%dmin", e->duration_min);
     printf("%-4" PRId64 " %s %-7s %-12s %-9s %-8s %s  [%s]\n", e->id, start, duration, repeat,
-           sch_kind_name(e->kind), e->counts ? "counts" : "-", e->title, source);
+           sch_kind_name(e->kind), e->counts ? "counts" : "-",
+           sc_text_printable(e->title, title, sizeof(title)), source);
 }
 
 /* --from/--to: a date is a whole local day (--to includes it); a date and
@@ -403,11 +405,11 @@ static int cmd_list(const struct options *o, struct sc_log *log)
             print_entry_text(&list[i]);
         if (count == 0) printf("no courses planned\n");
         for (size_t i = 0; i < occ_count; i++) {
-            char start[40], end[40];
+            char start[40], end[40], title[4 * SCH_TITLE_MAX];
             sch_format_local(occ[i].start_utc, offset, start, sizeof(start));
             sch_format_local(occ[i].end_utc, offset, end, sizeof(end));
             printf("%s - %s%s  #%" PRId64 " %s\n", start, end + 11, occ[i].end_known ? "" : "?",
-                   occ[i].entry->id, occ[i].entry->title);
+                   occ[i].entry->id, sc_text_printable(occ[i].entry->title, title, sizeof(title)));
         }
     }
     free(occ);

@@ -64,7 +64,9 @@ int cli_verify(int argc, char **argv, struct sc_log *log)
     rc = rec_verify_export(dir, key_arg ? key : NULL, print_problem, (void *)dir);
     if (rc == 0) {
         printf("%s: export verified: signature, files and event chain are intact%s\n", dir,
-               key_arg ? "" : " (signed by the key it carries; pass --key to check the station)");
+               key_arg ? ""
+                       : " (signed by the key it carries, which station_created binds when the "
+                         "export holds it; pass --key to check the station)");
         return 0;
     }
     if (rc == REC_ETAMPER)

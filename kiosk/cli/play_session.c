@@ -21,6 +21,7 @@ struct cli_session {
     bool paused;
     const char *problem;
     char problem_text[160];
+    char failed[160]; /* the first recording call that failed, "" none */
     struct sc_log *log;
 };
 
@@ -30,6 +31,7 @@ static void note_failure(struct cli_session *ps, const char *what, int code)
     if (code >= 0) return;
     snprintf(ps->problem_text, sizeof(ps->problem_text), "%s: %s", what, rec_strerror(code));
     ps->problem = ps->problem_text;
+    if (!ps->failed[0]) snprintf(ps->failed, sizeof(ps->failed), "%s", ps->problem_text);
     SC_ERR(ps->log, "%s", ps->problem_text);
 }
 
@@ -91,6 +93,19 @@ int cli_session_prepare(const struct cli_session_opts *opts, struct sc_log *log,
     }
     ps->log = log;
     ps->signal = true;
+    if (sc_text_has_control(opts->title)) {
+        fprintf(stderr, "studycast play: --session TITLE cannot contain control characters\n");
+        free(ps);
+        return 2;
+    }
+    if (!*opts->title || strlen(opts->title) > REC_COURSE_MAX) {
+        fprintf(stderr,
+                "studycast play: --session TITLE must be 1 to %d bytes; nothing was played or "
+                "recorded\n",
+                REC_COURSE_MAX);
+        free(ps);
+        return 2;
+    }
     ps->title = strdup(opts->title);
     int ret = ps->title ? split_members(ps, opts->members) : -ENOMEM;
     if (ret == -EEXIST || ret == -E2BIG) {
@@ -170,9 +185,9 @@ const char *cli_session_take_problem(struct cli_session *ps)
     return problem;
 }
 
-void cli_session_finish(struct cli_session *ps, bool complete)
+int cli_session_finish(struct cli_session *ps, bool complete)
 {
-    if (!ps) return;
+    if (!ps) return 0;
     if (ps->session) {
         note_failure(ps, "recording the end of playback",
                      rec_session_playback(ps->session, REC_PLAYBACK_STOPPED));
@@ -185,9 +200,17 @@ void cli_session_finish(struct cli_session *ps, bool complete)
                     "studycast play: closing the study session failed: %s "
                     "(it will be closed as interrupted next time)\n",
                     rec_strerror(ret));
+        if (ret < 0 && !ps->failed[0]) snprintf(ps->failed, sizeof(ps->failed), "closing");
+    }
+    int status = 0;
+    if (ps->failed[0]) {
+        fprintf(stderr, "studycast play: the study session was not %s (%s)\n",
+                ps->session ? "recorded in full" : "recorded", ps->failed);
+        status = -1;
     }
     rec_close(ps->rec);
     free(ps->title);
     free(ps->member_list);
     free(ps);
+    return status;
 }

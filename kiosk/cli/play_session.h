@@ -22,7 +22,8 @@ struct cli_session;
 
 /* Opens the record (which closes a session a crash left open) and checks
  * the members against the roster, before anything plays. On failure prints
- * one line on stderr and returns 1 (record unusable) or 2 (bad members). */
+ * one line on stderr and returns 1 (record unusable) or 2 (bad members, a
+ * TITLE empty or longer than REC_COURSE_MAX bytes). */
 int cli_session_prepare(const struct cli_session_opts *opts, struct sc_log *log,
                         struct cli_session **out);
 
@@ -39,7 +40,10 @@ int64_t cli_session_tick(struct cli_session *ps);
  * read-only), else NULL; reading it clears it. */
 const char *cli_session_take_problem(struct cli_session *ps);
 /* Stops playback in the record, closes the session (complete, or
- * interrupted if playback failed) and the record; frees ps. Accepts NULL. */
-void cli_session_finish(struct cli_session *ps, bool complete);
+ * interrupted if playback failed) and the record; frees ps. Accepts NULL.
+ * Returns 0, or -1 after one line on stderr when a recording call failed
+ * (the session could not be opened, a heartbeat or the close was lost:
+ * full disk, read-only record): then play exits 1. */
+int cli_session_finish(struct cli_session *ps, bool complete);
 
 #endif

@@ -1,6 +1,7 @@
 /* CSV export: sessions, attendance and member hours as three files, UTF-8
  * with a BOM (so Excel and WPS read Chinese correctly), RFC 4180 quoting,
- * CRLF line ends. */
+ * CRLF line ends; text that a spreadsheet would run as a formula is
+ * neutralised (csv_text). */
 #include "kiosk/record/internal.h"
 
 #include <errno.h>
@@ -14,6 +15,25 @@ static void csv_int(struct sc_buf *out, int64_t value, bool last)
     char text[24];
     snprintf(text, sizeof(text), "%" PRId64, value);
     rec_csv_field(out, text, last);
+}
+
+/* A text field (a course title, a member's name or number ...). Per OWASP's
+ * CSV injection guidance a field starting with = + - @, a tab or a CR gets a
+ * single quote in front, so that Excel, WPS and LibreOffice show it as text
+ * instead of running it (=HYPERLINK(...), +1-1, @SUM(A1)); numbers and times
+ * the export writes itself go through csv_int and csv_utc unchanged. */
+static void csv_text(struct sc_buf *out, const char *text, bool last)
+{
+    if (!text || !text[0] || !strchr("=+-@\t\r", text[0])) {
+        rec_csv_field(out, text, last);
+        return;
+    }
+    struct sc_buf quoted = {0};
+    sc_buf_puts(&quoted, "'");
+    sc_buf_puts(&quoted, text);
+    rec_csv_field(out, quoted.failed ? "'" : quoted.data, last);
+    if (quoted.failed) out->failed = true;
+    sc_buf_free(&quoted);
 }
 
 static void csv_utc(struct sc_buf *out, int64_t utc, bool last)
@@ -40,18 +60,17 @@ static int write_sessions(struct rec_export_ctx *ctx)
         for (size_t a = 0; a < s->n_attendance; a++)
             present += s->attendance[a].seconds > 0;
         rec_format_local(s->start_utc, ctx->utc_offset, local, sizeof(local));
-        rec_csv_field(&out, s->id, false);
-        rec_csv_field(&out, s->course, false);
+        csv_text(&out, s->id, false);
+        csv_text(&out, s->course, false);
         csv_utc(&out, s->start_utc, false);
         csv_utc(&out, s->end_utc, false);
-        rec_csv_field(&out, local, false);
+        csv_text(&out, local, false);
         csv_int(&out, s->played_seconds, false);
         csv_int(&out, s->played_seconds / 60, false);
-        rec_csv_field(&out, status_name(s), false);
+        csv_text(&out, status_name(s), false);
         csv_int(&out, (int64_t)present, false);
         csv_int(&out, s->guests, false);
-        rec_csv_field(&out, s->played_seconds >= REC_REQUIRED_MINUTES_EACH * 60 ? "yes" : "no",
-                      true);
+        csv_text(&out, s->played_seconds >= REC_REQUIRED_MINUTES_EACH * 60 ? "yes" : "no", true);
     }
     int rc = out.failed ? -ENOMEM : rec_export_file(ctx, "sessions.csv", out.data, out.len);
     sc_buf_free(&out);
@@ -69,12 +88,12 @@ static int write_attendance(struct rec_export_ctx *ctx)
         rec_format_local(s->start_utc, ctx->utc_offset, local, sizeof(local));
         for (size_t a = 0; a < s->n_attendance; a++) {
             const struct rec_member *m = rec_export_find_member(ctx, s->attendance[a].member);
-            rec_csv_field(&out, s->id, false);
-            rec_csv_field(&out, s->course, false);
-            rec_csv_field(&out, local, false);
-            rec_csv_field(&out, s->attendance[a].member, false);
-            rec_csv_field(&out, m ? m->name : "", false);
-            rec_csv_field(&out, m ? rec_category_name(m->category) : "", false);
+            csv_text(&out, s->id, false);
+            csv_text(&out, s->course, false);
+            csv_text(&out, local, false);
+            csv_text(&out, s->attendance[a].member, false);
+            csv_text(&out, m ? m->name : "", false);
+            csv_text(&out, m ? rec_category_name(m->category) : "", false);
             csv_int(&out, s->attendance[a].seconds, false);
             csv_int(&out, s->attendance[a].seconds / 60, true);
         }
@@ -99,12 +118,12 @@ static int write_member_hours(struct rec_export_ctx *ctx)
                 }
         char hours[32];
         snprintf(hours, sizeof(hours), "%.2f", (double)seconds / 3600.0);
-        rec_csv_field(&out, m->number, false);
-        rec_csv_field(&out, m->name, false);
-        rec_csv_field(&out, rec_category_name(m->category), false);
+        csv_text(&out, m->number, false);
+        csv_text(&out, m->name, false);
+        csv_text(&out, rec_category_name(m->category), false);
         csv_int(&out, attended, false);
         csv_int(&out, seconds, false);
-        rec_csv_field(&out, hours, true);
+        csv_text(&out, hours, true);
     }
     int rc = out.failed ? -ENOMEM : rec_export_file(ctx, "member_hours.csv", out.data, out.len);
     sc_buf_free(&out);

@@ -155,7 +155,7 @@ int rec_setting_set(struct rec *rec, const char *key, const char *value)
     } else if (strcmp(key, "utc_offset") == 0) {
         if (!valid_offset(value)) return -EINVAL;
     } else if (strcmp(key, "station_name") == 0) {
-        if (strlen(value) > 120) return -EINVAL;
+        if (strlen(value) > 120 || sc_text_has_control(value)) return -EINVAL;
     } else if (strcmp(key, "volume") == 0) {
         if (!valid_int(value, 0, 100)) return -EINVAL;
     } else if (strcmp(key, "service") == 0) {

@@ -177,6 +177,8 @@ enum rec_close_status { REC_CLOSE_COMPLETE, REC_CLOSE_INTERRUPTED };
 
 struct rec_session;
 
+#define REC_COURSE_MAX 400 /* bytes of a session's course title; longer: -EINVAL */
+
 /* Opens a session of `course` (UTF-8) and checks in the `n_members` members
  * (roster numbers; unknown numbers are rejected with -ENOENT) as present from
  * now. At most one session is open per data dir: -EBUSY if another process

@@ -90,6 +90,24 @@ static bool valid_utf8(const char *data, size_t len)
     return true;
 }
 
+/* In a file that is not UTF-8 as a whole, the first line that is UTF-8 with
+ * non-ASCII text in it (a row pasted in from another file): decoded as
+ * GB18030 it would come out garbled. 0 when there is none. */
+static int utf8_line_in_gb18030(const char *text, size_t len)
+{
+    int line = 1;
+    for (size_t start = 0; start < len; line++) {
+        const char *nl = memchr(text + start, '\n', len - start);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        bool ascii = true;
+        for (size_t i = start; i < end && ascii; i++)
+            ascii = (unsigned char)text[i] < 0x80;
+        if (!ascii && valid_utf8(text + start, end - start)) return line;
+        start = end + 1;
+    }
+    return 0;
+}
+
 static int gb18030_to_utf8(const char *in, size_t in_len, char **out, size_t *out_len)
 {
     iconv_t cd = iconv_open("UTF-8", "GB18030");
@@ -299,6 +317,13 @@ int rec_roster_parse(const char *data, size_t len, struct rec_import_result *r,
     }
     if (!valid_utf8(text, text_len)) {
         /* not UTF-8: the other encoding Chinese spreadsheets save in */
+        int mixed = utf8_line_in_gb18030(text, text_len);
+        if (mixed > 0) {
+            add_problem(r, mixed,
+                        "this line is UTF-8 but the rest of the file is not (GB18030?): save "
+                        "the whole file in one encoding");
+            return REC_EROSTER;
+        }
         if (gb18030_to_utf8(text, text_len, &converted, &converted_len) != 0) {
             add_problem(r, 0, "the file is neither UTF-8 nor GB18030 text");
             return REC_EROSTER;

@@ -61,7 +61,7 @@ int rec_session_open(struct rec *rec, const char *course, const char *const *mem
                      size_t n_members, struct rec_session **out)
 {
     *out = NULL;
-    if (!course || !*course || strlen(course) > 400) return -EINVAL;
+    if (!course || !*course || strlen(course) > REC_COURSE_MAX) return -EINVAL;
     if (rec->read_only) return -EROFS; /* opened for reading only */
     for (size_t i = 0; i < n_members; i++) {
         int rc = rec_member_exists(rec, members[i]);

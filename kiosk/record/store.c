@@ -500,6 +500,7 @@ static int open_database(struct rec *rec, bool no_sync)
     char *path = malloc(n);
     if (!path) return -ENOMEM;
     snprintf(path, n, "%s/%s", rec->data_dir, REC_DB_NAME);
+    sc_create_file(path, 0640); /* not SQLite's 0644; its -wal and -shm follow */
     errno = 0;
     int rc = sqlite3_open_v2(
         path, &rec->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);

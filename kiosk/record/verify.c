@@ -28,6 +28,7 @@ struct verifier {
     sqlite3 *db;
     char *manifest;
     size_t manifest_len;
+    char signed_key[65]; /* the key the manifest's signature verified with, "" none */
 };
 
 static void report(struct verifier *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -57,19 +58,24 @@ static const char *unreadable(int rc)
                            : "cannot be read";
 }
 
-/* json_extract on the manifest; returns a malloc'd string or NULL. */
-static char *manifest_text(struct verifier *v, const char *json_path)
+/* json_extract on a JSON text; returns a malloc'd string or NULL. */
+static char *json_text(struct verifier *v, const char *json, size_t len, const char *json_path)
 {
     sqlite3_stmt *st = NULL;
     char *value = NULL;
     if (sqlite3_prepare_v2(v->db, "SELECT json_extract(?1, ?2)", -1, &st, NULL) != SQLITE_OK)
         return NULL;
-    sqlite3_bind_text(st, 1, v->manifest, (int)v->manifest_len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, json, (int)len, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, json_path, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
         value = strdup((const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     return value;
+}
+
+static char *manifest_text(struct verifier *v, const char *json_path)
+{
+    return json_text(v, v->manifest, v->manifest_len, json_path);
 }
 
 static int check_signature(struct verifier *v, const char *expected_key_hex)
@@ -102,6 +108,8 @@ static int check_signature(struct verifier *v, const char *expected_key_hex)
                                          "station key (altered manifest or another station's key)"
                                        : "the manifest signature does not verify (the manifest "
                                          "was altered or signed by another key)");
+        else
+            snprintf(v->signed_key, sizeof(v->signed_key), "%s", key);
         if (expected_key_hex && carried && strcasecmp(carried, expected_key_hex) != 0)
             report(v, "the export carries a different station key than the one given");
     }
@@ -229,6 +237,7 @@ struct chain_walk {
     int64_t expected;                   /* the seq the next line must carry */
     unsigned char prev[REC_HASH_BYTES]; /* the hash the next event must follow */
     int reported;
+    char *created_key; /* station_created's public_key when the range holds it */
 };
 
 /* One line of events.tsv (changed in place): ten fields, hashed and linked. */
@@ -290,6 +299,22 @@ static void check_line(struct verifier *v, struct chain_walk *w, char *line)
                       e.seq);
     memcpy(w->prev, stored_hash, REC_HASH_BYTES);
     w->expected = e.seq + 1;
+    if (strcmp(e.type, "station_created") == 0 && !w->created_key)
+        w->created_key = json_text(v, e.payload, strlen(e.payload), "$.public_key");
+}
+
+/* The station's own first event names its key: an export whose events hold
+ * it must be signed with that key (else it was re-signed by someone else,
+ * even when the key it carries verifies the signature). */
+static void check_created_key(struct verifier *v, const struct chain_walk *w)
+{
+    if (!w->created_key || !v->signed_key[0] || strcasecmp(w->created_key, v->signed_key) == 0)
+        return;
+    report(v,
+           "the export is signed with the key %.16s..., but the station's first event "
+           "(station_created) names the key %.16s...: it was re-signed by someone other than "
+           "the station",
+           v->signed_key, w->created_key);
 }
 
 static int check_chain(struct verifier *v)
@@ -325,7 +350,9 @@ static int check_chain(struct verifier *v)
                       "event chain: the last event %" PRId64 " is not the one the manifest "
                       "signed",
                       last_seq);
+    check_created_key(v, &w);
 out:
+    free(w.created_key);
     free(first_text);
     free(last_text);
     free(prev_hex);

@@ -123,6 +123,7 @@ int sch_db_open(const char *data_dir, struct sc_log *log, struct sch_db **out)
         rc = -ENAMETOOLONG;
         goto fail;
     }
+    sc_create_file(path, 0640); /* not SQLite's 0644; its -wal and -shm follow */
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {
         SC_ERR(log, "cannot open %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
@@ -188,6 +189,16 @@ static void bind_entry(sqlite3_stmt *stmt, const struct sch_entry *e)
 
 /* Reads a row; a row that no longer parses (edited by hand, say) is an
  * error for that row, reported by id, rather than a silently wrong course. */
+/* A title stored before DEL and C1 controls were refused (C0 never was
+ * accepted) keeps its course: each control byte becomes '?'. */
+static void blank_controls(char *title)
+{
+    for (unsigned char *p = (unsigned char *)title; *p; p++) {
+        if (*p == 0x7F) *p = '?';
+        if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) p[0] = p[1] = '?';
+    }
+}
+
 static int read_entry(struct sch_db *s, sqlite3_stmt *stmt, struct sch_entry *e)
 {
     sch_entry_init(e);
@@ -196,6 +207,7 @@ static int read_entry(struct sch_db *s, sqlite3_stmt *stmt, struct sch_entry *e)
     const char *source = (const char *)sqlite3_column_text(stmt, 2);
     const char *kind = (const char *)sqlite3_column_text(stmt, 8);
     snprintf(e->title, sizeof(e->title), "%s", title ? title : "");
+    blank_controls(e->title);
     e->start_utc = sqlite3_column_int64(stmt, 3);
     e->utc_offset_s = sqlite3_column_int(stmt, 4);
     e->duration_min = sqlite3_column_int(stmt, 5);

@@ -369,9 +369,8 @@ int sch_entry_validate(const struct sch_entry *entry, char *err, size_t err_size
     size_t title_len = strnlen(entry->title, sizeof(entry->title));
     if (title_len == 0) return invalid(err, err_size, "the title is empty");
     if (title_len == sizeof(entry->title)) return invalid(err, err_size, "the title is too long");
-    for (size_t i = 0; i < title_len; i++)
-        if ((unsigned char)entry->title[i] < 0x20)
-            return invalid(err, err_size, "the title contains control characters");
+    if (sc_text_has_control(entry->title)) /* C0, DEL and C1: commands on a terminal */
+        return invalid(err, err_size, "the title contains control characters");
     if ((unsigned)entry->kind > SCH_REPLAY) return invalid(err, err_size, "unknown kind");
     if (entry->utc_offset_s < -14 * 3600 || entry->utc_offset_s > 14 * 3600)
         return invalid(err, err_size, "the UTC offset is out of range (+-14:00)");

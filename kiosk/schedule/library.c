@@ -27,7 +27,7 @@ int sch_library_ensure(const char *data_dir)
     char dir[SCH_LOCATION_MAX];
     int rc = sch_library_dir(data_dir, dir, sizeof(dir));
     if (rc) return rc;
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) return -errno;
+    if (mkdir(dir, 0750) != 0 && errno != EEXIST) return -errno;
     return 0;
 }
 

@@ -172,6 +172,7 @@ struct st_watcher {
     pthread_t thread;
     bool started;
     int stop_fd; /* eventfd ending the watcher */
+    int lock_fd; /* the data dir's kiosk.lock, flocked while this kiosk runs (station.c) */
 };
 
 /* The station clock: utc = mono + utc_minus_mono (station.c, clock_scan.c). */

@@ -45,7 +45,8 @@ static int load(const char *data_dir, char hash[crypto_pwhash_STRBYTES], struct 
     size_t len = 0;
     rc = sc_read_file(path, 64 * 1024, &text, &len);
     if (rc == -ENOENT) return 0;
-    if (rc < 0) return rc;
+    if (rc == -ENOMEM) return rc;
+    if (rc < 0) return -EIO; /* its mode, a directory ...: never taken for a wrong PIN */
     struct sc_jv *doc = NULL;
     rc = sc_json_parse(text, len, &doc, NULL, 0);
     free(text);
@@ -97,10 +98,22 @@ int st_station_pin_set(const char *data_dir, const char *pin)
     return save(data_dir, hash, &st);
 }
 
-int st_station_pin_state(const char *data_dir, struct st_pin_state *state)
+/* A lock-out never ends more than ST_PIN_LOCK_S after now: a clock set back
+ * (or a broadcast clock that jumped) would lengthen it; shortened, saved. */
+static void clamp_lock(const char *data_dir, const char *hash, struct st_pin_state *state,
+                       int64_t now_utc)
+{
+    if (state->locked_until_utc - now_utc <= ST_PIN_LOCK_S) return;
+    state->locked_until_utc = now_utc + ST_PIN_LOCK_S;
+    save(data_dir, hash, state); /* if it fails, the next reading clamps again */
+}
+
+int st_station_pin_state(const char *data_dir, int64_t now_utc, struct st_pin_state *state)
 {
     char hash[crypto_pwhash_STRBYTES];
-    return load(data_dir, hash, state);
+    int rc = load(data_dir, hash, state);
+    if (rc == 0 && state->set) clamp_lock(data_dir, hash, state, now_utc);
+    return rc;
 }
 
 int st_station_pin_check(const char *data_dir, const char *pin, int64_t now_utc,
@@ -111,11 +124,7 @@ int st_station_pin_check(const char *data_dir, const char *pin, int64_t now_utc,
     if (rc < 0) return rc;
     if (!state->set) return -ENOENT;
     if (state->locked_until_utc > now_utc) {
-        /* a clock set back must not lengthen the lock-out beyond its length */
-        if (state->locked_until_utc - now_utc > ST_PIN_LOCK_S) {
-            state->locked_until_utc = now_utc + ST_PIN_LOCK_S;
-            save(data_dir, hash, state);
-        }
+        clamp_lock(data_dir, hash, state, now_utc);
         return -EAGAIN;
     }
     if (state->locked_until_utc) { /* the lock-out is over: a fresh set of tries */

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/eventfd.h>
+#include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/timex.h>
@@ -166,7 +168,7 @@ static void watch_finish(struct st_station *st)
     }
     if (st->watcher.fd >= 0) close(st->watcher.fd);
     if (st->watcher.stop_fd >= 0) close(st->watcher.stop_fd);
-    st->watcher.fd = st->watcher.stop_fd = -1;
+    st->watcher.fd = st->watcher.stop_fd = st->watcher.lock_fd = -1;
 }
 
 /* ---- start-up ---- */
@@ -177,10 +179,49 @@ static void ipc_wakeup(void *opaque)
     if (st->ui) ui_wakeup(st->ui);
 }
 
+/* mkdir -p, the directories it makes 0750 (the data dir is not for others). */
 static int make_dir(const char *path)
 {
-    if (mkdir(path, 0750) == 0 || errno == EEXIST) return 0;
-    return -errno;
+    char copy[PATH_MAX];
+    if (snprintf(copy, sizeof(copy), "%s", path) >= (int)sizeof(copy)) return -ENAMETOOLONG;
+    for (char *p = copy + 1;; p++) {
+        if (*p != '/' && *p != '\0') continue;
+        char saved = *p;
+        *p = '\0';
+        if (mkdir(copy, 0750) != 0 && errno != EEXIST) return -errno;
+        *p = saved;
+        if (saved == '\0') return 0;
+    }
+}
+
+/* One kiosk per data dir: DATA_DIR/kiosk.lock, flocked for the kiosk's life
+ * (the lock goes with the process, so a killed kiosk leaves none behind). */
+static int lock_data_dir(struct st_station *st)
+{
+    char path[PATH_MAX];
+    int rc = make_dir(st->base_data_dir);
+    if (rc == 0 &&
+        snprintf(path, sizeof(path), "%s/kiosk.lock", st->base_data_dir) >= (int)sizeof(path))
+        rc = -ENAMETOOLONG;
+    if (rc == 0) {
+        st->watcher.lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+        if (st->watcher.lock_fd < 0) rc = -errno;
+    }
+    if (rc < 0) {
+        SC_ERR(st->log, "cannot use the data dir %s: %s", st->base_data_dir, strerror(-rc));
+        return rc;
+    }
+    if (flock(st->watcher.lock_fd, LOCK_EX | LOCK_NB) == 0) return 0;
+    rc = -errno;
+    if (rc == -EWOULDBLOCK) {
+        SC_ERR(st->log,
+               "another kiosk is already running on the data dir %s; stop it first "
+               "(systemctl stop studycast) or give another --data-dir",
+               st->base_data_dir);
+        return -EBUSY;
+    }
+    SC_ERR(st->log, "cannot lock %s: %s", path, strerror(-rc));
+    return rc;
 }
 
 static int open_ui(struct st_station *st)
@@ -265,7 +306,7 @@ int st_station_create(const struct st_station_opts *opts, struct st_station **ou
     *out = NULL;
     struct st_station *st = calloc(1, sizeof(*st));
     if (!st) return -ENOMEM;
-    st->watcher.fd = st->watcher.stop_fd = -1;
+    st->watcher.fd = st->watcher.stop_fd = st->watcher.lock_fd = -1;
     st->volume = 100;
     st->screen = UI_SCREEN_HOME;
     st->view_dirty = true;
@@ -291,14 +332,15 @@ int st_station_create(const struct st_station_opts *opts, struct st_station **ou
         goto fail;
     snprintf(st->base_data_dir, sizeof(st->base_data_dir), "%s",
              opts->data_dir ? opts->data_dir : ST_DEFAULT_DATA_DIR);
+    if ((rc = lock_data_dir(st)) < 0) goto fail;
 
     /* The demo lives in its own data dir (DATA_DIR/demo), so that demo
      * sessions and the demo roster never enter a station's real record. */
     st->demo = opts->demo || st_demo_wanted(st->base_data_dir, st->log);
     if (st->demo) {
-        rc = make_dir(st->base_data_dir);
-        if (rc == 0 && snprintf(st->data_dir, sizeof(st->data_dir), "%s/demo", st->base_data_dir) >=
-                           (int)sizeof(st->data_dir))
+        rc = 0;
+        if (snprintf(st->data_dir, sizeof(st->data_dir), "%s/demo", st->base_data_dir) >=
+            (int)sizeof(st->data_dir))
             rc = -ENAMETOOLONG;
         if (rc == 0) rc = make_dir(st->data_dir);
         if (rc < 0) {
@@ -354,6 +396,7 @@ void st_station_destroy(struct st_station *st)
     free(st->plan.handled);
     sch_db_close(st->plan.schedule);
     rec_close(st->rec);
+    if (st->watcher.lock_fd >= 0) close(st->watcher.lock_fd); /* the data dir's lock */
     free(st->opts.ipc_path);
     free(st->opts.keymap_path);
     free(st->opts.language);

@@ -82,12 +82,18 @@ struct st_pin_state {
 
 /* Stores a new PIN (resets the failures). 0, -EINVAL (not 4-8 digits), -errno. */
 int st_station_pin_set(const char *data_dir, const char *pin);
-/* Reads the state: 0 (state->set false when there is no PIN), -errno, or
- * -EBADMSG when the file is damaged (then the menu stays locked: set a new PIN). */
-int st_station_pin_state(const char *data_dir, struct st_pin_state *state);
+/* Reads the state at now_utc: 0 (state->set false when there is no PIN),
+ * -EBADMSG when the file is damaged, -EIO when it cannot be read (its mode or
+ * owner, a directory in its place ...): the menu then stays locked until
+ * `studycast pin set` writes a new one; -ENOMEM. A lock-out that would end
+ * more than ST_PIN_LOCK_S after now_utc (the clock was set back after it
+ * began) is shortened to ST_PIN_LOCK_S from now_utc, and saved so. */
+int st_station_pin_state(const char *data_dir, int64_t now_utc, struct st_pin_state *state);
 /* Checks a PIN at now_utc: 0 right (failures reset), -EACCES wrong (counted;
- * the fifth locks), -EAGAIN locked out (nothing checked), -ENOENT no PIN set,
- * or -errno. *state receives the state after the check. */
+ * the fifth locks), -EAGAIN locked out (nothing checked; the lock-out
+ * shortened as st_station_pin_state does), -ENOENT no PIN set, -EBADMSG or
+ * -EIO as st_station_pin_state, or -errno (saving the count failed).
+ * *state receives the state after the check. */
 int st_station_pin_check(const char *data_dir, const char *pin, int64_t now_utc,
                          struct st_pin_state *state);
 

@@ -119,6 +119,20 @@ static void file_at_no_follow(void)
     ASSERT_EQ(rmdir(dir), 0); /* nothing else was left in it */
 }
 
+/* Control characters (C0, DEL, C1) are found and never printed raw. */
+static void text_controls(void)
+{
+    ASSERT_TRUE(!sc_text_has_control("乡村振兴 Class 1"));
+    ASSERT_TRUE(sc_text_has_control("a\x1b[2Jb"));
+    ASSERT_TRUE(sc_text_has_control("a\x7f"));
+    ASSERT_TRUE(sc_text_has_control("a\xc2\x9b"
+                                    "31m")); /* C1 CSI */
+    char out[64];
+    ASSERT_STR_EQ(sc_text_printable("课\x1b[2J\x7f\xc2\x9bx", out, sizeof(out)),
+                  "课\\x1b[2J\\x7f\\xc2\\x9bx");
+    ASSERT_STR_EQ(sc_text_printable("\x1b\x1b", out, 6), "\\x1b"); /* cut, never half */
+}
+
 static void log_rate_limit(void)
 {
     char *text = NULL;
@@ -150,5 +164,6 @@ int main(void)
     RUN_TEST(atomic_file_round_trip);
     RUN_TEST(file_at_no_follow);
     RUN_TEST(log_rate_limit);
+    RUN_TEST(text_controls);
     return 0;
 }

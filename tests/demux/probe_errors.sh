@@ -1,6 +1,7 @@
 #!/bin/sh
 # An unopenable source: exactly one clear line on stderr and exit status 1;
-# a damaged file still probes (exit 0) and reports its damage.
+# a damaged file still probes (exit 0) and reports its damage; a file with
+# no transport stream in it (zeros, noise) exits 1.
 set -u
 studycast=$1
 dir=$(mktemp -d)
@@ -23,9 +24,18 @@ printf '[Ch]\n\tFREQUENCY = 578000000\n\tDELIVERY_SYSTEM = DVBT\n' > "$dir/ch.co
 expect_one_line "dvb://Ch?channels=$dir/ch.conf&adapter=97" "no such DVB adapter"
 expect_one_line "dvb://Other?channels=$dir/ch.conf" "channel"
 
-# random bytes and a tiny file are not errors: nothing found, exit 0
+# random bytes and zeros hold no transport stream: the report (nothing in
+# it) and one line on stderr, exit 1
 head -c 100000 /dev/urandom > "$dir/noise.ts"
-"$studycast" probe "$dir/noise.ts" --json > "$dir/out" 2> "$dir/err" || { echo "FAIL: noise"; fail=1; }
-python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['services']==[]" "$dir/out" ||
-  { echo "FAIL: noise output"; fail=1; }
+head -c 100000 /dev/zero > "$dir/zeros.ts"
+for f in noise zeros; do
+  status=0
+  "$studycast" probe "$dir/$f.ts" --json > "$dir/out" 2> "$dir/err" || status=$?
+  if [ "$status" -ne 1 ] || [ "$(wc -l < "$dir/err")" -ne 1 ] ||
+    ! grep -q "no MPEG transport stream found" "$dir/err"; then
+    echo "FAIL: $f: status $status, stderr:"; cat "$dir/err"; fail=1
+  fi
+  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['services']==[]" \
+    "$dir/out" || { echo "FAIL: $f output"; fail=1; }
+done
 exit $fail

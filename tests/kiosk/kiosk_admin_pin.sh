@@ -2,8 +2,10 @@
 # The administrator's menu behind its PIN, through the control socket: the
 # first use chooses a PIN (typed twice), a wrong PIN is refused, five wrong
 # PINs lock the menu, the lock-out survives a restart of the kiosk, the right
-# PIN is refused while locked, `studycast pin set` ends it, and a damaged PIN
-# file keeps the menu shut with a clear message.
+# PIN is refused while locked, `studycast pin set` ends it, a damaged PIN
+# file keeps the menu shut with a clear message, a lock-out's end far ahead
+# (a clock set back) is cut to 15 minutes, and an unreadable PIN file is said
+# to be unreadable, never a wrong PIN.
 set -eu
 S=$1 W=$2
 . "$(dirname "$0")/lib.sh"
@@ -118,6 +120,51 @@ expect menu.page pin
 press 8 6 4 2 ok
 expect menu.page pin
 press back
+echo 8642 | "$S" pin set --data-dir "$D" > /dev/null || fail "pin set"
+
+# the clock set back after a lock-out began leaves its end far ahead (here
+# 30 days): the menu and pin status shorten it to 15 minutes
+far_lock() {
+  python3 - "$D/admin-pin.json" <<'PY'
+import json, sys, time
+d = json.load(open(sys.argv[1]))
+d["failures"], d["locked_until"] = 5, int(time.time()) + 30 * 86400
+json.dump(d, open(sys.argv[1], "w"))
+PY
+}
+far_lock
+press menu
+expect menu.page pin
+locked=$(mfield pin_locked_s)
+[ "$locked" -gt 800 ] && [ "$locked" -le 900 ] || fail "the lock-out was not clamped: $locked s"
+press back
+far_lock
+"$S" pin status --data-dir "$D" > "$W/status.out" || fail "pin status"
+left=$(sed -n 's/.*locked for \([0-9]*\) more seconds.*/\1/p' "$W/status.out")
+[ -n "$left" ] && [ "$left" -le 900 ] || fail "pin status: not clamped: $(cat "$W/status.out")"
+echo 8642 | "$S" pin set --data-dir "$D" > /dev/null || fail "pin set"
+
+# a PIN file that cannot be read (a directory in its place; a root test
+# cannot take the read permission away): the right PIN is not called wrong,
+# the menu and pin status say the file cannot be read and how to reset it
+rm "$D/admin-pin.json"
+mkdir "$D/admin-pin.json"
+press menu
+expect menu.page pin
+case "$(mfield message)" in *"pin set"*) ;; *) fail "unreadable: $(mfield message)" ;; esac
+press 8 6 4 2 ok
+expect menu.page pin
+case "$(mfield message)" in
+  *Wrong*|*错误*) fail "an unreadable PIN file called the right PIN wrong" ;;
+  *"pin set"*) ;;
+  *) fail "unreadable, after a PIN: $(mfield message)" ;;
+esac
+press back
+status=0
+"$S" pin status --data-dir "$D" > "$W/status.out" || status=$?
+[ "$status" = 1 ] && grep -q "cannot be read.*studycast pin set" "$W/status.out" ||
+  fail "pin status on an unreadable file: exit $status: $(cat "$W/status.out")"
+rmdir "$D/admin-pin.json"
 echo 8642 | "$S" pin set --data-dir "$D" > /dev/null || fail "pin set"
 
 # a course starting closes the menu: the course has the TV

@@ -5,7 +5,8 @@
 # second check-in of the same member only gives a message; guests are
 # counted; the course plays to the end of its slot; the summary takes a
 # rating and "needs repeating"; the record then holds exactly that session
-# with the right members and minutes, and its export verifies.
+# with the right members and minutes, and its export verifies. A second
+# kiosk on the same data dir refuses to start.
 # usage: kiosk_headless.sh STUDYCAST WORKDIR
 set -eu
 S=$1
@@ -26,6 +27,16 @@ kiosk_start "$W/data"
 "$S" ctl --ipc "$W/sock" status > "$W/status.json" || fail "studycast ctl status"
 json_check "$W/status.json" "d['screen'] == 'home'" "d['session_id'] is None" \
   "d['present'] == []" "d['next_course'] == '明天的课'" "d['demo'] is False"
+
+# A second kiosk on the same data dir (its own control socket) refuses to
+# start: two kiosks would record the same courses twice.
+status=0
+SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy timeout 20 "$S" kiosk --data-dir "$W/data" \
+  --ipc "$W/sock2" > "$W/second.log" 2>&1 || status=$?
+[ "$status" = 1 ] || fail "a second kiosk on the same data dir: exit $status, not 1"
+grep -q "another kiosk is already running on the data dir" "$W/second.log" ||
+  fail "no clear message for a second kiosk: $(cat "$W/second.log")"
+[ -S "$W/sock2" ] && fail "the second kiosk served a control socket"
 
 # planned while the kiosk runs (it notices the schedule file change), a few
 # seconds ahead: it comes up as the next course, then starts by itself

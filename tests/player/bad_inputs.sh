@@ -1,5 +1,6 @@
 #!/bin/sh
-# A source that cannot be opened or holds nothing playable: one clear line on
+# A source that cannot be opened or holds nothing playable (zeros, noise, a
+# stream of tables without any picture or sound): one clear line on
 # standard error, exit 1. Damaged and truncated streams: play what they can,
 # exit 0. Never a crash (a signal would give an exit status above 128).
 studycast=$1 ffmpeg=$2 work=$3
@@ -20,6 +21,17 @@ while [ $i -le 20 ]; do
   i=$((i + 1))
 done
 printf 'this is not a transport stream\n' >"$work/text.ts"
+head -c 200000 /dev/zero >"$work/zeros.ts"
+head -c 200000 /dev/urandom >"$work/noise.ts"
+# only the tables (PAT, PMT, SDT) of the clean stream, again and again: a
+# service is announced, but nothing of it ever comes
+python3 - "$work/clean.ts" "$work/tables.ts" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+out = b"".join(d[i:i + 188] for i in range(0, len(d), 188)
+               if ((d[i + 1] & 0x1f) << 8 | d[i + 2]) in (0, 0x11, 0x1000))
+open(sys.argv[2], "wb").write(out * 20)
+PY
 : >"$work/empty.ts"
 
 expect_failure() { # NAME SOURCE
@@ -50,6 +62,9 @@ expect_playable() { # NAME SOURCE
 expect_failure missing "$work/no-such-file.ts"
 expect_failure text "$work/text.ts"
 expect_failure empty "$work/empty.ts"
+expect_failure zeros "$work/zeros.ts"
+expect_failure noise "$work/noise.ts"
+expect_failure tables "$work/tables.ts"
 expect_failure directory "$work"
 expect_playable truncated "$work/truncated.ts"
 expect_playable corrupt "$work/corrupt.ts"

@@ -153,6 +153,17 @@ test "$("$studycast" record check --data-dir "$data")" = "$before" || fail "reco
 "$studycast" record settings --station-type township --data-dir "$data" | grep -q "township"
 "$studycast" record settings --station-type city --data-dir "$data" 2>/dev/null &&
   fail "bad station type accepted"
+# a station name with control characters (ESC, DEL, C1 CSI) is refused with
+# a clear line; the name stays as it was
+for name in "$(printf 'Bad\033[2JName')" "$(printf 'Bad\177')" "$(printf 'Bad\302\233')"; do
+  if "$studycast" record settings --station-name "$name" --data-dir "$data" > /dev/null \
+    2> "$work/err"; then
+    fail "a station name with control characters was accepted"
+  fi
+  grep -q "no control characters" "$work/err" || fail "no clear message: $(cat "$work/err")"
+  grep -q "$(printf '\033')" "$work/err" && fail "the refusal printed the control character"
+done
+"$studycast" record settings --data-dir "$data" | grep -q "Bad" && fail "a bad name was stored"
 "$studycast" record report --month 2026-11 --json --data-dir "$data" | grep -q '"met": false' ||
   fail "township requirement not applied"
 # An altered record (the trigger dropped, then an edit SQL compares but the

@@ -348,11 +348,105 @@ static void test_uuid_v5(void)
     ASSERT_EQ(rec_uuid_v5("not-a-uuid", "a", 1, id), -EINVAL);
 }
 
+/* Re-signs the export in dir with the secret key of the station in
+ * other_dir, as a forger would: manifest and station.pub name other_key. */
+static void resign(const char *dir, const char *key, const char *other_key, const char *other_dir)
+{
+    size_t len, secret_len, pub_len;
+    char *manifest = read_all(dir, "manifest.json", &len);
+    char *old_pub = read_all(dir, "station.pub", &pub_len);
+    char pub[66];
+    snprintf(pub, sizeof(pub), "%s\n", other_key);
+    ASSERT_EQ(pub_len, strlen(pub));
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    char old_hex[2 * sizeof(digest) + 1], new_hex[2 * sizeof(digest) + 1];
+    crypto_hash_sha256(digest, (const unsigned char *)old_pub, pub_len);
+    sodium_bin2hex(old_hex, sizeof(old_hex), digest, sizeof(digest));
+    crypto_hash_sha256(digest, (const unsigned char *)pub, pub_len);
+    sodium_bin2hex(new_hex, sizeof(new_hex), digest, sizeof(digest));
+    char *hash_at = strstr(manifest, old_hex); /* station.pub's entry in the file list */
+    ASSERT_NOT_NULL(hash_at);
+    memcpy(hash_at, new_hex, strlen(new_hex));
+    for (char *at = strstr(manifest, key); at; at = strstr(at, key))
+        memcpy(at, other_key, 64);
+    write_in(dir, "manifest.json", manifest, len);
+    write_in(dir, "station.pub", pub, pub_len);
+    free(old_pub);
+    char *secret = read_all(other_dir, "station.key", &secret_len);
+    ASSERT_EQ(secret_len, crypto_sign_SECRETKEYBYTES);
+    unsigned char sig[crypto_sign_BYTES];
+    crypto_sign_detached(sig, NULL, (const unsigned char *)manifest, len,
+                         (const unsigned char *)secret);
+    char sig_hex[2 * crypto_sign_BYTES + 2];
+    sodium_bin2hex(sig_hex, sizeof(sig_hex), sig, sizeof(sig));
+    strcat(sig_hex, "\n");
+    write_in(dir, "manifest.sig", sig_hex, strlen(sig_hex));
+    free(secret);
+    free(manifest);
+}
+
+/* Course titles and member names that a spreadsheet would run as formulas
+ * (OWASP CSV injection) are exported with a single quote in front. */
+static void test_csv_injection(struct sc_log *log)
+{
+    char *data = test_dir("export-injection-data");
+    struct fake_clock clock = {0};
+    fake_clock_set(&clock, "2026-11-20T11:00:00Z");
+    struct rec *rec = open_with_clock(data, &clock, log);
+    import_roster(rec, data,
+                  "number,name,category,card\n"
+                  "001,\"=HYPERLINK(\"\"http://evil.invalid/\"\",\"\"点击\"\")\",党员,\n"
+                  "002,+1-1,群众,\n"
+                  "003,@SUM(A1),群众,\n"
+                  "004,-2+3,群众,\n"
+                  "005,王五,群众,\n");
+    static const char *const courses[] = {"=1+1", "\tTAB", "\rCR", "农业课"};
+    const char *members[] = {"001", "002", "003", "004", "005"};
+    for (size_t i = 0; i < sizeof(courses) / sizeof(courses[0]); i++) {
+        struct rec_session *s = NULL;
+        ASSERT_EQ(rec_session_open(rec, courses[i], members, 5, &s), 0);
+        fake_clock_advance(&clock, 600);
+        ASSERT_EQ(rec_session_close(s, REC_CLOSE_COMPLETE), 0);
+    }
+    char *out = test_dir("export-injection");
+    ASSERT_EQ(rec_export(rec, out, INT64_MIN, INT64_MAX, REC_EXPORT_CSV), 0);
+    size_t len;
+    char *hours = read_all(out, "member_hours.csv", &len);
+    ASSERT_TRUE(strstr(hours, ",\"'=HYPERLINK(\"\"http://evil.invalid/\"\",\"\"点击\"\")\",") !=
+                NULL);
+    ASSERT_TRUE(strstr(hours, ",'+1-1,") != NULL);
+    ASSERT_TRUE(strstr(hours, ",'@SUM(A1),") != NULL);
+    ASSERT_TRUE(strstr(hours, ",'-2+3,") != NULL);
+    ASSERT_TRUE(strstr(hours, ",王五,") != NULL); /* ordinary text unchanged */
+    char *sessions = read_all(out, "sessions.csv", &len);
+    ASSERT_TRUE(strstr(sessions, ",'=1+1,") != NULL);
+    ASSERT_TRUE(strstr(sessions, ",'\tTAB,") != NULL);
+    ASSERT_TRUE(strstr(sessions, ",\"'\rCR\",") != NULL);
+    ASSERT_TRUE(strstr(sessions, ",农业课,") != NULL);
+    char *attendance = read_all(out, "attendance.csv", &len);
+    /* no field of any file starts with a formula character */
+    const char *files[] = {hours, sessions, attendance};
+    for (size_t f = 0; f < 3; f++)
+        for (const char *c = files[f]; *c; c++)
+            if (c == files[f] || c[-1] == ',' || c[-1] == '\n' ||
+                (c[-1] == '"' && (c - 1 == files[f] || c[-2] == ',' || c[-2] == '\n')))
+                ASSERT_TRUE(!strchr("=+-@\t", *c) || *c == '\0');
+    free(hours);
+    free(sessions);
+    free(attendance);
+    struct problems p = {0};
+    ASSERT_EQ(rec_verify_export(out, NULL, collect, &p), 0);
+    rec_close(rec);
+    free(out);
+    free(data);
+}
+
 int main(int argc, char **argv)
 {
     ASSERT_EQ(argc, 2);
     struct sc_log *test_log = sc_log_create(stderr, SC_LOG_WARN);
     RUN_TEST(test_uuid_v5);
+    test_csv_injection(test_log);
     char *data = test_dir("export-data");
     run_fixture(argv[1], data);
     struct fake_clock clock = {0};
@@ -496,6 +590,16 @@ int main(int argc, char **argv)
         expect_tamper(forged, key, "carries a different station key");
         /* and the genuine export against another station's key */
         expect_tamper(good, other_key, "does not verify with the given station key");
+        /* the genuine export re-signed with the other key, which it now
+         * carries: the signature verifies with the carried key, but the
+         * station's first event names the original key */
+        char *resigned = copy_dir(good, "export-resigned");
+        resign(resigned, key, other_key, other_dir);
+        struct problems rp = {0};
+        ASSERT_EQ(rec_verify_export(resigned, NULL, collect, &rp), REC_ETAMPER);
+        ASSERT_EQ(rp.count, 1); /* files, chain and signature hold: only the key is wrong */
+        expect_tamper(resigned, NULL, "station_created) names the key");
+        free(resigned);
         rec_close(other);
         free(forged);
         free(other_dir);

@@ -110,6 +110,30 @@ static bool has_problem(const struct rec_import_result *r, int line, const char 
     return false;
 }
 
+/* A GB18030 roster with a UTF-8 row pasted in: refused, naming that line,
+ * instead of imported with the row garbled. */
+static void test_gb18030_mixed(void)
+{
+    char *dir;
+    struct fake_clock clock = {0};
+    struct rec *rec = fresh("members-mixed", &dir, &clock);
+    /* number,name,category,card / 001,张三,党员, (GB18030) / 002,李梅,群众, (UTF-8) */
+    const char mixed[] = "number,name,category,card\n001,\xD5\xC5\xC8\xFD,\xB5\xB3\xD4\xB1,\n"
+                         "002,李梅,群众,\n";
+    struct rec_import_result r;
+    ASSERT_EQ(import_bytes(rec, dir, mixed, sizeof(mixed) - 1, &r), REC_EROSTER);
+    ASSERT_TRUE(has_problem(&r, 3, "this line is UTF-8 but the rest of the file is not"));
+    ASSERT_EQ(r.added, 0);
+    rec_import_result_free(&r);
+    struct rec_member *m;
+    size_t n;
+    ASSERT_EQ(rec_members_list(rec, &m, &n), 0);
+    ASSERT_EQ(n, 0);
+    rec_members_free(m, n);
+    rec_close(rec);
+    free(dir);
+}
+
 /* Every kind of bad row, each reported at its line, and nothing imported
  * even though most rows are fine. */
 static void test_bad_rows_nothing_imported(void)
@@ -276,6 +300,7 @@ int main(void)
 {
     RUN_TEST(test_good_utf8_bom_crlf_quotes);
     RUN_TEST(test_gb18030);
+    RUN_TEST(test_gb18030_mixed);
     RUN_TEST(test_bad_rows_nothing_imported);
     RUN_TEST(test_reimport_changes);
     RUN_TEST(test_removals_need_replace);

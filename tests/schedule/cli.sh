@@ -4,8 +4,10 @@
 # refused with exit 2 and a message, conflicts refused with exit 3 unless
 # --force, remove of a missing id, the file holding what was added, the
 # kinds' old names (record, recording) read but never printed, and starts
-# written with a zone (that instant, listed in station time).
+# written with a zone (that instant, listed in station time). The data dir
+# it makes is 0750 and its files 0640, also under a umask of 022.
 set -eu
+umask 022
 studycast=$1
 dir=$(mktemp -d /tmp/sc_sched_cli.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
@@ -36,6 +38,27 @@ id2=$(s add --title "新闻" --source service:5 --start 2026-12-02T10:00 --until
   --kind capture --repeat mon,wed)
 [ "$id2" = 2 ] || fail "second id is '$id2'"
 [ -f "$data/schedule.db" ] || fail "no schedule.db"
+# control characters in a title (ESC, DEL, the C1 CSI) are refused: listed
+# on a terminal they would be commands
+for t in "$(printf 'a\033[2Jb')" "$(printf 'a\177b')" "$(printf 'a\302\23331mb')"; do
+  expect 2 "control characters" s add --title "$t" --source service:7 \
+    --start 2026-12-09T10:00 --duration 30
+done
+mode() { stat -c %a "$1"; }
+[ "$(mode "$data")" = 750 ] || fail "the data dir made by schedule add is $(mode "$data")"
+for f in "$data"/schedule.db*; do
+  [ "$(mode "$f")" = 640 ] || fail "$f is $(mode "$f"), not 640"
+done
+# the record, made by members import in a new data dir, likewise
+printf 'number,name,category,card\n001,甲,党员,\n' > "$dir/roster.csv"
+"$studycast" members import "$dir/roster.csv" --data-dir "$dir/rec/data" > /dev/null ||
+  fail "members import"
+for f in "$dir/rec" "$dir/rec/data"; do
+  [ "$(mode "$f")" = 750 ] || fail "$f is $(mode "$f"), not 750"
+done
+for f in "$dir/rec/data"/record.sqlite*; do
+  [ "$(mode "$f")" = 640 ] || fail "$f is $(mode "$f"), not 640"
+done
 [ "$(sqlite3 "$data/schedule.db" 'PRAGMA user_version')" = 2 ] || fail "schema version"
 [ "$(sqlite3 "$data/schedule.db" 'SELECT count(*) FROM entries')" = 2 ] || fail "row count"
 

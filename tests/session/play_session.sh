@@ -1,8 +1,9 @@
 #!/bin/sh
 # play --session records the playback in the study record: the session, its
 # members and their minutes; unknown members are refused before anything
-# plays; a kill -9 mid-course leaves an interrupted session closed at its
-# last heartbeat, which the next opening of the record closes.
+# plays; a title too long or a session the record cannot take exits
+# non-zero with one line; a kill -9 mid-course leaves an interrupted session
+# closed at its last heartbeat, which the next opening of the record closes.
 # usage: play_session.sh STUDYCAST FFMPEG WORKDIR
 set -eu
 studycast=$1 ffmpeg=$2 work=$3
@@ -58,6 +59,33 @@ grep -q "member 999 is not on the roster" "$work/err" || fail "no message for me
 "$studycast" record report --month "$month" --json --data-dir "$data" > "$work/r2.json"
 $py -c 'import json,sys; r=json.load(open(sys.argv[1])); assert len(r["sessions"]) == 1, r' \
   "$work/r2.json" || fail "a refused play recorded a session"
+
+# 2b. nothing can be recorded: exit non-zero with one clear line, not 0.
+# A title over 400 bytes is refused before playing (exit 2) ...
+long_title=$(printf '%01000d' 0)
+status=0
+"$studycast" play "$work/course.ts" --window 320x240 --session "$long_title" \
+  --data-dir "$data" 2> "$work/err" || status=$?
+[ "$status" = 2 ] || fail "a 1000-byte title: exit $status, not 2"
+grep -q "session TITLE must be 1 to 400 bytes" "$work/err" || fail "no message: $(cat "$work/err")"
+# ... and a session the record cannot take (here another process holds the
+# session lock, as a full disk refuses the write) ends play with exit 1
+$py -c 'import fcntl, sys, time
+f = open(sys.argv[1], "a"); fcntl.flock(f, fcntl.LOCK_EX); print(flush=True); time.sleep(60)' \
+  "$data/session.lock" > "$work/holder" &
+holder=$!
+while [ ! -s "$work/holder" ]; do sleep 0.1; done
+status=0
+"$studycast" play "$work/course.ts" --window 320x240 --duration 2 --session "锁住的课" \
+  --data-dir "$data" 2> "$work/err" || status=$?
+kill "$holder"
+wait "$holder" 2>/dev/null || true
+[ "$status" = 1 ] || fail "a session that could not be recorded: exit $status, not 1"
+grep -q "studycast play: the study session was not recorded (cannot open the study session" \
+  "$work/err" || fail "no clear line: $(cat "$work/err")"
+"$studycast" record report --month "$month" --json --data-dir "$data" > "$work/r2.json"
+$py -c 'import json,sys; r=json.load(open(sys.argv[1])); assert len(r["sessions"]) == 1, r' \
+  "$work/r2.json" || fail "an unrecordable play recorded a session"
 
 # bad option combinations
 if "$studycast" play "$work/course.ts" --members 001 2> "$work/err"; then

@@ -20,7 +20,7 @@ struct pin_page {
     char digits[ST_PIN_MAX_DIGITS + 1];
     char first[ST_PIN_MAX_DIGITS + 1]; /* PIN_REPEAT: what was typed under PIN_NEW */
     struct st_pin_state state;
-    bool damaged; /* the PIN file cannot be read: the menu stays shut */
+    int damaged; /* -EBADMSG damaged, -EIO unreadable PIN file: the menu stays shut */
 };
 
 static void wipe(struct pin_page *p)
@@ -43,9 +43,13 @@ static void wrong(struct st_station *st, struct pin_page *p, int rc)
         st_admin_message(st, true, "Wrong PIN: %d tries left",
                          ST_PIN_MAX_TRIES - p->state.failures);
     } else if (rc == -EBADMSG) {
-        p->damaged = true;
+        p->damaged = rc;
         st_admin_message(st, true,
                          "The PIN file is damaged: set a new PIN with 'studycast pin set'");
+    } else if (rc == -EIO) {
+        p->damaged = rc;
+        st_admin_message(st, true,
+                         "The PIN file cannot be read: set a new PIN with 'studycast pin set'");
     } else {
         st_admin_message(st, true, "Cannot check the PIN: %s", strerror(-rc));
     }
@@ -113,7 +117,7 @@ static int pin_action(struct st_station *st, struct st_page *page, enum rc_actio
     int digit = rc_action_digit(action);
     bool shut = p->mode == PIN_ENTER && (p->damaged || lock_left_s(st, p) > 0);
     if (shut && (digit >= 0 || action == RC_ACTION_OK)) { /* say why, every time */
-        wrong(st, p, p->damaged ? -EBADMSG : -EAGAIN);
+        wrong(st, p, p->damaged ? p->damaged : -EAGAIN);
         return 0;
     }
     if (digit >= 0) {
@@ -187,7 +191,7 @@ static int open_pin(struct st_station *st, bool changing)
     struct pin_page *p = calloc(1, sizeof(*p));
     if (!p) return -ENOMEM;
     p->changing = changing;
-    int rc = changing ? 0 : st_station_pin_state(st->base_data_dir, &p->state);
+    int rc = changing ? 0 : st_station_pin_state(st->base_data_dir, st_now_utc(st), &p->state);
     p->mode = changing || (rc == 0 && !p->state.set) ? PIN_NEW : PIN_ENTER;
     int pushed = st_admin_push(st, &pin_ops, p);
     if (pushed < 0) return pushed;

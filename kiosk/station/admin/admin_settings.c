@@ -166,6 +166,10 @@ static int name_done(struct st_station *st, void *opaque, const char *text)
         st_admin_message(st, true, "The station name cannot be empty");
         return -EINVAL;
     }
+    if (sc_text_has_control(text)) {
+        st_admin_message(st, true, "The station name cannot contain control characters");
+        return -EINVAL;
+    }
     int rc = rec_setting_set(st->rec, "station_name", text);
     if (rc < 0) {
         if (rc == -EINVAL)
