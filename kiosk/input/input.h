@@ -9,8 +9,8 @@
  *    timeval, u16 type, u16 code, s32 value), for tests and bridges. A FIFO
  *    is opened read-write, so a writer closing it is no end; a plain file is
  *    read to its end and then dropped.
- * Either the paths given (--input), or every "event*" entry of a directory
- * watched with inotify (--input-dir, /dev/input by default): devices that
+ * The paths given (--input), and/or every "event*" entry of a directory
+ * watched with inotify (--input-dir; /dev/input when no path is given): devices that
  * appear (or become readable, IN_ATTRIB) are opened, those that disappear are
  * dropped along with any key they held.
  *
@@ -71,7 +71,7 @@ struct in_event {
 struct in_config {
     const char *const *paths; /* --input: read these, watch nothing */
     size_t n_paths;
-    const char *dir;                /* watched when n_paths is 0; NULL: IN_DEFAULT_DIR */
+    const char *dir; /* watched (as well as the paths); NULL: IN_DEFAULT_DIR if no paths */
     const struct rc_keymap *keymap; /* borrowed, read-only while the reader runs */
     bool grab;                      /* EVIOCGRAB every event device opened */
     const char *card_readers;       /* NULL: IN_DEFAULT_CARD_READERS; "": none */

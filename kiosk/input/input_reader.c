@@ -147,12 +147,13 @@ static int copy_config(struct in_reader *r, const struct in_config *config)
     for (size_t i = 0; i < config->n_paths; i++)
         if (!(r->paths[i] = strdup(config->paths[i]))) return -ENOMEM;
     r->config.card_readers = r->card_readers;
-    r->config.dir = r->dir;
+    r->config.dir = config->dir ? r->dir : NULL; /* NULL: not given */
     r->config.paths = (const char *const *)r->paths;
     return 0;
 }
 
-/* --input: every path must open; otherwise the directory is watched. */
+/* --input: every path must open; the directory is watched when given or
+ * when no path is. */
 static int open_sources(struct in_reader *r)
 {
     for (size_t i = 0; i < r->config.n_paths; i++) {
@@ -163,7 +164,7 @@ static int open_sources(struct in_reader *r)
             return rc;
         }
     }
-    if (r->config.n_paths) return 0;
+    if (r->config.n_paths && !r->config.dir) return 0;
     r->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (r->inotify_fd < 0) return -errno;
     if (inotify_add_watch(r->inotify_fd, r->dir,
@@ -171,8 +172,7 @@ static int open_sources(struct in_reader *r)
         int rc = -errno;
         close(r->inotify_fd);
         r->inotify_fd = -1;
-        bool given = r->config.dir && strcmp(r->config.dir, IN_DEFAULT_DIR) != 0;
-        if (given) {
+        if (r->config.dir) { /* --input-dir: it must be there */
             SC_ERR(r->config.log, "cannot watch the input directory %s: %s", r->dir, strerror(-rc));
             return rc;
         }
