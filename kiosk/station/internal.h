@@ -150,7 +150,9 @@ struct st_options {
 /* Input devices read directly (keys_input.c). A key pressed on a keyboard
  * that SDL also sees (a desktop X session, devices not grabbed) arrives
  * twice: the second arrival of the same action from the other source within
- * ST_INPUT_TWIN_NS is dropped (the times are mono ns of either event). */
+ * ST_INPUT_TWIN_NS is dropped (the times are mono ns of either event), and
+ * SDL's own repeats of a key an input device delivered or repeated within
+ * IN_RELEASE_TIMEOUT_MS are dropped too (the reader repeats it). */
 #define ST_INPUT_TWIN_NS 100000000LL
 struct st_input {
     struct in_reader *reader;
@@ -268,7 +270,7 @@ void st_input_close(struct st_station *st);
 /* Acts on the keys and cards the input devices delivered (the loop's turn). */
 void st_input_turn(struct st_station *st);
 /* Whether an SDL key press is the twin of one an input device delivered. */
-bool st_input_sdl_twin(struct st_station *st, enum rc_action action, int64_t time_ns);
+bool st_input_sdl_twin(struct st_station *st, enum rc_action action, bool repeat, int64_t time_ns);
 
 /* station.c */
 int64_t st_now_utc(const struct st_station *st);

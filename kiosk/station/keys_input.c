@@ -35,16 +35,18 @@ void st_input_close(struct st_station *st)
     st->input.reader = NULL;
 }
 
-static bool twin(const int64_t *other_ns, enum rc_action action, int64_t time_ns)
+static bool twin(const int64_t *other_ns, enum rc_action action, int64_t time_ns, int64_t window)
 {
     int64_t t = other_ns[action];
-    return t && time_ns - t <= ST_INPUT_TWIN_NS && t - time_ns <= ST_INPUT_TWIN_NS;
+    return t && time_ns - t <= window && t - time_ns <= window;
 }
 
-bool st_input_sdl_twin(struct st_station *st, enum rc_action action, int64_t time_ns)
+bool st_input_sdl_twin(struct st_station *st, enum rc_action action, bool repeat, int64_t time_ns)
 {
     if (!st->input.reader || action <= RC_ACTION_NONE || action >= RC_ACTION_COUNT) return false;
-    if (twin(st->input.evdev_ns, action, time_ns)) {
+    /* SDL's own repeats of a key an input device holds: the device repeats */
+    int64_t window = repeat ? IN_RELEASE_TIMEOUT_MS * 1000000LL : ST_INPUT_TWIN_NS;
+    if (twin(st->input.evdev_ns, action, time_ns, window)) {
         SC_DEBUG(st->log, "key %s from SDL already came from an input device",
                  rc_action_name(action));
         return true;
@@ -65,8 +67,12 @@ void st_input_turn(struct st_station *st)
                 st->view_dirty = true;
                 continue;
             }
-            if (!ev->repeat && twin(st->input.sdl_ns, ev->action, ev->time_ns)) continue;
-            if (!ev->repeat) st->input.evdev_ns[ev->action] = ev->time_ns;
+            if (!ev->repeat && twin(st->input.sdl_ns, ev->action, ev->time_ns, ST_INPUT_TWIN_NS)) {
+                SC_DEBUG(st->log, "key %s from an input device already came from SDL",
+                         rc_action_name(ev->action));
+                continue;
+            }
+            st->input.evdev_ns[ev->action] = ev->time_ns;
             SC_DEBUG(st->log, "input: %s %s", ev->repeat ? "repeat" : ev->key_name,
                      rc_action_name(ev->action));
             st_action(st, ev->action, ev->time_ns);

@@ -489,7 +489,7 @@ static void dispatch(struct st_station *st, const struct ui_event *ev)
             SC_DEBUG(st->log, "key '%s' is not mapped", ev->key_name);
             return;
         }
-        if (st_input_sdl_twin(st, action, ev->time_ns)) return;
+        if (st_input_sdl_twin(st, action, ev->repeat, ev->time_ns)) return;
         st_action(st, action, ev->time_ns);
     }
 }

@@ -140,6 +140,37 @@ static void fifo_remote_and_card(void)
     rmdir(dir);
 }
 
+/* A plain file of records: read to its end, then dropped. */
+static void plain_file(void)
+{
+    char path[] = "/tmp/test_input_file_XXXXXX";
+    int fd = mkstemp(path);
+    ASSERT_TRUE(fd >= 0);
+    put(fd, KEY_INFO, 1);
+    put(fd, KEY_INFO, 0);
+    put(fd, KEY_CHANNELUP, 1);
+    put(fd, KEY_CHANNELUP, 0);
+    close(fd);
+    struct rc_keymap *map;
+    ASSERT_EQ(rc_keymap_create(RC_KEYMAP_KIOSK, &map), 0);
+    const char *paths[] = {path};
+    struct in_config config = {.paths = paths, .n_paths = 1, .keymap = map};
+    struct in_reader *r;
+    ASSERT_EQ(in_reader_create(&config, &r), 0);
+    struct in_event ev[16];
+    size_t n = collect(r, ev, 16, 200);
+    ASSERT_EQ(n, 2);
+    ASSERT_EQ(ev[0].action, RC_ACTION_INFO);
+    ASSERT_STR_EQ(ev[0].key_name, "KEY_INFO");
+    ASSERT_EQ(ev[1].action, RC_ACTION_CHANNEL_UP);
+    ASSERT_EQ(in_reader_device_count(r), 0);
+    in_reader_destroy(r);
+    unlink(path);
+    /* a path that cannot be read is an error */
+    ASSERT_EQ(in_reader_create(&config, &r), -ENOENT);
+    rc_keymap_destroy(map);
+}
+
 static void watched_dir(void)
 {
     char dir[] = "/tmp/test_input_XXXXXX";
@@ -184,6 +215,7 @@ int main(void)
 {
     RUN_TEST(key_hold);
     RUN_TEST(fifo_remote_and_card);
+    RUN_TEST(plain_file);
     RUN_TEST(watched_dir);
     return 0;
 }

@@ -7,9 +7,12 @@ usage: evdev_keys.py PATH STEP...
   KEY_RIGHT:1   press only; :0 release; :2 a kernel repeat
   sleep:0.1     wait
   text:80010005 the digit keys of the text, pressed and released, then Enter
+  run:CMD       runs CMD (split at spaces) and waits for it: another source of
+                the same key right before or after (xdotool key Right)
 """
 import os
 import struct
+import subprocess
 import sys
 import time
 
@@ -34,7 +37,9 @@ def main():
     fd = os.open(sys.argv[1], os.O_WRONLY)
     for step in sys.argv[2:]:
         name, _, arg = step.partition(":")
-        if name == "sleep":
+        if name == "run":
+            subprocess.run(arg.split(), check=True)
+        elif name == "sleep":
             time.sleep(float(arg))
         elif name == "text":
             for ch in arg:
