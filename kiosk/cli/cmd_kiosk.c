@@ -13,6 +13,7 @@
 struct kiosk_args {
     struct st_station_opts station;
     struct cli_size window;
+    struct cli_strings inputs;
     int language;
 };
 
@@ -29,6 +30,15 @@ static const struct cli_option options[] = {
      .help = "a window of that size instead of fullscreen"},
     {"keymap", 0, CLI_STRING, O(keymap), .metavar = "FILE",
      .help = "key bindings (default /etc/studycast/keymap.conf if present)"},
+    {"input", 0, CLI_STRINGS, offsetof(struct kiosk_args, inputs), .metavar = "PATH",
+     .help = "read keys from this event device, FIFO or file of raw input_event\n"
+             "records instead of the devices in /dev/input"},
+    {"input-dir", 0, CLI_STRING, O(input_dir), .metavar = "DIR",
+     .help = "watch DIR for event* devices instead of /dev/input (with --input:\n"
+             "both)"},
+    {"card-readers", 0, CLI_STRING, O(card_readers), .metavar = "LIST",
+     .help = "input devices that are card readers: name substrings or vvvv:pppp\n"
+             "(USB vendor:product), comma-separated; default card,rfid,barcode"},
     {"no-audio", 0, CLI_FLAG, O(no_audio), .help = "no sound"},
     {"lead-minutes", 0, CLI_INT, O(lead_minutes), 0, 60, .def = -1, .def_str = "2", .metavar = "N",
      .help = "tune N minutes before a live course"},
@@ -68,6 +78,8 @@ int cli_kiosk(int argc, char **argv, struct sc_log *log)
     opts.width = args.window.w;
     opts.height = args.window.h;
     if (args.language >= 0) opts.language = languages[args.language];
+    opts.inputs = args.inputs.items;
+    opts.n_inputs = args.inputs.count;
     struct cli_stop_signals signals;
     if (cli_stop_signals_start(&signals, st_station_stop) < 0) {
         fprintf(stderr, "studycast: cannot set up signal handling\n");

@@ -1,8 +1,10 @@
-/* The keymap: SDL key names -> actions, built-in defaults (per profile)
- * plus keymap.conf; see remote.h. */
+/* The keymap: SDL key names and kernel key names (KEY_OK ...) -> actions,
+ * built-in defaults (per profile) plus keymap.conf; see remote.h. */
 #include "kiosk/remote/remote.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <libevdev/libevdev.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -82,6 +84,52 @@ static const struct {
     {"Stop", RC_ACTION_STOP},
     {"AudioNext", RC_ACTION_CHANNEL_UP},
     {"AudioPrev", RC_ACTION_CHANNEL_DOWN},
+    /* kernel key names (<linux/input-event-codes.h>), for the keys the kiosk
+     * reads from event devices itself (kiosk/input): set-top remotes' keys
+     * that SDL has no name for, and keyboards and card readers as above.
+     * KEY_POWER and the colour keys have no default. */
+    {"KEY_UP", RC_ACTION_UP},
+    {"KEY_DOWN", RC_ACTION_DOWN},
+    {"KEY_LEFT", RC_ACTION_LEFT},
+    {"KEY_RIGHT", RC_ACTION_RIGHT},
+    {"KEY_OK", RC_ACTION_OK},
+    {"KEY_SELECT", RC_ACTION_OK},
+    {"KEY_ENTER", RC_ACTION_OK},
+    {"KEY_KPENTER", RC_ACTION_OK},
+    {"KEY_EXIT", RC_ACTION_BACK},
+    {"KEY_BACK", RC_ACTION_BACK},
+    {"KEY_ESC", RC_ACTION_BACK},
+    {"KEY_BACKSPACE", RC_ACTION_BACK},
+    {"KEY_MENU", RC_ACTION_MENU},
+    {"KEY_HOMEPAGE", RC_ACTION_MENU},
+    {"KEY_HOME", RC_ACTION_MENU},
+    {"KEY_M", RC_ACTION_MENU},
+    {"KEY_INFO", RC_ACTION_INFO},
+    {"KEY_EPG", RC_ACTION_INFO},
+    {"KEY_HELP", RC_ACTION_INFO},
+    {"KEY_I", RC_ACTION_INFO},
+    {"KEY_F1", RC_ACTION_INFO},
+    {"KEY_CHANNELUP", RC_ACTION_CHANNEL_UP},
+    {"KEY_CHANNELDOWN", RC_ACTION_CHANNEL_DOWN},
+    {"KEY_PAGEUP", RC_ACTION_CHANNEL_UP},
+    {"KEY_PAGEDOWN", RC_ACTION_CHANNEL_DOWN},
+    {"KEY_NEXTSONG", RC_ACTION_CHANNEL_UP},
+    {"KEY_PREVIOUSSONG", RC_ACTION_CHANNEL_DOWN},
+    {"KEY_VOLUMEUP", RC_ACTION_VOLUME_UP},
+    {"KEY_VOLUMEDOWN", RC_ACTION_VOLUME_DOWN},
+    {"KEY_EQUAL", RC_ACTION_VOLUME_UP},
+    {"KEY_KPPLUS", RC_ACTION_VOLUME_UP},
+    {"KEY_MINUS", RC_ACTION_VOLUME_DOWN},
+    {"KEY_KPMINUS", RC_ACTION_VOLUME_DOWN},
+    {"KEY_MUTE", RC_ACTION_MUTE},
+    {"KEY_PLAYPAUSE", RC_ACTION_PLAY_PAUSE},
+    {"KEY_PLAY", RC_ACTION_PLAY_PAUSE},
+    {"KEY_PAUSE", RC_ACTION_PLAY_PAUSE},
+    {"KEY_SPACE", RC_ACTION_PLAY_PAUSE},
+    {"KEY_P", RC_ACTION_PLAY_PAUSE},
+    {"KEY_STOP", RC_ACTION_STOP},
+    {"KEY_STOPCD", RC_ACTION_STOP},
+    {"KEY_S", RC_ACTION_STOP},
 };
 
 /* RC_KEYMAP_PLAY: applied over the defaults above. Esc/q quit, m mute and
@@ -91,15 +139,38 @@ static const struct {
     const char *key;
     enum rc_action action;
 } play_bindings[] = {
-    {"Escape", RC_ACTION_QUIT},
-    {"Q", RC_ACTION_QUIT},
-    {"M", RC_ACTION_MUTE},
-    {"F", RC_ACTION_FULLSCREEN},
+    {"Escape", RC_ACTION_QUIT},  {"Q", RC_ACTION_QUIT},           {"M", RC_ACTION_MUTE},
+    {"F", RC_ACTION_FULLSCREEN}, {"KEY_ESC", RC_ACTION_QUIT},     {"KEY_Q", RC_ACTION_QUIT},
+    {"KEY_M", RC_ACTION_MUTE},   {"KEY_F", RC_ACTION_FULLSCREEN},
 };
+
+/* The digit keys, by kernel name: KEY_n, KEY_NUMERIC_n (remotes), KEY_KPn. */
+static int bind_kernel_digits(struct rc_keymap *map);
+
+/* A kernel key name ("KEY_OK", "key_numeric_5", "BTN_LEFT") in the form the
+ * keymap keeps it: the name libevdev_event_code_get_name() gives its code, as
+ * kiosk/input reports an event device's key. Returns 1 and fills out when name is a kernel key
+ * name, 0 when it is not one (an SDL name), -EINVAL for a KEY_/BTN_ name libevdev does not know. */
+static int kernel_key_name(const char *name, char out[RC_KEY_NAME_MAX])
+{
+    if (strncasecmp(name, "KEY_", 4) != 0 && strncasecmp(name, "BTN_", 4) != 0) return 0;
+    char upper[RC_KEY_NAME_MAX];
+    size_t i = 0;
+    for (; name[i] && i + 1 < sizeof(upper); i++)
+        upper[i] = (char)toupper((unsigned char)name[i]);
+    upper[i] = '\0';
+    int code = libevdev_event_code_from_name(EV_KEY, upper);
+    const char *canonical = code < 0 ? NULL : libevdev_event_code_get_name(EV_KEY, (unsigned)code);
+    if (!canonical) return -EINVAL;
+    snprintf(out, RC_KEY_NAME_MAX, "%s", canonical);
+    return 1;
+}
 
 /* Sets key -> action, replacing an earlier binding of the same key. */
 static int bind(struct rc_keymap *map, const char *key, enum rc_action action)
 {
+    char kernel[RC_KEY_NAME_MAX];
+    if (kernel_key_name(key, kernel) > 0) key = kernel;
     for (size_t i = 0; i < map->count; i++) {
         if (strcasecmp(map->bindings[i].key, key) == 0) {
             map->bindings[i].action = action;
@@ -130,6 +201,7 @@ int rc_keymap_create(enum rc_keymap_profile profile, struct rc_keymap **out)
         if (bind(map, default_bindings[i].key, default_bindings[i].action)) goto fail;
     for (size_t i = 0; profile == RC_KEYMAP_PLAY && i < COUNT(play_bindings); i++)
         if (bind(map, play_bindings[i].key, play_bindings[i].action)) goto fail;
+    if (bind_kernel_digits(map)) goto fail;
     *out = map;
     return 0;
 fail:
@@ -144,9 +216,26 @@ void rc_keymap_destroy(struct rc_keymap *map)
     free(map);
 }
 
+static int bind_kernel_digits(struct rc_keymap *map)
+{
+    static const char *const forms[] = {"KEY_%d", "KEY_NUMERIC_%d", "KEY_KP%d"};
+    for (size_t f = 0; f < COUNT(forms); f++) {
+        for (int d = 0; d <= 9; d++) {
+            char key[RC_KEY_NAME_MAX];
+            snprintf(key, sizeof(key), forms[f], d);
+            if (bind(map, key, (enum rc_action)(RC_ACTION_DIGIT_0 + d))) return -ENOMEM;
+        }
+    }
+    return 0;
+}
+
 enum rc_action rc_keymap_lookup(const struct rc_keymap *map, const char *key_name)
 {
     if (!map || !key_name) return RC_ACTION_NONE;
+    char kernel[RC_KEY_NAME_MAX];
+    int kind = kernel_key_name(key_name, kernel);
+    if (kind < 0) return RC_ACTION_NONE;
+    if (kind > 0) key_name = kernel;
     for (size_t i = 0; i < map->count; i++)
         if (strcasecmp(map->bindings[i].key, key_name) == 0) return map->bindings[i].action;
     return RC_ACTION_NONE;
@@ -192,6 +281,9 @@ static const char *parse_line(char *line, char *end, char *key, enum rc_action *
     if (key_len >= RC_KEY_NAME_MAX) return "the key name is too long";
     memcpy(key, p, key_len);
     key[key_len] = '\0';
+    char kernel[RC_KEY_NAME_MAX];
+    if (kernel_key_name(key, kernel) < 0)
+        return "unknown kernel key name (see /usr/include/linux/input-event-codes.h)";
     char *value = rest + 1, *value_end = end;
     trim(&value, &value_end);
     if (value == value_end) return "the action is missing";

@@ -39,11 +39,15 @@
  * KEY_NEXTSONG/PREVIOUSSONG "AudioNext"/"AudioPrev", KEY_PAGEUP/DOWN
  * "PageUp"/"PageDown", KEY_HELP "Help"; all of these have defaults. SDL 2.26
  * has no scancode for KEY_OK, KEY_INFO, KEY_EXIT, KEY_CHANNELUP/DOWN or
- * KEY_NUMERIC_0..9 (its evdev table maps them to SDL_SCANCODE_UNKNOWN, and
- * X11 drops key codes above 255), so no keymap line can catch them: map them
- * in the kernel's rc keymap (ir-keytable) to KEY_ENTER, KEY_I, KEY_ESC,
- * KEY_PAGEUP/DOWN and KEY_0..9, or bridge the remote through the control
- * socket (LIRC). */
+ * KEY_NUMERIC_0..9, so the kiosk reads event devices itself (kiosk/input) and
+ * reports their keys by kernel name ("KEY_OK", as
+ * libevdev_event_code_get_name() gives it). The keymap holds both kinds of
+ * name: a name starting with KEY_ or BTN_ is a kernel name (any name libevdev
+ * knows, case-insensitive; an unknown one is a bad line), anything else an
+ * SDL name. The kernel names of remotes' keys have defaults (KEY_OK and
+ * KEY_SELECT ok, KEY_EXIT and KEY_BACK back, KEY_NUMERIC_n, KEY_n and KEY_KPn
+ * digit n, KEY_CHANNELUP/DOWN, KEY_INFO and KEY_EPG info, KEY_MENU, volume,
+ * mute ...); KEY_POWER and the colour keys have none. */
 #ifndef STUDYCAST_KIOSK_REMOTE_H
 #define STUDYCAST_KIOSK_REMOTE_H
 
@@ -123,7 +127,8 @@ int rc_keymap_open(enum rc_keymap_profile profile, const char *path, struct sc_l
 
 /* Applies keymap text on top of what the map holds. One binding per line:
  *     KEYNAME = action
- * with KEYNAME as SDL names it (case-insensitive), e.g. "AC Back = back",
+ * with KEYNAME as SDL names it or as the kernel does (case-insensitive), e.g.
+ * "AC Back = back", "KEY_RED = info",
  * "Keypad = = ok" (the last '=' separates), '"#" = info' (quote a name
  * that starts with '#' or '"'), "Backspace = none" (unmaps a default).
  * Blank lines and lines starting with '#' are comments. A bad line is
@@ -136,7 +141,8 @@ int rc_keymap_load_text(struct rc_keymap *map, const char *text, size_t len, con
  * or -errno when the file cannot be read (the map is unchanged then). */
 int rc_keymap_load_file(struct rc_keymap *map, const char *path, struct sc_log *log);
 
-/* The action for an SDL key name, or RC_ACTION_NONE. */
+/* The action for an SDL key name or a kernel key name ("KEY_OK"), or
+ * RC_ACTION_NONE. */
 enum rc_action rc_keymap_lookup(const struct rc_keymap *map, const char *key_name);
 
 /* ---- control socket server ------------------------------------------------- */

@@ -63,6 +63,7 @@ void st_control_status(void *opaque, struct sc_json *j)
     sc_json_kv_int(j, "roster_size", (int64_t)st->roster.n);
     sc_json_kv_bool(j, "info", st->show_info);
     sc_json_kv_bool(j, "roster_overlay", st->show_roster);
+    sc_json_kv_int(j, "input_devices", in_reader_device_count(st->input.reader));
     if (c->active) {
         sc_json_kv_int(j, "entry", c->entry.id);
         sc_json_kv_string(j, "kind", sch_kind_name(c->entry.kind));

@@ -18,6 +18,7 @@
 
 #include "demux/demux.h"
 #include "player/player.h"
+#include "kiosk/input/input.h"
 #include "kiosk/record/record.h"
 #include "kiosk/remote/remote.h"
 #include "kiosk/schedule/schedule.h"
@@ -139,8 +140,24 @@ struct st_clock_scan;
 struct st_options {
     char *ipc_path, *keymap_path, *language;
     char *media_dir; /* USB sticks (drives.h): NULL the system's removable mounts */
+    char **inputs;   /* --input paths (n_inputs), NULL-terminated */
+    int n_inputs;
+    char *input_dir, *card_readers;
     bool windowed, no_audio;
     int width, height, lead_s, summary_timeout_s;
+};
+
+/* Input devices read directly (keys_input.c). A key pressed on a keyboard
+ * that SDL also sees (a desktop X session, devices not grabbed) arrives
+ * twice: the second arrival of the same action from the other source within
+ * ST_INPUT_TWIN_NS is dropped (the times are mono ns of either event), and
+ * SDL's own repeats of a key an input device delivered or repeated within
+ * IN_RELEASE_TIMEOUT_MS are dropped too (the reader repeats it). */
+#define ST_INPUT_TWIN_NS 100000000LL
+struct st_input {
+    struct in_reader *reader;
+    int64_t evdev_ns[RC_ACTION_COUNT]; /* the latest press of each action, by source */
+    int64_t sdl_ns[RC_ACTION_COUNT];
 };
 
 /* The schedule as the loop sees it (planner.c): entries, what was acted on,
@@ -223,6 +240,7 @@ struct st_station {
     struct st_plan plan;
     struct rc_keymap *keymap;
     struct rc_ipc_server *ipc;
+    struct st_input input;
     struct ui *ui;
     struct st_watcher watcher;
     struct st_clock clock;
@@ -246,6 +264,14 @@ struct st_station {
     int service;            /* the station's service on its stream, 0: not chosen */
     struct st_latency latency;
 };
+
+/* keys_input.c */
+int st_input_open(struct st_station *st);
+void st_input_close(struct st_station *st);
+/* Acts on the keys and cards the input devices delivered (the loop's turn). */
+void st_input_turn(struct st_station *st);
+/* Whether an SDL key press is the twin of one an input device delivered. */
+bool st_input_sdl_twin(struct st_station *st, enum rc_action action, bool repeat, int64_t time_ns);
 
 /* station.c */
 int64_t st_now_utc(const struct st_station *st);
@@ -295,6 +321,8 @@ void st_roster_reset(struct st_station *st);
 void st_roster_restore(struct st_station *st);
 void st_roster_free(struct st_roster *r);
 int st_roster_action(struct st_station *st, enum rc_action action, int64_t time_ns);
+/* A card reader's number (kiosk/input), whatever screen shows: checked in. */
+void st_roster_card(struct st_station *st, const char *card);
 int st_roster_present_count(const struct st_roster *r);
 /* Records the check-ins a full or read-only disk refused (once writing works). */
 void st_roster_retry(struct st_station *st);

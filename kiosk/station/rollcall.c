@@ -221,6 +221,19 @@ static void enter_digits(struct st_station *st, int64_t time_ns)
     if (i >= 0) r->focus = i;
 }
 
+void st_roster_card(struct st_station *st, const char *card)
+{
+    struct st_roster *r = &st->roster;
+    int i = find_member(r, card, true);
+    SC_INFO(st->log, "card %s read: %s", card, i >= 0 ? r->members[i].number : "no such member");
+    if (i < 0) {
+        st_toast(st, true, "Unknown card %s.", card);
+        return;
+    }
+    check_in(st, i);
+    r->focus = i;
+}
+
 static void type_digit(struct st_roster *r, int digit, int64_t time_ns)
 {
     size_t len = strlen(r->digits);

@@ -301,6 +301,20 @@ static int resolve_end(void *opaque, const struct sch_entry *entry, int64_t star
     return st_reception_event_end(&st->reception, entry->source.service_id, start_utc, end_utc);
 }
 
+static int copy_input_opts(struct st_station *st, const struct st_station_opts *opts)
+{
+    st->opts.input_dir = dup_or_null(opts->input_dir);
+    st->opts.card_readers = dup_or_null(opts->card_readers);
+    st->opts.inputs = calloc((size_t)opts->n_inputs + 1, sizeof(char *));
+    if ((opts->input_dir && !st->opts.input_dir) ||
+        (opts->card_readers && !st->opts.card_readers) || !st->opts.inputs)
+        return -ENOMEM;
+    for (; st->opts.n_inputs < opts->n_inputs; st->opts.n_inputs++)
+        if (!(st->opts.inputs[st->opts.n_inputs] = strdup(opts->inputs[st->opts.n_inputs])))
+            return -ENOMEM;
+    return 0;
+}
+
 int st_station_create(const struct st_station_opts *opts, struct st_station **out)
 {
     *out = NULL;
@@ -330,6 +344,8 @@ int st_station_create(const struct st_station_opts *opts, struct st_station **ou
         (opts->keymap && !st->opts.keymap_path) || (opts->language && !st->opts.language) ||
         (opts->source && !st->source) || (opts->media_dir && !st->opts.media_dir))
         goto fail;
+    if ((rc = copy_input_opts(st, opts)) < 0) goto fail;
+    rc = -ENOMEM;
     snprintf(st->base_data_dir, sizeof(st->base_data_dir), "%s",
              opts->data_dir ? opts->data_dir : ST_DEFAULT_DATA_DIR);
     if ((rc = lock_data_dir(st)) < 0) goto fail;
@@ -366,6 +382,7 @@ int st_station_create(const struct st_station_opts *opts, struct st_station **ou
         goto fail;
     if ((rc = open_ui(st)) < 0) goto fail;
     if ((rc = open_ipc(st)) < 0) goto fail;
+    if ((rc = st_input_open(st)) < 0) goto fail;
     st_watchdog_init(st);
     watch_start(st);
     update_clock(st);
@@ -388,6 +405,7 @@ void st_station_destroy(struct st_station *st)
     st_clock_scan_destroy(st);
     watch_finish(st);
     rc_ipc_server_destroy(st->ipc);
+    st_input_close(st);
     rec_sessions_free(st->summary.sessions, st->summary.n_sessions);
     st_roster_free(&st->roster);
     ui_destroy(st->ui);
@@ -402,6 +420,11 @@ void st_station_destroy(struct st_station *st)
     free(st->opts.language);
     free(st->source);
     free(st->opts.media_dir);
+    for (int i = 0; i < st->opts.n_inputs; i++)
+        free(st->opts.inputs[i]);
+    free(st->opts.inputs);
+    free(st->opts.input_dir);
+    free(st->opts.card_readers);
     sc_log_destroy(st->log);
     free(st);
 }
@@ -471,6 +494,7 @@ static int64_t turn(struct st_station *st)
             .press = st_control_press, .status = st_control_status, .opaque = st};
         rc_ipc_server_poll(st->ipc, rc_handle_request, &callbacks);
     }
+    st_input_turn(st);
     if (st->view_dirty) {
         st_planner_refresh_home(st, now_utc);
         st_screen_show(st, now_ns);
@@ -508,6 +532,7 @@ static void dispatch(struct st_station *st, const struct ui_event *ev)
             SC_DEBUG(st->log, "key '%s' is not mapped", ev->key_name);
             return;
         }
+        if (st_input_sdl_twin(st, action, ev->repeat, ev->time_ns)) return;
         st_action(st, action, ev->time_ns);
     }
 }

@@ -39,6 +39,15 @@ struct st_station_opts {
     /* USB sticks: NULL the removable mounts under /media, /run/media, /mnt;
      * else each subdirectory of this directory counts as one (drives.h) */
     const char *media_dir;
+    /* Linux input devices read directly (kiosk/input): the paths given
+     * (--input; event devices, FIFOs or files of raw records), else every
+     * event device in input_dir (--input-dir; NULL: /dev/input), watched.
+     * Grabbed while fullscreen. card_readers: name substrings or vvvv:pppp
+     * telling card readers (NULL: "card,rfid,barcode"). */
+    const char *const *inputs;
+    int n_inputs;
+    const char *input_dir;
+    const char *card_readers;
     int64_t start_ns;   /* sc_mono_ns() of the process start (startup figures) */
     struct sc_log *log; /* parent log, not owned; the station logs as "kiosk" */
 };

@@ -272,6 +272,77 @@ static void open_with_file(void)
     ASSERT_TRUE(map == NULL);
 }
 
+/* Kernel key names (event devices read by kiosk/input): the remote keys SDL
+ * has no name for have defaults; keymap.conf accepts every name libevdev
+ * knows, in any case and by any alias, and refuses KEY_ names it does not. */
+static void kernel_names(void)
+{
+    struct rc_keymap *map;
+    ASSERT_EQ(rc_keymap_create(RC_KEYMAP_KIOSK, &map), 0);
+    static const struct {
+        const char *key;
+        enum rc_action action;
+    } expected[] = {
+        {"KEY_OK", RC_ACTION_OK},
+        {"KEY_SELECT", RC_ACTION_OK},
+        {"KEY_ENTER", RC_ACTION_OK},
+        {"KEY_EXIT", RC_ACTION_BACK},
+        {"KEY_BACK", RC_ACTION_BACK},
+        {"KEY_INFO", RC_ACTION_INFO},
+        {"KEY_MENU", RC_ACTION_MENU},
+        {"KEY_CHANNELUP", RC_ACTION_CHANNEL_UP},
+        {"KEY_CHANNELDOWN", RC_ACTION_CHANNEL_DOWN},
+        {"KEY_NUMERIC_0", RC_ACTION_DIGIT_0},
+        {"KEY_NUMERIC_7", RC_ACTION_DIGIT_0 + 7},
+        {"KEY_0", RC_ACTION_DIGIT_0},
+        {"KEY_9", RC_ACTION_DIGIT_9},
+        {"KEY_KP3", RC_ACTION_DIGIT_0 + 3},
+        {"KEY_VOLUMEUP", RC_ACTION_VOLUME_UP},
+        {"KEY_VOLUMEDOWN", RC_ACTION_VOLUME_DOWN},
+        {"KEY_MUTE", RC_ACTION_MUTE},
+        {"KEY_UP", RC_ACTION_UP},
+        {"KEY_DOWN", RC_ACTION_DOWN},
+        {"key_numeric_5", RC_ACTION_DIGIT_0 + 5}, /* case does not matter */
+        {"KEY_RED", RC_ACTION_NONE},
+        {"KEY_POWER", RC_ACTION_NONE},
+        {"KEY_NO_SUCH_KEY", RC_ACTION_NONE},
+    };
+    for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
+        if (rc_keymap_lookup(map, expected[i].key) != expected[i].action)
+            TEST_FAIL("default for '%s' is %s, expected %s", expected[i].key,
+                      rc_action_name(rc_keymap_lookup(map, expected[i].key)),
+                      rc_action_name(expected[i].action));
+    }
+    const char *text = "KEY_RED = 1\n"
+                       "key_blue = menu\n"
+                       "KEY_POWER = info\n"
+                       "KEY_OK = none\n"
+                       "key_mute = volume_up\n"
+                       "KEY_NOT_A_KEY = ok\n"
+                       "KEY_EPG = channel_up\n";
+    int bad;
+    char *logged = load_logged(map, text, &bad);
+    ASSERT_EQ(bad, 1);
+    ASSERT_TRUE(strstr(logged, "keymap.conf:6: unknown kernel key name") != NULL);
+    free(logged);
+    ASSERT_EQ(rc_keymap_lookup(map, "KEY_RED"), RC_ACTION_DIGIT_0 + 1);
+    ASSERT_EQ(rc_keymap_lookup(map, "KEY_BLUE"), RC_ACTION_MENU);
+    ASSERT_EQ(rc_keymap_lookup(map, "KEY_POWER"), RC_ACTION_INFO);
+    ASSERT_EQ(rc_keymap_lookup(map, "KEY_OK"), RC_ACTION_NONE);
+    ASSERT_EQ(rc_keymap_lookup(map, "KEY_MUTE"), RC_ACTION_VOLUME_UP);
+    ASSERT_EQ(rc_keymap_lookup(map, "KEY_EPG"), RC_ACTION_CHANNEL_UP);
+    /* SDL names are untouched by kernel names */
+    ASSERT_EQ(rc_keymap_lookup(map, "Mute"), RC_ACTION_MUTE);
+    ASSERT_EQ(rc_keymap_lookup(map, "Return"), RC_ACTION_OK);
+    rc_keymap_destroy(map);
+
+    ASSERT_EQ(rc_keymap_create(RC_KEYMAP_PLAY, &map), 0);
+    ASSERT_EQ(rc_keymap_lookup(map, "KEY_ESC"), RC_ACTION_QUIT);
+    ASSERT_EQ(rc_keymap_lookup(map, "KEY_M"), RC_ACTION_MUTE);
+    ASSERT_EQ(rc_keymap_lookup(map, "KEY_OK"), RC_ACTION_OK);
+    rc_keymap_destroy(map);
+}
+
 int main(void)
 {
     RUN_TEST(action_names);
@@ -280,5 +351,6 @@ int main(void)
     RUN_TEST(errors_by_line);
     RUN_TEST(play_profile);
     RUN_TEST(open_with_file);
+    RUN_TEST(kernel_names);
     return 0;
 }
