@@ -143,9 +143,9 @@ int cli_members(int argc, char **argv, struct sc_log *log)
     bool json_out = a.json;
     struct sc_log *rlog = sc_log_child(log, "record");
     /* listing only reads: it works on a read-only or full disk */
-    struct rec_options options = {.data_dir = data_dir, .read_only = !import};
+    struct rec_options options = {.data_dir = data_dir};
     struct rec *rec = NULL;
-    rc = rec_open(&options, rlog, &rec);
+    rc = import ? rec_open(&options, rlog, &rec) : rec_open_for_reading(&options, rlog, &rec);
     int status;
     if (rc != 0) {
         fprintf(stderr, "studycast: cannot open the study record in %s: %s\n", data_dir,

@@ -96,8 +96,8 @@ const char *cli_record_unwritable(int code)
  * full disk, so the administrator can always get the record off the box. */
 static int open_record(const struct args *a, struct sc_log *log, bool read_only, struct rec **rec)
 {
-    struct rec_options options = {.data_dir = a->data_dir, .read_only = read_only};
-    int rc = rec_open(&options, log, rec);
+    struct rec_options options = {.data_dir = a->data_dir};
+    int rc = read_only ? rec_open_for_reading(&options, log, rec) : rec_open(&options, log, rec);
     if (rc != 0) {
         fprintf(stderr, "studycast: cannot open the study record in %s: %s\n",
                 a->data_dir ? a->data_dir : REC_DEFAULT_DATA_DIR, rec_strerror(rc));

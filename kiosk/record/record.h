@@ -119,6 +119,12 @@ struct rec;
  * walk the whole chain (a year takes ~2 s): call rec_check() for that, e.g.
  * once at kiosk start-up and in `studycast record check`. */
 int rec_open(const struct rec_options *options, struct sc_log *log, struct rec **out);
+/* For commands that only read (reports, exports, checks, listings): where
+ * the data dir can be written, a normal rec_open, so an interrupted session
+ * is closed and reported as interrupted, as it always was; on a read-only or
+ * full disk (or when the normal open fails for that reason), the read-only
+ * open (options->read_only is ignored). */
+int rec_open_for_reading(const struct rec_options *options, struct sc_log *log, struct rec **out);
 void rec_close(struct rec *rec); /* accepts NULL */
 
 /* The UTC source for events from now on: the kiosk calls this with

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 static int open_uri(struct rec *rec, const char *path, const char *mode)
 {
@@ -124,4 +125,24 @@ int rec_open_database_ro(struct rec *rec)
     free(path);
     /* an older schema reads as it is: the migrations so far only added checks */
     return rc == 0 ? rec_prepare_statements(rec) : rc;
+}
+
+/* Whether data_dir's file system takes no writes: mounted read-only, or no
+ * free block left for an unprivileged writer. */
+static bool unwritable(const char *data_dir)
+{
+    struct statvfs sv;
+    if (statvfs(data_dir, &sv) != 0) return false; /* the normal open says why */
+    return (sv.f_flag & ST_RDONLY) || sv.f_bavail == 0;
+}
+
+int rec_open_for_reading(const struct rec_options *options, struct sc_log *log, struct rec **out)
+{
+    struct rec_options o = options ? *options : (struct rec_options){0};
+    const char *dir = o.data_dir ? o.data_dir : REC_DEFAULT_DATA_DIR;
+    o.read_only = unwritable(dir);
+    int rc = rec_open(&o, log, out);
+    if (rc == 0 || o.read_only || (rc != -EROFS && rc != -ENOSPC && rc != -EDQUOT)) return rc;
+    o.read_only = true;
+    return rec_open(&o, log, out);
 }

@@ -41,8 +41,8 @@ data_intact() {
     [ -f "$D/$f" ] || fail "$1: $f was removed from the data dir"
   done
   sha256sum -c --quiet "$W/keys.sha256" || fail "$1: the station's key or PIN changed"
-  # the kiosk's own: SQLite's side files and its liveness file
-  skip="-e -wal$ -e -shm$ -e -journal$ -e ^kiosk.alive$"
+  # the kiosk's own: SQLite's side files, its liveness file and its lock
+  skip="-e -wal$ -e -shm$ -e -journal$ -e ^kiosk.alive$ -e ^kiosk.lock$"
   ls "$D" | grep -v $skip > "$W/data-now.txt"
   grep -v $skip "$W/data-before.txt" | cmp -s - "$W/data-now.txt" ||
     fail "$1: files appeared in or went from the data dir: $(ls "$D")"
