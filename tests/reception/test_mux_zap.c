@@ -8,8 +8,7 @@
  * (docs/performance.md quotes them).
  *
  * usage: test_mux_zap SOURCE SERVICE:WIDTH SERVICE:WIDTH ... */
-#include "player/player.h"
-#include "tests/test.h"
+#include "tests/reception/zap_helpers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,39 +19,6 @@
 #define SWITCHES       9
 #define BOUND_S        3.0
 #define PLAY_BETWEEN_S 0.25
-
-static void sleep_ns(int64_t ns)
-{
-    struct timespec ts = {ns / 1000000000, ns % 1000000000};
-    nanosleep(&ts, NULL);
-}
-
-/* Presents what is due until a picture of `width` comes or `timeout_s`
- * passes (width < 0: just plays); returns the seconds it took or -1. */
-static double present_until_width(struct player *p, int width, double timeout_s)
-{
-    int64_t start = sc_mono_ns();
-    while (sc_mono_ns() - start < (int64_t)(timeout_s * 1e9)) {
-        ASSERT_EQ(player_state(p) == PLAYER_FAILED, false);
-        int64_t wait_ns;
-        struct player_picture *pic = player_next_picture(p, &wait_ns);
-        if (pic) {
-            player_presented(p, pic);
-            int w = player_picture_width(pic);
-            player_picture_free(pic);
-            if (w == width) return (double)(sc_mono_ns() - start) / 1e9;
-            continue;
-        }
-        sleep_ns(wait_ns < 0 || wait_ns > 5000000 ? 5000000 : wait_ns);
-    }
-    return -1;
-}
-
-static int compare_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv)
 {
@@ -66,24 +32,24 @@ int main(int argc, char **argv)
         .source = argv[1], .service = ids[0], .volume = 0, .start_ns = sc_mono_ns(), .log = log};
     struct player *p = NULL;
     ASSERT_EQ(player_create(&opts, &p), 0);
-    double first = present_until_width(p, widths[0], 10);
+    double first = zap_present_until_width(p, widths[0], 10);
     ASSERT_EQ(first >= 0, true);
     printf("service %d: first picture after %.0f ms\n", ids[0], first * 1000);
 
     double took[SWITCHES];
     int k = 0;
     for (int i = 0; i < SWITCHES; i++) {
-        present_until_width(p, -1, PLAY_BETWEEN_S);
+        zap_present_until_width(p, -1, PLAY_BETWEEN_S);
         k = (k + 1) % n;
         ASSERT_EQ(player_select_service(p, ids[k]), 0);
-        took[i] = present_until_width(p, widths[k], 10);
+        took[i] = zap_present_until_width(p, widths[k], 10);
         printf("switch %d to service %d: first picture after %.0f ms\n", i + 1, ids[k],
                took[i] * 1000);
         ASSERT_EQ(took[i] >= 0, true);
         ASSERT_EQ(took[i] < BOUND_S, true);
         ASSERT_EQ(player_service(p), ids[k]);
     }
-    qsort(took, SWITCHES, sizeof(took[0]), compare_double);
+    qsort(took, SWITCHES, sizeof(took[0]), zap_compare_double);
     /* p95 of 9: the nearest rank is the largest */
     printf("service change: median %.0f ms, p95 %.0f ms of %d (min %.0f)\n",
            took[SWITCHES / 2] * 1000, took[SWITCHES - 1] * 1000, SWITCHES, took[0] * 1000);

@@ -9,8 +9,7 @@
  * the playing service reported, no broadcast time, no frontend.
  *
  * usage: test_service_change TWO_PROGRAM.ts */
-#include "player/player.h"
-#include "tests/test.h"
+#include "tests/reception/zap_helpers.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -22,44 +21,11 @@
 #define BOUND_S        3.0
 #define PLAY_BETWEEN_S 1.0
 
-static void sleep_ns(int64_t ns)
-{
-    struct timespec ts = {ns / 1000000000, ns % 1000000000};
-    nanosleep(&ts, NULL);
-}
-
-/* Presents what is due (no window: present = count) until a picture of
- * `width` comes or `timeout_s` passes; returns the seconds it took or -1. */
-static double present_until_width(struct player *p, int width, double timeout_s)
-{
-    int64_t start = sc_mono_ns();
-    while (sc_mono_ns() - start < (int64_t)(timeout_s * 1e9)) {
-        ASSERT_EQ(player_state(p) == PLAYER_FAILED, false);
-        int64_t wait_ns;
-        struct player_picture *pic = player_next_picture(p, &wait_ns);
-        if (pic) {
-            player_presented(p, pic);
-            int w = player_picture_width(pic);
-            player_picture_free(pic);
-            if (w == width || width == 0) return (double)(sc_mono_ns() - start) / 1e9;
-            continue;
-        }
-        sleep_ns(wait_ns < 0 || wait_ns > 5000000 ? 5000000 : wait_ns);
-    }
-    return -1;
-}
-
 static void play_for(struct player *p, double seconds)
 {
     int64_t until = sc_mono_ns() + (int64_t)(seconds * 1e9);
     while (sc_mono_ns() < until)
-        present_until_width(p, -1, (double)(until - sc_mono_ns()) / 1e9);
-}
-
-static int compare_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+        zap_present_until_width(p, -1, (double)(until - sc_mono_ns()) / 1e9);
 }
 
 static void check_si(struct player *p)
@@ -95,7 +61,7 @@ int main(int argc, char **argv)
     struct player *p = NULL;
     ASSERT_EQ(player_create(&opts, &p), 0);
     /* the first service with video is service 1, 352 pixels wide */
-    ASSERT_EQ(present_until_width(p, 352, 10) >= 0, true);
+    ASSERT_EQ(zap_present_until_width(p, 352, 10) >= 0, true);
     ASSERT_EQ(player_service(p), 1);
     check_si(p);
     ASSERT_EQ(player_select_service(p, 70000), -EINVAL);
@@ -106,7 +72,7 @@ int main(int argc, char **argv)
         int service = i % 2 == 0 ? 2 : 1;
         int width = service == 2 ? 320 : 352;
         ASSERT_EQ(player_select_service(p, service), 0);
-        took[i] = present_until_width(p, width, 10);
+        took[i] = zap_present_until_width(p, width, 10);
         printf("switch %d to service %d: first picture after %.0f ms\n", i + 1, service,
                took[i] * 1000);
         ASSERT_EQ(took[i] >= 0, true);
@@ -117,7 +83,7 @@ int main(int argc, char **argv)
             int64_t wait_ns;
             struct player_picture *pic = player_next_picture(p, &wait_ns);
             if (!pic) {
-                sleep_ns(wait_ns < 0 || wait_ns > 20000000 ? 20000000 : wait_ns);
+                zap_sleep_ns(wait_ns < 0 || wait_ns > 20000000 ? 20000000 : wait_ns);
                 continue;
             }
             player_presented(p, pic);
@@ -125,7 +91,7 @@ int main(int argc, char **argv)
             player_picture_free(pic);
         }
     }
-    qsort(took, SWITCHES, sizeof(took[0]), compare_double);
+    qsort(took, SWITCHES, sizeof(took[0]), zap_compare_double);
     printf("service change: median %.0f ms of %d (min %.0f, max %.0f)\n", took[SWITCHES / 2] * 1000,
            SWITCHES, took[0] * 1000, took[SWITCHES - 1] * 1000);
     struct player_stats stats;
