@@ -11,7 +11,8 @@ screen's centre pixel says which service is shown (players cycle in their
 own order; a switch ends at the first picture of any other service). It is sent over real UDP
 on 127.0.0.1 at its mux rate. Each player runs in a 480x270 window filling
 an Xvfb screen; xdotool presses the player's "next" key (studycast PageUp,
-ffplay c, mpv _ which cycles the video track: mpv has no program switch) and
+ffplay c, mpv c bound to cycling the video tracks: mpv has no program
+switch) and
 the time from the key to the first screenshot whose centre shows the next
 service's colour is one switch. Screenshots are taken back to back with xwd
 (about 5-10 ms each), which bounds the resolution.
@@ -132,11 +133,16 @@ def player_cmd(name, studycast, port):
     if name == "ffplay":
         return ["ffplay", "-hide_banner", "-loglevel", "error", "-x", str(w), "-y", str(h),
                 "-left", "0", "-top", "0", "-noborder", url]
+    # mpv's own "cycle video" (_) passes through "no video" after the last
+    # track; this binding cycles the four video tracks only
+    conf = os.path.join(tempfile.gettempdir(), "zap-mpv-input.conf")
+    with open(conf, "w") as f:
+        f.write('c cycle-values vid "1" "2" "3" "4"\n')
     return ["mpv", "--no-config", "--really-quiet", f"--geometry={w}x{h}+0+0", "--no-border",
-            "--vid=1", url]
+            f"--input-conf={conf}", "--vid=1", url]
 
 
-NEXT_KEY = {"studycast": "Prior", "ffplay": "c", "mpv": "underscore"}
+NEXT_KEY = {"studycast": "Prior", "ffplay": "c", "mpv": "c"}
 
 
 def run_once(name, studycast, ts, display, switches, gap):
