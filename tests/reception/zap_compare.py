@@ -11,8 +11,9 @@ screen's centre pixel says which service is shown (players cycle in their
 own order; a switch ends at the first picture of any other service). It is sent over real UDP
 on 127.0.0.1 at its mux rate. Each player runs in a 480x270 window filling
 an Xvfb screen; xdotool presses the player's "next" key (studycast PageUp,
-ffplay c, mpv c bound to cycling the video tracks: mpv has no program
-switch) and
+ffplay c; mpv has no program switch: c is bound to cycling its four video
+tracks; its SDL window here took the keys in some runs only, and a run in
+which no key took effect counts no switch) and
 the time from the key to the first screenshot whose centre shows the next
 service's colour is one switch. Screenshots are taken back to back with xwd
 (about 5-10 ms each), which bounds the resolution.
@@ -145,7 +146,24 @@ def player_cmd(name, studycast, port):
 NEXT_KEY = {"studycast": "Prior", "ffplay": "c", "mpv": "c"}
 
 
-def run_once(name, studycast, ts, display, switches, gap):
+def run_once(name, studycast, ts, switches, gap):
+    """One player's run on an X server of its own (a server that dies ends
+    only this run)."""
+    display = ":%d" % (400 + os.getpid() % 100)  # clear of xvfb-run -a (:99 up)
+    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", f"{SIZE[0]}x{SIZE[1]}x24",
+                             "-nolisten", "tcp"], stderr=subprocess.DEVNULL)
+    time.sleep(1)
+    try:
+        return switch_times(name, studycast, ts, display, switches, gap)
+    except subprocess.CalledProcessError as e:
+        print(f"{name}: run ended: {e}", file=sys.stderr)
+        return []
+    finally:
+        xvfb.terminate()
+        xvfb.wait()
+
+
+def switch_times(name, studycast, ts, display, switches, gap):
     port = 20000 + os.getpid() % 20000
     env = dict(os.environ, DISPLAY=display, SDL_AUDIODRIVER="dummy")
     player = subprocess.Popen(player_cmd(name, studycast, port), env=env,
@@ -167,7 +185,8 @@ def run_once(name, studycast, ts, display, switches, gap):
             subprocess.run(["xdotool", "key", NEXT_KEY[name]], env=env, check=True)
             shown, target = wait_for(display, current, 6)
             if shown is None:
-                print(f"{name}: {current + 1} -> ?: no new picture in 6 s", file=sys.stderr)
+                print(f"{name}: {current + 1} -> ?: no new picture in 6 s (centre "
+                      f"{centre_pixel(display)})", file=sys.stderr)
                 continue
             ms = (shown - pressed) * 1000
             times.append((current + 1, target + 1, ms))
@@ -204,18 +223,13 @@ def main():
     seconds = 2 + a.switches * (a.gap + 1.5)
     if not os.path.exists(ts):
         make_multiplex(ts, seconds, a.mux_tables)
-    display = ":%d" % (90 + os.getpid() % 50)
-    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", f"{SIZE[0]}x{SIZE[1]}x24",
-                             "-nolisten", "tcp"], stderr=subprocess.DEVNULL)
-    time.sleep(1)
     results = {}
     try:
         for r in range(a.runs):  # players alternate within each round
             for name in a.players.split(","):
                 results.setdefault(name, []).extend(
-                    run_once(name, a.studycast, ts, display, a.switches, a.gap))
+                    run_once(name, a.studycast, ts, a.switches, a.gap))
     finally:
-        xvfb.terminate()
         if not a.keep:
             shutil.rmtree(work, ignore_errors=True)
     with open("/proc/loadavg") as f:
