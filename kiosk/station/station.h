@@ -36,6 +36,7 @@ struct st_station_opts {
     const char *language;  /* "zh_CN" (NULL: default) or "en" */
     const char *source;    /* the station's broadcast stream for "service:N" without @URL */
     int summary_timeout_s; /* SUMMARY closes itself after this (0: 120 s) */
+    int snapshot_interval_s; /* between a session's snapshots (0: 30 minutes) */
     /* USB sticks: NULL the removable mounts under /media, /run/media, /mnt;
      * else each subdirectory of this directory counts as one (drives.h) */
     const char *media_dir;
