@@ -388,7 +388,7 @@ int rec_export_staged(struct rec *rec, const struct rec_export_request *req)
     /* the period's snapshots are on the verified export now: a finished
      * period's go (a failure here leaves them, the export stands) */
     if (rc == 0) {
-        int pruned = rec_snapshots_prune_exported(rec, req->from_utc, req->to_utc, upto_seq);
+        int pruned = rec_snapshots_prune(rec, req->from_utc, req->to_utc, upto_seq);
         if (pruned != 0)
             SC_WARN(rec->log, "export: the exported snapshots were kept: %s",
                     rec_strerror(pruned));

@@ -130,9 +130,6 @@ struct rec_pruned_snapshot {
 };
 struct rec_export_ctx;
 int rec_export_snapshots(struct rec_export_ctx *ctx, int64_t first_seq, int64_t last_seq);
-/* snapshot_prune.c: after a verified export of a finished period. */
-int rec_snapshots_prune_exported(struct rec *rec, int64_t from_utc, int64_t to_utc,
-                                 int64_t upto_seq);
 /* verify_snapshots.c: the export's snapshots against their events. Make
  * the table, note each event of events.tsv (only snapshot events are kept),
  * then check; each problem through report(ctx, message). */

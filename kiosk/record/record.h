@@ -271,6 +271,16 @@ int rec_snapshots_list(struct rec *rec, const char *session, struct rec_snapshot
  * 0 (*data malloc'd), -ENOENT (pruned or missing), REC_ETAMPER (altered). */
 int rec_snapshot_read(struct rec *rec, const struct rec_snapshot *snapshot, void **data,
                       size_t *size);
+/* Prunes the snapshots of the sessions opened in [from_utc, to_utc) that a
+ * verified export holding the events up to upto_seq carried, once that
+ * period is over by the record's clock, never before: `snapshots_pruned`
+ * (the export names of the files) is recorded first, then the files go.
+ * Later exports declare them pruned in their manifest and verify accepts
+ * that. rec_export_staged does this itself on a writable handle; a caller
+ * that exported through a read-only handle (the menu's worker) calls it
+ * afterwards on its writable one with upto_seq = rec_last_seq() taken before
+ * that export. Returns 0 (also when nothing is due) or a negative code. */
+int rec_snapshots_prune(struct rec *rec, int64_t from_utc, int64_t to_utc, int64_t upto_seq);
 /* How the PDF record book turns a snapshot into pixels: 32-bit native ARGB
  * (cairo's ARGB32), scaled to fit max_width, *argb malloc'd. The record does
  * not decode pictures itself (no FFmpeg in kiosk/record); without a decoder

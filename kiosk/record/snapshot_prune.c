@@ -103,7 +103,7 @@ static void remove_files(struct rec *rec, const struct prune_list *l)
     close(data_fd);
 }
 
-int rec_snapshots_prune_exported(struct rec *rec, int64_t from_utc, int64_t to_utc,
+int rec_snapshots_prune(struct rec *rec, int64_t from_utc, int64_t to_utc,
                                  int64_t upto_seq)
 {
     struct rec_clock_reading now;
