@@ -14,6 +14,7 @@ struct snap_job {
     struct player_picture *picture;
     enum snap_kind kind;
     int64_t mono_ns;
+    bool repeat; /* the very picture of the previous snapshot (the last one) */
 };
 
 struct snap_taker {
@@ -35,6 +36,7 @@ struct snap_taker {
     bool last_queued; /* the last one shown was queued already */
     /* the worker's own */
     struct snap_luma previous;
+    bool previous_frozen;
 };
 
 const char *snap_kind_name(enum snap_kind kind)
@@ -74,6 +76,9 @@ static void *worker(void *arg)
         struct snap_result r = {.kind = job.kind, .presented_mono_ns = job.mono_ns};
         int rc = snap_make(job.picture, &t->previous, &r);
         player_picture_free(job.picture);
+        /* the same presentation again says what the previous snapshot said */
+        if (rc == 0 && job.repeat) r.frozen = t->previous_frozen;
+        if (rc == 0) t->previous_frozen = r.frozen;
         if (rc < 0) {
             SC_ERR(t->log, "the %s snapshot could not be made: %s", snap_kind_name(job.kind),
                    strerror(rc > -4096 ? -rc : EINVAL));
@@ -137,7 +142,7 @@ void snap_destroy(struct snap_taker *t)
 }
 
 static void queue(struct snap_taker *t, const struct player_picture *picture, enum snap_kind kind,
-                  int64_t mono_ns)
+                  int64_t mono_ns, bool repeat)
 {
     struct player_picture *ref = player_picture_ref(picture);
     if (!ref) {
@@ -146,7 +151,7 @@ static void queue(struct snap_taker *t, const struct player_picture *picture, en
     }
     pthread_mutex_lock(&t->lock);
     bool room = t->n_jobs < MAX_JOBS;
-    if (room) t->jobs[t->n_jobs++] = (struct snap_job){ref, kind, mono_ns};
+    if (room) t->jobs[t->n_jobs++] = (struct snap_job){ref, kind, mono_ns, repeat};
     pthread_cond_broadcast(&t->cond);
     pthread_mutex_unlock(&t->lock);
     if (!room) {
@@ -165,10 +170,10 @@ void snap_presented(struct snap_taker *t, const struct player_picture *picture)
     t->last_shown_ns = now;
     t->last_queued = t->next_due_ns == 0 || now >= t->next_due_ns;
     if (t->next_due_ns == 0) {
-        queue(t, picture, SNAP_FIRST, now);
+        queue(t, picture, SNAP_FIRST, now, false);
         t->next_due_ns = now + t->opts.interval_ns;
     } else if (now >= t->next_due_ns) {
-        queue(t, picture, SNAP_PERIODIC, now);
+        queue(t, picture, SNAP_PERIODIC, now, false);
         /* keep the rhythm; after a long pause start again from now */
         t->next_due_ns += t->opts.interval_ns;
         if (t->next_due_ns <= now) t->next_due_ns = now + t->opts.interval_ns;
@@ -178,8 +183,9 @@ void snap_presented(struct snap_taker *t, const struct player_picture *picture)
 void snap_finish(struct snap_taker *t)
 {
     if (!t) return;
-    if (t->last_shown && !t->last_queued)
-        queue(t, t->last_shown, SNAP_LAST, t->last_shown_ns);
+    /* always one "last", even when the previous snapshot showed that very
+     * picture: every session then has its first and its last */
+    if (t->last_shown) queue(t, t->last_shown, SNAP_LAST, t->last_shown_ns, t->last_queued);
     player_picture_free(t->last_shown);
     t->last_shown = NULL;
     pthread_mutex_lock(&t->lock);

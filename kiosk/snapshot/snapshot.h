@@ -49,7 +49,9 @@ struct snap_result {
     int64_t presented_mono_ns; /* when the picture was presented */
     double mean_luma;          /* full range, 0-255 */
     bool black;
-    bool frozen;          /* near-identical to the previous snapshot of the taker */
+    bool frozen;          /* near-identical to the previous snapshot of the taker
+                             (a last one of the very picture of the previous
+                             snapshot says what that one said) */
     double diff_previous; /* mean absolute luma difference; < 0: no previous */
 };
 
@@ -65,9 +67,10 @@ void snap_destroy(struct snap_taker *taker);
  * as the last one shown and queues it when a snapshot is due (the first
  * picture, then every interval). Cost: one reference. */
 void snap_presented(struct snap_taker *taker, const struct player_picture *picture);
-/* The session is about to close: queues the last picture shown (unless it
- * was the last one queued) and waits until every queued snapshot is done,
- * so snap_take then returns them all. */
+/* The session is about to close: queues the last picture shown (always,
+ * even when the previous snapshot was of that very picture, so that every
+ * session has a first and a last) and waits until every queued snapshot is done, so
+ * snap_take then returns them all. */
 void snap_finish(struct snap_taker *taker);
 /* The next finished snapshot, oldest first: 1 and *out filled, 0 none
  * ready. A snapshot that could not be made is logged and skipped. */
