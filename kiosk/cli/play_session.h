@@ -47,11 +47,10 @@ int64_t cli_session_tick(struct cli_session *ps);
 /* A message for the screen if the last recording call failed (full disk,
  * read-only), else NULL; reading it clears it. */
 const char *cli_session_take_problem(struct cli_session *ps);
-/* Takes the last snapshot (and waits for it), stops playback in the record, closes the session (complete, or
- * interrupted if playback failed) and the record; frees ps. Accepts NULL.
- * Returns 0, or -1 after one line on stderr when a recording call failed
- * (the session could not be opened, a heartbeat or the close was lost:
- * full disk, read-only record): then play exits 1. */
+/* Takes the last snapshot (and waits for it), stops playback in the record, closes the session
+ * (complete, or interrupted if playback failed) and the record; frees ps. Accepts NULL. Returns 0,
+ * or -1 after one line on stderr when a recording call failed (the session could not be opened, a
+ * heartbeat or the close was lost: full disk, read-only record): then play exits 1. */
 int cli_session_finish(struct cli_session *ps, bool complete);
 
 #endif

@@ -260,9 +260,9 @@ static void thumbnail(struct page *p, struct rec_export_ctx *ctx, const struct r
     int w = 0, ph = 0, stride = 0;
     const char *why = snap->pruned ? "已在导出后清理" : NULL;
     if (!why && rec_snapshot_read(ctx->rec, snap, &jpeg, &size) != 0) why = "文件缺失或已改动";
-    if (!why && (!ctx->rec->picture_decode ||
-                 ctx->rec->picture_decode(ctx->rec->picture_ctx, jpeg, size, 0, &argb, &w, &ph,
-                                          &stride) != 0))
+    if (!why &&
+        (!ctx->rec->picture_decode || ctx->rec->picture_decode(ctx->rec->picture_ctx, jpeg, size, 0,
+                                                               &argb, &w, &ph, &stride) != 0))
         why = "无法显示";
     if (!why) {
         cairo_surface_t *img =

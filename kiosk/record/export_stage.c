@@ -390,8 +390,7 @@ int rec_export_staged(struct rec *rec, const struct rec_export_request *req)
     if (rc == 0) {
         int pruned = rec_snapshots_prune(rec, req->from_utc, req->to_utc, upto_seq);
         if (pruned != 0)
-            SC_WARN(rec->log, "export: the exported snapshots were kept: %s",
-                    rec_strerror(pruned));
+            SC_WARN(rec->log, "export: the exported snapshots were kept: %s", rec_strerror(pruned));
     }
     if (rc != 0 && !gone && x.stage_fd >= 0) {
         /* ours, made above: its export files, then the folder itself */

@@ -47,7 +47,7 @@ struct rec {
     char station_id[REC_UUID_STR_LEN];
     unsigned char public_key[crypto_sign_PUBLICKEYBYTES];
     unsigned char secret_key[crypto_sign_SECRETKEYBYTES];
-    struct rec_chain_fault fault; /* the last chain check's */
+    struct rec_chain_fault fault;         /* the last chain check's */
     rec_picture_decode_fn picture_decode; /* rec_set_picture_decoder: the PDF's snapshots */
     void *picture_ctx;
 };

@@ -76,9 +76,12 @@ int rec_export_snapshots(struct rec_export_ctx *ctx, int64_t first_seq, int64_t 
         char name[80];
         rec_snapshot_export_name(snap->session, snap->number, name, sizeof(name));
         int64_t by = snap->pruned ? pruned_by(ctx->rec, name, snap->event_seq) : 0;
-        if (by < 0) rc = rec_map_sqlite(ctx->rec, sqlite3_errcode(ctx->rec->db), "pruned snapshots");
-        else if (by > 0) rc = add_pruned(ctx, name, by);
-        else rc = carry(ctx, snap, name);
+        if (by < 0)
+            rc = rec_map_sqlite(ctx->rec, sqlite3_errcode(ctx->rec->db), "pruned snapshots");
+        else if (by > 0)
+            rc = add_pruned(ctx, name, by);
+        else
+            rc = carry(ctx, snap, name);
     }
     free(list);
     return rc;

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 struct prune_list {
-    char (*names)[80]; /* export names: what the event lists */
+    char (*names)[80];  /* export names: what the event lists */
     char (*files)[128]; /* paths under the data dir */
     size_t n;
 };
@@ -81,7 +81,8 @@ static int record_pruning(struct rec *rec, int64_t from, int64_t to, const struc
         sc_json_string(&json, l->names[i]);
     sc_json_array_end(&json);
     sc_json_object_end(&json);
-    int rc = payload.failed ? -ENOMEM : rec_append(rec, "snapshots_pruned", NULL, payload.data, NULL);
+    int rc =
+        payload.failed ? -ENOMEM : rec_append(rec, "snapshots_pruned", NULL, payload.data, NULL);
     sc_buf_free(&payload);
     return rc;
 }
@@ -103,8 +104,7 @@ static void remove_files(struct rec *rec, const struct prune_list *l)
     close(data_fd);
 }
 
-int rec_snapshots_prune(struct rec *rec, int64_t from_utc, int64_t to_utc,
-                                 int64_t upto_seq)
+int rec_snapshots_prune(struct rec *rec, int64_t from_utc, int64_t to_utc, int64_t upto_seq)
 {
     struct rec_clock_reading now;
     if (rec->read_only || from_utc == INT64_MIN || to_utc == INT64_MAX) return 0;

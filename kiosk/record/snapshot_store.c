@@ -148,12 +148,10 @@ static void read_row(sqlite3_stmt *st, struct rec_snapshot *out)
     *out = (struct rec_snapshot){0};
     out->event_seq = sqlite3_column_int64(st, 0);
     out->utc = sqlite3_column_int64(st, 1) / 1000000000;
-    snprintf(out->session, sizeof(out->session), "%s",
-             text_or_empty(st, 2));
+    snprintf(out->session, sizeof(out->session), "%s", text_or_empty(st, 2));
     out->number = sqlite3_column_int64(st, 3);
     snprintf(out->kind, sizeof(out->kind), "%s", text_or_empty(st, 4));
-    snprintf(out->sha256, sizeof(out->sha256), "%s",
-             text_or_empty(st, 5));
+    snprintf(out->sha256, sizeof(out->sha256), "%s", text_or_empty(st, 5));
     out->width = sqlite3_column_int(st, 6);
     out->height = sqlite3_column_int(st, 7);
     out->bytes = sqlite3_column_int64(st, 8);

@@ -21,8 +21,9 @@
 
 int rec_verify_snap_begin(sqlite3 *db)
 {
-    return sqlite3_exec(db, "CREATE TABLE snap_events(seq INTEGER, type TEXT, session TEXT, payload TEXT)",
-                        NULL, NULL, NULL) == SQLITE_OK
+    return sqlite3_exec(
+               db, "CREATE TABLE snap_events(seq INTEGER, type TEXT, session TEXT, payload TEXT)",
+               NULL, NULL, NULL) == SQLITE_OK
                ? 0
                : -ENOMEM;
 }
@@ -51,7 +52,8 @@ struct snap_check {
     void *ctx;
 };
 
-static void say(const struct snap_check *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(const struct snap_check *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void say(const struct snap_check *c, const char *fmt, ...)
 {
     char message[512];

@@ -48,7 +48,7 @@ static int scale(const struct player_picture *picture, AVFrame *dst)
                                             AV_PIX_FMT_YUV420P, SWS_AREA, NULL, NULL, NULL);
     if (!sws) return -ENOMEM;
     int src_cs = player_picture_colorspace(picture) == PLAYER_COLORSPACE_BT709 ? SWS_CS_ITU709
-                                                                              : SWS_CS_ITU601;
+                                                                               : SWS_CS_ITU601;
     sws_setColorspaceDetails(sws, sws_getCoefficients(src_cs), player_picture_full_range(picture),
                              sws_getCoefficients(SWS_CS_ITU601), 1, 0, 1 << 16, 1 << 16);
     const uint8_t *src[4] = {0};
@@ -156,8 +156,8 @@ static int to_argb(const AVFrame *f, int max_width, uint8_t **pixels, int *width
                              : f->format == AV_PIX_FMT_YUVJ422P ? AV_PIX_FMT_YUV422P
                              : f->format == AV_PIX_FMT_YUVJ444P ? AV_PIX_FMT_YUV444P
                                                                 : (enum AVPixelFormat)f->format;
-    struct SwsContext *sws =
-        sws_getContext(f->width, f->height, src, w, h, AV_PIX_FMT_RGB32, SWS_AREA, NULL, NULL, NULL);
+    struct SwsContext *sws = sws_getContext(f->width, f->height, src, w, h, AV_PIX_FMT_RGB32,
+                                            SWS_AREA, NULL, NULL, NULL);
     if (!sws) return -EINVAL;
     sws_setColorspaceDetails(sws, sws_getCoefficients(SWS_CS_ITU601), 1,
                              sws_getCoefficients(SWS_CS_ITU601), 1, 0, 1 << 16, 1 << 16);
@@ -168,8 +168,8 @@ static int to_argb(const AVFrame *f, int max_width, uint8_t **pixels, int *width
     if (rc == 0) {
         uint8_t *dst[4] = {*pixels};
         int pitch[4] = {*stride};
-        if (sws_scale(sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, dst, pitch) !=
-            h) {
+        if (sws_scale(sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, dst,
+                      pitch) != h) {
             free(*pixels);
             *pixels = NULL;
             rc = -EINVAL;
@@ -200,7 +200,8 @@ int snap_decode_argb(const void *jpeg, size_t size, int max_width, uint8_t **pix
     if (rc == 0) rc = avcodec_send_packet(c, pkt);
     if (rc == 0) rc = avcodec_send_packet(c, NULL); /* one picture: drain it */
     if (rc == 0) rc = avcodec_receive_frame(c, f);
-    if (rc == 0) rc = to_argb(f, max_width, pixels, width, height, stride);
+    if (rc == 0)
+        rc = to_argb(f, max_width, pixels, width, height, stride);
     else if (rc != AVERROR(ENOMEM))
         rc = -EINVAL;
     av_frame_free(&f);

@@ -33,7 +33,7 @@ struct snap_taker {
     struct player_picture *last_shown;
     int64_t last_shown_ns;
     int64_t next_due_ns; /* 0: the first picture is due */
-    bool last_queued; /* the last one shown was queued already */
+    bool last_queued;    /* the last one shown was queued already */
     /* the worker's own */
     struct snap_luma previous;
     bool previous_frozen;
@@ -105,7 +105,8 @@ int snap_create(const struct snap_opts *opts, struct snap_taker **out)
     struct snap_taker *t = calloc(1, sizeof(*t));
     if (!t) return -ENOMEM;
     t->opts = *opts;
-    if (t->opts.interval_ns <= 0) t->opts.interval_ns = (int64_t)SNAP_DEFAULT_INTERVAL_S * 1000000000;
+    if (t->opts.interval_ns <= 0)
+        t->opts.interval_ns = (int64_t)SNAP_DEFAULT_INTERVAL_S * 1000000000;
     t->log = sc_log_child(opts->log, "snapshot");
     pthread_mutex_init(&t->lock, NULL);
     pthread_cond_init(&t->cond, NULL);
