@@ -74,7 +74,11 @@ static void *worker(void *arg)
         t->busy = true;
         pthread_mutex_unlock(&t->lock);
         struct snap_result r = {.kind = job.kind, .presented_mono_ns = job.mono_ns};
+        int64_t began = sc_mono_ns();
         int rc = snap_make(job.picture, &t->previous, &r);
+        SC_DEBUG(t->log, "%s snapshot: %zu bytes in %.1f ms, mean luma %.1f",
+                 snap_kind_name(job.kind), r.size, (double)(sc_mono_ns() - began) / 1e6,
+                 r.mean_luma);
         player_picture_free(job.picture);
         /* the same presentation again says what the previous snapshot said */
         if (rc == 0 && job.repeat) r.frozen = t->previous_frozen;
@@ -93,7 +97,11 @@ static void *worker(void *arg)
             snap_result_free(&r);
         }
         pthread_cond_broadcast(&t->cond);
-        if (rc == 0 && t->opts.wakeup) t->opts.wakeup(t->opts.wakeup_opaque);
+        if (rc == 0 && t->opts.wakeup) { /* outside the lock: it may take the ui's */
+            pthread_mutex_unlock(&t->lock);
+            t->opts.wakeup(t->opts.wakeup_opaque);
+            pthread_mutex_lock(&t->lock);
+        }
     }
     pthread_mutex_unlock(&t->lock);
     return NULL;
