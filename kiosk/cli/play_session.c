@@ -180,9 +180,12 @@ static void store_snapshots(struct cli_session *ps)
                                          .black = r.black,
                                          .frozen = r.frozen,
                                          .diff_previous = r.diff_previous};
+        int64_t began = sc_mono_ns();
         if (ps->session)
             note_failure(ps, "recording a snapshot",
                          rec_session_snapshot(ps->session, r.jpeg, r.size, &meta));
+        SC_DEBUG(ps->log, "%s snapshot recorded in %.1f ms (file and event, on the loop)",
+                 meta.kind, (double)(sc_mono_ns() - began) / 1e6);
         snap_result_free(&r);
     }
 }

@@ -47,10 +47,12 @@ bool rec_is_snapshot_export_name(const char *name)
 
 static int mkdir_at(int dirfd, const char *name, int *out)
 {
-    if (mkdirat(dirfd, name, 0750) != 0 && errno != EEXIST) return -errno;
+    bool made = mkdirat(dirfd, name, 0750) == 0;
+    if (!made && errno != EEXIST) return -errno;
     *out = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (*out < 0) return -errno;
-    return fsync(dirfd) == 0 ? 0 : -errno; /* the new folder's name is durable */
+    /* a new folder's name made durable; an existing one costs no fsync */
+    return !made || fsync(dirfd) == 0 ? 0 : -errno;
 }
 
 /* The session's snapshots so far (numbers go on across a resume). */
