@@ -12,6 +12,19 @@ void player_picture_free(struct player_picture *picture)
     av_free(picture);
 }
 
+struct player_picture *player_picture_ref(const struct player_picture *picture)
+{
+    struct player_picture *copy = av_mallocz(sizeof(*copy));
+    if (!copy) return NULL;
+    *copy = *picture;
+    copy->frame = av_frame_clone(picture->frame);
+    if (!copy->frame) {
+        av_free(copy);
+        return NULL;
+    }
+    return copy;
+}
+
 int player_picture_width(const struct player_picture *picture)
 {
     return picture->frame->width;

@@ -192,6 +192,11 @@ const char *player_demo_path(void);
 
 /* ---- pictures ------------------------------------------------------------ */
 void player_picture_free(struct player_picture *picture); /* accepts NULL */
+/* Any thread: a new reference to the same picture (its buffers are shared and
+ * counted, nothing is copied: a few hundred nanoseconds), for a reader on
+ * another thread (the viewing snapshots); free it with player_picture_free.
+ * NULL when out of memory. */
+struct player_picture *player_picture_ref(const struct player_picture *picture);
 int player_picture_width(const struct player_picture *picture);
 int player_picture_height(const struct player_picture *picture);
 enum player_pixfmt player_picture_format(const struct player_picture *picture);

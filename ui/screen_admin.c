@@ -125,6 +125,9 @@ void ui_screen_menu(struct ui *ui, const struct ui_frame *f, const struct ui_men
     case UI_MENU_REPORT:
         ui_screen_menu_report(ui, f, m);
         break;
+    case UI_MENU_PICTURE:
+        ui_screen_menu_picture(ui, f, m);
+        break;
     case UI_MENU_CALENDAR:
         ui_screen_menu_calendar(ui, f, m);
         break;

@@ -177,6 +177,9 @@ void ui_screen_menu_keyboard(struct ui *ui, const struct ui_frame *f, const stru
 /* REPORT kind (screen_admin_report.c): the month's chart as on HOME, the
  * requirement met or not, and the items as figures beside it. */
 void ui_screen_menu_report(struct ui *ui, const struct ui_frame *f, const struct ui_menu *menu);
+/* PICTURE kind (screen_admin_picture.c): a viewing snapshot as large as
+ * fits on the left, its figures (the items) on the right. */
+void ui_screen_menu_picture(struct ui *ui, const struct ui_frame *f, const struct ui_menu *menu);
 /* CALENDAR kind (screen_admin_calendar.c): the month grid with per-day course
  * counts and conflicts, today, the focused day; the day's items beside it. */
 void ui_screen_menu_calendar(struct ui *ui, const struct ui_frame *f, const struct ui_menu *menu);

@@ -80,6 +80,18 @@ static void copy_roster(struct arena *a, struct ui_roster *dst, const struct ui_
     dst->digits = copy_str(a, src->digits);
 }
 
+static void copy_picture(struct arena *a, struct ui_picture *dst, const struct ui_picture *p)
+{
+    dst->note = copy_str(a, p->note);
+    dst->title = copy_str(a, p->title);
+    bool valid = p->argb && p->width > 0 && p->height > 0 && p->stride >= 4 * p->width;
+    size_t size = valid ? (size_t)p->stride * (size_t)p->height : 0;
+    uint8_t *pixels = size ? arena_take(a, size) : NULL;
+    if (pixels) memcpy(pixels, p->argb, size);
+    dst->argb = pixels;
+    if (!valid) dst->argb = NULL;
+}
+
 static void copy_menu(struct arena *a, struct ui_menu *dst, const struct ui_menu *m)
 {
     dst->title = copy_str(a, m->title);
@@ -100,6 +112,7 @@ static void copy_menu(struct arena *a, struct ui_menu *dst, const struct ui_menu
     if (!m->items) dst->n_items = 0;
     if (m->kind == UI_MENU_KEYBOARD) dst->u.keyboard.text = copy_str(a, m->u.keyboard.text);
     if (m->kind == UI_MENU_REPORT) dst->u.report.period = copy_str(a, m->u.report.period);
+    if (m->kind == UI_MENU_PICTURE) copy_picture(a, &dst->u.picture, &m->u.picture);
     if (m->kind == UI_MENU_GUIDE) {
         const struct ui_guide *g = &m->u.guide;
         struct ui_guide *out = &dst->u.guide;

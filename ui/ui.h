@@ -285,6 +285,7 @@ enum ui_menu_kind {
     UI_MENU_GUIDE,    /* services x time grid from the EIT; items unused */
     UI_MENU_REPORT,   /* the month's report: chart + items as figures */
     UI_MENU_KEYBOARD, /* on-screen keyboard: items are the keys, a grid */
+    UI_MENU_PICTURE,  /* a picture (a viewing snapshot) left, its figures (items) right */
 };
 
 struct ui_menu_item {
@@ -345,6 +346,15 @@ struct ui_report {
     const char *period; /* "2026-11" */
 };
 
+/* PICTURE: 32-bit native ARGB pixels (0xAARRGGBB per uint32_t), copied by
+ * ui_show; argb NULL: the note instead (a pruned or unreadable snapshot). */
+struct ui_picture {
+    const uint8_t *argb;
+    int width, height, stride;
+    const char *note;  /* shown in place of a missing picture */
+    const char *title; /* above the picture: "3 / 15" */
+};
+
 struct ui_menu {
     enum ui_menu_kind kind;
     const char *title;
@@ -359,6 +369,7 @@ struct ui_menu {
         struct ui_calendar calendar;
         struct ui_guide guide;
         struct ui_report report;
+        struct ui_picture picture;
         struct {
             const char *text; /* typed so far */
             int columns;      /* keys per row */

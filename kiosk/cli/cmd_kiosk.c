@@ -50,6 +50,10 @@ static const struct cli_option options[] = {
     {"media-dir", 0, CLI_STRING, O(media_dir), .metavar = "DIR",
      .help = "each subdirectory of DIR counts as a mounted USB stick (tests,\n"
              "receivers that mount sticks elsewhere than /media, /run/media, /mnt)"},
+    {"snapshot-interval", 0, CLI_INT, O(snapshot_interval_s), 1, 86400, .def_str = "1800",
+     .metavar = "S",
+     .help = "seconds between a session's snapshots of the picture (proof of\n"
+             "viewing; the first and the last are always taken)"},
     {NULL},
 };
 #undef O

@@ -37,7 +37,7 @@ struct play_args {
 /* What the table parses into; parse_args turns it into play_args. */
 struct play_opts {
     struct cli_size window;
-    int service, threads, volume, audio_channels, audio_rate, heartbeat;
+    int service, threads, volume, audio_channels, audio_rate, heartbeat, snapshot_interval;
     int deinterlace, renderer; /* indexes into the choices below */
     double duration;
     bool no_audio;
@@ -81,6 +81,10 @@ static const struct cli_option options[] = {
     {"heartbeat", 0, CLI_INT, O(heartbeat), 1, 10, .def_str = "10", .metavar = "S",
      .help = "with --session: seconds between heartbeats\n"
              "(at most this much is lost in a power cut)"},
+    {"snapshot-interval", 0, CLI_INT, O(snapshot_interval), 1, 86400, .def_str = "1800",
+     .metavar = "S",
+     .help = "with --session: seconds between the snapshots of the picture\n"
+             "(proof of viewing; the first and the last are always taken)"},
     {NULL},
 };
 #undef O
@@ -109,8 +113,9 @@ static int parse_args(int argc, char **argv, struct play_args *a)
     struct cli_args pos;
     int rc = cli_parse(&spec, argc, argv, &o, &pos);
     if (rc) return cli_status(rc);
-    if ((o.members || o.data_dir || o.heartbeat) && !o.session)
-        return cli_error(&spec, "--members, --data-dir and --heartbeat go with --session");
+    if ((o.members || o.data_dir || o.heartbeat || o.snapshot_interval) && !o.session)
+        return cli_error(&spec, "--members, --data-dir, --heartbeat and --snapshot-interval go "
+                                "with --session");
     *a = (struct play_args){
         .source = pos.count ? pos.v[0] : player_demo_path(),
         .stats_path = o.stats,
@@ -133,7 +138,8 @@ static int parse_args(int argc, char **argv, struct play_args *a)
         .session = {.title = o.session,
                     .members = o.members,
                     .data_dir = o.data_dir,
-                    .heartbeat_ms = o.heartbeat * 1000},
+                    .heartbeat_ms = o.heartbeat * 1000,
+                    .snapshot_s = o.snapshot_interval},
     };
     if (!a->source) {
         fprintf(stderr, "studycast: no SOURCE given and the demo stream is not installed\n");
@@ -362,7 +368,7 @@ static enum run_end run(struct player *player, struct ui *ui, const struct rc_ke
         if (picture) ui_set_picture(ui, picture); /* the ui owns it now, and keeps it on screen */
         if (ui_present(ui) && picture) {
             player_presented(player, picture);
-            cli_session_first_picture(session);
+            cli_session_presented(session, picture); /* still the ui's: valid until the next */
         }
         int64_t next_heartbeat = cli_session_tick(session);
         const char *problem = cli_session_take_problem(session);
@@ -407,12 +413,15 @@ static int play(const struct play_args *a, const struct rc_keymap *keymap, int64
      * the window opens, both take time. Its wakeups reach the ui once there is one. */
     /* The record first: opening it closes a session a crash left open, and
      * bad members are refused before anything plays. */
+    struct wakeup_target target = {.ui = NULL};
     struct cli_session *session = NULL;
     if (a->session.title) {
-        int prep = cli_session_prepare(&a->session, log, &session);
+        struct cli_session_opts so = a->session;
+        so.wakeup = wake_ui; /* a snapshot is ready to record */
+        so.wakeup_opaque = &target;
+        int prep = cli_session_prepare(&so, log, &session);
         if (prep != 0) return prep;
     }
-    struct wakeup_target target = {.ui = NULL};
     struct cli_stop_signals signals;
     if (cli_stop_signals_start(&signals, wake_ui) < 0) {
         fprintf(stderr, "studycast: cannot set up signal handling\n");
@@ -486,7 +495,7 @@ int cli_play(int argc, char **argv, struct sc_log *log)
     int64_t start_ns = process_start_mono_ns(sc_mono_ns());
     SC_DEBUG(log, "play entered %.0f ms after the process start",
              (double)(sc_mono_ns() - start_ns) / 1e6);
-    struct play_args a;
+    struct play_args a = {0};
     int ret = parse_args(argc, argv, &a);
     if (ret >= 0) return ret;
     /* before anything calls SDL: its window-sized buffers on huge pages */

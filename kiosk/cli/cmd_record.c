@@ -2,6 +2,7 @@
  * signed exports and station settings (the record itself is kiosk/record/). */
 #include "kiosk/cli/cli.h"
 #include "kiosk/record/record.h"
+#include "kiosk/snapshot/snapshot.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -305,6 +306,14 @@ static int parse_day(const char *text, int offset, int64_t *utc)
     return 0;
 }
 
+/* The record does not decode pictures: kiosk/snapshot does it for the PDF. */
+static int decode_snapshot(void *ctx, const void *data, size_t size, int max_width, uint8_t **argb,
+                           int *width, int *height, int *stride)
+{
+    (void)ctx;
+    return snap_decode_argb(data, size, max_width, argb, width, height, stride);
+}
+
 static int cmd_export(const struct args *a, struct sc_log *log)
 {
     int formats = REC_EXPORT_ALL;
@@ -334,6 +343,7 @@ static int cmd_export(const struct args *a, struct sc_log *log)
     }
     /* staged: written beside --out, verified, then put in place; a failure
      * leaves a previous export there as it was (rec_export_staged) */
+    rec_set_picture_decoder(rec, decode_snapshot, NULL); /* the record book's pictures */
     int rc = rec_export(rec, a->out, from, to, formats);
     if (rc == REC_ECHAIN)
         fprintf(stderr,

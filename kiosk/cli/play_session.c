@@ -1,6 +1,7 @@
 /* Recording a `play` as a study session; see play_session.h. */
 #include "kiosk/cli/play_session.h"
 #include "kiosk/record/record.h"
+#include "kiosk/snapshot/snapshot.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 struct cli_session {
     struct rec *rec;
     struct rec_session *session;
+    struct snap_taker *snap;
     char *title;
     char *member_list; /* owns the strings members[] point into */
     const char *members[MAX_MEMBERS];
@@ -131,13 +133,21 @@ int cli_session_prepare(const struct cli_session_opts *opts, struct sc_log *log,
         cli_session_finish(ps, false);
         return 2;
     }
+    struct snap_opts so = {.interval_ns = (int64_t)opts->snapshot_s * 1000000000,
+                           .wakeup = opts->wakeup,
+                           .wakeup_opaque = opts->wakeup_opaque,
+                           .log = log};
+    if (snap_create(&so, &ps->snap) < 0) {
+        fprintf(stderr, "studycast play: cannot start the snapshot worker\n");
+        cli_session_finish(ps, false);
+        return 1;
+    }
     *out = ps;
     return 0;
 }
 
-void cli_session_first_picture(struct cli_session *ps)
+static void open_session(struct cli_session *ps)
 {
-    if (!ps || ps->opened) return;
     ps->opened = true;
     int ret = rec_session_open(ps->rec, ps->title, ps->members, ps->n_members, &ps->session);
     if (ret < 0) {
@@ -149,6 +159,35 @@ void cli_session_first_picture(struct cli_session *ps)
     if (!ps->signal)
         note_failure(ps, "recording the signal", rec_session_signal(ps->session, false));
     note_failure(ps, "recording playback", rec_session_playback(ps->session, REC_PLAYBACK_STARTED));
+}
+
+void cli_session_presented(struct cli_session *ps, const struct player_picture *picture)
+{
+    if (!ps) return;
+    if (!ps->opened) open_session(ps);
+    if (ps->session) snap_presented(ps->snap, picture);
+}
+
+/* The snapshots the worker finished, into the record (file, then event). */
+static void store_snapshots(struct cli_session *ps)
+{
+    struct snap_result r;
+    while (snap_take(ps->snap, &r)) {
+        struct rec_snapshot_meta meta = {.kind = snap_kind_name(r.kind),
+                                         .width = r.width,
+                                         .height = r.height,
+                                         .mean_luma = r.mean_luma,
+                                         .black = r.black,
+                                         .frozen = r.frozen,
+                                         .diff_previous = r.diff_previous};
+        int64_t began = sc_mono_ns();
+        if (ps->session)
+            note_failure(ps, "recording a snapshot",
+                         rec_session_snapshot(ps->session, r.jpeg, r.size, &meta));
+        SC_DEBUG(ps->log, "%s snapshot recorded in %.1f ms (file and event, on the loop)",
+                 meta.kind, (double)(sc_mono_ns() - began) / 1e6);
+        snap_result_free(&r);
+    }
 }
 
 void cli_session_paused(struct cli_session *ps, bool paused)
@@ -172,6 +211,7 @@ void cli_session_signal(struct cli_session *ps, bool present)
 int64_t cli_session_tick(struct cli_session *ps)
 {
     if (!ps || !ps->session) return INT64_MAX;
+    store_snapshots(ps);
     int ret = rec_session_tick(ps->session);
     note_failure(ps, "recording the heartbeat", ret);
     return rec_session_next_tick_ns(ps->session);
@@ -189,6 +229,8 @@ int cli_session_finish(struct cli_session *ps, bool complete)
 {
     if (!ps) return 0;
     if (ps->session) {
+        snap_finish(ps->snap); /* the last picture shown, before the close */
+        store_snapshots(ps);
         note_failure(ps, "recording the end of playback",
                      rec_session_playback(ps->session, REC_PLAYBACK_STOPPED));
         const char *id = rec_session_id(ps->session);
@@ -208,6 +250,7 @@ int cli_session_finish(struct cli_session *ps, bool complete)
                 ps->session ? "recorded in full" : "recorded", ps->failed);
         status = -1;
     }
+    snap_destroy(ps->snap);
     rec_close(ps->rec);
     free(ps->title);
     free(ps->member_list);

@@ -7,6 +7,7 @@
 #define STUDYCAST_KIOSK_PLAY_SESSION_H
 
 #include "base/base.h"
+#include "player/player.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -16,6 +17,10 @@ struct cli_session_opts {
     const char *members;  /* "001,002" or NULL: roster numbers present throughout */
     const char *data_dir; /* NULL: the record's default */
     int heartbeat_ms;     /* 0: the record's default (10 s) */
+    int snapshot_s;       /* seconds between viewing snapshots; 0: 30 minutes */
+    /* called on the snapshot worker when a snapshot is ready (cheap) */
+    void (*wakeup)(void *opaque);
+    void *wakeup_opaque;
 };
 
 struct cli_session;
@@ -27,23 +32,25 @@ struct cli_session;
 int cli_session_prepare(const struct cli_session_opts *opts, struct sc_log *log,
                         struct cli_session **out);
 
-/* The first picture is on screen: the session opens, its members present
- * and playback started from now. Later calls do nothing. */
-void cli_session_first_picture(struct cli_session *ps);
+/* A picture is on screen (right after the flip): the first one opens the
+ * session (its members present and playback started from now); each is
+ * offered to the snapshot taker, which keeps a reference and snapshots the
+ * first, one every interval, and the last at the close (on its worker). */
+void cli_session_presented(struct cli_session *ps, const struct player_picture *picture);
 void cli_session_paused(struct cli_session *ps, bool paused);
 /* The signal state as the player reports it; only changes are recorded. */
 void cli_session_signal(struct cli_session *ps, bool present);
-/* Records a heartbeat when one is due; returns the CLOCK_MONOTONIC time
+/* Records a heartbeat when one is due and the snapshots the worker
+ * finished (file and `snapshot_taken` event); returns the CLOCK_MONOTONIC time
  * (sc_mono_ns) of the next one, INT64_MAX when no session is open. */
 int64_t cli_session_tick(struct cli_session *ps);
 /* A message for the screen if the last recording call failed (full disk,
  * read-only), else NULL; reading it clears it. */
 const char *cli_session_take_problem(struct cli_session *ps);
-/* Stops playback in the record, closes the session (complete, or
- * interrupted if playback failed) and the record; frees ps. Accepts NULL.
- * Returns 0, or -1 after one line on stderr when a recording call failed
- * (the session could not be opened, a heartbeat or the close was lost:
- * full disk, read-only record): then play exits 1. */
+/* Takes the last snapshot (and waits for it), stops playback in the record, closes the session
+ * (complete, or interrupted if playback failed) and the record; frees ps. Accepts NULL. Returns 0,
+ * or -1 after one line on stderr when a recording call failed (the session could not be opened, a
+ * heartbeat or the close was lost: full disk, read-only record): then play exits 1. */
 int cli_session_finish(struct cli_session *ps, bool complete);
 
 #endif

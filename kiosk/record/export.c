@@ -209,6 +209,16 @@ static int write_manifest(struct rec_export_ctx *ctx, const struct chain_range *
         sc_json_object_end(&json);
     }
     sc_json_array_end(&json);
+    /* snapshots of the range removed after an earlier period's export */
+    sc_json_key(&json, "snapshots_pruned");
+    sc_json_array_begin(&json);
+    for (size_t i = 0; i < ctx->n_pruned; i++) {
+        sc_json_object_begin(&json);
+        sc_json_kv_string(&json, "name", ctx->pruned[i].name);
+        sc_json_kv_int(&json, "pruned_seq", ctx->pruned[i].pruned_seq);
+        sc_json_object_end(&json);
+    }
+    sc_json_array_end(&json);
     sc_json_object_end(&json);
     sc_buf_puts(&out, "\n");
     int rc = out.failed ? -ENOMEM : 0;
@@ -252,6 +262,7 @@ int rec_export_into(struct rec *rec, int dirfd, const char *label, int64_t from_
     if (rc == 0 && (formats & REC_EXPORT_PDF)) rc = rec_export_pdf(&ctx);
     struct chain_range range = {0};
     if (rc == 0) rc = export_chain(&ctx, &range);
+    if (rc == 0) rc = rec_export_snapshots(&ctx, range.first_seq, range.last_seq);
     if (rc == 0) {
         char pk[66];
         rec_station_public_key_hex(rec, pk);
@@ -267,5 +278,6 @@ int rec_export_into(struct rec *rec, int dirfd, const char *label, int64_t from_
     for (size_t i = 0; i < ctx.n_files; i++)
         free(ctx.files[i].name);
     free(ctx.files);
+    free(ctx.pruned);
     return rc;
 }

@@ -238,6 +238,104 @@ static void member_table(struct page *p, struct rec_export_ctx *ctx,
     }
 }
 
+#define THUMB_W    116.0
+#define THUMB_GAP  8.0
+#define THUMB_ROWS 24.0 /* the caption under each picture */
+
+static const char *kind_zh(const char *kind)
+{
+    return strcmp(kind, "first") == 0 ? "首帧" : strcmp(kind, "last") == 0 ? "末帧" : "定时";
+}
+
+/* One snapshot at x, p->y: the picture (the stored JPEG itself goes into
+ * the PDF, the decoded pixels only stand behind it), or a grey box when it
+ * cannot be shown, and its caption. */
+static void thumbnail(struct page *p, struct rec_export_ctx *ctx, const struct rec_snapshot *snap,
+                      double x, double h)
+{
+    cairo_t *cr = p->cr;
+    void *jpeg = NULL;
+    size_t size = 0;
+    uint8_t *argb = NULL;
+    int w = 0, ph = 0, stride = 0;
+    const char *why = snap->pruned ? "已在导出后清理" : NULL;
+    if (!why && rec_snapshot_read(ctx->rec, snap, &jpeg, &size) != 0) why = "文件缺失或已改动";
+    if (!why &&
+        (!ctx->rec->picture_decode || ctx->rec->picture_decode(ctx->rec->picture_ctx, jpeg, size, 0,
+                                                               &argb, &w, &ph, &stride) != 0))
+        why = "无法显示";
+    if (!why) {
+        cairo_surface_t *img =
+            cairo_image_surface_create_for_data(argb, CAIRO_FORMAT_RGB24, w, ph, stride);
+        /* cairo keeps the JPEG bytes alive with the surface, and frees them */
+        if (cairo_surface_set_mime_data(img, CAIRO_MIME_TYPE_JPEG, jpeg, size, free, jpeg) ==
+            CAIRO_STATUS_SUCCESS)
+            jpeg = NULL;
+        cairo_save(cr);
+        cairo_translate(cr, x, p->y);
+        cairo_scale(cr, THUMB_W / w, h / ph);
+        cairo_set_source_surface(cr, img, 0, 0);
+        cairo_paint(cr);
+        cairo_restore(cr);
+        cairo_surface_finish(img);
+        cairo_surface_destroy(img);
+    } else {
+        cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
+        cairo_rectangle(cr, x, p->y, THUMB_W, h);
+        cairo_fill(cr);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        set_font(p, 8, false);
+        text_at(p, x + 4, p->y + h / 2 - 6, THUMB_W - 8, why, PANGO_ALIGN_CENTER);
+    }
+    free(argb);
+    free(jpeg);
+    char when[32], caption[128];
+    rec_format_local(snap->utc, ctx->utc_offset, when, sizeof(when));
+    snprintf(caption, sizeof(caption), "%s %s 亮度%.0f%s%s", kind_zh(snap->kind), when + 11,
+             snap->mean_luma, snap->black ? " 黑屏" : "", snap->frozen ? " 静止" : "");
+    set_font(p, 7.5, snap->black || snap->frozen);
+    if (snap->black || snap->frozen) cairo_set_source_rgb(cr, 0.8, 0.1, 0.1);
+    text_at(p, x, p->y + h + 2, THUMB_W, caption, PANGO_ALIGN_LEFT);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+}
+
+/* Proof of viewing: each session's snapshots, numbered as in the table. */
+static void snapshot_pages(struct page *p, struct rec_export_ctx *ctx,
+                           const struct rec_session_summary *s, size_t n)
+{
+    const double h = THUMB_W * 9 / 16;
+    const int per_row = (int)((PAGE_W - 2 * MARGIN + THUMB_GAP) / (THUMB_W + THUMB_GAP));
+    bool titled = false;
+    for (size_t i = 0; i < n; i++) {
+        struct rec_snapshot *snaps = NULL;
+        size_t count = 0;
+        if (rec_snapshots_list(ctx->rec, s[i].id, &snaps, &count) != 0 || count == 0) {
+            free(snaps);
+            continue;
+        }
+        if (p->y + 40 + h + THUMB_ROWS > PAGE_H - MARGIN) new_page(p);
+        if (!titled) {
+            set_font(p, 11, true);
+            text_at(p, MARGIN, p->y, 0, "观看证明（播放画面快照）", PANGO_ALIGN_LEFT);
+            p->y += 22;
+            titled = true;
+        }
+        char line[512];
+        snprintf(line, sizeof(line), "%zu. %s（%zu张）", i + 1, s[i].course, count);
+        set_font(p, 9.5, true);
+        text_at(p, MARGIN, p->y, PAGE_W - 2 * MARGIN, line, PANGO_ALIGN_LEFT);
+        p->y += 16;
+        for (size_t k = 0; k < count; k++) {
+            int col = (int)(k % (size_t)per_row);
+            if (col == 0 && k > 0) p->y += h + THUMB_ROWS;
+            if (col == 0 && p->y + h + THUMB_ROWS > PAGE_H - MARGIN) new_page(p);
+            thumbnail(p, ctx, &snaps[k], MARGIN + col * (THUMB_W + THUMB_GAP), h);
+        }
+        p->y += h + THUMB_ROWS + 6;
+        free(snaps);
+    }
+}
+
 static int month_pdf(struct rec_export_ctx *ctx, int year, int month)
 {
     int64_t from = rec_local_month_start(year, month, ctx->utc_offset);
@@ -284,6 +382,8 @@ static int month_pdf(struct rec_export_ctx *ctx, int year, int month)
     p.y += 16;
     chart(&p, s, n);
     member_table(&p, ctx, s, n);
+    p.y += 16;
+    snapshot_pages(&p, ctx, s, n);
     p.y += 20;
     if (p.y > PAGE_H - MARGIN - 40) new_page(&p);
     set_font(&p, 10, false);

@@ -32,6 +32,7 @@ bool rec_is_export_name(const char *name)
             (name[n] == '\0' || strncmp(name + n, ".tmp.", 5) == 0))
             return true;
     }
+    if (rec_is_snapshot_export_name(name)) return true;
     int year, month;
     char tail[32] = "";
     return sscanf(name, "record-book-%4d-%2d.pd%31s", &year, &month, tail) == 3 &&
@@ -367,6 +368,7 @@ int rec_export_staged(struct rec *rec, const struct rec_export_request *req)
     if (rc == 0) rc = make_staging(&x);
     if (rc != 0) goto out;
     set_stage(req, REC_STAGE_WRITING);
+    int64_t upto_seq = rec_last_seq(rec); /* what the export can hold at most */
     rc = rec_export_into(rec, x.stage_fd, x.stage_label, req->from_utc, req->to_utc, req->formats);
     if (rc == 0) {
         set_stage(req, REC_STAGE_VERIFYING);
@@ -382,6 +384,13 @@ int rec_export_staged(struct rec *rec, const struct rec_export_request *req)
         set_stage(req, REC_STAGE_PLACING);
         gone = req->still_there && !req->still_there(req->ctx);
         rc = gone ? -ENODEV : place(&x);
+    }
+    /* the period's snapshots are on the verified export now: a finished
+     * period's go (a failure here leaves them, the export stands) */
+    if (rc == 0) {
+        int pruned = rec_snapshots_prune(rec, req->from_utc, req->to_utc, upto_seq);
+        if (pruned != 0)
+            SC_WARN(rec->log, "export: the exported snapshots were kept: %s", rec_strerror(pruned));
     }
     if (rc != 0 && !gone && x.stage_fd >= 0) {
         /* ours, made above: its export files, then the folder itself */

@@ -47,7 +47,9 @@ struct rec {
     char station_id[REC_UUID_STR_LEN];
     unsigned char public_key[crypto_sign_PUBLICKEYBYTES];
     unsigned char secret_key[crypto_sign_SECRETKEYBYTES];
-    struct rec_chain_fault fault; /* the last chain check's */
+    struct rec_chain_fault fault;         /* the last chain check's */
+    rec_picture_decode_fn picture_decode; /* rec_set_picture_decoder: the PDF's snapshots */
+    void *picture_ctx;
 };
 
 /* One event as stored and as exported; strings are borrowed. */
@@ -110,6 +112,32 @@ int rec_schema_version(struct rec *rec, int *version);
 int rec_schema_latest(void);
 int rec_load_station(struct rec *rec); /* 0, 1 if the record is new, or an error */
 
+/* session.c, for the session events written elsewhere (snapshot_store.c):
+ * records one event of s (it counts as a heartbeat too), and s's record. */
+int rec_session_event(struct rec_session *s, const char *type, struct sc_buf *payload);
+struct rec *rec_session_owner(struct rec_session *s);
+
+/* snapshot_store.c: the folder of snapshots in the data dir, and a
+ * snapshot's file name in an export ("snapshot-<session>-0001.jpg"). */
+#define REC_SNAPSHOT_DIR "snapshots"
+void rec_snapshot_export_name(const char *session, int64_t seq, char *out, size_t size);
+bool rec_is_snapshot_export_name(const char *name);
+/* snapshot_export.c: carries the snapshots of the exported chain range
+ * (files, or the pruned ones declared for the manifest). */
+struct rec_pruned_snapshot {
+    char name[80];
+    int64_t pruned_seq;
+};
+struct rec_export_ctx;
+int rec_export_snapshots(struct rec_export_ctx *ctx, int64_t first_seq, int64_t last_seq);
+/* verify_snapshots.c: the export's snapshots against their events. Make
+ * the table, note each event of events.tsv (only snapshot events are kept),
+ * then check; each problem through report(ctx, message). */
+int rec_verify_snap_begin(sqlite3 *db);
+void rec_verify_snap_event(sqlite3 *db, const struct rec_event *e);
+void rec_verify_snap_check(sqlite3 *db, int dirfd, const char *manifest, size_t len,
+                           rec_problem_fn report, void *ctx);
+
 /* members.c: whether `number` is on the current roster. */
 int rec_member_exists(struct rec *rec, const char *number);
 
@@ -164,6 +192,8 @@ struct rec_export_ctx {
     size_t n_members;
     struct rec_export_entry *files; /* written so far, for the manifest */
     size_t n_files;
+    struct rec_pruned_snapshot *pruned; /* snapshots of the range pruned before */
+    size_t n_pruned;
     char station_name[128];
     char station_type[16];
     int utc_offset;

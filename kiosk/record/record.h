@@ -231,6 +231,64 @@ int64_t rec_session_next_tick_ns(const struct rec_session *s);
  * next rec_open closes it as interrupted). Accepts NULL. */
 int rec_session_close(struct rec_session *s, enum rec_close_status status);
 
+/* ---- proof of viewing: snapshots of the presented picture ----------------
+ * The kiosk and `play --session` take small JPEG pictures of what the session
+ * presented (kiosk/snapshot makes them; the record never decodes them): the
+ * first picture, one every 30 minutes, the last before the close. */
+struct rec_snapshot_meta {
+    const char *kind; /* "first", "periodic" or "last" */
+    int width, height;
+    double mean_luma;     /* full range 0-255 */
+    bool black;           /* mean luma below the black threshold */
+    bool frozen;          /* near-identical to the session's previous snapshot */
+    double diff_previous; /* mean absolute luma difference to it; < 0: none */
+};
+/* Stores a snapshot of session s: the bytes go to
+ * DATA_DIR/snapshots/<session>/<NNNN>.jpg (0640; file and folders fsynced),
+ * then `snapshot_taken` is recorded with the file, its SHA-256 and the
+ * analysis, so the chain only ever names a file that exists. Returns 0 or a
+ * negative code (-ENOSPC ...: no event, the file is removed). */
+int rec_session_snapshot(struct rec_session *s, const void *jpeg, size_t size,
+                         const struct rec_snapshot_meta *meta);
+
+struct rec_snapshot {
+    char session[37];
+    int64_t number;    /* the session's snapshot number, 1, 2 ... */
+    int64_t event_seq; /* its snapshot_taken event */
+    int64_t utc;       /* seconds */
+    char kind[12];
+    char sha256[65];
+    int width, height;
+    int64_t bytes;
+    double mean_luma;
+    bool black, frozen;
+    bool pruned; /* removed after its period's verified export (snapshots_pruned) */
+};
+/* The snapshots of session `session` (NULL: all), oldest first; free(). */
+int rec_snapshots_list(struct rec *rec, const char *session, struct rec_snapshot **out,
+                       size_t *count);
+/* Reads a snapshot's file and checks it against the SHA-256 in its event:
+ * 0 (*data malloc'd), -ENOENT (pruned or missing), REC_ETAMPER (altered). */
+int rec_snapshot_read(struct rec *rec, const struct rec_snapshot *snapshot, void **data,
+                      size_t *size);
+/* Prunes the snapshots of the sessions opened in [from_utc, to_utc) that a
+ * verified export holding the events up to upto_seq carried, once that
+ * period is over by the record's clock, never before: `snapshots_pruned`
+ * (the export names of the files) is recorded first, then the files go.
+ * Later exports declare them pruned in their manifest and verify accepts
+ * that. rec_export_staged does this itself on a writable handle; a caller
+ * that exported through a read-only handle (the menu's worker) calls it
+ * afterwards on its writable one with upto_seq = rec_last_seq() taken before
+ * that export. Returns 0 (also when nothing is due) or a negative code. */
+int rec_snapshots_prune(struct rec *rec, int64_t from_utc, int64_t to_utc, int64_t upto_seq);
+/* How the PDF record book turns a snapshot into pixels: 32-bit native ARGB
+ * (cairo's ARGB32), scaled to fit max_width, *argb malloc'd. The record does
+ * not decode pictures itself (no FFmpeg in kiosk/record); without a decoder
+ * the book lists the snapshots without pictures. */
+typedef int (*rec_picture_decode_fn)(void *ctx, const void *data, size_t size, int max_width,
+                                     uint8_t **argb, int *width, int *height, int *stride);
+void rec_set_picture_decoder(struct rec *rec, rec_picture_decode_fn decode, void *ctx);
+
 /* A station event outside sessions (schedule planned, course cancelled ...):
  * `type` is [a-z_]{1,40}, payload_json a JSON object (NULL: {}). */
 int rec_note(struct rec *rec, const char *type, const char *payload_json);

@@ -312,3 +312,13 @@ int rec_session_close(struct rec_session *s, enum rec_close_status status)
     free(s);
     return rc;
 }
+
+int rec_session_event(struct rec_session *s, const char *type, struct sc_buf *payload)
+{
+    return session_event(s, type, payload);
+}
+
+struct rec *rec_session_owner(struct rec_session *s)
+{
+    return s->rec;
+}

@@ -299,6 +299,7 @@ static void check_line(struct verifier *v, struct chain_walk *w, char *line)
                       e.seq);
     memcpy(w->prev, stored_hash, REC_HASH_BYTES);
     w->expected = e.seq + 1;
+    rec_verify_snap_event(v->db, &e);
     if (strcmp(e.type, "station_created") == 0 && !w->created_key)
         w->created_key = json_text(v, e.payload, strlen(e.payload), "$.public_key");
 }
@@ -361,6 +362,11 @@ out:
     return 0;
 }
 
+static void snap_problem(void *ctx, const char *message)
+{
+    report(ctx, "%s", message);
+}
+
 int rec_verify_export_at(int dirfd, const char *expected_key_hex, rec_problem_fn problem, void *ctx)
 {
     if (sodium_init() < 0) return -ENOMEM;
@@ -386,7 +392,13 @@ int rec_verify_export_at(int dirfd, const char *expected_key_hex, rec_problem_fn
     } else {
         check_signature(&v, expected_key_hex);
         check_files(&v);
-        check_chain(&v);
+        if (rec_verify_snap_begin(v.db) == 0) {
+            check_chain(&v);
+            rec_verify_snap_check(v.db, dirfd, v.manifest, v.manifest_len, snap_problem, &v);
+        } else {
+            check_chain(&v);
+            report(&v, "out of memory while checking the snapshots");
+        }
     }
     free(format);
     sqlite3_close(v.db);

@@ -193,7 +193,54 @@ static void open_session(struct st_station *st, const char *resume_id)
         report_record_error(st, rc, "opening the session");
     } else {
         snprintf(c->session_id, sizeof(c->session_id), "%s", rec_session_id(c->session));
+        struct snap_opts so = {.interval_ns = (int64_t)st->opts.snapshot_interval_s * 1000000000,
+                               .wakeup = ui_wakeup,
+                               .wakeup_opaque = st->ui,
+                               .log = st->log};
+        if (snap_create(&so, &c->snap) < 0) {
+            c->snap = NULL; /* the session goes on without proof pictures; the log says so */
+            SC_ERR(st->log, "session %s: the snapshot worker cannot start", c->session_id);
+        }
     }
+}
+
+void st_course_presented(struct st_station *st)
+{
+    struct st_course *c = &st->course;
+    if (!c->shown || !c->player) return;
+    player_presented(c->player, c->shown);
+    if (c->session && !c->ended) snap_presented(c->snap, c->shown);
+}
+
+/* The snapshots the worker finished, into the record (file, then event). */
+static void store_snapshots(struct st_station *st)
+{
+    struct st_course *c = &st->course;
+    struct snap_result r;
+    while (snap_take(c->snap, &r)) {
+        struct rec_snapshot_meta meta = {.kind = snap_kind_name(r.kind),
+                                         .width = r.width,
+                                         .height = r.height,
+                                         .mean_luma = r.mean_luma,
+                                         .black = r.black,
+                                         .frozen = r.frozen,
+                                         .diff_previous = r.diff_previous};
+        if (c->session)
+            report_record_error(st, rec_session_snapshot(c->session, r.jpeg, r.size, &meta),
+                                "recording a snapshot");
+        snap_result_free(&r);
+    }
+}
+
+/* The last picture shown, before the session closes; then no more. */
+static void finish_snapshots(struct st_station *st)
+{
+    struct st_course *c = &st->course;
+    if (!c->snap) return;
+    snap_finish(c->snap);
+    store_snapshots(st);
+    snap_destroy(c->snap);
+    c->snap = NULL;
 }
 
 int st_course_start(struct st_station *st, const struct sch_occurrence *occ, int64_t late_by_s,
@@ -410,6 +457,7 @@ int64_t st_course_turn(struct st_station *st, int64_t now_ns, int64_t now_utc)
         }
     }
     if (c->session) {
+        store_snapshots(st);
         int rc = rec_session_tick(c->session);
         if (rc < 0)
             report_record_error(st, rc, "recording a heartbeat");
@@ -465,6 +513,7 @@ void st_course_end(struct st_station *st)
     if (!c->active || c->ended) return;
     int64_t now_ns = sc_mono_ns();
     played_clock(c, false, now_ns);
+    finish_snapshots(st);
     if (c->session && c->playback_started)
         report_record_error(st, rec_session_playback(c->session, REC_PLAYBACK_STOPPED),
                             "recording the end of playback");
@@ -486,6 +535,7 @@ void st_course_end(struct st_station *st)
 
 static void reset(struct st_station *st)
 {
+    snap_destroy(st->course.snap); /* normally finished already */
     memset(&st->course, 0, sizeof(st->course));
     st->show_info = st->show_roster = false;
 }
@@ -523,6 +573,7 @@ void st_course_abort(struct st_station *st)
         st_course_finish(st);
         return;
     }
+    finish_snapshots(st);
     if (c->session && c->playback_started)
         report_record_error(st, rec_session_playback(c->session, REC_PLAYBACK_STOPPED),
                             "recording the end of playback");

@@ -22,6 +22,7 @@
 #include "kiosk/record/record.h"
 #include "kiosk/remote/remote.h"
 #include "kiosk/schedule/schedule.h"
+#include "kiosk/snapshot/snapshot.h"
 #include "ui/ui.h"
 
 #include <limits.h>
@@ -115,6 +116,7 @@ struct st_course {
     enum ui_signal last_signal;
     struct player_picture *shown; /* handed to the ui this turn: presented() after the flip */
     int last_record_error;        /* not repeated on screen every heartbeat */
+    struct snap_taker *snap;      /* the session's snapshots (proof of viewing) */
 };
 
 /* ---- the service manager (watchdog.c) ---- */
@@ -144,7 +146,7 @@ struct st_options {
     int n_inputs;
     char *input_dir, *card_readers;
     bool windowed, no_audio;
-    int width, height, lead_s, summary_timeout_s;
+    int width, height, lead_s, summary_timeout_s, snapshot_interval_s;
 };
 
 /* Input devices read directly (keys_input.c). A key pressed on a keyboard
@@ -306,6 +308,9 @@ int64_t st_course_turn(struct st_station *st, int64_t now_ns, int64_t now_utc);
 int64_t st_course_deadline_ns(const struct st_station *st, int64_t now_ns);
 /* The slot is over (or STOP): playback stops, SUMMARY shows. */
 void st_course_end(struct st_station *st);
+/* The picture handed to the ui this turn was flipped: counts it, offers it
+ * to the session's snapshots. */
+void st_course_presented(struct st_station *st);
 /* SUMMARY done: feedback stored, session closed, HOME. */
 void st_course_finish(struct st_station *st);
 /* Shutdown or failure: everything closed as interrupted. */

@@ -331,6 +331,7 @@ int st_station_create(const struct st_station_opts *opts, struct st_station **ou
     st->opts.no_audio = opts->no_audio;
     st->opts.lead_s = opts->lead_minutes < 0 ? 120 : opts->lead_minutes * 60;
     st->opts.summary_timeout_s = opts->summary_timeout_s > 0 ? opts->summary_timeout_s : 120;
+    st->opts.snapshot_interval_s = opts->snapshot_interval_s; /* 0: the default */
     st->clock.source = -1;
     int rc = -ENOMEM;
     if (!(st->admin = calloc(1, sizeof(*st->admin)))) goto fail;
@@ -502,8 +503,7 @@ static int64_t turn(struct st_station *st)
     }
     if (ui_present(st->ui) > 0) {
         record_latency(st, sc_mono_ns());
-        if (st->course.shown && st->course.player)
-            player_presented(st->course.player, st->course.shown);
+        st_course_presented(st);
     }
     st->course.shown = NULL;
 

@@ -25,17 +25,18 @@
 #define ST_DEFAULT_DATA_DIR "/var/lib/studycast"
 
 struct st_station_opts {
-    const char *data_dir;  /* NULL: ST_DEFAULT_DATA_DIR */
-    const char *ipc_path;  /* control socket, NULL: none */
-    bool windowed;         /* false: fullscreen */
-    int width, height;     /* window size when windowed */
-    const char *keymap;    /* keymap file, NULL: /etc/studycast/keymap.conf if present */
-    bool no_audio;         /* no sound (headless tests) */
-    int lead_minutes;      /* tune this long before a live course (0..60); < 0: default 2 */
-    bool demo;             /* force the demo (course stream, roster, schedule) */
-    const char *language;  /* "zh_CN" (NULL: default) or "en" */
-    const char *source;    /* the station's broadcast stream for "service:N" without @URL */
-    int summary_timeout_s; /* SUMMARY closes itself after this (0: 120 s) */
+    const char *data_dir;    /* NULL: ST_DEFAULT_DATA_DIR */
+    const char *ipc_path;    /* control socket, NULL: none */
+    bool windowed;           /* false: fullscreen */
+    int width, height;       /* window size when windowed */
+    const char *keymap;      /* keymap file, NULL: /etc/studycast/keymap.conf if present */
+    bool no_audio;           /* no sound (headless tests) */
+    int lead_minutes;        /* tune this long before a live course (0..60); < 0: default 2 */
+    bool demo;               /* force the demo (course stream, roster, schedule) */
+    const char *language;    /* "zh_CN" (NULL: default) or "en" */
+    const char *source;      /* the station's broadcast stream for "service:N" without @URL */
+    int summary_timeout_s;   /* SUMMARY closes itself after this (0: 120 s) */
+    int snapshot_interval_s; /* between a session's snapshots (0: 30 minutes) */
     /* USB sticks: NULL the removable mounts under /media, /run/media, /mnt;
      * else each subdirectory of this directory counts as one (drives.h) */
     const char *media_dir;

@@ -5,7 +5,8 @@
 # second check-in of the same member only gives a message; guests are
 # counted; the course plays to the end of its slot; the summary takes a
 # rating and "needs repeating"; the record then holds exactly that session
-# with the right members and minutes, and its export verifies. A second
+# with the right members and minutes and its viewing snapshots (first,
+# every 20 s here, last), and its export, which carries them, verifies. A second
 # kiosk on the same data dir refuses to start.
 # usage: kiosk_headless.sh STUDYCAST WORKDIR
 set -eu
@@ -22,7 +23,7 @@ roster_csv "$W/roster.csv"
 "$S" schedule add --title "明天的课" --source "$W/course.ts" --start "$(local_time +86400)" \
   --duration 2 --data-dir "$W/data" > /dev/null || fail "schedule add"
 
-kiosk_start "$W/data"
+kiosk_start "$W/data" --snapshot-interval 20
 # the CLI client once; the steps below use the faster ctl.py
 "$S" ctl --ipc "$W/sock" status > "$W/status.json" || fail "studycast ctl status"
 json_check "$W/status.json" "d['screen'] == 'home'" "d['session_id'] is None" \
@@ -123,4 +124,13 @@ grep -q "course_started.*$session.*\"late\":false" "$W/export/events.tsv" ||
   fail "no course_started note"
 [ "$(grep -c "member_checked_in" "$W/export/events.tsv")" = 3 ] ||
   fail "a member was checked in twice in the record"
+# proof of viewing: the session's snapshots, in order, each file exported
+kinds=$(grep "	snapshot_taken	.*$session" "$W/export/events.tsv" |
+  sed 's/.*"kind":"\([a-z]*\)".*/\1/' | tr '\n' ' ')
+case "$kinds" in
+  "first periodic "*"last ") ;;
+  *) fail "the session's snapshots are '$kinds', not first, periodic ..., last" ;;
+esac
+[ "$(ls "$W/export" | grep -c "^snapshot-$session-")" = "$(echo $kinds | wc -w)" ] ||
+  fail "the export does not carry every snapshot"
 echo "ok: session $session"

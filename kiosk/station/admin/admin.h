@@ -156,5 +156,7 @@ int st_page_members_open(struct st_station *st);
 int st_page_records_open(struct st_station *st);
 /* Exporting that month to a USB stick (from the records page). */
 int st_page_records_export_open(struct st_station *st, int year, int month);
+/* That month's viewing snapshots, one at a time (from the records page). */
+int st_page_records_snapshots_open(struct st_station *st, int year, int month);
 
 #endif

@@ -1,6 +1,8 @@
 /* Records: a month's report on screen (sessions, minutes played, attendance,
  * the requirement met or not) with the month's chart as on HOME; left/right
- * change the month; OK exports it to a USB stick (admin_records_export.c).
+ * change the month; OK exports it to a USB stick (admin_records_export.c);
+ * up to the snapshots row and OK shows the month's viewing snapshots
+ * (admin_records_snapshots.c).
  * The whole chain is checked when the page opens or comes back (not on each
  * month: it is ~0.1 s of the loop for a busy year); an altered record is
  * shown under a warning and not exported. */
@@ -22,7 +24,9 @@ struct records_page {
     struct rec_requirement req;
     size_t n_sessions;
     int64_t played_seconds;
-    int attendances; /* members credited with time, summed over the sessions */
+    int attendances;    /* members credited with time, summed over the sessions */
+    size_t n_snapshots; /* viewing snapshots of the month's sessions */
+    bool on_snapshots;  /* the focus is on the snapshots row (else on export) */
 };
 
 static void local_month(const struct st_station *st, int *year, int *month)
@@ -42,6 +46,7 @@ static void load(struct st_station *st, struct records_page *p)
     p->n_sessions = 0;
     p->played_seconds = 0;
     p->attendances = 0;
+    p->n_snapshots = 0;
     struct rec_period period;
     struct rec_session_summary *s = NULL;
     size_t n = 0;
@@ -60,6 +65,11 @@ static void load(struct st_station *st, struct records_page *p)
             p->played_seconds += s[i].played_seconds;
             for (size_t a = 0; a < s[i].n_attendance; a++)
                 p->attendances += s[i].attendance[a].seconds > 0;
+            struct rec_snapshot *snaps = NULL;
+            size_t n_snaps = 0;
+            if (rec_snapshots_list(st->rec, s[i].id, &snaps, &n_snaps) == 0)
+                p->n_snapshots += n_snaps;
+            free(snaps);
             /* the bars as on HOME: closed sessions */
             if (!s[i].open && p->chart.n_sessions < UI_MONTH_MAX_SESSIONS)
                 p->chart.session_minutes[p->chart.n_sessions++] = (int)(s[i].played_seconds / 60);
@@ -96,8 +106,12 @@ static int records_action(struct st_station *st, struct st_page *page, enum rc_a
         load(st, p);
         return 0;
     }
-    if (action == RC_ACTION_UP || action == RC_ACTION_DOWN) return 0; /* one row to choose */
+    if (action == RC_ACTION_UP || action == RC_ACTION_DOWN) { /* snapshots or export */
+        p->on_snapshots = action == RC_ACTION_UP;
+        return 0;
+    }
     if (action != RC_ACTION_OK) return -ENOTSUP;
+    if (p->on_snapshots) return st_page_records_snapshots_open(st, p->year, p->month);
     if (p->error < 0) {
         st_admin_message(st, true, "The record cannot be read: %s", rec_strerror(p->error));
         return 0;
@@ -120,7 +134,7 @@ static void records_view(struct st_station *st, struct st_page *page, struct st_
     struct records_page *p = page->state;
     m->view.kind = UI_MENU_REPORT;
     m->view.title = st_menu_str(m, st_tr(st, "Study record %s"), p->label);
-    m->view.hint = st_tr(st, "Left/right: month · OK: export to a USB stick · BACK: return");
+    m->view.hint = st_tr(st, "Left/right: month · up/down: choose · OK: open · BACK: return");
     m->view.u.report.month = p->chart;
     m->view.u.report.requirement_met = p->req.met;
     m->view.u.report.period = p->label;
@@ -142,8 +156,10 @@ static void records_view(struct st_station *st, struct st_page *page, struct st_
             st_menu_str(m, st_tr(st, "altered at event %lld"), (long long)p->fault.seq));
         altered->warning = true;
     }
+    st_menu_item(m, st_tr(st, "Viewing snapshots"),
+                 st_menu_str(m, st_tr(st, "%zu pictures"), p->n_snapshots));
     st_menu_item(m, st_tr(st, "Export this month to a USB stick"), NULL);
-    m->view.focus = (int)m->n_items - 1;
+    m->view.focus = (int)m->n_items - (p->on_snapshots ? 2 : 1);
     if (!m->view.message && p->fault.seq != 0) {
         m->view.message = st_menu_str(m,
                                       st_tr(st, "The study record has been altered: event %lld "
@@ -175,6 +191,7 @@ static void records_status(struct st_station *st, struct st_page *page, struct s
     sc_json_kv_int(j, "sessions_held", p->req.sessions_held);
     sc_json_kv_int(j, "minutes_required_each", p->req.minutes_required_each);
     sc_json_kv_bool(j, "met", p->req.met);
+    sc_json_kv_int(j, "snapshots", (int64_t)p->n_snapshots);
     sc_json_key(j, "record_check");
     sc_json_object_begin(j);
     sc_json_kv_bool(j, "ok", p->fault.seq == 0);

@@ -55,6 +55,7 @@ struct export_job {
     int n_problems;    /* verification problems */
     char problem[200]; /* the first of them */
     int n_files;       /* in the verified folder */
+    int64_t upto_seq;  /* the last event when the export began (pruning) */
     bool partial_left; /* the .incomplete folder could not be removed */
     /* REC_ECHAIN: the altered event (the record's fault, not the stick's) */
     struct rec_chain_fault fault;
@@ -111,6 +112,14 @@ static bool stick_still_there(void *opaque)
            now.st_dev == opened.st_dev && now.st_ino == opened.st_ino;
 }
 
+/* The record book's snapshots: the record does not decode pictures. */
+static int decode_snapshot(void *ctx, const void *data, size_t size, int max_width, uint8_t **argb,
+                           int *width, int *height, int *stride)
+{
+    (void)ctx;
+    return snap_decode_argb(data, size, max_width, argb, width, height, stride);
+}
+
 static int run_export(struct export_job *job)
 {
     struct rec *rec = NULL;
@@ -118,6 +127,8 @@ static int run_export(struct export_job *job)
     struct rec_options options = {.data_dir = job->data_dir, .read_only = true};
     int rc = rec_open(&options, job->log, &rec); /* a handle of this thread's own */
     if (rc < 0) return rc;
+    job->upto_seq = rec_last_seq(rec); /* what the export can hold at most */
+    rec_set_picture_decoder(rec, decode_snapshot, NULL);
     struct rec_export_request req = {
         .parent_fd = job->stick_fd,
         .name = job->name,
@@ -208,6 +219,11 @@ static void finish(struct st_station *st, struct export_page *p)
     st_drive_list_scan(st, &p->drives);
     if (job->rc == 0) {
         p->state = EXPORT_DONE;
+        /* the worker's handle only read: the finished month's snapshots,
+         * now on a verified export, are pruned through the loop's own */
+        int pruned = rec_snapshots_prune(st->rec, job->from_utc, job->to_utc, job->upto_seq);
+        if (pruned < 0)
+            SC_WARN(st->log, "the exported month's snapshots were kept: %s", rec_strerror(pruned));
         st_admin_message(st, false, "Verified: %d files, signature good", job->n_files);
         return;
     }
