@@ -53,6 +53,7 @@ static void first_line(const char *text, char *out, size_t size)
     if (!text) text = "";
     if (strncmp(text, "ERROR:  ", 8) == 0) text += 8;
     if (strncmp(text, "FATAL:  ", 8) == 0) text += 8;
+    if (strncmp(text, "WARNING:  ", 10) == 0) text += 10;
     snprintf(out, size, "%.*s", (int)strcspn(text, "\n"), text);
 }
 
@@ -162,6 +163,15 @@ static int connect_failure(PGconn *conn, char *line, size_t size)
     return code;
 }
 
+/* The server's notices and warnings ("terminating connection due to ...")
+ * go to the log, not to stderr: the caller says what went wrong in one line. */
+static void on_notice(void *ctx, const char *message)
+{
+    char line[200];
+    first_line(message, line, sizeof(line));
+    SC_DEBUG((struct sc_log *)ctx, "county: the server says: %s", line);
+}
+
 int cty_db_connect(const char *conninfo, int connect_timeout_s, struct sc_log *log,
                    struct cty_db **out, char *message, size_t size)
 {
@@ -198,6 +208,7 @@ int cty_db_connect(const char *conninfo, int connect_timeout_s, struct sc_log *l
     }
     db->conn = conn;
     db->log = log;
+    PQsetNoticeProcessor(conn, on_notice, log);
     /* the server's notices (e.g. "schema already exists, skipping") are not for people */
     PQclear(PQexec(conn, "SET client_min_messages = warning"));
     *out = db;
