@@ -179,18 +179,22 @@ int cty_db_connect(const char *conninfo, int connect_timeout_s, struct sc_log *l
     char timeout[16];
     snprintf(timeout, sizeof(timeout), "%d",
              connect_timeout_s > 0 ? connect_timeout_s : CTY_DEFAULT_TIMEOUT_S);
-    /* dbname is expanded as a conninfo or URI; what follows fills only what it
-     * leaves unset. Keepalives and tcp_user_timeout notice a link gone quiet
-     * (a village's radio link) instead of waiting for ever. */
-    const char *keys[] = {"dbname",
-                          "connect_timeout",
+    /* dbname is expanded as a conninfo or URI: what it sets overrides the
+     * defaults before it, and a timeout the caller chose overrides it. The
+     * keepalives and tcp_user_timeout notice a link gone quiet (a village's
+     * radio link) instead of waiting for ever. */
+    const char *keys[] = {"connect_timeout",
                           "application_name",
                           "keepalives_idle",
                           "keepalives_interval",
                           "keepalives_count",
                           "tcp_user_timeout",
+                          "dbname",
+                          "connect_timeout",
                           NULL};
-    const char *values[] = {conninfo, timeout, "studycast", "15", "5", "3", "30000", NULL};
+    const char *values[] = {timeout, "studycast", "15",     "5",
+                            "3",     "30000",     conninfo, connect_timeout_s > 0 ? timeout : NULL,
+                            NULL};
     PGconn *conn = PQconnectdbParams(keys, values, 1);
     char line[256];
     if (!conn || PQstatus(conn) != CONNECTION_OK) {
