@@ -28,13 +28,13 @@
 #include <string.h>
 #include <time.h>
 
-#define NS_PER_S              1000000000LL
-#define ST_SYNC_EVERY_S       300
-#define ST_SYNC_RETRY_S       30
-#define ST_SYNC_RETRY_MAX_NS  (30 * 60 * NS_PER_S)
-#define ST_SYNC_CONNECT_S     5
-#define ST_SYNC_STOP_WAIT_MS  3000
-#define ST_SYNC_STATE_FILE    "county-sync.json"
+#define NS_PER_S             1000000000LL
+#define ST_SYNC_EVERY_S      300
+#define ST_SYNC_RETRY_S      30
+#define ST_SYNC_RETRY_MAX_NS (30 * 60 * NS_PER_S)
+#define ST_SYNC_CONNECT_S    5
+#define ST_SYNC_STOP_WAIT_MS 3000
+#define ST_SYNC_STATE_FILE   "county-sync.json"
 
 /* Shared by the loop and the worker, under lock. */
 struct sync_job {
@@ -58,7 +58,7 @@ struct sync_job {
 };
 
 struct st_sync {
-    struct sync_job *job; /* NULL: no worker (it could not start) */
+    struct sync_job *job;                      /* NULL: no worker (it could not start) */
     char conninfo[ST_COUNTY_CONNINFO_MAX + 1]; /* "" off */
     struct st_sync_view view;
     bool running;     /* a request is with the worker */

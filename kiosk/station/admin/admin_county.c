@@ -12,15 +12,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum row { ROW_HOST, ROW_PORT, ROW_DBNAME, ROW_USER, ROW_PASSWORD, ROW_SAVE, ROW_CLEAR,
-           ROW_STATUS, N_ROWS };
+enum row {
+    ROW_HOST,
+    ROW_PORT,
+    ROW_DBNAME,
+    ROW_USER,
+    ROW_PASSWORD,
+    ROW_SAVE,
+    ROW_CLEAR,
+    ROW_STATUS,
+    N_ROWS
+};
 #define N_FIELDS (ROW_PASSWORD + 1)
 
 static const char *const labels[N_ROWS] = {
     [ROW_HOST] = N_("Server address"), [ROW_PORT] = N_("Port"),
-    [ROW_DBNAME] = N_("Database"),      [ROW_USER] = N_("User"),
-    [ROW_PASSWORD] = N_("Password"),    [ROW_SAVE] = N_("Save and connect"),
-    [ROW_CLEAR] = N_("Stop syncing"),   [ROW_STATUS] = N_("Status"),
+    [ROW_DBNAME] = N_("Database"),     [ROW_USER] = N_("User"),
+    [ROW_PASSWORD] = N_("Password"),   [ROW_SAVE] = N_("Save and connect"),
+    [ROW_CLEAR] = N_("Stop syncing"),  [ROW_STATUS] = N_("Status"),
 };
 /* the conninfo's key of each field */
 static const char *const keys[N_FIELDS] = {"host", "port", "dbname", "user", "password"};
@@ -39,14 +48,15 @@ static void load_fields(struct st_station *st, struct county_page *p)
     const char *cursor = conninfo;
     while (st_conninfo_pair(&cursor, key, sizeof(key), value, sizeof(value)) > 0)
         for (int i = 0; i < N_FIELDS; i++)
-            if (strcmp(key, keys[i]) == 0) snprintf(p->fields[i], sizeof(p->fields[i]), "%s", value);
+            if (strcmp(key, keys[i]) == 0 && strlen(value) < sizeof(p->fields[i]))
+                memcpy(p->fields[i], value, strlen(value) + 1);
 }
 
 static int field_done(struct st_station *st, void *opaque, const char *text)
 {
     struct county_page *p = opaque;
-    if (p->editing == ROW_PORT && text[0] && (strspn(text, "0123456789") != strlen(text) ||
-                                              atol(text) < 1 || atol(text) > 65535)) {
+    if (p->editing == ROW_PORT && text[0] &&
+        (strspn(text, "0123456789") != strlen(text) || atol(text) < 1 || atol(text) > 65535)) {
         st_admin_message(st, true, "The port is a number from 1 to 65535");
         return -EINVAL;
     }
@@ -108,8 +118,9 @@ static void save(struct st_station *st, struct county_page *p)
         append_pair(conninfo, sizeof(conninfo), keys[i],
                     i == ROW_PORT && !p->fields[i][0] ? "5432" : p->fields[i]);
     if (store(st, conninfo) == 0)
-        st_admin_message(st, false, "Saved: the station syncs with the county now and then by "
-                                    "itself");
+        st_admin_message(st, false,
+                         "Saved: the station syncs with the county now and then by "
+                         "itself");
 }
 
 static int county_action(struct st_station *st, struct st_page *page, enum rc_action action,
@@ -141,8 +152,8 @@ const char *st_page_county_sync_text(struct st_station *st, struct st_menu *m, b
     *warning = v.state == ST_SYNC_RETRYING || v.state == ST_SYNC_ERROR;
     char when[40] = "";
     if (v.last_ok_utc) sch_format_local(v.last_ok_utc, st->utc_offset_s, when, sizeof(when));
-    const char *last = when[0] ? st_menu_str(m, st_tr(st, "last synced %s"), when)
-                               : st_tr(st, "never synced");
+    const char *last =
+        when[0] ? st_menu_str(m, st_tr(st, "last synced %s"), when) : st_tr(st, "never synced");
     switch (v.state) {
     case ST_SYNC_OFF:
         return st_tr(st, "not set");
@@ -151,8 +162,8 @@ const char *st_page_county_sync_text(struct st_station *st, struct st_menu *m, b
     case ST_SYNC_IDLE:
         return st_menu_str(m, st_tr(st, "%s, %lld events waiting"), last, (long long)v.pending);
     default:
-        return st_menu_str(m, st_tr(st, "%s; %lld events waiting; %s"), last,
-                           (long long)v.pending, v.message);
+        return st_menu_str(m, st_tr(st, "%s; %lld events waiting; %s"), last, (long long)v.pending,
+                           v.message);
     }
 }
 
