@@ -378,6 +378,7 @@ struct st_sync_view {
     int64_t last_ok_utc;  /* 0: never */
     int64_t pending;      /* events the county has not acknowledged (as far as known) */
     char message[256];    /* the last failure, "" none */
+    int error;            /* its code (kiosk/county's CTY_E* or -errno), 0 none */
 };
 int st_sync_create(struct st_station *st); /* reads county.conninfo; starts the worker */
 /* Stops the worker: a sync in progress gets ST_SYNC_STOP_WAIT_MS to end,

@@ -212,6 +212,7 @@ void st_sync_reload(struct st_station *st)
     s->stale = s->running;
     s->view.state = conninfo[0] ? ST_SYNC_IDLE : ST_SYNC_OFF;
     s->view.message[0] = '\0';
+    s->view.error = 0;
     s->next_ns = sc_mono_ns();
     s->retry_ns = 0;
     SC_INFO(st->log, "county server: %s", conninfo[0] ? s->view.server : "none (not syncing)");
@@ -294,6 +295,7 @@ static void take_result(struct st_station *st, struct st_sync *s, int64_t now_ns
         s->view.state = ST_SYNC_IDLE;
         s->view.last_ok_utc = ok_utc;
         s->view.message[0] = '\0';
+        s->view.error = 0;
         s->retry_ns = 0;
         s->next_ns = now_ns + (int64_t)st->opts.sync_every_s * NS_PER_S;
         return;
@@ -303,6 +305,7 @@ static void take_result(struct st_station *st, struct st_sync *s, int64_t now_ns
     bool refused = rc == CTY_EAUTH || rc == CTY_ENOTREG || rc == CTY_EMISMATCH ||
                    rc == CTY_ESCHEMA || rc == CTY_ERECORD;
     s->view.state = refused ? ST_SYNC_ERROR : ST_SYNC_RETRYING;
+    s->view.error = rc;
     snprintf(s->view.message, sizeof(s->view.message), "%s",
              result.message[0] ? result.message : cty_strerror(rc));
     int64_t first = (int64_t)(st->opts.sync_every_s < ST_SYNC_RETRY_S ? st->opts.sync_every_s

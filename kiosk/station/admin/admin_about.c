@@ -29,7 +29,8 @@ enum row {
     ROW_SPACE,
     ROW_EVENTS,
     ROW_COUNTY,
-    ROW_SYNC,
+    ROW_SYNC_LAST,
+    ROW_SYNC_STATUS,
     ROW_CHECK,
     N_ROWS
 };
@@ -115,9 +116,7 @@ static void about_view(struct st_station *st, struct st_page *page, struct st_me
     st_sync_view(st, &sync);
     st_menu_item(m, st_tr(st, "County server"),
                  sync.server[0] ? st_menu_str(m, "%s", sync.server) : st_tr(st, "not set"));
-    bool sync_warning;
-    const char *sync_text = st_page_county_sync_text(st, m, &sync_warning);
-    st_menu_item(m, st_tr(st, "County sync"), sync_text)->warning = sync_warning;
+    st_page_county_sync_rows(st, m);
     struct ui_menu_item *check =
         st_menu_item(m, st_tr(st, "Check the record now"),
                      p->check[0] ? p->check : st_tr(st, "not checked yet"));

@@ -4,8 +4,9 @@
  * credentials into DATA_DIR/county.conninfo (0600), the server without the
  * password into the record (setting county_server), and the station syncs at
  * once and from then on by itself (sync.c). "Stop syncing" clears both. The
- * Status row tells how the last sync went; it never blocks the menu. */
+ * last two rows tell how the sync goes; it never blocks the menu. */
 #include "kiosk/station/admin/admin.h"
+#include "kiosk/county/county.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -20,7 +21,8 @@ enum row {
     ROW_PASSWORD,
     ROW_SAVE,
     ROW_CLEAR,
-    ROW_STATUS,
+    ROW_SYNC_LAST,
+    ROW_SYNC_STATUS,
     N_ROWS
 };
 #define N_FIELDS (ROW_PASSWORD + 1)
@@ -29,7 +31,7 @@ static const char *const labels[N_ROWS] = {
     [ROW_HOST] = N_("Server address"), [ROW_PORT] = N_("Port"),
     [ROW_DBNAME] = N_("Database"),     [ROW_USER] = N_("User"),
     [ROW_PASSWORD] = N_("Password"),   [ROW_SAVE] = N_("Save and connect"),
-    [ROW_CLEAR] = N_("Stop syncing"),  [ROW_STATUS] = N_("Status"),
+    [ROW_CLEAR] = N_("Stop syncing"),
 };
 /* the conninfo's key of each field */
 static const char *const keys[N_FIELDS] = {"host", "port", "dbname", "user", "password"};
@@ -144,27 +146,57 @@ static int county_action(struct st_station *st, struct st_page *page, enum rc_ac
     return 0;
 }
 
-/* One line for the Status row (About shows the same). */
-const char *st_page_county_sync_text(struct st_station *st, struct st_menu *m, bool *warning)
+/* What the administrator can do about a failure, in a few words. */
+static const char *failure_text(int error)
+{
+    switch (error) {
+    case CTY_ECONNECT:
+        return N_("no connection to the county server, retrying by itself");
+    case CTY_EAUTH:
+        return N_("the county server refused the user or password");
+    case CTY_ENOTREG:
+    case CTY_EMISMATCH:
+        return N_("the county server does not know this station: ask the county");
+    case CTY_ESCHEMA:
+        return N_("the county database is not set up: ask the county");
+    default:
+        return N_("the sync failed, retrying by itself");
+    }
+}
+
+void st_page_county_sync_rows(struct st_station *st, struct st_menu *m)
 {
     struct st_sync_view v;
     st_sync_view(st, &v);
-    *warning = v.state == ST_SYNC_RETRYING || v.state == ST_SYNC_ERROR;
     char when[40] = "";
-    if (v.last_ok_utc) sch_format_local(v.last_ok_utc, st->utc_offset_s, when, sizeof(when));
-    const char *last =
-        when[0] ? st_menu_str(m, st_tr(st, "last synced %s"), when) : st_tr(st, "never synced");
+    if (v.last_ok_utc) { /* "YYYY-MM-DD HH:MM" of the ISO 8601 local time */
+        sch_format_local(v.last_ok_utc, st->utc_offset_s, when, sizeof(when));
+        when[10] = ' ';
+        when[16] = '\0';
+    }
+    const char *last = v.state == ST_SYNC_OFF ? st_tr(st, "not set")
+                       : when[0]              ? st_menu_str(m, "%s", when)
+                                              : st_tr(st, "never");
+    st_menu_item(m, st_tr(st, "Last sync"), last);
+    const char *status = "";
+    const char *waiting = st_menu_str(m, st_tr(st, "%lld events waiting"), (long long)v.pending);
     switch (v.state) {
     case ST_SYNC_OFF:
-        return st_tr(st, "not set");
+        status = st_tr(st, "not set");
+        break;
     case ST_SYNC_SYNCING:
-        return st_menu_str(m, st_tr(st, "syncing… (%s)"), last);
+        status = st_tr(st, "syncing…");
+        break;
     case ST_SYNC_IDLE:
-        return st_menu_str(m, st_tr(st, "%s, %lld events waiting"), last, (long long)v.pending);
+        status = v.pending ? waiting : st_tr(st, "everything sent");
+        break;
     default:
-        return st_menu_str(m, st_tr(st, "%s; %lld events waiting; %s"), last, (long long)v.pending,
-                           v.message);
+        /* TRANSLATORS: events waiting; what went wrong */
+        status = st_menu_str(m, st_tr(st, "%s; %s"), waiting, st_tr(st, failure_text(v.error)));
+        break;
     }
+    struct ui_menu_item *row = st_menu_item(m, st_tr(st, "Sync status"), status);
+    row->warning = v.state == ST_SYNC_RETRYING || v.state == ST_SYNC_ERROR;
 }
 
 static void county_view(struct st_station *st, struct st_page *page, struct st_menu *m)
@@ -181,9 +213,7 @@ static void county_view(struct st_station *st, struct st_page *page, struct st_m
     }
     st_menu_item(m, st_tr(st, labels[ROW_SAVE]), NULL);
     st_menu_item(m, st_tr(st, labels[ROW_CLEAR]), NULL);
-    bool warning;
-    const char *status = st_page_county_sync_text(st, m, &warning);
-    st_menu_item(m, st_tr(st, labels[ROW_STATUS]), status)->warning = warning;
+    st_page_county_sync_rows(st, m);
     m->view.focus = page->focus;
 }
 
