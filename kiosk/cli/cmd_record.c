@@ -372,9 +372,10 @@ static int set_county_server(const struct args *a, struct rec *rec)
     st_station_county_get(a->data_dir, old, sizeof(old));
     int rc = st_station_county_set(a->data_dir, a->county_server, shown, sizeof(shown));
     if (rc == -EINVAL) {
-        fprintf(stderr, "studycast record settings: --county-server: not a conninfo (key=value "
-                        "pairs such as host=... port=... dbname=... user=... password=..., or a "
-                        "postgresql:// URI, on one line, at most %d bytes)\n",
+        fprintf(stderr,
+                "studycast record settings: --county-server: not a conninfo (key=value "
+                "pairs such as host=... port=... dbname=... user=... password=..., or a "
+                "postgresql:// URI, on one line, at most %d bytes)\n",
                 ST_COUNTY_CONNINFO_MAX);
         return rc;
     }
@@ -415,9 +416,9 @@ static int cmd_settings(const struct args *a, struct sc_log *log)
     }
     if (rc == 0 && a->county_server) rc = set_county_server(a, rec);
     if (rc == 0) {
-        const char *all[] = {"station_id", "station_name", "station_type", "utc_offset", "volume",
-                             "language",   "clock_source", "source",       "service",
-                             "county_server"};
+        const char *all[] = {"station_id", "station_name", "station_type", "utc_offset",
+                             "volume",     "language",     "clock_source", "source",
+                             "service",    "county_server"};
         for (int i = 0; i < (int)(sizeof(all) / sizeof(all[0])); i++) {
             char value[256] = "", shown[1024];
             rec_setting_get(rec, all[i], value, sizeof(value));

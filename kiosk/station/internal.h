@@ -374,11 +374,11 @@ int st_clock_broadcast(struct st_station *st, int64_t *utc_minus_mono_ns);
 enum st_sync_state { ST_SYNC_OFF, ST_SYNC_IDLE, ST_SYNC_SYNCING, ST_SYNC_RETRYING, ST_SYNC_ERROR };
 struct st_sync_view {
     enum st_sync_state state;
-    char server[256];     /* the conninfo without its password, "" off */
-    int64_t last_ok_utc;  /* 0: never */
-    int64_t pending;      /* events the county has not acknowledged (as far as known) */
-    char message[256];    /* the last failure, "" none */
-    int error;            /* its code (kiosk/county's CTY_E* or -errno), 0 none */
+    char server[256];    /* the conninfo without its password, "" off */
+    int64_t last_ok_utc; /* 0: never */
+    int64_t pending;     /* events the county has not acknowledged (as far as known) */
+    char message[256];   /* the last failure, "" none */
+    int error;           /* its code (kiosk/county's CTY_E* or -errno), 0 none */
 };
 int st_sync_create(struct st_station *st); /* reads county.conninfo; starts the worker */
 /* Stops the worker: a sync in progress gets ST_SYNC_STOP_WAIT_MS to end,

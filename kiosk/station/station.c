@@ -150,8 +150,7 @@ static void watch_start(struct st_station *st)
     st->watcher.stop_fd = eventfd(0, EFD_CLOEXEC);
     if (st->watcher.fd < 0 || st->watcher.stop_fd < 0 ||
         inotify_add_watch(st->watcher.fd, st->data_dir,
-                          IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE) <
-            0 ||
+                          IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE) < 0 ||
         pthread_create(&st->watcher.thread, NULL, watch_main, st) != 0) {
         SC_WARN(st->log,
                 "cannot watch %s for schedule changes (%s): they are noticed at the "
