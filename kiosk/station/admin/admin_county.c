@@ -155,8 +155,10 @@ static const char *failure_text(int error)
     case CTY_EAUTH:
         return N_("the county server refused the user or password");
     case CTY_ENOTREG:
-    case CTY_EMISMATCH:
         return N_("the county server does not know this station: ask the county");
+    case CTY_EMISMATCH: /* another station's login, another key, or a record older than the county's
+                         */
+        return N_("the county holds another key or record for this station: ask the county");
     case CTY_ESCHEMA:
         return N_("the county database is not set up: ask the county");
     default:
