@@ -169,6 +169,12 @@ wait_for sync.state idle 20
 
 n=$(county_events)
 
+# a wrong password: "error" (waiting will not cure it), said in the log
+"$S" record settings --county-server "host=127.0.0.1 port=$(pg_port c) dbname=county \
+user=$ROLE password=wrong$PASS" --data-dir "$D" > /dev/null || fail "set a wrong password"
+wait_for sync.state error 20
+case "$(field sync.message)" in *"refused the login"*) ;; *) fail "message: $(field sync.message)" ;; esac
+
 # a server that takes the connection and never answers (a link gone quiet):
 # the kiosk still stops within seconds, the sync left to time out on its own
 python3 -c 'import socket, sys, time
