@@ -359,8 +359,7 @@ void st_sync_view(const struct st_station *st, struct st_sync_view *out)
         return;
     }
     *out = s->view;
-    if (out->state != ST_SYNC_OFF && s->running && out->state == ST_SYNC_IDLE)
-        out->state = ST_SYNC_SYNCING;
+    if (s->running && out->state == ST_SYNC_IDLE) out->state = ST_SYNC_SYNCING;
     out->pending = pending(st->rec, s);
 }
 
