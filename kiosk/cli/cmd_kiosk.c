@@ -47,6 +47,10 @@ static const struct cli_option options[] = {
     {"demo", 0, CLI_FLAG, O(demo), .help = "run the demo even if the station has a schedule"},
     {"language", 0, CLI_CHOICE, offsetof(struct kiosk_args, language), .choices = languages,
      .def = -1, .def_str = "zh_CN", .metavar = "L", .help = "the screens' language"},
+    {"sync-every", 0, CLI_INT, O(sync_every_s), 1, 86400, .def = 300, .def_str = "300",
+     .metavar = "S",
+     .help = "with a county server set, sync the record every S seconds (and after\n"
+             "each session)"},
     {"media-dir", 0, CLI_STRING, O(media_dir), .metavar = "DIR",
      .help = "each subdirectory of DIR counts as a mounted USB stick (tests,\n"
              "receivers that mount sticks elsewhere than /media, /run/media, /mnt)"},

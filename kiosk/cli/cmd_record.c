@@ -3,6 +3,7 @@
 #include "kiosk/cli/cli.h"
 #include "kiosk/record/record.h"
 #include "kiosk/snapshot/snapshot.h"
+#include "kiosk/station/station.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -13,7 +14,7 @@
 
 struct args {
     const char *data_dir, *month, *quarter, *half, *out, *from, *to, *format;
-    const char *station_name, *station_type, *utc_offset;
+    const char *station_name, *station_type, *utc_offset, *county_server;
     bool json;
 };
 
@@ -47,6 +48,10 @@ static const struct cli_option settings_options[] = {
      .help = "what the study requirement counts"},
     {"utc-offset", 0, CLI_STRING, O(utc_offset), .metavar = "+08:00",
      .help = "the station's local time"},
+    {"county-server", 0, CLI_STRING, O(county_server), .metavar = "CONNINFO",
+     .help = "the county's database, as `studycast county add-station --json`\n"
+             "gave it (password included; kept 0600 in DATA_DIR/county.conninfo,\n"
+             "the record keeps it without the password); \"\" stops syncing"},
     DATA_DIR,
     {NULL},
 };
@@ -64,7 +69,8 @@ static const struct cli_spec subs[] = {
      .options = export_options},
     {"studycast record", "settings",
      "record settings [--station-name NAME] [--station-type village|township]\n"
-     "                               [--utc-offset +08:00] [--data-dir DIR]",
+     "                               [--utc-offset +08:00] [--county-server CONNINFO]\n"
+     "                               [--data-dir DIR]",
      .options = settings_options},
     {"studycast record", "check", "record check [--data-dir DIR]", .options = check_options},
     {NULL},
@@ -368,11 +374,42 @@ static int cmd_export(const struct args *a, struct sc_log *log)
     return rc == 0 ? 0 : 1;
 }
 
+/* The credentials into DATA_DIR/county.conninfo, the server without the
+ * password into the record; the old file comes back if the record refuses. */
+static int set_county_server(const struct args *a, struct rec *rec)
+{
+    char old[ST_COUNTY_CONNINFO_MAX + 1] = "", shown[ST_COUNTY_CONNINFO_MAX + 1];
+    st_station_county_get(a->data_dir, old, sizeof(old));
+    int rc = st_station_county_set(a->data_dir, a->county_server, shown, sizeof(shown));
+    if (rc == -EINVAL) {
+        fprintf(stderr,
+                "studycast record settings: --county-server: not a conninfo (key=value "
+                "pairs such as host=... port=... dbname=... user=... password=..., or a "
+                "postgresql:// URI, on one line, at most %d bytes)\n",
+                ST_COUNTY_CONNINFO_MAX);
+        return rc;
+    }
+    if (rc < 0) {
+        fprintf(stderr, "studycast record settings: cannot write %s/county.conninfo: %s\n",
+                a->data_dir ? a->data_dir : REC_DEFAULT_DATA_DIR, strerror(-rc));
+        return rc;
+    }
+    rc = rec_setting_set(rec, "county_server", shown);
+    if (rc < 0) {
+        char ignored[ST_COUNTY_CONNINFO_MAX + 1];
+        st_station_county_set(a->data_dir, old, ignored, sizeof(ignored));
+        fprintf(stderr, "studycast record settings: cannot set county_server: %s\n",
+                rc == -EINVAL ? "the server's part is too long" : rec_strerror(rc));
+        if (rc == -EROFS || rc == -ENOSPC) fprintf(stderr, "%s", cli_record_unwritable(rc));
+    }
+    return rc;
+}
+
 static int cmd_settings(const struct args *a, struct sc_log *log)
 {
     const char *keys[] = {"station_name", "station_type", "utc_offset"};
     const char *values[] = {a->station_name, a->station_type, a->utc_offset};
-    bool changes = values[0] || values[1] || values[2];
+    bool changes = values[0] || values[1] || values[2] || a->county_server;
     struct rec *rec = NULL;
     if (open_record(a, log, !changes, &rec) != 0) return 1;
     int rc = 0;
@@ -387,9 +424,11 @@ static int cmd_settings(const struct args *a, struct sc_log *log)
                         : "invalid value");
         if (rc == -EROFS || rc == -ENOSPC) fprintf(stderr, "%s", cli_record_unwritable(rc));
     }
+    if (rc == 0 && a->county_server) rc = set_county_server(a, rec);
     if (rc == 0) {
-        const char *all[] = {"station_id", "station_name", "station_type", "utc_offset", "volume",
-                             "language",   "clock_source", "source",       "service"};
+        const char *all[] = {"station_id", "station_name", "station_type", "utc_offset",
+                             "volume",     "language",     "clock_source", "source",
+                             "service",    "county_server"};
         for (int i = 0; i < (int)(sizeof(all) / sizeof(all[0])); i++) {
             char value[256] = "", shown[1024];
             rec_setting_get(rec, all[i], value, sizeof(value));

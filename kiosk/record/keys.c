@@ -166,6 +166,10 @@ int rec_setting_set(struct rec *rec, const char *key, const char *value)
         if (strcmp(value, "auto") != 0 && strcmp(value, "system") != 0) return -EINVAL;
     } else if (strcmp(key, "source") == 0) {
         if (!valid_source(value)) return -EINVAL;
+    } else if (strcmp(key, "county_server") == 0) {
+        /* the server without its password: the record goes to inspectors */
+        if (strlen(value) > 255 || sc_text_has_control(value) || strstr(value, "password"))
+            return -EINVAL;
     } else {
         return -EINVAL; /* station_id is made once; unknown keys are typos */
     }

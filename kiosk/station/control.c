@@ -118,6 +118,7 @@ void st_control_status(void *opaque, struct sc_json *j)
     sc_json_kv_bool(j, "demo", st->demo);
     sc_json_kv_string(j, "data_dir", st->data_dir);
     sc_json_kv_int(j, "sessions_this_month", st->plan.month.n_sessions);
+    st_sync_status(st, j);
     latency(j, st);
     st_admin_status(st, j);
 }

@@ -556,6 +556,7 @@ void st_course_finish(struct st_station *st)
         c->session = NULL;
         report_record_error(st, rc, "closing the session");
         if (rc == 0) SC_INFO(st->log, "session %s closed", c->session_id);
+        st_sync_kick(st); /* the county hears of it now */
     }
     reset(st);
     /* a course held since: HOME's note of courses missed while off has had its day */

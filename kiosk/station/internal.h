@@ -9,6 +9,8 @@
  *   capture.c   "capture" entries: the service's TS into the course library
  *   demo.c      the demo: roster, schedule, course stream
  *   watchdog.c  systemd: READY, the loop's watchdog keep-alive, STATUS, STOPPING
+ *   sync.c      the county sync: its worker thread, retries, its state
+ *   county_conninfo.c  DATA_DIR/county.conninfo and the conninfo's parts
  *   admin*.c    the administrator's menu (admin.h): pages behind the PIN
  * Everything runs on the loop's thread unless a comment says otherwise. */
 #ifndef STUDYCAST_KIOSK_STATION_INTERNAL_H
@@ -134,6 +136,7 @@ struct st_watchdog {
 
 struct st_capture;
 struct st_clock_scan;
+struct st_sync;
 
 /* ---- the station, in parts ---- */
 
@@ -146,7 +149,7 @@ struct st_options {
     int n_inputs;
     char *input_dir, *card_readers;
     bool windowed, no_audio;
-    int width, height, lead_s, summary_timeout_s, snapshot_interval_s;
+    int width, height, lead_s, summary_timeout_s, snapshot_interval_s, sync_every_s;
 };
 
 /* Input devices read directly (keys_input.c). A key pressed on a keyboard
@@ -192,6 +195,7 @@ struct st_watcher {
     bool started;
     int stop_fd; /* eventfd ending the watcher */
     int lock_fd; /* the data dir's kiosk.lock, flocked while this kiosk runs (station.c) */
+    atomic_bool county_changed; /* county.conninfo was written (by `studycast record settings`) */
 };
 
 /* The station clock: utc = mono + utc_minus_mono (station.c, clock_scan.c). */
@@ -265,6 +269,7 @@ struct st_station {
     struct st_admin *admin; /* the administrator's menu (admin.h) */
     int service;            /* the station's service on its stream, 0: not chosen */
     struct st_latency latency;
+    struct st_sync *sync; /* the county sync (sync.c) */
 };
 
 /* keys_input.c */
@@ -367,6 +372,36 @@ int64_t st_clock_scan_deadline_ns(const struct st_station *st);
 void st_clock_scan_release(struct st_station *st);
 /* Broadcast time as utc - mono (ns) while fresh: 0, or -ENOENT. */
 int st_clock_broadcast(struct st_station *st, int64_t *utc_minus_mono_ns);
+
+/* sync.c: the record uploaded to the county server (DATA_DIR/county.conninfo)
+ * by a worker thread of its own (cty_sync blocks on the network); the loop
+ * hands it a request and takes its result after a wakeup (ui_wakeup). */
+enum st_sync_state { ST_SYNC_OFF, ST_SYNC_IDLE, ST_SYNC_SYNCING, ST_SYNC_RETRYING, ST_SYNC_ERROR };
+struct st_sync_view {
+    enum st_sync_state state;
+    char server[256];    /* the conninfo without its password, "" off */
+    int64_t last_ok_utc; /* 0: never */
+    int64_t pending;     /* events the county has not acknowledged (as far as known) */
+    char message[256];   /* the last failure, "" none */
+    int error;           /* its code (kiosk/county's CTY_E* or -errno), 0 none */
+};
+int st_sync_create(struct st_station *st); /* reads county.conninfo; starts the worker */
+/* Stops the worker: a sync in progress gets ST_SYNC_STOP_WAIT_MS to end,
+ * else it is left to finish on its own (it owns everything it touches). */
+void st_sync_destroy(struct st_station *st);
+/* county.conninfo changed (the menu, or `studycast record settings`): read
+ * again; a new server syncs at once, none stops syncing. */
+void st_sync_reload(struct st_station *st);
+void st_sync_kick(struct st_station *st); /* sync soon: a session closed */
+void st_sync_turn(struct st_station *st, int64_t now_ns);
+int64_t st_sync_deadline_ns(const struct st_station *st);
+void st_sync_view(const struct st_station *st, struct st_sync_view *out);
+const char *st_sync_state_name(enum st_sync_state state);
+void st_sync_status(struct st_station *st, struct sc_json *j); /* ctl status: "sync" */
+/* county_conninfo.c: one key=value pair of a conninfo at *cursor (advanced):
+ * 1 found, 0 the end, -EINVAL malformed or too long. */
+int st_conninfo_pair(const char **cursor, char *key, size_t key_size, char *value,
+                     size_t value_size);
 
 /* demo.c */
 /* True when the station has no configuration: no schedule entry and no tuner. */

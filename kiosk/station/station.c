@@ -129,13 +129,17 @@ static void *watch_main(void *opaque)
         if (fds[1].revents) break;
         ssize_t n = read(st->watcher.fd, buf, sizeof(buf));
         if (n <= 0) continue;
-        bool schedule = false;
+        bool wake = false;
         for (char *p = buf; p < buf + n;) {
             struct inotify_event *ev = (struct inotify_event *)p;
-            if (ev->len && strncmp(ev->name, "schedule.db", 11) == 0) schedule = true;
+            if (ev->len && strncmp(ev->name, "schedule.db", 11) == 0) wake = true;
+            if (ev->len && strcmp(ev->name, "county.conninfo") == 0) {
+                atomic_store(&st->watcher.county_changed, true);
+                wake = true;
+            }
             p += sizeof(*ev) + ev->len;
         }
-        if (schedule && st->ui) ui_wakeup(st->ui);
+        if (wake && st->ui) ui_wakeup(st->ui);
     }
     return NULL;
 }
@@ -145,8 +149,8 @@ static void watch_start(struct st_station *st)
     st->watcher.fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
     st->watcher.stop_fd = eventfd(0, EFD_CLOEXEC);
     if (st->watcher.fd < 0 || st->watcher.stop_fd < 0 ||
-        inotify_add_watch(st->watcher.fd, st->data_dir, IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO) <
-            0 ||
+        inotify_add_watch(st->watcher.fd, st->data_dir,
+                          IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE) < 0 ||
         pthread_create(&st->watcher.thread, NULL, watch_main, st) != 0) {
         SC_WARN(st->log,
                 "cannot watch %s for schedule changes (%s): they are noticed at the "
@@ -332,6 +336,7 @@ int st_station_create(const struct st_station_opts *opts, struct st_station **ou
     st->opts.lead_s = opts->lead_minutes < 0 ? 120 : opts->lead_minutes * 60;
     st->opts.summary_timeout_s = opts->summary_timeout_s > 0 ? opts->summary_timeout_s : 120;
     st->opts.snapshot_interval_s = opts->snapshot_interval_s; /* 0: the default */
+    st->opts.sync_every_s = opts->sync_every_s > 0 ? opts->sync_every_s : 300;
     st->clock.source = -1;
     int rc = -ENOMEM;
     if (!(st->admin = calloc(1, sizeof(*st->admin)))) goto fail;
@@ -384,6 +389,7 @@ int st_station_create(const struct st_station_opts *opts, struct st_station **ou
     if ((rc = open_ui(st)) < 0) goto fail;
     if ((rc = open_ipc(st)) < 0) goto fail;
     if ((rc = st_input_open(st)) < 0) goto fail;
+    if ((rc = st_sync_create(st)) < 0) goto fail;
     st_watchdog_init(st);
     watch_start(st);
     update_clock(st);
@@ -404,6 +410,7 @@ void st_station_destroy(struct st_station *st)
     st_course_abort(st);
     st_capture_stop_all(st);
     st_clock_scan_destroy(st);
+    st_sync_destroy(st); /* before the ui its worker wakes */
     watch_finish(st);
     rc_ipc_server_destroy(st->ipc);
     st_input_close(st);
@@ -496,6 +503,7 @@ static int64_t turn(struct st_station *st)
         rc_ipc_server_poll(st->ipc, rc_handle_request, &callbacks);
     }
     st_input_turn(st);
+    st_sync_turn(st, sc_mono_ns());
     if (st->view_dirty) {
         st_planner_refresh_home(st, now_utc);
         st_screen_show(st, now_ns);
@@ -517,6 +525,7 @@ static int64_t turn(struct st_station *st)
     deadline = min64(deadline, ui_next_redraw_ns(st->ui));
     deadline = min64(deadline, st_watchdog_deadline_ns(st));
     deadline = min64(deadline, st_clock_scan_deadline_ns(st));
+    deadline = min64(deadline, st_sync_deadline_ns(st));
     return deadline;
 }
 

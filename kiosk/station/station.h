@@ -37,6 +37,10 @@ struct st_station_opts {
     const char *source;      /* the station's broadcast stream for "service:N" without @URL */
     int summary_timeout_s;   /* SUMMARY closes itself after this (0: 120 s) */
     int snapshot_interval_s; /* between a session's snapshots (0: 30 minutes) */
+    /* With a county server set (DATA_DIR/county.conninfo), the record is
+     * synced this often (0: 300 s) and after each session; a failed sync is
+     * retried after min(30 s, this), doubling up to 30 min. */
+    int sync_every_s;
     /* USB sticks: NULL the removable mounts under /media, /run/media, /mnt;
      * else each subdirectory of this directory counts as one (drives.h) */
     const char *media_dir;
@@ -106,5 +110,24 @@ int st_station_pin_state(const char *data_dir, int64_t now_utc, struct st_pin_st
  * *state receives the state after the check. */
 int st_station_pin_check(const char *data_dir, const char *pin, int64_t now_utc,
                          struct st_pin_state *state);
+
+/* ---- the county server (DATA_DIR/county.conninfo, mode 0600) ----
+ * The libpq conninfo (key=value or a postgresql:// URI) that `studycast
+ * county add-station --json` gave, password included; the kiosk syncs its
+ * record there by itself (cty_sync, on a worker thread). The record keeps
+ * the server without the password (setting "county_server": an export shows
+ * it to inspectors, who must not see the station's password). */
+#define ST_COUNTY_CONNINFO_MAX 1023
+
+/* Writes DATA_DIR/county.conninfo atomically (0600); "" removes it. *shown
+ * receives the conninfo without its password (for the record's setting).
+ * 0, -EINVAL (too long, a control character, or nothing but a password),
+ * or -errno. */
+int st_station_county_set(const char *data_dir, const char *conninfo, char *shown, size_t size);
+/* Reads it: 0, -ENOENT when none is set, -EINVAL damaged, -errno. */
+int st_station_county_get(const char *data_dir, char *conninfo, size_t size);
+/* The conninfo without its password: key=value pairs but password, or the
+ * URI without the password in its user part and query. */
+void st_station_county_shown(const char *conninfo, char *shown, size_t size);
 
 #endif

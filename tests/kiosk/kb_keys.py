@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The remote's presses that type a text on the kiosk's on-screen keyboard
 (kiosk/station/admin_keyboard.c), the way a person would: arrows to each key,
-OK on it; the shift key for lower case.
+OK on it; the shift key for lower case (and for '_', the lower case of ',').
   kb_keys.py FOCUS LOWER TEXT   prints the actions, one per line
 FOCUS is the focused key now (ctl status menu.focus), LOWER 'true'/'false'.
 Special keys are written {shift} {space} {delete} {done} {cancel}."""
@@ -49,7 +49,7 @@ def path(start, goal):
 def key_of(token):
     if token.startswith("{"):
         return CHAR_KEYS + SPECIALS.index(token[1:-1])
-    c = token.upper()
+    c = "," if token == "_" else token.upper()
     for r, row in enumerate(ROWS):
         if c in row:
             return r * COLUMNS + row.index(c)
@@ -62,7 +62,9 @@ def main():
     for token in re.findall(r"\{[a-z]+\}|.", text):
         if token == " ":
             token = "{space}"
-        if not token.startswith("{") and token.isalpha() and token.islower() != lower:
+        wants_lower = token.islower() or token == "_"
+        layered = token.isalpha() or token in ",_"
+        if not token.startswith("{") and layered and wants_lower != lower:
             out += path(focus, key_of("{shift}")) + ["ok"]
             focus, lower = key_of("{shift}"), not lower
         goal = key_of(token)

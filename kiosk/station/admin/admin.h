@@ -136,6 +136,11 @@ int st_page_settings_open(struct st_station *st);
 /* At start-up, after the record opened: the kept settings applied (volume,
  * language and source unless given as options, clock source, service). */
 void st_settings_load(struct st_station *st);
+/* Settings > County server: the county's database typed in, saved, cleared
+ * (admin_county.c). */
+int st_page_county_open(struct st_station *st);
+/* The county sync's rows "Last sync" and "Sync status" (About, County server). */
+void st_page_county_sync_rows(struct st_station *st, struct st_menu *m);
 /* About: version, the station's key for inspectors, data dir, space, record. */
 int st_page_about_open(struct st_station *st);
 /* Services: those on the station's stream, the station's service, the

@@ -2,7 +2,9 @@
  * station's public key (the one that signs the exports) in groups of four hex
  * digits so that it can be read aloud over the phone and compared with the
  * one the county holds, the station id, where the data is and the space left,
- * and the record's size; OK on the last row checks the whole record now. */
+ * the record's size, and the county server with how its sync goes (the last
+ * success in local time, the events still waiting, or the last error); OK on
+ * the last row checks the whole record now. */
 #include "kiosk/station/admin/admin.h"
 
 #include <errno.h>
@@ -26,6 +28,9 @@ enum row {
     ROW_DATA,
     ROW_SPACE,
     ROW_EVENTS,
+    ROW_COUNTY,
+    ROW_SYNC_LAST,
+    ROW_SYNC_STATUS,
     ROW_CHECK,
     N_ROWS
 };
@@ -104,9 +109,14 @@ static void about_view(struct st_station *st, struct st_page *page, struct st_me
                  st->demo
                      ? st_menu_str(m, st_tr(st, "%s (demo: %s)"), st->base_data_dir, st->data_dir)
                      : st->base_data_dir);
-    st_menu_item(m, st_tr(st, "Space"), space_text(st, m));
+    st_menu_item(m, st_tr(st, "Disk space"), space_text(st, m));
     st_menu_item(m, st_tr(st, "Record"),
                  st_menu_str(m, st_tr(st, "%lld events"), (long long)rec_last_seq(st->rec)));
+    struct st_sync_view sync;
+    st_sync_view(st, &sync);
+    st_menu_item(m, st_tr(st, "County server"),
+                 sync.server[0] ? st_menu_str(m, "%s", sync.server) : st_tr(st, "not set"));
+    st_page_county_sync_rows(st, m);
     struct ui_menu_item *check =
         st_menu_item(m, st_tr(st, "Check the record now"),
                      p->check[0] ? p->check : st_tr(st, "not checked yet"));

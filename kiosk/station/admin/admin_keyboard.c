@@ -1,5 +1,5 @@
 /* The on-screen keyboard: text entry with the remote where it cannot be
- * avoided (the station name). Latin letters, digits, space and a few marks;
+ * avoided (the station name, the county server). Latin letters, digits, space and a few marks;
  * Chinese names arrive by roster import or from the guide, but a text that
  * already holds Chinese (an imported station name) is shown and kept, and
  * BACK deletes it a whole character at a time.
@@ -17,7 +17,8 @@
 #define KB_COLUMNS  10
 #define KB_TEXT_MAX 255
 
-/* the character rows; lower case is the shifted form of the letters */
+/* the character rows; lower case is the shifted form of the letters, and
+ * of ',' the '_' that database user names hold */
 static const char *const char_rows[] = {"1234567890", "ABCDEFGHIJ", "KLMNOPQRST", "UVWXYZ-.,/"};
 #define KB_CHAR_ROWS 4
 #define KB_CHAR_KEYS (KB_CHAR_ROWS * KB_COLUMNS)
@@ -39,6 +40,7 @@ struct kb_page {
 static char key_char(const struct kb_page *k, int key)
 {
     char c = char_rows[key / KB_COLUMNS][key % KB_COLUMNS];
+    if (c == ',' && k->lower) return '_';
     return k->lower && c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 

@@ -1,5 +1,6 @@
 /* Settings: the station's name (on-screen keyboard) and id, village or
- * township station, volume, language and clock source. Every change is a
+ * township station, volume, language, clock source and the county server
+ * (its own page, admin_county.c). Every change is a
  * settings_changed event in the study record (rec_setting_set), applied at
  * once, and read back at the next start (st_settings_load). Choices are
  * pickers: OK on a row starts one, up/down change it, OK saves, BACK leaves
@@ -11,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum row { ROW_NAME, ROW_ID, ROW_TYPE, ROW_VOLUME, ROW_LANGUAGE, ROW_CLOCK, N_ROWS };
+enum row { ROW_NAME, ROW_ID, ROW_TYPE, ROW_VOLUME, ROW_LANGUAGE, ROW_CLOCK, ROW_COUNTY, N_ROWS };
 
 #define VOLUME_STEP 10
 #define N_VOLUMES   (100 / VOLUME_STEP + 1)
@@ -226,6 +227,8 @@ static int settings_action(struct st_station *st, struct st_page *page, enum rc_
                          "The station id is made at the first start and never changes: the "
                          "signed records carry it");
         return 0;
+    case ROW_COUNTY:
+        return st_page_county_open(st);
     default:
         p->editing = true;
         p->choice = current_choice(st, row);
@@ -243,7 +246,7 @@ static void settings_view(struct st_station *st, struct st_page *page, struct st
     st_menu_item(m, st_tr(st, "Station name"),
                  st->home.station_name[0] ? st->home.station_name : st_tr(st, "(not set)"));
     st_menu_item(m, st_tr(st, "Station id"), st_menu_str(m, "%s", id));
-    for (enum row row = ROW_TYPE; row < N_ROWS; row++) {
+    for (enum row row = ROW_TYPE; row < ROW_COUNTY; row++) {
         static const char *const labels[N_ROWS] = {[ROW_TYPE] = N_("Station type"),
                                                    [ROW_VOLUME] = N_("Volume"),
                                                    [ROW_LANGUAGE] = N_("Language"),
@@ -256,6 +259,10 @@ static void settings_view(struct st_station *st, struct st_page *page, struct st
         struct ui_menu_item *it = st_menu_item(m, st_tr(st, labels[row]), value);
         it->editing = editing;
     }
+    struct st_sync_view sync;
+    st_sync_view(st, &sync);
+    st_menu_item(m, st_tr(st, "County server"),
+                 sync.server[0] ? st_menu_str(m, "%s", sync.server) : st_tr(st, "(not set)"));
     m->view.focus = page->focus;
     if (p->editing) m->view.hint = st_tr(st, "Up/down: change · OK: save · BACK: keep as it was");
 }
