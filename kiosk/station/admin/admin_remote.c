@@ -226,17 +226,27 @@ static int remote_action(struct st_station *st, struct st_page *page, enum rc_ac
     return 0;
 }
 
+/* The line above the hint: what the page waits for (NULL: nothing). */
 static const char *prompt(struct st_station *st, struct st_page *page, struct st_menu *m)
+{
+    struct remote_page *p = page->state;
+    if (p->state == REMOTE_WAIT)
+        return st_menu_str(m, st_tr(st, "Press the key for %s on the remote"),
+                           action_label(st, rows[page->focus].action));
+    if (p->state == REMOTE_CONFLICT)
+        return st_menu_str(m, st_tr(st, "%s is a key for %s now"), p->key,
+                           action_label(st, p->other));
+    return NULL;
+}
+
+static const char *hint(struct st_station *st, struct st_page *page, struct st_menu *m)
 {
     struct remote_page *p = page->state;
     switch (p->state) {
     case REMOTE_WAIT:
-        return st_menu_str(m, st_tr(st, "Press the key for %s on the remote · BACK: cancel"),
-                           action_label(st, rows[page->focus].action));
+        return st_tr(st, "BACK: cancel");
     case REMOTE_CONFLICT:
-        return st_menu_str(m, st_tr(st, "%s is a key for %s now. OK: make it the key for %s · "
-                                        "BACK: skip"),
-                           p->key, action_label(st, p->other),
+        return st_menu_str(m, st_tr(st, "OK: make it the key for %s · BACK: skip"),
                            action_label(st, rows[page->focus].action));
     case REMOTE_RESET:
         return st_tr(st, "OK: restore the built-in keys (learnt keys are forgotten) · BACK: keep");
@@ -251,20 +261,23 @@ static void remote_view(struct st_station *st, struct st_page *page, struct st_m
     m->view.kind = UI_MENU_LIST;
     m->view.title = st_tr(st, "Remote");
     for (size_t i = 0; i < N_ACTIONS; i++) {
-        bool waiting = p->state != REMOTE_IDLE && p->state != REMOTE_RESET &&
-                       page->focus == (int)i;
-        struct ui_menu_item *it =
-            st_menu_item(m, st_tr(st, rows[i].label),
-                         waiting && p->state == REMOTE_WAIT ? st_tr(st, "press a key…")
-                                                            : keys_text(st, m, rows[i].action));
-        it->editing = waiting;
-        it->warning = waiting && p->state == REMOTE_CONFLICT;
+        bool here = page->focus == (int)i;
+        const char *value = keys_text(st, m, rows[i].action);
+        if (here && p->state == REMOTE_WAIT) value = st_tr(st, "press a key…");
+        if (here && p->state == REMOTE_CONFLICT) value = st_menu_str(m, "%s ?", p->key);
+        struct ui_menu_item *it = st_menu_item(m, st_tr(st, rows[i].label), value);
+        it->editing = here && (p->state == REMOTE_WAIT || p->state == REMOTE_CONFLICT);
+        it->warning = here && p->state == REMOTE_CONFLICT;
     }
     struct ui_menu_item *reset = st_menu_item(m, st_tr(st, "Restore the built-in keys"), NULL);
     reset->editing = p->state == REMOTE_RESET;
     m->view.focus = page->focus;
-    m->view.hint = prompt(st, page, m);
-    if (p->state == REMOTE_CONFLICT || p->state == REMOTE_WAIT) m->view.message = m->view.hint;
+    m->view.hint = hint(st, page, m);
+    const char *waiting = prompt(st, page, m);
+    if (waiting) {
+        m->view.message = waiting;
+        m->view.message_error = p->state == REMOTE_CONFLICT;
+    }
 }
 
 static void remote_status(struct st_station *st, struct st_page *page, struct sc_json *j)
