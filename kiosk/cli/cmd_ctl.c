@@ -99,7 +99,8 @@ static int build_request(const char *command, const char *argument, struct sc_bu
     } else if ((strcmp(command, "status") == 0 || strcmp(command, "actions") == 0) && !argument) {
         sc_json_kv_string(&j, "command", command);
     } else {
-        return cli_error(&spec, "unknown command '%s' (status, press ACTION, key KEYNAME, actions)", command);
+        return cli_error(&spec, "unknown command '%s' (status, press ACTION, key KEYNAME, actions)",
+                         command);
     }
     sc_json_object_end(&j);
     return 0;

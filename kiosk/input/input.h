@@ -58,7 +58,7 @@ enum in_event_kind {
     /* a key press or a repeat; action RC_ACTION_NONE: a key the keymap does
      * not map (yet: Settings -> Remote learns it by key_name) */
     IN_EVENT_ACTION,
-    IN_EVENT_CARD,   /* a card reader's number, complete with its Enter */
+    IN_EVENT_CARD, /* a card reader's number, complete with its Enter */
 };
 
 struct in_event {

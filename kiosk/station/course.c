@@ -401,8 +401,8 @@ int64_t st_course_turn(struct st_station *st, int64_t now_ns, int64_t now_utc)
         wait = player_turn(st, now_ns);
         if (!c->active || c->ended) return -1;
         signal_turn(st, now_ns);
-        if (st_reception_names_turn(&st->reception, c->watching ? c->watching : c->service,
-                                    now_utc, now_ns))
+        if (st_reception_names_turn(&st->reception, c->watching ? c->watching : c->service, now_utc,
+                                    now_ns))
             st->view_dirty = true;
         if (c->playback_started) played_clock(c, credited(c), now_ns);
         resolve_end(st);

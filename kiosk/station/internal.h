@@ -99,7 +99,7 @@ struct st_course {
     int64_t start_utc, end_utc;
     bool end_known;
     char source[SCH_LOCATION_MAX];
-    int service; /* the scheduled one; < 0: the player's first */
+    int service;  /* the scheduled one; < 0: the player's first */
     int watching; /* the service a viewer changed to with CH+/CH- (course_zap.c), 0: none */
     bool live;
     struct player *player;

@@ -492,11 +492,10 @@ static int64_t turn(struct st_station *st)
     st_capture_turn(st, now_utc);
     st_screen_timeouts(st, now_ns);
     if (st->ipc) {
-        struct rc_callbacks callbacks = {
-            .press = st_control_press,
-            .key = st_control_key,
-            .status = st_control_status,
-            .opaque = st};
+        struct rc_callbacks callbacks = {.press = st_control_press,
+                                         .key = st_control_key,
+                                         .status = st_control_status,
+                                         .opaque = st};
         rc_ipc_server_poll(st->ipc, rc_handle_request, &callbacks);
     }
     st_input_turn(st);

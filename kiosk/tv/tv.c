@@ -25,11 +25,11 @@ struct tv {
     pthread_t thread;
     bool started;
     pthread_mutex_t lock;
-    pthread_cond_t cond;  /* commands asked, or stop */
-    pthread_cond_t idle;  /* the thread is waiting with nothing to do */
-    unsigned pending;     /* enum tv_command bits, under lock */
-    bool busy, stop;      /* under lock */
-    enum tv_power power;  /* under lock */
+    pthread_cond_t cond;                 /* commands asked, or stop */
+    pthread_cond_t idle;                 /* the thread is waiting with nothing to do */
+    unsigned pending;                    /* enum tv_command bits, under lock */
+    bool busy, stop;                     /* under lock */
+    enum tv_power power;                 /* under lock */
     enum rc_action queue[TV_MAX_QUEUED]; /* under lock */
     size_t queued;
 };
@@ -82,8 +82,7 @@ static void run(struct tv *tv, unsigned commands)
         SC_WARN(log, "HDMI-CEC: the TV did not take 'standby': %s", strerror(-rc));
     enum tv_power power = ops->power_state(tv->adapter.impl);
     pthread_mutex_lock(&tv->lock);
-    if (power != tv->power)
-        SC_INFO(log, "HDMI-CEC: the TV is %s", tv_power_name(power));
+    if (power != tv->power) SC_INFO(log, "HDMI-CEC: the TV is %s", tv_power_name(power));
     tv->power = power;
     pthread_mutex_unlock(&tv->lock);
 }
@@ -153,8 +152,8 @@ int tv_create(const struct tv_config *config, struct tv **out)
         return 0;
     }
     tv->present = true;
-    SC_INFO(config->log, "HDMI-CEC: %s on %s; standby after the last course: %s",
-            tv->adapter.name, tv->adapter.port, tv->standby_after_last ? "on" : "off");
+    SC_INFO(config->log, "HDMI-CEC: %s on %s; standby after the last course: %s", tv->adapter.name,
+            tv->adapter.port, tv->standby_after_last ? "on" : "off");
     tv->pending = TV_CMD_POWER;
     tv->busy = true;
     if (pthread_create(&tv->thread, NULL, thread_main, tv) != 0) {

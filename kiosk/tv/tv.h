@@ -83,7 +83,7 @@ struct tv_config {
     int (*open_adapter)(tv_code_fn on_code, void *opaque, struct sc_log *log,
                         struct tv_adapter *out, void *open_opaque);
     void *open_opaque;
-    bool standby_after_last; /* the setting; off by default */
+    bool standby_after_last;      /* the setting; off by default */
     void (*wakeup)(void *opaque); /* cheap, thread-safe */
     void *wakeup_opaque;
     struct sc_log *log; /* borrowed; may be NULL */

@@ -193,15 +193,15 @@ static void codes_to_actions(void)
         int code;
         enum rc_action action;
     } table[] = {
-        {0x00, RC_ACTION_OK},           {0x2B, RC_ACTION_OK},          {0x01, RC_ACTION_UP},
-        {0x02, RC_ACTION_DOWN},         {0x03, RC_ACTION_LEFT},        {0x04, RC_ACTION_RIGHT},
-        {0x09, RC_ACTION_MENU},         {0x0A, RC_ACTION_MENU},        {0x0D, RC_ACTION_BACK},
-        {0x91, RC_ACTION_BACK},         {0x20, RC_ACTION_DIGIT_0},     {0x25, RC_ACTION_DIGIT_0 + 5},
-        {0x29, RC_ACTION_DIGIT_0 + 9},  {0x30, RC_ACTION_CHANNEL_UP},  {0x31, RC_ACTION_CHANNEL_DOWN},
-        {0x35, RC_ACTION_INFO},         {0x53, RC_ACTION_INFO},        {0x41, RC_ACTION_VOLUME_UP},
-        {0x42, RC_ACTION_VOLUME_DOWN},  {0x43, RC_ACTION_MUTE},        {0x44, RC_ACTION_PLAY_PAUSE},
-        {0x46, RC_ACTION_PLAY_PAUSE},   {0x45, RC_ACTION_STOP},        {0x40, RC_ACTION_NONE},
-        {0x71, RC_ACTION_NONE},         {0x2A, RC_ACTION_NONE},        {-1, RC_ACTION_NONE},
+        {0x00, RC_ACTION_OK},          {0x2B, RC_ACTION_OK},         {0x01, RC_ACTION_UP},
+        {0x02, RC_ACTION_DOWN},        {0x03, RC_ACTION_LEFT},       {0x04, RC_ACTION_RIGHT},
+        {0x09, RC_ACTION_MENU},        {0x0A, RC_ACTION_MENU},       {0x0D, RC_ACTION_BACK},
+        {0x91, RC_ACTION_BACK},        {0x20, RC_ACTION_DIGIT_0},    {0x25, RC_ACTION_DIGIT_0 + 5},
+        {0x29, RC_ACTION_DIGIT_0 + 9}, {0x30, RC_ACTION_CHANNEL_UP}, {0x31, RC_ACTION_CHANNEL_DOWN},
+        {0x35, RC_ACTION_INFO},        {0x53, RC_ACTION_INFO},       {0x41, RC_ACTION_VOLUME_UP},
+        {0x42, RC_ACTION_VOLUME_DOWN}, {0x43, RC_ACTION_MUTE},       {0x44, RC_ACTION_PLAY_PAUSE},
+        {0x46, RC_ACTION_PLAY_PAUSE},  {0x45, RC_ACTION_STOP},       {0x40, RC_ACTION_NONE},
+        {0x71, RC_ACTION_NONE},        {0x2A, RC_ACTION_NONE},       {-1, RC_ACTION_NONE},
     };
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
         ASSERT_EQ(tv_code_action(table[i].code), table[i].action);

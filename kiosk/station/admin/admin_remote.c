@@ -86,8 +86,7 @@ static const char *keys_text(struct st_station *st, struct st_menu *m, enum rc_a
     if (n == 0) return st_tr(st, "(no key)");
     char line[MAX_SHOWN * (RC_KEY_NAME_MAX + 2) + 8] = "";
     for (size_t i = 0; i < n && i < MAX_SHOWN; i++)
-        snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s", i ? ", " : "",
-                 names[i]);
+        snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s", i ? ", " : "", names[i]);
     if (n > MAX_SHOWN) snprintf(line + strlen(line), sizeof(line) - strlen(line), ", …");
     return st_menu_str(m, "%s", line);
 }

@@ -280,7 +280,8 @@ static void settings_view(struct st_station *st, struct st_page *page, struct st
                                                    [ROW_VOLUME] = N_("Volume"),
                                                    [ROW_LANGUAGE] = N_("Language"),
                                                    [ROW_CLOCK] = N_("Clock source"),
-                                                   [ROW_TV_STANDBY] = N_("TV standby after the last course")};
+                                                   [ROW_TV_STANDBY] =
+                                                       N_("TV standby after the last course")};
         bool editing = p->editing && page->focus == (int)row;
         int i = editing ? p->choice : current_choice(st, row);
         const char *value = choice_label(st, m, row, i);
