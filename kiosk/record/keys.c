@@ -166,6 +166,8 @@ int rec_setting_set(struct rec *rec, const char *key, const char *value)
         if (strcmp(value, "auto") != 0 && strcmp(value, "system") != 0) return -EINVAL;
     } else if (strcmp(key, "source") == 0) {
         if (!valid_source(value)) return -EINVAL;
+    } else if (strcmp(key, "tv_standby") == 0) {
+        if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0) return -EINVAL;
     } else {
         return -EINVAL; /* station_id is made once; unknown keys are typos */
     }

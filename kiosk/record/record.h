@@ -163,7 +163,8 @@ int64_t rec_last_seq(struct rec *rec);
  * "utc_offset" (+08:00: the station's local time for months and dates),
  * the kiosk's "volume" (0-100), "language" (zh_CN|en), "clock_source"
  * (auto: broadcast time when the stream has it | system), "source" (the
- * station's stream: a URL or an absolute path) and "service" (1-65535).
+ * station's stream: a URL or an absolute path), "service" (1-65535) and
+ * "tv_standby" (on|off: the TV to standby over HDMI-CEC after the last course).
  * "station_id" is made on first start and cannot be changed. */
 int rec_setting_set(struct rec *rec, const char *key, const char *value);
 /* Copies the current value into buf; -ENOENT if never set. */

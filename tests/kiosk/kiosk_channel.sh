@@ -30,7 +30,7 @@ SLACK=${STUDYCAST_TEST_SLACK:-1}
   --start "$(local_time $((3 + 2 * SLACK)))" --duration 2 --data-dir "$W/data" > /dev/null ||
   fail "schedule add"
 mkfifo "$W/remote"
-kiosk_start "$W/data" --input "$W/remote"
+kiosk_start "$W/data" --input "$W/remote" --language en
 wait_for screen rollcall $((15 + 5 * SLACK))
 session=$(field session_id)
 press back
