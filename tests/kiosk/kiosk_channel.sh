@@ -18,7 +18,7 @@ PORT=$(free_port)
 # service 1: 352x288, service 2: 320x240, each with its own sound
 ffmpeg -nostdin -loglevel error -y -f lavfi -i testsrc2=size=352x288:rate=25 \
   -f lavfi -i testsrc=size=320x240:rate=25 -f lavfi -i sine=frequency=1000:sample_rate=48000 \
-  -f lavfi -i sine=frequency=440:sample_rate=48000 -t 60 \
+  -f lavfi -i sine=frequency=440:sample_rate=48000 -t 90 \
   -map 0:v -map 1:v -map 2:a -map 3:a -c:v mpeg2video -b:v 1M -g 12 -c:a mp2 \
   -program program_num=1:title=One:st=0:st=2 -program program_num=2:title=Two:st=1:st=3 \
   -muxrate 4M -f mpegts "$W/two.ts" || fail "ffmpeg fixture"
@@ -35,25 +35,24 @@ wait_for screen rollcall $((15 + 5 * SLACK))
 session=$(field session_id)
 press back
 wait_for screen playing 3
-wait_for signal good 10
+wait_for signal good $((10 * SLACK))
 expect service 1
 expect scheduled_service 1
-wait_for service_name One 10
+wait_for service_name One $((10 * SLACK))
 
 $KEYS "$W/remote" KEY_CHANNELUP
 wait_for service 2 3
-wait_for service_name Two 10
-expect screen playing
+wait_for service_name Two $((10 * SLACK))
 expect session_id "$session"
 grep -q "message: Service 2 Two" "$W/kiosk.log" || fail "the new service was not named on screen"
-# pictures of service 2 arrive: the signal stays good on it
+# pictures of service 2 arrive: the signal is good on it
 sleep 2
-expect signal good
-expect screen playing
+wait_for signal good $((5 * SLACK))
+wait_for screen playing $((5 * SLACK))
 
 press channel_down
 wait_for service 1 3
-wait_for service_name One 10
+wait_for service_name One $((10 * SLACK))
 grep -q "message: Back to the course's service 1 One" "$W/kiosk.log" ||
   fail "the way back was not named"
 press stop

@@ -235,6 +235,7 @@ static const char *prompt(struct st_station *st, struct st_page *page, struct st
     if (p->state == REMOTE_CONFLICT)
         return st_menu_str(m, st_tr(st, "%s is a key for %s now"), p->key,
                            action_label(st, p->other));
+    if (p->state == REMOTE_RESET) return st_tr(st, "Restore the built-in keys?");
     return NULL;
 }
 
@@ -275,7 +276,7 @@ static void remote_view(struct st_station *st, struct st_page *page, struct st_m
     const char *waiting = prompt(st, page, m);
     if (waiting) {
         m->view.message = waiting;
-        m->view.message_error = p->state == REMOTE_CONFLICT;
+        m->view.message_error = p->state != REMOTE_WAIT;
     }
 }
 
