@@ -37,7 +37,7 @@ make_fixture "$W/course.ts" 4
 echo 2468 | "$S" pin set --data-dir "$D" > /dev/null || fail "pin set"
 printf '# the technician'"'"'s line\nKEY_RED = info\n' > "$W/keymap.conf"
 mkfifo "$W/remote"
-kiosk_start "$D" --keymap "$W/keymap.conf" --input "$W/remote" --lead-minutes 0
+kiosk_start "$D" --keymap "$W/keymap.conf" --input "$W/remote" --lead-minutes 0 --language en
 
 # the green key means nothing yet
 $KEYS "$W/remote" KEY_GREEN
@@ -109,7 +109,7 @@ wait_for screen home 3
 
 # kept across a restart
 kiosk_stop
-kiosk_start "$D" --keymap "$W/keymap.conf" --input "$W/remote" --lead-minutes 0
+kiosk_start "$D" --keymap "$W/keymap.conf" --input "$W/remote" --lead-minutes 0 --language en
 $KEYS "$W/remote" KEY_GREEN
 wait_for menu.page pin 3
 ctl_key F6
@@ -131,7 +131,7 @@ kiosk_stop
 # a keymap file that cannot be written (its folder is gone): the data dir's
 mkdir "$W/etc"
 printf 'KEY_RED = info\n' > "$W/etc/keymap.conf"
-kiosk_start "$D" --keymap "$W/etc/keymap.conf" --input "$W/remote" --lead-minutes 0
+kiosk_start "$D" --keymap "$W/etc/keymap.conf" --input "$W/remote" --lead-minutes 0 --language en
 mv "$W/etc" "$W/etc-gone"
 open_remote_page
 focus_row Info 信息
@@ -145,7 +145,7 @@ press menu
 kiosk_stop
 mv "$W/etc-gone" "$W/etc"
 # the next start loads the data dir's, and says so
-kiosk_start "$D" --keymap "$W/etc/keymap.conf" --input "$W/remote" --lead-minutes 0
+kiosk_start "$D" --keymap "$W/etc/keymap.conf" --input "$W/remote" --lead-minutes 0 --language en
 grep -q "keymap: $D/keymap.conf (written by the menu" "$W/kiosk.log" ||
   fail "the start does not say which keymap it uses"
 open_remote_page
