@@ -1,9 +1,13 @@
-/* The TV policy (tv.h): commands asked by the core loop are carried out on a
- * thread of our own, in order; the TV remote's codes become queued actions. */
+/* The TV policy (tv.h): the adapter is looked for and commands asked by the
+ * core loop are carried out on a thread of our own, in order (libcec takes
+ * tens of milliseconds to find no adapter and up to half a second to let go
+ * of it: the kiosk's start-up does not wait for that); the TV remote's codes
+ * become queued actions. */
 #include "kiosk/tv/tv.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +23,8 @@ enum tv_command {
 
 struct tv {
     struct tv_config config;
-    struct tv_adapter adapter;
-    bool present;
+    struct tv_adapter adapter; /* filled by the thread before present is set */
+    atomic_bool present;
     bool standby_after_last; /* loop thread only */
     pthread_t thread;
     bool started;
@@ -87,10 +91,29 @@ static void run(struct tv *tv, unsigned commands)
     pthread_mutex_unlock(&tv->lock);
 }
 
+static int open_adapter(struct tv *tv);
+
+/* On the thread: the adapter, or the one info line saying there is none. */
+static void look_for_adapter(struct tv *tv)
+{
+    struct sc_log *log = tv->config.log;
+    int rc = open_adapter(tv);
+    if (rc < 0) {
+        SC_INFO(log, "no HDMI-CEC adapter (%s): the TV is left as it is",
+                rc == -ENODEV ? "none found" : strerror(-rc));
+        return;
+    }
+    SC_INFO(log, "HDMI-CEC: %s on %s; standby after the last course: %s", tv->adapter.name,
+            tv->adapter.port, tv->config.standby_after_last ? "on" : "off");
+    atomic_store(&tv->present, true);
+}
+
 static void *thread_main(void *opaque)
 {
     struct tv *tv = opaque;
+    look_for_adapter(tv);
     pthread_mutex_lock(&tv->lock);
+    if (!atomic_load(&tv->present)) tv->pending = 0; /* nothing to carry out, ever */
     while (!tv->stop) {
         if (!tv->pending) {
             tv->busy = false;
@@ -106,7 +129,7 @@ static void *thread_main(void *opaque)
         tv->pending = 0;
         tv->busy = true;
         pthread_mutex_unlock(&tv->lock);
-        run(tv, commands);
+        if (atomic_load(&tv->present)) run(tv, commands);
         pthread_mutex_lock(&tv->lock);
     }
     tv->busy = false;
@@ -117,7 +140,7 @@ static void *thread_main(void *opaque)
 
 static void ask(struct tv *tv, unsigned command)
 {
-    if (!tv || !tv->present) return;
+    if (!tv) return;
     pthread_mutex_lock(&tv->lock);
     if (command == TV_CMD_WAKE) tv->pending &= ~(unsigned)TV_CMD_STANDBY; /* the later wins */
     if (command == TV_CMD_STANDBY) tv->pending &= ~(unsigned)TV_CMD_WAKE;
@@ -141,23 +164,13 @@ int tv_create(const struct tv_config *config, struct tv **out)
     if (!tv) return -ENOMEM;
     tv->config = *config;
     tv->standby_after_last = config->standby_after_last;
+    atomic_init(&tv->present, false);
     pthread_mutex_init(&tv->lock, NULL);
     pthread_cond_init(&tv->cond, NULL);
     pthread_cond_init(&tv->idle, NULL);
-    int rc = open_adapter(tv);
-    if (rc < 0) {
-        SC_INFO(config->log, "no HDMI-CEC adapter (%s): the TV is left as it is",
-                rc == -ENODEV ? "none found" : strerror(-rc));
-        *out = tv;
-        return 0;
-    }
-    tv->present = true;
-    SC_INFO(config->log, "HDMI-CEC: %s on %s; standby after the last course: %s", tv->adapter.name,
-            tv->adapter.port, tv->standby_after_last ? "on" : "off");
     tv->pending = TV_CMD_POWER;
     tv->busy = true;
     if (pthread_create(&tv->thread, NULL, thread_main, tv) != 0) {
-        tv->adapter.ops->close(tv->adapter.impl);
         tv_destroy(tv);
         return -ENOMEM;
     }
@@ -175,7 +188,7 @@ void tv_destroy(struct tv *tv)
         pthread_cond_signal(&tv->cond);
         pthread_mutex_unlock(&tv->lock);
         pthread_join(tv->thread, NULL);
-        tv->adapter.ops->close(tv->adapter.impl);
+        if (atomic_load(&tv->present)) tv->adapter.ops->close(tv->adapter.impl);
     }
     pthread_cond_destroy(&tv->idle);
     pthread_cond_destroy(&tv->cond);
@@ -185,14 +198,16 @@ void tv_destroy(struct tv *tv)
 
 void tv_course_coming(struct tv *tv, const char *title)
 {
-    if (!tv || !tv->present) return;
-    SC_INFO(tv->config.log, "HDMI-CEC: waking the TV for \"%s\"", title ? title : "");
+    if (!tv) return;
+    /* asked while the adapter is still being looked for: carried out once found */
+    if (atomic_load(&tv->present))
+        SC_INFO(tv->config.log, "HDMI-CEC: waking the TV for \"%s\"", title ? title : "");
     ask(tv, TV_CMD_WAKE);
 }
 
 bool tv_session_over(struct tv *tv, int64_t now_utc, int64_t next_course_utc)
 {
-    if (!tv || !tv->present || !tv->standby_after_last) return false;
+    if (!tv || !atomic_load(&tv->present) || !tv->standby_after_last) return false;
     if (next_course_utc > 0 && next_course_utc - now_utc <= TV_STANDBY_GAP_S) {
         SC_INFO(tv->config.log, "HDMI-CEC: the TV stays on: the next course starts in %lld min",
                 (long long)((next_course_utc - now_utc) / 60));
@@ -215,7 +230,7 @@ bool tv_standby_after_last(const struct tv *tv)
 
 size_t tv_drain(struct tv *tv, enum rc_action *out, size_t max)
 {
-    if (!tv || !tv->present) return 0;
+    if (!tv || !atomic_load(&tv->present)) return 0;
     pthread_mutex_lock(&tv->lock);
     size_t n = tv->queued < max ? tv->queued : max;
     memcpy(out, tv->queue, n * sizeof(*out));
@@ -227,16 +242,17 @@ size_t tv_drain(struct tv *tv, enum rc_action *out, size_t max)
 
 bool tv_adapter_present(const struct tv *tv)
 {
-    return tv && tv->present;
+    return tv && atomic_load(&((struct tv *)tv)->present);
 }
 
 void tv_describe(struct tv *tv, char *name, size_t name_size, char *port, size_t port_size,
                  enum tv_power *power)
 {
-    snprintf(name, name_size, "%s", tv && tv->present ? tv->adapter.name : "");
-    snprintf(port, port_size, "%s", tv && tv->present ? tv->adapter.port : "");
+    bool present = tv_adapter_present(tv);
+    snprintf(name, name_size, "%s", present ? tv->adapter.name : "");
+    snprintf(port, port_size, "%s", present ? tv->adapter.port : "");
     *power = TV_POWER_UNKNOWN;
-    if (!tv || !tv->present) return;
+    if (!present) return;
     pthread_mutex_lock(&tv->lock);
     *power = tv->power;
     pthread_mutex_unlock(&tv->lock);
@@ -244,7 +260,7 @@ void tv_describe(struct tv *tv, char *name, size_t name_size, char *port, size_t
 
 void tv_sync(struct tv *tv)
 {
-    if (!tv || !tv->present) return;
+    if (!tv || !tv->started) return;
     pthread_mutex_lock(&tv->lock);
     while (tv->busy && !tv->stop)
         pthread_cond_wait(&tv->idle, &tv->lock);

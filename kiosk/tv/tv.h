@@ -15,8 +15,11 @@
  *    waits), and queues the actions for the core loop, which drains them after
  *    the wakeup callback (as kiosk/input does).
  *
- * With no adapter (none plugged in, or libcec finds none) the policy still
- * exists and does nothing: one info line in the log says so.
+ * The adapter is looked for on the policy's thread (libcec may take half a
+ * second to find none), so tv_create returns at once; until it is found,
+ * tv_adapter_present is false. With no adapter (none plugged in, or libcec
+ * finds none) the policy still exists and does nothing: one info line in the
+ * log says so.
  *
  * Threads: everything here from one thread (the core loop), except that the
  * adapter's code callback runs on the adapter's thread and the wakeup
@@ -89,8 +92,8 @@ struct tv_config {
     struct sc_log *log; /* borrowed; may be NULL */
 };
 
-/* Opens the adapter (none: the info line "no HDMI-CEC adapter ..." and a tv
- * that does nothing) and starts the policy's thread. 0 or -ENOMEM. */
+/* Starts the policy's thread, which opens the adapter (none: the info line
+ * "no HDMI-CEC adapter ..." and a tv that does nothing). 0 or -ENOMEM. */
 int tv_create(const struct tv_config *config, struct tv **out);
 void tv_destroy(struct tv *tv); /* closes the adapter; accepts NULL */
 

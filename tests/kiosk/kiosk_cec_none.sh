@@ -32,7 +32,13 @@ SLACK=${STUDYCAST_TEST_SLACK:-1}
   --duration 1 --data-dir "$D" > /dev/null || fail "schedule add"
 echo 2468 | "$S" pin set --data-dir "$D" > /dev/null || fail "pin set"
 kiosk_start "$D" --lead-minutes 0 --language en
-expect screen home # the start-up is over (the socket opens before the TV is looked for)
+expect screen home
+# the adapter is looked for on a thread of its own: its line comes within seconds
+i=0
+while ! grep -q "HDMI-CEC" "$W/kiosk.log"; do
+  i=$((i + 1)); [ $i -gt 100 ] && fail "no HDMI-CEC line in 10 s"
+  sleep 0.1
+done
 [ "$(grep -c "HDMI-CEC" "$W/kiosk.log")" = 1 ] || fail "not one HDMI-CEC line: $(grep HDMI-CEC "$W/kiosk.log")"
 grep -q "info  \[kiosk\] no HDMI-CEC adapter (none found): the TV is left as it is" "$W/kiosk.log" ||
   fail "no info line for the missing adapter"
