@@ -381,8 +381,8 @@ static void learning(void)
     struct rc_keymap *again;
     ASSERT_EQ(rc_keymap_create(RC_KEYMAP_KIOSK, &again), 0);
     ASSERT_EQ(rc_keymap_load_text(again, text.data, text.len, "learnt", NULL), 0);
-    static const char *const probes[] = {"KEY_GREEN", "M", "#", "Backspace", "Return", "KEY_OK",
-                                         "Escape", "Home"};
+    static const char *const probes[] = {"KEY_GREEN", "M",      "#",      "Backspace",
+                                         "Return",    "KEY_OK", "Escape", "Home"};
     for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
         ASSERT_EQ(rc_keymap_lookup(again, probes[i]), rc_keymap_lookup(map, probes[i]));
     rc_keymap_destroy(again);
