@@ -11,7 +11,7 @@ libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev li
 libsdl2-dev libsdl2-ttf-dev libfontconfig-dev
 libdvbpsi-dev libdvbv5-dev
 libsqlite3-dev libsodium-dev libcairo2-dev libpango1.0-dev libsystemd-dev libjansson-dev
-libevdev-dev libpq-dev
+libevdev-dev libpq-dev libcec-dev
 fonts-noto-cjk gettext ffmpeg"
 # the ffmpeg CLI makes the demo stream and test fixtures; Xvfb/xdotool drive the
 # real window; clang + compiler-rt give libFuzzer and the sanitizer runtimes;

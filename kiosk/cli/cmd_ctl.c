@@ -25,15 +25,18 @@ static const struct cli_spec spec = {
     .prog = "studycast ctl",
     .usage = "ctl --ipc PATH [--timeout MS] status\n"
              "       studycast ctl --ipc PATH [--timeout MS] press ACTION\n"
+             "       studycast ctl --ipc PATH [--timeout MS] key KEYNAME\n"
              "       studycast ctl --ipc PATH [--timeout MS] actions",
     .about = "\nstatus prints the kiosk's state as one JSON object (screen, course, session_id,\n"
              "present, signal ...). press acts exactly as the remote does; ACTION is one of\n"
              "up down left right ok back menu info 0-9 play_pause stop channel_up\n"
-             "channel_down volume_up volume_down mute. The timeout defaults to 3000 ms.\n",
+             "channel_down volume_up volume_down mute. key acts as that key of a remote or\n"
+             "keyboard would (KEY_OK, \"Return\": keymap.conf's names), and is what Settings ->\n"
+             "Remote learns while it waits for a key. The timeout defaults to 3000 ms.\n",
     .options = options,
     .min_args = 1,
     .max_args = 2,
-    .args_name = "a command: status, press ACTION or actions",
+    .args_name = "a command: status, press ACTION, key KEYNAME or actions",
 };
 
 /* Writes a parsed value back as JSON (the response minus our bookkeeping). */
@@ -88,10 +91,16 @@ static int build_request(const char *command, const char *argument, struct sc_bu
                                     "volume_up volume_down mute");
         sc_json_kv_string(&j, "command", "press");
         sc_json_kv_string(&j, "action", rc_action_name(action));
+    } else if (strcmp(command, "key") == 0) {
+        if (!argument || !argument[0])
+            return cli_error(&spec, "key needs a key name (KEY_OK, Return ...)");
+        sc_json_kv_string(&j, "command", "key");
+        sc_json_kv_string(&j, "name", argument);
     } else if ((strcmp(command, "status") == 0 || strcmp(command, "actions") == 0) && !argument) {
         sc_json_kv_string(&j, "command", command);
     } else {
-        return cli_error(&spec, "unknown command '%s' (status, press ACTION, actions)", command);
+        return cli_error(&spec, "unknown command '%s' (status, press ACTION, key KEYNAME, actions)",
+                         command);
     }
     sc_json_object_end(&j);
     return 0;
@@ -151,7 +160,7 @@ int cli_ctl(int argc, char **argv, struct sc_log *log)
         fprintf(stderr, "studycast ctl: the kiosk refused: %s\n",
                 error && *error ? error : "(no reason given)");
         status = 1;
-    } else if (strcmp(command, "press") != 0) {
+    } else if (strcmp(command, "press") != 0 && strcmp(command, "key") != 0) {
         struct sc_buf out = {0};
         struct sc_json j;
         sc_json_init(&j, &out, true);

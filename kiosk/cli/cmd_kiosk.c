@@ -40,6 +40,8 @@ static const struct cli_option options[] = {
      .help = "input devices that are card readers: name substrings or vvvv:pppp\n"
              "(USB vendor:product), comma-separated; default card,rfid,barcode"},
     {"no-audio", 0, CLI_FLAG, O(no_audio), .help = "no sound"},
+    {"no-cec", 0, CLI_FLAG, O(no_cec),
+     .help = "leave the TV alone: no HDMI-CEC (waking it, standby, its remote)"},
     {"lead-minutes", 0, CLI_INT, O(lead_minutes), 0, 60, .def = -1, .def_str = "2", .metavar = "N",
      .help = "tune N minutes before a live course"},
     {"source", 0, CLI_STRING, O(source), .metavar = "URL",

@@ -428,7 +428,7 @@ static int cmd_settings(const struct args *a, struct sc_log *log)
     if (rc == 0) {
         const char *all[] = {"station_id", "station_name", "station_type", "utc_offset",
                              "volume",     "language",     "clock_source", "source",
-                             "service",    "county_server"};
+                             "service",    "county_server", "tv_standby"};
         for (int i = 0; i < (int)(sizeof(all) / sizeof(all[0])); i++) {
             char value[256] = "", shown[1024];
             rec_setting_get(rec, all[i], value, sizeof(value));

@@ -55,8 +55,10 @@
 #define IN_CARD_MAX             32
 
 enum in_event_kind {
-    IN_EVENT_ACTION, /* a key mapped to an action (a press or a repeat) */
-    IN_EVENT_CARD,   /* a card reader's number, complete with its Enter */
+    /* a key press or a repeat; action RC_ACTION_NONE: a key the keymap does
+     * not map (yet: Settings -> Remote learns it by key_name) */
+    IN_EVENT_ACTION,
+    IN_EVENT_CARD, /* a card reader's number, complete with its Enter */
 };
 
 struct in_event {

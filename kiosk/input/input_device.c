@@ -164,6 +164,10 @@ static void on_key(struct in_reader *r, int slot, unsigned code, int value, int6
     } else if (value == 1 && action == RC_ACTION_NONE) {
         SC_DEBUG(r->config.log, "input %s: key %s (%u) is not mapped", d->name, name ? name : "?",
                  code);
+        if (!name) return;
+        struct in_event ev = {.kind = IN_EVENT_ACTION, .action = RC_ACTION_NONE, .time_ns = now};
+        snprintf(ev.key_name, sizeof(ev.key_name), "%s", name); /* a key to learn */
+        in_queue_push(r, &ev);
     } else if (value == 1) {
         in_held_press(&r->held, slot, code, action, now);
         struct in_event ev = {.kind = IN_EVENT_ACTION, .action = action, .time_ns = now};

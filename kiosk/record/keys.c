@@ -170,6 +170,8 @@ int rec_setting_set(struct rec *rec, const char *key, const char *value)
         /* the server without its password: the record goes to inspectors */
         if (strlen(value) > 255 || sc_text_has_control(value) || strstr(value, "password"))
             return -EINVAL;
+    } else if (strcmp(key, "tv_standby") == 0) {
+        if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0) return -EINVAL;
     } else {
         return -EINVAL; /* station_id is made once; unknown keys are typos */
     }

@@ -166,6 +166,7 @@ int64_t rec_last_seq(struct rec *rec);
  * station's stream: a URL or an absolute path), "service" (1-65535) and
  * "county_server" (the county's database without the password, "" none; a
  * value holding "password" is refused: the record is shown to inspectors).
+ * "tv_standby" (on|off: the TV to standby over HDMI-CEC after the last course).
  * "station_id" is made on first start and cannot be changed. */
 int rec_setting_set(struct rec *rec, const char *key, const char *value);
 /* Copies the current value into buf; -ENOENT if never set. */

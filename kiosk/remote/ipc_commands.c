@@ -1,4 +1,4 @@
-/* The standard control-socket commands (press, status, actions); see remote.h. */
+/* The standard control-socket commands (press, key, status, actions); see remote.h. */
 #include "kiosk/remote/remote.h"
 
 #include <string.h>
@@ -16,6 +16,16 @@ const char *rc_handle_request(void *opaque, const struct sc_jv *request, struct 
         if (!cb->press) return "not supported";
         if (cb->press(cb->opaque, action) != 0) return "action not possible now";
         sc_json_kv_string(out, "action", rc_action_name(action));
+        return NULL;
+    }
+    if (strcmp(command, "key") == 0) {
+        const char *name = sc_jv_get_string(request, "name");
+        char key[RC_KEY_NAME_MAX];
+        if (!name) return "missing \"name\"";
+        if (rc_keymap_canonical(name, key) < 0) return "unknown key name";
+        if (!cb->key) return "not supported";
+        if (cb->key(cb->opaque, key) != 0) return "key not possible now";
+        sc_json_kv_string(out, "key", key);
         return NULL;
     }
     if (strcmp(command, "status") == 0) {

@@ -5,6 +5,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <libevdev/libevdev.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,9 +16,13 @@ struct binding {
     enum rc_action action;
 };
 
+/* The lock: the menu changes a keymap (Settings -> Remote) while the input
+ * reader's thread looks keys up in it. */
 struct rc_keymap {
     struct binding *bindings;
     size_t count, cap;
+    enum rc_keymap_profile profile;
+    pthread_mutex_t lock;
 };
 
 /* Key names exactly as SDL 2.26's SDL_GetKeyName() reports them. */
@@ -192,26 +198,38 @@ static int bind(struct rc_keymap *map, const char *key, enum rc_action action)
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+static int bind_defaults(struct rc_keymap *map)
+{
+    map->count = 0;
+    for (size_t i = 0; i < COUNT(default_bindings); i++)
+        if (bind(map, default_bindings[i].key, default_bindings[i].action)) return -ENOMEM;
+    for (size_t i = 0; map->profile == RC_KEYMAP_PLAY && i < COUNT(play_bindings); i++)
+        if (bind(map, play_bindings[i].key, play_bindings[i].action)) return -ENOMEM;
+    return bind_kernel_digits(map);
+}
+
 int rc_keymap_create(enum rc_keymap_profile profile, struct rc_keymap **out)
 {
     *out = NULL;
     struct rc_keymap *map = calloc(1, sizeof(*map));
     if (!map) return -ENOMEM;
-    for (size_t i = 0; i < COUNT(default_bindings); i++)
-        if (bind(map, default_bindings[i].key, default_bindings[i].action)) goto fail;
-    for (size_t i = 0; profile == RC_KEYMAP_PLAY && i < COUNT(play_bindings); i++)
-        if (bind(map, play_bindings[i].key, play_bindings[i].action)) goto fail;
-    if (bind_kernel_digits(map)) goto fail;
+    map->profile = profile;
+    if (pthread_mutex_init(&map->lock, NULL) != 0) {
+        free(map);
+        return -ENOMEM;
+    }
+    if (bind_defaults(map)) {
+        rc_keymap_destroy(map);
+        return -ENOMEM;
+    }
     *out = map;
     return 0;
-fail:
-    rc_keymap_destroy(map);
-    return -ENOMEM;
 }
 
 void rc_keymap_destroy(struct rc_keymap *map)
 {
     if (!map) return;
+    pthread_mutex_destroy(&map->lock);
     free(map->bindings);
     free(map);
 }
@@ -236,9 +254,90 @@ enum rc_action rc_keymap_lookup(const struct rc_keymap *map, const char *key_nam
     int kind = kernel_key_name(key_name, kernel);
     if (kind < 0) return RC_ACTION_NONE;
     if (kind > 0) key_name = kernel;
+    struct rc_keymap *m = (struct rc_keymap *)map; /* the lock only */
+    enum rc_action action = RC_ACTION_NONE;
+    pthread_mutex_lock(&m->lock);
     for (size_t i = 0; i < map->count; i++)
-        if (strcasecmp(map->bindings[i].key, key_name) == 0) return map->bindings[i].action;
-    return RC_ACTION_NONE;
+        if (strcasecmp(map->bindings[i].key, key_name) == 0) {
+            action = map->bindings[i].action;
+            break;
+        }
+    pthread_mutex_unlock(&m->lock);
+    return action;
+}
+
+/* ---- changes while in use ---- */
+
+int rc_keymap_canonical(const char *key_name, char out[RC_KEY_NAME_MAX])
+{
+    size_t len = key_name ? strlen(key_name) : 0;
+    if (len == 0 || len >= RC_KEY_NAME_MAX) return -EINVAL;
+    int kind = kernel_key_name(key_name, out);
+    if (kind < 0) return -EINVAL;
+    if (kind == 0) memcpy(out, key_name, len + 1);
+    return 0;
+}
+
+int rc_keymap_bind(struct rc_keymap *map, const char *key_name, enum rc_action action)
+{
+    char key[RC_KEY_NAME_MAX];
+    if (action < RC_ACTION_NONE || action >= RC_ACTION_COUNT ||
+        rc_keymap_canonical(key_name, key) < 0)
+        return -EINVAL;
+    pthread_mutex_lock(&map->lock);
+    int rc = bind(map, key, action);
+    pthread_mutex_unlock(&map->lock);
+    return rc;
+}
+
+size_t rc_keymap_keys(const struct rc_keymap *map, enum rc_action action,
+                      char (*names)[RC_KEY_NAME_MAX], size_t max)
+{
+    struct rc_keymap *m = (struct rc_keymap *)map; /* the lock only */
+    size_t n = 0;
+    pthread_mutex_lock(&m->lock);
+    for (size_t i = 0; i < map->count; i++) {
+        if (map->bindings[i].action != action || action == RC_ACTION_NONE) continue;
+        if (n < max) memcpy(names[n], map->bindings[i].key, RC_KEY_NAME_MAX);
+        n++;
+    }
+    pthread_mutex_unlock(&m->lock);
+    return n;
+}
+
+int rc_keymap_reset(struct rc_keymap *map)
+{
+    pthread_mutex_lock(&map->lock);
+    int rc = bind_defaults(map);
+    pthread_mutex_unlock(&map->lock);
+    return rc;
+}
+
+/* One "KEY = action" line; a name starting with '#' or '"' is quoted. */
+static void format_line(struct sc_buf *out, const char *key, enum rc_action action)
+{
+    if (key[0] == '#' || key[0] == '"')
+        sc_buf_printf(out, "\"%s\" = %s\n", key, rc_action_name(action));
+    else
+        sc_buf_printf(out, "%s = %s\n", key, rc_action_name(action));
+}
+
+int rc_keymap_format(const struct rc_keymap *map, struct sc_buf *out)
+{
+    struct rc_keymap *defaults;
+    if (rc_keymap_create(map->profile, &defaults) < 0) return -ENOMEM;
+    struct rc_keymap *m = (struct rc_keymap *)map; /* the lock only */
+    int n = 0;
+    pthread_mutex_lock(&m->lock);
+    for (size_t i = 0; i < map->count; i++) {
+        const struct binding *b = &map->bindings[i];
+        if (rc_keymap_lookup(defaults, b->key) == b->action) continue;
+        format_line(out, b->key, b->action);
+        n++;
+    }
+    pthread_mutex_unlock(&m->lock);
+    rc_keymap_destroy(defaults);
+    return out->failed ? -ENOMEM : n;
 }
 
 static void trim(char **start, char **end)
@@ -329,7 +428,7 @@ int rc_keymap_load_text(struct rc_keymap *map, const char *text, size_t len, con
             bad++;
             continue;
         }
-        if (bind(map, key, action)) {
+        if (rc_keymap_bind(map, key, action)) {
             free(copy);
             return -ENOMEM;
         }

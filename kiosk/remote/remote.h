@@ -100,8 +100,9 @@ int rc_action_digit(enum rc_action action);
 #define RC_KEYMAP_DEFAULT_PATH "/etc/studycast/keymap.conf"
 #define RC_KEY_NAME_MAX        64
 
-/* Key name -> action. Built once at start-up and then only read: lookups
- * from any thread are safe while nobody loads into it. */
+/* Key name -> action. Built at start-up; the menu's Settings -> Remote changes
+ * it while the kiosk runs (rc_keymap_bind, rc_keymap_reset). A lock inside
+ * makes lookups from any thread (the input reader's) safe at all times. */
 struct rc_keymap;
 
 /* The built-in defaults a keymap starts from. Both profiles share every
@@ -144,6 +145,27 @@ int rc_keymap_load_file(struct rc_keymap *map, const char *path, struct sc_log *
 /* The action for an SDL key name or a kernel key name ("KEY_OK"), or
  * RC_ACTION_NONE. */
 enum rc_action rc_keymap_lookup(const struct rc_keymap *map, const char *key_name);
+
+/* ---- learning keys (Settings -> Remote) ------------------------------------ */
+
+/* The form the keymap keeps a key name in: a kernel name as libevdev spells
+ * it ("key_ok" -> "KEY_OK"), an SDL name as given. 0, or -EINVAL (empty, too
+ * long, or a KEY_/BTN_ name libevdev does not know). */
+int rc_keymap_canonical(const char *key_name, char out[RC_KEY_NAME_MAX]);
+/* key_name -> action (RC_ACTION_NONE unbinds it), replacing what that key
+ * meant; other keys of the action keep it. 0, -EINVAL, -ENOMEM. */
+int rc_keymap_bind(struct rc_keymap *map, const char *key_name, enum rc_action action);
+/* The keys bound to action, in the order they were bound (defaults first):
+ * up to max copied into names; returns how many there are. */
+size_t rc_keymap_keys(const struct rc_keymap *map, enum rc_action action,
+                      char (*names)[RC_KEY_NAME_MAX], size_t max);
+/* Back to the profile's built-in defaults. 0 or -ENOMEM. */
+int rc_keymap_reset(struct rc_keymap *map);
+/* Appends, as keymap.conf lines, every binding that differs from the
+ * profile's defaults ("KEY_RED = ok", "Backspace = none"), so that the
+ * defaults plus the text give this map again. Returns the number of lines
+ * or -ENOMEM. */
+int rc_keymap_format(const struct rc_keymap *map, struct sc_buf *out);
 
 /* ---- control socket server ------------------------------------------------- */
 
@@ -209,6 +231,7 @@ int rc_ipc_server_client_count(struct rc_ipc_server *server);
 
 /* The standard commands, for the kiosk to plug its state into:
  *   {"command":"press","action":"ok"}   -> callbacks->press(action), {"action":"ok"}
+ *   {"command":"key","name":"KEY_OK"}   -> callbacks->key(name), {"key":"KEY_OK"}
  *   {"command":"status"}                -> {...status members}
  *   {"command":"actions"}               -> {"actions":["up","down",...]}
  * and {"error":"unknown action"} and the like when a request fails.
@@ -217,6 +240,10 @@ struct rc_callbacks {
     /* Acts as the remote does. Returns 0, or a negative code: the response
      * is then {"error":"action not possible now"}. */
     int (*press)(void *opaque, enum rc_action action);
+    /* Optional: a key pressed by name, as if a remote had sent it (the
+     * keymap maps it; Settings -> Remote learns it). Returns 0 or negative:
+     * {"error":"key not possible now"}. */
+    int (*key)(void *opaque, const char *key_name);
     /* Writes the status members ("screen", "course", "session_id",
      * "present", "signal" ...) into out, an open object. */
     void (*status)(void *opaque, struct sc_json *out);

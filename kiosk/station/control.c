@@ -79,6 +79,8 @@ void st_control_status(void *opaque, struct sc_json *j)
                        c->started_mono_ns ? (now_ns - c->started_mono_ns) / 1000000000LL : 0);
         sc_json_kv_int(j, "played_seconds", st_course_played_s(c, now_ns));
         sc_json_kv_string(j, "source", c->source);
+        sc_json_kv_int(j, "service", st_course_service(c));
+        sc_json_kv_int(j, "scheduled_service", c->service);
     }
     if (st->screen == UI_SCREEN_SUMMARY) {
         sc_json_kv_int(j, "rating", st->summary.rating);
@@ -127,6 +129,11 @@ int st_control_press(void *opaque, enum rc_action action)
 {
     struct st_station *st = opaque;
     return st_action(st, action, sc_mono_ns());
+}
+
+int st_control_key(void *opaque, const char *key_name)
+{
+    return st_key(opaque, key_name, sc_mono_ns());
 }
 
 void st_control_event(struct st_station *st, const char *screen)

@@ -75,7 +75,7 @@ static void open_player(struct st_station *st)
 {
     struct st_course *c = &st->course;
     struct player_opts opts = {.source = c->source,
-                               .service = c->service,
+                               .service = st_course_service(c),
                                .no_audio = st->opts.no_audio,
                                .field_rate =
                                    ui_refresh_rate(st->ui) >= 50 || ui_refresh_rate(st->ui) == 0,
@@ -138,6 +138,7 @@ int st_course_pretune(struct st_station *st, const struct sch_occurrence *occ)
     if (rc < 0) return rc;
     st->course.pretune = true;
     SC_INFO(st->log, "tuning ahead of \"%s\"", occ->entry->title);
+    tv_course_coming(st->tv, occ->entry->title);
     st_set_screen(st, UI_SCREEN_PRETUNE);
     return 0;
 }
@@ -253,6 +254,7 @@ int st_course_start(struct st_station *st, const struct sch_occurrence *occ, int
         st_course_abort(st); /* a pre-tune for something else */
         int rc = setup(st, occ);
         if (rc < 0) return rc;
+        tv_course_coming(st->tv, occ->entry->title); /* no pre-tune woke it */
     }
     c->pretune = false;
     c->late = late;
@@ -446,7 +448,8 @@ int64_t st_course_turn(struct st_station *st, int64_t now_ns, int64_t now_utc)
         wait = player_turn(st, now_ns);
         if (!c->active || c->ended) return -1;
         signal_turn(st, now_ns);
-        if (st_reception_names_turn(&st->reception, c->service, now_utc, now_ns))
+        if (st_reception_names_turn(&st->reception, c->watching ? c->watching : c->service, now_utc,
+                                    now_ns))
             st->view_dirty = true;
         if (c->playback_started) played_clock(c, credited(c), now_ns);
         resolve_end(st);
@@ -563,6 +566,7 @@ void st_course_finish(struct st_station *st)
     st->plan.missed_note[0] = '\0';
     st->plan.n_missed = 0;
     st_planner_refresh_month(st);
+    st_tv_session_over(st);
     st_set_screen(st, UI_SCREEN_HOME);
 }
 

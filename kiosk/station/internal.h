@@ -25,6 +25,7 @@
 #include "kiosk/remote/remote.h"
 #include "kiosk/schedule/schedule.h"
 #include "kiosk/snapshot/snapshot.h"
+#include "kiosk/tv/tv.h"
 #include "ui/ui.h"
 
 #include <limits.h>
@@ -101,7 +102,8 @@ struct st_course {
     int64_t start_utc, end_utc;
     bool end_known;
     char source[SCH_LOCATION_MAX];
-    int service;
+    int service;  /* the scheduled one; < 0: the player's first */
+    int watching; /* the service a viewer changed to with CH+/CH- (course_zap.c), 0: none */
     bool live;
     struct player *player;
     int64_t retry_at_ns; /* 0: none */
@@ -148,7 +150,7 @@ struct st_options {
     char **inputs;   /* --input paths (n_inputs), NULL-terminated */
     int n_inputs;
     char *input_dir, *card_readers;
-    bool windowed, no_audio;
+    bool windowed, no_audio, no_cec;
     int width, height, lead_s, summary_timeout_s, snapshot_interval_s, sync_every_s;
 };
 
@@ -159,8 +161,11 @@ struct st_options {
  * SDL's own repeats of a key an input device delivered or repeated within
  * IN_RELEASE_TIMEOUT_MS are dropped too (the reader repeats it). */
 #define ST_INPUT_TWIN_NS 100000000LL
+#define ST_KEYMAP_LEARNT "keymap.conf" /* in the data dir: where /etc's cannot be written */
 struct st_input {
     struct in_reader *reader;
+    /* the keymap file loaded, written by Settings -> Remote (admin_remote.c) */
+    char keymap_file[PATH_MAX + 16];
     int64_t evdev_ns[RC_ACTION_COUNT]; /* the latest press of each action, by source */
     int64_t sdl_ns[RC_ACTION_COUNT];
 };
@@ -268,17 +273,36 @@ struct st_station {
     struct st_watchdog watchdog;
     struct st_admin *admin; /* the administrator's menu (admin.h) */
     int service;            /* the station's service on its stream, 0: not chosen */
+    struct tv *tv;          /* HDMI-CEC (television.c); NULL: --no-cec */
     struct st_latency latency;
     struct st_sync *sync; /* the county sync (sync.c) */
 };
 
 /* keys_input.c */
+/* The keymap: the defaults plus DATA_DIR/keymap.conf when the menu wrote
+ * one there, else --keymap or /etc's (input.keymap_file says which). */
+int st_keymap_open(struct st_station *st);
+/* A key by name from SDL, an input device or the control socket: learnt by
+ * Settings -> Remote when it waits, else mapped and acted on. 0, -ENOENT (not
+ * mapped) or st_action's code. */
+int st_key(struct st_station *st, const char *key_name, int64_t time_ns);
 int st_input_open(struct st_station *st);
 void st_input_close(struct st_station *st);
 /* Acts on the keys and cards the input devices delivered (the loop's turn). */
 void st_input_turn(struct st_station *st);
 /* Whether an SDL key press is the twin of one an input device delivered. */
 bool st_input_sdl_twin(struct st_station *st, enum rc_action action, bool repeat, int64_t time_ns);
+
+/* television.c */
+int st_tv_open(struct st_station *st);
+void st_tv_close(struct st_station *st);
+/* Acts on the TV remote's keys (the loop's turn). */
+void st_tv_turn(struct st_station *st);
+/* After a session's summary: standby when the setting is on and no course
+ * follows within the hour. */
+void st_tv_session_over(struct st_station *st);
+/* The kept setting "tv_standby" ("on"; anything else or none: off). */
+bool st_tv_standby_setting(struct st_station *st);
 
 /* station.c */
 int64_t st_now_utc(const struct st_station *st);
@@ -323,6 +347,15 @@ void st_course_abort(struct st_station *st);
 int64_t st_course_played_s(const struct st_course *c, int64_t now_ns);
 void st_course_set_paused(struct st_station *st, bool paused);
 
+/* course_zap.c */
+/* CH+ (step 1) / CH- (-1) while a course plays: the next or previous service
+ * with pictures on the same stream, named on screen, noted in the record.
+ * 0, or -ENOTSUP (no course playing, no other service), -EAGAIN. */
+int st_course_zap(struct st_station *st, int step);
+/* The service playing: the one changed to, else the scheduled one, else the
+ * player's choice; -1 unknown. */
+int st_course_service(const struct st_course *c);
+
 /* rollcall.c */
 int st_roster_load(struct st_station *st);
 void st_roster_reset(struct st_station *st);
@@ -348,6 +381,7 @@ void st_screen_timeouts(struct st_station *st, int64_t now_ns);
 /* control.c */
 void st_control_status(void *opaque, struct sc_json *out);
 int st_control_press(void *opaque, enum rc_action action);
+int st_control_key(void *opaque, const char *key_name);
 void st_control_event(struct st_station *st, const char *name);
 
 /* capture.c */

@@ -4,8 +4,12 @@
  * (see struct st_input). */
 #include "kiosk/station/internal.h"
 
+#include "kiosk/station/admin/admin.h"
+
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static void input_wakeup(void *opaque)
 {
@@ -27,6 +31,32 @@ int st_input_open(struct st_station *st)
     int rc = in_reader_create(&config, &st->input.reader);
     if (rc < 0) SC_ERR(st->log, "cannot read the input devices: %s", strerror(-rc));
     return rc;
+}
+
+int st_keymap_open(struct st_station *st)
+{
+    char learnt[PATH_MAX + 16];
+    snprintf(learnt, sizeof(learnt), "%s/%s", st->base_data_dir, ST_KEYMAP_LEARNT);
+    const char *configured = st->opts.keymap_path ? st->opts.keymap_path : RC_KEYMAP_DEFAULT_PATH;
+    const char *path = st->opts.keymap_path;
+    if (access(learnt, F_OK) == 0) {
+        SC_INFO(st->log, "keymap: %s (written by the menu where %s could not be) instead of %s",
+                learnt, configured, configured);
+        path = learnt;
+    }
+    snprintf(st->input.keymap_file, sizeof(st->input.keymap_file), "%s", path ? path : configured);
+    return rc_keymap_open(RC_KEYMAP_KIOSK, path, st->log, &st->keymap);
+}
+
+int st_key(struct st_station *st, const char *key_name, int64_t time_ns)
+{
+    if (st_page_remote_key(st, key_name, time_ns)) return 0;
+    enum rc_action action = rc_keymap_lookup(st->keymap, key_name);
+    if (action == RC_ACTION_NONE) {
+        SC_DEBUG(st->log, "key '%s' is not mapped", key_name);
+        return -ENOENT;
+    }
+    return st_action(st, action, time_ns);
 }
 
 void st_input_close(struct st_station *st)
@@ -67,6 +97,9 @@ void st_input_turn(struct st_station *st)
                 st->view_dirty = true;
                 continue;
             }
+            if (!ev->repeat && ev->key_name[0] && st_page_remote_key(st, ev->key_name, ev->time_ns))
+                continue;
+            if (ev->action == RC_ACTION_NONE) continue; /* not mapped (the reader logged it) */
             if (!ev->repeat && twin(st->input.sdl_ns, ev->action, ev->time_ns, ST_INPUT_TWIN_NS)) {
                 SC_DEBUG(st->log, "key %s from an input device already came from SDL",
                          rc_action_name(ev->action));

@@ -100,6 +100,9 @@ static int playing_action(struct st_station *st, enum rc_action action, int64_t 
         if (!st->show_info) return -ENOTSUP;
         st->show_info = false;
         return 0;
+    case RC_ACTION_CHANNEL_UP:
+    case RC_ACTION_CHANNEL_DOWN:
+        return st_course_zap(st, action == RC_ACTION_CHANNEL_UP ? 1 : -1);
     default:
         return course_action(st, action);
     }

@@ -333,6 +333,7 @@ int st_station_create(const struct st_station_opts *opts, struct st_station **ou
     st->opts.width = opts->width;
     st->opts.height = opts->height;
     st->opts.no_audio = opts->no_audio;
+    st->opts.no_cec = opts->no_cec;
     st->opts.lead_s = opts->lead_minutes < 0 ? 120 : opts->lead_minutes * 60;
     st->opts.summary_timeout_s = opts->summary_timeout_s > 0 ? opts->summary_timeout_s : 120;
     st->opts.snapshot_interval_s = opts->snapshot_interval_s; /* 0: the default */
@@ -384,12 +385,12 @@ int st_station_create(const struct st_station_opts *opts, struct st_station **ou
     st->plan.query.pretune_lead_s = st->opts.lead_s > 0 ? st->opts.lead_s : -1;
     if ((rc = st_planner_load(st)) < 0) goto fail;
     if ((rc = st_roster_load(st)) < 0) goto fail;
-    if ((rc = rc_keymap_open(RC_KEYMAP_KIOSK, st->opts.keymap_path, st->log, &st->keymap)) < 0)
-        goto fail;
+    if ((rc = st_keymap_open(st)) < 0) goto fail;
     if ((rc = open_ui(st)) < 0) goto fail;
     if ((rc = open_ipc(st)) < 0) goto fail;
     if ((rc = st_input_open(st)) < 0) goto fail;
     if ((rc = st_sync_create(st)) < 0) goto fail;
+    if ((rc = st_tv_open(st)) < 0) goto fail;
     st_watchdog_init(st);
     watch_start(st);
     update_clock(st);
@@ -414,6 +415,7 @@ void st_station_destroy(struct st_station *st)
     watch_finish(st);
     rc_ipc_server_destroy(st->ipc);
     st_input_close(st);
+    st_tv_close(st);
     rec_sessions_free(st->summary.sessions, st->summary.n_sessions);
     st_roster_free(&st->roster);
     ui_destroy(st->ui);
@@ -498,12 +500,15 @@ static int64_t turn(struct st_station *st)
     st_capture_turn(st, now_utc);
     st_screen_timeouts(st, now_ns);
     if (st->ipc) {
-        struct rc_callbacks callbacks = {
-            .press = st_control_press, .status = st_control_status, .opaque = st};
+        struct rc_callbacks callbacks = {.press = st_control_press,
+                                         .key = st_control_key,
+                                         .status = st_control_status,
+                                         .opaque = st};
         rc_ipc_server_poll(st->ipc, rc_handle_request, &callbacks);
     }
     st_input_turn(st);
     st_sync_turn(st, sc_mono_ns());
+    st_tv_turn(st);
     if (st->view_dirty) {
         st_planner_refresh_home(st, now_utc);
         st_screen_show(st, now_ns);
@@ -536,6 +541,7 @@ static void dispatch(struct st_station *st, const struct ui_event *ev)
     } else if (ev->type == UI_EVENT_WINDOW) {
         st->view_dirty = true;
     } else if (ev->type == UI_EVENT_KEY) {
+        if (!ev->repeat && st_page_remote_key(st, ev->key_name, ev->time_ns)) return;
         enum rc_action action = rc_keymap_lookup(st->keymap, ev->key_name);
         if (action == RC_ACTION_NONE) {
             SC_DEBUG(st->log, "key '%s' is not mapped", ev->key_name);

@@ -31,6 +31,7 @@ struct st_station_opts {
     int width, height;       /* window size when windowed */
     const char *keymap;      /* keymap file, NULL: /etc/studycast/keymap.conf if present */
     bool no_audio;           /* no sound (headless tests) */
+    bool no_cec;             /* leave the TV alone: no HDMI-CEC (kiosk/tv) */
     int lead_minutes;        /* tune this long before a live course (0..60); < 0: default 2 */
     bool demo;               /* force the demo (course stream, roster, schedule) */
     const char *language;    /* "zh_CN" (NULL: default) or "en" */

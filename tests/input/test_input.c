@@ -113,9 +113,14 @@ static void fifo_remote_and_card(void)
     }
     struct in_event ev[256];
     size_t n = collect(r, ev, 256, 300);
-    ASSERT_EQ(n, 3);
+    ASSERT_EQ(n, 4);
     ASSERT_EQ(count_action(ev, n, RC_ACTION_DIGIT_0 + 4), 1);
     ASSERT_EQ(count_action(ev, n, RC_ACTION_OK), 1);
+    /* an unmapped key comes by name only, for Settings -> Remote to learn */
+    ASSERT_EQ(count_action(ev, n, RC_ACTION_NONE), 1);
+    for (size_t i = 0; i < n; i++)
+        if (ev[i].kind == IN_EVENT_ACTION && ev[i].action == RC_ACTION_NONE)
+            ASSERT_STR_EQ(ev[i].key_name, "KEY_RED");
     size_t cards = 0;
     for (size_t i = 0; i < n; i++)
         if (ev[i].kind == IN_EVENT_CARD) {

@@ -5,6 +5,7 @@ process start does not slow every step down.
   ctl.py SOCK status [FIELD]   the status object, or one member of it
                                (menu.page: a member of a member)
   ctl.py SOCK press A [B ...]  presses, in order, on one connection
+  ctl.py SOCK key K [L ...]    keys by name (KEY_OK, Return), likewise
 Exit status 1 when the kiosk refuses or does not answer."""
 import json
 import socket
@@ -50,6 +51,11 @@ def main():
             msg = request(conn, reader, {"command": "press", "action": action}, i + 1)
             if "error" in msg:
                 raise SystemExit("press %s: %s" % (action, msg["error"]))
+    elif command == "key":
+        for i, name in enumerate(args):
+            msg = request(conn, reader, {"command": "key", "name": name}, i + 1)
+            if "error" in msg:
+                raise SystemExit("key %s: %s" % (name, msg["error"]))
     else:
         raise SystemExit("unknown command " + command)
 

@@ -19,7 +19,8 @@ import time
 CODES = {"KEY_ENTER": 28, "KEY_UP": 103, "KEY_LEFT": 105, "KEY_RIGHT": 106,
          "KEY_DOWN": 108, "KEY_MENU": 139, "KEY_BACK": 158, "KEY_EXIT": 174,
          "KEY_OK": 0x160, "KEY_INFO": 0x166, "KEY_CHANNELUP": 0x192,
-         "KEY_CHANNELDOWN": 0x193, "KEY_RED": 0x18e}
+         "KEY_CHANNELDOWN": 0x193, "KEY_RED": 0x18e, "KEY_GREEN": 0x18f,
+         "KEY_YELLOW": 0x190, "KEY_BLUE": 0x191}
 for d in range(10):
     CODES["KEY_%d" % d] = 11 if d == 0 else d + 1
     CODES["KEY_NUMERIC_%d" % d] = 0x200 + d

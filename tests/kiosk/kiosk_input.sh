@@ -8,8 +8,7 @@
 # adds a guest), a press without a release stops repeating; a device file
 # appearing in the watched directory is read, and one removed mid-press
 # leaves nothing stuck.
-# Not covered: KEY_CHANNELUP while playing -- the kiosk has no service change
-# on a key yet (no screen acts on channel_up), so there is nothing to assert.
+# KEY_CHANNELUP while playing: kiosk_channel.sh.
 # usage: kiosk_input.sh STUDYCAST WORKDIR
 set -eu
 S=$1

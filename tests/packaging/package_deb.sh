@@ -136,12 +136,12 @@ dpkg-query --root="$R" -W -f='${Conffiles}\n' studycast | grep -q "/etc/studycas
 [ -f "$R/usr/lib/sysusers.d/studycast.conf" ] && [ -f "$R/usr/lib/tmpfiles.d/studycast.conf" ] ||
   fail "no sysusers.d/tmpfiles.d"
 
-# the postinst's user: unprivileged, no login, in video, audio and input
+# the postinst's user: unprivileged, no login, in video, audio, input and dialout (CEC)
 line=$(grep "^studycast:" "$R/etc/passwd") || fail "no user studycast"
 uid=$(echo "$line" | cut -d: -f3)
 [ "$uid" -gt 0 ] && [ "$uid" -lt 1000 ] || fail "studycast is not a system user: $line"
 echo "$line" | grep -q ":/var/lib/studycast:/usr/sbin/nologin$" || fail "home/shell: $line"
-for g in video audio input; do
+for g in video audio input dialout; do
   grep "^$g:" "$R/etc/group" | cut -d: -f4 | tr ',' '\n' | grep -qx studycast ||
     fail "studycast is not in group $g: $(grep "^$g:" "$R/etc/group")"
 done

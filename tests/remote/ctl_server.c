@@ -88,7 +88,7 @@ int main(int argc, char **argv)
         sc_log_destroy(log);
         return 1;
     }
-    struct rc_callbacks callbacks = {press, status, &k};
+    struct rc_callbacks callbacks = {.press = press, .status = status, .opaque = &k};
     for (;;) {
         struct pollfd fds[2] = {{.fd = signal_fd, .events = POLLIN},
                                 {.fd = k.wakeup_fd, .events = mute ? 0 : POLLIN}};

@@ -25,6 +25,7 @@ struct core {
     int presses; /* touched only by the handler, on the core thread */
     int statuses;
     enum rc_action last;
+    char last_key[RC_KEY_NAME_MAX];
     struct rc_callbacks callbacks;
 };
 
@@ -46,6 +47,15 @@ static int on_press(void *opaque, enum rc_action action)
     return 0;
 }
 
+static int on_key(void *opaque, const char *key_name)
+{
+    struct core *core = opaque;
+    ASSERT_TRUE(pthread_equal(pthread_self(), core->thread));
+    if (strcmp(key_name, "F13") == 0) return -ENOENT; /* not mapped: "not possible now" */
+    snprintf(core->last_key, sizeof(core->last_key), "%s", key_name);
+    return 0;
+}
+
 static void on_status(void *opaque, struct sc_json *out)
 {
     struct core *core = opaque;
@@ -62,7 +72,8 @@ static void core_init(struct core *core)
     core->thread = pthread_self();
     core->wakeup_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     ASSERT_GE(core->wakeup_fd, 0);
-    core->callbacks = (struct rc_callbacks){on_press, on_status, core};
+    core->callbacks = (struct rc_callbacks){
+        .press = on_press, .key = on_key, .status = on_status, .opaque = core};
 }
 
 /* One turn of the core loop: sleep until woken (or timeout), then answer. */
@@ -295,6 +306,37 @@ static void malformed_lines(void)
         sc_jv_free(a[i]);
     ASSERT_EQ(core.presses, 1);
     ASSERT_EQ(core.last, RC_ACTION_OK);
+    sc_buf_free(&pending);
+    close(fd);
+    rc_ipc_server_destroy(server);
+    close(core.wakeup_fd);
+}
+
+/* "key": a key by name, kernel names in the keymap's spelling. */
+static void key_command(void)
+{
+    struct core core;
+    core_init(&core);
+    char path[108];
+    socket_path(path, sizeof(path), "key");
+    struct rc_ipc_server *server = start(&core, path, 0);
+    int fd = connect_raw(path);
+    struct sc_buf pending = {0};
+    struct sc_jv *a[4];
+    exchange(&core, server, fd,
+             "{\"command\":\"key\",\"name\":\"key_green\",\"request_id\":1}\n"
+             "{\"command\":\"key\",\"name\":\"KEY_NO_SUCH\",\"request_id\":2}\n"
+             "{\"command\":\"key\",\"request_id\":3}\n"
+             "{\"command\":\"key\",\"name\":\"F13\",\"request_id\":4}\n",
+             &pending, a, 4);
+    ASSERT_TRUE(sc_jv_get(a[0], "error") == NULL);
+    ASSERT_STR_EQ(sc_jv_get_string(a[0], "key"), "KEY_GREEN");
+    ASSERT_STR_EQ(sc_jv_get_string(a[1], "error"), "unknown key name");
+    ASSERT_STR_EQ(sc_jv_get_string(a[2], "error"), "missing \"name\"");
+    ASSERT_STR_EQ(sc_jv_get_string(a[3], "error"), "key not possible now");
+    ASSERT_STR_EQ(core.last_key, "KEY_GREEN");
+    for (int i = 0; i < 4; i++)
+        sc_jv_free(a[i]);
     sc_buf_free(&pending);
     close(fd);
     rc_ipc_server_destroy(server);
@@ -722,6 +764,7 @@ int main(void)
 {
     RUN_TEST(several_clients);
     RUN_TEST(malformed_lines);
+    RUN_TEST(key_command);
     RUN_TEST(long_lines);
     RUN_TEST(disconnects);
     RUN_TEST(socket_files);

@@ -343,6 +343,60 @@ static void kernel_names(void)
     rc_keymap_destroy(map);
 }
 
+/* Settings -> Remote: bind while in use, list an action's keys, restore the
+ * defaults, and the text written back gives the same map again. */
+static void learning(void)
+{
+    struct rc_keymap *map;
+    ASSERT_EQ(rc_keymap_create(RC_KEYMAP_KIOSK, &map), 0);
+    char names[8][RC_KEY_NAME_MAX];
+    size_t n = rc_keymap_keys(map, RC_ACTION_OK, names, 8);
+    ASSERT_GE(n, 3);
+    ASSERT_STR_EQ(names[0], "Return"); /* the defaults' order */
+    char key[RC_KEY_NAME_MAX];
+    ASSERT_EQ(rc_keymap_canonical("key_green", key), 0);
+    ASSERT_STR_EQ(key, "KEY_GREEN");
+    ASSERT_EQ(rc_keymap_canonical("F7", key), 0);
+    ASSERT_STR_EQ(key, "F7");
+    ASSERT_EQ(rc_keymap_canonical("KEY_NO_SUCH", key), -EINVAL);
+    ASSERT_EQ(rc_keymap_canonical("", key), -EINVAL);
+    ASSERT_EQ(rc_keymap_bind(map, "KEY_NO_SUCH", RC_ACTION_OK), -EINVAL);
+    /* a new key for OK; the old ones stay */
+    ASSERT_EQ(rc_keymap_bind(map, "key_green", RC_ACTION_OK), 0);
+    ASSERT_EQ(rc_keymap_lookup(map, "KEY_GREEN"), RC_ACTION_OK);
+    ASSERT_EQ(rc_keymap_keys(map, RC_ACTION_OK, names, 8), n + 1);
+    ASSERT_EQ(rc_keymap_lookup(map, "Return"), RC_ACTION_OK);
+    /* a key moved from one action to another, and one unbound */
+    ASSERT_EQ(rc_keymap_bind(map, "M", RC_ACTION_INFO), 0);
+    ASSERT_EQ(rc_keymap_bind(map, "#", RC_ACTION_MUTE), 0);
+    ASSERT_EQ(rc_keymap_bind(map, "Backspace", RC_ACTION_NONE), 0);
+    ASSERT_EQ(rc_keymap_keys(map, RC_ACTION_NONE, names, 8), 0);
+    struct sc_buf text = {0};
+    ASSERT_EQ(rc_keymap_format(map, &text), 4);
+    ASSERT_TRUE(strstr(text.data, "KEY_GREEN = ok\n") != NULL);
+    ASSERT_TRUE(strstr(text.data, "M = info\n") != NULL);
+    ASSERT_TRUE(strstr(text.data, "\"#\" = mute\n") != NULL);
+    ASSERT_TRUE(strstr(text.data, "Backspace = none\n") != NULL);
+    /* the defaults plus the text: the same map */
+    struct rc_keymap *again;
+    ASSERT_EQ(rc_keymap_create(RC_KEYMAP_KIOSK, &again), 0);
+    ASSERT_EQ(rc_keymap_load_text(again, text.data, text.len, "learnt", NULL), 0);
+    static const char *const probes[] = {"KEY_GREEN", "M",      "#",      "Backspace",
+                                         "Return",    "KEY_OK", "Escape", "Home"};
+    for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
+        ASSERT_EQ(rc_keymap_lookup(again, probes[i]), rc_keymap_lookup(map, probes[i]));
+    rc_keymap_destroy(again);
+    /* restore: the built-in keys, nothing to write */
+    ASSERT_EQ(rc_keymap_reset(map), 0);
+    ASSERT_EQ(rc_keymap_lookup(map, "KEY_GREEN"), RC_ACTION_NONE);
+    ASSERT_EQ(rc_keymap_lookup(map, "M"), RC_ACTION_MENU);
+    ASSERT_EQ(rc_keymap_lookup(map, "Backspace"), RC_ACTION_BACK);
+    sc_buf_reset(&text);
+    ASSERT_EQ(rc_keymap_format(map, &text), 0);
+    sc_buf_free(&text);
+    rc_keymap_destroy(map);
+}
+
 int main(void)
 {
     RUN_TEST(action_names);
@@ -352,5 +406,6 @@ int main(void)
     RUN_TEST(play_profile);
     RUN_TEST(open_with_file);
     RUN_TEST(kernel_names);
+    RUN_TEST(learning);
     return 0;
 }

@@ -141,6 +141,11 @@ void st_settings_load(struct st_station *st);
 int st_page_county_open(struct st_station *st);
 /* The county sync's rows "Last sync" and "Sync status" (About, County server). */
 void st_page_county_sync_rows(struct st_station *st, struct st_menu *m);
+/* Settings -> Remote: learning keys (admin_remote.c). */
+int st_page_remote_open(struct st_station *st);
+/* A key by name (SDL, an input device, the control socket) before the keymap
+ * maps it: true when the Remote page was waiting for one and took it. */
+bool st_page_remote_key(struct st_station *st, const char *key_name, int64_t time_ns);
 /* About: version, the station's key for inspectors, data dir, space, record. */
 int st_page_about_open(struct st_station *st);
 /* Services: those on the station's stream, the station's service, the

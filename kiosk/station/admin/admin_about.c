@@ -31,6 +31,7 @@ enum row {
     ROW_COUNTY,
     ROW_SYNC_LAST,
     ROW_SYNC_STATUS,
+    ROW_TV,
     ROW_CHECK,
     N_ROWS
 };
@@ -63,6 +64,19 @@ static const char *space_text(struct st_station *st, struct st_menu *m)
     fmt_bytes(avail, sizeof(avail), (double)vfs.f_bavail * vfs.f_frsize);
     fmt_bytes(total, sizeof(total), (double)vfs.f_blocks * vfs.f_frsize);
     return st_menu_str(m, st_tr(st, "%s free of %s"), avail, total);
+}
+
+/* The adapter and the TV's power state, or why there is none. */
+static const char *tv_text(struct st_station *st, struct st_menu *m)
+{
+    if (!st->tv) return st_tr(st, "switched off (--no-cec)");
+    if (!tv_adapter_present(st->tv)) return st_tr(st, "no adapter");
+    char name[64], port[128];
+    enum tv_power power;
+    tv_describe(st->tv, name, sizeof(name), port, sizeof(port), &power);
+    static const char *const powers[] = {N_("unknown"), N_("on"), N_("standby"), N_("waking"),
+                                         N_("going to standby")};
+    return st_menu_str(m, st_tr(st, "%s on %s · TV: %s"), name, port, st_tr(st, powers[power]));
 }
 
 static void check_record(struct st_station *st, struct about_page *p)
@@ -117,6 +131,7 @@ static void about_view(struct st_station *st, struct st_page *page, struct st_me
     st_menu_item(m, st_tr(st, "County server"),
                  sync.server[0] ? st_menu_str(m, "%s", sync.server) : st_tr(st, "not set"));
     st_page_county_sync_rows(st, m);
+    st_menu_item(m, st_tr(st, "TV (HDMI-CEC)"), tv_text(st, m));
     struct ui_menu_item *check =
         st_menu_item(m, st_tr(st, "Check the record now"),
                      p->check[0] ? p->check : st_tr(st, "not checked yet"));
@@ -126,9 +141,10 @@ static void about_view(struct st_station *st, struct st_page *page, struct st_me
 
 static void about_status(struct st_station *st, struct st_page *page, struct sc_json *j)
 {
-    (void)st;
     struct about_page *p = page->state;
     sc_json_kv_string(j, "public_key", p->key);
+    sc_json_kv_bool(j, "tv_adapter", tv_adapter_present(st->tv));
+    sc_json_kv_bool(j, "cec", st->tv != NULL);
 }
 
 static void about_destroy(struct st_station *st, struct st_page *page)

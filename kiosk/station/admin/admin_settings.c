@@ -1,6 +1,7 @@
 /* Settings: the station's name (on-screen keyboard) and id, village or
- * township station, volume, language, clock source and the county server
- * (its own page, admin_county.c). Every change is a
+ * township station, volume, language, clock source, the TV's standby after
+ * the last course (HDMI-CEC), the Remote page (admin_remote.c) and the county
+ * server (its own page, admin_county.c). Every change is a
  * settings_changed event in the study record (rec_setting_set), applied at
  * once, and read back at the next start (st_settings_load). Choices are
  * pickers: OK on a row starts one, up/down change it, OK saves, BACK leaves
@@ -12,7 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum row { ROW_NAME, ROW_ID, ROW_TYPE, ROW_VOLUME, ROW_LANGUAGE, ROW_CLOCK, ROW_COUNTY, N_ROWS };
+enum row {
+    ROW_NAME,
+    ROW_ID,
+    ROW_TYPE,
+    ROW_VOLUME,
+    ROW_LANGUAGE,
+    ROW_CLOCK,
+    ROW_TV_STANDBY,
+    ROW_REMOTE,
+    ROW_COUNTY,
+    N_ROWS
+};
 
 #define VOLUME_STEP 10
 #define N_VOLUMES   (100 / VOLUME_STEP + 1)
@@ -31,6 +43,10 @@ static const struct choice clock_choices[] = {
     {"auto", N_("Automatic: broadcast time when the stream has it")},
     {"system", N_("System clock only")},
 };
+static const struct choice standby_choices[] = {
+    {"off", N_("Off: the TV stays as it is")},
+    {"on", N_("On: standby when no course follows within the hour")},
+};
 
 struct settings_page {
     bool editing;
@@ -47,6 +63,7 @@ static int n_choices(enum row row)
     case ROW_LANGUAGE:
         return 2;
     case ROW_CLOCK:
+    case ROW_TV_STANDBY:
         return 2;
     default:
         return 0;
@@ -72,6 +89,8 @@ static int current_choice(struct st_station *st, enum row row)
         return strcmp(ui_language(st->ui), "en") == 0 ? 1 : 0;
     case ROW_CLOCK:
         return st->clock.system_only ? 1 : 0;
+    case ROW_TV_STANDBY:
+        return st_tv_standby_setting(st) ? 1 : 0;
     default:
         return 0;
     }
@@ -88,6 +107,8 @@ static const char *choice_label(struct st_station *st, struct st_menu *m, enum r
         return language_choices[i].label;
     case ROW_CLOCK:
         return st_tr(st, clock_choices[i].label);
+    case ROW_TV_STANDBY:
+        return st_tr(st, standby_choices[i].label);
     default:
         return "";
     }
@@ -129,6 +150,9 @@ static void save(struct st_station *st, enum row row, int i)
     case ROW_CLOCK:
         key = "clock_source", value = clock_choices[i].value;
         break;
+    case ROW_TV_STANDBY:
+        key = "tv_standby", value = standby_choices[i].value;
+        break;
     default:
         return;
     }
@@ -152,6 +176,13 @@ static void save(struct st_station *st, enum row row, int i)
     case ROW_LANGUAGE:
         ui_set_language(st->ui, value);
         st_admin_message(st, false, "Saved: the screens speak this language now");
+        break;
+    case ROW_TV_STANDBY:
+        tv_set_standby_after_last(st->tv, i == 1);
+        if (i == 1 && !tv_adapter_present(st->tv))
+            st_admin_message(st, false, "Saved; no HDMI-CEC adapter is connected now");
+        else
+            st_admin_message(st, false, "Saved: TV standby");
         break;
     default: /* ROW_CLOCK: update_clock follows it at the loop's next turn */
         st->clock.system_only = i == 1;
@@ -222,6 +253,8 @@ static int settings_action(struct st_station *st, struct st_page *page, enum rc_
     case ROW_NAME:
         return st_page_keyboard_open(st, st_tr(st, "Station name"), st->home.station_name, 120,
                                      name_done, p);
+    case ROW_REMOTE:
+        return st_page_remote_open(st);
     case ROW_ID:
         st_admin_message(st, false,
                          "The station id is made at the first start and never changes: the "
@@ -246,11 +279,13 @@ static void settings_view(struct st_station *st, struct st_page *page, struct st
     st_menu_item(m, st_tr(st, "Station name"),
                  st->home.station_name[0] ? st->home.station_name : st_tr(st, "(not set)"));
     st_menu_item(m, st_tr(st, "Station id"), st_menu_str(m, "%s", id));
-    for (enum row row = ROW_TYPE; row < ROW_COUNTY; row++) {
+    for (enum row row = ROW_TYPE; row < ROW_REMOTE; row++) {
         static const char *const labels[N_ROWS] = {[ROW_TYPE] = N_("Station type"),
                                                    [ROW_VOLUME] = N_("Volume"),
                                                    [ROW_LANGUAGE] = N_("Language"),
-                                                   [ROW_CLOCK] = N_("Clock source")};
+                                                   [ROW_CLOCK] = N_("Clock source"),
+                                                   [ROW_TV_STANDBY] =
+                                                       N_("TV standby after the last course")};
         bool editing = p->editing && page->focus == (int)row;
         int i = editing ? p->choice : current_choice(st, row);
         const char *value = choice_label(st, m, row, i);
@@ -259,6 +294,7 @@ static void settings_view(struct st_station *st, struct st_page *page, struct st
         struct ui_menu_item *it = st_menu_item(m, st_tr(st, labels[row]), value);
         it->editing = editing;
     }
+    st_menu_item(m, st_tr(st, "Remote"), st_tr(st, "learn the keys of a remote…"));
     struct st_sync_view sync;
     st_sync_view(st, &sync);
     st_menu_item(m, st_tr(st, "County server"),
@@ -274,6 +310,7 @@ static void settings_status(struct st_station *st, struct st_page *page, struct 
     sc_json_kv_int(j, "sessions_required", st->plan.month.sessions_required);
     sc_json_kv_string(j, "clock_setting", st->clock.system_only ? "system" : "auto");
     sc_json_kv_string(j, "station_name", st->home.station_name);
+    sc_json_kv_string(j, "tv_standby", st_tv_standby_setting(st) ? "on" : "off");
 }
 
 static void settings_destroy(struct st_station *st, struct st_page *page)
