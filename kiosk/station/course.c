@@ -275,7 +275,7 @@ int st_course_start(struct st_station *st, const struct sch_occurrence *occ, int
     st_roster_reset(st);
     if (c->resumed) st_roster_restore(st);
     st->show_info = st->show_roster = false;
-    st->rollcall_until_ns = sc_mono_ns() + (int64_t)ST_ROLLCALL_IDLE_S * 1000000000LL;
+    st->roster.until_ns = sc_mono_ns() + (int64_t)ST_ROLLCALL_IDLE_S * 1000000000LL;
     st_set_screen(st, UI_SCREEN_ROLLCALL);
     if (resume_id)
         st_toast(st, false, "The course was interrupted and resumes now.");

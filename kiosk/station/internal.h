@@ -90,6 +90,7 @@ struct st_roster {
     int guests;
     char digits[ST_MAX_DIGITS + 1];
     int64_t digits_first_ns, digits_last_ns, digits_max_gap_ns;
+    int64_t until_ns; /* the roll-call screen hides itself then (CLOCK_MONOTONIC) */
 };
 
 /* ---- a course (course.c) ---- */
@@ -263,7 +264,6 @@ struct st_station {
     struct st_reception reception;
     struct st_roster roster;
     bool show_info, show_roster;
-    int64_t rollcall_until_ns; /* roll-call auto-hide deadline */
     struct st_summary summary;
     int volume;
     bool muted;

@@ -55,7 +55,7 @@ static int course_action(struct st_station *st, enum rc_action action)
 
 static int rollcall_action(struct st_station *st, enum rc_action action, int64_t time_ns)
 {
-    st->rollcall_until_ns = sc_mono_ns() + (int64_t)ST_ROLLCALL_IDLE_S * NS_PER_S;
+    st->roster.until_ns = sc_mono_ns() + (int64_t)ST_ROLLCALL_IDLE_S * NS_PER_S;
     if (action == RC_ACTION_BACK) {
         if (st->roster.digits[0])
             st->roster.digits[0] = '\0';
@@ -172,7 +172,7 @@ int st_screen_action(struct st_station *st, enum rc_action action, int64_t time_
 int64_t st_screen_deadline_ns(struct st_station *st)
 {
     int64_t deadline = INT64_MAX;
-    if (st->screen == UI_SCREEN_ROLLCALL) deadline = st->rollcall_until_ns;
+    if (st->screen == UI_SCREEN_ROLLCALL) deadline = st->roster.until_ns;
     if (st->screen == UI_SCREEN_SUMMARY) deadline = st->summary.until_ns;
     if (st->screen == UI_SCREEN_MENU) deadline = st_admin_deadline_ns(st);
     if (st->roster.digits[0]) {
@@ -190,7 +190,7 @@ void st_screen_timeouts(struct st_station *st, int64_t now_ns)
         st->roster.digits[0] = '\0';
         st->view_dirty = true;
     }
-    if (st->screen == UI_SCREEN_ROLLCALL && now_ns >= st->rollcall_until_ns) show_course(st);
+    if (st->screen == UI_SCREEN_ROLLCALL && now_ns >= st->roster.until_ns) show_course(st);
     if (st->screen == UI_SCREEN_SUMMARY && now_ns >= st->summary.until_ns) {
         SC_INFO(st->log, "the summary closes by itself");
         st_course_finish(st);
