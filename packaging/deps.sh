@@ -11,16 +11,17 @@ libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev li
 libsdl2-dev libsdl2-ttf-dev libfontconfig-dev
 libdvbpsi-dev libdvbv5-dev
 libsqlite3-dev libsodium-dev libcairo2-dev libpango1.0-dev libsystemd-dev libjansson-dev
-libevdev-dev
+libevdev-dev libpq-dev
 fonts-noto-cjk gettext ffmpeg"
 # the ffmpeg CLI makes the demo stream and test fixtures; Xvfb/xdotool drive the
 # real window; clang + compiler-rt give libFuzzer and the sanitizer runtimes;
 # dpkg-dev (dpkg-shlibdeps for CPack), binutils (readelf) and systemd
 # (systemd-analyze, -sysusers, -tmpfiles) build and check the Debian package;
-# strace delays fsync to play a slow USB stick (kiosk_admin_export_slow)
+# strace delays fsync to play a slow USB stick (kiosk_admin_export_slow);
+# postgresql-15 is the county database the county tests start (tests/county/pg.sh)
 test_pkgs="xvfb xauth xdotool x11-apps imagemagick poppler-utils sqlite3
 clang libclang-rt-14-dev python3 python3-jsonschema python3-cryptography iproute2 procps
-dpkg-dev binutils systemd apt strace"
+dpkg-dev binutils systemd apt strace postgresql-15"
 
 case "$mode" in
   build) want="$build_pkgs" ;;

@@ -42,30 +42,6 @@ const struct rec_member *rec_export_find_member(const struct rec_export_ctx *ctx
     return NULL;
 }
 
-/* Tabs, newlines and backslashes escaped so each event is one line. */
-static void tsv_field(struct sc_buf *out, const char *text, bool last)
-{
-    for (const char *p = text ? text : ""; *p; p++) {
-        switch (*p) {
-        case '\t':
-            sc_buf_puts(out, "\\t");
-            break;
-        case '\n':
-            sc_buf_puts(out, "\\n");
-            break;
-        case '\r':
-            sc_buf_puts(out, "\\r");
-            break;
-        case '\\':
-            sc_buf_puts(out, "\\\\");
-            break;
-        default:
-            sc_buf_append(out, p, 1);
-        }
-    }
-    sc_buf_puts(out, last ? "\n" : "\t");
-}
-
 struct chain_range {
     int64_t first_seq, last_seq;
     char prev_hash[2 * REC_HASH_BYTES + 1], last_hash[2 * REC_HASH_BYTES + 1];
@@ -120,33 +96,33 @@ static int export_chain(struct rec_export_ctx *ctx, struct chain_range *range)
     sqlite3_bind_int64(st, 1, range->first_seq);
     sqlite3_bind_int64(st, 2, range->last_seq);
     struct sc_buf out = {0};
-    sc_buf_puts(&out, "# studycast event chain v1: seq type utc_ns clock_source mono_ns boot_id "
-                      "session payload prev_hash hash\n");
+    sc_buf_puts(&out, REC_EVENTS_TSV_HEADER);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t seq = sqlite3_column_int64(st, 0);
-        char prev[2 * REC_HASH_BYTES + 1], hash[2 * REC_HASH_BYTES + 1];
         if (sqlite3_column_bytes(st, 8) != REC_HASH_BYTES ||
             sqlite3_column_bytes(st, 9) != REC_HASH_BYTES) {
             rc = SQLITE_CORRUPT;
             break;
         }
-        rec_hex(sqlite3_column_blob(st, 8), REC_HASH_BYTES, prev);
-        rec_hex(sqlite3_column_blob(st, 9), REC_HASH_BYTES, hash);
-        if (seq < range->first_seq) { /* the anchor: the event before the range */
+        struct rec_chain_event e = {
+            .seq = sqlite3_column_int64(st, 0),
+            .type = (const char *)sqlite3_column_text(st, 1),
+            .utc_ns = sqlite3_column_int64(st, 2),
+            .clock_source = (const char *)sqlite3_column_text(st, 3),
+            .mono_ns = sqlite3_column_int64(st, 4),
+            .boot_id = (const char *)sqlite3_column_text(st, 5),
+            .session = (const char *)sqlite3_column_text(st, 6),
+            .payload = (const char *)sqlite3_column_text(st, 7),
+        };
+        memcpy(e.prev_hash, sqlite3_column_blob(st, 8), REC_HASH_BYTES);
+        memcpy(e.hash, sqlite3_column_blob(st, 9), REC_HASH_BYTES);
+        char hash[2 * REC_HASH_BYTES + 1];
+        rec_hex(e.hash, REC_HASH_BYTES, hash);
+        if (e.seq < range->first_seq) { /* the anchor: the event before the range */
             snprintf(range->prev_hash, sizeof(range->prev_hash), "%s", hash);
             continue;
         }
-        char number[24];
-        for (int i = 0; i < 8; i++) {
-            if (i == 0 || i == 2 || i == 4) {
-                snprintf(number, sizeof(number), "%" PRId64, (int64_t)sqlite3_column_int64(st, i));
-                tsv_field(&out, number, false);
-            } else {
-                tsv_field(&out, (const char *)sqlite3_column_text(st, i), false);
-            }
-        }
-        tsv_field(&out, prev, false);
-        tsv_field(&out, hash, true);
+        /* the same encoding the county rebuilds events.tsv with */
+        rec_chain_event_tsv(&e, &out);
         snprintf(range->last_hash, sizeof(range->last_hash), "%s", hash);
     }
     sqlite3_finalize(st);

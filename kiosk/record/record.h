@@ -469,4 +469,42 @@ int rec_verify_export(const char *dir, const char *expected_key_hex, rec_problem
 int rec_verify_export_at(int dirfd, const char *expected_key_hex, rec_problem_fn problem,
                          void *ctx);
 
+/* ---- the event chain for the county (sync, import, verify) ----------------- */
+
+/* One event as the chain hashes it; strings are borrowed. */
+struct rec_chain_event {
+    int64_t seq;
+    const char *type;
+    int64_t utc_ns;
+    const char *clock_source;
+    int64_t mono_ns;
+    const char *boot_id;
+    const char *session; /* NULL or "": none */
+    const char *payload;
+    unsigned char prev_hash[32];
+    unsigned char hash[32];
+};
+/* The hash the chain gives the event: its fields and prev_hash (docs/record.md). */
+void rec_chain_event_hash(const struct rec_chain_event *event, unsigned char out[32]);
+/* Appends the event's line of events.tsv, as `record export` writes it. */
+void rec_chain_event_tsv(const struct rec_chain_event *event, struct sc_buf *out);
+/* The first line of events.tsv. */
+#define REC_EVENTS_TSV_HEADER                                                                      \
+    "# studycast event chain v1: seq type utc_ns clock_source mono_ns boot_id session payload "    \
+    "prev_hash hash\n"
+/* Parses one line of events.tsv (without its newline; changed in place: the
+ * strings point into it). 0 or -EINVAL. */
+int rec_chain_event_parse_tsv(char *line, struct rec_chain_event *event);
+/* Calls fn for each stored event with from_seq <= seq <= to_seq, in seq
+ * order, as stored (no check: rec_check_chain does that). Stops at fn's
+ * first non-zero return and returns it; else 0 or a negative code. */
+typedef int (*rec_chain_event_fn)(void *ctx, const struct rec_chain_event *event);
+int rec_events_read(struct rec *rec, int64_t from_seq, int64_t to_seq, rec_chain_event_fn fn,
+                    void *ctx);
+/* Signs bytes with the station's Ed25519 secret key (64-byte signature).
+ * -ENOENT when the handle has no secret key. */
+int rec_station_sign(struct rec *rec, const void *bytes, size_t len, unsigned char sig[64]);
+/* The station's Ed25519 public key (32 bytes). */
+void rec_station_public_key(const struct rec *rec, unsigned char out[32]);
+
 #endif
