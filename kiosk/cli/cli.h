@@ -29,6 +29,21 @@ int cli_members(int argc, char **argv, struct sc_log *log);
 int cli_verify(int argc, char **argv, struct sc_log *log);
 int cli_probe(int argc, char **argv, struct sc_log *log);
 int cli_pin(int argc, char **argv, struct sc_log *log);
+int cli_sync(int argc, char **argv, struct sc_log *log);
+int cli_county(int argc, char **argv, struct sc_log *log);
+
+/* `studycast county SUB`: one row per sub-command (county_table.c), each run
+ * with argv[0] the sub-command's name, like a command. */
+struct cli_county_sub {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv, struct sc_log *log);
+};
+extern const struct cli_county_sub cli_county_subs[]; /* NULL-terminated */
+int cli_county_init(int argc, char **argv, struct sc_log *log);
+int cli_county_add_station(int argc, char **argv, struct sc_log *log);
+int cli_county_import(int argc, char **argv, struct sc_log *log);
+int cli_county_verify(int argc, char **argv, struct sc_log *log);
 
 /* ---- options: one const table per command, from which parsing, usage
  * errors and --help come (options.c; mpv's m_option in small). ---- */

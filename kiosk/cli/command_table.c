@@ -11,6 +11,8 @@ const struct cli_command cli_commands[] = {
     {"members", "the roster: import a CSV, list", cli_members},
     {"verify", "check an exported record (signature, files, event chain)", cli_verify},
     {"pin", "the administrator's PIN: set, status", cli_pin},
+    {"sync", "upload the study record to the county's database", cli_sync},
+    {"county", "the county's database: init, add-station, import, verify", cli_county},
     {"probe", "read a source and print its services, guide, time and statistics", cli_probe},
     {NULL, NULL, NULL},
 };

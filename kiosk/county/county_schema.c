@@ -132,7 +132,7 @@ static const char schema_v1[] =
     "END $$;\n"
     "REVOKE ALL ON SCHEMA studycast FROM PUBLIC;\n"
     "GRANT USAGE ON SCHEMA studycast TO " CTY_STATION_GROUP ";\n"
-    "GRANT SELECT ON studycast.stations TO " CTY_STATION_GROUP ";\n"
+    "GRANT SELECT ON studycast.stations, studycast.schema_version TO " CTY_STATION_GROUP ";\n"
     "GRANT SELECT, INSERT ON studycast.batches, studycast.events TO " CTY_STATION_GROUP ";\n"
     "GRANT SELECT, INSERT, UPDATE ON studycast.station_status TO " CTY_STATION_GROUP ";\n"
     "ALTER TABLE studycast.stations ENABLE ROW LEVEL SECURITY;\n"

@@ -60,6 +60,10 @@ struct cty_batch {
     const struct rec_chain_event *events; /* first_seq..last_seq in order */
     size_t n_events;
 };
+/* The first lines of a batch's canonical bytes: CTY_BATCH_MAGIC, station,
+ * first and last seq, the hashes in hex. */
+void cty_batch_head(struct sc_buf *out, const char *station_id, int64_t first_seq, int64_t last_seq,
+                    const unsigned char prev_hash[32], const unsigned char last_hash[32]);
 /* The canonical bytes a sync batch's signature covers (CTY_BATCH_MAGIC ...). */
 void cty_batch_bytes(const char *station_id, int64_t first_seq, int64_t last_seq,
                      const unsigned char prev_hash[32], const unsigned char last_hash[32],
