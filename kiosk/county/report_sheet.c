@@ -62,7 +62,7 @@ int cty_report_csv(const struct cty_report *report, struct sc_buf *out)
 
 static const char *const heads[N_COLS] = {"站点", "类型", "学习次数", "达标/要求",
                                           "结果", "成员", "学时",     "最后联系"};
-static const double widths[N_COLS] = {140, 36, 46, 58, 58, 36, 50, 75};
+static const double widths[N_COLS] = {130, 36, 46, 56, 70, 36, 50, 75};
 
 struct sheet {
     struct rec_pdf *pdf;
