@@ -203,8 +203,11 @@ void cty_utc_month(int64_t utc_ns, char out[11]);
 /* How long a station may stay unheard before it counts as silent. */
 #define CTY_SILENT_DAYS      7
 #define CTY_SILENT_DAYS_TEXT "7"
-/* The publication county init makes and a province subscribes to. */
-#define CTY_PUBLICATION "studycast_county"
+/* The publications county init makes and a province subscribes to: the
+ * stations and their status (every change), and batches and events
+ * (inserts only: they are append-only). */
+#define CTY_PUBLICATION        "studycast_county"
+#define CTY_PUBLICATION_EVENTS "studycast_county_events"
 
 /* Progress of a refresh: station `done` of `total` is being derived. */
 typedef void (*cty_progress_fn)(void *ctx, int done, int total);

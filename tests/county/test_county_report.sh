@@ -81,13 +81,11 @@ for word in 学习站点检查表 2026年第3季度 城关镇 龙井乡 龙井�
 done
 
 echo "-- an event edited by a superuser: verify fails, the station is unverified"
-# (the publication refuses UPDATE on events without a replica identity, and
-# the append-only trigger refuses it anyway: a superuser gets past both)
-pg_psql c county -c "ALTER TABLE studycast.events_y2026m07 REPLICA IDENTITY FULL;
-  SET session_replication_role = replica;
-  UPDATE studycast.events_y2026m07 SET payload = '{\"member\":\"009\"}'
+# (the append-only trigger refuses it; a superuser turns triggers off)
+pg_psql c county -c "SET session_replication_role = replica;
+  UPDATE studycast.events SET payload = '{\"member\":\"009\"}'
   WHERE station_id = '$S1' AND type = 'member_checked_out' AND seq = (SELECT min(seq)
-  FROM studycast.events_y2026m07 WHERE station_id = '$S1' AND type = 'member_checked_out')" ||
+  FROM studycast.events WHERE station_id = '$S1' AND type = 'member_checked_out')" ||
   fail "superuser edit"
 if "$SC" county verify --db "$DB" > "$W/verify.txt" 2>&1; then fail "verify passed an edit"; fi
 if "$SC" county report --db "$DB" --quarter 2026-Q3 --json --pdf "$W/q3c.pdf" > "$W/q3c.json" \

@@ -9,8 +9,14 @@
 #include <string.h>
 #include <unistd.h>
 
-/* events is partitioned: publish_via_partition_root sends its rows as rows of
- * studycast.events, which the province routes into its own partitions. */
+/* Two publications: the stations and their status rows with every change
+ * (both have primary keys), and the append-only events and batches with
+ * inserts only, so that the county's UPDATE and DELETE on them stay refused
+ * by the triggers rather than by replication (no replica identity is needed)
+ * and an edit a superuser forces on the county is not carried to the
+ * province (the county's own verify finds it). events is partitioned:
+ * publish_via_partition_root sends its rows as rows of studycast.events,
+ * which the province routes into its own partitions. */
 int cty_publication_init(struct cty_db *db)
 {
     return cty_exec(
@@ -19,12 +25,16 @@ int cty_publication_init(struct cty_db *db)
         "  IF NOT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = '" CTY_PUBLICATION
         "') THEN\n"
         "    CREATE PUBLICATION " CTY_PUBLICATION
-        " FOR TABLE studycast.stations, studycast.batches,\n"
-        "      studycast.events, studycast.station_status\n"
-        "      WITH (publish_via_partition_root = true);\n"
+        " FOR TABLE studycast.stations, studycast.station_status;\n"
+        "  END IF;\n"
+        "  IF NOT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = '" CTY_PUBLICATION_EVENTS
+        "') THEN\n"
+        "    CREATE PUBLICATION " CTY_PUBLICATION_EVENTS
+        " FOR TABLE studycast.batches, studycast.events\n"
+        "      WITH (publish = 'insert', publish_via_partition_root = true);\n"
         "  END IF;\n"
         "END $$",
-        0, NULL, PGRES_COMMAND_OK, "creating the publication", NULL);
+        0, NULL, PGRES_COMMAND_OK, "creating the publications", NULL);
 }
 
 static bool valid_name(const char *name)
@@ -78,8 +88,10 @@ int cty_subscribe(struct cty_db *db, const char *name, const char *county_connin
     if (!literal) return cty_fail(db, -ENOMEM, "escaping the county's conninfo");
     struct sc_buf sql = {0};
     /* not in a transaction: CREATE SUBSCRIPTION makes the slot on the county */
-    sc_buf_printf(&sql, "CREATE SUBSCRIPTION %s CONNECTION %s PUBLICATION " CTY_PUBLICATION, name,
-                  literal);
+    sc_buf_printf(&sql,
+                  "CREATE SUBSCRIPTION %s CONNECTION %s PUBLICATION " CTY_PUBLICATION
+                  ", " CTY_PUBLICATION_EVENTS,
+                  name, literal);
     PQfreemem(literal);
     rc = sql.failed
              ? -ENOMEM

@@ -1,5 +1,5 @@
 /* `county report`: the stations' figures for a month, quarter or half year,
- * read from the derived caches (derived.c) after refreshing the stations
+ * read from the derived caches (county_derived.c) after refreshing the stations
  * whose events changed. A period's months are the stations' local months
  * (their records' utc_offset), as each station's own report counts them. */
 #include "kiosk/county/internal.h"
