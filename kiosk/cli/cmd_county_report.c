@@ -152,16 +152,17 @@ int cli_county_report(int argc, char **argv, struct sc_log *log)
     struct cty_db *db = NULL;
     if (open_county(report_spec.prog, a.db, log, &db) != 0) return 1;
     struct cty_report report = {0};
-    rc = cty_report(db, kind, period, a.township, &report);
-    if (rc == -EINVAL) { /* a bad period: a usage error, nothing derived */
+    char label[16];
+    if (cty_report_period(db, kind, period, label) != 0) { /* a usage error, nothing derived */
         rc = cli_error(&report_spec, "%s", cty_db_message(db));
         cty_db_close(db);
         return rc;
     }
-    cty_report_free(&report);
-    if (rc == 0) rc = refresh(report_spec.prog, db);
-    if (rc == 0) rc = cty_report(db, kind, period, a.township, &report);
-    if (rc != 0 && rc != -EINVAL) fprintf(stderr, "%s: %s\n", report_spec.prog, cty_db_message(db));
+    rc = refresh(report_spec.prog, db); /* says why not itself */
+    if (rc == 0) {
+        rc = cty_report(db, kind, period, a.township, &report);
+        if (rc != 0) fprintf(stderr, "%s: %s\n", report_spec.prog, cty_db_message(db));
+    }
     cty_db_close(db);
     if (rc == 0) rc = report_outputs(&a, &report, log);
     int unverified = report.unverified;

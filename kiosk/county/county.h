@@ -255,6 +255,9 @@ struct cty_report {
  * handle's message says it). */
 int cty_report(struct cty_db *db, char kind, const char *period, const char *township,
                struct cty_report *out);
+/* Only parses the period (label: 2026-Q4): -EINVAL for a bad one, the
+ * handle's message saying it. */
+int cty_report_period(struct cty_db *db, char kind, const char *period, char label[16]);
 void cty_report_free(struct cty_report *report);
 int cty_report_json(const struct cty_report *report, struct sc_buf *out);
 int cty_report_csv(const struct cty_report *report, struct sc_buf *out);

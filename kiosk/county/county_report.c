@@ -83,6 +83,14 @@ static void count_totals(struct cty_report *report)
     }
 }
 
+int cty_report_period(struct cty_db *db, char kind, const char *period, char label[16])
+{
+    struct rec_period p;
+    int rc = parse_period(db, kind, period, &p);
+    if (rc == 0) snprintf(label, 16, "%s", p.label);
+    return rc;
+}
+
 int cty_report(struct cty_db *db, char kind, const char *period, const char *township,
                struct cty_report *out)
 {
