@@ -136,7 +136,9 @@ struct cty_sync_result {
  * negative code with result->message one line for people. Blocking; safe to
  * call from a worker thread with its own record handle. Refuses before
  * sending anything (CTY_EMISMATCH) when the credentials belong to another
- * station than the data dir's, or the county holds another key for it.
+ * station than the data dir's, or the county holds another key for it, or
+ * the record is an older copy of (or has diverged from) what the county
+ * holds: its new events would reuse seqs the county has.
  * last_seq: the highest seq the county holds of this station; pending: the
  * record's events the county does not hold yet. The record is only read. */
 int cty_sync(const struct cty_sync_options *options, struct cty_sync_result *result);

@@ -33,68 +33,79 @@ void cty_batch_bytes(const char *station_id, int64_t first_seq, int64_t last_seq
         rec_chain_event_tsv(&events[i], out);
 }
 
-/* Parameters an event row takes beyond the four every row shares. */
-enum { SHARED = 4, PER_EVENT = 10 };
-
-/* "INSERT ... VALUES ($1, $5, ...), ..." for n events: $1..$4 are the
- * station, month and batch range, the same for every row. */
-static void events_sql(struct sc_buf *sql, size_t n)
+/* One array literal element, quoted: " and \ escaped. */
+static void array_text(struct sc_buf *a, const char *text)
 {
-    sc_buf_puts(sql, "INSERT INTO studycast.events (station_id, month, batch_first_seq, "
-                     "batch_last_seq, seq, type, utc_ns, clock_source, mono_ns, boot_id, "
-                     "session, payload, prev_hash, hash) VALUES ");
-    for (size_t i = 0; i < n; i++) {
-        size_t p = SHARED + i * PER_EVENT + 1;
-        sc_buf_printf(sql, "%s($1, $2::date, $3::bigint, $4::bigint", i ? ", " : "");
-        for (size_t k = 0; k < PER_EVENT; k++)
-            sc_buf_printf(sql, ", $%zu", p + k);
-        sc_buf_puts(sql, ")");
+    sc_buf_append(a, a->len > 1 ? ",\"" : "\"", a->len > 1 ? 2 : 1);
+    const char *run = text;
+    for (const char *p = text;; p++) {
+        if (*p && *p != '"' && *p != '\\') continue;
+        sc_buf_append(a, run, (size_t)(p - run));
+        if (!*p) break;
+        sc_buf_append(a, "\\", 1);
+        sc_buf_append(a, p, 1);
+        run = p + 1;
     }
+    sc_buf_append(a, "\"", 1);
 }
 
-/* The events' parameters: numbers and hashes formatted into one block. */
+static void array_int(struct sc_buf *a, int64_t v)
+{
+    sc_buf_printf(a, "%s%" PRId64, a->len > 1 ? "," : "", v);
+}
+
+static void array_hash(struct sc_buf *a, const unsigned char hash[32])
+{
+    char hex[2 * 32 + 3];
+    cty_bytea_param(hash, 32, hex); /* \x...: the backslash escaped by array_text */
+    array_text(a, hex);
+}
+
+enum { COLS = 10 };
+
+/* The events as one array per column, unnested by one INSERT: a single
+ * short statement whatever the batch's size (a VALUES list of thousands of
+ * rows costs the server more to parse and plan than to store). */
 static int insert_events(struct cty_db *db, const struct cty_batch *b, const char *first,
                          const char *last)
 {
-    size_t n = b->n_events, n_params = SHARED + n * PER_EVENT;
-    enum { NUMBERS = 3 * 24, HASHES = 2 * 67 };
-    const char **params = calloc(n_params, sizeof(*params));
-    char *text = malloc(n * (NUMBERS + HASHES));
-    struct sc_buf sql = {0};
-    int rc = -ENOMEM;
-    if (params && text) {
-        params[0] = b->station_id;
-        params[1] = b->month;
-        params[2] = first;
-        params[3] = last;
-        for (size_t i = 0; i < n; i++) {
-            const struct rec_chain_event *e = &b->events[i];
-            char *t = text + i * (NUMBERS + HASHES);
-            const char **p = params + SHARED + i * PER_EVENT;
-            snprintf(t, 24, "%" PRId64, e->seq);
-            snprintf(t + 24, 24, "%" PRId64, e->utc_ns);
-            snprintf(t + 48, 24, "%" PRId64, e->mono_ns);
-            cty_bytea_param(e->prev_hash, 32, t + NUMBERS);
-            cty_bytea_param(e->hash, 32, t + NUMBERS + 67);
-            p[0] = t;
-            p[1] = e->type;
-            p[2] = t + 24;
-            p[3] = e->clock_source;
-            p[4] = t + 48;
-            p[5] = e->boot_id;
-            p[6] = e->session && e->session[0] ? e->session : NULL;
-            p[7] = e->payload;
-            p[8] = t + NUMBERS;
-            p[9] = t + NUMBERS + 67;
-        }
-        events_sql(&sql, n);
-        if (!sql.failed)
-            rc = cty_exec(db, sql.data, (int)n_params, params, PGRES_COMMAND_OK,
-                          "storing the events", NULL);
+    struct sc_buf a[COLS] = {{0}};
+    for (int c = 0; c < COLS; c++)
+        sc_buf_puts(&a[c], "{");
+    for (size_t i = 0; i < b->n_events; i++) {
+        const struct rec_chain_event *e = &b->events[i];
+        array_int(&a[0], e->seq);
+        array_text(&a[1], e->type);
+        array_int(&a[2], e->utc_ns);
+        array_text(&a[3], e->clock_source);
+        array_int(&a[4], e->mono_ns);
+        array_text(&a[5], e->boot_id);
+        if (e->session && e->session[0])
+            array_text(&a[6], e->session);
+        else
+            sc_buf_puts(&a[6], a[6].len > 1 ? ",NULL" : "NULL");
+        array_text(&a[7], e->payload);
+        array_hash(&a[8], e->prev_hash);
+        array_hash(&a[9], e->hash);
     }
-    sc_buf_free(&sql);
-    free(text);
-    free(params);
+    bool failed = false;
+    const char *params[4 + COLS] = {b->station_id, b->month, first, last};
+    for (int c = 0; c < COLS; c++) {
+        sc_buf_puts(&a[c], "}");
+        failed = failed || a[c].failed;
+        params[4 + c] = a[c].data;
+    }
+    int rc = failed ? -ENOMEM
+                    : cty_exec(db,
+                               "INSERT INTO studycast.events (station_id, month, batch_first_seq, "
+                               "batch_last_seq, seq, type, utc_ns, clock_source, mono_ns, boot_id, "
+                               "session, payload, prev_hash, hash) SELECT $1, $2::date, $3, $4, "
+                               "u.* FROM unnest($5::bigint[], $6::text[], $7::bigint[], "
+                               "$8::text[], $9::bigint[], $10::text[], $11::text[], $12::text[], "
+                               "$13::bytea[], $14::bytea[]) AS u",
+                               4 + COLS, params, PGRES_COMMAND_OK, "storing the events", NULL);
+    for (int c = 0; c < COLS; c++)
+        sc_buf_free(&a[c]);
     return rc;
 }
 

@@ -53,6 +53,7 @@ static void first_line(const char *text, char *out, size_t size)
     if (!text) text = "";
     if (strncmp(text, "ERROR:  ", 8) == 0) text += 8;
     if (strncmp(text, "FATAL:  ", 8) == 0) text += 8;
+    if (strncmp(text, "WARNING:  ", 10) == 0) text += 10;
     snprintf(out, size, "%.*s", (int)strcspn(text, "\n"), text);
 }
 
@@ -162,6 +163,15 @@ static int connect_failure(PGconn *conn, char *line, size_t size)
     return code;
 }
 
+/* The server's notices and warnings ("terminating connection due to ...")
+ * go to the log, not to stderr: the caller says what went wrong in one line. */
+static void on_notice(void *ctx, const char *message)
+{
+    char line[200];
+    first_line(message, line, sizeof(line));
+    SC_DEBUG((struct sc_log *)ctx, "county: the server says: %s", line);
+}
+
 int cty_db_connect(const char *conninfo, int connect_timeout_s, struct sc_log *log,
                    struct cty_db **out, char *message, size_t size)
 {
@@ -169,18 +179,22 @@ int cty_db_connect(const char *conninfo, int connect_timeout_s, struct sc_log *l
     char timeout[16];
     snprintf(timeout, sizeof(timeout), "%d",
              connect_timeout_s > 0 ? connect_timeout_s : CTY_DEFAULT_TIMEOUT_S);
-    /* dbname is expanded as a conninfo or URI; what follows fills only what it
-     * leaves unset. Keepalives and tcp_user_timeout notice a link gone quiet
-     * (a village's radio link) instead of waiting for ever. */
-    const char *keys[] = {"dbname",
-                          "connect_timeout",
+    /* dbname is expanded as a conninfo or URI: what it sets overrides the
+     * defaults before it, and a timeout the caller chose overrides it. The
+     * keepalives and tcp_user_timeout notice a link gone quiet (a village's
+     * radio link) instead of waiting for ever. */
+    const char *keys[] = {"connect_timeout",
                           "application_name",
                           "keepalives_idle",
                           "keepalives_interval",
                           "keepalives_count",
                           "tcp_user_timeout",
+                          "dbname",
+                          "connect_timeout",
                           NULL};
-    const char *values[] = {conninfo, timeout, "studycast", "15", "5", "3", "30000", NULL};
+    const char *values[] = {timeout, "studycast", "15",     "5",
+                            "3",     "30000",     conninfo, connect_timeout_s > 0 ? timeout : NULL,
+                            NULL};
     PGconn *conn = PQconnectdbParams(keys, values, 1);
     char line[256];
     if (!conn || PQstatus(conn) != CONNECTION_OK) {
@@ -198,6 +212,7 @@ int cty_db_connect(const char *conninfo, int connect_timeout_s, struct sc_log *l
     }
     db->conn = conn;
     db->log = log;
+    PQsetNoticeProcessor(conn, on_notice, log);
     /* the server's notices (e.g. "schema already exists, skipping") are not for people */
     PQclear(PQexec(conn, "SET client_min_messages = warning"));
     *out = db;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include <sys/statvfs.h>
 
 #ifndef STUDYCAST_VERSION
@@ -225,6 +226,53 @@ static int check_identity(struct sync *s)
     return rc;
 }
 
+static int take_hash(void *ctx, const struct rec_chain_event *e)
+{
+    memcpy(ctx, e->hash, 32);
+    return 0;
+}
+
+/* The county's rows and this record must be one history: a record restored
+ * from an older copy (or replaced) would write new events under seqs the
+ * county holds already, which no later sync could upload. Compared at the
+ * county's last event the record has: its hash covers the whole chain. */
+static int check_same_history(struct sync *s, int64_t record_last)
+{
+    char last[24];
+    snprintf(last, sizeof(last), "%" PRId64, record_last);
+    const char *params[] = {s->station_id, last};
+    PGresult *res = NULL;
+    int rc =
+        cty_exec(s->db,
+                 "SELECT max(last_seq), (SELECT seq || ' ' || encode(hash, 'hex') FROM "
+                 "studycast.events WHERE station_id = $1 AND seq <= $2 ORDER BY seq DESC "
+                 "LIMIT 1) FROM studycast.batches WHERE station_id = $1",
+                 2, params, PGRES_TUPLES_OK, "comparing the county's rows with the record", &res);
+    if (rc != 0) return db_failed(s, rc);
+    int64_t county_last = PQgetisnull(res, 0, 0) ? 0 : strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    int64_t seq = 0;
+    char hex[65] = "";
+    if (!PQgetisnull(res, 0, 1)) sscanf(PQgetvalue(res, 0, 1), "%" SCNd64 " %64s", &seq, hex);
+    PQclear(res);
+    if (county_last > record_last)
+        return say(s, CTY_EMISMATCH,
+                   "refused: the county holds events up to %" PRId64 " of station %s but this "
+                   "record ends at %" PRId64 " (an older copy of the record?); nothing was sent",
+                   county_last, s->station_id, record_last);
+    if (seq == 0) return 0;
+    unsigned char mine[32] = {0}, theirs[32];
+    size_t n = 0;
+    rc = rec_events_read(s->rec, seq, seq, take_hash, mine);
+    if (rc == 0 && (sodium_hex2bin(theirs, 32, hex, strlen(hex), NULL, &n, NULL) != 0 || n != 32 ||
+                    memcmp(mine, theirs, 32) != 0))
+        return say(s, CTY_EMISMATCH,
+                   "refused: the county's event %" PRId64 " of station %s differs from this "
+                   "record's (the record was replaced or altered); nothing was sent",
+                   seq, s->station_id);
+    if (rc != 0) return say(s, CTY_ERECORD, "cannot read the study record: %s", rec_strerror(rc));
+    return 0;
+}
+
 static int64_t free_disk(const char *dir)
 {
     struct statvfs st;
@@ -304,6 +352,7 @@ static int run(struct sync *s)
                         sizeof(s->r->message));
     if (rc != 0) return rc;
     rc = check_identity(s);
+    if (rc == 0) rc = check_same_history(s, record_last);
     if (rc != 0) return rc;
     s->events = calloc((size_t)s->batch_max, sizeof(*s->events));
     if (!s->events) return say(s, -ENOMEM, "out of memory");

@@ -18,8 +18,8 @@ for s in a b c; do "$fixture" "$W/$s" > /dev/null || fail "fixture $s"; done
 A=$(station_id "$W/a") B=$(station_id "$W/b") C=$(station_id "$W/c")
 n=$(record_events "$W/a")
 for s in a b c; do
-  "$studycast" record export --out "$W/usb-$s" --from 2026-11-01 --to 2026-11-30 --data-dir "$W/$s" \
-    > /dev/null || fail "export $s"
+  "$studycast" record export --out "$W/usb-$s" --from 2026-11-01 --to 2026-11-30 --format csv \
+    --data-dir "$W/$s" > /dev/null || fail "export $s"
 done
 range() { "$python" -c 'import json, sys; c = json.load(open(sys.argv[1]))["chain"];
 print(c["last_seq"] - c["first_seq"] + 1)' "$1/manifest.json"; }

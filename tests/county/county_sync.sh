@@ -26,6 +26,7 @@ grep -q "created at version 1" "$W/init.out" || fail "init: $(cat "$W/init.out")
 
 "$fixture" "$W/a" > /dev/null || fail "fixture a"
 "$fixture" "$W/b" > /dev/null || fail "fixture b"
+cp -a "$W/b" "$W/b-old" # b's record as a backup would keep it
 A=$(station_id "$W/a") B=$(station_id "$W/b")
 CA=$(add_station "$W/a" a) CB=$(add_station "$W/b" b)
 [ "$(json_get "$W/a.add.json" role)" = "station_$(echo "$A" | cut -c1-8)" ] || fail "role name"
@@ -72,6 +73,17 @@ grep -q "refused: these credentials are station $A's, but .* holds station $B" "
 [ "$(sql "SELECT count(*) FROM studycast.events")" = "$rows" ] || fail "rows were sent"
 [ "$(sql "SELECT last_seen FROM studycast.station_status WHERE station_id = '$A'")" = "$seen" ] ||
   fail "a's status row changed"
+
+# 3b. b's record replaced by an older copy: refused, whether it lags or has gone its own way
+"$studycast" sync --db "$CB" --data-dir "$W/b" --json > "$W/s3.json" || fail "sync b's new name"
+[ "$(json_get "$W/s3.json" uploaded)" = 1 ] || fail "b's new name: $(cat "$W/s3.json")"
+"$studycast" sync --db "$CB" --data-dir "$W/b-old" 2> "$W/err" && fail "an older copy synced"
+grep -q "refused: the county holds events up to $((nb + 1)) of station $B but this record ends at $nb" \
+  "$W/err" || fail "older copy: $(cat "$W/err")"
+"$studycast" record settings --data-dir "$W/b-old" --station-name 另一个 > /dev/null
+"$studycast" sync --db "$CB" --data-dir "$W/b-old" 2> "$W/err" && fail "a diverged copy synced"
+grep -q "refused: the county's event $((nb + 1)) of station $B differs from this record's" \
+  "$W/err" || fail "diverged copy: $(cat "$W/err")"
 
 # 4. a wrong password, a database that is not there: one clear line each
 bad=$(echo "$CA" | sed "s/password='[^']*'/password='wrong'/")
