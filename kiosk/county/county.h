@@ -235,13 +235,13 @@ int cty_cache_note_check(struct cty_db *db, const struct cty_station_check *chec
 
 struct cty_report_row {
     char station_id[64], name[128], township[128], type[16];
-    int sessions;          /* sessions that started in the period (the station's report's) */
-    int sessions_held;     /* of them, closed and played at least 120 minutes */
-    int sessions_required; /* summed over the months */
-    bool met;              /* every month met */
-    bool silent;           /* no event in the whole period */
-    bool verified;         /* cty_verify_station and the record's chain walk found nothing */
-    int members;           /* the roster */
+    int sessions;           /* sessions that started in the period (the station's report's) */
+    int sessions_held;      /* of them, closed and played at least 120 minutes */
+    int sessions_required;  /* summed over the months */
+    bool met;               /* every month met */
+    bool silent;            /* no event in the whole period */
+    bool verified;          /* cty_verify_station and the record's chain walk found nothing */
+    int members;            /* the roster */
     int64_t member_seconds; /* the roster's credited time in the period */
     int64_t last_seen;      /* UTC seconds of the last sync or import; 0: never */
     char problem[256];      /* the first problem when not verified */
