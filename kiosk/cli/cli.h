@@ -44,6 +44,10 @@ int cli_county_init(int argc, char **argv, struct sc_log *log);
 int cli_county_add_station(int argc, char **argv, struct sc_log *log);
 int cli_county_import(int argc, char **argv, struct sc_log *log);
 int cli_county_verify(int argc, char **argv, struct sc_log *log);
+/* cmd_county_report.c: the inspector's side */
+int cli_county_report(int argc, char **argv, struct sc_log *log);
+int cli_county_stations(int argc, char **argv, struct sc_log *log);
+int cli_county_subscribe(int argc, char **argv, struct sc_log *log);
 
 /* ---- options: one const table per command, from which parsing, usage
  * errors and --help come (options.c; mpv's m_option in small). ---- */
@@ -133,6 +137,9 @@ void cli_group_help(const struct cli_group *group, FILE *out);
  * written (code -EROFS or -ENOSPC): what is wrong, what to do, and which
  * commands still work (they open the record read-only). cmd_record.c. */
 const char *cli_record_unwritable(int code);
+/* Prints text padded (or cut) to `cells` terminal cells, CJK characters
+ * taking two (cmd_record.c). */
+void cli_print_cells(const char *text, int cells);
 /* Decimal text to an integer in min..max: 0 or -EINVAL (-ERANGE outside). */
 int cli_parse_long(const char *text, long long min, long long max, long long *out);
 

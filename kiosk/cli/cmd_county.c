@@ -375,6 +375,13 @@ int cli_county_verify(int argc, char **argv, struct sc_log *log)
         print_checks(checks, n, a.json);
         for (size_t i = 0; i < n; i++)
             all_ok = all_ok && checks[i].ok;
+        /* the report marks what verify found (county_derived.c) */
+        for (size_t i = 0; i < n; i++)
+            if (cty_cache_note_check(db, &checks[i]) != 0) {
+                fprintf(stderr, "%s: %s\n", verify_spec.prog, cty_db_message(db));
+                all_ok = false;
+                break;
+            }
         if (!all_ok) fprintf(stderr, "%s: some stations FAILED verification\n", verify_spec.prog);
     } else {
         fprintf(stderr, "%s: %s\n", verify_spec.prog, cty_db_message(db));

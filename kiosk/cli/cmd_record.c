@@ -127,7 +127,7 @@ static int cell_width(uint32_t cp)
                : 1;
 }
 
-static void print_cells(const char *text, int cells)
+void cli_print_cells(const char *text, int cells)
 {
     const unsigned char *p = (const unsigned char *)text;
     int used = 0;
@@ -193,7 +193,7 @@ static int report_table(struct rec *rec, const struct rec_period *period)
             present += s[i].attendance[a].seconds > 0;
         rec_format_local(s[i].start_utc, offset, start, sizeof(start));
         printf("%-16s  ", start);
-        print_cells(sc_text_printable(s[i].course, shown, sizeof(shown)), 30);
+        cli_print_cells(sc_text_printable(s[i].course, shown, sizeof(shown)), 30);
         printf("  %7lld  %-11s  %4zu/%-4zu  %5.0f%%\n", (long long)(s[i].played_seconds / 60),
                s[i].open          ? "open"
                : s[i].interrupted ? "interrupted"
@@ -213,7 +213,7 @@ static int report_table(struct rec *rec, const struct rec_period *period)
                     attended += s[i].attendance[a].seconds > 0;
                 }
         printf("%-10s  ", members[m].number);
-        print_cells(sc_text_printable(members[m].name, shown, sizeof(shown)), 20);
+        cli_print_cells(sc_text_printable(members[m].name, shown, sizeof(shown)), 20);
         printf("  %-12s  %8d  %7.2f\n", rec_category_name(members[m].category), attended,
                (double)seconds / 3600.0);
     }

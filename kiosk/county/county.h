@@ -200,4 +200,96 @@ void cty_station_checks_free(struct cty_station_check *checks, size_t count);
  * studycast.utc_month() computes it. */
 void cty_utc_month(int64_t utc_ns, char out[11]);
 
+/* ---- report, stations, province (the inspector's side) ---------------------- */
+
+/* How long a station may stay unheard before it counts as silent. */
+#define CTY_SILENT_DAYS      7
+#define CTY_SILENT_DAYS_TEXT "7"
+/* The publications county init makes and a province subscribes to: the
+ * stations and their status (every change), and batches and events
+ * (inserts only: they are append-only). */
+#define CTY_PUBLICATION        "studycast_county"
+#define CTY_PUBLICATION_EVENTS "studycast_county_events"
+
+/* Progress of a refresh: station `done` of `total` is being derived. */
+typedef void (*cty_progress_fn)(void *ctx, int done, int total);
+struct cty_refresh_result {
+    int stations;   /* derived now */
+    double seconds; /* the whole refresh */
+};
+/* Derives again every station whose events changed since it was last derived
+ * (its batches' highest last_seq moved; never derived): cty_verify_station,
+ * then its rows built into a record in memory (rec_open_events) and every
+ * local month from its first to its last event derived with the record's own
+ * code, kept in studycast.derived_state and derived_months. Warm caches cost
+ * one small query. Run as the county (owner). */
+int cty_refresh(struct cty_db *db, cty_progress_fn progress, void *ctx,
+                struct cty_refresh_result *result);
+/* Derives one station now (the refresh's step); registered_type counts its
+ * months while it has sent nothing. */
+int cty_derive_station(struct cty_db *db, const char *station_id, const char *registered_type,
+                       int64_t through_seq, const char *last_received);
+/* Keeps what `county verify` found for the report: a station that failed is
+ * unverified from now on; one sound again is derived anew by the next report. */
+int cty_cache_note_check(struct cty_db *db, const struct cty_station_check *check);
+
+struct cty_report_row {
+    char station_id[64], name[128], township[128], type[16];
+    int sessions;           /* sessions that started in the period (the station's report's) */
+    int sessions_held;      /* of them, closed and played at least 120 minutes */
+    int sessions_required;  /* summed over the months */
+    bool met;               /* every month met */
+    bool silent;            /* no event in the whole period */
+    bool verified;          /* cty_verify_station and the record's chain walk found nothing */
+    int members;            /* the roster */
+    int64_t member_seconds; /* the roster's credited time in the period */
+    int64_t last_seen;      /* UTC seconds of the last sync or import; 0: never */
+    char problem[256];      /* the first problem when not verified */
+};
+struct cty_report {
+    char period[16];
+    struct cty_report_row *rows; /* by township, name, station id */
+    size_t n;
+    int met, not_met, silent, unverified; /* unverified counts neither met nor not met */
+};
+/* The period (kind 'm' YYYY-MM, 'q' YYYY-Qn, 'h' YYYY-Hn) from the caches;
+ * township NULL: all. Call cty_refresh first. -EINVAL for a bad period (the
+ * handle's message says it). */
+int cty_report(struct cty_db *db, char kind, const char *period, const char *township,
+               struct cty_report *out);
+/* Only parses the period (label: 2026-Q4): -EINVAL for a bad one, the
+ * handle's message saying it. */
+int cty_report_period(struct cty_db *db, char kind, const char *period, char label[16]);
+void cty_report_free(struct cty_report *report);
+int cty_report_json(const struct cty_report *report, struct sc_buf *out);
+int cty_report_csv(const struct cty_report *report, struct sc_buf *out);
+/* The inspection sheet (A4, Chinese); -ENOENT without a Chinese font. */
+int cty_report_pdf(const struct cty_report *report, struct sc_log *log, struct sc_buf *out);
+
+struct cty_fleet_row {
+    char station_id[64], name[128], township[128], type[16];
+    int64_t last_seen; /* UTC seconds; 0: never */
+    bool silent;       /* unheard for CTY_SILENT_DAYS or never */
+    char version[32];
+    int64_t pending, last_seq, free_disk_bytes; /* -1: unknown */
+    int record_check; /* the station's last `record check`: 1 ok, 0 failed, -1 unknown */
+    char record_check_message[256];
+    int verified; /* the last derivation's or verify's: 1, 0, -1 not yet derived */
+    char problem[256];
+    char playing[128], next[128];
+};
+int cty_fleet(struct cty_db *db, struct cty_fleet_row **rows, size_t *count);
+int cty_fleet_json(const struct cty_fleet_row *rows, size_t count, struct sc_buf *out);
+
+struct cty_subscribe_result {
+    int tables; /* in the subscription */
+    bool ready; /* every table copied and streaming within the wait */
+};
+/* On the province's database (county init first; a superuser, as PostgreSQL
+ * 15 wants for CREATE SUBSCRIPTION): subscribes to the county's publication
+ * under `name` and waits up to wait_seconds for the first copy. The county's
+ * conninfo must name a role allowed to replicate. */
+int cty_subscribe(struct cty_db *db, const char *name, const char *county_conninfo,
+                  int wait_seconds, struct cty_subscribe_result *result);
+
 #endif

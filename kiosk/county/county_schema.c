@@ -243,6 +243,10 @@ int cty_init(struct cty_db *db, struct cty_init_result *result)
     *result = (struct cty_init_result){0};
     int rc = cty_begin(db);
     if (rc == 0) rc = migrate(db, result);
+    /* the report's caches and the province's publication: idempotent, beside the
+     * migrations (caches are the county's own, rebuilt at will) */
+    if (rc == 0) rc = cty_cache_init(db);
+    if (rc == 0) rc = cty_publication_init(db);
     PGresult *res = NULL;
     if (rc == 0)
         rc = cty_exec(

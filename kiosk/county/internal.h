@@ -78,4 +78,9 @@ struct cty_range {
 int cty_stored_ranges(struct cty_db *db, const char *station_id, struct cty_range **ranges,
                       size_t *count);
 
+/* county_derived.c: the report's cache tables (county init). */
+int cty_cache_init(struct cty_db *db);
+/* county_province.c: the publications a province subscribes to (county init). */
+int cty_publication_init(struct cty_db *db);
+
 #endif

@@ -25,6 +25,23 @@ void rec_csv_field(struct sc_buf *out, const char *text, bool last)
     sc_buf_puts(out, last ? "\r\n" : ",");
 }
 
+/* Per OWASP's CSV injection guidance a field starting with = + - @, a tab
+ * or a CR gets a single quote in front, so that Excel, WPS and LibreOffice
+ * show it as text instead of running it (=HYPERLINK(...), +1-1, @SUM(A1)). */
+void rec_csv_cell(struct sc_buf *out, const char *text, bool last)
+{
+    if (!text || !text[0] || !strchr("=+-@\t\r", text[0])) {
+        rec_csv_field(out, text, last);
+        return;
+    }
+    struct sc_buf quoted = {0};
+    sc_buf_puts(&quoted, "'");
+    sc_buf_puts(&quoted, text);
+    rec_csv_field(out, quoted.failed ? "'" : quoted.data, last);
+    if (quoted.failed) out->failed = true;
+    sc_buf_free(&quoted);
+}
+
 void rec_csv_row_free(struct rec_csv_row *row)
 {
     for (size_t i = 0; i < row->n_fields; i++)

@@ -17,23 +17,12 @@ static void csv_int(struct sc_buf *out, int64_t value, bool last)
     rec_csv_field(out, text, last);
 }
 
-/* A text field (a course title, a member's name or number ...). Per OWASP's
- * CSV injection guidance a field starting with = + - @, a tab or a CR gets a
- * single quote in front, so that Excel, WPS and LibreOffice show it as text
- * instead of running it (=HYPERLINK(...), +1-1, @SUM(A1)); numbers and times
- * the export writes itself go through csv_int and csv_utc unchanged. */
+/* A text field (a course title, a member's name or number ...): formulas
+ * neutralised (rec_csv_cell, csv.c); numbers and times the export writes
+ * itself go through csv_int and csv_utc unchanged. */
 static void csv_text(struct sc_buf *out, const char *text, bool last)
 {
-    if (!text || !text[0] || !strchr("=+-@\t\r", text[0])) {
-        rec_csv_field(out, text, last);
-        return;
-    }
-    struct sc_buf quoted = {0};
-    sc_buf_puts(&quoted, "'");
-    sc_buf_puts(&quoted, text);
-    rec_csv_field(out, quoted.failed ? "'" : quoted.data, last);
-    if (quoted.failed) out->failed = true;
-    sc_buf_free(&quoted);
+    rec_csv_cell(out, text, last);
 }
 
 static void csv_utc(struct sc_buf *out, int64_t utc, bool last)

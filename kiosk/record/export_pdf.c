@@ -4,75 +4,38 @@
  * comes from fonts-noto-cjk through fontconfig. */
 #include "kiosk/record/internal.h"
 
-#include <cairo-pdf.h>
+#include <cairo.h>
 #include <errno.h>
-#include <fontconfig/fontconfig.h>
-#include <pango/pangocairo.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#define PAGE_W 595.0 /* A4 in points */
-#define PAGE_H 842.0
-#define MARGIN 48.0
-#define FAMILY "Noto Sans CJK SC"
+#define PAGE_W REC_PDF_PAGE_W
+#define PAGE_H REC_PDF_PAGE_H
+#define MARGIN REC_PDF_MARGIN
 #define ROW_H  18.0
 
+/* The sheet (pdf.c), its cairo context for the chart, and the pen's height. */
 struct page {
+    struct rec_pdf *pdf;
     cairo_t *cr;
-    PangoLayout *layout;
     double y;
 };
 
-static cairo_status_t append_to_buf(void *closure, const unsigned char *data, unsigned int len)
-{
-    struct sc_buf *buf = closure;
-    sc_buf_append(buf, data, len);
-    return buf->failed ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
-}
-
-/* Whether fontconfig resolves the family to a real CJK face. */
-static bool have_cjk_font(void)
-{
-    FcPattern *pattern = FcNameParse((const FcChar8 *)FAMILY ":lang=zh-cn");
-    if (!pattern) return false;
-    FcConfigSubstitute(NULL, pattern, FcMatchPattern);
-    FcDefaultSubstitute(pattern);
-    FcResult result;
-    FcPattern *match = FcFontMatch(NULL, pattern, &result);
-    bool ok = false;
-    FcChar8 *family = NULL;
-    if (match && FcPatternGetString(match, FC_FAMILY, 0, &family) == FcResultMatch)
-        ok = strstr((const char *)family, "CJK") != NULL;
-    if (match) FcPatternDestroy(match);
-    FcPatternDestroy(pattern);
-    return ok;
-}
-
 static void set_font(struct page *p, double size, bool bold)
 {
-    PangoFontDescription *font = pango_font_description_new();
-    pango_font_description_set_family(font, FAMILY);
-    pango_font_description_set_absolute_size(font, size * PANGO_SCALE);
-    pango_font_description_set_weight(font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-    pango_layout_set_font_description(p->layout, font);
-    pango_font_description_free(font);
+    rec_pdf_font(p->pdf, size, bold);
 }
 
 static void text_at(struct page *p, double x, double y, double width, const char *text,
-                    PangoAlignment align)
+                    enum rec_align align)
 {
-    pango_layout_set_width(p->layout, width > 0 ? (int)(width * PANGO_SCALE) : -1);
-    pango_layout_set_ellipsize(p->layout, width > 0 ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
-    pango_layout_set_alignment(p->layout, align);
-    pango_layout_set_text(p->layout, text, -1);
-    cairo_move_to(p->cr, x, y);
-    pango_cairo_show_layout(p->cr, p->layout);
+    rec_pdf_text(p->pdf, x, y, width, text, align);
 }
 
 static void new_page(struct page *p)
 {
-    cairo_show_page(p->cr);
+    rec_pdf_new_page(p->pdf);
     p->y = MARGIN;
 }
 
@@ -90,7 +53,7 @@ static void session_table(struct page *p, struct rec_export_ctx *ctx,
     set_font(p, 9.5, true);
     double x = MARGIN;
     for (int c = 0; c < 7; c++) {
-        text_at(p, x, p->y, widths[c] - 4, heads[c], PANGO_ALIGN_LEFT);
+        text_at(p, x, p->y, widths[c] - 4, heads[c], REC_ALIGN_LEFT);
         x += widths[c];
     }
     p->y += ROW_H;
@@ -118,7 +81,7 @@ static void session_table(struct page *p, struct rec_export_ctx *ctx,
                  ctx->n_members ? 100.0 * (double)present / (double)ctx->n_members : 0.0);
         x = MARGIN;
         for (int c = 0; c < 7; c++) {
-            text_at(p, x, p->y, widths[c] - 4, cells[c], PANGO_ALIGN_LEFT);
+            text_at(p, x, p->y, widths[c] - 4, cells[c], REC_ALIGN_LEFT);
             x += widths[c];
         }
         p->y += ROW_H;
@@ -136,7 +99,7 @@ static void chart(struct page *p, const struct rec_session_summary *s, size_t n)
     max_hours = (double)(int)(max_hours + 0.999);
     if (p->y + height + 60 > PAGE_H - MARGIN) new_page(p);
     set_font(p, 11, true);
-    text_at(p, MARGIN, p->y, 0, "每次学习播放时长（小时）", PANGO_ALIGN_LEFT);
+    text_at(p, MARGIN, p->y, 0, "每次学习播放时长（小时）", REC_ALIGN_LEFT);
     cairo_t *cr = p->cr;
     /* legend, beside the title so it never covers a bar */
     const double dash[] = {6, 3};
@@ -148,7 +111,7 @@ static void chart(struct page *p, const struct rec_session_summary *s, size_t n)
     cairo_stroke(cr);
     cairo_set_dash(cr, NULL, 0, 0);
     set_font(p, 9, true);
-    text_at(p, PAGE_W - MARGIN - 74, p->y + 1, 74, "2小时要求", PANGO_ALIGN_LEFT);
+    text_at(p, PAGE_W - MARGIN - 74, p->y + 1, 74, "2小时要求", REC_ALIGN_LEFT);
     cairo_set_source_rgb(cr, 0, 0, 0);
     p->y += 24;
     double base = p->y + height;
@@ -163,7 +126,7 @@ static void chart(struct page *p, const struct rec_session_summary *s, size_t n)
         char label[24];
         snprintf(label, sizeof(label), "%d", h);
         cairo_set_source_rgb(cr, 0, 0, 0);
-        text_at(p, MARGIN, y - 6, 24, label, PANGO_ALIGN_RIGHT);
+        text_at(p, MARGIN, y - 6, 24, label, REC_ALIGN_RIGHT);
         cairo_set_source_rgb(cr, 0.75, 0.75, 0.75);
     }
     double slot = n ? width / (double)n : width;
@@ -180,7 +143,7 @@ static void chart(struct page *p, const struct rec_session_summary *s, size_t n)
         char label[24];
         snprintf(label, sizeof(label), "%zu", i + 1);
         cairo_set_source_rgb(cr, 0, 0, 0);
-        text_at(p, x - 4, base + 3, bar + 8, label, PANGO_ALIGN_CENTER);
+        text_at(p, x - 4, base + 3, bar + 8, label, REC_ALIGN_CENTER);
     }
     double y2 = base - height * 2.0 / max_hours;
     cairo_set_source_rgb(cr, 0.85, 0.1, 0.1);
@@ -203,7 +166,7 @@ static void member_table(struct page *p, struct rec_export_ctx *ctx,
 {
     if (p->y + 3 * ROW_H > PAGE_H - MARGIN) new_page(p);
     set_font(p, 11, true);
-    text_at(p, MARGIN, p->y, 0, "成员学时", PANGO_ALIGN_LEFT);
+    text_at(p, MARGIN, p->y, 0, "成员学时", REC_ALIGN_LEFT);
     p->y += 22;
     static const char *const heads[] = {"编号", "姓名", "类别", "参加次数", "学时（小时）"};
     static const double widths[] = {70, 150, 80, 80, 110};
@@ -231,7 +194,7 @@ static void member_table(struct page *p, struct rec_export_ctx *ctx,
         set_font(p, 9.5, i == 0);
         double x = MARGIN;
         for (int c = 0; c < 5; c++) {
-            text_at(p, x, p->y, widths[c] - 4, cells[c], PANGO_ALIGN_LEFT);
+            text_at(p, x, p->y, widths[c] - 4, cells[c], REC_ALIGN_LEFT);
             x += widths[c];
         }
         p->y += ROW_H;
@@ -348,20 +311,19 @@ static int month_pdf(struct rec_export_ctx *ctx, int year, int month)
     const struct rec_session_summary *s = ctx->sessions + first;
 
     struct sc_buf pdf = {0};
-    cairo_surface_t *surface =
-        cairo_pdf_surface_create_for_stream(append_to_buf, &pdf, PAGE_W, PAGE_H);
-    cairo_t *cr = cairo_create(surface);
-    struct page p = {.cr = cr, .layout = pango_cairo_create_layout(cr), .y = MARGIN};
+    struct page p = {.y = MARGIN};
+    int rc = rec_pdf_begin(ctx->rec->log, &p.pdf);
+    if (rc != 0) return rc;
+    p.cr = rec_pdf_cairo(p.pdf);
     char line[512];
 
-    cairo_set_source_rgb(cr, 0, 0, 0);
     set_font(&p, 18, true);
     snprintf(line, sizeof(line), "%s学习记录簿", ctx->station_name);
-    text_at(&p, MARGIN, p.y, PAGE_W - 2 * MARGIN, line, PANGO_ALIGN_CENTER);
+    text_at(&p, MARGIN, p.y, PAGE_W - 2 * MARGIN, line, REC_ALIGN_CENTER);
     p.y += 30;
     set_font(&p, 12, false);
     snprintf(line, sizeof(line), "%d年%d月", year, month);
-    text_at(&p, MARGIN, p.y, PAGE_W - 2 * MARGIN, line, PANGO_ALIGN_CENTER);
+    text_at(&p, MARGIN, p.y, PAGE_W - 2 * MARGIN, line, REC_ALIGN_CENTER);
     p.y += 26;
 
     struct rec_requirement req;
@@ -370,12 +332,12 @@ static int month_pdf(struct rec_export_ctx *ctx, int year, int month)
     set_font(&p, 10, false);
     snprintf(line, sizeof(line), "站点类型：%s（每月至少%d次学习，每次播放不少于%d分钟）",
              township ? "乡镇站点" : "村级站点", req.sessions_required, req.minutes_required_each);
-    text_at(&p, MARGIN, p.y, PAGE_W - 2 * MARGIN, line, PANGO_ALIGN_LEFT);
+    text_at(&p, MARGIN, p.y, PAGE_W - 2 * MARGIN, line, REC_ALIGN_LEFT);
     p.y += 18;
     snprintf(line, sizeof(line), "本月学习%zu次，其中达到%d分钟的%d次：%s", n,
              req.minutes_required_each, req.sessions_held, req.met ? "达标" : "未达标");
     set_font(&p, 10, true);
-    text_at(&p, MARGIN, p.y, PAGE_W - 2 * MARGIN, line, PANGO_ALIGN_LEFT);
+    text_at(&p, MARGIN, p.y, PAGE_W - 2 * MARGIN, line, REC_ALIGN_LEFT);
     p.y += 26;
 
     session_table(&p, ctx, s, n);
@@ -388,17 +350,11 @@ static int month_pdf(struct rec_export_ctx *ctx, int year, int month)
     if (p.y > PAGE_H - MARGIN - 40) new_page(&p);
     set_font(&p, 10, false);
     text_at(&p, MARGIN, p.y, PAGE_W - 2 * MARGIN,
-            "管理员签字：____________        日期：____________", PANGO_ALIGN_LEFT);
+            "管理员签字：____________        日期：____________", REC_ALIGN_LEFT);
 
-    g_object_unref(p.layout);
-    cairo_destroy(cr);
-    cairo_surface_finish(surface);
-    cairo_status_t status = cairo_surface_status(surface);
-    cairo_surface_destroy(surface);
-    int rc = status != CAIRO_STATUS_SUCCESS || pdf.failed ? -ENOMEM : 0;
+    rc = rec_pdf_end(p.pdf, ctx->rec->log, &pdf);
     if (rc != 0)
-        SC_ERR(ctx->rec->log, "export: drawing the %04d-%02d record book failed: %s", year, month,
-               cairo_status_to_string(status));
+        SC_ERR(ctx->rec->log, "export: drawing the %04d-%02d record book failed", year, month);
     char name[48];
     snprintf(name, sizeof(name), "record-book-%04d-%02d.pdf", year, month);
     if (rc == 0) rc = rec_export_file(ctx, name, pdf.data, pdf.len);
@@ -417,11 +373,6 @@ static void local_year_month(int64_t utc, int offset, int *year, int *month)
 
 int rec_export_pdf(struct rec_export_ctx *ctx)
 {
-    if (!have_cjk_font()) {
-        SC_ERR(ctx->rec->log, "export: no Chinese font found for the record book "
-                              "(install fonts-noto-cjk)");
-        return -ENOENT;
-    }
     /* one book per month that has sessions; an empty range still gets the
      * book of its first month, so the inspector sees "no sessions" in print */
     int year, month, last_year = 0, last_month = 0, rc = 0;

@@ -345,6 +345,7 @@ int rec_export_staged(struct rec *rec, const struct rec_export_request *req)
     if (!req->name || !req->name[0] || strchr(req->name, '/') || is_dot(req->name) ||
         req->formats <= 0 || req->formats > REC_EXPORT_ALL)
         return -EINVAL;
+    if (rec->from_events) return -EROFS; /* no secret key: nothing to sign with */
     /* Nothing is signed from an altered record: the export carries only its
      * range, so an edit before it would verify as intact (docs/record.md). */
     int chain = rec_chain_check_db(rec);

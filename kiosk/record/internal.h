@@ -43,6 +43,7 @@ struct rec {
     int lock_fd;
     bool session_live; /* this handle holds the session lock */
     bool read_only;    /* opened with rec_options.read_only: never writes */
+    bool from_events;  /* rec_open_events: in memory, no keys, nothing signed */
     int64_t last_recorded_seq;
     char station_id[REC_UUID_STR_LEN];
     unsigned char public_key[crypto_sign_PUBLICKEYBYTES];
@@ -110,6 +111,8 @@ int rec_open_database_ro(struct rec *rec);
 int rec_prepare_statements(struct rec *rec);
 int rec_schema_version(struct rec *rec, int *version);
 int rec_schema_latest(void);
+/* Brings the schema to the latest version, one transaction per step. */
+int rec_migrate(struct rec *rec);
 int rec_load_station(struct rec *rec); /* 0, 1 if the record is new, or an error */
 
 /* session.c, for the session events written elsewhere (snapshot_store.c):
@@ -212,6 +215,9 @@ int rec_export_pdf(struct rec_export_ctx *ctx);
 /* The member's name or NULL. */
 const struct rec_member *rec_export_find_member(const struct rec_export_ctx *ctx,
                                                 const char *number);
+/* pdf.c: the cairo context under a sheet (the record book's chart). */
+struct _cairo;
+struct _cairo *rec_pdf_cairo(struct rec_pdf *p);
 /* ISO 8601 duration "PT2H3M4S". */
 void rec_iso_duration(int64_t seconds, char *buf, size_t size);
 

@@ -413,6 +413,49 @@ struct rec_requirement {
 int rec_requirement_for(struct rec *rec, const struct rec_session_summary *sessions, size_t count,
                         struct rec_requirement *out);
 
+/* ---- a record built from event rows (the county's copy) --------------------- */
+
+struct rec_chain_event;
+/* Builds a record in memory from a station's events stored elsewhere (the
+ * county's rows, seq 1 on, in seq order), inserted verbatim, and walks its
+ * chain as rec_check_chain does. rec_sessions, rec_period_parse,
+ * rec_requirement_for, rec_members_list, rec_report_json ... then give
+ * exactly what the station's own record gives for the same events: one
+ * derivation, not two. Recording calls and exports are refused (-EROFS).
+ * Returns 0; REC_ECHAIN with *out still set when the rows do not chain or
+ * one is not a valid event (the copy stops there): rec_chain_fault() names
+ * it, and the figures are those of the rows as they are; or another negative
+ * code (*out NULL). Free with rec_close. Any thread (the handle is its own). */
+int rec_open_events(const struct rec_chain_event *events, size_t n, struct sc_log *log,
+                    struct rec **out);
+
+/* A CSV text field as the exports write it (RFC 4180 quoting; a field
+ * starting with = + - @, a tab or a CR gets a single quote in front so that
+ * a spreadsheet shows it as text rather than running it); last ends the row
+ * with CRLF. */
+void rec_csv_cell(struct sc_buf *out, const char *text, bool last);
+
+/* ---- A4 sheets in Chinese (the record book; the county's sheet) ------------ */
+
+#define REC_PDF_PAGE_W 595.0 /* A4 in points */
+#define REC_PDF_PAGE_H 842.0
+#define REC_PDF_MARGIN 48.0
+enum rec_align { REC_ALIGN_LEFT, REC_ALIGN_CENTER, REC_ALIGN_RIGHT };
+struct rec_pdf;
+/* Starts a document (first page open, black ink). -ENOENT when no Chinese
+ * font is installed (fonts-noto-cjk; logged), -ENOMEM. */
+int rec_pdf_begin(struct sc_log *log, struct rec_pdf **out);
+void rec_pdf_font(struct rec_pdf *p, double size, bool bold);
+/* Text with its top left at x, y; width > 0 cuts it with an ellipsis. */
+void rec_pdf_text(struct rec_pdf *p, double x, double y, double width, const char *text,
+                  enum rec_align align);
+void rec_pdf_color(struct rec_pdf *p, double r, double g, double b);
+void rec_pdf_fill_rect(struct rec_pdf *p, double x, double y, double w, double h);
+void rec_pdf_line(struct rec_pdf *p, double x0, double y0, double x1, double y1, double width);
+void rec_pdf_new_page(struct rec_pdf *p);
+/* Finishes the document, appends its bytes to out and frees p. */
+int rec_pdf_end(struct rec_pdf *p, struct sc_log *log, struct sc_buf *out);
+
 /* ---- export and verification ------------------------------------------- */
 
 enum { REC_EXPORT_CSV = 1, REC_EXPORT_XAPI = 2, REC_EXPORT_PDF = 4, REC_EXPORT_ALL = 7 };

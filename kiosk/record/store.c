@@ -474,7 +474,7 @@ int rec_schema_version(struct rec *rec, int *version)
     return 0;
 }
 
-static int migrate(struct rec *rec)
+int rec_migrate(struct rec *rec)
 {
     int version, rc = rec_schema_version(rec, &version);
     if (rc != 0) return rc;
@@ -522,7 +522,7 @@ static int open_database(struct rec *rec, bool no_sync)
                               "switching to WAL mode");
     rc = exec_sql(rec, no_sync ? "PRAGMA synchronous = OFF" : "PRAGMA synchronous = FULL",
                   "setting durability");
-    if (rc == 0) rc = migrate(rec);
+    if (rc == 0) rc = rec_migrate(rec);
     return rc == 0 ? rec_prepare_statements(rec) : rc;
 }
 
