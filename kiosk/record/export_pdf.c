@@ -248,7 +248,7 @@ static void thumbnail(struct page *p, struct rec_export_ctx *ctx, const struct r
         cairo_fill(cr);
         cairo_set_source_rgb(cr, 0, 0, 0);
         set_font(p, 8, false);
-        text_at(p, x + 4, p->y + h / 2 - 6, THUMB_W - 8, why, PANGO_ALIGN_CENTER);
+        text_at(p, x + 4, p->y + h / 2 - 6, THUMB_W - 8, why, REC_ALIGN_CENTER);
     }
     free(argb);
     free(jpeg);
@@ -258,7 +258,7 @@ static void thumbnail(struct page *p, struct rec_export_ctx *ctx, const struct r
              snap->mean_luma, snap->black ? " 黑屏" : "", snap->frozen ? " 静止" : "");
     set_font(p, 7.5, snap->black || snap->frozen);
     if (snap->black || snap->frozen) cairo_set_source_rgb(cr, 0.8, 0.1, 0.1);
-    text_at(p, x, p->y + h + 2, THUMB_W, caption, PANGO_ALIGN_LEFT);
+    text_at(p, x, p->y + h + 2, THUMB_W, caption, REC_ALIGN_LEFT);
     cairo_set_source_rgb(cr, 0, 0, 0);
 }
 
@@ -279,14 +279,14 @@ static void snapshot_pages(struct page *p, struct rec_export_ctx *ctx,
         if (p->y + 40 + h + THUMB_ROWS > PAGE_H - MARGIN) new_page(p);
         if (!titled) {
             set_font(p, 11, true);
-            text_at(p, MARGIN, p->y, 0, "观看证明（播放画面快照）", PANGO_ALIGN_LEFT);
+            text_at(p, MARGIN, p->y, 0, "观看证明（播放画面快照）", REC_ALIGN_LEFT);
             p->y += 22;
             titled = true;
         }
         char line[512];
         snprintf(line, sizeof(line), "%zu. %s（%zu张）", i + 1, s[i].course, count);
         set_font(p, 9.5, true);
-        text_at(p, MARGIN, p->y, PAGE_W - 2 * MARGIN, line, PANGO_ALIGN_LEFT);
+        text_at(p, MARGIN, p->y, PAGE_W - 2 * MARGIN, line, REC_ALIGN_LEFT);
         p->y += 16;
         for (size_t k = 0; k < count; k++) {
             int col = (int)(k % (size_t)per_row);
