@@ -322,6 +322,8 @@ void st_planner_turn(struct st_station *st, int64_t now_utc);
 /* The schedule's next moment, or the next write of DATA_DIR/kiosk.alive. */
 int64_t st_planner_next_wakeup_utc(const struct st_station *st, int64_t now_utc);
 void st_planner_refresh_home(struct st_station *st, int64_t now_utc);
+/* The next course that has not begun yet (for the county's status row). */
+void st_planner_next_course_title(struct st_station *st, char *title, size_t size);
 void st_planner_refresh_month(struct st_station *st);
 bool st_planner_handled(const struct st_station *st, int64_t entry_id, int64_t start_utc);
 void st_planner_mark(struct st_station *st, int64_t entry_id, int64_t start_utc);

@@ -231,25 +231,45 @@ int64_t st_planner_next_wakeup_utc(const struct st_station *st, int64_t now_utc)
     return alive < next ? alive : next;
 }
 
-/* HOME: the next course to watch (capture entries are not watched). */
+/* The first course to watch (capture entries are not watched) from now_utc
+ * on, not the one playing; with only_later, only a course that has not begun
+ * (a slot still running whose course was already held is not "next"). */
+static bool next_course(struct st_station *st, int64_t now_utc, bool only_later, char *title,
+                        size_t size, int64_t *start_utc)
+{
+    struct sch_occurrence *occ = NULL;
+    size_t n = 0;
+    bool found = false;
+    if (sch_occurrences(st->plan.entries, st->plan.n_entries, now_utc, now_utc + 8 * 86400,
+                        &st->plan.query, &occ, &n) < 0)
+        return false;
+    for (size_t i = 0; i < n && !found; i++) {
+        if (occ[i].entry->kind == SCH_CAPTURE) continue;
+        if (st->course.active && same_occurrence(&st->course, &occ[i]) && !st->course.pretune)
+            continue;
+        if (only_later && occ[i].start_utc <= now_utc) continue;
+        snprintf(title, size, "%s", occ[i].entry->title);
+        *start_utc = occ[i].start_utc;
+        found = true;
+    }
+    free(occ);
+    return found;
+}
+
+/* HOME: the next course to watch. */
 void st_planner_refresh_home(struct st_station *st, int64_t now_utc)
 {
     st->plan.next_title[0] = '\0';
     st->plan.next_start_utc = 0;
-    struct sch_occurrence *occ = NULL;
-    size_t n = 0;
-    if (sch_occurrences(st->plan.entries, st->plan.n_entries, now_utc, now_utc + 8 * 86400,
-                        &st->plan.query, &occ, &n) < 0)
-        return;
-    for (size_t i = 0; i < n; i++) {
-        if (occ[i].entry->kind == SCH_CAPTURE) continue;
-        if (st->course.active && same_occurrence(&st->course, &occ[i]) && !st->course.pretune)
-            continue;
-        snprintf(st->plan.next_title, sizeof(st->plan.next_title), "%s", occ[i].entry->title);
-        st->plan.next_start_utc = occ[i].start_utc;
-        break;
-    }
-    free(occ);
+    next_course(st, now_utc, false, st->plan.next_title, sizeof(st->plan.next_title),
+                &st->plan.next_start_utc);
+}
+
+void st_planner_next_course_title(struct st_station *st, char *title, size_t size)
+{
+    int64_t start = 0;
+    title[0] = '\0';
+    next_course(st, st_now_utc(st), true, title, size, &start);
 }
 
 /* HOME's chart: this month's sessions against the requirement. */

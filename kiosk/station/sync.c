@@ -325,7 +325,7 @@ static void send_request(struct st_station *st, struct st_sync *s)
     snprintf(job->conninfo, sizeof(job->conninfo), "%s", s->conninfo);
     snprintf(job->playing, sizeof(job->playing), "%s",
              st->course.active && !st->course.pretune ? st->course.entry.title : "");
-    snprintf(job->next, sizeof(job->next), "%s", st->plan.next_title);
+    st_planner_next_course_title(st, job->next, sizeof(job->next));
     job->utc_minus_mono_ns = st->clock.utc_minus_mono_ns;
     job->requested = true;
     pthread_cond_signal(&job->cond);
