@@ -65,7 +65,9 @@ const char *cty_sqlstate(const PGresult *res)
 
 static int code_for(struct cty_db *db, const char *state)
 {
-    if (PQstatus(db->conn) != CONNECTION_OK || strncmp(state, "08", 2) == 0 ||
+    /* no SQLSTATE: libpq's own failure (the server closed the connection
+     * while the status still says OK, a send that failed): the link */
+    if (PQstatus(db->conn) != CONNECTION_OK || !state[0] || strncmp(state, "08", 2) == 0 ||
         strncmp(state, "57P", 3) == 0) /* admin shutdown, crash, cannot connect now */
         return CTY_ECONNECT;
     if (strcmp(state, "42501") == 0 || strncmp(state, "28", 2) == 0) return CTY_EAUTH;

@@ -13,7 +13,7 @@ studycast=$1 bench=$2 W=$3
 need_tools psql sqlite3
 test_workdir
 county_setup
-"$bench" events 12000 "$W/st" off > /dev/null || fail "record_bench"
+"$bench" events 40000 "$W/st" off > /dev/null || fail "record_bench"
 n=$(record_events "$W/st")
 CS=$(add_station "$W/st" st)
 S=$(station_id "$W/st")
@@ -29,7 +29,7 @@ held() { sql "SELECT count(*) FROM studycast.events WHERE station_id = '$S'"; }
 
 kills=0 restarts=0 progress=0 prev=0
 i=0
-while [ $i -lt 8 ] && [ "$(held)" -lt "$n" ]; do
+while [ $i -lt 12 ] && [ "$(held)" -lt "$n" ]; do
   i=$((i + 1))
   "$studycast" sync --db "$CS" --data-dir "$W/st" --batch 10 > /dev/null 2> "$W/sync.err" &
   pid=$!
