@@ -17,6 +17,8 @@
  * then fails (-EBUSY) rather than grow memory without bound. */
 #define QUEUE_MAX          4096
 #define QUEUE_FULL_WAIT_MS 1000
+/* Events per transaction at most: a commit stays short. */
+#define BATCH_MAX 256
 
 struct pending {
     struct pending *next;
@@ -115,13 +117,15 @@ static int commit_range(struct rec *rec, struct rec_writer *w, struct pending *f
     return rc;
 }
 
-/* Commits a batch: all in one transaction; if that fails, each event on its
- * own, so that one bad event does not take the others with it. */
+/* Commits a batch: all in one transaction; if that fails for a reason of
+ * one event's (not the disk's), each event on its own, so that one bad event
+ * does not take the others with it. */
 static void commit_batch(struct rec *rec, struct rec_writer *w, struct pending *batch)
 {
     int rc = commit_range(rec, w, batch, NULL);
+    bool disk = rc == -ENOSPC || rc == -EROFS || rc == -EIO || rc == -EACCES || rc == -EBUSY;
     for (struct pending *p = batch; p; p = p->next) {
-        if (rc != 0 && batch->next) {
+        if (rc != 0 && batch->next && !disk) {
             p->rc = commit_range(rec, w, p, p);
         } else {
             p->rc = rc;
@@ -150,6 +154,22 @@ static void publish(struct rec_writer *w, struct pending *batch)
     pthread_cond_broadcast(&w->done);
 }
 
+/* Caller holds w->lock: up to BATCH_MAX events from the queue's head. */
+static struct pending *take_batch(struct rec_writer *w)
+{
+    struct pending *batch = w->head, *last = batch;
+    size_t n = 1;
+    while (last->next && n < BATCH_MAX) {
+        last = last->next;
+        n++;
+    }
+    w->head = last->next;
+    if (!w->head) w->tail = NULL;
+    last->next = NULL;
+    w->n_waiting -= n;
+    return batch;
+}
+
 static void *writer_main(void *arg)
 {
     struct rec *rec = arg;
@@ -159,9 +179,7 @@ static void *writer_main(void *arg)
         while (!w->head && !w->stop)
             pthread_cond_wait(&w->work, &w->lock);
         if (!w->head) break; /* stopping, and nothing is left */
-        struct pending *batch = w->head;
-        w->head = w->tail = NULL;
-        w->n_waiting = 0;
+        struct pending *batch = take_batch(w);
         pthread_mutex_unlock(&w->lock);
         commit_batch(rec, w, batch);
         pthread_mutex_lock(&w->lock);

@@ -438,9 +438,9 @@ static int64_t append_until_full(struct rec *rec, int *error)
     return last;
 }
 
-static void fill_disk(const char *dir)
+static void fill_disk_as(const char *dir, const char *name)
 {
-    char *filler = path_in(dir, "filler");
+    char *filler = path_in(dir, name);
     int fd = open(filler, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     ASSERT_TRUE(fd >= 0);
     char block[4096] = {0};
@@ -450,12 +450,19 @@ static void fill_disk(const char *dir)
     free(filler);
 }
 
+static void fill_disk(const char *dir)
+{
+    fill_disk_as(dir, "filler");
+}
+
 static void check_after_full(const char *data, struct fake_clock *clock, int64_t durable)
 {
     struct sc_log *test_log = sc_log_create(stderr, SC_LOG_WARN);
     struct rec *rec = open_with_clock(data, clock, test_log);
     ASSERT_EQ(rec_check(rec), 0);
-    ASSERT_EQ(rec_last_seq(rec), durable); /* nothing that returned 0 was lost */
+    /* nothing reported durable was lost (events queued before the failure
+     * was known may have been committed after it: more is fine) */
+    ASSERT_GE(rec_last_seq(rec), durable);
     ASSERT_EQ(rec_note(rec, "bulk_test", "{}"), 0);
     rec_close(rec);
     sc_log_destroy(test_log);
@@ -478,6 +485,8 @@ static void test_full_disk_tmpfs(const char *mnt)
     int64_t durable = append_until_full(rec, &error);
     ASSERT_EQ(error, -ENOSPC);
     ASSERT_STR_EQ(rec_strerror(error), "the disk is full");
+    /* the bytes a large failed commit left free could still take a heartbeat */
+    fill_disk_as(mnt, "filler2");
     /* a playing session's heartbeat fails clearly, and retries at the next
      * interval rather than on every loop turn */
     fake_clock_advance(&clock, 10);
@@ -494,8 +503,12 @@ static void test_full_disk_tmpfs(const char *mnt)
     rec_close(rec);
     char *filler = path_in(mnt, "filler");
     ASSERT_EQ(unlink(filler), 0);
+    free(filler);
+    filler = path_in(mnt, "filler2");
+    ASSERT_EQ(unlink(filler), 0);
     check_after_full(data, &clock, durable + 1); /* + the recovery's close */
     rec = open_with_clock(data, &clock, test_log);
+    int64_t total = rec_last_seq(rec); /* all of it, as the read-only opens must find */
     struct rec_session_summary *all;
     size_t n;
     ASSERT_EQ(rec_sessions(rec, INT64_MIN, INT64_MAX, &all, &n), 0);
@@ -514,7 +527,7 @@ static void test_full_disk_tmpfs(const char *mnt)
     o.read_only = true;
     ASSERT_EQ(rec_open(&o, test_log, &rec), 0);
     ASSERT_EQ(rec_check(rec), 0);
-    ASSERT_EQ(rec_last_seq(rec), durable + 2);
+    ASSERT_EQ(rec_last_seq(rec), total);
     ASSERT_EQ(rec_setting_set(rec, "station_name", "只读"), -EROFS);
     struct rec_session *ro_s = NULL;
     ASSERT_EQ(rec_session_open(rec, "课程", NULL, 0, &ro_s), -EROFS);
@@ -522,7 +535,7 @@ static void test_full_disk_tmpfs(const char *mnt)
     ASSERT_EQ(mount(NULL, mnt, NULL, MS_REMOUNT, NULL), 0);
     rec = open_with_clock(data, &clock, test_log);
     ASSERT_EQ(rec_check(rec), 0);
-    ASSERT_EQ(rec_last_seq(rec), durable + 2);
+    ASSERT_EQ(rec_last_seq(rec), total);
     /* export to a read-only target */
     ASSERT_EQ(mkdir(out, 0755) == 0 || errno == EEXIST, 1);
     char *ro = test_dir("store-ro-target");
@@ -548,7 +561,7 @@ static void test_full_disk_tmpfs(const char *mnt)
     free(xapi);
     free(staging);
     free(stick);
-    ASSERT_EQ(rec_last_seq(rec), durable + 2);
+    ASSERT_EQ(rec_last_seq(rec), total);
     ASSERT_EQ(rec_check(rec), 0);
     rec_close(rec);
     fprintf(stderr, "read-only: tmpfs remounted read-only\n");
