@@ -27,6 +27,7 @@ struct pending {
     bool has_session;
     char session[REC_UUID_STR_LEN];
     char *type, *payload;
+    bool keep;   /* queued without waiting: kept and retried after a disk failure */
     int rc;      /* the commit's result */
     int64_t seq; /* its sequence number once committed */
 };
@@ -40,7 +41,12 @@ struct rec_writer {
     /* guarded by lock */
     struct pending *head, *tail;
     size_t n_waiting;
-    bool stop;
+    /* events a full or read-only disk refused, retried (first, in order)
+     * with the next commit, which the next event (a heartbeat at least)
+     * starts */
+    struct pending *held;
+    size_t n_held;
+    bool stop, last_try;
     uint64_t queued, processed; /* tickets given, tickets committed or failed */
     int64_t last_seq;           /* the last event this writer committed */
     int fail;                   /* the last commit's failure; 0 once one works again */
@@ -117,13 +123,18 @@ static int commit_range(struct rec *rec, struct rec_writer *w, struct pending *f
     return rc;
 }
 
+static bool disk_failure(int rc)
+{
+    return rc == -ENOSPC || rc == -EROFS || rc == -EIO || rc == -EACCES || rc == -EBUSY;
+}
+
 /* Commits a batch: all in one transaction; if that fails for a reason of
  * one event's (not the disk's), each event on its own, so that one bad event
  * does not take the others with it. */
 static void commit_batch(struct rec *rec, struct rec_writer *w, struct pending *batch)
 {
     int rc = commit_range(rec, w, batch, NULL);
-    bool disk = rc == -ENOSPC || rc == -EROFS || rc == -EIO || rc == -EACCES || rc == -EBUSY;
+    bool disk = disk_failure(rc);
     for (struct pending *p = batch; p; p = p->next) {
         if (rc != 0 && batch->next && !disk) {
             p->rc = commit_range(rec, w, p, p);
@@ -134,10 +145,27 @@ static void commit_batch(struct rec *rec, struct rec_writer *w, struct pending *
     }
 }
 
+/* Caller holds w->lock: the batch's results; events to retry go back to
+ * held, the others to finished (for the callers that wait). */
 static void publish(struct rec_writer *w, struct pending *batch)
 {
-    for (struct pending *p = batch; p; p = p->next) {
-        w->processed = p->ticket;
+    free_list(w->finished);
+    w->finished = NULL;
+    struct pending **fin = &w->finished, **held = &w->held;
+    while (*held)
+        held = &(*held)->next;
+    for (struct pending *p = batch, *next; p; p = next) {
+        next = p->next;
+        p->next = NULL;
+        bool retry = p->rc != 0 && p->keep && disk_failure(p->rc) && w->n_held < QUEUE_MAX;
+        *(retry ? held : fin) = p;
+        if (retry) {
+            held = &p->next;
+            w->n_held++;
+        } else {
+            fin = &p->next;
+        }
+        if (p->ticket > w->processed) w->processed = p->ticket;
         if (p->rc == 0) {
             w->last_seq = p->seq;
             w->fail = 0;
@@ -149,14 +177,17 @@ static void publish(struct rec_writer *w, struct pending *batch)
             w->fail = p->rc;
         }
     }
-    free_list(w->finished);
-    w->finished = batch;
     pthread_cond_broadcast(&w->done);
 }
 
-/* Caller holds w->lock: up to BATCH_MAX events from the queue's head. */
+/* Caller holds w->lock: the held events, then up to BATCH_MAX from the
+ * queue's head. */
 static struct pending *take_batch(struct rec_writer *w)
 {
+    struct pending *held = w->held;
+    w->held = NULL;
+    w->n_held = 0;
+    if (!w->head) return held;
     struct pending *batch = w->head, *last = batch;
     size_t n = 1;
     while (last->next && n < BATCH_MAX) {
@@ -167,7 +198,12 @@ static struct pending *take_batch(struct rec_writer *w)
     if (!w->head) w->tail = NULL;
     last->next = NULL;
     w->n_waiting -= n;
-    return batch;
+    if (!held) return batch;
+    struct pending *tail = held;
+    while (tail->next)
+        tail = tail->next;
+    tail->next = batch;
+    return held;
 }
 
 static void *writer_main(void *arg)
@@ -178,7 +214,9 @@ static void *writer_main(void *arg)
     for (;;) {
         while (!w->head && !w->stop)
             pthread_cond_wait(&w->work, &w->lock);
-        if (!w->head) break; /* stopping, and nothing is left */
+        /* stopping: nothing left, or the held events had their last try */
+        if (!w->head && (!w->held || w->last_try)) break;
+        if (!w->head) w->last_try = true;
         struct pending *batch = take_batch(w);
         pthread_mutex_unlock(&w->lock);
         commit_batch(rec, w, batch);
@@ -198,6 +236,7 @@ static void destroy(struct rec_writer *w)
     sqlite3_finalize(w->insert_event);
     if (w->db) sqlite3_close_v2(w->db);
     free_list(w->head);
+    free_list(w->held);
     free_list(w->finished);
     pthread_cond_destroy(&w->work);
     pthread_cond_destroy(&w->done);
@@ -231,9 +270,9 @@ void rec_writer_stop(struct rec *rec)
     pthread_cond_signal(&w->work);
     pthread_mutex_unlock(&w->lock);
     pthread_join(w->thread, NULL);
-    if (w->unreported)
+    if (w->held || w->unreported)
         SC_ERR(rec->log, "study record: events queued before closing could not be recorded: %s",
-               rec_strerror(w->unreported));
+               rec_strerror(w->fail ? w->fail : w->unreported));
     rec->writer = NULL;
     destroy(w);
 }
@@ -287,6 +326,7 @@ int rec_enqueue(struct rec *rec, const char *type, const char *session, const ch
     if (!w) return -EROFS; /* a reading handle */
     struct pending *p = make(rec, type, session, payload);
     if (!p) return -ENOMEM;
+    p->keep = true;
     pthread_mutex_lock(&w->lock);
     int rc = w->fail ? w->fail : w->unreported;
     w->unreported = 0;
