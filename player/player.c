@@ -270,3 +270,12 @@ void player_get_stats(struct player *p, struct player_stats *s)
     s->outages = (int)p->rx.count;
     pthread_mutex_unlock(&p->rx.lock);
 }
+
+void player_av_offset_bins(struct player *p, uint32_t *bins, size_t n)
+{
+    _Static_assert(PLAYER_AV_BINS == PLAYER_OFFSET_BINS, "one histogram");
+    if (n > PLAYER_AV_BINS) n = PLAYER_AV_BINS;
+    pthread_mutex_lock(&p->count.offsets_lock);
+    memcpy(bins, p->count.offsets.bins, n * sizeof(*bins));
+    pthread_mutex_unlock(&p->count.offsets_lock);
+}

@@ -117,6 +117,12 @@ struct player_stats {
 };
 /* Any thread; a consistent snapshot. */
 void player_get_stats(struct player *player, struct player_stats *stats);
+/* The A/V offset distribution so far, for percentiles over a window (a soak
+ * diffs two copies): bins[i] counts offsets in [i, i + 1) * PLAYER_AV_BIN_MS,
+ * the last bin everything beyond. Any thread; copies min(n, PLAYER_AV_BINS). */
+#define PLAYER_AV_BINS   5000
+#define PLAYER_AV_BIN_MS 0.1
+void player_av_offset_bins(struct player *player, uint32_t *bins, size_t n);
 
 /* A service change (player_select_service) and the time from the call to the
  * first picture of the new service. */

@@ -25,6 +25,7 @@ struct play_args {
     int service;
     int threads;
     double duration;
+    int stats_every; /* seconds between snapshots of --stats while playing; 0 none */
     bool no_audio;
     bool no_deinterlace;
     int field_rate; /* -1 auto, 0 frame rate, 1 field rate */
@@ -37,7 +38,8 @@ struct play_args {
 /* What the table parses into; parse_args turns it into play_args. */
 struct play_opts {
     struct cli_size window;
-    int service, threads, volume, audio_channels, audio_rate, heartbeat, snapshot_interval;
+    int service, threads, volume, audio_channels, audio_rate, heartbeat, snapshot_interval,
+        stats_every;
     int deinterlace, renderer; /* indexes into the choices below */
     double duration;
     bool no_audio;
@@ -57,6 +59,9 @@ static const struct cli_option options[] = {
      .help = "stop after S seconds"},
     {"stats", 0, CLI_STRING, O(stats), .metavar = "FILE",
      .help = "write playback statistics as JSON at exit"},
+    {"stats-every", 0, CLI_INT, O(stats_every), 1, 86400, .metavar = "S",
+     .help = "also rewrite the --stats file every S seconds while playing\n"
+             "(a long run's figures as it goes; exit_status is null until the end)"},
     {"no-audio", 0, CLI_FLAG, O(no_audio), .help = "do not play the sound"},
     {"volume", 0, CLI_INT, O(volume), 0, 100, .def = 100, .metavar = "N", .help = "initial volume"},
     {"audio-channels", 0, CLI_INT, O(audio_channels), 1, 8, .def_str = "the stream's",
@@ -113,12 +118,14 @@ static int parse_args(int argc, char **argv, struct play_args *a)
     struct cli_args pos;
     int rc = cli_parse(&spec, argc, argv, &o, &pos);
     if (rc) return cli_status(rc);
+    if (o.stats_every && !o.stats) return cli_error(&spec, "--stats-every goes with --stats");
     if ((o.members || o.data_dir || o.heartbeat || o.snapshot_interval) && !o.session)
         return cli_error(&spec, "--members, --data-dir, --heartbeat and --snapshot-interval go "
                                 "with --session");
     *a = (struct play_args){
         .source = pos.count ? pos.v[0] : player_demo_path(),
         .stats_path = o.stats,
+        .stats_every = o.stats_every,
         .window_w = o.window.w,
         .window_h = o.window.h,
         .windowed = o.window.w > 0,
@@ -192,6 +199,47 @@ static void write_outages(struct sc_json *json, struct player *player)
     free(outages);
 }
 
+/* The A/V offset histogram's non-empty bins as [bin, count] pairs (bin i:
+ * [i, i + 1) * bin_ms), so a soak can take percentiles over any window. */
+static void write_av_bins(struct sc_json *json, struct player *player)
+{
+    uint32_t *bins = calloc(PLAYER_AV_BINS, sizeof(*bins));
+    sc_json_key(json, "av_offset_bins");
+    sc_json_object_begin(json);
+    sc_json_kv_double(json, "bin_ms", PLAYER_AV_BIN_MS);
+    sc_json_key(json, "counts");
+    sc_json_array_begin(json);
+    if (bins) player_av_offset_bins(player, bins, PLAYER_AV_BINS);
+    for (int i = 0; bins && i < PLAYER_AV_BINS; i++) {
+        if (!bins[i]) continue;
+        sc_json_array_begin(json);
+        sc_json_int(json, i);
+        sc_json_int(json, bins[i]);
+        sc_json_array_end(json);
+    }
+    sc_json_array_end(json);
+    sc_json_object_end(json);
+    free(bins);
+}
+
+/* A snapshot while playing goes through a temporary name without fsync: it
+ * is a measurement, and the loop that presents pictures writes it. */
+static int write_snapshot(const char *path, const struct sc_buf *buf)
+{
+    size_t n = strlen(path) + 8;
+    char *tmp = malloc(n);
+    if (!tmp) return -ENOMEM;
+    snprintf(tmp, n, "%s.part", path);
+    FILE *f = fopen(tmp, "w");
+    int ret = f ? 0 : -errno;
+    if (f && fwrite(buf->data, 1, buf->len, f) != buf->len) ret = -EIO;
+    if (f && fclose(f) != 0 && ret == 0) ret = -errno;
+    if (ret == 0 && rename(tmp, path) != 0) ret = -errno;
+    free(tmp);
+    return ret;
+}
+
+/* exit_status < 0: a snapshot while playing (exit_status null). */
 static int write_stats(const char *path, const char *source, const char *renderer,
                        struct player *player, const struct player_stats *s, int exit_status)
 {
@@ -227,10 +275,17 @@ static int write_stats(const char *path, const char *source, const char *rendere
     write_service_changes(&json, player);
     sc_json_kv_int(&json, "service", player_service(player));
     sc_json_kv_string(&json, "renderer", renderer);
-    sc_json_kv_int(&json, "exit_status", exit_status);
+    write_av_bins(&json, player);
+    sc_json_key(&json, "exit_status");
+    if (exit_status >= 0)
+        sc_json_int(&json, exit_status);
+    else
+        sc_json_null(&json);
     sc_json_object_end(&json);
     sc_buf_puts(&buf, "\n");
-    int ret = buf.failed ? -ENOMEM : sc_write_file_atomic(path, buf.data, buf.len);
+    int ret = buf.failed        ? -ENOMEM
+              : exit_status < 0 ? write_snapshot(path, &buf)
+                                : sc_write_file_atomic(path, buf.data, buf.len);
     sc_buf_free(&buf);
     if (ret < 0) fprintf(stderr, "studycast play: cannot write %s: %s\n", path, strerror(-ret));
     return ret;
@@ -340,6 +395,24 @@ static void show_signal(struct ui *ui, const char *source, bool signal, bool *ou
     if (ui_show(ui, &view) == 0) *outage_shown = !signal;
 }
 
+/* --stats-every: rewrites the stats file when due and bounds the loop's
+ * sleep by the next snapshot. */
+static void stats_snapshot(const struct play_args *a, struct player *player, struct ui *ui,
+                           bool picture, int64_t *next_ns, int64_t *wait_ns)
+{
+    if (!a->stats_path || a->stats_every <= 0) return;
+    int64_t now = sc_mono_ns(), period = (int64_t)a->stats_every * 1000000000;
+    if (*next_ns == 0) *next_ns = now + period;
+    if (now >= *next_ns) {
+        struct player_stats stats;
+        player_get_stats(player, &stats);
+        write_stats(a->stats_path, a->source, ui_renderer_name(ui), player, &stats, -1);
+        *next_ns = now + period;
+    }
+    int64_t until = *next_ns - now;
+    if (*wait_ns > until || (*wait_ns < 0 && !picture)) *wait_ns = until;
+}
+
 /* How run() ended: the source played to its end or --duration, a stop (a
  * signal, a quit key, the window closed), or the source failed. */
 enum run_end { RUN_PLAYED, RUN_STOPPED, RUN_FAILED };
@@ -352,6 +425,7 @@ static enum run_end run(struct player *player, struct ui *ui, const struct rc_ke
 {
     int64_t stop_at = a->duration > 0 ? sc_mono_ns() + (int64_t)(a->duration * 1e9) : 0;
     bool outage_shown = false;
+    int64_t next_snapshot = 0;
     for (;;) {
         if (atomic_load(&signals->stop)) return RUN_STOPPED;
         enum player_state state = player_state(player);
@@ -373,6 +447,7 @@ static enum run_end run(struct player *player, struct ui *ui, const struct rc_ke
         int64_t next_heartbeat = cli_session_tick(session);
         const char *problem = cli_session_take_problem(session);
         if (problem) ui_toast(ui, problem, true, 0);
+        stats_snapshot(a, player, ui, picture, &next_snapshot, &wait_ns);
         if (next_heartbeat != INT64_MAX) {
             int64_t until = next_heartbeat - sc_mono_ns();
             if (until < 0) until = 0;

@@ -225,6 +225,7 @@ static int fault_at(struct rec *rec, int64_t seq, sqlite3_stmt *st, const char *
 
 int rec_chain_check_db(struct rec *rec)
 {
+    rec_writer_drain(rec); /* the chain as far as this handle has queued it */
     memset(&rec->fault, 0, sizeof(rec->fault));
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(rec->db,

@@ -26,6 +26,7 @@ enum rec_stmt {
     ST_MEMBER_LATEST,
     ST_OPEN_SESSIONS,
     ST_SESSION_LAST_EVENT,
+    ST_JSON_VALID,
     ST_COUNT
 };
 
@@ -41,10 +42,10 @@ struct rec {
     int64_t utc_minus_mono_ns;
     char boot_id[40];
     int lock_fd;
-    bool session_live; /* this handle holds the session lock */
-    bool read_only;    /* opened with rec_options.read_only: never writes */
-    bool from_events;  /* rec_open_events: in memory, no keys, nothing signed */
-    int64_t last_recorded_seq;
+    bool session_live;         /* this handle holds the session lock */
+    bool read_only;            /* opened with rec_options.read_only: never writes */
+    bool from_events;          /* rec_open_events: in memory, no keys, nothing signed */
+    struct rec_writer *writer; /* writer.c: NULL for a reading handle */
     char station_id[REC_UUID_STR_LEN];
     unsigned char public_key[crypto_sign_PUBLICKEYBYTES];
     unsigned char secret_key[crypto_sign_SECRETKEYBYTES];
@@ -83,6 +84,20 @@ int rec_uuid_v5(const char *namespace_uuid, const char *name, size_t len,
 
 /* store.c */
 int rec_map_sqlite(struct rec *rec, int rc, const char *what);
+/* The same for an error of connection db (the writer's). */
+int rec_map_sqlite_db(struct rec *rec, sqlite3 *db, int rc, const char *what);
+/* Resets and steps a statement that returns no row: 0 or the mapped error. */
+int rec_step_done(struct rec *rec, sqlite3_stmt *st, const char *what);
+/* A connection's statements for appending to the chain. */
+struct rec_conn {
+    sqlite3_stmt *last_event;   /* seq, hash of the last event */
+    sqlite3_stmt *insert_event; /* stmt_sql[ST_INSERT_EVENT] */
+};
+/* Appends one event read at `at` inside an open transaction of conn: seq and
+ * prev_hash from the database's last event, hash over the fields. */
+int rec_chain_insert(struct rec *rec, const struct rec_conn *conn, const char *type,
+                     const char *session, const char *payload, const struct rec_clock_reading *at,
+                     const char *boot_id, int64_t *seq);
 int rec_now(struct rec *rec, struct rec_clock_reading *now);
 int rec_tx_begin(struct rec *rec);
 int rec_tx_commit(struct rec *rec);
@@ -91,9 +106,31 @@ void rec_tx_rollback(struct rec *rec);
  * NULL: this boot. session NULL: none. Sets *seq if seq is not NULL. */
 int rec_append_in_tx(struct rec *rec, const char *type, const char *session, const char *payload,
                      const struct rec_clock_reading *at, const char *boot_id, int64_t *seq);
-/* Appends one event in its own durable transaction. */
+
+/* writer.c: the writer thread and its queue (see record.h, Durability).
+ * Starts it on its own connection once rec_open has set the database up. */
+int rec_writer_start(struct rec *rec, bool no_sync);
+/* Commits what is queued, then ends the thread. */
+void rec_writer_stop(struct rec *rec);
+/* Waits until everything queued is committed (or failed). The main
+ * connection's own transactions (imports, recovery) call it first. */
+void rec_writer_drain(struct rec *rec);
+enum rec_queue_kind {
+    REC_QUEUE_EVENT, /* not queued while the last commit failed */
+    REC_QUEUE_ALWAYS /* queued even then: heartbeats (they find out whether writing works
+                      * again) and the calls that wait for their events */
+};
+/* Queues one event, read now, without waiting. Returns 0, or a failure to
+ * report: the last commit's (persisting; then a REC_QUEUE_EVENT is not
+ * queued) or an earlier event's that was not reported yet (this one queued);
+ * -EBUSY if the queue is full; -EROFS on a reading handle. */
+int rec_enqueue(struct rec *rec, const char *type, const char *session, const char *payload,
+                enum rec_queue_kind kind);
+/* Queues one event and waits until it is committed: its own result. */
 int rec_append(struct rec *rec, const char *type, const char *session, const char *payload,
                int64_t *seq);
+/* A failure of a queued event not yet returned to the owner (taken), or 0. */
+int rec_writer_take_unreported(struct rec *rec);
 sqlite3_stmt *rec_stmt(struct rec *rec, enum rec_stmt which);
 /* fsyncs the directory holding path_in_dir, so a new name in it is durable. */
 int rec_fsync_dir(const char *path_in_dir);

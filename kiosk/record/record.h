@@ -3,13 +3,44 @@
  * roster, settings and totals are all derived from the events; nothing else
  * in studycast runs SQL.
  *
- * Durability: every rec_* call that records an event returns only once the
- * event is committed with synchronous=FULL in WAL mode, so it survives a
- * power cut from that instant on.
+ * Durability: events are committed with synchronous=FULL in WAL mode by a
+ * writer thread of the handle's own, so that a slow fsync (hundreds of ms on
+ * a cheap SD card) never stalls the thread that presents the picture. An
+ * event is durable (survives a power cut) once committed, never before:
+ *  - The calls made while a course plays only queue their event and return
+ *    at once: rec_session_playback, _signal, _signal_lost_since, _check_in,
+ *    _check_out, _guests, _feedback, _heartbeat, _tick, and rec_note. The
+ *    event's time is the call's. Validation that reads the record (unknown
+ *    members: -ENOENT, bad arguments) is done in the call, as before.
+ *  - The calls that begin or end something wait until their events are
+ *    committed: rec_session_open (its check-ins in one commit),
+ *    rec_session_resume, rec_session_close (everything queued first),
+ *    rec_setting_set, rec_members_import, rec_close (everything queued).
+ *  - rec_last_recorded_seq() and rec_durability() say what is durable;
+ *    rec_flush() waits for everything queued.
+ *  - A crash or power cut loses what was queued and not yet committed: at
+ *    most what the calls of one commit's duration queued. Heartbeats are
+ *    queued every heartbeat interval, so recovery closes a session at most
+ *    one heartbeat interval plus one commit's duration before the cut, as
+ *    when each call waited for its own fsync. (While the disk refuses
+ *    writes, nothing since it began is durable, as before.)
+ *  - Failures of queued events (-ENOSPC full disk, -EROFS read-only, -EIO)
+ *    reach the caller through the next queuing call, rec_session_tick (on
+ *    the loop turn after the failure) or rec_flush; each is returned once.
+ *    While writing fails, queuing calls other than heartbeats return that
+ *    code and queue nothing (as each failed before); the heartbeat is still
+ *    queued every interval and finds out when writing works again (tick
+ *    returns 1 again). Queued events a full or read-only disk refused are
+ *    kept (up to 4096) and retried first, in order, with the next commit
+ *    (the next heartbeat at the latest), keeping their times; they are
+ *    lost only in a crash, or if writing still fails at rec_close. A call
+ *    that waits is told its own event failed and it is not retried.
  *
  * Threads: a struct rec and the sessions made from it belong to one thread
  * (the kiosk's core loop, or the main thread of `play --session`); they are
- * not thread-safe. Different processes may open the same data dir: SQLite
+ * not thread-safe. The handle runs one writer thread of its own (none for a
+ * read_only handle) with its own database connection; it only inserts
+ * queued events. Different processes may open the same data dir: SQLite
  * serialises writers, and a lock file tells whether a session is live.
  *
  * Errors: functions return 0 (or a count) or a negative code: -errno for
@@ -19,8 +50,9 @@
  *
  * How the player (`play --session TITLE --members 001,002`) and the kiosk
  * use it, all from the thread that runs the core loop (never from decoder,
- * reader or audio threads: each recording call blocks for one fsync, ~4 ms
- * on the build machine; forward their callbacks to the loop first):
+ * reader or audio threads: forward their callbacks to the loop first; the
+ * calls while playing only queue, open and close wait for a commit, ~4 ms on
+ * the build machine, 300 ms on a slow card):
  *   rec_open(&opts, log, &rec)     at start-up, before playing: this is what
  *                                  closes a session a crash or power cut left
  *                                  open (opts.data_dir from --data-dir)
@@ -222,16 +254,19 @@ int rec_session_check_out(struct rec_session *s, const char *member);
 int rec_session_guests(struct rec_session *s, int count);
 /* member may be NULL (anonymous); rating 1..5 or 0 for none; text may be NULL. */
 int rec_session_feedback(struct rec_session *s, const char *member, int rating, const char *text);
-/* Records a heartbeat now, whether due or not. */
+/* Queues a heartbeat now, whether due or not (also while writing fails). */
 int rec_session_heartbeat(struct rec_session *s);
-/* Records a heartbeat if one is due (call it from the loop at least as often
- * as rec_session_next_tick_ns() asks). Returns 1 if it recorded one, 0 if not
- * due, or a negative code. */
+/* Queues a heartbeat if one is due (call it from the loop at least as often
+ * as rec_session_next_tick_ns() asks). Returns 1 if it queued one and writing
+ * works, 0 if none was due, or a negative code: writing fails (when due), or
+ * a queued event failed since the last report (any turn). */
 int rec_session_tick(struct rec_session *s);
 /* CLOCK_MONOTONIC time (ns) at which the next heartbeat is due. */
 int64_t rec_session_next_tick_ns(const struct rec_session *s);
-/* Records `session_closed` and frees the session (also on error; then the
- * next rec_open closes it as interrupted). Accepts NULL. */
+/* Records `session_closed`, waits until it and everything queued before it
+ * is committed, and frees the session (also on error; then the next rec_open
+ * closes it as interrupted). Returns 0 or the first failure not yet
+ * reported (of the close or of an earlier queued event). Accepts NULL. */
 int rec_session_close(struct rec_session *s, enum rec_close_status status);
 
 /* ---- proof of viewing: snapshots of the presented picture ----------------
@@ -293,12 +328,26 @@ typedef int (*rec_picture_decode_fn)(void *ctx, const void *data, size_t size, i
 void rec_set_picture_decoder(struct rec *rec, rec_picture_decode_fn decode, void *ctx);
 
 /* A station event outside sessions (schedule planned, course cancelled ...):
- * `type` is [a-z_]{1,40}, payload_json a JSON object (NULL: {}). */
+ * `type` is [a-z_]{1,40}, payload_json a JSON object (NULL: {}). Queued,
+ * like the session calls made while playing. */
 int rec_note(struct rec *rec, const char *type, const char *payload_json);
 
-/* Sequence number of the last event this handle recorded (the crash test
- * reports it to know what was durable). */
+/* Sequence number of the last event this handle's writer committed: every
+ * event up to it is durable (the crash test reports it). */
 int64_t rec_last_recorded_seq(const struct rec *rec);
+/* What the writer has done with this handle's events, in the order they were
+ * queued (the n-th queuing call is event n): */
+struct rec_durability {
+    uint64_t queued;  /* events queued so far */
+    uint64_t done;    /* of those, committed or failed (1..done) */
+    int64_t last_seq; /* the last one committed: rec_last_recorded_seq() */
+    int failure;      /* the last commit's failure, 0 if it worked */
+};
+/* A snapshot; does not wait, takes no failure. */
+void rec_durability(const struct rec *rec, struct rec_durability *out);
+/* Waits until every event queued so far is committed or has failed.
+ * Returns 0, or the first failure not yet returned by another call. */
+int rec_flush(struct rec *rec);
 
 /* ---- members ----------------------------------------------------------- */
 

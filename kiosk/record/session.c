@@ -1,4 +1,5 @@
-/* A live study session: each call records one durable event. */
+/* A live study session: each call queues one event for the writer thread
+ * (writer.c) and returns; opening, resuming and closing wait for theirs. */
 #include "kiosk/record/internal.h"
 
 #include <errno.h>
@@ -23,21 +24,40 @@ int64_t rec_session_next_tick_ns(const struct rec_session *s)
     return s->next_tick_ns;
 }
 
-/* Records one session event; every event also counts as a heartbeat (it
+static void next_tick_from_now(struct rec_session *s)
+{
+    struct rec_clock_reading now;
+    rec_now(s->rec, &now);
+    s->next_tick_ns = now.mono_ns + (int64_t)s->rec->heartbeat_ms * 1000000;
+}
+
+/* Queues one session event; every event also counts as a heartbeat (it
  * proves the session was alive then), so the next tick moves on. */
-static int session_event(struct rec_session *s, const char *type, struct sc_buf *payload)
+static int session_event_kind(struct rec_session *s, const char *type, struct sc_buf *payload,
+                              enum rec_queue_kind kind)
 {
     if (payload && payload->failed) return -ENOMEM;
-    int rc = rec_append(s->rec, type, s->id, payload ? payload->data : "{}", NULL);
-    if (rc == 0) {
-        struct rec_clock_reading now;
-        rec_now(s->rec, &now);
-        s->next_tick_ns = now.mono_ns + (int64_t)s->rec->heartbeat_ms * 1000000;
-    }
+    int rc = rec_enqueue(s->rec, type, s->id, payload ? payload->data : "{}", kind);
+    if (rc == 0) next_tick_from_now(s);
     return rc;
 }
 
-static int member_event(struct rec_session *s, const char *type, const char *member)
+static int session_event(struct rec_session *s, const char *type, struct sc_buf *payload)
+{
+    return session_event_kind(s, type, payload, REC_QUEUE_EVENT);
+}
+
+/* Records one session event and waits until it is durable. */
+static int session_event_durable(struct rec_session *s, const char *type, struct sc_buf *payload)
+{
+    if (payload && payload->failed) return -ENOMEM;
+    int rc = rec_append(s->rec, type, s->id, payload ? payload->data : "{}", NULL);
+    if (rc == 0) next_tick_from_now(s);
+    return rc;
+}
+
+static int member_event(struct rec_session *s, const char *type, const char *member,
+                        enum rec_queue_kind kind)
 {
     if (!member || !*member) return -EINVAL;
     int rc = rec_member_exists(s->rec, member);
@@ -52,7 +72,7 @@ static int member_event(struct rec_session *s, const char *type, const char *mem
     sc_json_object_begin(&json);
     sc_json_kv_string(&json, "member", member);
     sc_json_object_end(&json);
-    rc = session_event(s, type, &payload);
+    rc = session_event_kind(s, type, &payload, kind);
     sc_buf_free(&payload);
     return rc;
 }
@@ -89,16 +109,17 @@ int rec_session_open(struct rec *rec, const char *course, const char *const *mem
     sc_json_kv_string(&json, "course", course);
     sc_json_kv_int(&json, "heartbeat_ms", rec->heartbeat_ms);
     sc_json_object_end(&json);
-    rc = session_event(s, "session_opened", &payload);
+    rc = session_event_durable(s, "session_opened", &payload);
     sc_buf_free(&payload);
     if (rc != 0) goto fail;
     rec->session_live = true;
-    for (size_t i = 0; i < n_members; i++) {
-        rc = member_event(s, "member_checked_in", members[i]);
-        if (rc != 0) {
-            rec_session_close(s, REC_CLOSE_INTERRUPTED);
-            return rc;
-        }
+    /* the check-ins go in one commit, and the open returns once they hold */
+    for (size_t i = 0; i < n_members && rc == 0; i++)
+        rc = member_event(s, "member_checked_in", members[i], REC_QUEUE_ALWAYS);
+    if (rc == 0) rc = rec_flush(rec);
+    if (rc != 0) {
+        rec_session_close(s, REC_CLOSE_INTERRUPTED);
+        return rc;
     }
     *out = s;
     return 0;
@@ -189,7 +210,7 @@ int rec_session_resume(struct rec *rec, const char *id, int64_t until_utc, struc
     sc_json_kv_int(&json, "until_utc", until_utc);
     sc_json_kv_int(&json, "heartbeat_ms", rec->heartbeat_ms);
     sc_json_object_end(&json);
-    rc = session_event(s, "session_resumed", &payload);
+    rc = session_event_durable(s, "session_resumed", &payload);
     sc_buf_free(&payload);
     if (rc != 0) goto fail;
     rec->session_live = true;
@@ -238,12 +259,12 @@ int rec_session_signal_lost_since(struct rec_session *s, int64_t since_mono_ns)
 
 int rec_session_check_in(struct rec_session *s, const char *member)
 {
-    return member_event(s, "member_checked_in", member);
+    return member_event(s, "member_checked_in", member, REC_QUEUE_EVENT);
 }
 
 int rec_session_check_out(struct rec_session *s, const char *member)
 {
-    return member_event(s, "member_checked_out", member);
+    return member_event(s, "member_checked_out", member, REC_QUEUE_EVENT);
 }
 
 int rec_session_guests(struct rec_session *s, int count)
@@ -282,14 +303,15 @@ int rec_session_feedback(struct rec_session *s, const char *member, int rating, 
 
 int rec_session_heartbeat(struct rec_session *s)
 {
-    return session_event(s, "heartbeat", NULL);
+    /* queued even while writing fails: it finds out when writing works again */
+    return session_event_kind(s, "heartbeat", NULL, REC_QUEUE_ALWAYS);
 }
 
 int rec_session_tick(struct rec_session *s)
 {
     struct rec_clock_reading now;
     rec_now(s->rec, &now);
-    if (now.mono_ns < s->next_tick_ns) return 0;
+    if (now.mono_ns < s->next_tick_ns) return rec_writer_take_unreported(s->rec);
     int rc = rec_session_heartbeat(s);
     if (rc != 0) /* full or read-only disk: retry next interval, not every loop turn */
         s->next_tick_ns = now.mono_ns + (int64_t)s->rec->heartbeat_ms * 1000000;
@@ -305,7 +327,11 @@ int rec_session_close(struct rec_session *s, enum rec_close_status status)
     sc_json_object_begin(&json);
     sc_json_kv_string(&json, "status", status == REC_CLOSE_COMPLETE ? "complete" : "interrupted");
     sc_json_object_end(&json);
-    int rc = session_event(s, "session_closed", &payload);
+    /* queued even after a failure (the close matters most), then everything
+     * queued is committed: the result is the first failure not reported yet */
+    int rc = session_event_kind(s, "session_closed", &payload, REC_QUEUE_ALWAYS);
+    int flushed = rec_flush(s->rec);
+    if (rc == 0) rc = flushed;
     sc_buf_free(&payload);
     s->rec->session_live = false;
     flock(s->rec->lock_fd, LOCK_UN);

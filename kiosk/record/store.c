@@ -72,6 +72,7 @@ static const char *const stmt_sql[ST_COUNT] = {
                          "GROUP BY o.session ORDER BY MIN(o.seq)",
     [ST_SESSION_LAST_EVENT] = "SELECT seq, type, utc_ns, clock_source, mono_ns, boot_id FROM "
                               "events WHERE session = ? ORDER BY seq DESC LIMIT 1",
+    [ST_JSON_VALID] = "SELECT json_valid(?)",
 };
 
 const char *rec_strerror(int code)
@@ -118,9 +119,14 @@ const char *rec_clock_source_name(enum rec_clock_source source)
 
 int rec_map_sqlite(struct rec *rec, int rc, const char *what)
 {
+    return rec_map_sqlite_db(rec, rec->db, rc, what);
+}
+
+int rec_map_sqlite_db(struct rec *rec, sqlite3 *db, int rc, const char *what)
+{
     /* the OS error behind an I/O failure (SQLite keeps it; errno may have
      * been overwritten since) */
-    int sys = rec->db ? sqlite3_system_errno(rec->db) : 0;
+    int sys = db ? sqlite3_system_errno(db) : 0;
     if (sys == 0) sys = errno;
     int code;
     switch (rc & 0xff) {
@@ -165,7 +171,7 @@ int rec_map_sqlite(struct rec *rec, int rc, const char *what)
         code = -EIO;
     }
     SC_ERR(rec->log, "study record: %s failed: %s (%s, %s)", what, rec_strerror(code),
-           sqlite3_errstr(rc), rec->db ? sqlite3_errmsg(rec->db) : "no database");
+           sqlite3_errstr(rc), db ? sqlite3_errmsg(db) : "no database");
     return code;
 }
 
@@ -208,11 +214,19 @@ static int step_done(struct rec *rec, sqlite3_stmt *st, const char *what)
 {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : rec_map_sqlite(rec, rc, what);
+    return rc == SQLITE_DONE ? 0 : rec_map_sqlite_db(rec, sqlite3_db_handle(st), rc, what);
+}
+
+int rec_step_done(struct rec *rec, sqlite3_stmt *st, const char *what)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return step_done(rec, st, what);
 }
 
 int rec_tx_begin(struct rec *rec)
 {
+    rec_writer_drain(rec); /* what is queued comes first, and the writer is idle */
     return step_done(rec, rec_stmt(rec, ST_BEGIN), "starting a transaction");
 }
 
@@ -237,6 +251,15 @@ int rec_append_in_tx(struct rec *rec, const char *type, const char *session, con
         rec_now(rec, &now);
         at = &now;
     }
+    struct rec_conn conn = {.last_event = rec_stmt(rec, ST_LAST_EVENT),
+                            .insert_event = rec_stmt(rec, ST_INSERT_EVENT)};
+    return rec_chain_insert(rec, &conn, type, session, payload, at, boot_id, seq_out);
+}
+
+int rec_chain_insert(struct rec *rec, const struct rec_conn *conn, const char *type,
+                     const char *session, const char *payload, const struct rec_clock_reading *at,
+                     const char *boot_id, int64_t *seq_out)
+{
     struct rec_event e = {
         .seq = 1,
         .type = type,
@@ -247,7 +270,8 @@ int rec_append_in_tx(struct rec *rec, const char *type, const char *session, con
         .session = session ? session : "",
         .payload = payload ? payload : "{}",
     };
-    sqlite3_stmt *st = rec_stmt(rec, ST_LAST_EVENT);
+    sqlite3_stmt *st = conn->last_event;
+    sqlite3_reset(st);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         e.seq = sqlite3_column_int64(st, 0) + 1;
@@ -259,12 +283,14 @@ int rec_append_in_tx(struct rec *rec, const char *type, const char *session, con
         memcpy(e.prev_hash, sqlite3_column_blob(st, 1), REC_HASH_BYTES);
     } else if (rc != SQLITE_DONE) {
         sqlite3_reset(st);
-        return rec_map_sqlite(rec, rc, "reading the last event");
+        return rec_map_sqlite_db(rec, sqlite3_db_handle(st), rc, "reading the last event");
     }
     sqlite3_reset(st);
     rec_event_hash(&e, e.hash);
 
-    st = rec_stmt(rec, ST_INSERT_EVENT);
+    st = conn->insert_event;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     sqlite3_bind_int64(st, 1, e.seq);
     sqlite3_bind_text(st, 2, e.type, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, e.utc_ns);
@@ -283,32 +309,9 @@ int rec_append_in_tx(struct rec *rec, const char *type, const char *session, con
     return rc;
 }
 
-int rec_append(struct rec *rec, const char *type, const char *session, const char *payload,
-               int64_t *seq)
-{
-    int64_t got = 0;
-    int rc = rec_tx_begin(rec);
-    if (rc != 0) return rc;
-    rc = rec_append_in_tx(rec, type, session, payload, NULL, NULL, &got);
-    if (rc != 0) {
-        rec_tx_rollback(rec);
-        return rc;
-    }
-    rc = rec_tx_commit(rec);
-    if (rc == 0) {
-        rec->last_recorded_seq = got;
-        if (seq) *seq = got;
-    }
-    return rc;
-}
-
-int64_t rec_last_recorded_seq(const struct rec *rec)
-{
-    return rec->last_recorded_seq;
-}
-
 int64_t rec_last_seq(struct rec *rec)
 {
+    rec_writer_drain(rec); /* the events queued so far count */
     sqlite3_stmt *st = rec_stmt(rec, ST_LAST_EVENT);
     int64_t seq = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
@@ -690,6 +693,7 @@ int rec_open(const struct rec_options *options, struct sc_log *log, struct rec *
         }
     }
     if (rc == 0) rc = recover_if_orphaned(rec);
+    if (rc == 0) rc = rec_writer_start(rec, options && options->no_sync);
     if (rc != 0) goto fail;
     *out = rec;
     return 0;
@@ -701,6 +705,7 @@ fail:
 void rec_close(struct rec *rec)
 {
     if (!rec) return;
+    rec_writer_stop(rec); /* everything queued is committed first */
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(rec->stmt[i]);
     if (rec->db) sqlite3_close_v2(rec->db);
@@ -740,5 +745,11 @@ int rec_note(struct rec *rec, const char *type, const char *payload_json)
         return -EINVAL;
     const char *payload = payload_json ? payload_json : "{}";
     if (payload[0] != '{') return -EINVAL;
-    return rec_append(rec, type, NULL, payload, NULL);
+    /* checked here, as the table's CHECK would: the event is only queued */
+    sqlite3_stmt *st = rec_stmt(rec, ST_JSON_VALID);
+    sqlite3_bind_text(st, 1, payload, -1, SQLITE_STATIC);
+    bool valid = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+    sqlite3_reset(st);
+    if (!valid) return -EINVAL;
+    return rec_enqueue(rec, type, NULL, payload, REC_QUEUE_EVENT);
 }

@@ -43,6 +43,22 @@ static void latency(struct sc_json *j, const struct st_station *st)
     sc_json_object_end(j);
 }
 
+/* The course's player: pictures shown and dropped, A/V offset (tests and
+ * soaks judge the picture by it). */
+static void playback(struct sc_json *j, struct player *player)
+{
+    if (!player) return;
+    struct player_stats s;
+    player_get_stats(player, &s);
+    sc_json_key(j, "playback");
+    sc_json_object_begin(j);
+    sc_json_kv_int(j, "frames_presented", s.frames_presented);
+    sc_json_kv_int(j, "frames_dropped", s.frames_dropped_early + s.frames_dropped_late);
+    sc_json_kv_double(j, "av_offset_p99_ms", s.av_offset_p99_ms);
+    sc_json_kv_double(j, "av_offset_max_ms", s.av_offset_max_ms);
+    sc_json_object_end(j);
+}
+
 void st_control_status(void *opaque, struct sc_json *j)
 {
     struct st_station *st = opaque;
@@ -81,6 +97,7 @@ void st_control_status(void *opaque, struct sc_json *j)
         sc_json_kv_string(j, "source", c->source);
         sc_json_kv_int(j, "service", st_course_service(c));
         sc_json_kv_int(j, "scheduled_service", c->service);
+        playback(j, c->player);
     }
     if (st->screen == UI_SCREEN_SUMMARY) {
         sc_json_kv_int(j, "rating", st->summary.rating);

@@ -73,6 +73,7 @@ int main(int argc, char **argv)
             fake_clock_advance(&clock, 10);
             rec_session_tick(s);
         }
+        if (rec_flush(r) != 0) _exit(1); /* the hour's commits were done before the cut */
         _exit(0);
     }
     int status;
