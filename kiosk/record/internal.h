@@ -155,6 +155,8 @@ int rec_load_station(struct rec *rec); /* 0, 1 if the record is new, or an error
 /* session.c, for the session events written elsewhere (snapshot_store.c):
  * records one event of s (it counts as a heartbeat too), and s's record. */
 int rec_session_event(struct rec_session *s, const char *type, struct sc_buf *payload);
+/* The same, returning once the event is committed (or failed). */
+int rec_session_event_durable(struct rec_session *s, const char *type, struct sc_buf *payload);
 struct rec *rec_session_owner(struct rec_session *s);
 
 /* snapshot_store.c: the folder of snapshots in the data dir, and a

@@ -344,6 +344,11 @@ int rec_session_event(struct rec_session *s, const char *type, struct sc_buf *pa
     return session_event(s, type, payload);
 }
 
+int rec_session_event_durable(struct rec_session *s, const char *type, struct sc_buf *payload)
+{
+    return session_event_durable(s, type, payload);
+}
+
 struct rec *rec_session_owner(struct rec_session *s)
 {
     return s->rec;

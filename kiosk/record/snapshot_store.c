@@ -128,7 +128,9 @@ int rec_session_snapshot(struct rec_session *s, const void *jpeg, size_t size,
         rec_hex(digest, sizeof(digest), hex);
         struct sc_buf payload = {0};
         snapshot_payload(&payload, file, number, hex, size, meta);
-        rc = rec_session_event(s, "snapshot_taken", &payload);
+        /* committed before returning: the next snapshot's number counts this
+         * one, and a refused event leaves no file behind */
+        rc = rec_session_event_durable(s, "snapshot_taken", &payload);
         sc_buf_free(&payload);
         if (rc != 0) unlinkat(dir, name, 0); /* no event names it: no file either */
     }
