@@ -46,6 +46,8 @@ struct rec {
     bool read_only;            /* opened with rec_options.read_only: never writes */
     bool from_events;          /* rec_open_events: in memory, no keys, nothing signed */
     struct rec_writer *writer; /* writer.c: NULL for a reading handle */
+    char snapshot_session[REC_UUID_STR_LEN]; /* the session snapshots_numbered counts */
+    int64_t snapshots_numbered;              /* its snapshots, committed or queued */
     char station_id[REC_UUID_STR_LEN];
     unsigned char public_key[crypto_sign_PUBLICKEYBYTES];
     unsigned char secret_key[crypto_sign_SECRETKEYBYTES];
@@ -155,6 +157,14 @@ int rec_load_station(struct rec *rec); /* 0, 1 if the record is new, or an error
 /* session.c, for the session events written elsewhere (snapshot_store.c):
  * records one event of s (it counts as a heartbeat too), and s's record. */
 int rec_session_event(struct rec_session *s, const char *type, struct sc_buf *payload);
+/* Queues an event whose file (the session's snapshot `file_name`, `size`
+ * bytes, copied) the writer thread stores, fsynced, just before it commits
+ * the event (rec_snapshot_store_file); a failure to store it fails the event. */
+int rec_enqueue_with_file(struct rec *rec, const char *type, const char *session,
+                          const char *payload, const char *file_name, const void *bytes,
+                          size_t size);
+int rec_snapshot_store_file(struct rec *rec, const char *session, const char *name,
+                            const void *jpeg, size_t size);
 /* The same, returning once the event is committed (or failed). */
 int rec_session_event_durable(struct rec_session *s, const char *type, struct sc_buf *payload);
 struct rec *rec_session_owner(struct rec_session *s);

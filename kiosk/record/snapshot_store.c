@@ -101,6 +101,26 @@ static bool valid_meta(const struct rec_snapshot_meta *m)
            m->width > 0 && m->height > 0 && m->mean_luma >= 0 && m->mean_luma <= 255;
 }
 
+/* Writes snapshot `name` of `session` (its folder made if new), fsynced with
+ * its name, before the event that names it is committed: runs on the
+ * record's writer thread, so a slow card never stalls the picture. */
+int rec_snapshot_store_file(struct rec *rec, const char *session, const char *name,
+                            const void *jpeg, size_t size)
+{
+    int data_fd = open(rec->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int top = -1, dir = -1;
+    int rc = data_fd < 0 ? -errno : mkdir_at(data_fd, REC_SNAPSHOT_DIR, &top);
+    if (rc == 0) rc = mkdir_at(top, session, &dir);
+    if (rc == 0) rc = sc_write_file_atomic_at(dir, name, jpeg, size, 0640);
+    if (rc != 0)
+        SC_ERR(rec->log, "snapshot: cannot write %s/%s/%s: %s", REC_SNAPSHOT_DIR, session, name,
+               rec_strerror(rc));
+    if (dir >= 0) close(dir);
+    if (top >= 0) close(top);
+    if (data_fd >= 0) close(data_fd);
+    return rc;
+}
+
 int rec_session_snapshot(struct rec_session *s, const void *jpeg, size_t size,
                          const struct rec_snapshot_meta *meta)
 {
@@ -108,35 +128,29 @@ int rec_session_snapshot(struct rec_session *s, const void *jpeg, size_t size,
     if (!jpeg || size == 0 || size > MAX_SNAPSHOT_BYTES || !valid_meta(meta)) return -EINVAL;
     if (rec->read_only) return -EROFS;
     const char *session = rec_session_id(s);
-    int64_t number = snapshots_so_far(rec, session);
-    if (number < 0) return rec_map_sqlite(rec, sqlite3_errcode(rec->db), "counting snapshots");
-    number++;
+    /* numbered on from the committed ones; those still queued are counted
+     * here (the writer commits in order) */
+    if (strcmp(rec->snapshot_session, session) != 0) {
+        int64_t so_far = snapshots_so_far(rec, session);
+        if (so_far < 0) return rec_map_sqlite(rec, sqlite3_errcode(rec->db), "counting snapshots");
+        snprintf(rec->snapshot_session, sizeof(rec->snapshot_session), "%s", session);
+        rec->snapshots_numbered = so_far;
+    }
+    int64_t number = rec->snapshots_numbered + 1;
     char name[32], file[128];
     snprintf(name, sizeof(name), "%04" PRId64 ".jpg", number);
     snprintf(file, sizeof(file), REC_SNAPSHOT_DIR "/%s/%s", session, name);
-    int data_fd = open(rec->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int top = -1, dir = -1;
-    int rc = data_fd < 0 ? -errno : mkdir_at(data_fd, REC_SNAPSHOT_DIR, &top);
-    if (rc == 0) rc = mkdir_at(top, session, &dir);
-    /* written, fsynced and its name made durable before the event names it */
-    if (rc == 0) rc = sc_write_file_atomic_at(dir, name, jpeg, size, 0640);
-    if (rc != 0) SC_ERR(rec->log, "snapshot: cannot write %s: %s", file, rec_strerror(rc));
-    if (rc == 0) {
-        unsigned char digest[crypto_hash_sha256_BYTES];
-        char hex[2 * crypto_hash_sha256_BYTES + 1];
-        crypto_hash_sha256(digest, jpeg, size);
-        rec_hex(digest, sizeof(digest), hex);
-        struct sc_buf payload = {0};
-        snapshot_payload(&payload, file, number, hex, size, meta);
-        /* committed before returning: the next snapshot's number counts this
-         * one, and a refused event leaves no file behind */
-        rc = rec_session_event_durable(s, "snapshot_taken", &payload);
-        sc_buf_free(&payload);
-        if (rc != 0) unlinkat(dir, name, 0); /* no event names it: no file either */
-    }
-    if (dir >= 0) close(dir);
-    if (top >= 0) close(top);
-    if (data_fd >= 0) close(data_fd);
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    char hex[2 * crypto_hash_sha256_BYTES + 1];
+    crypto_hash_sha256(digest, jpeg, size);
+    rec_hex(digest, sizeof(digest), hex);
+    struct sc_buf payload = {0};
+    snapshot_payload(&payload, file, number, hex, size, meta);
+    int rc = payload.failed ? -ENOMEM
+                            : rec_enqueue_with_file(rec, "snapshot_taken", session, payload.data,
+                                                    name, jpeg, size);
+    sc_buf_free(&payload);
+    if (rc == 0) rec->snapshots_numbered = number;
     return rc;
 }
 

@@ -27,6 +27,9 @@ struct pending {
     bool has_session;
     char session[REC_UUID_STR_LEN];
     char *type, *payload;
+    char *file_name; /* a snapshot stored just before the event, or NULL */
+    void *file_bytes;
+    size_t file_size;
     bool keep;   /* queued without waiting: kept and retried after a disk failure */
     int rc;      /* the commit's result */
     int64_t seq; /* its sequence number once committed */
@@ -97,6 +100,8 @@ static void free_list(struct pending *p)
         struct pending *next = p->next;
         free(p->type);
         free(p->payload);
+        free(p->file_name);
+        free(p->file_bytes);
         free(p);
         p = next;
     }
@@ -114,8 +119,12 @@ static int commit_range(struct rec *rec, struct rec_writer *w, struct pending *f
     struct rec_conn conn = {.last_event = w->last_event, .insert_event = w->insert_event};
     int rc = rec_step_done(rec, w->begin, "starting a transaction");
     for (struct pending *p = from; rc == 0 && p; p = p->next) {
-        rc = rec_chain_insert(rec, &conn, p->type, p->has_session ? p->session : NULL, p->payload,
-                              &p->at, NULL, &p->seq);
+        if (p->file_name)
+            rc =
+                rec_snapshot_store_file(rec, p->session, p->file_name, p->file_bytes, p->file_size);
+        if (rc == 0)
+            rc = rec_chain_insert(rec, &conn, p->type, p->has_session ? p->session : NULL,
+                                  p->payload, &p->at, NULL, &p->seq);
         if (p == to) break;
     }
     if (rc == 0) rc = rec_step_done(rec, w->commit, "committing");
@@ -341,6 +350,32 @@ int rec_enqueue(struct rec *rec, const char *type, const char *session, const ch
     if (rc == -EBUSY && !w->fail)
         SC_ERR(rec->log, "study record: %d events wait for the disk; %s is not recorded", QUEUE_MAX,
                type);
+    return rc;
+}
+
+int rec_enqueue_with_file(struct rec *rec, const char *type, const char *session,
+                          const char *payload, const char *file_name, const void *bytes,
+                          size_t size)
+{
+    struct rec_writer *w = rec->writer;
+    if (!w) return -EROFS;
+    struct pending *p = make(rec, type, session, payload);
+    if (!p) return -ENOMEM;
+    p->file_name = strdup(file_name);
+    p->file_bytes = malloc(size);
+    if (!p->file_name || !p->file_bytes) {
+        free_list(p);
+        return -ENOMEM;
+    }
+    memcpy(p->file_bytes, bytes, size);
+    p->file_size = size;
+    pthread_mutex_lock(&w->lock);
+    /* an earlier failure not yet returned stays for the owner's next call */
+    bool queue = w->fail == 0 && (w->n_waiting < QUEUE_MAX || wait_for_room(w));
+    int rc = queue ? 0 : w->fail ? w->fail : -EBUSY;
+    if (queue) push(w, p);
+    pthread_mutex_unlock(&w->lock);
+    if (!queue) free_list(p);
     return rc;
 }
 
