@@ -14,8 +14,8 @@ studycast=$1 fixture=$2 W=$3
 need_tools psql sqlite3
 test_workdir
 county_setup
-grep -q "created at version 1" "$W/init.out" || fail "init: $(cat "$W/init.out")"
-"$studycast" county init --db "$CDB" | grep -q "up to date (version 1)" || fail "init twice"
+grep -q "created at version 2" "$W/init.out" || fail "init: $(cat "$W/init.out")"
+"$studycast" county init --db "$CDB" | grep -q "up to date (version 2)" || fail "init twice"
 
 # the schema's month of an instant is test_county_month's (the C side cuts batches by it)
 [ "$(sql "SELECT string_agg(studycast.utc_month(v)::text, ' ' ORDER BY o) FROM unnest(ARRAY[
@@ -108,6 +108,11 @@ as_a "INSERT INTO studycast.events SELECT * FROM studycast.events WHERE false
   UNION ALL SELECT '$B', 9000, 'x', 0, 'system', 0, 'b', NULL, '{}', prev_hash, hash, month,
   batch_first_seq, batch_last_seq FROM studycast.events LIMIT 1" |
   grep -q "row-level security" || fail "a inserted an event of b's"
+# an event naming a batch the county does not hold (what keeps a seq in one batch)
+as_a "INSERT INTO studycast.events SELECT station_id, 9000, type, utc_ns, clock_source, mono_ns,
+  boot_id, session, payload, prev_hash, hash, month, 9000, 9000 FROM studycast.events
+  WHERE seq = 3" | grep -q "batch 9000..9000 of $A (.*) is not held by the county" ||
+  fail "a stored an event outside its batches"
 [ "$(as_a "UPDATE studycast.station_status SET pending = 7 WHERE station_id = '$B'; SELECT 'done'")" = done ] ||
   fail "update of b's status"
 [ "$(sql "SELECT pending FROM studycast.station_status WHERE station_id = '$B'")" = 0 ] ||
