@@ -6,10 +6,12 @@
  *   event always lands in the partition it went to first). PostgreSQL wants
  *   the partition key in every unique index, so the unique index is
  *   (station_id, seq, month). (station_id, seq) is still unique for real,
- *   by three declarative constraints together:
+ *   by three constraints together:
  *     1. every event names its batch, (station_id, batch_first_seq,
- *        batch_last_seq, month), a foreign key into batches, and a CHECK
- *        keeps seq within batch_first_seq..batch_last_seq;
+ *        batch_last_seq, month), which batches must hold (a foreign key in
+ *        v1; since v2 a statement-level trigger checks each batch a
+ *        statement's rows name once, not each row), and a CHECK keeps seq
+ *        within batch_first_seq..batch_last_seq;
  *     2. an exclusion constraint keeps a station's batches from overlapping
  *        in seq, so one seq of a station lies in at most one batch;
  *     3. so two events with the same (station_id, seq) name the same batch,
