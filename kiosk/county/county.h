@@ -60,7 +60,7 @@ enum {
 const char *cty_strerror(int code);
 
 /* The schema version this studycast creates and understands. */
-#define CTY_SCHEMA_VERSION 1
+#define CTY_SCHEMA_VERSION 2
 /* The group role every station's login role is a member of. */
 #define CTY_STATION_GROUP "studycast_station"
 

@@ -6,10 +6,12 @@
  *   event always lands in the partition it went to first). PostgreSQL wants
  *   the partition key in every unique index, so the unique index is
  *   (station_id, seq, month). (station_id, seq) is still unique for real,
- *   by three declarative constraints together:
+ *   by three constraints together:
  *     1. every event names its batch, (station_id, batch_first_seq,
- *        batch_last_seq, month), a foreign key into batches, and a CHECK
- *        keeps seq within batch_first_seq..batch_last_seq;
+ *        batch_last_seq, month), which batches must hold (a foreign key in
+ *        v1; since v2 a statement-level trigger checks each batch a
+ *        statement's rows name once, not each row), and a CHECK keeps seq
+ *        within batch_first_seq..batch_last_seq;
  *     2. an exclusion constraint keeps a station's batches from overlapping
  *        in seq, so one seq of a station lies in at most one batch;
  *     3. so two events with the same (station_id, seq) name the same batch,
@@ -171,8 +173,37 @@ static const char schema_v1[] =
     "  RETURN made;\n"
     "END $$;\n";
 
+/* v2: an event's batch is checked once per statement, not once per row.
+ * The foreign key from events to batches ran a lookup (and a row lock on the
+ * batch) for every event, a third of an upload's cost; the trigger below
+ * makes one lookup per distinct batch the statement's rows name, with the
+ * same outcome: a statement whose rows name a batch the county does not hold
+ * (visible to the inserting role) fails whole. Batches are never deleted or
+ * changed (their triggers), so the batch an event was checked against stays;
+ * the foreign key's lock guarded nothing more. */
+static const char schema_v2[] =
+    "ALTER TABLE studycast.events DROP CONSTRAINT events_batch;\n"
+    "CREATE FUNCTION studycast.check_event_batches() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+    "DECLARE missing record;\n"
+    "BEGIN\n"
+    "  SELECT n.* INTO missing FROM (SELECT DISTINCT station_id, batch_first_seq,\n"
+    "      batch_last_seq, month FROM new_events) n\n"
+    "    WHERE NOT EXISTS (SELECT 1 FROM studycast.batches b WHERE b.station_id = n.station_id\n"
+    "      AND b.first_seq = n.batch_first_seq AND b.last_seq = n.batch_last_seq\n"
+    "      AND b.month = n.month) LIMIT 1;\n"
+    "  IF FOUND THEN\n"
+    "    RAISE EXCEPTION 'studycast.events: batch %..% of % (%) is not held by the county',\n"
+    "      missing.batch_first_seq, missing.batch_last_seq, missing.station_id,\n"
+    "      missing.month USING ERRCODE = 'foreign_key_violation';\n"
+    "  END IF;\n"
+    "  RETURN NULL;\n"
+    "END $$;\n"
+    "CREATE TRIGGER events_in_batches AFTER INSERT ON studycast.events\n"
+    "  REFERENCING NEW TABLE AS new_events\n"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION studycast.check_event_batches();\n";
+
 /* Index = version - 1. A migration runs in init's transaction, as the owner. */
-static const char *const migrations[] = {schema_v1};
+static const char *const migrations[] = {schema_v1, schema_v2};
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == CTY_SCHEMA_VERSION,
                "one migration per schema version");
 

@@ -31,7 +31,7 @@ t0=$(now)
 t1=$(now)
 printf 'verify: %d events in %.2f s: %.0f events/s\n' "$total" "$(echo "$t1 - $t0" | bc -l)" \
   "$(echo "$total / ($t1 - $t0)" | bc -l)"
-# the same rows by COPY into a fresh county database (batches first: the foreign key)
+# the same rows by COPY into a fresh county database (batches first: every event names its batch)
 pg_psql c postgres -c "CREATE DATABASE plain"
 "$studycast" county init --db "$(pg_conninfo c plain)" > /dev/null
 pg_psql c county -c "\\copy studycast.stations TO '$W/stations.copy'" \

@@ -14,8 +14,21 @@ studycast=$1 fixture=$2 W=$3
 need_tools psql sqlite3
 test_workdir
 county_setup
-grep -q "created at version 1" "$W/init.out" || fail "init: $(cat "$W/init.out")"
-"$studycast" county init --db "$CDB" | grep -q "up to date (version 1)" || fail "init twice"
+grep -q "created at version 2" "$W/init.out" || fail "init: $(cat "$W/init.out")"
+"$studycast" county init --db "$CDB" | grep -q "up to date (version 2)" || fail "init twice"
+# a version 1 database (events tied to batches by a foreign key) migrates to 2
+pg_psql c postgres -c "CREATE DATABASE v1"
+"$studycast" county init --db "$(pg_conninfo c v1)" > /dev/null || fail "init v1"
+pg_psql c v1 -c "DROP TRIGGER events_in_batches ON studycast.events;
+  DROP FUNCTION studycast.check_event_batches(); DELETE FROM studycast.schema_version
+  WHERE version = 2; ALTER TABLE studycast.events ADD CONSTRAINT events_batch FOREIGN KEY
+  (station_id, batch_first_seq, batch_last_seq, month) REFERENCES studycast.batches
+  (station_id, first_seq, last_seq, month)"
+"$studycast" county init --db "$(pg_conninfo c v1)" | grep -q "migrated to version 2" ||
+  fail "v1 not migrated"
+[ "$(pg_psql c v1 -At -c "SELECT count(*) FROM pg_constraint WHERE conname = 'events_batch'")
+$(pg_psql c v1 -At -c "SELECT count(*) FROM pg_trigger WHERE tgname = 'events_in_batches'")" = "0
+1" ] || fail "v1 migrated without its statement check"
 
 # the schema's month of an instant is test_county_month's (the C side cuts batches by it)
 [ "$(sql "SELECT string_agg(studycast.utc_month(v)::text, ' ' ORDER BY o) FROM unnest(ARRAY[
@@ -108,6 +121,11 @@ as_a "INSERT INTO studycast.events SELECT * FROM studycast.events WHERE false
   UNION ALL SELECT '$B', 9000, 'x', 0, 'system', 0, 'b', NULL, '{}', prev_hash, hash, month,
   batch_first_seq, batch_last_seq FROM studycast.events LIMIT 1" |
   grep -q "row-level security" || fail "a inserted an event of b's"
+# an event naming a batch the county does not hold (what keeps a seq in one batch)
+as_a "INSERT INTO studycast.events SELECT station_id, 9000, type, utc_ns, clock_source, mono_ns,
+  boot_id, session, payload, prev_hash, hash, month, 9000, 9000 FROM studycast.events
+  WHERE seq = 3" | grep -q "batch 9000..9000 of $A (.*) is not held by the county" ||
+  fail "a stored an event outside its batches"
 [ "$(as_a "UPDATE studycast.station_status SET pending = 7 WHERE station_id = '$B'; SELECT 'done'")" = done ] ||
   fail "update of b's status"
 [ "$(sql "SELECT pending FROM studycast.station_status WHERE station_id = '$B'")" = 0 ] ||
