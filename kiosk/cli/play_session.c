@@ -168,7 +168,8 @@ void cli_session_presented(struct cli_session *ps, const struct player_picture *
     if (ps->session) snap_presented(ps->snap, picture);
 }
 
-/* The snapshots the worker finished, into the record (file, then event). */
+/* The snapshots the worker finished, handed to the record (its writer
+ * thread stores the file, then the event). */
 static void store_snapshots(struct cli_session *ps)
 {
     struct snap_result r;
@@ -184,8 +185,8 @@ static void store_snapshots(struct cli_session *ps)
         if (ps->session)
             note_failure(ps, "recording a snapshot",
                          rec_session_snapshot(ps->session, r.jpeg, r.size, &meta));
-        SC_DEBUG(ps->log, "%s snapshot recorded in %.1f ms (file and event, on the loop)",
-                 meta.kind, (double)(sc_mono_ns() - began) / 1e6);
+        SC_DEBUG(ps->log, "%s snapshot handed to the record in %.1f ms", meta.kind,
+                 (double)(sc_mono_ns() - began) / 1e6);
         snap_result_free(&r);
     }
 }

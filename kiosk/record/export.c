@@ -79,6 +79,28 @@ static int find_range(struct rec_export_ctx *ctx, struct chain_range *range)
     return 0;
 }
 
+/* events.tsv as it is written: the anchor (the event before the range) and
+ * the last hash are noted on the way. */
+struct tsv_writer {
+    struct chain_range *range;
+    struct sc_buf out;
+};
+
+static int tsv_line(void *ctx, const struct rec_chain_event *e)
+{
+    struct tsv_writer *w = ctx;
+    char hash[2 * REC_HASH_BYTES + 1];
+    rec_hex(e->hash, REC_HASH_BYTES, hash);
+    if (e->seq < w->range->first_seq) { /* the anchor: the event before the range */
+        snprintf(w->range->prev_hash, sizeof(w->range->prev_hash), "%s", hash);
+        return 0;
+    }
+    /* the same encoding the county rebuilds events.tsv with */
+    rec_chain_event_tsv(e, &w->out);
+    snprintf(w->range->last_hash, sizeof(w->range->last_hash), "%s", hash);
+    return 0;
+}
+
 static int export_chain(struct rec_export_ctx *ctx, struct chain_range *range)
 {
     int rc = find_range(ctx, range);
@@ -86,52 +108,12 @@ static int export_chain(struct rec_export_ctx *ctx, struct chain_range *range)
     unsigned char zero[REC_HASH_BYTES] = {0};
     rec_hex(zero, REC_HASH_BYTES, range->prev_hash);
     snprintf(range->last_hash, sizeof(range->last_hash), "%s", range->prev_hash);
-    sqlite3_stmt *st = NULL;
-    rc = sqlite3_prepare_v2(ctx->rec->db,
-                            "SELECT seq, type, utc_ns, clock_source, mono_ns, boot_id, session, "
-                            "payload, prev_hash, hash FROM events WHERE seq >= ?1 - 1 AND seq <= "
-                            "?2 ORDER BY seq",
-                            -1, &st, NULL);
-    if (rc != SQLITE_OK) return rec_map_sqlite(ctx->rec, rc, "reading the events to export");
-    sqlite3_bind_int64(st, 1, range->first_seq);
-    sqlite3_bind_int64(st, 2, range->last_seq);
-    struct sc_buf out = {0};
-    sc_buf_puts(&out, REC_EVENTS_TSV_HEADER);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (sqlite3_column_bytes(st, 8) != REC_HASH_BYTES ||
-            sqlite3_column_bytes(st, 9) != REC_HASH_BYTES) {
-            rc = SQLITE_CORRUPT;
-            break;
-        }
-        struct rec_chain_event e = {
-            .seq = sqlite3_column_int64(st, 0),
-            .type = (const char *)sqlite3_column_text(st, 1),
-            .utc_ns = sqlite3_column_int64(st, 2),
-            .clock_source = (const char *)sqlite3_column_text(st, 3),
-            .mono_ns = sqlite3_column_int64(st, 4),
-            .boot_id = (const char *)sqlite3_column_text(st, 5),
-            .session = (const char *)sqlite3_column_text(st, 6),
-            .payload = (const char *)sqlite3_column_text(st, 7),
-        };
-        memcpy(e.prev_hash, sqlite3_column_blob(st, 8), REC_HASH_BYTES);
-        memcpy(e.hash, sqlite3_column_blob(st, 9), REC_HASH_BYTES);
-        char hash[2 * REC_HASH_BYTES + 1];
-        rec_hex(e.hash, REC_HASH_BYTES, hash);
-        if (e.seq < range->first_seq) { /* the anchor: the event before the range */
-            snprintf(range->prev_hash, sizeof(range->prev_hash), "%s", hash);
-            continue;
-        }
-        /* the same encoding the county rebuilds events.tsv with */
-        rec_chain_event_tsv(&e, &out);
-        snprintf(range->last_hash, sizeof(range->last_hash), "%s", hash);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        sc_buf_free(&out);
-        return rec_map_sqlite(ctx->rec, rc, "reading the events to export");
-    }
-    rc = out.failed ? -ENOMEM : rec_export_file(ctx, "events.tsv", out.data, out.len);
-    sc_buf_free(&out);
+    struct tsv_writer w = {.range = range};
+    sc_buf_puts(&w.out, REC_EVENTS_TSV_HEADER);
+    rc = rec_events_read(ctx->rec, range->first_seq - 1, range->last_seq, tsv_line, &w);
+    if (rc == 0)
+        rc = w.out.failed ? -ENOMEM : rec_export_file(ctx, "events.tsv", w.out.data, w.out.len);
+    sc_buf_free(&w.out);
     return rc;
 }
 

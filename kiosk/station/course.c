@@ -213,7 +213,8 @@ void st_course_presented(struct st_station *st)
     if (c->session && !c->ended) snap_presented(c->snap, c->shown);
 }
 
-/* The snapshots the worker finished, into the record (file, then event). */
+/* The snapshots the worker finished, handed to the record (its writer
+ * thread stores the file, then the event). */
 static void store_snapshots(struct st_station *st)
 {
     struct st_course *c = &st->course;
