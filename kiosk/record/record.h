@@ -27,14 +27,16 @@
  *  - Failures of queued events (-ENOSPC full disk, -EROFS read-only, -EIO)
  *    reach the caller through the next queuing call, rec_session_tick (on
  *    the loop turn after the failure) or rec_flush; each is returned once.
- *    While writing fails, queuing calls other than heartbeats return that
- *    code and queue nothing (as each failed before); the heartbeat is still
- *    queued every interval and finds out when writing works again (tick
- *    returns 1 again). Queued events a full or read-only disk refused are
- *    kept (up to 4096) and retried first, in order, with the next commit
- *    (the next heartbeat at the latest), keeping their times; they are
- *    lost only in a crash, or if writing still fails at rec_close. A call
- *    that waits is told its own event failed and it is not retried.
+ *    While writing fails, the session's queuing calls (check-ins, outages,
+ *    heartbeats ...) still queue their event and return that code: the
+ *    caller tells the user and does not call again. rec_note returns it
+ *    and queues nothing. The heartbeat is queued every interval and finds
+ *    out when writing works again (tick returns 1 again). Queued events a
+ *    full or read-only disk refused are kept (up to 4096) and retried
+ *    first, in order, with the next commit (the next heartbeat at the
+ *    latest), keeping their times; they are lost only in a crash, or if
+ *    writing still fails at rec_close. A call that waits is told its own
+ *    event failed and it is not retried.
  *
  * Threads: a struct rec and the sessions made from it belong to one thread
  * (the kiosk's core loop, or the main thread of `play --session`); they are

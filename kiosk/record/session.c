@@ -32,19 +32,16 @@ static void next_tick_from_now(struct rec_session *s)
 }
 
 /* Queues one session event; every event also counts as a heartbeat (it
- * proves the session was alive then), so the next tick moves on. */
-static int session_event_kind(struct rec_session *s, const char *type, struct sc_buf *payload,
-                              enum rec_queue_kind kind)
-{
-    if (payload && payload->failed) return -ENOMEM;
-    int rc = rec_enqueue(s->rec, type, s->id, payload ? payload->data : "{}", kind);
-    if (rc == 0) next_tick_from_now(s);
-    return rc;
-}
-
+ * proves the session was alive then), so the next tick moves on. Queued even
+ * while writing fails: what happened in a session (who came and left,
+ * outages, pauses) is kept with its time and committed once writing works
+ * again, rather than lost or recorded late. */
 static int session_event(struct rec_session *s, const char *type, struct sc_buf *payload)
 {
-    return session_event_kind(s, type, payload, REC_QUEUE_EVENT);
+    if (payload && payload->failed) return -ENOMEM;
+    int rc = rec_enqueue(s->rec, type, s->id, payload ? payload->data : "{}", REC_QUEUE_ALWAYS);
+    if (rc == 0) next_tick_from_now(s);
+    return rc;
 }
 
 /* Records one session event and waits until it is durable. */
@@ -56,8 +53,7 @@ static int session_event_durable(struct rec_session *s, const char *type, struct
     return rc;
 }
 
-static int member_event(struct rec_session *s, const char *type, const char *member,
-                        enum rec_queue_kind kind)
+static int member_event(struct rec_session *s, const char *type, const char *member)
 {
     if (!member || !*member) return -EINVAL;
     int rc = rec_member_exists(s->rec, member);
@@ -72,7 +68,7 @@ static int member_event(struct rec_session *s, const char *type, const char *mem
     sc_json_object_begin(&json);
     sc_json_kv_string(&json, "member", member);
     sc_json_object_end(&json);
-    rc = session_event_kind(s, type, &payload, kind);
+    rc = session_event(s, type, &payload);
     sc_buf_free(&payload);
     return rc;
 }
@@ -115,7 +111,7 @@ int rec_session_open(struct rec *rec, const char *course, const char *const *mem
     rec->session_live = true;
     /* the check-ins go in one commit, and the open returns once they hold */
     for (size_t i = 0; i < n_members && rc == 0; i++)
-        rc = member_event(s, "member_checked_in", members[i], REC_QUEUE_ALWAYS);
+        rc = member_event(s, "member_checked_in", members[i]);
     if (rc == 0) rc = rec_flush(rec);
     if (rc != 0) {
         rec_session_close(s, REC_CLOSE_INTERRUPTED);
@@ -259,12 +255,12 @@ int rec_session_signal_lost_since(struct rec_session *s, int64_t since_mono_ns)
 
 int rec_session_check_in(struct rec_session *s, const char *member)
 {
-    return member_event(s, "member_checked_in", member, REC_QUEUE_EVENT);
+    return member_event(s, "member_checked_in", member);
 }
 
 int rec_session_check_out(struct rec_session *s, const char *member)
 {
-    return member_event(s, "member_checked_out", member, REC_QUEUE_EVENT);
+    return member_event(s, "member_checked_out", member);
 }
 
 int rec_session_guests(struct rec_session *s, int count)
@@ -304,7 +300,7 @@ int rec_session_feedback(struct rec_session *s, const char *member, int rating, 
 int rec_session_heartbeat(struct rec_session *s)
 {
     /* queued even while writing fails: it finds out when writing works again */
-    return session_event_kind(s, "heartbeat", NULL, REC_QUEUE_ALWAYS);
+    return session_event(s, "heartbeat", NULL);
 }
 
 int rec_session_tick(struct rec_session *s)
@@ -329,7 +325,7 @@ int rec_session_close(struct rec_session *s, enum rec_close_status status)
     sc_json_object_end(&json);
     /* queued even after a failure (the close matters most), then everything
      * queued is committed: the result is the first failure not reported yet */
-    int rc = session_event_kind(s, "session_closed", &payload, REC_QUEUE_ALWAYS);
+    int rc = session_event(s, "session_closed", &payload);
     int flushed = rec_flush(s->rec);
     if (rc == 0) rc = flushed;
     sc_buf_free(&payload);

@@ -465,10 +465,8 @@ int64_t st_course_turn(struct st_station *st, int64_t now_ns, int64_t now_utc)
         int rc = rec_session_tick(c->session);
         if (rc < 0)
             report_record_error(st, rc, "recording a heartbeat");
-        else if (rc > 0 && c->last_record_error) {
+        else if (rc > 0)
             c->last_record_error = 0; /* writing works again */
-            st_roster_retry(st);
-        }
     }
     return wait;
 }

@@ -85,7 +85,6 @@ struct st_roster {
     size_t n;
     bool *present;
     int64_t *checked_in_mono; /* for the summary's order; 0 if never */
-    bool *unrecorded;         /* present on screen, but the record could not be written */
     int focus;                /* 0..n-1 a member, n the guest card */
     int guests;
     char digits[ST_MAX_DIGITS + 1];
@@ -370,7 +369,6 @@ int st_roster_action(struct st_station *st, enum rc_action action, int64_t time_
 void st_roster_card(struct st_station *st, const char *card);
 int st_roster_present_count(const struct st_roster *r);
 /* Records the check-ins a full or read-only disk refused (once writing works). */
-void st_roster_retry(struct st_station *st);
 void st_roster_view(const struct st_station *st, struct ui_roster *out, struct ui_member *cards);
 enum ui_category st_category(enum rec_category c);
 

@@ -28,7 +28,6 @@ void st_roster_free(struct st_roster *r)
     rec_members_free(r->members, r->n);
     free(r->present);
     free(r->checked_in_mono);
-    free(r->unrecorded);
     memset(r, 0, sizeof(*r));
 }
 
@@ -45,8 +44,7 @@ int st_roster_load(struct st_station *st)
     }
     r->present = calloc(r->n ? r->n : 1, sizeof(*r->present));
     r->checked_in_mono = calloc(r->n ? r->n : 1, sizeof(*r->checked_in_mono));
-    r->unrecorded = calloc(r->n ? r->n : 1, sizeof(*r->unrecorded));
-    if (!r->present || !r->checked_in_mono || !r->unrecorded) {
+    if (!r->present || !r->checked_in_mono) {
         st_roster_free(r);
         return -ENOMEM;
     }
@@ -130,6 +128,13 @@ static int find_member(const struct st_roster *r, const char *typed, bool card_f
     return -1;
 }
 
+/* A full or read-only disk: the record keeps the event with its time and
+ * commits it once writing works again (record.h, Durability). */
+static bool kept_for_later(int rc)
+{
+    return rc == -ENOSPC || rc == -EROFS || rc == -EIO;
+}
+
 static void check_in(struct st_station *st, int i)
 {
     struct st_roster *r = &st->roster;
@@ -139,49 +144,35 @@ static void check_in(struct st_station *st, int i)
         st_toast(st, false, "%s (%s) is already checked in.", m->name, m->number);
         return;
     }
-    bool unrecorded = false;
-    if (st->course.session) {
-        int rc = rec_session_check_in(st->course.session, m->number);
-        if (rc < 0) {
-            SC_ERR(st->log, "check-in of %s: %s", m->number, rec_strerror(rc));
+    int rc = st->course.session ? rec_session_check_in(st->course.session, m->number) : 0;
+    if (rc < 0) {
+        SC_ERR(st->log, "check-in of %s: %s", m->number, rec_strerror(rc));
+        if (!kept_for_later(rc)) {
             st_toast(st, true, "The check-in of %s could not be recorded.", m->name);
-            if (rc != -ENOSPC && rc != -EROFS && rc != -EIO) return;
-            unrecorded = true; /* kept on screen, recorded once writing works */
+            return;
         }
     }
-    r->unrecorded[i] = unrecorded;
     r->present[i] = true;
     r->checked_in_mono[i] = sc_mono_ns();
-    st_toast(st, false, "%s (%s) checked in.", m->name, m->number);
-}
-
-void st_roster_retry(struct st_station *st)
-{
-    struct st_roster *r = &st->roster;
-    for (size_t i = 0; i < r->n && st->course.session; i++) {
-        if (!r->unrecorded[i] || !r->present[i]) continue;
-        if (rec_session_check_in(st->course.session, r->members[i].number) < 0) return;
-        r->unrecorded[i] = false;
-        SC_INFO(st->log, "check-in of %s recorded now", r->members[i].number);
-    }
+    if (rc < 0)
+        st_toast(st, true, "%s (%s) checked in; recorded once the disk can be written.", m->name,
+                 m->number);
+    else
+        st_toast(st, false, "%s (%s) checked in.", m->name, m->number);
 }
 
 static void check_out(struct st_station *st, int i)
 {
     struct st_roster *r = &st->roster;
     const struct rec_member *m = &r->members[i];
-    if (r->unrecorded[i]) { /* never reached the record: nothing to close there */
-        r->unrecorded[i] = false;
-        r->present[i] = false;
-        st_toast(st, false, "%s (%s) checked out.", m->name, m->number);
-        return;
-    }
     if (st->course.session) {
         int rc = rec_session_check_out(st->course.session, m->number);
         if (rc < 0) {
             SC_ERR(st->log, "check-out of %s: %s", m->number, rec_strerror(rc));
-            st_toast(st, true, "The check-out of %s could not be recorded.", m->name);
-            if (rc != -ENOSPC && rc != -EROFS && rc != -EIO) return;
+            if (!kept_for_later(rc)) {
+                st_toast(st, true, "The check-out of %s could not be recorded.", m->name);
+                return;
+            }
         }
     }
     r->present[i] = false;
