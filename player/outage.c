@@ -60,6 +60,7 @@ static void begin_outage(struct player *p, int64_t start_ns, int cause)
                                                         .end = -1,
                                                         .picture = -1,
                                                         .cause = cause_name(cause)};
+    r->began_ns = start_ns;
     pthread_mutex_unlock(&r->lock);
     atomic_store(&r->signal_ok, false);
     SC_WARN(p->log, "no signal (%s)", cause_name(cause));
@@ -75,7 +76,10 @@ static void refine_outage(struct player *p, int64_t start_ns, int cause)
         struct player_outage *o = &r->outages[r->count - 1];
         o->cause = cause_name(cause);
         double start = since_start(p, start_ns);
-        if (start < o->start) o->start = start;
+        if (start < o->start) {
+            o->start = start;
+            r->began_ns = start_ns;
+        }
     }
     pthread_mutex_unlock(&r->lock);
 }
@@ -87,6 +91,7 @@ static void end_outage(struct player *p, int64_t now)
     pthread_mutex_lock(&r->lock);
     if (r->count) r->outages[r->count - 1].end = since_start(p, now);
     double length = r->count ? r->outages[r->count - 1].end - r->outages[r->count - 1].start : 0;
+    r->began_ns = 0;
     pthread_mutex_unlock(&r->lock);
     SC_INFO(p->log, "signal back after %.1f s", length);
     /* what was queued before the gap is stale: a new serial drops it, and the
@@ -171,6 +176,15 @@ void player_reception_picture_shown(struct player *p, int64_t now)
 bool player_signal(struct player *p)
 {
     return atomic_load(&p->rx.signal_ok);
+}
+
+int64_t player_outage_began_ns(struct player *p)
+{
+    struct player_reception *r = &p->rx;
+    pthread_mutex_lock(&r->lock);
+    int64_t began = r->began_ns;
+    pthread_mutex_unlock(&r->lock);
+    return began;
 }
 
 int player_outages(struct player *p, struct player_outage **out, size_t *count)

@@ -152,6 +152,11 @@ void player_info(struct player *player, char *buf, size_t size);
 
 /* Any thread: false while an outage lasts (true before the first byte). */
 bool player_signal(struct player *player);
+/* Any thread: while an outage lasts, when it began (sc_mono_ns of the last
+ * data, outage_ms before player_signal turned false); 0 otherwise. The
+ * record backdates its signal_lost to it, so that the seconds before the
+ * outage was declared are not credited. */
+int64_t player_outage_began_ns(struct player *player);
 
 struct player_outage {
     double start;   /* seconds since opts.start_ns: the last data before the outage */

@@ -436,7 +436,8 @@ static enum run_end run(struct player *player, struct ui *ui, const struct rc_ke
         if (state == PLAYER_ENDED) return RUN_PLAYED;
         bool signal = player_signal(player);
         show_signal(ui, a->source, signal, &outage_shown);
-        cli_session_signal(session, signal); /* an outage is not credited */
+        /* an outage is not credited */
+        cli_session_signal(session, signal, signal ? 0 : player_outage_began_ns(player));
         int64_t wait_ns;
         struct player_picture *picture = player_next_picture(player, &wait_ns);
         if (picture) ui_set_picture(ui, picture); /* the ui owns it now, and keeps it on screen */

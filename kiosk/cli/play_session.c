@@ -201,12 +201,16 @@ void cli_session_paused(struct cli_session *ps, bool paused)
             rec_session_playback(ps->session, paused ? REC_PLAYBACK_PAUSED : REC_PLAYBACK_RESUMED));
 }
 
-void cli_session_signal(struct cli_session *ps, bool present)
+void cli_session_signal(struct cli_session *ps, bool present, int64_t lost_since_ns)
 {
     if (!ps || ps->signal == present) return;
     ps->signal = present;
-    if (ps->session)
+    if (!ps->session) return;
+    if (present || lost_since_ns <= 0)
         note_failure(ps, "recording the signal", rec_session_signal(ps->session, present));
+    else /* declared outage_ms after the last data: it began then */
+        note_failure(ps, "recording the outage",
+                     rec_session_signal_lost_since(ps->session, lost_since_ns));
 }
 
 int64_t cli_session_tick(struct cli_session *ps)

@@ -38,8 +38,9 @@ int cli_session_prepare(const struct cli_session_opts *opts, struct sc_log *log,
  * first, one every interval, and the last at the close (on its worker). */
 void cli_session_presented(struct cli_session *ps, const struct player_picture *picture);
 void cli_session_paused(struct cli_session *ps, bool paused);
-/* The signal state as the player reports it; only changes are recorded. */
-void cli_session_signal(struct cli_session *ps, bool present);
+/* The signal state as the player reports it; only changes are recorded. An
+ * outage is recorded from lost_since_ns (player_outage_began_ns; 0: now). */
+void cli_session_signal(struct cli_session *ps, bool present, int64_t lost_since_ns);
 /* Records a heartbeat when one is due and the snapshots the worker
  * finished (file and `snapshot_taken` event); returns the CLOCK_MONOTONIC time
  * (sc_mono_ns) of the next one, INT64_MAX when no session is open. */

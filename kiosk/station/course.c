@@ -377,16 +377,9 @@ static int64_t player_turn(struct st_station *st, int64_t now_ns)
  * began at its last data (now_ns when it has none, e.g. the source failed). */
 static int64_t last_data_ns(struct st_station *st, int64_t now_ns)
 {
-    struct player_outage *outages = NULL;
-    size_t n = 0;
-    int64_t since = now_ns;
-    if (st->course.player && player_outages(st->course.player, &outages, &n) == 0 && n > 0 &&
-        outages[n - 1].end < 0) {
-        int64_t at = st->start_ns + (int64_t)(outages[n - 1].start * 1e9);
-        if (at < now_ns && at > now_ns - (int64_t)REC_BACKDATE_MAX_S * 1000000000) since = at;
-    }
-    free(outages);
-    return since;
+    int64_t at = st->course.player ? player_outage_began_ns(st->course.player) : 0;
+    bool usable = at > 0 && at < now_ns && at > now_ns - (int64_t)REC_BACKDATE_MAX_S * 1000000000;
+    return usable ? at : now_ns;
 }
 
 static void signal_turn(struct st_station *st, int64_t now_ns)
