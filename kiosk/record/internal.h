@@ -131,6 +131,8 @@ int rec_enqueue(struct rec *rec, const char *type, const char *session, const ch
 /* Queues one event and waits until it is committed: its own result. */
 int rec_append(struct rec *rec, const char *type, const char *session, const char *payload,
                int64_t *seq);
+/* The owner's own connection committed events up to seq (rec_tx_commit). */
+void rec_writer_saw_seq(struct rec *rec, int64_t seq);
 /* A failure of a queued event not yet returned to the owner (taken), or 0. */
 int rec_writer_take_unreported(struct rec *rec);
 sqlite3_stmt *rec_stmt(struct rec *rec, enum rec_stmt which);

@@ -334,8 +334,10 @@ void rec_set_picture_decoder(struct rec *rec, rec_picture_decode_fn decode, void
  * like the session calls made while playing. */
 int rec_note(struct rec *rec, const char *type, const char *payload_json);
 
-/* Sequence number of the last event this handle's writer committed: every
- * event up to it is durable (the crash test reports it). */
+/* Sequence number of the last durable event as this handle knows it (the
+ * record's last when opened, then what it committed): every event up to it
+ * is durable (the crash test reports it). Never waits for the writer, unlike
+ * rec_last_seq(): the core loop may call it (the sync's pending count). */
 int64_t rec_last_recorded_seq(const struct rec *rec);
 /* What the writer has done with this handle's events, in the order they were
  * queued (the n-th queuing call is event n): */

@@ -233,8 +233,15 @@ int rec_tx_begin(struct rec *rec)
 int rec_tx_commit(struct rec *rec)
 {
     int rc = step_done(rec, rec_stmt(rec, ST_COMMIT), "committing");
-    if (rc != 0) rec_tx_rollback(rec);
-    return rc;
+    if (rc != 0) {
+        rec_tx_rollback(rec);
+        return rc;
+    }
+    /* events this connection added are durable too (rec_last_recorded_seq) */
+    sqlite3_stmt *st = rec_stmt(rec, ST_LAST_EVENT);
+    if (sqlite3_step(st) == SQLITE_ROW) rec_writer_saw_seq(rec, sqlite3_column_int64(st, 0));
+    sqlite3_reset(st);
+    return 0;
 }
 
 void rec_tx_rollback(struct rec *rec)

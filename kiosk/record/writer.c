@@ -261,6 +261,9 @@ int rec_writer_start(struct rec *rec, bool no_sync)
     pthread_cond_init(&w->work, NULL);
     pthread_cond_init(&w->done, NULL);
     int rc = open_connection(rec, w, no_sync);
+    if (rc == 0 && sqlite3_step(w->last_event) == SQLITE_ROW) /* durable already */
+        w->last_seq = sqlite3_column_int64(w->last_event, 0);
+    if (w->last_event) sqlite3_reset(w->last_event);
     rec->writer = w;
     if (rc == 0 && pthread_create(&w->thread, NULL, writer_main, rec) != 0) rc = -EAGAIN;
     if (rc != 0) {
@@ -440,6 +443,15 @@ void rec_durability(const struct rec *rec, struct rec_durability *out)
     out->done = w->processed;
     out->last_seq = w->last_seq;
     out->failure = w->fail;
+    pthread_mutex_unlock(&w->lock);
+}
+
+void rec_writer_saw_seq(struct rec *rec, int64_t seq)
+{
+    struct rec_writer *w = rec->writer;
+    if (!w) return;
+    pthread_mutex_lock(&w->lock);
+    if (seq > w->last_seq) w->last_seq = seq;
     pthread_mutex_unlock(&w->lock);
 }
 

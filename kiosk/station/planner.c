@@ -145,6 +145,17 @@ static void alive_write(struct st_station *st, int64_t now_utc)
     st->plan.alive_written_utc = rc < 0 ? -now_utc : now_utc; /* negative: failed, said once */
 }
 
+/* Not while a course is recorded: its heartbeats, committed by the record's
+ * writer thread, show the kiosk ran, and a held course is not taken for a
+ * missed one (st_planner_handled); the file's two fsyncs would stall the
+ * picture for as long as a slow card takes. Written again once it ends. */
+static bool alive_due(const struct st_station *st, int64_t now_utc)
+{
+    if (st->course.active && st->course.session) return false;
+    int64_t last_alive = llabs(st->plan.alive_written_utc);
+    return !last_alive || now_utc >= last_alive + ST_ALIVE_EVERY_S || now_utc < last_alive;
+}
+
 static bool same_occurrence(const struct st_course *c, const struct sch_occurrence *occ)
 {
     return c->active && c->entry.id == occ->entry->id && c->start_utc == occ->start_utc;
@@ -204,9 +215,7 @@ void st_planner_turn(struct st_station *st, int64_t now_utc)
         if (last_run > 0)
             SC_INFO(st->log, "the kiosk last ran %lld s ago", (long long)(now_utc - last_run));
     }
-    int64_t last_alive = llabs(st->plan.alive_written_utc);
-    if (!last_alive || now_utc >= last_alive + ST_ALIVE_EVERY_S || now_utc < last_alive)
-        alive_write(st, now_utc);
+    if (alive_due(st, now_utc)) alive_write(st, now_utc);
     int64_t since = st->plan.last_due_utc ? st->plan.last_due_utc : now_utc;
     if (since > now_utc) since = now_utc; /* the clock went back */
     struct sch_due due[MAX_DUE];
@@ -227,6 +236,7 @@ void st_planner_turn(struct st_station *st, int64_t now_utc)
 int64_t st_planner_next_wakeup_utc(const struct st_station *st, int64_t now_utc)
 {
     int64_t next = sch_next_wakeup(st->plan.entries, st->plan.n_entries, now_utc, &st->plan.query);
+    if (st->course.active && st->course.session) return next; /* alive_due */
     int64_t alive = llabs(st->plan.alive_written_utc) + ST_ALIVE_EVERY_S;
     return alive < next ? alive : next;
 }

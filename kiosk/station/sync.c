@@ -193,7 +193,9 @@ static void load_state(struct st_station *st, struct st_sync *s)
 
 static int64_t pending(struct rec *rec, const struct st_sync *s)
 {
-    int64_t n = rec_last_seq(rec) - s->acked_seq;
+    /* not rec_last_seq: ctl status and About ask on the core loop, which
+     * must not wait for the writer's fsyncs */
+    int64_t n = rec_last_recorded_seq(rec) - s->acked_seq;
     return n > 0 ? n : 0;
 }
 

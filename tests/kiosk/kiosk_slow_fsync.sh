@@ -60,6 +60,7 @@ course() {
   wait_for playback_started true 20
   sleep 2 # the first pictures: decoder start-up is not the card's doing
   field playback > "$data.start"
+  [ -z "$TRACER_PID" ] || wc -l < "$W/strace.out" > "$data.strace_from"
   for m in 3 4 5; do # late check-ins over the picture, a heartbeat between
     sleep $((PLAY_S / 4))
     press ok "$m" ok back
@@ -67,6 +68,14 @@ course() {
   sleep $((PLAY_S / 4))
   field playback > "$data.end"
   field present > "$data.present"
+  if [ -n "$TRACER_PID" ]; then
+    # while the course played, the core loop (the main thread: its id is the
+    # process id) never waited for an fsync itself
+    from=$(cat "$data.strace_from")
+    on_loop=$(tail -n +$((from + 1)) "$W/strace.out" | head -n $(($(wc -l < "$W/strace.out") - from)) |
+      awk -v tid="$KIOSK_PID" '$1 == tid && /fsync|fdatasync/' | head -n 3)
+    [ -z "$on_loop" ] || fail "the core loop called fsync during the course: $on_loop"
+  fi
   if [ -n "$TRACER_PID" ]; then
     kill -TERM "$KIOSK_PID"
     wait "$TRACER_PID" || fail "the kiosk under strace exited with $? after SIGTERM"

@@ -82,7 +82,7 @@ static const char *tv_text(struct st_station *st, struct st_menu *m)
 static void check_record(struct st_station *st, struct about_page *p)
 {
     int rc = rec_check(st->rec);
-    long long events = (long long)rec_last_seq(st->rec);
+    long long events = (long long)rec_last_recorded_seq(st->rec);
     p->check_failed = rc != 0;
     if (rc == 0) {
         snprintf(p->check, sizeof(p->check), st_tr(st, "sound: %lld events, chain intact"), events);
@@ -125,7 +125,7 @@ static void about_view(struct st_station *st, struct st_page *page, struct st_me
                      : st->base_data_dir);
     st_menu_item(m, st_tr(st, "Disk space"), space_text(st, m));
     st_menu_item(m, st_tr(st, "Record"),
-                 st_menu_str(m, st_tr(st, "%lld events"), (long long)rec_last_seq(st->rec)));
+                 st_menu_str(m, st_tr(st, "%lld events"), (long long)rec_last_recorded_seq(st->rec)));
     struct st_sync_view sync;
     st_sync_view(st, &sync);
     st_menu_item(m, st_tr(st, "County server"),
