@@ -124,8 +124,9 @@ static void about_view(struct st_station *st, struct st_page *page, struct st_me
                      ? st_menu_str(m, st_tr(st, "%s (demo: %s)"), st->base_data_dir, st->data_dir)
                      : st->base_data_dir);
     st_menu_item(m, st_tr(st, "Disk space"), space_text(st, m));
-    st_menu_item(m, st_tr(st, "Record"),
-                 st_menu_str(m, st_tr(st, "%lld events"), (long long)rec_last_recorded_seq(st->rec)));
+    st_menu_item(
+        m, st_tr(st, "Record"),
+        st_menu_str(m, st_tr(st, "%lld events"), (long long)rec_last_recorded_seq(st->rec)));
     struct st_sync_view sync;
     st_sync_view(st, &sync);
     st_menu_item(m, st_tr(st, "County server"),
