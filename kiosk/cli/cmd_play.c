@@ -448,6 +448,8 @@ static enum run_end run(struct player *player, struct ui *ui, const struct rc_ke
         int64_t next_heartbeat = cli_session_tick(session);
         const char *problem = cli_session_take_problem(session);
         if (problem) ui_toast(ui, problem, true, 0);
+        if (picture && wait_ns < 0)
+            wait_ns = 0; /* look again right away: the next one may be due, or the end */
         stats_snapshot(a, player, ui, picture, &next_snapshot, &wait_ns);
         if (next_heartbeat != INT64_MAX) {
             int64_t until = next_heartbeat - sc_mono_ns();
@@ -459,8 +461,6 @@ static enum run_end run(struct player *player, struct ui *ui, const struct rc_ke
             if (left <= 0) return RUN_PLAYED;
             if (wait_ns < 0 || wait_ns > left) wait_ns = left;
         }
-        if (picture && wait_ns < 0)
-            wait_ns = 0; /* look again right away: the next one may be due too */
         struct ui_event ev;
         /* take every event that is already there before the next turn */
         if (ui_wait_event(ui, wait_ns, &ev) > 0) {

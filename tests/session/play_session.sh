@@ -87,6 +87,22 @@ grep -q "studycast play: the study session was not recorded (cannot open the stu
 $py -c 'import json,sys; r=json.load(open(sys.argv[1])); assert len(r["sessions"]) == 1, r' \
   "$work/r2.json" || fail "an unrecordable play recorded a session"
 
+# 2c. a course played without its sound (--no-audio): the session closes
+# when the pictures end, not at the next heartbeat (it did, 4 s late here,
+# and credited those seconds)
+"$studycast" play "$work/course.ts" --window 320x240 --no-audio --session "无声课程" \
+  --members 003 --data-dir "$data" || fail "play --no-audio --session failed"
+"$studycast" record report --month "$month" --json --data-dir "$data" > "$work/r2c.json"
+$py - "$work/r2c.json" <<'PY' || fail "the silent course's session"
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+s = [x for x in r["sessions"] if x["course"] == "无声课程"]
+assert len(s) == 1 and s[0]["status"] == "complete", r["sessions"]
+assert 4.5 <= s[0]["played_seconds"] <= 7.5, s[0]["played_seconds"]
+att = {a["member"]: a["seconds"] for a in s[0]["attendance"]}
+assert set(att) == {"003"} and att["003"] <= 7.5, att
+PY
+
 # bad option combinations
 if "$studycast" play "$work/course.ts" --members 001 2> "$work/err"; then
   fail "--members without --session was accepted"
