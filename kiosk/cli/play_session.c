@@ -174,18 +174,9 @@ static void store_snapshots(struct cli_session *ps)
 {
     struct snap_result r;
     while (snap_take(ps->snap, &r)) {
-        struct rec_snapshot_meta meta = {.kind = snap_kind_name(r.kind),
-                                         .width = r.width,
-                                         .height = r.height,
-                                         .mean_luma = r.mean_luma,
-                                         .black = r.black,
-                                         .frozen = r.frozen,
-                                         .diff_previous = r.diff_previous};
         int64_t began = sc_mono_ns();
-        if (ps->session)
-            note_failure(ps, "recording a snapshot",
-                         rec_session_snapshot(ps->session, r.jpeg, r.size, &meta));
-        SC_DEBUG(ps->log, "%s snapshot handed to the record in %.1f ms", meta.kind,
+        if (ps->session) note_failure(ps, "recording a snapshot", snap_record(ps->session, &r));
+        SC_DEBUG(ps->log, "%s snapshot handed to the record in %.1f ms", snap_kind_name(r.kind),
                  (double)(sc_mono_ns() - began) / 1e6);
         snap_result_free(&r);
     }

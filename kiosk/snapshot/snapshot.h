@@ -77,6 +77,12 @@ void snap_finish(struct snap_taker *taker);
 int snap_take(struct snap_taker *taker, struct snap_result *out);
 void snap_result_free(struct snap_result *result); /* accepts NULL members */
 
+struct rec_session;
+/* Hands a finished snapshot to the session's record (rec_session_snapshot:
+ * its writer thread stores the JPEG, then commits snapshot_taken with the
+ * analysis). Returns its result; the caller still frees `result`. */
+int snap_record(struct rec_session *session, const struct snap_result *result);
+
 /* Decodes a JPEG (a stored snapshot) into 32-bit native-endian ARGB pixels
  * (0xAARRGGBB as one uint32_t: cairo's ARGB32, SDL's ARGB8888), scaled to
  * fit max_width (0: as stored). *pixels is malloc'd (free()); *stride in

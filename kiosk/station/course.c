@@ -220,16 +220,8 @@ static void store_snapshots(struct st_station *st)
     struct st_course *c = &st->course;
     struct snap_result r;
     while (snap_take(c->snap, &r)) {
-        struct rec_snapshot_meta meta = {.kind = snap_kind_name(r.kind),
-                                         .width = r.width,
-                                         .height = r.height,
-                                         .mean_luma = r.mean_luma,
-                                         .black = r.black,
-                                         .frozen = r.frozen,
-                                         .diff_previous = r.diff_previous};
         if (c->session)
-            report_record_error(st, rec_session_snapshot(c->session, r.jpeg, r.size, &meta),
-                                "recording a snapshot");
+            report_record_error(st, snap_record(c->session, &r), "recording a snapshot");
         snap_result_free(&r);
     }
 }
