@@ -63,11 +63,21 @@ static void array_hash(struct sc_buf *a, const unsigned char hash[32])
 
 enum { COLS = 10 };
 
+/* One statement of a batch: run now, or queued in the connection's pipeline
+ * (its result read by cty_pipeline_finish). */
+static int statement(struct cty_db *db, bool queued, const char *sql, int n_params,
+                     const char *const *params, const char *what)
+{
+    if (!queued) return cty_exec(db, sql, n_params, params, PGRES_COMMAND_OK, what, NULL);
+    if (PQsendQueryParams(db->conn, sql, n_params, NULL, params, NULL, NULL, 0) == 1) return 0;
+    return cty_check(db, NULL, PGRES_COMMAND_OK, what); /* only a lost link fails a send */
+}
+
 /* The events as one array per column, unnested by one INSERT: a single
  * short statement whatever the batch's size (a VALUES list of thousands of
  * rows costs the server more to parse and plan than to store). */
 static int insert_events(struct cty_db *db, const struct cty_batch *b, const char *first,
-                         const char *last)
+                         const char *last, bool queued)
 {
     struct sc_buf a[COLS] = {{0}};
     for (int c = 0; c < COLS; c++)
@@ -96,20 +106,20 @@ static int insert_events(struct cty_db *db, const struct cty_batch *b, const cha
         params[4 + c] = a[c].data;
     }
     int rc = failed ? -ENOMEM
-                    : cty_exec(db,
-                               "INSERT INTO studycast.events (station_id, month, batch_first_seq, "
-                               "batch_last_seq, seq, type, utc_ns, clock_source, mono_ns, boot_id, "
-                               "session, payload, prev_hash, hash) SELECT $1, $2::date, $3, $4, "
-                               "u.* FROM unnest($5::bigint[], $6::text[], $7::bigint[], "
-                               "$8::text[], $9::bigint[], $10::text[], $11::text[], $12::text[], "
-                               "$13::bytea[], $14::bytea[]) AS u",
-                               4 + COLS, params, PGRES_COMMAND_OK, "storing the events", NULL);
+                    : statement(db, queued,
+                                "INSERT INTO studycast.events (station_id, month, batch_first_seq, "
+                                "batch_last_seq, seq, type, utc_ns, clock_source, mono_ns, "
+                                "boot_id, session, payload, prev_hash, hash) SELECT $1, $2::date, "
+                                "$3, $4, u.* FROM unnest($5::bigint[], $6::text[], $7::bigint[], "
+                                "$8::text[], $9::bigint[], $10::text[], $11::text[], $12::text[], "
+                                "$13::bytea[], $14::bytea[]) AS u",
+                                4 + COLS, params, "storing the events");
     for (int c = 0; c < COLS; c++)
         sc_buf_free(&a[c]);
     return rc;
 }
 
-int cty_batch_insert(struct cty_db *db, const struct cty_batch *b)
+static int batch_statements(struct cty_db *db, const struct cty_batch *b, bool queued)
 {
     if (b->n_events == 0 || b->n_events > CTY_MAX_BATCH ||
         (int64_t)b->n_events != b->last_seq - b->first_seq + 1)
@@ -123,12 +133,33 @@ int cty_batch_insert(struct cty_db *db, const struct cty_batch *b)
     cty_bytea_param(b->signature, 64, sig);
     const char *params[] = {b->station_id, first, last,      b->month,   prev,
                             last_hash,     sig,   b->source, b->evidence};
-    int rc = cty_exec(db,
-                      "INSERT INTO studycast.batches (station_id, first_seq, last_seq, month, "
-                      "prev_hash, last_hash, signature, source, evidence) VALUES ($1, $2, $3, "
-                      "$4::date, $5::bytea, $6::bytea, $7::bytea, $8, $9)",
-                      9, params, PGRES_COMMAND_OK, "storing a batch", NULL);
-    if (rc == 0) rc = insert_events(db, b, first, last);
+    int rc = statement(db, queued,
+                       "INSERT INTO studycast.batches (station_id, first_seq, last_seq, month, "
+                       "prev_hash, last_hash, signature, source, evidence) VALUES ($1, $2, $3, "
+                       "$4::date, $5::bytea, $6::bytea, $7::bytea, $8, $9)",
+                       9, params, "storing a batch");
+    if (rc == 0) rc = insert_events(db, b, first, last, queued);
+    return rc;
+}
+
+int cty_batch_insert(struct cty_db *db, const struct cty_batch *b)
+{
+    return batch_statements(db, b, false);
+}
+
+int cty_batch_send(struct cty_db *db, const struct cty_batch *b)
+{
+    if (PQenterPipelineMode(db->conn) != 1) return cty_check(db, NULL, PGRES_COMMAND_OK, "sending");
+    int rc = statement(db, true, "BEGIN", 0, NULL, "starting a transaction");
+    if (rc == 0) rc = batch_statements(db, b, true);
+    if (rc == 0) rc = statement(db, true, "COMMIT", 0, NULL, "committing");
+    /* the sync sends what is queued; the server works while the caller does */
+    if (rc == 0 && PQpipelineSync(db->conn) != 1)
+        rc = cty_check(db, NULL, PGRES_COMMAND_OK, "sending a batch");
+    if (rc != 0) { /* what was queued is ended, its transaction rolled back */
+        PQpipelineSync(db->conn);
+        cty_pipeline_finish(db, "sending a batch");
+    }
     return rc;
 }
 

@@ -121,6 +121,30 @@ void cty_rollback(struct cty_db *db)
     if (PQstatus(db->conn) == CONNECTION_OK) PQclear(PQexec(db->conn, "ROLLBACK"));
 }
 
+int cty_pipeline_finish(struct cty_db *db, const char *what)
+{
+    int rc = 0, nulls = 0;
+    bool synced = false;
+    while (!synced && PQstatus(db->conn) == CONNECTION_OK) {
+        PGresult *res = PQgetResult(db->conn);
+        if (!res) { /* one statement's results end; twice in a row: nothing more comes */
+            if (++nulls == 2) break;
+            continue;
+        }
+        nulls = 0;
+        ExecStatusType status = PQresultStatus(res);
+        if (status == PGRES_PIPELINE_SYNC)
+            synced = true;
+        else if (status != PGRES_COMMAND_OK && status != PGRES_PIPELINE_ABORTED && rc == 0)
+            rc = cty_check(db, res, PGRES_COMMAND_OK, what); /* the first failure says why */
+        PQclear(res);
+    }
+    if (!synced && rc == 0) rc = cty_check(db, NULL, PGRES_COMMAND_OK, what);
+    PQexitPipelineMode(db->conn);
+    if (rc != 0) cty_rollback(db); /* an explicit transaction stays aborted after a failure */
+    return rc;
+}
+
 int cty_get_bytes(const PGresult *res, int row, int col, unsigned char *out, size_t n)
 {
     size_t len = 0;

@@ -20,6 +20,10 @@
 #endif
 
 #define MAX_CONFLICTS 5 /* batches refused as held already, in a row, before giving up */
+/* pg_advisory_lock's first key for a station's sync (the second: its id's
+ * hashtext); how long a sync waits for another one of the same station */
+#define SYNC_LOCK_CLASS   "1937337955" /* "sync" in ASCII */
+#define SYNC_LOCK_TIMEOUT "120s"
 
 struct sync {
     const struct cty_sync_options *o;
@@ -35,6 +39,9 @@ struct sync {
     char month[11];           /* events[0]'s UTC month: a batch stays in one */
     unsigned char anchor[32]; /* the hash before run_start */
     bool have_anchor;
+    struct cty_batch batch; /* s->events signed, to send */
+    /* the batch sent and not yet acknowledged: first..last, 0 events if none */
+    int64_t flight_first, flight_last;
 };
 
 static int say(struct sync *s, int code, const char *fmt, ...)
@@ -119,34 +126,52 @@ static int read_run(struct sync *s, int64_t start, int64_t end)
     return 0;
 }
 
-/* Signs and stores s->events as one batch in its own transaction. */
-static int upload_run(struct sync *s)
+/* Signs s->events as one batch (s->batch). */
+static int sign_run(struct sync *s)
 {
-    struct cty_batch b = {.station_id = s->station_id,
-                          .first_seq = s->run_start,
-                          .last_seq = s->run_start + (int64_t)s->n_events - 1,
-                          .source = "sync",
-                          .events = s->events,
-                          .n_events = s->n_events};
-    memcpy(b.month, s->month, sizeof(b.month));
-    memcpy(b.prev_hash, s->anchor, 32);
-    memcpy(b.last_hash, s->events[s->n_events - 1].hash, 32);
+    struct cty_batch *b = &s->batch;
+    *b = (struct cty_batch){.station_id = s->station_id,
+                            .first_seq = s->run_start,
+                            .last_seq = s->run_start + (int64_t)s->n_events - 1,
+                            .source = "sync",
+                            .events = s->events,
+                            .n_events = s->n_events};
+    memcpy(b->month, s->month, sizeof(b->month));
+    memcpy(b->prev_hash, s->anchor, 32);
+    memcpy(b->last_hash, s->events[s->n_events - 1].hash, 32);
     struct sc_buf bytes = {0};
-    cty_batch_bytes(s->station_id, b.first_seq, b.last_seq, b.prev_hash, b.last_hash, s->events,
+    cty_batch_bytes(s->station_id, b->first_seq, b->last_seq, b->prev_hash, b->last_hash, s->events,
                     s->n_events, &bytes);
-    int rc = bytes.failed ? -ENOMEM : rec_station_sign(s->rec, bytes.data, bytes.len, b.signature);
+    int rc = bytes.failed ? -ENOMEM : rec_station_sign(s->rec, bytes.data, bytes.len, b->signature);
     sc_buf_free(&bytes);
-    if (rc != 0) return say(s, CTY_ERECORD, "cannot sign: %s", rec_strerror(rc));
-    rc = cty_begin(s->db);
-    if (rc == 0) rc = cty_batch_insert(s->db, &b);
-    if (rc == 0) rc = cty_commit(s->db); /* acknowledged from here on, not before */
-    if (rc != 0) {
-        cty_rollback(s->db);
-        return rc;
+    return rc == 0 ? 0 : say(s, CTY_ERECORD, "cannot sign: %s", rec_strerror(rc));
+}
+
+/* Sends s->batch in its own transaction without waiting: the county stores
+ * it while the next run is read and signed. */
+static int send_run(struct sync *s)
+{
+    int rc = cty_batch_send(s->db, &s->batch);
+    if (rc == 0) {
+        s->flight_first = s->batch.first_seq;
+        s->flight_last = s->batch.last_seq;
     }
-    s->r->uploaded += (int64_t)s->n_events;
-    SC_DEBUG(s->o->log, "sync: events %" PRId64 "..%" PRId64 " stored", b.first_seq, b.last_seq);
-    return 0;
+    return rc;
+}
+
+/* The outcome of the batch in flight, if any: acknowledged only once its
+ * COMMIT has returned. */
+static int finish_sent(struct sync *s)
+{
+    if (s->flight_last == 0) return 0;
+    int rc = cty_pipeline_finish(s->db, "storing a batch");
+    if (rc == 0) {
+        s->r->uploaded += s->flight_last - s->flight_first + 1;
+        SC_DEBUG(s->o->log, "sync: events %" PRId64 "..%" PRId64 " stored", s->flight_first,
+                 s->flight_last);
+    }
+    s->flight_first = s->flight_last = 0;
+    return rc;
 }
 
 /* The first seq at or after `from` the county lacks, and where that gap ends. */
@@ -177,21 +202,45 @@ static int upload_all(struct sync *s, int64_t record_last)
     for (;;) {
         struct cty_range *r = NULL;
         size_t n = 0;
+        int64_t uploaded = s->r->uploaded;
         rc = cty_stored_ranges(s->db, s->station_id, &r, &n);
         if (rc != 0) return db_failed(s, rc);
         int64_t at = 1, first, last;
         rc = 0;
+        /* the next run is read and signed while the county stores the last */
         while (rc == 0 && next_gap(r, n, at, record_last, &first, &last)) {
             int64_t end = last - first + 1 > s->batch_max ? first + s->batch_max - 1 : last;
             rc = read_run(s, first, end);
-            if (rc == 0) rc = upload_run(s);
+            if (rc == 0) rc = sign_run(s);
+            if (rc == 0) rc = finish_sent(s);
+            if (rc == 0) rc = send_run(s);
             if (rc == 0) at = s->run_start + (int64_t)s->n_events;
         }
+        int sent = finish_sent(s);
+        if (rc == 0) rc = sent;
         free(r);
+        if (s->r->uploaded > uploaded) conflicts = 0; /* in a row: another sync is ahead */
         if (rc == CTY_EEXIST && ++conflicts < MAX_CONFLICTS) continue;
         if (rc != 0 && rc != CTY_ERECORD) return db_failed(s, rc);
         return rc;
     }
+}
+
+/* One sync of a station at a time (the kiosk's own and one run by hand):
+ * two at once would send the same batches, the one behind refused each
+ * time. The lock is the session's: a killed sync or a dropped link lets go
+ * of it. */
+static int wait_for_other_syncs(struct sync *s)
+{
+    const char *params[] = {s->station_id};
+    int rc = cty_exec(s->db, "SET lock_timeout = '" SYNC_LOCK_TIMEOUT "'", 0, NULL,
+                      PGRES_COMMAND_OK, "setting a timeout", NULL);
+    if (rc == 0)
+        rc = cty_exec(s->db, "SELECT pg_advisory_lock(" SYNC_LOCK_CLASS ", hashtext($1))", 1,
+                      params, PGRES_TUPLES_OK, "waiting for another sync of this station", NULL);
+    if (rc == 0)
+        rc = cty_exec(s->db, "RESET lock_timeout", 0, NULL, PGRES_COMMAND_OK, "a timeout", NULL);
+    return rc == 0 ? 0 : db_failed(s, rc);
 }
 
 static int check_identity(struct sync *s)
@@ -352,6 +401,7 @@ static int run(struct sync *s)
                         sizeof(s->r->message));
     if (rc != 0) return rc;
     rc = check_identity(s);
+    if (rc == 0) rc = wait_for_other_syncs(s);
     if (rc == 0) rc = check_same_history(s, record_last);
     if (rc != 0) return rc;
     s->events = calloc((size_t)s->batch_max, sizeof(*s->events));

@@ -71,6 +71,15 @@ void cty_batch_bytes(const char *station_id, int64_t first_seq, int64_t last_seq
 /* INSERTs the batch row and its events in the caller's transaction. A batch
  * whose seqs the county holds already: CTY_EEXIST (roll back and ask again). */
 int cty_batch_insert(struct cty_db *db, const struct cty_batch *batch);
+/* The same in a transaction of its own (BEGIN ... COMMIT), sent as one
+ * pipeline without waiting: the server stores it while the caller prepares
+ * the next. cty_pipeline_finish then reads its outcome; only a 0 from there
+ * means the batch is committed. */
+int cty_batch_send(struct cty_db *db, const struct cty_batch *batch);
+/* Reads the results of what was sent in pipeline mode up to its sync and
+ * leaves pipeline mode: 0, or the first statement's failure (cty_check's
+ * codes; the transaction then rolled back). */
+int cty_pipeline_finish(struct cty_db *db, const char *what);
 /* The station's stored seq ranges (its batches'), merged, in order. */
 struct cty_range {
     int64_t first, last;

@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -405,6 +406,28 @@ static int clear_path(const char *path, const struct sockaddr_un *addr)
     return unlink(path) == 0 || errno == ENOENT ? 0 : -errno;
 }
 
+/* Binds and listens under a temporary name, then links it to the path: a
+ * client that sees the socket file can connect (a bound socket that does
+ * not listen yet refuses, which a slow start-up made visible). link, unlike
+ * rename, never replaces a socket that appeared there meanwhile. A path too
+ * long for the temporary name is bound directly. */
+static int bind_listening(int fd, const struct sockaddr_un *addr)
+{
+    struct sockaddr_un tmp = {.sun_family = AF_UNIX};
+    int n = snprintf(tmp.sun_path, sizeof(tmp.sun_path), "%s.%ld~", addr->sun_path, (long)getpid());
+    bool linked = n > 0 && (size_t)n < sizeof(tmp.sun_path);
+    const struct sockaddr_un *first = linked ? &tmp : addr;
+    if (linked) unlink(tmp.sun_path); /* left by a process with our pid before */
+    if (bind(fd, (const struct sockaddr *)first, sizeof(*first)) != 0) return -errno;
+    if (listen(fd, 16) != 0 || (linked && link(tmp.sun_path, addr->sun_path) != 0)) {
+        int rc = errno == EEXIST ? -EADDRINUSE : -errno;
+        unlink(first->sun_path);
+        return rc;
+    }
+    if (linked) unlink(tmp.sun_path);
+    return 0;
+}
+
 int rc_ipc_server_create(const struct rc_ipc_server_config *config, struct rc_ipc_server **out)
 {
     *out = NULL;
@@ -447,9 +470,7 @@ int rc_ipc_server_create(const struct rc_ipc_server_config *config, struct rc_ip
         rc = -errno;
         goto fail;
     }
-    if (bind(s->listen_fd, (struct sockaddr *)&addr, sizeof(addr)) != 0 ||
-        listen(s->listen_fd, 16) != 0) {
-        rc = -errno;
+    if ((rc = bind_listening(s->listen_fd, &addr)) != 0) {
         SC_ERR(s->log, "control socket %s: %s", s->path, strerror(-rc));
         if (rc == -EADDRINUSE) {
             free(s->path); /* someone else's socket appeared meanwhile */

@@ -47,12 +47,19 @@ CA=$(add_station "$W/a" a) CB=$(add_station "$W/b" b)
   --name again --township x 2> "$W/err" && fail "a station registered twice"
 grep -q "registered already" "$W/err" || fail "no message for a second registration"
 
-# 1. both synced (small batches: several per station), stored once, verified
+# 1. both synced (small batches: several per station), stored once, verified;
+# a's by two syncs at once (the kiosk's own and one run by hand): the batches
+# one of them finds stored already are skipped, and both end complete
 na=$(record_events "$W/a") nb=$(record_events "$W/b")
+"$studycast" sync --db "$CA" --data-dir "$W/a" --batch 100 --json > "$W/s1a2.json" 2>&1 &
+other=$!
 "$studycast" sync --db "$CA" --data-dir "$W/a" --batch 100 --json > "$W/s1a.json" || fail "sync a"
+wait "$other" || fail "the second sync of a at once: $(cat "$W/s1a2.json")"
 "$studycast" sync --db "$CB" --data-dir "$W/b" --json > "$W/s1b.json" || fail "sync b"
-[ "$(json_get "$W/s1a.json" uploaded)" = "$na" ] || fail "a uploaded $(cat "$W/s1a.json"), not $na"
+[ $(($(json_get "$W/s1a.json" uploaded) + $(json_get "$W/s1a2.json" uploaded))) = "$na" ] ||
+  fail "a uploaded $(cat "$W/s1a.json") and $(cat "$W/s1a2.json"), not $na in all"
 [ "$(json_get "$W/s1a.json" pending)" = 0 ] || fail "a pending"
+[ "$(json_get "$W/s1a2.json" pending)" = 0 ] || fail "a pending (the second sync)"
 [ "$(json_get "$W/s1b.json" last_seq)" = "$nb" ] || fail "b last_seq $(cat "$W/s1b.json")"
 [ "$(sql "SELECT count(*) || ' ' || count(DISTINCT seq) || ' ' || max(seq) FROM studycast.events
   WHERE station_id = '$A'")" = "$na $na $na" ] || fail "a's rows are not 1..$na once each"
