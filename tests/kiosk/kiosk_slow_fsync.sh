@@ -104,7 +104,9 @@ for name, r in (("disk at its speed", base), ("fsync delayed 300 ms (%s)" % sys.
     print("kiosk, 1080p25 course, %s: %d pictures, %d dropped, A/V p99 %.1f ms, max %.1f ms"
           % (name, r["pictures"], r["dropped"], r["p99"], r["max"]))
 assert slow["present"] == ["001", "002", "003", "004", "005"], slow["present"]
-allowed = base["dropped"] + int((slow["pictures"] + slow["dropped"]) * (slack - 1) / 100)
+# one fsync waited for on the loop stalls 300 ms: 7 pictures; 2 more than the
+# run at the disk's speed is the noise of a loaded machine
+allowed = base["dropped"] + 2 + int((slow["pictures"] + slow["dropped"]) * (slack - 1) / 100)
 assert slow["dropped"] <= allowed, ("dropped", slow["dropped"], "allowed", allowed)
 assert slow["p99"] <= max(20, base["p99"]) * slack, ("A/V p99 ms", slow["p99"])
 db = sqlite3.connect("file:%s/record.sqlite?mode=ro" % sys.argv[2], uri=True)
