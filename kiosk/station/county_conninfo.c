@@ -124,6 +124,25 @@ void st_station_county_shown(const char *conninfo, char *shown, size_t size)
     }
 }
 
+void st_station_county_brief(const char *conninfo, char *brief, size_t size)
+{
+    if (size == 0) return;
+    if (is_uri(conninfo)) {
+        st_station_county_shown(conninfo, brief, size);
+        return;
+    }
+    enum { USER, HOST, HOSTADDR, PORT, DBNAME, N_PARTS };
+    static const char *const names[N_PARTS] = {"user", "host", "hostaddr", "port", "dbname"};
+    char part[N_PARTS][ST_COUNTY_CONNINFO_MAX + 1] = {{0}}, key[64], value[sizeof(part[0])];
+    const char *p = conninfo;
+    while (st_conninfo_pair(&p, key, sizeof(key), value, sizeof(value)) > 0)
+        for (int i = 0; i < N_PARTS; i++)
+            if (strcmp(key, names[i]) == 0) snprintf(part[i], sizeof(part[i]), "%s", value);
+    const char *host = part[HOST][0] ? part[HOST] : part[HOSTADDR];
+    snprintf(brief, size, "%s%s%s%s%s%s%s", part[USER], part[USER][0] ? "@" : "", host,
+             part[PORT][0] ? ":" : "", part[PORT], part[DBNAME][0] ? "/" : "", part[DBNAME]);
+}
+
 static bool valid_conninfo(const char *conninfo)
 {
     if (strlen(conninfo) > ST_COUNTY_CONNINFO_MAX || sc_text_has_control(conninfo)) return false;

@@ -130,5 +130,9 @@ int st_station_county_get(const char *data_dir, char *conninfo, size_t size);
 /* The conninfo without its password: key=value pairs but password, or the
  * URI without the password in its user part and query. */
 void st_station_county_shown(const char *conninfo, char *shown, size_t size);
+/* The server in a line that fits the screen: user@host:port/dbname from a
+ * key=value conninfo (the parts it names; hostaddr when there is no host),
+ * a URI as st_station_county_shown gives it. Never the password. */
+void st_station_county_brief(const char *conninfo, char *brief, size_t size);
 
 #endif

@@ -36,6 +36,26 @@ static void test_shown(void)
     shown_is("postgresql://u:p@h/db?password=x", "postgresql://u@h/db");
 }
 
+static void brief_is(const char *conninfo, const char *expected)
+{
+    char brief[ST_COUNTY_CONNINFO_MAX + 1];
+    st_station_county_brief(conninfo, brief, sizeof(brief));
+    ASSERT_STR_EQ(brief, expected);
+}
+
+/* About's one line: who, where, which database; never the password */
+static void test_brief(void)
+{
+    brief_is("host=10.1.2.3 port=5432 dbname=county user=station_1a2b3c4d password=0f9e8d "
+             "connect_timeout=10",
+             "station_1a2b3c4d@10.1.2.3:5432/county");
+    brief_is("hostaddr=127.0.0.1 dbname='县 库' password=x", "127.0.0.1/县 库");
+    brief_is("host='/run/postgresql' user=a", "a@/run/postgresql");
+    brief_is("postgresql://station_1:s3cret@county.example.cn:5432/county",
+             "postgresql://station_1@county.example.cn:5432/county");
+    brief_is("", "");
+}
+
 static void test_file(const char *dir)
 {
     char shown[ST_COUNTY_CONNINFO_MAX + 1], back[ST_COUNTY_CONNINFO_MAX + 1], path[PATH_MAX];
@@ -68,6 +88,7 @@ int main(void)
     char dir[] = "/tmp/test_county_conninfo.XXXXXX";
     ASSERT_NOT_NULL(mkdtemp(dir));
     RUN_TEST(test_shown);
+    RUN_TEST(test_brief);
     test_file(dir);
     ASSERT_EQ(rmdir(dir), 0);
     printf("ok: county conninfo\n");

@@ -129,8 +129,10 @@ static void about_view(struct st_station *st, struct st_page *page, struct st_me
         st_menu_str(m, st_tr(st, "%lld events"), (long long)rec_last_recorded_seq(st->rec)));
     struct st_sync_view sync;
     st_sync_view(st, &sync);
+    char server[ST_COUNTY_CONNINFO_MAX + 1];
+    st_station_county_brief(sync.server, server, sizeof(server));
     st_menu_item(m, st_tr(st, "County server"),
-                 sync.server[0] ? st_menu_str(m, "%s", sync.server) : st_tr(st, "not set"));
+                 server[0] ? st_menu_str(m, "%s", server) : st_tr(st, "not set"));
     st_page_county_sync_rows(st, m);
     st_menu_item(m, st_tr(st, "TV (HDMI-CEC)"), tv_text(st, m));
     struct ui_menu_item *check =
