@@ -90,11 +90,16 @@ int64_t player_reception_cc_errors(struct player *p);
 /* ---- frame_pool.c: the video decoder's picture buffers ------------------
  * Installed as the decoder context's get_buffer2 (avctx->opaque points here);
  * called on libavcodec's decoding threads. */
+/* A buffer idle this long gives its memory back (it was needed only while a
+ * loaded machine kept more pictures in flight than the decoder's usual). */
+#define PLAYER_FRAME_POOL_TRIM_IDLE_NS (10 * 1000000000LL)
+struct picture_pool;
 struct player_frame_pool {
-    pthread_mutex_t lock; /* guards the fields below */
-    AVBufferPool *pool;   /* for the current layout; NULL until the first picture */
+    pthread_mutex_t lock;      /* guards the fields below */
+    struct picture_pool *pool; /* for the current layout; NULL until the first picture */
     size_t size;
     int format;
+    int64_t trim_idle_ns; /* PLAYER_FRAME_POOL_TRIM_IDLE_NS; tests shorten it */
 };
 int player_frame_pool_init(struct player_frame_pool *fp);
 /* After the decoder contexts are freed; pictures still out keep their memory. */
