@@ -12,7 +12,6 @@
 
 #define CACHE_SIZE  384
 #define CACHE_BYTES (24 << 20) /* RGBA text textures: a countdown makes a new one each second */
-#define MAX_SIZES   12
 
 struct cached_text {
     uint64_t hash;
@@ -24,8 +23,11 @@ struct cached_text {
     uint64_t last_used;
 };
 
+/* One open font per style, resized as asked: each open face of a CJK font
+ * costs ~2.7 MB (FreeType's parse of its tables), and a face per pixel size
+ * grew the process by tens of MB as screens used new sizes. */
 struct sized_font {
-    int px, style;
+    int px;
     TTF_Font *font;
 };
 
@@ -34,8 +36,7 @@ struct ui_text {
     SDL_Renderer *renderer;
     char file[PATH_MAX], bold_file[PATH_MAX];
     int index, bold_index;
-    struct sized_font fonts[MAX_SIZES];
-    int n_fonts;
+    struct sized_font fonts[2]; /* UI_TEXT_REGULAR, UI_TEXT_BOLD */
     struct cached_text cache[CACHE_SIZE];
     int n_cached;
     size_t cached_bytes;
@@ -169,8 +170,8 @@ void ui_text_destroy(struct ui_text *t)
         SDL_DestroyTexture(t->cache[i].texture);
         free(t->cache[i].utf8);
     }
-    for (int i = 0; i < t->n_fonts; i++)
-        TTF_CloseFont(t->fonts[i].font);
+    for (int i = 0; i < 2; i++)
+        if (t->fonts[i].font) TTF_CloseFont(t->fonts[i].font);
     if (t->ttf_inited) TTF_Quit();
     free(t);
 }
@@ -185,13 +186,24 @@ const char *ui_text_font_file(const struct ui_text *t)
     return t->file;
 }
 
-/* The font at a pixel size (SDL2_ttf sizes are points at 72 dpi = pixels);
- * a few sizes are kept open, the least useful one is closed for a new one. */
+/* The font at a pixel size (SDL2_ttf sizes are points at 72 dpi = pixels):
+ * the style's one font, set to that size (which empties its glyph cache;
+ * rendered texts are cached as textures, so a size changes rarely per text).
+ * Valid until the next call for the same style at another size. */
 static TTF_Font *font_at(struct ui_text *t, int px, int style)
 {
-    for (int i = 0; i < t->n_fonts; i++)
-        if (t->fonts[i].px == px && t->fonts[i].style == style) return t->fonts[i].font;
     bool bold = style == UI_TEXT_BOLD;
+    struct sized_font *f = &t->fonts[bold ? 1 : 0];
+    if (f->font && f->px == px) return f->font;
+    if (f->font) {
+        if (TTF_SetFontSize(f->font, px) == 0) {
+            f->px = px;
+            return f->font;
+        }
+        sc_logf_limited(t->log, NULL, SC_LOG_ERROR, "cannot set the font to %d px: %s", px,
+                        TTF_GetError());
+        return NULL;
+    }
     TTF_Font *font =
         TTF_OpenFontIndex(bold ? t->bold_file : t->file, px, bold ? t->bold_index : t->index);
     if (!font) {
@@ -202,12 +214,7 @@ static TTF_Font *font_at(struct ui_text *t, int px, int style)
     if (bold && strcmp(t->bold_file, t->file) == 0 && t->bold_index == t->index)
         TTF_SetFontStyle(font, TTF_STYLE_BOLD);
     TTF_SetFontHinting(font, TTF_HINTING_LIGHT);
-    if (t->n_fonts == MAX_SIZES) {
-        TTF_CloseFont(t->fonts[0].font);
-        memmove(&t->fonts[0], &t->fonts[1], sizeof(t->fonts[0]) * (MAX_SIZES - 1));
-        t->n_fonts--;
-    }
-    t->fonts[t->n_fonts++] = (struct sized_font){px, style, font};
+    *f = (struct sized_font){px, font};
     return font;
 }
 

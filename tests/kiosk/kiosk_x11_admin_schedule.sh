@@ -40,7 +40,10 @@ run_size() { # run_size NAME WxH
   add --title "每日新闻学习" --source service:1 --start "$(local_time +7200)" --duration 30 --repeat daily
   add --title "党的建设理论学习" --source service:1 --start "$(local_time +10800)" --duration 120 \
     --repeat mon,wed,fri
-  add --title "现代农业技术讲座" --source service:1 --start "${tomorrow}T19:00:00+08:00" --duration 90
+  # --force: at some hours of the day the daily course (2 h from now) or the
+  # weekly one falls on tomorrow's 19:00 too; the list warns all the same
+  add --title "现代农业技术讲座" --source service:1 --start "${tomorrow}T19:00:00+08:00" --duration 90 \
+    --force
   add --title "乡村法律知识" --source "udp://239.1.1.1:5000" --start "${tomorrow}T20:00:00+08:00" \
     --duration 60 --force
   echo 2468 | "$S" pin set --data-dir "$D" > /dev/null || fail "pin set"
