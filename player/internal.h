@@ -58,10 +58,9 @@ void player_source_close(struct player *p);
 
 /* ---- reception.c: signal, outages and the SI pass-throughs -------------- */
 struct player_reception {
-    pthread_mutex_t lock; /* guards outages/count/cap/began_ns */
+    pthread_mutex_t lock; /* guards outages/count/cap */
     struct player_outage *outages;
     size_t count, cap;
-    int64_t began_ns; /* sc_mono_ns of the last data before the outage under way, or 0 */
     atomic_bool signal_ok;
     atomic_int service;           /* playing, -1 */
     atomic_int requested_service; /* main thread asks, reader takes; -1 none */

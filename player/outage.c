@@ -10,6 +10,7 @@
 #include "player/internal.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,7 +61,6 @@ static void begin_outage(struct player *p, int64_t start_ns, int cause)
                                                         .end = -1,
                                                         .picture = -1,
                                                         .cause = cause_name(cause)};
-    r->began_ns = start_ns;
     pthread_mutex_unlock(&r->lock);
     atomic_store(&r->signal_ok, false);
     SC_WARN(p->log, "no signal (%s)", cause_name(cause));
@@ -76,10 +76,7 @@ static void refine_outage(struct player *p, int64_t start_ns, int cause)
         struct player_outage *o = &r->outages[r->count - 1];
         o->cause = cause_name(cause);
         double start = since_start(p, start_ns);
-        if (start < o->start) {
-            o->start = start;
-            r->began_ns = start_ns;
-        }
+        if (start < o->start) o->start = start;
     }
     pthread_mutex_unlock(&r->lock);
 }
@@ -91,7 +88,6 @@ static void end_outage(struct player *p, int64_t now)
     pthread_mutex_lock(&r->lock);
     if (r->count) r->outages[r->count - 1].end = since_start(p, now);
     double length = r->count ? r->outages[r->count - 1].end - r->outages[r->count - 1].start : 0;
-    r->began_ns = 0;
     pthread_mutex_unlock(&r->lock);
     SC_INFO(p->log, "signal back after %.1f s", length);
     /* what was queued before the gap is stale: a new serial drops it, and the
@@ -182,7 +178,8 @@ int64_t player_outage_began_ns(struct player *p)
 {
     struct player_reception *r = &p->rx;
     pthread_mutex_lock(&r->lock);
-    int64_t began = r->began_ns;
+    const struct player_outage *o = r->count ? &r->outages[r->count - 1] : NULL;
+    int64_t began = o && o->end < 0 ? p->opts.start_ns + llround(o->start * 1e9) : 0;
     pthread_mutex_unlock(&r->lock);
     return began;
 }

@@ -368,7 +368,6 @@ int st_roster_action(struct st_station *st, enum rc_action action, int64_t time_
 /* A card reader's number (kiosk/input), whatever screen shows: checked in. */
 void st_roster_card(struct st_station *st, const char *card);
 int st_roster_present_count(const struct st_roster *r);
-/* Records the check-ins a full or read-only disk refused (once writing works). */
 void st_roster_view(const struct st_station *st, struct ui_roster *out, struct ui_member *cards);
 enum ui_category st_category(enum rec_category c);
 

@@ -149,9 +149,14 @@ static void alive_write(struct st_station *st, int64_t now_utc)
  * writer thread, show the kiosk ran, and a held course is not taken for a
  * missed one (st_planner_handled); the file's two fsyncs would stall the
  * picture for as long as a slow card takes. Written again once it ends. */
+static bool course_recorded(const struct st_station *st)
+{
+    return st->course.active && st->course.session;
+}
+
 static bool alive_due(const struct st_station *st, int64_t now_utc)
 {
-    if (st->course.active && st->course.session) return false;
+    if (course_recorded(st)) return false;
     int64_t last_alive = llabs(st->plan.alive_written_utc);
     return !last_alive || now_utc >= last_alive + ST_ALIVE_EVERY_S || now_utc < last_alive;
 }
@@ -236,7 +241,7 @@ void st_planner_turn(struct st_station *st, int64_t now_utc)
 int64_t st_planner_next_wakeup_utc(const struct st_station *st, int64_t now_utc)
 {
     int64_t next = sch_next_wakeup(st->plan.entries, st->plan.n_entries, now_utc, &st->plan.query);
-    if (st->course.active && st->course.session) return next; /* alive_due */
+    if (course_recorded(st)) return next; /* alive_due */
     int64_t alive = llabs(st->plan.alive_written_utc) + ST_ALIVE_EVERY_S;
     return alive < next ? alive : next;
 }

@@ -185,10 +185,8 @@ static void set_guests(struct st_station *st, int guests)
     if (guests < 0 || guests > 999 || guests == r->guests) return;
     if (st->course.session) {
         int rc = rec_session_guests(st->course.session, guests);
-        if (rc < 0) {
-            SC_ERR(st->log, "guests: %s", rec_strerror(rc));
-            st_toast(st, true, "The guests could not be recorded.");
-        }
+        if (rc < 0) SC_ERR(st->log, "guests: %s", rec_strerror(rc));
+        if (rc < 0 && !kept_for_later(rc)) st_toast(st, true, "The guests could not be recorded.");
     }
     r->guests = guests;
 }
