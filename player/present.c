@@ -210,10 +210,36 @@ static struct player_picture *take_picture(struct player *p, struct player_frame
     return pic;
 }
 
+/* Nanoseconds until the sound starts without waiting for a picture any
+ * longer (maybe_start_audio's overdue), -1 if it is not waiting. */
+static int64_t audio_start_due_ns(struct player *p)
+{
+    if (!p->audio_out || p->audio_started || p->present.paused || p->present.opened_at == 0)
+        return -1;
+    double from = p->present.have_last ? p->present.first_shown_at : p->present.opened_at;
+    double due_in = from + AUDIO_START_TIMEOUT - player_clock_now();
+    return due_in > 0.001 ? (int64_t)(due_in * 1e9) : 1000000;
+}
+
+static struct player_picture *next_picture(struct player *p, int64_t *wait_ns);
+
 struct player_picture *player_next_picture(struct player *p, int64_t *wait_ns)
 {
     *wait_ns = -1;
     if (!atomic_load(&p->streams_open) || player_state(p) != PLAYER_PLAYING) return NULL;
+    struct player_picture *pic = next_picture(p, wait_ns);
+    /* No picture wakes the caller while the sound waits for one (after an
+     * outage the video waits for a key frame, or never comes): it must look
+     * again when that wait is over, or the sound never starts, its queues
+     * fill, and the reader stops reading, video and all, until something
+     * else wakes the loop (a live course lost 19 s of picture so). */
+    int64_t audio_due = audio_start_due_ns(p);
+    if (audio_due >= 0 && (*wait_ns < 0 || audio_due < *wait_ns)) *wait_ns = audio_due;
+    return pic;
+}
+
+static struct player_picture *next_picture(struct player *p, int64_t *wait_ns)
+{
     int resyncs = atomic_load(&p->resync);
     if (resyncs != p->resync_seen) {
         p->resync_seen = resyncs;

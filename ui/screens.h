@@ -6,6 +6,7 @@
 #include "ui/internal.h"
 
 #include <SDL.h>
+#include <pthread.h>
 
 /* msgids: English in the source, translated through the "studycast" domain.
  * _() needs a `ui` in scope (the language is the ui's). */
@@ -26,6 +27,9 @@ enum ui_text_style { UI_TEXT_REGULAR = 0, UI_TEXT_BOLD = 1 };
 int ui_text_create(SDL_Renderer *renderer, const char *font_path, struct sc_log *log,
                    struct ui_text **out);
 void ui_text_destroy(struct ui_text *text); /* accepts NULL */
+/* Opens both styles' faces now (at px), so that the first text drawn later
+ * costs neither the time nor the memory of opening them. */
+void ui_text_open_faces(struct ui_text *text, int px);
 /* Width and height in pixels of text at px pixels. */
 void ui_text_size(struct ui_text *text, const char *utf8, int px, enum ui_text_style style, int *w,
                   int *h);
@@ -109,9 +113,14 @@ enum {
 /* ---- state.c: the copied view, clock, toast, language ---- */
 
 struct ui_kiosk {
-    struct ui_text *text; /* opened on the first ui_show() */
+    struct ui_text *text; /* opened by text_loader, taken on the first use */
     char *font_path, *locale_dir_opt;
     bool text_failed;
+    /* fontconfig and the faces take ~100 ms and ~7 MiB: loaded on a thread
+     * of its own from ui_create, so that neither the first picture nor the
+     * first outage screen of a course waits or grows memory for them */
+    pthread_t text_loader;
+    bool text_loading;
     char language[8]; /* "zh_CN" or "en" */
     bool i18n_done;   /* ui_i18n_init ran */
     bool catalog;     /* the zh_CN catalog was found and bound */
@@ -127,6 +136,8 @@ struct ui_kiosk {
 
 int ui_kiosk_init(struct ui *ui, const struct ui_opts *opts);
 void ui_kiosk_free(struct ui *ui);
+/* Starts opening the fonts on a thread of its own (ui_create, once). */
+void ui_kiosk_start_text(struct ui *ui);
 /* True if time-dependent content changed since the last draw (marks dirty). */
 bool ui_kiosk_due(struct ui *ui);
 /* Draws the current screen over the video (called by ui_present). */

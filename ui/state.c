@@ -22,10 +22,36 @@ int ui_kiosk_init(struct ui *ui, const struct ui_opts *opts)
     return 0;
 }
 
+static void *load_text(void *opaque)
+{
+    struct ui *ui = opaque;
+    struct ui_kiosk *k = ui->kiosk;
+    /* the main thread touches neither the fonts nor SDL2_ttf until it joins */
+    if (ui_text_create(ui->renderer, k->font_path, ui->log, &k->text) == 0)
+        ui_text_open_faces(k->text, UI_PX_BODY);
+    return NULL;
+}
+
+void ui_kiosk_start_text(struct ui *ui)
+{
+    struct ui_kiosk *k = ui->kiosk;
+    /* without the thread, the first ui_text_ensure() opens them */
+    k->text_loading = pthread_create(&k->text_loader, NULL, load_text, ui) == 0;
+}
+
+static void text_loaded(struct ui_kiosk *k)
+{
+    if (!k->text_loading) return;
+    pthread_join(k->text_loader, NULL);
+    k->text_loading = false;
+    if (!k->text) k->text_failed = true; /* logged by the loader */
+}
+
 void ui_kiosk_free(struct ui *ui)
 {
     struct ui_kiosk *k = ui->kiosk;
     if (!k) return;
+    text_loaded(k);
     ui_text_destroy(k->text);
     free(k->arena);
     free(k->font_path);
@@ -295,6 +321,7 @@ int64_t ui_next_redraw_ns(struct ui *ui)
 
 static void frame_init(struct ui *ui, struct ui_frame *f)
 {
+    text_loaded(ui->kiosk);
     int w = 0, h = 0;
     SDL_GetRendererOutputSize(ui->renderer, &w, &h);
     f->r = ui->renderer;
@@ -319,6 +346,7 @@ int ui_roster_columns(struct ui *ui)
 bool ui_text_ensure(const struct ui *ui)
 {
     struct ui_kiosk *k = ui->kiosk;
+    text_loaded(k);
     if (k->text) return true;
     if (k->text_failed) return false;
     if (ui_text_create(ui->renderer, k->font_path, ui->log, &k->text) != 0) {

@@ -218,6 +218,12 @@ static TTF_Font *font_at(struct ui_text *t, int px, int style)
     return font;
 }
 
+void ui_text_open_faces(struct ui_text *t, int px)
+{
+    font_at(t, px, UI_TEXT_REGULAR);
+    font_at(t, px, UI_TEXT_BOLD);
+}
+
 static uint64_t hash_key(const char *utf8, int px, int style, uint32_t rgba)
 {
     uint64_t h = 1469598103934665603ULL;

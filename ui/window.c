@@ -144,6 +144,7 @@ int ui_create(const struct ui_opts *opts, struct ui **out)
             (double)(t1 - t0) / 1e6, (double)(sc_mono_ns() - t1) / 1e6);
     ret = ui_kiosk_init(ui, opts);
     if (ret < 0) goto fail;
+    ui_kiosk_start_text(ui);
     ui->dirty = true;
     *out = ui;
     return 0;

@@ -221,21 +221,29 @@ def sample_loop(args, out, player, stats_path, windows):
     return first, window_start, windows.samples[-1] if windows.samples else None
 
 
-def outages_sent(out, end_s):
-    total = 0.0
+OUTAGE_DECLARED_S = 2  # the player declares an outage after 2 s without data
+
+
+def outages(out):
+    """(start, end or None) of each outage the sender made, in seconds."""
+    found = []
     with open(os.path.join(out, "outages.txt")) as f:
         for line in f:
             parts = line.split()
-            if len(parts) == 3 and parts[0] == "outage":
-                total += float(parts[2]) - float(parts[1])
-            elif len(parts) == 2 and parts[0] == "outage":  # lasted to the end
-                total += max(end_s - float(parts[1]), 0)
-    return total
+            if parts and parts[0] == "outage" and len(parts) in (2, 3):
+                found.append((float(parts[1]), float(parts[2]) if len(parts) == 3 else None))
+    return found
 
 
-def outages_count(out):
-    with open(os.path.join(out, "outages.txt")) as f:
-        return sum(1 for line in f if line.startswith("outage"))
+def outages_sent(out, end_s):
+    """Seconds without data before end_s (the sender runs a little longer)."""
+    return sum(max(min(end if end is not None else end_s, end_s) - start, 0)
+               for start, end in outages(out))
+
+
+def outages_count(out, end_s):
+    """Outages the player can have declared before it stopped at end_s."""
+    return sum(1 for start, _ in outages(out) if start + OUTAGE_DECLARED_S < end_s)
 
 
 def credit(args, out, data, playing_s):
@@ -332,7 +340,7 @@ def finish(args, out, windows, first, last, final, s, seconds, expected, lost, s
         % (" / ".join("%d s (%.1f min)" % (seconds.get(m, 0), seconds.get(m, 0) / 60)
                       for m in ("001", "002")), expected, HEARTBEAT_S),
         "| outages recorded by the player | %s | %d |"
-        % (len(final.get("outages") or []) if final else "-", outages_count(out)),
+        % (len(final.get("outages") or []) if final else "-", outages_count(out, args.duration)),
         "| player exit status | %d | 0 |" % status,
         "",
     ]

@@ -6,7 +6,8 @@ head-end whose clock drifts. Every OUTAGE_EVERY seconds the signal is lost for
 OUTAGE_LEN seconds: the stream goes on (it is read and paced) but nothing
 reaches the receiver, as when the dish loses the satellite. Stops after
 DURATION seconds. Each outage is logged as "outage FROM TO" (seconds since
-the start, CLOCK_MONOTONIC) on standard error.
+the start, CLOCK_MONOTONIC) on standard error. A negative OUTAGE_EVERY makes
+one outage only, at -OUTAGE_EVERY seconds.
 
 usage: udp_pacer.py PORT MUXRATE_BPS FAST DURATION OUTAGE_EVERY OUTAGE_LEN
 """
@@ -25,6 +26,8 @@ def read_datagram(stream):
 def main():
     port, muxrate, fast = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
     duration, every, length = (float(a) for a in sys.argv[4:7])
+    once = every < 0
+    every = abs(every)
     interval = DATAGRAM * 8 / (muxrate * fast)
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     stream = sys.stdin.buffer
@@ -39,7 +42,7 @@ def main():
         if data is None:
             break
         phase = now % every if every > 0 else every
-        lost = every > 0 and now >= every and phase < length
+        lost = every > 0 and now >= every and phase < length and (not once or now < 2 * every)
         if lost and not in_outage:
             sys.stderr.write("outage %.3f" % now)
         if in_outage and not lost:
@@ -47,7 +50,10 @@ def main():
             sys.stderr.flush()
         in_outage = lost
         if not lost:
-            sock.sendto(data, ("127.0.0.1", port))
+            try:
+                sock.sendto(data, ("127.0.0.1", port))
+            except ConnectionRefusedError:
+                pass  # nobody listening (yet, or any more): UDP goes on
         next_send += interval
         delay = next_send - time.monotonic()
         if delay > 0.002:  # sleep in steps of a few datagrams: less CPU
